@@ -1,0 +1,71 @@
+# commhub -- PGXS build.
+#   make && make install          build and install the extension
+#   make installcheck             pg_regress (sql/ + expected/) against a running server
+#   make unit                     C unit tests of the server-independent core (src/core)
+#   make unit-asan                the same under AddressSanitizer + UBSan
+#   make fuzz                     libFuzzer targets (clang), not run in CI
+# The full suite, with a throwaway cluster, is test/run.sh (see README.md).
+
+EXTENSION  = commhub
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" commhub.control)
+
+MODULE_big = commhub
+PG_SRCS    = $(sort $(wildcard src/*.c))
+CORE_SRCS  = $(sort $(wildcard src/core/*.c))
+OBJS       = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
+
+# The install script is assembled from sql/install/*.sql; upgrade scripts
+# (commhub--X--Y.sql) are written by hand and shipped as they are.
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+REGRESS      = $(sort $(filter-out $(EXTENSION)--%,$(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -Isrc -Isrc/core
+# -Wno-clobbered: PG_TRY is setjmp-based and -Wextra flags PG's own _do_rethrow;
+# variables live across PG_TRY in our code are declared volatile instead.
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Wno-clobbered
+SHLIB_LINK  = -lcurl -ljansson
+EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/bin test/fuzz/bin
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/install/*.sql)) commhub.control
+	cat $(sort $(wildcard sql/install/*.sql)) > $@
+
+# Server-independent core: plain C, its own flags (not the backend's), so the
+# same objects are what the unit tests and fuzzers exercise.
+CORE_CFLAGS = -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Werror -Isrc/core
+src/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	$(CC) $(CORE_CFLAGS) -c -o $@ $<
+
+# ---- unit tests of the core -------------------------------------------
+UNIT_TESTS = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
+UNIT_LIBS  = -lcurl -ljansson -lm
+UNIT_FLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -Isrc/core
+UNIT_BIN   ?= test/unit/bin
+
+$(UNIT_BIN)/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p $(UNIT_BIN)
+	$(CC) $(UNIT_FLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+
+unit-build: $(addprefix $(UNIT_BIN)/,$(UNIT_TESTS))
+
+# Each unit test prints TAP lines; test/run_unit.sh runs them and counts.
+unit: unit-build
+	test/run_unit.sh $(UNIT_BIN) $(UNIT_TESTS)
+
+unit-asan:
+	$(MAKE) unit UNIT_BIN=test/unit/bin-asan UNIT_FLAGS="$(UNIT_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+# ---- fuzzers (clang + libFuzzer) --------------------------------------
+FUZZ_TARGETS = $(sort $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c))))
+test/fuzz/bin/%: test/fuzz/%.c $(CORE_SRCS)
+	@mkdir -p test/fuzz/bin
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+fuzz: $(addprefix test/fuzz/bin/,$(FUZZ_TARGETS))
+
+.PHONY: unit unit-build unit-asan fuzz

@@ -1,0 +1,97 @@
+-- commhub install script, part 10: ingestion, identities, analysis (C functions).
+
+CREATE FUNCTION commhub.ingest(channel text, payload jsonb) RETURNS jsonb
+    LANGUAGE c VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_ingest';
+COMMENT ON FUNCTION commhub.ingest(text, jsonb) IS
+    'Store one communication of a channel (phone, mobile, wechat, email, meeting, visit, video, form, webchat); returns {record_id, customer_id, status, thread_id}';
+
+CREATE FUNCTION commhub.ingest_batch(channel text, payloads jsonb) RETURNS jsonb
+    LANGUAGE c VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_ingest_batch';
+COMMENT ON FUNCTION commhub.ingest_batch(text, jsonb) IS
+    'Store a JSON array of payloads; bad items go to commhub.ingest_errors; returns counts {inserted, merged, duplicate, unmatched, errors}';
+
+CREATE FUNCTION commhub.ingest_email_raw(message bytea, mailbox text DEFAULT NULL) RETURNS jsonb
+    LANGUAGE c VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_ingest_email_raw';
+COMMENT ON FUNCTION commhub.ingest_email_raw(bytea, text) IS
+    'Store one raw RFC 5322 message (MIME, RFC 2047/2231, GBK/GB18030/Big5 charsets); same result as ingest';
+
+CREATE FUNCTION commhub.reparse(record_id text) RETURNS jsonb
+    LANGUAGE c VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_reparse';
+COMMENT ON FUNCTION commhub.reparse(text) IS
+    'Re-run the current parsers and analyzer over a record''s content_original';
+
+CREATE FUNCTION commhub.analyze_text(content text, channel text DEFAULT NULL, subject text DEFAULT NULL,
+                                     at timestamptz DEFAULT NULL) RETURNS jsonb
+    LANGUAGE c STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_analyze_text';
+COMMENT ON FUNCTION commhub.analyze_text(text, text, text, timestamptz) IS
+    'The embedded A10 analyzer: intent, key info, sentiment, urgency, follow-ups (the seed''s A10 JSON); at resolves relative dates (default now)';
+
+CREATE FUNCTION commhub.normalize_identity(kind text, value text) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'commhub_normalize_identity';
+
+CREATE FUNCTION commhub.add_customer(customer_id text, name text, priority text DEFAULT 'normal',
+                                     owner text DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF customer_id IS NULL OR customer_id = '' OR length(customer_id) > 64 THEN
+        RAISE EXCEPTION 'customer_id must be 1 to 64 characters'
+            USING ERRCODE = '22023', HINT = 'Pass your CRM''s customer id, e.g. C001.';
+    END IF;
+    IF customer_id = 'UNMATCHED' THEN
+        RAISE EXCEPTION 'customer_id "UNMATCHED" is reserved for unidentified communications'
+            USING ERRCODE = '22023', HINT = 'Choose another customer id.';
+    END IF;
+    IF name IS NULL OR name = '' OR length(name) > 256 THEN
+        RAISE EXCEPTION 'name must be 1 to 256 characters'
+            USING ERRCODE = '22023', HINT = 'Pass the company name, e.g. 宁波奥克斯空调有限公司.';
+    END IF;
+    IF priority IS NULL OR priority NOT IN ('vip', 'high', 'normal', 'low') THEN
+        RAISE EXCEPTION 'priority "%" is not one of vip, high, normal, low', priority
+            USING ERRCODE = '22023', HINT = 'High-priority customers get risk checks every 5 minutes.';
+    END IF;
+    INSERT INTO commhub.customers (tenant_id, customer_id, name, priority, owner)
+    VALUES (commhub.current_tenant(), customer_id, name, priority, owner)
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE
+       SET name = EXCLUDED.name, priority = EXCLUDED.priority,
+           owner = coalesce(EXCLUDED.owner, commhub.customers.owner), updated_at = now();
+END
+$$;
+
+CREATE FUNCTION commhub.add_identity(customer_id text, kind text, value text, contact_name text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_add_identity';
+COMMENT ON FUNCTION commhub.add_identity(text, text, text, text) IS
+    'Map a channel address (email, domain, phone, wecom, meeting) to a customer; attaches matching unmatched records';
+
+CREATE FUNCTION commhub.add_staff(staff_id text, kind text, value text) RETURNS void
+    LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_add_staff';
+COMMENT ON FUNCTION commhub.add_staff(text, text, text) IS
+    'Register an internal address (email, phone, wecom) or internal domain: tells inbound from outbound';
+
+-- The analyzer's lexicon is cached per backend; a change to the catalogue
+-- tables sends a relcache invalidation that every backend hears.
+CREATE FUNCTION commhub.lexicon_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'commhub_lexicon_changed';
+CREATE TRIGGER lexicon_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON commhub.products
+    FOR EACH STATEMENT EXECUTE FUNCTION commhub.lexicon_changed();
+CREATE TRIGGER lexicon_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON commhub.competitors
+    FOR EACH STATEMENT EXECUTE FUNCTION commhub.lexicon_changed();
+
+-- One thread in order (A2).
+CREATE FUNCTION commhub.thread(thread_id text)
+    RETURNS SETOF commhub.customer_communications
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM commhub.customer_communications c
+     WHERE c.tenant_id = commhub.current_tenant() AND c.thread_id = $1
+     ORDER BY c.communication_time, c.id;
+$$;

@@ -1,0 +1,127 @@
+-- commhub install script, part 20: timeline (A3), overview (A4), panorama (A5).
+
+CREATE FUNCTION commhub.display_width(text) RETURNS integer
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_display_width';
+CREATE FUNCTION commhub.fit_width(text, integer) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_fit_width';
+
+-- Display vocabulary (the seed's labels and icons).
+CREATE FUNCTION commhub.channel_label(communication_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE $1 WHEN 'phone' THEN '400电话' WHEN 'mobile' THEN '移动电话' WHEN 'wechat' THEN '企业微信'
+                   WHEN 'email' THEN 'Email' WHEN 'meeting' THEN '会议' WHEN 'visit' THEN '商务拜访'
+                   WHEN 'video' THEN '视频会议' WHEN 'form' THEN '表单' WHEN 'webchat' THEN '官网咨询' ELSE $1 END $$;
+CREATE FUNCTION commhub.channel_icon(communication_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE $1 WHEN 'phone' THEN '📞' WHEN 'mobile' THEN '📱' WHEN 'wechat' THEN '💬' WHEN 'email' THEN '📧'
+                   WHEN 'meeting' THEN '👥' WHEN 'visit' THEN '🤝' WHEN 'video' THEN '🎥' WHEN 'form' THEN '📝'
+                   WHEN 'webchat' THEN '🌐' ELSE '•' END $$;
+CREATE FUNCTION commhub.intent_label(intent text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE $1 WHEN 'inquiry' THEN '询价' WHEN 'complaint' THEN '投诉' WHEN 'technical' THEN '技术支持'
+                   WHEN 'cooperation' THEN '合作洽谈' WHEN 'order' THEN '订单确认' WHEN 'payment' THEN '付款'
+                   WHEN 'delivery' THEN '交货' WHEN 'after_sales' THEN '售后' WHEN 'other' THEN '其他' END $$;
+CREATE FUNCTION commhub.sentiment_label(sentiment text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE $1 WHEN 'positive' THEN '积极' WHEN 'neutral' THEN '中性' WHEN 'negative' THEN '消极' END $$;
+CREATE FUNCTION commhub.urgency_label(level text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE $1 WHEN 'high' THEN '高' WHEN 'medium' THEN '中' WHEN 'low' THEN '低' END $$;
+-- 15分钟, 2小时, 1小时30分钟, 45秒
+CREATE FUNCTION commhub.duration_text(seconds integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN $1 IS NULL OR $1 <= 0 THEN NULL
+                WHEN $1 < 60 THEN $1 || '秒'
+                WHEN $1 < 3600 THEN round($1 / 60.0)::int || '分钟'
+                WHEN $1 % 3600 < 60 THEN ($1 / 3600) || '小时'
+                ELSE ($1 / 3600) || '小时' || (($1 % 3600) / 60) || '分钟' END $$;
+-- 刚刚, 5分钟前, 2小时前, 昨天, 3天前, 2周前, 4个月前
+CREATE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN $1 IS NULL THEN NULL
+                WHEN $2 - $1 < interval '1 minute' THEN '刚刚'
+                WHEN $2 - $1 < interval '1 hour' THEN extract(epoch FROM $2 - $1)::int / 60 || '分钟前'
+                WHEN $2 - $1 < interval '1 day' THEN extract(epoch FROM $2 - $1)::int / 3600 || '小时前'
+                WHEN ($2 AT TIME ZONE 'Asia/Shanghai')::date - ($1 AT TIME ZONE 'Asia/Shanghai')::date = 1 THEN '昨天'
+                WHEN $2 - $1 < interval '14 days' THEN ($2 AT TIME ZONE 'Asia/Shanghai')::date - ($1 AT TIME ZONE 'Asia/Shanghai')::date || '天前'
+                WHEN $2 - $1 < interval '60 days' THEN extract(day FROM $2 - $1)::int / 7 || '周前'
+                WHEN $2 - $1 < interval '365 days' THEN extract(day FROM $2 - $1)::int / 30 || '个月前'
+                ELSE extract(day FROM $2 - $1)::int / 365 || '年前' END $$;
+-- 今天 / 昨天 / 6月14日 (2023年6月14日 in another year)
+CREATE FUNCTION commhub.day_label(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH d AS (SELECT ($1 AT TIME ZONE 'Asia/Shanghai')::date AS day, ($2 AT TIME ZONE 'Asia/Shanghai')::date AS today)
+    SELECT CASE WHEN day = today THEN '今天 ' WHEN day = today - 1 THEN '昨天 ' ELSE '' END
+           || CASE WHEN extract(year FROM day) = extract(year FROM today) THEN ''
+                   ELSE extract(year FROM day)::int || '年' END
+           || extract(month FROM day)::int || '月' || extract(day FROM day)::int || '日'
+      FROM d $$;
+
+CREATE FUNCTION commhub.record_tags(c commhub.customer_communications) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT array_remove(ARRAY[
+        CASE WHEN c.intent_category IS NOT NULL THEN '[意图: ' || commhub.intent_label(c.intent_category) || ']' END,
+        CASE WHEN c.sentiment IS NOT NULL THEN '[情绪: ' || commhub.sentiment_label(c.sentiment) || ']' END,
+        CASE WHEN c.urgency_level = 'high' OR c.urgency_level = 'medium' THEN '[紧急: ' || commhub.urgency_label(c.urgency_level) || ']' END,
+        CASE WHEN c.attachment_count > 0 THEN '[附件: ' || c.attachment_count || '个]' END,
+        CASE WHEN c.missed THEN '[未接]' END,
+        CASE WHEN c.recalled_at IS NOT NULL THEN '[已撤回]' END,
+        CASE WHEN c.media_pending IS NOT NULL THEN '[待识别]' END,
+        CASE WHEN jsonb_array_length(coalesce(c.related_records, '[]')) > 0 THEN '[关联: ' || jsonb_array_length(c.related_records) || '条]' END
+    ], NULL) $$;
+
+-- A3: newest first, keyset pagination.  The cursor is "<epoch microseconds>:<id>";
+-- deep pages seek through idx_comm_timeline exactly like the first page.
+CREATE FUNCTION commhub.timeline(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
+                                 channels text[] DEFAULT NULL, intents text[] DEFAULT NULL,
+                                 page_size integer DEFAULT 50, after text DEFAULT NULL,
+                                 sentiments text[] DEFAULT NULL, urgencies text[] DEFAULT NULL,
+                                 thread text DEFAULT NULL)
+RETURNS TABLE (record_id varchar, communication_time timestamptz, communication_type varchar, channel varchar,
+               subject varchar, summary text, intent_category varchar, sentiment varchar, urgency_level varchar,
+               thread_id varchar, "cursor" text, channel_label text, icon text, direction varchar,
+               duration integer, duration_text text, attachment_count integer, tags text[],
+               day_label text, related_records jsonb)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c_time timestamptz;
+    c_id integer;
+    m text[];
+BEGIN
+    IF page_size IS NULL OR page_size < 1 OR page_size > 1000 THEN
+        RAISE EXCEPTION 'page_size % is outside 1..1000', page_size
+            USING ERRCODE = '22023', HINT = 'Ask for at most 1000 rows per page and follow the cursor.';
+    END IF;
+    IF after IS NOT NULL THEN
+        m := regexp_match(after, '^(-?[0-9]{1,19}):([0-9]{1,10})$');
+        IF m IS NULL THEN
+            RAISE EXCEPTION 'after "%" is not a timeline cursor', after
+                USING ERRCODE = '22P02', HINT = 'Pass the cursor column of the last row of the previous page.';
+        END IF;
+        c_time := to_timestamp(0) + (m[1]::bigint * interval '1 microsecond');
+        c_id := m[2]::integer;
+    END IF;
+    RETURN QUERY
+    SELECT c.record_id, c.communication_time, c.communication_type, c.channel, c.subject, c.summary,
+           c.intent_category, c.sentiment, c.urgency_level, c.thread_id,
+           ((extract(epoch FROM c.communication_time) * 1000000)::bigint)::text || ':' || c.id,
+           commhub.channel_label(c.communication_type), commhub.channel_icon(c.communication_type),
+           c.direction, c.duration, commhub.duration_text(c.duration), c.attachment_count,
+           commhub.record_tags(c), commhub.day_label(c.communication_time), c.related_records
+      FROM commhub.customer_communications c
+     WHERE c.tenant_id = commhub.current_tenant()
+       AND c.customer_id = timeline.customer_id
+       AND c.canonical_record_id IS NULL
+       AND (since IS NULL OR c.communication_time >= since)
+       AND (until IS NULL OR c.communication_time < until)
+       AND (channels IS NULL OR c.communication_type = ANY (channels))
+       AND (intents IS NULL OR c.intent_category = ANY (intents))
+       AND (sentiments IS NULL OR c.sentiment = ANY (sentiments))
+       AND (urgencies IS NULL OR c.urgency_level = ANY (urgencies))
+       AND (thread IS NULL OR c.thread_id = thread)
+       AND (after IS NULL OR (c.communication_time, c.id) < (c_time, c_id))
+     ORDER BY c.communication_time DESC, c.id DESC
+     LIMIT page_size;
+END
+$$;

@@ -1,0 +1,72 @@
+-- commhub install script, part 90 (runs last): row-level security, privileges,
+-- pg_dump registration.  R4/S4.
+
+-- Every table with a tenant_id gets the same policy: a role sees and writes
+-- only rows of commhub.current_tenant().  The sub-select makes the tenant an
+-- InitPlan evaluated once per query, not once per row.
+DO $rls$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN
+        SELECT c.oid::regclass
+          FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+         WHERE n.nspname = 'commhub' AND c.relkind = 'r' AND c.relname <> 'tenant_grants'
+    LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY tenant_isolation ON %s
+                         USING (tenant_id = (SELECT commhub.current_tenant()))
+                         WITH CHECK (tenant_id = (SELECT commhub.current_tenant()))$p$, t);
+        PERFORM pg_catalog.pg_extension_config_dump(t, '');
+    END LOOP;
+END
+$rls$;
+
+GRANT USAGE ON SCHEMA commhub TO commhub_reader;
+REVOKE ALL ON ALL TABLES IN SCHEMA commhub FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA commhub FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION commhub.current_tenant() TO commhub_reader;
+GRANT SELECT ON commhub.tenant_grants TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.analyze_text(text, text, text, timestamptz),
+                          commhub.normalize_identity(text, text),
+                          commhub.thread(text)
+   TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.ingest(text, jsonb), commhub.ingest_batch(text, jsonb),
+                          commhub.ingest_email_raw(bytea, text), commhub.reparse(text),
+                          commhub.add_customer(text, text, text, text),
+                          commhub.add_identity(text, text, text, text)
+   TO commhub_writer;
+GRANT EXECUTE ON FUNCTION commhub.add_staff(text, text, text), commhub.grant_tenant(text, name)
+   TO commhub_admin;
+
+-- Readers: everything a timeline, a report or a BI tool reads.
+GRANT SELECT ON commhub.customers, commhub.contacts, commhub.customer_identities,
+                commhub.staff_identities, commhub.customer_communications,
+                commhub.communication_attachments, commhub.communication_insights,
+                commhub.communication_tasks, commhub.products, commhub.product_relations,
+                commhub.competitors
+   TO commhub_reader;
+-- Writers: ingest, identities, task and insight handling.
+GRANT INSERT, UPDATE ON commhub.customers, commhub.contacts, commhub.customer_identities,
+                commhub.customer_communications, commhub.communication_attachments,
+                commhub.communication_insights, commhub.communication_tasks
+   TO commhub_writer;
+GRANT SELECT, INSERT ON commhub.ingest_errors TO commhub_writer;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA commhub TO commhub_writer;
+GRANT SELECT ON commhub.bi_daily_activity, commhub.bi_response_times, commhub.bi_followup_backlog,
+                commhub.bi_customer_health, commhub.bi_intent_sentiment_weekly TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.timeline(text, timestamptz, timestamptz, text[], text[], integer, text, text[], text[], text),
+                          commhub.timeline_text(text, timestamptz, timestamptz),
+                          commhub.customer_overview(text), commhub.health(text, timestamptz),
+                          commhub.display_width(text), commhub.fit_width(text, integer)
+   TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.channel_label(text), commhub.channel_icon(text), commhub.intent_label(text),
+                          commhub.sentiment_label(text), commhub.urgency_label(text), commhub.duration_text(integer),
+                          commhub.relative_time(timestamptz, timestamptz), commhub.day_label(timestamptz, timestamptz),
+                          commhub.record_tags(commhub.customer_communications), commhub.trend_arrow(text)
+   TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.refresh_views() TO commhub_admin;
+-- Admins: configuration, staff, catalogue, tenants, deletes.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA commhub TO commhub_admin;

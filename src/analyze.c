@@ -1,0 +1,238 @@
+/*
+ * analyze.c -- Postgres glue of the embedded A10 analyzer (src/core/analyzer.c).
+ *
+ * The lexicon (built-in cue words + the tenant's products and competitors
+ * from commhub.products / commhub.competitors) is compiled into an
+ * Aho-Corasick automaton once per backend and tenant.  A statement trigger on
+ * the catalogue tables sends a relcache invalidation for the table; every
+ * backend's callback marks its cached lexicon stale, so a user's new alias is
+ * used by the next ingest everywhere, and an unchanged catalogue costs
+ * nothing per ingest.
+ */
+#include "postgres.h"
+
+#include "pg_jansson.h"
+
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "commhub.h"
+#include "analyze.h"
+#include "analyzer.h"
+
+static az_lexicon *lex_cache = NULL;
+static char lex_tenant[65];
+static bool lex_stale = true;
+static Oid	products_relid = InvalidOid;
+static Oid	competitors_relid = InvalidOid;
+
+static void
+lexicon_inval_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == products_relid || relid == competitors_relid)
+		lex_stale = true;
+}
+
+void
+commhub_analyze_init(void)
+{
+	CacheRegisterRelcacheCallback(lexicon_inval_callback, (Datum) 0);
+}
+
+/* Add each alias of a text[] Datum via add(). */
+static void
+add_aliases(az_lexicon *lex, bool product, const char *canonical, const char *category,
+			Datum arr, bool isnull)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (product)
+		az_lexicon_add_product(lex, canonical, canonical, category);
+	else
+		az_lexicon_add_competitor(lex, canonical, canonical);
+	if (isnull)
+		return;
+	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *alias;
+
+		if (nulls[i])
+			continue;
+		alias = TextDatumGetCString(elems[i]);
+		if (product)
+			az_lexicon_add_product(lex, canonical, alias, category);
+		else
+			az_lexicon_add_competitor(lex, canonical, alias);
+		pfree(alias);
+	}
+}
+
+/*
+ * The tenant's lexicon; builds it on first use or after a catalogue change.
+ * Must be called inside SPI_connect()ed code.
+ */
+const az_lexicon *
+commhub_lexicon(const char *tenant)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	az_lexicon *lex;
+	uint64		rows = 0;
+
+	if (lex_cache && !lex_stale && strcmp(lex_tenant, tenant) == 0)
+		return lex_cache;
+
+	if (!OidIsValid(products_relid))
+	{
+		Oid			nsp = get_namespace_oid("commhub", false);
+
+		products_relid = get_relname_relid("products", nsp);
+		competitors_relid = get_relname_relid("competitors", nsp);
+	}
+	lex_stale = false;			/* an invalidation during the load re-marks it */
+
+	lex = az_lexicon_new();
+	if (lex == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory building the analyzer lexicon")));
+	args[0] = CStringGetTextDatum(tenant);
+	if (SPI_execute_with_args("SELECT canonical, category, aliases FROM commhub.products WHERE tenant_id = $1 ORDER BY canonical",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "commhub: loading products failed");
+	rows += SPI_processed;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *canonical = SPI_getvalue(tup, td, 1);
+		char	   *category = SPI_getvalue(tup, td, 2);
+		Datum		aliases = SPI_getbinval(tup, td, 3, &isnull);
+
+		add_aliases(lex, true, canonical, category, aliases, isnull);
+	}
+	if (SPI_execute_with_args("SELECT canonical, aliases FROM commhub.competitors WHERE tenant_id = $1 ORDER BY canonical",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "commhub: loading competitors failed");
+	rows += SPI_processed;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *canonical = SPI_getvalue(tup, td, 1);
+		Datum		aliases = SPI_getbinval(tup, td, 2, &isnull);
+
+		add_aliases(lex, false, canonical, NULL, aliases, isnull);
+	}
+	if (rows == 0)
+	{
+		/* A tenant without a catalogue gets the built-in default one. */
+		az_lexicon_free(lex);
+		lex = az_lexicon_default();
+	}
+	else if (az_lexicon_build(lex) != 0)
+	{
+		az_lexicon_free(lex);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not compile the analyzer lexicon")));
+	}
+	if (lex_cache)
+		az_lexicon_free(lex_cache);
+	lex_cache = lex;
+	strlcpy(lex_tenant, tenant, sizeof(lex_tenant));
+	return lex_cache;
+}
+
+/* jansson object -> jsonb Datum (the text round trip is the simplest exact path). */
+Datum
+commhub_json_to_jsonb(json_t *j)
+{
+	char	   *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	Datum		d;
+
+	if (s == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory serializing JSON")));
+	PG_TRY();
+	{
+		d = DirectFunctionCall1(jsonb_in, CStringGetDatum(s));
+	}
+	PG_FINALLY();
+	{
+		free(s);
+	}
+	PG_END_TRY();
+	return d;
+}
+
+char *
+commhub_current_tenant(void)
+{
+	int			rc = SPI_execute("SELECT commhub.current_tenant()", true, 1);
+
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "commhub: current_tenant() failed");
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+PG_FUNCTION_INFO_V1(commhub_analyze_text);
+Datum
+commhub_analyze_text(PG_FUNCTION_ARGS)
+{
+	text	   *content;
+	char	   *channel = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *subject = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	int64		at_us = 0;
+	const az_lexicon *lex;
+	json_t	   *res;
+	Datum		out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	content = PG_GETARG_TEXT_PP(0);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		at_us = PG_GETARG_TIMESTAMPTZ(3) + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	else
+		at_us = GetCurrentTransactionStartTimestamp() + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+
+	SPI_connect();
+	lex = commhub_lexicon(commhub_current_tenant());
+	res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
+	SPI_finish();
+	if (res == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
+	PG_TRY();
+	{
+		out = commhub_json_to_jsonb(res);
+	}
+	PG_FINALLY();
+	{
+		json_decref(res);
+	}
+	PG_END_TRY();
+	PG_RETURN_DATUM(out);
+}
+
+/* Statement trigger on products/competitors: tell every backend. */
+PG_FUNCTION_INFO_V1(commhub_lexicon_changed);
+Datum
+commhub_lexicon_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+						errmsg("commhub_lexicon_changed() must be called as a trigger")));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
+	return PointerGetDatum(NULL);
+}

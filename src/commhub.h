@@ -1,0 +1,25 @@
+/*
+ * commhub.h -- shared declarations of the Postgres glue (the files in src/).  The
+ * server-independent core lives in src/core/ and never includes this.
+ */
+#ifndef COMMHUB_H
+#define COMMHUB_H
+
+#include "postgres.h"
+
+/* True when loaded through shared_preload_libraries (workers registered). */
+extern bool commhub_preloaded;
+
+/* Raise 55000 with a hint naming shared_preload_libraries unless preloaded. */
+extern void commhub_require_preload(const char *feature);
+
+/* Module initialisers called from _PG_init. */
+extern void commhub_guc_init(void);
+extern void commhub_ingest_init(void);
+extern void commhub_analyze_init(void);
+
+/* GUCs */
+extern char *commhub_tenant_guc;
+extern int	commhub_wecom_gap_minutes;
+
+#endif

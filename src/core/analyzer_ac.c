@@ -1,0 +1,466 @@
+/*
+ * analyzer_ac.c -- text folding and the Aho-Corasick automaton of the
+ * embedded analyzer.
+ *
+ * Folding.  Before matching, the subject and content are copied into one
+ * scratch buffer: full-width ASCII (Ａ-Ｚ ０-９ ，：／ ...) becomes
+ * half-width, the ideographic space and NBSP become a space, ￥ becomes
+ * ¥, curly quotes and dashes become ASCII, NUL/control bytes and invalid
+ * UTF-8 become ' ' or '?'.  Folding never makes text longer (every
+ * replacement is no longer than what it replaces), so the buffer is
+ * sized once.  A parallel offset map gives, for every folded byte, the
+ * offset of the character it came from, so spans can be reported as the
+ * customer wrote them.  The folded text is always valid UTF-8, which is
+ * what jansson needs for the output strings.
+ *
+ * Matching.  Patterns are folded the same way and lower-cased; the
+ * automaton works on byte classes (bytes used by some pattern get a class,
+ * upper-case ASCII shares the class of its lower-case letter, everything
+ * else is class 0), so matching is ASCII case-insensitive at no cost.
+ * Identical surfaces are merged into one pattern carrying all their
+ * features.  The trie is built from the sorted surfaces, so the node
+ * count is known exactly before allocation (1 + sum of len - lcp).  The
+ * failure function is folded into a complete DFA table; each entry keeps
+ * "target node << 1 | has-output", so the scan loop is one table load
+ * per byte and only touches the output chain when a pattern ends there.
+ * Patterns that begin (end) with an ASCII letter or digit only match at
+ * an ASCII word boundary ("po" is not found in "report").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_internal.h"
+
+/* Fold one buffer; o/m must have room for len bytes.  Returns bytes
+ * written; *clean is cleared when something had to be replaced. */
+static size_t
+fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
+		  uint32_t base, bool *clean)
+{
+	size_t		i = 0,
+				k = 0;
+
+	while (i < len)
+	{
+		unsigned	c = s[i];
+		uint32_t	cp;
+		size_t		cl;
+
+		if (c < 0x80)
+		{
+			if (c == 0 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
+			{
+				c = ' ';
+				*clean = false;
+			}
+			if (m)
+				m[k] = base + (uint32_t) i;
+			o[k++] = (char) c;
+			i++;
+			continue;
+		}
+		/* strict UTF-8 decode: no overlongs, no surrogates, <= U+10FFFF */
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80)
+		{
+			cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+			cl = 2;
+		}
+		else if (c >= 0xE0 && c <= 0xEF && i + 2 < len &&
+				 (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+		{
+			cp = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+			cl = 3;
+			if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+				cl = 0;
+		}
+		else if (c >= 0xF0 && c <= 0xF4 && i + 3 < len &&
+				 (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+				 (s[i + 3] & 0xC0) == 0x80)
+		{
+			cp = ((c & 0x07) << 18) | ((uint32_t) (s[i + 1] & 0x3F) << 12) |
+				((uint32_t) (s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+			cl = 4;
+			if (cp < 0x10000 || cp > 0x10FFFF)
+				cl = 0;
+		}
+		else
+			cl = 0;
+
+		if (cl == 0)
+		{
+			if (m)
+				m[k] = base + (uint32_t) i;
+			o[k++] = '?';
+			i++;
+			*clean = false;
+			continue;
+		}
+
+		{
+			int			repl = -1;	/* single ASCII byte replacement */
+
+			if (cp >= 0xFF01 && cp <= 0xFF5E)
+				repl = (int) (cp - 0xFEE0);
+			else if (cp == 0x3000 || cp == 0x00A0 || cp == 0x2002 || cp == 0x2003 ||
+					 cp == 0x2009 || cp == 0x200B || cp == 0xFEFF)
+				repl = ' ';
+			else if (cp == 0x2018 || cp == 0x2019)
+				repl = '\'';
+			else if (cp == 0x201C || cp == 0x201D)
+				repl = '"';
+			else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2212 || cp == 0xFE63)
+				repl = '-';
+			else if (cp == 0x301C)
+				repl = '~';
+
+			if (repl >= 0)
+			{
+				if (m)
+					m[k] = base + (uint32_t) i;
+				o[k++] = (char) repl;
+			}
+			else if (cp == 0xFFE5)
+			{
+				/* ￥ -> ¥ (U+00A5) */
+				if (m)
+				{
+					m[k] = base + (uint32_t) i;
+					m[k + 1] = base + (uint32_t) i;
+				}
+				o[k++] = (char) 0xC2;
+				o[k++] = (char) 0xA5;
+			}
+			else
+			{
+				size_t		j;
+
+				for (j = 0; j < cl; j++)
+				{
+					if (m)
+						m[k] = base + (uint32_t) i;
+					o[k++] = (char) s[i + j];
+				}
+			}
+		}
+		i += cl;
+	}
+	return k;
+}
+
+bool
+az_fold_append(az_ctx *ctx, const char *src, size_t len, uint32_t base)
+{
+	bool		clean = true;
+	size_t		k;
+
+	k = fold_core((const unsigned char *) src, len, ctx->t + ctx->n,
+				  ctx->map + ctx->n, base, &clean);
+	ctx->n += k;
+	ctx->t[ctx->n] = '\0';
+	return clean;
+}
+
+char *
+az_fold_pattern(const char *s)
+{
+	size_t		len = strlen(s),
+				k,
+				i;
+	bool		clean = true;
+	char	   *o = malloc(len + 1);
+
+	if (!o)
+		return NULL;
+	k = fold_core((const unsigned char *) s, len, o, NULL, 0, &clean);
+	o[k] = '\0';
+	for (i = 0; i < k; i++)
+		if (o[i] >= 'A' && o[i] <= 'Z')
+			o[i] = (char) (o[i] - 'A' + 'a');
+	return o;
+}
+
+/* ---- automaton build ------------------------------------------------ */
+
+typedef struct sort_item
+{
+	const char *s;
+	size_t		idx;
+} sort_item;
+
+static int
+cmp_item(const void *a, const void *b)
+{
+	const sort_item *x = a,
+			   *y = b;
+	int			c = strcmp(x->s, y->s);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void
+az_automaton_free(az_lexicon *lex)
+{
+	free(lex->delta);
+	free(lex->node_pat);
+	free(lex->dict);
+	free(lex->pat);
+	free(lex->feat);
+	lex->delta = NULL;
+	lex->node_pat = NULL;
+	lex->dict = NULL;
+	lex->pat = NULL;
+	lex->feat = NULL;
+	lex->nnodes = lex->npat = lex->nfeat = 0;
+	lex->built = false;
+}
+
+int
+az_automaton_build(az_lexicon *lex)
+{
+	sort_item  *it = NULL;
+	size_t		n = lex->nent,
+				i,
+				nodes,
+				npat;
+	uint32_t	nclass,
+			   *fail = NULL,
+			   *queue = NULL;
+	bool		used[256];
+	int			b;
+
+	az_automaton_free(lex);
+	it = malloc((n ? n : 1) * sizeof(*it));
+	if (!it)
+		return -1;
+	for (i = 0; i < n; i++)
+	{
+		it[i].s = lex->ent[i].s;
+		it[i].idx = i;
+	}
+	qsort(it, n, sizeof(*it), cmp_item);
+
+	/* byte classes and exact node count */
+	memset(used, 0, sizeof(used));
+	nodes = 1;
+	npat = 0;
+	for (i = 0; i < n; i++)
+	{
+		const unsigned char *p = (const unsigned char *) it[i].s;
+		size_t		lcp = 0;
+
+		for (; *p; p++)
+			used[*p] = true;
+		if (i > 0)
+		{
+			const char *a = it[i - 1].s,
+					   *c = it[i].s;
+
+			while (a[lcp] && a[lcp] == c[lcp])
+				lcp++;
+			if (a[lcp] == '\0' && c[lcp] == '\0')
+				continue;		/* duplicate surface */
+		}
+		nodes += strlen(it[i].s) - lcp;
+		npat++;
+	}
+	nclass = 1;
+	memset(lex->cls, 0, sizeof(lex->cls));
+	for (b = 0; b < 256; b++)
+		if (used[b] && !(b >= 'A' && b <= 'Z'))
+			lex->cls[b] = (uint8_t) nclass++;
+	for (b = 'A'; b <= 'Z'; b++)
+		lex->cls[b] = lex->cls[b - 'A' + 'a'];
+	if (nclass > 256)
+		nclass = 256;			/* cannot happen: at most 230 classes */
+
+	lex->nclass = nclass;
+	lex->nnodes = (uint32_t) nodes;
+	lex->delta = calloc(nodes * nclass, sizeof(uint32_t));
+	lex->node_pat = malloc(nodes * sizeof(int32_t));
+	lex->dict = calloc(nodes, sizeof(uint32_t));
+	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
+	lex->feat = malloc((n ? n : 1) * sizeof(az_feat));
+	fail = calloc(nodes, sizeof(uint32_t));
+	queue = malloc(nodes * sizeof(uint32_t));
+	if (!lex->delta || !lex->node_pat || !lex->dict || !lex->pat ||
+		!lex->feat || !fail || !queue)
+		goto oom;
+	for (i = 0; i < nodes; i++)
+		lex->node_pat[i] = -1;
+
+	/* insert the sorted, merged surfaces */
+	{
+		uint32_t	next = 1,
+					pi = 0,
+					fi = 0;
+
+		for (i = 0; i < n;)
+		{
+			const char *s = it[i].s;
+			uint32_t	u = 0;
+			size_t		j = i,
+						len = strlen(s),
+						k;
+			bool		prefix = false;
+			az_pat	   *pp = &lex->pat[pi];
+
+			for (k = 0; k < len; k++)
+			{
+				uint32_t	c = lex->cls[(unsigned char) s[k]];
+				uint32_t   *d = &lex->delta[(size_t) u * nclass + c];
+
+				if (*d == 0)
+					*d = next++;
+				u = *d;
+			}
+			pp->feat_off = fi;
+			while (j < n && strcmp(it[j].s, s) == 0)
+			{
+				const az_entry *e = &lex->ent[it[j].idx];
+
+				lex->feat[fi++] = e->f;
+				if (e->prefix)
+					prefix = true;
+				j++;
+			}
+			pp->nfeat = (uint16_t) (fi - pp->feat_off);
+			pp->len = (uint16_t) (len > 65535 ? 65535 : len);
+			pp->lbound = len > 0 && az_isalnum((unsigned char) s[0]);
+			pp->rbound = !prefix && len > 0 && az_isalnum((unsigned char) s[len - 1]);
+			lex->node_pat[u] = (int32_t) pi;
+			pi++;
+			i = j;
+		}
+		lex->npat = pi;
+		lex->nfeat = fi;
+	}
+
+	/* breadth-first: failure links, complete the DFA, output chain */
+	{
+		size_t		qh = 0,
+					qt = 0;
+		uint32_t	a;
+
+		for (a = 0; a < nclass; a++)
+		{
+			uint32_t	v = lex->delta[a];
+
+			if (v)
+			{
+				fail[v] = 0;
+				queue[qt++] = v;
+			}
+		}
+		while (qh < qt)
+		{
+			uint32_t	u = queue[qh++];
+			uint32_t	f = fail[u];
+
+			lex->dict[u] = lex->node_pat[f] >= 0 ? f : lex->dict[f];
+			for (a = 0; a < nclass; a++)
+			{
+				uint32_t   *d = &lex->delta[(size_t) u * nclass + a];
+
+				if (*d)
+				{
+					fail[*d] = lex->delta[(size_t) f * nclass + a];
+					queue[qt++] = *d;
+				}
+				else
+					*d = lex->delta[(size_t) f * nclass + a];
+			}
+		}
+		/* encode "has output" in bit 0 of every transition */
+		for (i = 0; i < nodes * nclass; i++)
+		{
+			uint32_t	v = lex->delta[i];
+
+			lex->delta[i] = (v << 1) |
+				(uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0);
+		}
+	}
+	free(fail);
+	free(queue);
+	free(it);
+	lex->built = true;
+	return 0;
+
+oom:
+	free(fail);
+	free(queue);
+	free(it);
+	az_automaton_free(lex);
+	return -1;
+}
+
+long
+az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
+{
+	const uint32_t *delta = lex->delta;
+	const uint8_t *cls = lex->cls;
+	const uint32_t nclass = lex->nclass;
+	const unsigned char *u = (const unsigned char *) t;
+	size_t		cap = 256,
+				cnt = 0,
+				i;
+	uint32_t	s = 0;
+	az_hit	   *h;
+
+	*out = NULL;
+	if (!lex->built || lex->nnodes == 0)
+		return 0;
+	h = malloc(cap * sizeof(*h));
+	if (!h)
+		return -1;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	d = delta[(size_t) s * nclass + cls[u[i]]];
+
+		s = d >> 1;
+		if (d & 1)
+		{
+			uint32_t	v;
+			int			guard = 0;
+
+			for (v = s; v != 0 && guard < 4096; v = lex->dict[v], guard++)
+			{
+				int32_t		pi = lex->node_pat[v];
+				const az_pat *p;
+				size_t		st;
+
+				if (pi < 0)
+					continue;
+				p = &lex->pat[pi];
+				st = i + 1 - p->len;
+				if (p->lbound && st > 0 && az_isalnum(u[st - 1]))
+					continue;
+				if (p->rbound && i + 1 < n && az_isalnum(u[i + 1]))
+					continue;
+				if (cnt == cap)
+				{
+					az_hit	   *nh;
+
+					if (cap >= (size_t) AZ_MAX_HITS * 4)
+						goto done;
+					nh = realloc(h, cap * 2 * sizeof(*h));
+					if (!nh)
+					{
+						free(h);
+						return -1;
+					}
+					h = nh;
+					cap *= 2;
+				}
+				h[cnt].s = (uint32_t) st;
+				h[cnt].e = (uint32_t) (i + 1);
+				h[cnt].pat = (uint32_t) pi;
+				cnt++;
+			}
+		}
+	}
+done:
+	*out = h;
+	return (long) cnt;
+}

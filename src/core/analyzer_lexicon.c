@@ -1,0 +1,685 @@
+/*
+ * analyzer_lexicon.c -- the built-in cue tables of the embedded analyzer,
+ * the compiled-in default catalogue, and the lexicon life cycle.
+ *
+ * Every table row is "surface|surface|..." plus one feature (kind, arg,
+ * weight x10).  A surface listed in several rows carries all their
+ * features (投诉 is a complaint vote, a negative sentiment word and a
+ * follow-up trigger); the automaton merges them.  Overlapping hits are
+ * resolved longest-first in analyzer.c, so a longer neutral word
+ * ("不过", "未来", "会通知") shadows the short cue inside it ("不", "未",
+ * competitor "会通"): that is what the AZK_BLOCK rows are for.  A
+ * trailing '*' on an ASCII surface lets it match a word prefix
+ * ("deliver*" matches delivery/delivered).
+ *
+ * Weights were chosen by hand from what the words mean in B2B plastics
+ * sales (a subject cue such as 询价 or 投诉 outweighs a context word such
+ * as 价格 or 问题), then checked on the development corpus
+ * test/corpus/dev_corpus.jsonl.
+ *
+ * The default catalogue below is test/corpus/catalogue.json compiled in
+ * (canonical names, categories and aliases identical); the SQL tables
+ * are seeded from the same file, and test_analyzer.c checks that every
+ * alias of that file resolves to its canonical name here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_internal.h"
+
+typedef struct cue_row
+{
+	const char *words;			/* '|' separated */
+	uint16_t	kind;
+	int32_t		arg;
+	int16_t		w;
+} cue_row;
+
+#define I(words, cat, w)	{words, AZK_INTENT, cat, w}
+#define S(words, w)			{words, AZK_SENT, 0, w}
+#define U(words, lvl, w)	{words, AZK_URG, lvl, w}
+#define D(words, code, w)	{words, AZK_DATE, code, w}
+#define F(words, code)		{words, AZK_FOLLOW, code, 10}
+#define K(words, kind, w)	{words, kind, 0, w}
+
+static const cue_row builtin[] = {
+	/* ---- intent: inquiry ---- */
+	I("询价|询盘|报价|报个价|报一下价|报下价|价格多少|多少钱|什么价|啥价|价位|报价单|求报价|"
+	  "价格表|问价|了解价格|最新价格|价格怎么|怎么卖|批量价|阶梯价|含税价|出厂价|到厂价|"
+	  "拿货价|优惠价|最低价|能给到多少|价格能|单价", AZI_INQUIRY, 30),
+	I("quote|quotes|quotation*|quoting|price|prices|pricing|how much|price list|rfq|"
+	  "inquiry|enquiry|inquire|enquire", AZI_INQUIRY, 30),
+	I("价格|价钱|了解一下|咨询|想了解|有没有货|现货|库存|规格|起订量|最小起订量|供货能力|"
+	  "产能|样品|试样|打样|送样|寄样|样料|小样|寄一些|意向|感兴趣|考虑采购|计划采购|"
+	  "准备采购|打算采购|想采购|需要采购|采购需求", AZI_INQUIRY, 15),
+	I("sample|samples|interested|availability|in stock|moq|minimum order|lead time and price",
+	  AZI_INQUIRY, 15),
+	I("需求|月需求|月用量|年需求|年用量|用量|采购量|想要|需要", AZI_INQUIRY, 8),
+
+	/* ---- intent: complaint ---- */
+	I("投诉|不满|不满意|质量问题|退货|差评|索赔|客诉|质量投诉|无法接受|不能接受|"
+	  "不可接受|太差|很差|质量差|不合格|批次问题|质量异常|来料异常|给个说法|给个交代|"
+	  "给我们一个说法|要求赔偿|赔偿|投诉升级|严重不满|非常失望|很失望|失望|"
+	  "太离谱|离谱|忍无可忍|受不了", AZI_COMPLAINT, 40),
+	I("complaint|complain*|unacceptable|disappointed|disappointing|defective|refund|"
+	  "quality issue*|quality problem*|not acceptable|furious|angry", AZI_COMPLAINT, 40),
+	I("延误|拖延|迟迟|一直没|还没到|还没收到|没收到|催了|催货|又延期|一再|屡次|多次|"
+	  "缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|"
+	  "混料|短装|少发|错发|发错|破损|损坏|受潮|结块|生气|愤怒|抱怨|退款|不良|不良率|"
+	  "报废|返工|停线|断料|影响生产|影响交付|损失|未收到|还未", AZI_COMPLAINT, 20),
+	I("延期|推迟|耽误|晚到|晚了", AZI_COMPLAINT, 15),
+	S("延期|推迟|耽误|晚到|晚了", -10),
+	I("defect|defects|crack*|delayed|delay|late again|damaged|broken|wrong|claim|"
+	  "rejected|reject|return the|losses", AZI_COMPLAINT, 20),
+
+	/* ---- intent: technical ---- */
+	I("技术参数|物性表|物性参数|物性|熔指|熔融指数|msds|tds|注塑工艺|技术支持|参数表|"
+	  "拉伸强度|弯曲模量|弯曲强度|冲击强度|缺口冲击|热变形温度|维卡|阻燃等级|ul94|"
+	  "ul认证|rohs|reach|检测报告|测试报告|耐热|耐候|耐化学|收缩率|干燥温度|烘料|模温|"
+	  "料温|加工温度|工艺参数|配方|材料选型|选材|技术资料|规格书|技术问题|技术交流|"
+	  "技术对接|玻纤含量|流动性|熔体流动|耐刮擦|耐低温|阻燃|无卤|"
+	  "灼热丝|cti|相比漏电|介电|硬度|韧性|光泽度|技术指标|认证报告", AZI_TECHNICAL, 30),
+	I("datasheet|data sheet|technical|spec|specs|specification*|melt flow|mfi|mfr|"
+	  "tensile|impact strength|flexural|processing temperature|molding|moulding|"
+	  "drying|shrinkage|flame retardant|heat resistance|hdt", AZI_TECHNICAL, 30),
+	I("技术|性能|指标|注塑|成型|工艺|密度|参数|替代|测试|试模|打样测试|验证|工程师",
+	  AZI_TECHNICAL, 12),
+	I("performance|test|testing|trial|properties|property|engineer*", AZI_TECHNICAL, 12),
+
+	/* ---- intent: cooperation ---- */
+	I("合作|代理|战略合作|长期合作|框架协议|合作伙伴|独家|经销|分销|供应商资格|"
+	  "供应商准入|合格供应商|年度协议|长期供货|共同开发|联合开发|合作模式|合作意向|"
+	  "战略|审厂|验厂|合作洽谈|建立合作|深度合作|加盟|区域代理|年度框架|"
+	  "战略伙伴|供应链合作|入围|供应商名录", AZI_COOPERATION, 30),
+	I("partnership|partner|cooperation|cooperate|collaborat*|distributor*|agent|agency|"
+	  "long-term|long term|strategic|framework agreement|exclusive|audit|"
+	  "supplier qualification|approved supplier", AZI_COOPERATION, 30),
+	I("参观|考察|拜访|工厂参观|来厂|到访|洽谈|会谈|介绍公司|公司介绍|资质", AZI_COOPERATION, 15),
+	I("visit|factory tour|meeting to discuss|introduce our company", AZI_COOPERATION, 15),
+
+	/* ---- intent: order ---- */
+	I("下单|采购合同|确认订购|订购|订货|追加订单|追加|加单|补单|返单|正式订单|采购订单|"
+	  "签合同|确认订单|下订单|采购单|先订|订一批|再订|下个单|订单确认|确认下单|"
+	  "合同已签|盖章|回传合同|合同签|签好|po号|采购意向书", AZI_ORDER, 35),
+	I("purchase order|place an order|placing an order|place the order|confirm the order|"
+	  "order confirmation|po number|we will order|re-order|reorder", AZI_ORDER, 35),
+	I("订单|合同|po|排产|生产安排|安排生产", AZI_ORDER, 20),
+	I("order|orders|ordered|contract", AZI_ORDER, 20),
+
+	/* ---- intent: payment ---- */
+	I("付款|账期|发票|回款|汇款|打款|转账|货款|结算|对账|预付款|预付|尾款|定金|首款|"
+	  "开票|增值税发票|专票|普票|承兑|汇票|银行承兑|信用证|月结|现结|款项|欠款|逾期|"
+	  "催款|付清|到账|收款|水单|对账单|付款方式|付款条件|付款周期|延期付款|放款|"
+	  "票据|电汇|先款后货|货到付款", AZI_PAYMENT, 30),
+	I("财务", AZI_PAYMENT, 15),
+	I("payment*|invoice*|remittance|wire transfer|t/t|l/c|letter of credit|overdue|"
+	  "paid|pay|deposit|balance due|credit terms|net 30|net 60|billing", AZI_PAYMENT, 30),
+
+	/* ---- intent: delivery ---- */
+	I("交货|发货|物流|到货|交期|送货|运输|快递|货期|什么时候到|什么时候发|物流单号|运单|"
+	  "提货|出货|装车|配送|延期交货|交付|货到|收货|签收|海运|报关|清关|发车|"
+	  "到厂|送到|运到|几天能到|安排发货|分批发|分批交|交货期|送达|在途|物流信息", AZI_DELIVERY, 30),
+	I("单号|车辆|司机|卸货|仓库|入库|备货", AZI_DELIVERY, 15),
+	I("deliver*|shipment*|ship|shipped|shipping|logistics|lead time|tracking|arrival|"
+	  "dispatch*|freight|eta|container|courier|in transit|arrive*", AZI_DELIVERY, 30),
+
+	/* ---- intent: after-sales ---- */
+	I("售后|维修|退换|保修|换货|补发|质保|售后服务|上门|现场支持|返修|退换货|"
+	  "售后问题|售后处理|现场处理|技术人员过来|整改|8d报告|8d|纠正措施|改善报告", AZI_AFTER_SALES, 30),
+	I("处理方案|原因分析|派人", AZI_AFTER_SALES, 15),
+	I("after-sales|after sales|aftersales|warranty|repair*|replacement|"
+	  "on-site support|8d report|corrective action", AZI_AFTER_SALES, 30),
+	I("replace|root cause", AZI_AFTER_SALES, 15),
+
+	/* ---- intent: other ---- */
+	I("节日快乐|中秋快乐|新年快乐|春节快乐|国庆快乐|端午安康|新春|拜年|放假通知|"
+	  "假期安排|问候|祝您|生日快乐|吃饭|聚餐|天气|"
+	  "happy new year|merry christmas|season's greetings|holiday", AZI_OTHER, 25),
+
+	/* ---- sentiment: positive ---- */
+	S("满意|很满意|非常满意|不错|挺好|很好|太好了|好评|认可|愉快|合作愉快|放心|顺利|"
+	  "优秀|点赞|惊喜|高兴|开心|完美|给力|靠谱|赞|出色|超出预期|物美价廉|性价比高|"
+	  "值得信赖|信赖|信任|满足要求|符合要求|达到要求|效果好|效果很好|很专业|"
+	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极", 20),
+	S("great|good|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
+	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
+	  "well received|works well|fantastic|outstanding|glad", 20),
+	S("期待|感兴趣|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
+	  "稳定|质量稳定|推荐|喜欢|好的|专业|周到", 12),
+	S("interested|look forward|looking forward|keen|excited|welcome|recommend*|"
+	  "stable|consistent|pleasure", 12),
+	S("谢谢|感谢|多谢|辛苦|辛苦了|thanks|thank you|thx", 8),
+	S("非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|感谢配合|many thanks|thanks a lot",
+	  15),
+
+	/* ---- sentiment: negative ---- */
+	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"
+	  "无法接受|不能接受|不可接受|太离谱|离谱|忍无可忍|受不了|投诉|客诉|索赔|"
+	  "严重不满|极其不满|一塌糊涂|欺骗|上当|不靠谱|太慢|太贵|坑", -25),
+	S("disappointed|disappointing|unacceptable|angry|furious|terrible|awful|worst|"
+	  "horrible|frustrated|frustrating|poor|complaint|complain*|upset|unhappy|"
+	  "not acceptable|ridiculous", -25),
+	S("质量问题|不合格|退货|赔偿|损失|延误|拖延|迟迟|一直没|不良|缺陷|开裂|裂纹|变形|"
+	  "发黄|色差|黑点|气泡|异味|断裂|发脆|破损|损坏|受潮|结块|短装|少发|错发|发错|杂质|"
+	  "混料|报废|返工|抱怨|不稳定|担心|担忧|遗憾|麻烦了|影响生产|停线|断料|"
+	  "换供应商|考虑其他供应商|找别家|取消订单|暂停合作|停止合作|最后一次|"
+	  "又延期|一再|屡次|再三|催了|催货|还没到|还没收到|没收到|未收到|还没发|"
+	  "不理想|偏高|太高|偏贵|涨价|上涨|贵了", -15),
+	S("bad|defect|defects|defective|delayed|delay|late|broken|damaged|cracked|crack*|"
+	  "worse|cancel*|refund|worried|"
+	  "too expensive|expensive|higher than|losses|wrong|failed|failure", -15),
+	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般", -6),
+	S("issue|issues|problem|problems|concern|concerns|concerned", -6),
+
+	/* ---- negation / hedges / intensifiers / contrast ---- */
+	K("不|没|没有|无|未|别|并不|从不|从没|从未|毫无|不用|无需|不需要|不必|不会|并没有|"
+	  "没什么|未能|不能|无法", AZK_NEG, 10),
+	K("不太|不是很|不怎么|不算|不大|不够", AZK_NEG, 7),
+	K("not|no|never|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|can't|"
+	  "cannot|hardly|without|nothing|none|neither", AZK_NEG, 10),
+	K("不是|并非|并不是|not a|not an", AZK_NOTA, 10),
+	K("可能|也许|或许|考虑|大概|估计|初步|暂定|看看|待定|不确定|打算|有可能|说不定|"
+	  "maybe|perhaps|possibly|might|considering|tentative|probably", AZK_HEDGE, 10),
+	K("非常|特别|十分|极其|超级|实在|完全|太|极|严重", AZK_INTENS, 15),
+	K("很|相当|真的|真是|确实|挺|一直", AZK_INTENS, 13),
+	K("比较|有点|有些|稍微|略", AZK_INTENS, 8),
+	K("very|extremely|really|highly|totally|absolutely|so|too|seriously", AZK_INTENS, 15),
+	K("quite|rather|a bit|slightly|somewhat|a little", AZK_INTENS, 8),
+	K("但是|但|不过|可是|然而|只是|却|but|however|though", AZK_CONTRAST, 10),
+
+	/* ---- urgency ---- */
+	U("紧急|加急|尽快|马上|立刻|立即|急需|急用|十万火急|火速|赶紧|停线|断料|停产|"
+	  "投诉升级|刻不容缓|等着用|特急|当天|今天之内|今天必须|24小时内|越快越好|第一时间|"
+	  "非常急|很急|十分着急|着急|急等|加紧|务必今天|严重影响|迫切", AZU_HIGH, 30),
+	U("严重", AZU_HIGH, 20),
+	U("urgent|urgently|asap|immediately|right away|emergency|critical|as soon as possible|"
+	  "line down|production stop*|top priority|rush order|without delay", AZU_HIGH, 30),
+	U("尽早|抓紧|近期|早点|及时|催|催促|希望早日|早日|优先", AZU_MEDIUM, 15),
+	U("soon|shortly|promptly|at your earliest convenience|earliest|priority|timely",
+	  AZU_MEDIUM, 15),
+	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|先了解|不是很急|不太急|"
+	  "不用着急|无需着急|不必着急|不紧急|不需要太急|时间充裕|时间不急|长期规划|"
+	  "明年再说|以后再说|先放一放|后续再说|有需要再联系", AZU_LOW, 30),
+	U("随时", AZU_LOW, 10),
+	U("not urgent|no rush|no hurry|whenever|no urgency|not in a hurry|take your time|"
+	  "not time sensitive|in the future|next year", AZU_LOW, 30),
+
+	/* ---- date words ---- */
+	D("今天|今日|当日|今早|今天上午|今天下午|today|this morning|this afternoon", AZD_TODAY, 0),
+	D("今晚|tonight", AZD_TONIGHT, 0),
+	D("明天|明日|明早|明天上午|明天下午|tomorrow", AZD_TOMORROW, 0),
+	D("后天|day after tomorrow", AZD_AFTER_TOMORROW, 0),
+	D("大后天", AZD_3DAYS, 0),
+	D("昨天|昨日|yesterday", AZD_YESTERDAY, 0),
+	D("前天", AZD_BEFORE_YESTERDAY, 0),
+	D("本周|这周|这个星期|这星期|本星期|这礼拜|这个礼拜|this week", AZD_THIS_WEEK, 0),
+	D("下周|下星期|下个星期|下礼拜|下个礼拜|next week", AZD_NEXT_WEEK, 0),
+	D("下下周|下下个星期", AZD_NEXT_NEXT_WEEK, 0),
+	D("上周|上星期|上个星期|上礼拜|last week", AZD_LAST_WEEK, 0),
+	D("周|星期|礼拜", AZD_WEEKDAY_PREFIX, 0),
+	D("本月|这个月|当月|this month", AZD_THIS_MONTH, 0),
+	D("下个月|下月|next month", AZD_NEXT_MONTH, 0),
+	D("上个月|上月|last month", AZD_LAST_MONTH, 0),
+	D("月初", AZD_MONTH_START, 0),
+	D("月中", AZD_MONTH_MID, 0),
+	D("月底|月末|end of the month|end of month|end of this month|month end|month-end",
+	  AZD_MONTH_END, 0),
+	D("上旬", AZD_XUN_EARLY, 0),
+	D("中旬", AZD_XUN_MID, 0),
+	D("下旬", AZD_XUN_LATE, 0),
+	D("年底|年末|end of the year|end of year|year end|year-end", AZD_YEAR_END, 0),
+	D("明年|next year", AZD_NEXT_YEAR, 0),
+	D("今年|this year", AZD_THIS_YEAR, 0),
+	D("q1|一季度|第一季度|1季度", AZD_Q1, 0),
+	D("q2|二季度|第二季度|2季度", AZD_Q2, 0),
+	D("q3|三季度|第三季度|3季度", AZD_Q3, 0),
+	D("q4|四季度|第四季度|4季度", AZD_Q4, 0),
+	D("下季度|下个季度|next quarter", AZD_NEXT_QUARTER, 0),
+	D("end of the week|end of this week|end of week|this weekend|weekend|周末|本周末|这周末", AZD_EN_END_OF_WEEK, 0),
+	D("monday", AZD_EN_WEEKDAY, 0), D("tuesday", AZD_EN_WEEKDAY, 1),
+	D("wednesday", AZD_EN_WEEKDAY, 2), D("thursday", AZD_EN_WEEKDAY, 3),
+	D("friday", AZD_EN_WEEKDAY, 4), D("saturday", AZD_EN_WEEKDAY, 5),
+	D("sunday", AZD_EN_WEEKDAY, 6),
+	D("january|jan", AZD_EN_MONTH, 1), D("february|feb", AZD_EN_MONTH, 2),
+	D("march|mar", AZD_EN_MONTH, 3), D("april|apr", AZD_EN_MONTH, 4),
+	D("may", AZD_EN_MONTH, 5), D("june|jun", AZD_EN_MONTH, 6),
+	D("july|jul", AZD_EN_MONTH, 7), D("august|aug", AZD_EN_MONTH, 8),
+	D("september|sep|sept", AZD_EN_MONTH, 9), D("october|oct", AZD_EN_MONTH, 10),
+	D("november|nov", AZD_EN_MONTH, 11), D("december|dec", AZD_EN_MONTH, 12),
+
+	/* ---- follow-up triggers ---- */
+	F("样品|试样|打样|送样|寄样|样料|小样|样板|寄一些|sample|samples", AZF_SAMPLE),
+	F("报价|报价单|报个价|报一下价|报下价|求报价|价格表|询价|quote|quotation*|price list|rfq",
+	  AZF_QUOTE),
+	F("技术参数|参数表|物性表|物性参数|tds|msds|datasheet|data sheet|规格书|技术资料|"
+	  "检测报告|测试报告|认证报告|coa", AZF_TECH),
+	F("投诉|客诉|质量投诉|投诉升级|complaint", AZF_COMPLAINT),
+	F("参观|考察|拜访|工厂参观|验厂|审厂|来厂|到访|visit|factory tour|audit", AZF_VISIT),
+	F("合同|框架协议|采购合同|年度协议|contract|framework agreement", AZF_CONTRACT),
+	F("发票|开票|增值税发票|专票|invoice*", AZF_INVOICE),
+	F("会议|开会|视频会议|电话会议|meeting", AZF_MEETING),
+
+	/* ---- requests, price words, context words ---- */
+	K("请|麻烦|烦请|劳烦|能否|能不能|可否|可不可以|是否可以|帮忙|帮我|帮我们|希望贵司|"
+	  "希望你们|辛苦安排|尽快安排|please|kindly|could you|can you|would you|pls|plz",
+	  AZK_REQUEST, 10),
+	K("价格|单价|报价|价钱|价位|吨价|售价|成交价|到厂价|出厂价|含税价|不含税|拿货价|"
+	  "优惠价|批量价|最低价|降到|涨到|调到|降至|涨至|调整为|优惠到|price|priced|"
+	  "quoted|cost|costs|offer", AZK_PRICEWORD, 10),
+	K("已|已经|刚刚|刚才|already|was|were|received", AZK_PAST, 10),
+	K("样品|试样|打样|送样|寄样|样料|小样|样板|sample|samples|trial", AZK_SAMPLECTX, 10),
+	{"月需求|每月|月用量|月采购|每个月|月均|月需|月消耗|月产|一个月用|monthly|per month|"
+	 "a month|/month|/月", AZK_PERIOD, 1, 0},
+	{"年需求|每年|年用量|年采购|全年|年均|年消耗|annually|yearly|per year|a year|/年",
+	 AZK_PERIOD, 2, 0},
+	{"每周|周用量|weekly|per week|/周", AZK_PERIOD, 3, 0},
+	{"每天|日用量|每日|daily|per day|/天", AZK_PERIOD, 4, 0},
+	K("吗|什么|多少|是否|有没有|怎么|如何|几天|几时|请问|请教|?|how|what|when|which|"
+	  "is there|are there|do you|does it", AZK_QUESTION, 10),
+
+	/* ---- neutral words that shadow shorter cues ---- */
+	K("不仅|不但|不断|不同|不少|不久|不然|不好意思|不一定|不得不|差不多|不管|无论|"
+	  "未来|别人|别的|区别|特别是|分别|级别|类别|识别|无卤|无铅|无毒|无纺|不锈钢|不干胶|"
+	  "会通知|会通过|会通报|申请|邀请|请假|请客|毫无疑问|一周|"
+	  "周边|周期|周转|周到|四周|不见不散|"
+	  "无论如何|免不了|少不了|离不开|不可或缺|no later than|not only|"
+	  "no matter|may i|you may|we may|it may|may be|in order to|in order|"
+	  "good morning|good afternoon|good evening|good day|不用谢|不客气|别客气|出差|"
+	  "贵司|贵公司|贵方|贵厂|贵单位|宝贵|无锡|三年前|两年前|一年前|几年前", AZK_BLOCK, 0),
+	/* positives hidden behind a negation word */
+	S("没问题|没有问题|问题不大|无异常|没毛病|不错|不贵|不差|不慢|没关系|放心|无误", 15),
+	S("不好|不行|不好用|不合适|不靠谱|不满|不愿意|不理想|不稳定|不合格|不及时|不专业|不够好|"
+	  "不负责|不认可|没法用|没用", -20),
+	U("不急|不着急|不用急", AZU_LOW, 30),
+};
+
+#undef I
+#undef S
+#undef U
+#undef D
+#undef F
+#undef K
+
+/* ---- default catalogue (test/corpus/catalogue.json) --------------- */
+
+typedef struct cat_product
+{
+	const char *canonical;
+	const char *category;
+	const char *aliases;		/* '|' separated */
+} cat_product;
+
+static const cat_product default_products[] = {
+	{"PCR-ABS-1000", "ABS", "PCR-ABS|PCR ABS|PCRABS|PCR-ABS 1000|PCR-ABS1000|再生ABS|回收ABS|"
+	 "PCR ABS 1000系列|ABS再生料"},
+	{"PCR-ABS-2000", "ABS", "PCR-ABS 2000|PCR-ABS2000|高性能PCR-ABS|高性能再生ABS"},
+	{"PCR-PC-3000", "PC", "PCR-PC|PCR PC|PCR-PC 3000|再生PC|回收PC|PC再生料"},
+	{"PC/ABS", "PC/ABS", "PC+ABS|PCABS|PC-ABS合金|PC/ABS合金"},
+	{"PP-T20", "PP", "PP T20|PPT20|PP-T20滑石粉填充|20%滑石粉PP|PP+20%滑石粉"},
+	{"PA66-GF30", "PA", "PA66 GF30|PA66+30%GF|PA66-30%玻纤|30%玻纤增强PA66|尼龙66玻纤"},
+	{"HIPS-500", "PS", "HIPS|高抗冲聚苯乙烯|HIPS 500"},
+	{"PCR-PP-800", "PP", "PCR-PP|再生PP|回收PP|PCR PP"},
+	{"阻燃ABS-V0", "ABS", "阻燃ABS|V0阻燃ABS|ABS V0|FR-ABS"},
+	{"PBT-GF15", "PBT", "PBT GF15|PBT+15%GF|15%玻纤PBT"},
+};
+
+static const struct
+{
+	const char *canonical;
+	const char *aliases;
+}			default_competitors[] = {
+	{"金发科技", "金发|Kingfa|KINGFA"},
+	{"普利特", "Pret|PRET"},
+	{"SABIC", "沙伯基础|沙特基础|Sabic"},
+	{"LG化学", "LG Chem|LG化工|LGChem"},
+	{"奇美", "奇美实业|CHIMEI|Chi Mei"},
+	{"科思创", "Covestro|拜耳材料"},
+	{"巴斯夫", "BASF"},
+	{"道恩股份", "道恩"},
+	{"国恩股份", "国恩"},
+	{"会通股份", "会通"},
+};
+
+/* ---- life cycle ----------------------------------------------------- */
+
+int
+az_lexicon_add_entry(az_lexicon *lex, const char *surface, uint16_t kind,
+					 int32_t arg, int16_t w)
+{
+	size_t		len;
+	char	   *s;
+	uint8_t		prefix = 0;
+
+	if (!lex || !surface)
+		return -1;
+	len = strlen(surface);
+	if (len == 0 || len > 1000)
+		return -1;
+	if (len > 1 && surface[len - 1] == '*')
+	{
+		char	   *tmp = malloc(len);
+
+		if (!tmp)
+		{
+			lex->oom = true;
+			return -1;
+		}
+		memcpy(tmp, surface, len - 1);
+		tmp[len - 1] = '\0';
+		s = az_fold_pattern(tmp);
+		free(tmp);
+		prefix = 1;
+	}
+	else
+		s = az_fold_pattern(surface);
+	if (!s)
+	{
+		lex->oom = true;
+		return -1;
+	}
+	/* trim ASCII spaces a catalogue row may carry */
+	{
+		size_t		a = 0,
+					b = strlen(s);
+
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		if (b == a)
+		{
+			free(s);
+			return -1;
+		}
+		memmove(s, s + a, b - a);
+		s[b - a] = '\0';
+	}
+	if (lex->nent == lex->cap)
+	{
+		size_t		nc = lex->cap ? lex->cap * 2 : 1024;
+		az_entry   *ne = realloc(lex->ent, nc * sizeof(*ne));
+
+		if (!ne)
+		{
+			free(s);
+			lex->oom = true;
+			return -1;
+		}
+		lex->ent = ne;
+		lex->cap = nc;
+	}
+	lex->ent[lex->nent].s = s;
+	lex->ent[lex->nent].f.kind = kind;
+	lex->ent[lex->nent].f.arg = arg;
+	lex->ent[lex->nent].f.w = w;
+	lex->ent[lex->nent].prefix = prefix;
+	lex->nent++;
+	lex->built = false;
+	return 0;
+}
+
+/* Add every '|' separated surface of words. */
+static void
+add_words(az_lexicon *lex, const char *words, uint16_t kind, int32_t arg, int16_t w)
+{
+	char		buf[256];
+	const char *p = words;
+
+	while (*p)
+	{
+		const char *q = strchr(p, '|');
+		size_t		len = q ? (size_t) (q - p) : strlen(p);
+
+		if (len > 0 && len < sizeof(buf))
+		{
+			memcpy(buf, p, len);
+			buf[len] = '\0';
+			az_lexicon_add_entry(lex, buf, kind, arg, w);
+		}
+		if (!q)
+			break;
+		p = q + 1;
+	}
+}
+
+void
+az_lexicon_add_builtin(az_lexicon *lex)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		add_words(lex, builtin[i].words, builtin[i].kind, builtin[i].arg, builtin[i].w);
+}
+
+static char *
+dupstr(const char *s)
+{
+	size_t		n = strlen(s) + 1;
+	char	   *d = malloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+az_lexicon *
+az_lexicon_new(void)
+{
+	az_lexicon *lex = calloc(1, sizeof(*lex));
+
+	if (!lex)
+		return NULL;
+	az_lexicon_add_builtin(lex);
+	if (lex->oom)
+	{
+		az_lexicon_free(lex);
+		return NULL;
+	}
+	return lex;
+}
+
+/* Index of a canonical name in names[0..n), or -1. */
+static long
+find_name(char **names, size_t n, const char *canonical)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], canonical) == 0)
+			return (long) i;
+	return -1;
+}
+
+void
+az_lexicon_add_product(az_lexicon *lex, const char *canonical,
+					   const char *alias, const char *category)
+{
+	long		idx;
+
+	if (!lex || !canonical || !*canonical || strlen(canonical) > 200)
+		return;
+	idx = find_name(lex->prod, lex->nprod, canonical);
+	if (idx < 0)
+	{
+		char	   *c,
+				   *cat = NULL;
+
+		if (lex->nprod == lex->capprod)
+		{
+			size_t		nc = lex->capprod ? lex->capprod * 2 : 16;
+			char	  **np = realloc(lex->prod, nc * sizeof(char *));
+			char	  **nq;
+
+			if (!np)
+			{
+				lex->oom = true;
+				return;
+			}
+			lex->prod = np;
+			nq = realloc(lex->prod_cat, nc * sizeof(char *));
+			if (!nq)
+			{
+				lex->oom = true;
+				return;
+			}
+			lex->prod_cat = nq;
+			lex->capprod = nc;
+		}
+		c = dupstr(canonical);
+		if (category && *category)
+			cat = dupstr(category);
+		if (!c)
+		{
+			free(cat);
+			lex->oom = true;
+			return;
+		}
+		lex->prod[lex->nprod] = c;
+		lex->prod_cat[lex->nprod] = cat;
+		idx = (long) lex->nprod++;
+		az_lexicon_add_entry(lex, canonical, AZK_PRODUCT, (int32_t) idx, 0);
+	}
+	else if (category && *category && !lex->prod_cat[idx])
+		lex->prod_cat[idx] = dupstr(category);
+	if (alias && *alias && strcmp(alias, canonical) != 0 && strlen(alias) <= 200)
+		az_lexicon_add_entry(lex, alias, AZK_PRODUCT, (int32_t) idx, 0);
+}
+
+void
+az_lexicon_add_competitor(az_lexicon *lex, const char *canonical, const char *alias)
+{
+	long		idx;
+
+	if (!lex || !canonical || !*canonical || strlen(canonical) > 200)
+		return;
+	idx = find_name(lex->comp, lex->ncomp, canonical);
+	if (idx < 0)
+	{
+		char	   *c;
+
+		if (lex->ncomp == lex->capcomp)
+		{
+			size_t		nc = lex->capcomp ? lex->capcomp * 2 : 16;
+			char	  **np = realloc(lex->comp, nc * sizeof(char *));
+
+			if (!np)
+			{
+				lex->oom = true;
+				return;
+			}
+			lex->comp = np;
+			lex->capcomp = nc;
+		}
+		c = dupstr(canonical);
+		if (!c)
+		{
+			lex->oom = true;
+			return;
+		}
+		lex->comp[lex->ncomp] = c;
+		idx = (long) lex->ncomp++;
+		az_lexicon_add_entry(lex, canonical, AZK_COMPETITOR, (int32_t) idx, 0);
+	}
+	if (alias && *alias && strcmp(alias, canonical) != 0 && strlen(alias) <= 200)
+		az_lexicon_add_entry(lex, alias, AZK_COMPETITOR, (int32_t) idx, 0);
+}
+
+void
+az_lexicon_add_default_catalogue(az_lexicon *lex)
+{
+	size_t		i;
+	char		buf[256];
+
+	for (i = 0; i < sizeof(default_products) / sizeof(default_products[0]); i++)
+	{
+		const char *p = default_products[i].aliases;
+
+		az_lexicon_add_product(lex, default_products[i].canonical, NULL,
+							   default_products[i].category);
+		while (*p)
+		{
+			const char *q = strchr(p, '|');
+			size_t		len = q ? (size_t) (q - p) : strlen(p);
+
+			if (len < sizeof(buf))
+			{
+				memcpy(buf, p, len);
+				buf[len] = '\0';
+				az_lexicon_add_product(lex, default_products[i].canonical, buf,
+									   default_products[i].category);
+			}
+			if (!q)
+				break;
+			p = q + 1;
+		}
+	}
+	for (i = 0; i < sizeof(default_competitors) / sizeof(default_competitors[0]); i++)
+	{
+		const char *p = default_competitors[i].aliases;
+
+		az_lexicon_add_competitor(lex, default_competitors[i].canonical, NULL);
+		while (*p)
+		{
+			const char *q = strchr(p, '|');
+			size_t		len = q ? (size_t) (q - p) : strlen(p);
+
+			if (len < sizeof(buf))
+			{
+				memcpy(buf, p, len);
+				buf[len] = '\0';
+				az_lexicon_add_competitor(lex, default_competitors[i].canonical, buf);
+			}
+			if (!q)
+				break;
+			p = q + 1;
+		}
+	}
+}
+
+int
+az_lexicon_build(az_lexicon *lex)
+{
+	if (!lex || lex->oom)
+		return -1;
+	return az_automaton_build(lex);
+}
+
+void
+az_lexicon_free(az_lexicon *lex)
+{
+	size_t		i;
+
+	if (!lex)
+		return;
+	az_automaton_free(lex);
+	for (i = 0; i < lex->nent; i++)
+		free(lex->ent[i].s);
+	free(lex->ent);
+	for (i = 0; i < lex->nprod; i++)
+	{
+		free(lex->prod[i]);
+		free(lex->prod_cat[i]);
+	}
+	free(lex->prod);
+	free(lex->prod_cat);
+	for (i = 0; i < lex->ncomp; i++)
+		free(lex->comp[i]);
+	free(lex->comp);
+	free(lex);
+}
+
+az_lexicon *
+az_lexicon_default(void)
+{
+	az_lexicon *lex = az_lexicon_new();
+
+	if (!lex)
+		return NULL;
+	az_lexicon_add_default_catalogue(lex);
+	if (az_lexicon_build(lex) != 0)
+	{
+		az_lexicon_free(lex);
+		return NULL;
+	}
+	return lex;
+}

@@ -1,0 +1,1677 @@
+/*
+ * ingest.c -- commhub.ingest(), ingest_batch(), ingest_email_raw(), reparse().
+ *
+ * Phases of one call (a batch runs them per chunk of up to CHUNK items):
+ *   1. normalize   each payload -> normalized record (src/core/channels.c;
+ *                  raw mail first through src/core/mime.c).  Bad payloads
+ *                  raise 22xxx (ingest) or land in commhub.ingest_errors
+ *                  (ingest_batch).
+ *   2. identify    one query resolves every channel address of the chunk
+ *                  against staff and customer identities (C1, C2).
+ *   3. analyze     the embedded A10 analyzer fills the AI columns (N1).
+ *   4. insert      one INSERT ... SELECT FROM jsonb_populate_recordset
+ *                  ... ON CONFLICT (tenant_id, source_system,
+ *                  source_record_id) DO NOTHING for the chunk (I5, R3:
+ *                  concurrent sessions inserting the same message wait on
+ *                  the unique index; the loser sees the conflict).
+ *   5. existing    items whose natural key was already there are compared
+ *                  with the stored record under FOR UPDATE: same normalized
+ *                  record -> duplicate; otherwise folded/replaced -> merged.
+ *   6. link        threading and near-duplicate links (thread.c).
+ *
+ * Everything a call writes is in the caller's transaction; ingest_batch
+ * runs each chunk in a subtransaction and, if the chunk fails as a whole,
+ * retries its items one by one so that one bad row costs only itself.
+ *
+ * Memory: jansson values are malloc'd; every IngestItem owns its values and
+ * items_free() runs in PG_FINALLY, so an error never leaks them.
+ */
+#include "postgres.h"
+
+#include "pg_jansson.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
+
+#include <math.h>
+
+#include "commhub.h"
+#include "analyze.h"
+#include "ingest.h"
+#include "thread.h"
+
+#include "channels.h"
+#include "mime.h"
+#include "normalize.h"
+#include "sha256.h"
+
+#define CHUNK 500
+#define UNMATCHED_CUSTOMER "UNMATCHED"
+#define RAW_MAIL_PREFIX "rfc822;base64,"
+
+typedef struct IngestItem
+{
+	int			index;			/* position in the batch */
+	const char *channel;
+	char	   *raw;			/* content_original (palloc) */
+	const char *mailbox;
+	json_t	   *norm;			/* normalized record */
+	json_t	   *row;			/* column values */
+	json_t	   *atts;			/* attachment rows */
+	json_t	   *tasks;			/* task rows */
+	json_t	   *keys;			/* identity keys: [{key, kind, role}] */
+	char		record_id[65];
+	char		hash[65];
+	const char *status;
+	bool		failed;
+	bool		recall;
+	int			event_count;	/* events folded into the record (enrich) */
+	chn_error	err;
+} IngestItem;
+
+typedef struct IdentHit
+{
+	char		key[300];
+	char		staff_id[65];
+	char		customer_id[65];
+	int32		contact_id;
+	bool		is_staff;
+	bool		is_customer;
+} IdentHit;
+
+/* Columns written from a row object (insert and merge share the list). */
+static const char *const row_columns[] = {
+	"customer_id", "contact_id", "project_id", "opportunity_id",
+	"communication_type", "direction", "channel", "communication_time", "duration",
+	"initiated_by", "handled_by", "assigned_to", "participants", "subject", "summary",
+	"content", "content_original", "recording_url", "attachment_count", "attachment_urls",
+	"intent_category", "intent_detail", "intent_confidence", "products_mentioned",
+	"price_discussed", "quantity_discussed", "timeline_mentioned", "competitors_mentioned",
+	"sentiment", "sentiment_score", "customer_mood", "urgency_level", "urgency_reason",
+	"follow_up_required", "follow_up_items", "follow_up_deadline",
+	"ai_insights", "ai_suggestions", "ai_tags", "source_system", "source_record_id",
+	"match_status", "identity_keys", "mailboxes", "message_id", "in_reply_to",
+	"email_references", "subject_key", "chat_key", "call_number", "missed", "recalled_at",
+	"media_pending", "fingerprint", "analysis", "analyzed_by", "content_extra",
+	"event_count", "normalized_hash", "fp_bands", NULL
+};
+
+static char *insert_sql = NULL;
+static char *update_sql = NULL;
+
+void
+commhub_ingest_init(void)
+{
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+	json_t	   *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+jset_str(json_t *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+/* Set a string truncated to maxchars code points (varchar limits). */
+static void
+jset_trunc(json_t *o, const char *k, const char *v, size_t maxchars)
+{
+	char	   *t;
+
+	if (!v)
+		return;
+	t = norm_utf8_truncate(v, maxchars);
+	if (t == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	json_object_set_new(o, k, json_string(t));
+	free(t);
+}
+
+static void
+jcopy(json_t *dst, const char *dk, const json_t *src, const char *sk)
+{
+	json_t	   *v = json_object_get(src, sk);
+
+	if (v && !json_is_null(v))
+		json_object_set(dst, dk, v);
+}
+
+static char *
+sql_columns(const char *prefix)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	for (int i = 0; row_columns[i]; i++)
+		appendStringInfo(&b, "%s%s%s", i ? ", " : "", prefix, row_columns[i]);
+	return b.data;
+}
+
+static void
+prepare_sql(void)
+{
+	MemoryContext old;
+
+	if (insert_sql)
+		return;
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	insert_sql = psprintf(
+						  "INSERT INTO commhub.customer_communications (record_id, tenant_id, %s) "
+						  "SELECT r.record_id, $1, %s FROM jsonb_populate_recordset(NULL::commhub.customer_communications, $2) r "
+						  "ON CONFLICT (tenant_id, source_system, source_record_id) DO NOTHING RETURNING record_id",
+						  sql_columns(""), sql_columns("r."));
+	update_sql = psprintf(
+						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
+						  "updated_at = now(), updated_by = current_user WHERE c.id = $1",
+						  sql_columns(""), sql_columns("r."));
+	MemoryContextSwitchTo(old);
+}
+
+static void
+raise_chn_error(const chn_error *e)
+{
+	const char *s = e->sqlstate[0] ? e->sqlstate : "22023";
+
+	ereport(ERROR,
+			(errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])),
+			 errmsg("%s", e->message[0] ? e->message : "invalid payload"),
+			 e->field[0] ? errdetail("Field: %s.", e->field) : 0,
+			 e->hint[0] ? errhint("%s", e->hint) : 0));
+}
+
+static void
+set_err(chn_error *e, const char *state, const char *field, const char *msg, const char *hint)
+{
+	strlcpy(e->sqlstate, state, sizeof(e->sqlstate));
+	strlcpy(e->field, field ? field : "", sizeof(e->field));
+	strlcpy(e->message, msg, sizeof(e->message));
+	strlcpy(e->hint, hint ? hint : "", sizeof(e->hint));
+}
+
+static const char *
+record_prefix(const char *type)
+{
+	static const char *const map[][2] = {
+		{"phone", "CALL"}, {"mobile", "MOBILE"}, {"wechat", "WX"}, {"email", "EMAIL"},
+		{"meeting", "MEETING"}, {"visit", "VISIT"}, {"video", "VIDEO"}, {"form", "FORM"},
+		{"webchat", "CHAT"}
+	};
+
+	for (size_t i = 0; i < lengthof(map); i++)
+		if (strcmp(map[i][0], type) == 0)
+			return map[i][1];
+	return "REC";
+}
+
+/* record_id = <PREFIX>-<local yyyymmdd>-<12 hex of sha256(tenant|system|id)>:
+ * deterministic, so the same message always gets the same record id. */
+static void
+make_record_id(IngestItem *it, const char *tenant)
+{
+	const char *type = jstr(it->norm, "communication_type");
+	const char *sys = jstr(it->norm, "source_system");
+	const char *sid = jstr(it->norm, "source_record_id");
+	json_int_t	us = json_integer_value(json_object_get(it->norm, "communication_time"));
+	char	   *key = psprintf("%s|%s|%s", tenant, sys, sid);
+	char		hex[65];
+	time_t		secs = (time_t) (us / 1000000) + NORM_DEFAULT_TZ_OFFSET_SEC;
+	struct tm	tm;
+
+	sha256_hex(key, strlen(key), hex);
+	gmtime_r(&secs, &tm);
+	snprintf(it->record_id, sizeof(it->record_id), "%s-%04d%02d%02d-%.12s",
+			 record_prefix(type ? type : ""), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hex);
+	pfree(key);
+}
+
+static void
+normalized_hash(IngestItem *it)
+{
+	char	   *s = json_dumps(it->norm, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (!s)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	sha256_hex(s, strlen(s), it->hash);
+	free(s);
+}
+
+static void
+items_free(IngestItem *items, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		json_decref(items[i].norm);
+		json_decref(items[i].row);
+		json_decref(items[i].atts);
+		json_decref(items[i].tasks);
+		json_decref(items[i].keys);
+		items[i].norm = items[i].row = items[i].atts = items[i].tasks = items[i].keys = NULL;
+	}
+}
+
+/* ------------------------------------------------------------ normalize */
+
+/* Raw mail: MIME -> mailparser-shaped JSON -> email normalizer. */
+static json_t *
+normalize_raw_mail(const char *data, size_t len, chn_error *err)
+{
+	char		ebuf[256] = "";
+	json_t	   *parsed;
+	json_t	   *norm;
+
+	if ((long long) len > MIME_MAX_MESSAGE_BYTES)
+	{
+		set_err(err, "22001", "message",
+				psprintf("message is %zu bytes, over the 50 MB limit for one email", len),
+				"Messages over 50 MB are skipped; store the large attachment elsewhere and send a link.");
+		return NULL;
+	}
+	parsed = mime_parse(data, len, ebuf, sizeof(ebuf));
+	if (parsed == NULL)
+	{
+		set_err(err, "22001", "message", ebuf[0] ? ebuf : "message could not be parsed",
+				"Pass the complete RFC 5322 message as bytea.");
+		return NULL;
+	}
+	norm = chn_normalize("email", parsed, err);
+	json_decref(parsed);
+	return norm;
+}
+
+/* Normalize whatever is stored in content_original (for merges and reparse):
+ * a raw mail, a JSON payload, or an array of events folded in order. */
+static json_t *
+normalize_stored(const char *channel, const char *stored, chn_error *err, int *nevents)
+{
+	json_t	   *j;
+	json_t	   *acc = NULL;
+	json_error_t jerr;
+
+	if (strncmp(stored, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0)
+	{
+		const char *b64 = stored + strlen(RAW_MAIL_PREFIX);
+		bytea	   *raw = DatumGetByteaPP(DirectFunctionCall2(binary_decode,
+															  CStringGetTextDatum(b64),
+															  CStringGetTextDatum("base64")));
+
+		*nevents = 1;
+		return normalize_raw_mail(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), err);
+	}
+	j = json_loads(stored, JSON_DECODE_ANY, &jerr);
+	if (j == NULL)
+	{
+		set_err(err, "22P02", "content_original", "stored payload is not valid JSON", NULL);
+		return NULL;
+	}
+	*nevents = json_is_array(j) ? (int) Min(json_array_size(j), 10000) : 1;
+	if (!json_is_array(j))
+	{
+		acc = chn_normalize(channel, j, err);
+		json_decref(j);
+		return acc;
+	}
+	for (size_t i = 0; i < json_array_size(j) && i < 10000; i++)
+	{
+		json_t	   *n = chn_normalize(channel, json_array_get(j, i), err);
+
+		if (n == NULL)
+		{
+			json_decref(acc);
+			json_decref(j);
+			return NULL;
+		}
+		if (acc == NULL)
+			acc = n;
+		else
+		{
+			json_t	   *m = chn_merge(acc, n);
+
+			json_decref(acc);
+			json_decref(n);
+			acc = m;
+		}
+	}
+	json_decref(j);
+	if (acc == NULL)
+		set_err(err, "22023", "content_original", "stored event list is empty", NULL);
+	return acc;
+}
+
+/* ------------------------------------------------------------- identify */
+
+static void
+add_key(json_t *keys, const char *kind, const char *value, const char *role, const char *akind)
+{
+	json_t	   *k = json_object();
+
+	json_object_set_new(k, "key", json_sprintf("%s:%s", kind, value));
+	json_object_set_new(k, "kind", json_string(kind));
+	json_object_set_new(k, "role", json_string(role ? role : "to"));
+	json_object_set_new(k, "addr", json_string(akind));
+	json_array_append_new(keys, k);
+}
+
+/* Identity keys of an item: every address, plus the domain of each
+ * non-free-mail email address. */
+static void
+build_keys(IngestItem *it)
+{
+	json_t	   *addrs = json_object_get(it->norm, "addresses");
+	size_t		i;
+	json_t	   *a;
+
+	it->keys = json_array();
+	json_array_foreach(addrs, i, a)
+	{
+		const char *kind = jstr(a, "kind");
+		const char *value = jstr(a, "value");
+		const char *role = jstr(a, "role");
+
+		if (!kind || !value || !*value || strlen(value) > 256 || i >= 200)
+			continue;
+		add_key(it->keys, kind, value, role, kind);
+		if ((strcmp(kind, "email") == 0 || strcmp(kind, "meeting") == 0) && strchr(value, '@'))
+		{
+			const char *dom = norm_email_domain(value);
+
+			if (strcmp(kind, "meeting") == 0)
+				add_key(it->keys, "email", value, role, kind);
+			if (dom && *dom && !norm_is_freemail_domain(dom))
+				add_key(it->keys, "domain", dom, role, kind);
+		}
+	}
+}
+
+static HTAB *
+lookup_identities(IngestItem *items, int n, const char *tenant)
+{
+	HASHCTL		ctl;
+	HTAB	   *h;
+	Datum	   *elems;
+	int			nkeys = 0;
+	int			cap = 64;
+	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Datum		args[2];
+	static const char *sql =
+		"SELECT k.key, s.staff_id, c.customer_id, c.contact_id "
+		"FROM unnest($2::text[]) AS k(key) "
+		"LEFT JOIN commhub.staff_identities s ON s.tenant_id = $1 "
+		"  AND s.kind = split_part(k.key, ':', 1) AND s.value = substr(k.key, strpos(k.key, ':') + 1) "
+		"LEFT JOIN commhub.customer_identities c ON c.tenant_id = $1 "
+		"  AND c.kind = split_part(k.key, ':', 1) AND c.value = substr(k.key, strpos(k.key, ':') + 1) "
+		"WHERE s.staff_id IS NOT NULL OR c.customer_id IS NOT NULL";
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(((IdentHit *) 0)->key);
+	ctl.entrysize = sizeof(IdentHit);
+	ctl.hcxt = CurrentMemoryContext;
+	h = hash_create("commhub identities", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	elems = palloc(sizeof(Datum) * cap);
+	for (int i = 0; i < n; i++)
+	{
+		size_t		j;
+		json_t	   *k;
+
+		if (items[i].failed || items[i].keys == NULL)
+			continue;
+		json_array_foreach(items[i].keys, j, k)
+		{
+			if (nkeys == cap)
+			{
+				cap *= 2;
+				elems = repalloc(elems, sizeof(Datum) * cap);
+			}
+			elems[nkeys++] = CStringGetTextDatum(jstr(k, "key"));
+		}
+	}
+	if (nkeys == 0)
+		return h;
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = PointerGetDatum(construct_array(elems, nkeys, TEXTOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_with_args(sql, 2, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "commhub: identity lookup failed");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		char	   *key = SPI_getvalue(tup, td, 1);
+		char	   *staff = SPI_getvalue(tup, td, 2);
+		char	   *cust = SPI_getvalue(tup, td, 3);
+		char	   *contact = SPI_getvalue(tup, td, 4);
+		bool		found;
+		IdentHit   *hit;
+
+		if (strlen(key) >= sizeof(hit->key))
+			continue;
+		hit = hash_search(h, key, HASH_ENTER, &found);
+		if (!found)
+		{
+			hit->is_staff = hit->is_customer = false;
+			hit->contact_id = 0;
+		}
+		if (staff)
+		{
+			hit->is_staff = true;
+			strlcpy(hit->staff_id, staff, sizeof(hit->staff_id));
+		}
+		if (cust)
+		{
+			hit->is_customer = true;
+			strlcpy(hit->customer_id, cust, sizeof(hit->customer_id));
+			hit->contact_id = contact ? atoi(contact) : 0;
+		}
+	}
+	return h;
+}
+
+static int
+kind_rank(const char *k)
+{
+	static const char *const order[] = {"email", "domain", "phone", "wecom", "meeting"};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(order[i], k) == 0)
+			return i;
+	return 9;
+}
+
+static int
+role_rank(const char *r)
+{
+	return strcmp(r, "from") == 0 ? 0 : strcmp(r, "to") == 0 ? 1 : 2;
+}
+
+typedef struct Resolution
+{
+	char		customer_id[65];
+	int32		contact_id;
+	const char *match_status;
+	const char *direction;
+	char		from_staff[65];
+	char		to_staff[65];
+} Resolution;
+
+/*
+ * C1: the customer is the best-ranked customer identity among addresses
+ * that are not staff (email > domain > phone > WeCom > meeting; then from >
+ * to > cc); an explicit customer_id in the payload wins.  C2: direction is
+ * outbound when the sender is staff, inbound when the sender is not staff,
+ * internal when everyone is staff, else the payload's hint.
+ */
+static void
+resolve(IngestItem *it, HTAB *hits, Resolution *res)
+{
+	size_t		i;
+	json_t	   *k;
+	int			best = INT_MAX;
+	bool		from_seen = false,
+				from_is_staff = false,
+				any_external = false;
+	const char *explicit_id = jstr(it->norm, "customer_id");
+	const char *hint = jstr(it->norm, "direction_hint");
+	json_t	   *staff_addr = json_object();	/* per address: staff? */
+
+	memset(res, 0, sizeof(*res));
+	/* First pass: which addresses (by kind+role+value) are staff. */
+	json_array_foreach(it->keys, i, k)
+	{
+		IdentHit   *hit = hash_search(hits, jstr(k, "key"), HASH_FIND, NULL);
+
+		if (hit && hit->is_staff)
+		{
+			const char *role = jstr(k, "role");
+
+			if (strcmp(role, "from") == 0 && !res->from_staff[0])
+				strlcpy(res->from_staff, hit->staff_id, sizeof(res->from_staff));
+			else if (strcmp(role, "from") != 0 && !res->to_staff[0])
+				strlcpy(res->to_staff, hit->staff_id, sizeof(res->to_staff));
+		}
+	}
+	/* Second pass: addresses grouped; an address is staff when any of its
+	 * keys (itself or its domain) is a staff identity. */
+	for (i = 0; i < json_array_size(it->keys); i++)
+	{
+		json_t	   *ki = json_array_get(it->keys, i);
+		const char *role = jstr(ki, "role");
+		const char *kind = jstr(ki, "kind");
+		IdentHit   *hit = hash_search(hits, jstr(ki, "key"), HASH_FIND, NULL);
+		bool		staff = hit && hit->is_staff;
+
+		/* A domain key follows its address key: staff status is shared. */
+		if (strcmp(kind, "domain") == 0 && i > 0)
+		{
+			IdentHit   *prev = hash_search(hits, jstr(json_array_get(it->keys, i - 1), "key"), HASH_FIND, NULL);
+
+			if (prev && prev->is_staff)
+				staff = true;
+		}
+		else if (i + 1 < json_array_size(it->keys) &&
+				 strcmp(jstr(json_array_get(it->keys, i + 1), "kind"), "domain") == 0)
+		{
+			IdentHit   *next = hash_search(hits, jstr(json_array_get(it->keys, i + 1), "key"), HASH_FIND, NULL);
+
+			if (next && next->is_staff)
+				staff = true;
+		}
+		json_object_set_new(staff_addr, jstr(ki, "key"), json_boolean(staff));
+		if (strcmp(role, "from") == 0)
+		{
+			from_seen = true;
+			if (staff)
+				from_is_staff = true;
+		}
+		if (!staff)
+			any_external = true;
+		if (!staff && hit && hit->is_customer)
+		{
+			int			rank = kind_rank(kind) * 10 + role_rank(role);
+
+			if (rank < best)
+			{
+				best = rank;
+				strlcpy(res->customer_id, hit->customer_id, sizeof(res->customer_id));
+				res->contact_id = hit->contact_id;
+			}
+		}
+	}
+	json_decref(staff_addr);
+
+	if (explicit_id && *explicit_id)
+	{
+		strlcpy(res->customer_id, explicit_id, sizeof(res->customer_id));
+		res->match_status = "explicit";
+	}
+	else if (res->customer_id[0])
+		res->match_status = "matched";
+	else
+	{
+		strlcpy(res->customer_id, UNMATCHED_CUSTOMER, sizeof(res->customer_id));
+		res->match_status = "unmatched";
+	}
+
+	if (from_seen && from_is_staff)
+		res->direction = any_external ? "outbound" : (json_array_size(it->keys) > 0 ? "internal" : "outbound");
+	else if (from_seen && !from_is_staff)
+		res->direction = "inbound";
+	else if (hint && (strcmp(hint, "inbound") == 0 || strcmp(hint, "outbound") == 0))
+		res->direction = hint;
+	else
+		res->direction = "inbound";
+}
+
+/* -------------------------------------------------------------- analyze */
+
+static void
+task_add(json_t *tasks, const char *record_id, const char *customer, const char *title,
+		 const char *owner, const char *due_iso, const char *priority)
+{
+	json_t	   *t = json_object();
+	char		hex[65];
+	char	   *id;
+
+	sha256_hex(title, strlen(title), hex);
+	id = psprintf("%s-T%.8s", record_id, hex);
+	json_object_set_new(t, "task_id", json_string(id));
+	json_object_set_new(t, "customer_id", json_string(customer));
+	json_object_set_new(t, "record_id", json_string(record_id));
+	jset_trunc(t, "title", title, 256);
+	if (owner)
+		jset_trunc(t, "owner", owner, 64);
+	if (due_iso)
+		json_object_set_new(t, "due_at", json_string(due_iso));
+	json_object_set_new(t, "priority", json_string(priority));
+	json_array_append_new(tasks, t);
+	pfree(id);
+}
+
+/* Fill row/atts/tasks of an item from its normalized record. */
+static void
+build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon *lex)
+{
+	json_t	   *n = it->norm;
+	json_t	   *r = json_object();
+	json_t	   *a;
+	json_t	   *ki;
+	json_t	   *fu;
+	json_t	   *urls;
+	json_t	   *att;
+	json_t	   *keyarr;
+	json_int_t	us = json_integer_value(json_object_get(n, "communication_time"));
+	char		tbuf[40];
+	StringInfoData text;
+	const char *content = jstr(n, "content");
+	const char *subject = jstr(n, "subject");
+	const char *type = jstr(n, "communication_type");
+	const char *urgency;
+	bool		missed = json_is_true(json_object_get(n, "missed"));
+	size_t		i;
+	char	   *fp;
+	const char *owner;
+	char		due[40] = "";
+	int64		due_us = 0;
+
+	it->row = r;
+	json_object_set_new(r, "record_id", json_string(it->record_id));
+	json_object_set_new(r, "customer_id", json_string(res->customer_id));
+	if (res->contact_id > 0)
+		json_object_set_new(r, "contact_id", json_integer(res->contact_id));
+	else
+		jcopy(r, "contact_id", n, "contact_id");
+	jset_trunc(r, "project_id", jstr(n, "project_id"), 64);
+	jset_trunc(r, "opportunity_id", jstr(n, "opportunity_id"), 64);
+	jset_str(r, "communication_type", type);
+	json_object_set_new(r, "direction", json_string(res->direction));
+	jset_trunc(r, "channel", jstr(n, "channel"), 32);
+	norm_format_time_utc(us, tbuf, sizeof(tbuf));
+	json_object_set_new(r, "communication_time", json_string(tbuf));
+	jcopy(r, "duration", n, "duration");
+	/* Staff ids are more useful than raw addresses for "who handled it". */
+	if (strcmp(res->direction, "outbound") == 0 && res->from_staff[0])
+		jset_trunc(r, "initiated_by", res->from_staff, 64);
+	else
+		jset_trunc(r, "initiated_by", jstr(n, "initiated_by"), 64);
+	if (jstr(n, "handled_by"))
+		jset_trunc(r, "handled_by", jstr(n, "handled_by"), 64);
+	else if (strcmp(res->direction, "inbound") == 0 && res->to_staff[0])
+		jset_trunc(r, "handled_by", res->to_staff, 64);
+	else if (res->from_staff[0])
+		jset_trunc(r, "handled_by", res->from_staff, 64);
+	jset_trunc(r, "assigned_to", jstr(n, "assigned_to"), 64);
+	jcopy(r, "participants", n, "participants");
+	jset_trunc(r, "subject", subject, 256);
+	jset_str(r, "content", content);
+	/* Multi-event records keep every event, so a re-parse can fold them again. */
+	if (jstr(n, "merge_policy") && strcmp(jstr(n, "merge_policy"), "enrich") == 0 && it->raw[0] != '[')
+		json_object_set_new(r, "content_original", json_sprintf("[%s]", it->raw));
+	else
+		json_object_set_new(r, "content_original", json_string(it->raw));
+	{
+		const char *url = jstr(n, "recording_url");
+
+		if (url && strlen(url) <= 256)
+			jset_str(r, "recording_url", url);
+	}
+	jset_str(r, "source_system", jstr(n, "source_system"));
+	jset_str(r, "source_record_id", jstr(n, "source_record_id"));
+	json_object_set_new(r, "match_status", json_string(res->match_status));
+	jset_str(r, "message_id", jstr(n, "message_id"));
+	jset_str(r, "in_reply_to", jstr(n, "in_reply_to"));
+	jcopy(r, "email_references", n, "references");
+	if (subject)
+	{
+		char	   *sk = norm_subject(subject);
+
+		if (sk)
+		{
+			if (*sk)
+				json_object_set_new(r, "subject_key", json_string(sk));
+			free(sk);
+		}
+	}
+	jset_str(r, "chat_key", jstr(n, "chat_key"));
+	jset_str(r, "call_number", jstr(n, "call_number"));
+	json_object_set_new(r, "missed", json_boolean(missed));
+	jset_str(r, "media_pending", jstr(n, "media_pending"));
+	json_object_set_new(r, "event_count", json_integer(it->event_count > 0 ? it->event_count : 1));
+	json_object_set_new(r, "normalized_hash", json_string(it->hash));
+	if (it->mailbox)
+	{
+		json_t	   *mb = json_array();
+
+		json_array_append_new(mb, json_string(it->mailbox));
+		json_object_set_new(r, "mailboxes", mb);
+	}
+	{
+		json_t	   *extra = json_object_get(n, "extra");
+		json_t	   *ce = json_is_object(extra) ? json_deep_copy(extra) : json_object();
+
+		jcopy(ce, "merge_policy", n, "merge_policy");
+		jcopy(ce, "source_version", n, "source_version");
+		if (jstr(n, "recording_url") && strlen(jstr(n, "recording_url")) > 256)
+			jcopy(ce, "recording_url", n, "recording_url");
+		json_object_set_new(r, "content_extra", ce);
+	}
+	keyarr = json_array();
+	json_array_foreach(it->keys, i, ki)
+		json_array_append(keyarr, json_object_get(ki, "key"));
+	json_object_set_new(r, "identity_keys", keyarr);
+
+	/* Attachments: rows plus the seed's attachment_urls list. */
+	it->atts = json_array();
+	urls = json_array();
+	json_array_foreach(json_object_get(n, "attachments"), i, att)
+	{
+		json_t	   *row = json_object();
+		char	   *aid = psprintf("%s-A%02zu", it->record_id, i + 1);
+		const char *url = jstr(att, "file_url");
+		const char *hash = jstr(att, "file_hash");
+
+		if (i >= 500)
+			break;
+		json_object_set_new(row, "attachment_id", json_string(aid));
+		json_object_set_new(row, "record_id", json_string(it->record_id));
+		jset_trunc(row, "file_name", jstr(att, "file_name"), 256);
+		jset_trunc(row, "file_type", jstr(att, "file_type"), 64);
+		jcopy(row, "file_size", att, "file_size");
+		if (url && strlen(url) <= 256)
+			jset_str(row, "file_url", url);
+		if (hash && strlen(hash) <= 64)
+			jset_str(row, "file_hash", hash);
+		else if (hash)
+		{
+			char		h2[65];
+
+			sha256_hex(hash, strlen(hash), h2);
+			json_object_set_new(row, "file_hash", json_string(h2));
+		}
+		jset_trunc(row, "content_type", jstr(att, "content_type"), 128);
+		jcopy(row, "is_inline", att, "related");
+		json_array_append_new(it->atts, row);
+		json_array_append_new(urls, url ? json_string(url)
+							  : json_string(jstr(att, "file_name") ? jstr(att, "file_name") : ""));
+		pfree(aid);
+	}
+	json_object_set_new(r, "attachment_count", json_integer(json_array_size(it->atts)));
+	if (json_array_size(urls) > 0)
+		json_object_set_new(r, "attachment_urls", urls);
+	else
+		json_decref(urls);
+
+	/* Text the analyzer reads: content plus attachment names. */
+	initStringInfo(&text);
+	if (content)
+		appendStringInfoString(&text, content);
+	json_array_foreach(json_object_get(n, "attachments"), i, att)
+	{
+		if (jstr(att, "file_name"))
+			appendStringInfo(&text, "\n附件: %s", jstr(att, "file_name"));
+	}
+	fp = norm_fingerprint_text(text.data);
+	if (fp)
+	{
+		uint64_t	h = norm_simhash(fp);
+
+		if (h != 0)
+		{
+			json_t	   *bands = json_array();
+
+			json_object_set_new(r, "fingerprint", json_integer((json_int_t) h));
+			for (int b = 0; b < 4; b++)
+				json_array_append_new(bands, json_integer(((json_int_t) b << 16) | ((h >> (16 * b)) & 0xFFFF)));
+			json_object_set_new(r, "fp_bands", bands);
+		}
+		free(fp);
+	}
+
+	a = az_analyze(lex, text.data, text.len, type, subject, us);
+	if (a == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing record")));
+	json_object_set_new(r, "analysis", a);
+	json_object_set_new(r, "analyzed_by", json_string("builtin:A10"));
+	{
+		json_t	   *intent = json_object_get(a, "intent");
+		json_t	   *ki2 = json_object_get(a, "key_info");
+		json_t	   *sent = json_object_get(a, "sentiment");
+		json_t	   *urg = json_object_get(a, "urgency");
+		json_t	   *pv = json_object_get(ki2, "price_value");
+		json_t	   *qv = json_object_get(ki2, "quantity_value");
+		json_t	   *tl;
+
+		jset_str(r, "intent_category", jstr(intent, "category"));
+		jset_trunc(r, "intent_detail", jstr(intent, "detail"), 128);
+		if (json_is_number(json_object_get(intent, "confidence")))
+			json_object_set_new(r, "intent_confidence",
+								json_real(rint(json_number_value(json_object_get(intent, "confidence")) * 100) / 100));
+		jcopy(r, "products_mentioned", ki2, "products");
+		if (json_is_number(pv) && json_number_value(pv) >= 0 && json_number_value(pv) < 1e10)
+			json_object_set_new(r, "price_discussed", json_real(rint(json_number_value(pv) * 100) / 100));
+		if (json_is_number(qv) && json_number_value(qv) >= 0 && json_number_value(qv) <= INT_MAX)
+			json_object_set_new(r, "quantity_discussed", json_integer((json_int_t) rint(json_number_value(qv))));
+		if (jstr(ki2, "timeline") || json_array_size(json_object_get(ki2, "timeline_dates")) > 0)
+		{
+			tl = json_object();
+			jcopy(tl, "text", ki2, "timeline");
+			jcopy(tl, "dates", ki2, "timeline_dates");
+			json_object_set_new(r, "timeline_mentioned", tl);
+			if (json_array_size(json_object_get(ki2, "timeline_dates")) > 0)
+			{
+				const char *d = json_string_value(json_array_get(json_object_get(ki2, "timeline_dates"), 0));
+
+				if (d && strlen(d) == 10)
+					snprintf(due, sizeof(due), "%sT18:00:00+08:00", d);
+			}
+		}
+		jcopy(r, "competitors_mentioned", ki2, "competitors");
+		jset_str(r, "sentiment", jstr(sent, "overall"));
+		if (json_is_number(json_object_get(sent, "score")))
+			json_object_set_new(r, "sentiment_score",
+								json_real(rint(json_number_value(json_object_get(sent, "score")) * 100) / 100));
+		jset_trunc(r, "customer_mood", jstr(sent, "mood"), 32);
+		urgency = jstr(urg, "level");
+		jset_str(r, "urgency_level", urgency);
+		jset_trunc(r, "urgency_reason", jstr(urg, "reason"), 128);
+		jcopy(r, "ai_suggestions", a, "suggestions");
+		jcopy(r, "ai_tags", a, "tags");
+		{
+			json_t	   *ins = json_object();
+
+			jcopy(ins, "quality_score", a, "quality_score");
+			jcopy(ins, "language", a, "language");
+			json_object_set_new(r, "ai_insights", ins);
+		}
+		if (jstr(n, "summary"))
+			jset_str(r, "summary", jstr(n, "summary"));
+		else
+			jcopy(r, "summary", a, "summary");
+
+		/* Follow-ups: the payload's action items, the analyzer's, a missed call. */
+		fu = json_array();
+		json_array_foreach(json_object_get(n, "follow_up_items"), i, ki)
+			if (json_is_string(ki) && i < 50)
+			json_array_append(fu, ki);
+		if (missed)
+		{
+			const char *num = jstr(n, "call_number");
+
+			json_array_append_new(fu, json_sprintf("回拨未接来电%s%s", num ? " " : "", num ? num : ""));
+		}
+		json_array_foreach(json_object_get(a, "follow_up"), i, ki)
+		{
+			size_t		j;
+			json_t	   *e;
+			bool		dup = false;
+
+			if (!json_is_string(ki) || i >= 50)
+				continue;
+			json_array_foreach(fu, j, e)
+				if (json_equal(e, ki))
+				dup = true;
+			if (!dup)
+				json_array_append(fu, ki);
+		}
+		if (json_array_size(fu) > 0)
+		{
+			json_object_set_new(r, "follow_up_required", json_true());
+			json_object_set(r, "follow_up_items", fu);
+		}
+		else
+			json_object_set_new(r, "follow_up_required", json_false());
+
+		/* Due time: a resolved date from the text, else by urgency. */
+		if (!due[0])
+		{
+			int64		hours = (urgency && strcmp(urgency, "high") == 0) || missed ? 24
+				: (urgency && strcmp(urgency, "medium") == 0) ? 72 : 168;
+
+			due_us = us + hours * 3600 * INT64CONST(1000000);
+			norm_format_time_utc(due_us, due, sizeof(due));
+		}
+		if (json_array_size(fu) > 0)
+			json_object_set_new(r, "follow_up_deadline", json_string(due));
+
+		it->tasks = json_array();
+		owner = json_string_value(json_object_get(r, "handled_by"));
+		json_array_foreach(fu, i, ki)
+			task_add(it->tasks, it->record_id, res->customer_id, json_string_value(ki), owner, due,
+					 missed || (urgency && strcmp(urgency, "high") == 0) ? "high"
+					 : (urgency && strcmp(urgency, "medium") == 0) ? "medium" : "low");
+		json_decref(fu);
+	}
+	pfree(text.data);
+}
+
+/* ------------------------------------------------------------ write */
+
+static void
+insert_children(IngestItem *it, bool replace_attachments)
+{
+	Oid			types[1] = {JSONBOID};
+	Datum		args[1];
+	Oid			t2[1] = {TEXTOID};
+	Datum		a2[1];
+
+	if (replace_attachments)
+	{
+		a2[0] = CStringGetTextDatum(it->record_id);
+		SPI_execute_with_args("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
+							  1, t2, a2, NULL, false, 0);
+	}
+	if (json_array_size(it->atts) > 0)
+	{
+		args[0] = commhub_json_to_jsonb(it->atts);
+		if (SPI_execute_with_args(
+								  "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
+								  "SELECT a.attachment_id, a.record_id, commhub.current_tenant(), a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
+								  "FROM jsonb_populate_recordset(NULL::commhub.communication_attachments, $1) a "
+								  "ON CONFLICT (attachment_id) DO NOTHING",
+								  1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "commhub: attachment insert failed");
+	}
+	if (json_array_size(it->tasks) > 0)
+	{
+		args[0] = commhub_json_to_jsonb(it->tasks);
+		if (SPI_execute_with_args(
+								  "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
+								  "SELECT t.task_id, commhub.current_tenant(), t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
+								  "FROM jsonb_populate_recordset(NULL::commhub.communication_tasks, $1) t "
+								  "ON CONFLICT (task_id) DO NOTHING",
+								  1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "commhub: task insert failed");
+	}
+}
+
+/* Apply a WeCom recall to the recalled message, or park it until it arrives. */
+static void
+apply_recall(IngestItem *it, const char *tenant)
+{
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
+	Datum		args[4];
+	json_int_t	us = json_integer_value(json_object_get(it->norm, "communication_time"));
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
+	args[2] = CStringGetTextDatum(jstr(it->norm, "recall_of"));
+	args[3] = TimestampTzGetDatum(PG_FROM_UNIX_US(us));
+	SPI_execute_with_args("UPDATE commhub.customer_communications SET recalled_at = $4, updated_at = now() "
+						  "WHERE tenant_id = $1 AND source_system = $2 AND source_record_id = $3 RETURNING record_id",
+						  4, types, args, NULL, false, 0);
+	if (SPI_processed > 0)
+	{
+		strlcpy(it->record_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(it->record_id));
+		it->status = "merged";
+	}
+	else
+	{
+		SPI_execute_with_args("INSERT INTO commhub.pending_recalls (tenant_id, source_system, source_record_id, recalled_at) "
+							  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", 4, types, args, NULL, false, 0);
+		it->record_id[0] = '\0';
+		it->status = "duplicate";
+	}
+}
+
+static void
+apply_pending_recall(IngestItem *it, const char *tenant)
+{
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
+	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
+	SPI_execute_with_args("DELETE FROM commhub.pending_recalls WHERE tenant_id = $1 AND source_system = $2 "
+						  "AND source_record_id = $3 RETURNING recalled_at", 3, types, args, NULL, false, 0);
+	if (SPI_processed > 0)
+		json_object_set_new(it->row, "recalled_at",
+							json_string(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)));
+}
+
+/*
+ * An item whose natural key already exists: compare and fold under a row
+ * lock.  force = reparse (always rewrite).
+ */
+static void
+handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB *hits, bool force)
+{
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+	HeapTuple	tup;
+	TupleDesc	td;
+	int32		id;
+	char	   *stored_raw;
+	char	   *stored_hash;
+	char	   *stored_ver;
+	bool		isnull;
+	const char *policy = jstr(it->norm, "merge_policy");
+	char	   *new_raw = it->raw;
+	Resolution res;
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
+	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
+	if (SPI_execute_with_args(
+							  "SELECT id, record_id, content_original, normalized_hash, content_extra->>'source_version' "
+							  "FROM commhub.customer_communications WHERE tenant_id = $1 AND source_system = $2 "
+							  "AND source_record_id = $3 FOR UPDATE",
+							  3, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	{
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("communication %s/%s conflicted with a concurrent change", jstr(it->norm, "source_system"),
+						jstr(it->norm, "source_record_id")),
+				 errhint("Retry the ingest.")));
+	}
+	tup = SPI_copytuple(SPI_tuptable->vals[0]);
+	td = SPI_tuptable->tupdesc;
+	id = DatumGetInt32(SPI_getbinval(tup, td, 1, &isnull));
+	strlcpy(it->record_id, SPI_getvalue(tup, td, 2), sizeof(it->record_id));
+	stored_raw = SPI_getvalue(tup, td, 3);
+	stored_hash = SPI_getvalue(tup, td, 4);
+	stored_ver = SPI_getvalue(tup, td, 5);
+
+	if (!force && policy && strcmp(policy, "enrich") == 0 && stored_raw)
+	{
+		/* Fold the new event into the stored ones. */
+		chn_error	err;
+		int			nevents = 0;
+		json_t	   *old = normalize_stored(it->channel, stored_raw, &err, &nevents);
+
+		if (old)
+		{
+			json_t	   *m = chn_merge(old, it->norm);
+
+			json_decref(old);
+			json_decref(it->norm);
+			it->norm = m;
+			if (stored_raw[0] == '[')
+				new_raw = psprintf("%.*s,%s]", (int) strlen(stored_raw) - 1, stored_raw, it->raw);
+			else
+				new_raw = psprintf("[%s,%s]", stored_raw, it->raw);
+			it->event_count = nevents + 1;
+		}
+	}
+	else if (!force && policy && strcmp(policy, "version") == 0 && stored_ver)
+	{
+		json_int_t	nv = json_integer_value(json_object_get(it->norm, "source_version"));
+
+		if (nv <= atoll(stored_ver))
+		{
+			it->status = "duplicate";
+			return;
+		}
+	}
+	normalized_hash(it);
+	if (!force && stored_hash && strcmp(stored_hash, it->hash) == 0)
+	{
+		it->status = "duplicate";
+		if (it->mailbox)
+		{
+			Oid			t2[2] = {INT4OID, TEXTOID};
+			Datum		a2[2];
+
+			a2[0] = Int32GetDatum(id);
+			a2[1] = CStringGetTextDatum(it->mailbox);
+			SPI_execute_with_args("UPDATE commhub.customer_communications SET mailboxes = array_append(coalesce(mailboxes, '{}'), $2) "
+								  "WHERE id = $1 AND NOT coalesce($2 = ANY(mailboxes), false)",
+								  2, t2, a2, NULL, false, 0);
+		}
+		return;
+	}
+	/* Changed: rebuild every derived column from the new normalized record. */
+	it->raw = new_raw;
+	json_decref(it->keys);
+	build_keys(it);
+	{
+		HTAB	   *h2 = lookup_identities(it, 1, tenant);
+
+		resolve(it, h2, &res);
+		hash_destroy(h2);
+	}
+	(void) hits;
+	json_decref(it->row);
+	json_decref(it->atts);
+	json_decref(it->tasks);
+	build_row(it, tenant, &res, lex);
+	{
+		Oid			t3[2] = {INT4OID, JSONBOID};
+		Datum		a3[2];
+
+		a3[0] = Int32GetDatum(id);
+		a3[1] = commhub_json_to_jsonb(it->row);
+		if (SPI_execute_with_args(update_sql, 2, t3, a3, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "commhub: merge update failed");
+	}
+	insert_children(it, true);
+	it->status = "merged";
+}
+
+/*
+ * Phases 2-6 for a set of normalized items (failed ones skipped).
+ */
+static void
+store_items(IngestItem *items, int n, const char *tenant, bool force)
+{
+	const az_lexicon *lex = commhub_lexicon(tenant);
+	HTAB	   *hits;
+	json_t	   *rows = json_array();
+	Oid			types[2] = {TEXTOID, JSONBOID};
+	Datum		args[2];
+	HTAB	   *inserted;
+	HASHCTL		ctl;
+
+	prepare_sql();
+	for (int i = 0; i < n; i++)
+	{
+		if (items[i].failed)
+			continue;
+		if (jstr(items[i].norm, "recall_of"))
+		{
+			items[i].recall = true;
+			apply_recall(&items[i], tenant);
+			continue;
+		}
+		make_record_id(&items[i], tenant);
+		normalized_hash(&items[i]);
+		build_keys(&items[i]);
+	}
+	hits = lookup_identities(items, n, tenant);
+	for (int i = 0; i < n; i++)
+	{
+		Resolution res;
+
+		if (items[i].failed || items[i].recall)
+			continue;
+		resolve(&items[i], hits, &res);
+		build_row(&items[i], tenant, &res, lex);
+		if (strcmp(jstr(items[i].norm, "communication_type"), "wechat") == 0)
+			apply_pending_recall(&items[i], tenant);
+		json_array_append(rows, items[i].row);
+	}
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = 65;
+	ctl.entrysize = 65;
+	ctl.hcxt = CurrentMemoryContext;
+	inserted = hash_create("commhub inserted", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	if (!force && json_array_size(rows) > 0)
+	{
+		args[0] = CStringGetTextDatum(tenant);
+		args[1] = commhub_json_to_jsonb(rows);
+		if (SPI_execute_with_args(insert_sql, 2, types, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "commhub: insert failed");
+		for (uint64 r = 0; r < SPI_processed; r++)
+			hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), HASH_ENTER, NULL);
+	}
+	json_decref(rows);
+
+	for (int i = 0; i < n; i++)
+	{
+		IngestItem	   *it = &items[i];
+		bool		found = false;
+
+		if (it->failed || it->recall)
+			continue;
+		hash_search(inserted, it->record_id, HASH_FIND, &found);
+		if (found)
+		{
+			insert_children(it, false);
+			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
+		}
+		else
+			handle_existing(it, tenant, lex, hits, force);
+		if (it->status && strcmp(it->status, "duplicate") != 0)
+			commhub_link_record(it->record_id, tenant);
+	}
+	hash_destroy(hits);
+	hash_destroy(inserted);
+}
+
+/* Result object of one item: {record_id, customer_id, status, thread_id}. */
+static Datum
+item_result(IngestItem *it)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1];
+	json_t	   *o = json_object();
+	Datum		d;
+
+	json_object_set_new(o, "record_id", it->record_id[0] ? json_string(it->record_id) : json_null());
+	json_object_set_new(o, "customer_id", json_null());
+	json_object_set_new(o, "thread_id", json_null());
+	if (it->record_id[0])
+	{
+		args[0] = CStringGetTextDatum(it->record_id);
+		if (SPI_execute_with_args("SELECT nullif(customer_id, '" UNMATCHED_CUSTOMER "'), thread_id, match_status "
+								  "FROM commhub.customer_communications WHERE record_id = $1",
+								  1, types, args, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			char	   *c = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			char	   *t = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+
+			if (c)
+				json_object_set_new(o, "customer_id", json_string(c));
+			if (t)
+				json_object_set_new(o, "thread_id", json_string(t));
+		}
+	}
+	json_object_set_new(o, "status", json_string(it->status ? it->status : "duplicate"));
+	if (it->recall)
+		json_object_set_new(o, "recall", json_true());
+	d = commhub_json_to_jsonb(o);
+	json_decref(o);
+	return d;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+static void
+check_channel(const char *channel)
+{
+	if (!chn_known_channel(channel))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown channel \"%s\"", channel),
+				 errhint("channel is one of phone, mobile, wechat, email, meeting, visit, video, form, webchat.")));
+}
+
+/* Parse a jsonb payload into jansson; NULL + err for a non-object. */
+static json_t *
+payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
+{
+	char	   *s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	json_error_t jerr;
+	json_t	   *j;
+
+	*raw_out = s;
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+	{
+		set_err(err, "22023", field, psprintf("%s must be a JSON object", field),
+				"Pass the channel's payload as a JSON object, e.g. {\"msgid\": ..., \"msgtime\": ...}.");
+		return NULL;
+	}
+	j = json_loads(s, 0, &jerr);
+	if (j == NULL)
+		set_err(err, "22P02", field, psprintf("%s could not be read: %s", field, jerr.text), NULL);
+	return j;
+}
+
+PG_FUNCTION_INFO_V1(commhub_ingest);
+Datum
+commhub_ingest(PG_FUNCTION_ARGS)
+{
+	char	   *channel;
+	Jsonb	   *payload;
+	IngestItem		it;
+	volatile Datum result = (Datum) 0;
+	json_t	   *pj;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("channel must not be null"),
+						errhint("channel is one of phone, mobile, wechat, email, meeting, visit, video, form, webchat.")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("payload must not be null"),
+						errhint("Pass the channel's payload as a JSON object.")));
+	channel = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	payload = PG_GETARG_JSONB_P(1);
+	check_channel(channel);
+
+	memset(&it, 0, sizeof(it));
+	it.channel = channel;
+	pj = payload_to_json(payload, &it.raw, &it.err, "payload");
+	if (pj == NULL)
+		raise_chn_error(&it.err);
+	it.norm = chn_normalize(channel, pj, &it.err);
+	json_decref(pj);
+	if (it.norm == NULL)
+		raise_chn_error(&it.err);
+
+	SPI_connect();
+	PG_TRY();
+	{
+		char	   *tenant = commhub_current_tenant();
+
+		store_items(&it, 1, tenant, false);
+		result = item_result(&it);
+	}
+	PG_FINALLY();
+	{
+		items_free(&it, 1);
+	}
+	PG_END_TRY();
+	{
+		/* Copy the result out of the SPI context before SPI_finish frees it. */
+		Jsonb	   *jb = DatumGetJsonbP(result);
+		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+		memcpy(copy, jb, VARSIZE(jb));
+		SPI_finish();
+		PG_RETURN_JSONB_P(copy);
+	}
+}
+
+static void
+record_ingest_error(const char *tenant, const char *channel, int index, const char *payload, const chn_error *e)
+{
+	Oid			types[7] = {TEXTOID, TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[7];
+	char		nulls[8] = "       ";
+
+	args[0] = CStringGetTextDatum(channel);
+	args[1] = CStringGetTextDatum(e->sqlstate[0] ? e->sqlstate : "22023");
+	args[2] = Int32GetDatum(index);
+	args[3] = CStringGetTextDatum(payload ? payload : "");
+	args[4] = CStringGetTextDatum(e->field);
+	args[5] = CStringGetTextDatum(e->message[0] ? e->message : "invalid payload");
+	args[6] = CStringGetTextDatum(e->hint);
+	if (!e->field[0])
+		nulls[4] = 'n';
+	if (!e->hint[0])
+		nulls[6] = 'n';
+	(void) tenant;
+	if (SPI_execute_with_args("INSERT INTO commhub.ingest_errors (channel, sqlstate, batch_index, payload, field, message, hint) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, args, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "commhub: could not record ingest error");
+}
+
+/* Run store_items for a chunk inside a subtransaction; false if it failed
+ * (the subtransaction is rolled back and *err describes the failure). */
+static bool
+store_in_subxact(IngestItem *items, int n, const char *tenant, chn_error *err)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		store_items(items, n, tenant, false);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		strlcpy(err->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(err->sqlstate));
+		strlcpy(err->message, edata->message ? edata->message : "error", sizeof(err->message));
+		strlcpy(err->hint, edata->hint ? edata->hint : "", sizeof(err->hint));
+		err->field[0] = '\0';
+		FreeErrorData(edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+static void
+reset_item_outputs(IngestItem *it)
+{
+	json_decref(it->row);
+	json_decref(it->atts);
+	json_decref(it->tasks);
+	json_decref(it->keys);
+	it->row = it->atts = it->tasks = it->keys = NULL;
+	it->status = NULL;
+	it->recall = false;
+}
+
+PG_FUNCTION_INFO_V1(commhub_ingest_batch);
+Datum
+commhub_ingest_batch(PG_FUNCTION_ARGS)
+{
+	char	   *channel;
+	Jsonb	   *payloads;
+	int64		counts[5] = {0, 0, 0, 0, 0};	/* inserted merged duplicate unmatched errors */
+	int			total;
+	IngestItem	   *items;
+	JsonbIterator *iter;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	volatile int idx = 0;
+	json_t	   *res;
+	Datum		out;
+	char	   *tenant;
+	MemoryContext chunkcxt;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s must not be null", PG_ARGISNULL(0) ? "channel" : "payloads"),
+						errhint("ingest_batch(channel, payloads) takes a channel name and a JSON array of payloads.")));
+	channel = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	payloads = PG_GETARG_JSONB_P(1);
+	check_channel(channel);
+	if (!JB_ROOT_IS_ARRAY(payloads) || JB_ROOT_IS_SCALAR(payloads))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("payloads must be a JSON array"),
+						errhint("Pass the payloads as a JSON array: '[{...}, {...}]'::jsonb.")));
+	total = JB_ROOT_COUNT(payloads);
+
+	SPI_connect();
+	tenant = commhub_current_tenant();
+	chunkcxt = AllocSetContextCreate(CurrentMemoryContext, "commhub ingest chunk", ALLOCSET_DEFAULT_SIZES);
+	items = palloc0(sizeof(IngestItem) * Min(total, CHUNK) + 1);
+
+	iter = JsonbIteratorInit(&payloads->root);
+	tok = JsonbIteratorNext(&iter, &v, true);	/* WJB_BEGIN_ARRAY */
+	while (idx < total)
+	{
+		volatile int n = 0;
+		MemoryContext old = MemoryContextSwitchTo(chunkcxt);
+
+		PG_TRY();
+		{
+			/* Phase 1 for a chunk. */
+			while (n < CHUNK && idx < total && (tok = JsonbIteratorNext(&iter, &v, true)) == WJB_ELEM)
+			{
+				IngestItem	   *it = &items[n];
+				json_t	   *pj = NULL;
+
+				memset(it, 0, sizeof(*it));
+				it->index = idx++;
+				it->channel = channel;
+				if (v.type == jbvBinary)
+				{
+					Jsonb	   *elem = JsonbValueToJsonb(&v);
+
+					pj = payload_to_json(elem, &it->raw, &it->err, psprintf("payloads[%d]", it->index));
+				}
+				else
+				{
+					it->raw = JsonbToCString(NULL, &JsonbValueToJsonb(&v)->root, 0);
+					set_err(&it->err, "22023", psprintf("payloads[%d]", it->index),
+							psprintf("payloads[%d] must be a JSON object", it->index),
+							"Each element of payloads is one channel payload object.");
+				}
+				if (pj)
+				{
+					it->norm = chn_normalize(channel, pj, &it->err);
+					json_decref(pj);
+				}
+				if (it->norm == NULL)
+				{
+					it->failed = true;
+					counts[4]++;
+					record_ingest_error(tenant, channel, it->index, it->raw, &it->err);
+				}
+				n++;
+			}
+			if (n > 0)
+			{
+				chn_error	err;
+
+				if (!store_in_subxact(items, n, tenant, &err))
+				{
+					/* One by one, so one bad row costs only itself. */
+					for (int i = 0; i < n; i++)
+					{
+						if (items[i].failed)
+							continue;
+						reset_item_outputs(&items[i]);
+						if (!store_in_subxact(&items[i], 1, tenant, &err))
+						{
+							items[i].failed = true;
+							counts[4]++;
+							record_ingest_error(tenant, channel, items[i].index, items[i].raw, &err);
+						}
+					}
+				}
+				for (int i = 0; i < n; i++)
+				{
+					const char *s = items[i].status;
+
+					if (items[i].failed || !s)
+						continue;
+					if (strcmp(s, "inserted") == 0)
+						counts[0]++;
+					else if (strcmp(s, "merged") == 0)
+						counts[1]++;
+					else if (strcmp(s, "duplicate") == 0)
+						counts[2]++;
+					else if (strcmp(s, "unmatched") == 0)
+						counts[3]++;
+				}
+			}
+		}
+		PG_FINALLY();
+		{
+			items_free(items, n);
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(chunkcxt);
+		if (total > CHUNK)
+			ereport(DEBUG1, (errmsg("commhub.ingest_batch: %d of %d payloads done", idx, total)));
+		CHECK_FOR_INTERRUPTS();
+		if (n == 0)
+			break;
+	}
+
+	res = json_object();
+	json_object_set_new(res, "inserted", json_integer(counts[0]));
+	json_object_set_new(res, "merged", json_integer(counts[1]));
+	json_object_set_new(res, "duplicate", json_integer(counts[2]));
+	json_object_set_new(res, "unmatched", json_integer(counts[3]));
+	json_object_set_new(res, "errors", json_integer(counts[4]));
+	json_object_set_new(res, "total", json_integer(total));
+	out = commhub_json_to_jsonb(res);
+	json_decref(res);
+	{
+		Jsonb	   *jb = DatumGetJsonbP(out);
+		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+		memcpy(copy, jb, VARSIZE(jb));
+		SPI_finish();
+		PG_RETURN_JSONB_P(copy);
+	}
+}
+
+PG_FUNCTION_INFO_V1(commhub_ingest_email_raw);
+Datum
+commhub_ingest_email_raw(PG_FUNCTION_ARGS)
+{
+	bytea	   *msg;
+	IngestItem		it;
+	volatile Datum result = (Datum) 0;
+	size_t		len;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("message must not be null"),
+						errhint("Pass the raw RFC 5322 message as bytea, e.g. pg_read_binary_file(...).")));
+	msg = PG_GETARG_BYTEA_PP(0);
+	len = VARSIZE_ANY_EXHDR(msg);
+	memset(&it, 0, sizeof(it));
+	it.channel = "email";
+	it.mailbox = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (it.mailbox && strlen(it.mailbox) > 256)
+		ereport(ERROR, (errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION), errmsg("mailbox is longer than 256 characters"),
+						errhint("Pass the mailbox address or folder name.")));
+	it.norm = normalize_raw_mail(VARDATA_ANY(msg), len, &it.err);
+	if (it.norm == NULL)
+		raise_chn_error(&it.err);
+	it.raw = psprintf("%s%s", RAW_MAIL_PREFIX,
+					  text_to_cstring(DatumGetTextPP(DirectFunctionCall2(binary_encode, PointerGetDatum(msg),
+																		 CStringGetTextDatum("base64")))));
+	SPI_connect();
+	PG_TRY();
+	{
+		store_items(&it, 1, commhub_current_tenant(), false);
+		result = item_result(&it);
+	}
+	PG_FINALLY();
+	{
+		items_free(&it, 1);
+	}
+	PG_END_TRY();
+	{
+		Jsonb	   *jb = DatumGetJsonbP(result);
+		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+		memcpy(copy, jb, VARSIZE(jb));
+		SPI_finish();
+		PG_RETURN_JSONB_P(copy);
+	}
+}
+
+/* commhub.reparse(record_id): run the current parsers over content_original
+ * again and rewrite the derived columns (after a parser fix). */
+PG_FUNCTION_INFO_V1(commhub_reparse);
+Datum
+commhub_reparse(PG_FUNCTION_ARGS)
+{
+	char	   *record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1];
+	IngestItem		it;
+	volatile Datum result = (Datum) 0;
+	char	   *stored;
+	char	   *mailboxes;
+
+	SPI_connect();
+	args[0] = CStringGetTextDatum(record_id);
+	if (SPI_execute_with_args("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications WHERE record_id = $1",
+							  1, types, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND), errmsg("record_id \"%s\" does not exist", record_id),
+						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));
+	memset(&it, 0, sizeof(it));
+	it.channel = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	stored = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	mailboxes = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	if (stored == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						errmsg("record \"%s\" has no content_original to re-parse", record_id),
+						errhint("Only ingested records keep their original payload.")));
+	it.mailbox = mailboxes;
+	it.raw = stored;
+	it.norm = normalize_stored(it.channel, stored, &it.err, &it.event_count);
+	if (it.norm == NULL)
+		raise_chn_error(&it.err);
+	PG_TRY();
+	{
+		char	   *tenant = commhub_current_tenant();
+
+		store_items(&it, 1, tenant, true);
+		result = item_result(&it);
+	}
+	PG_FINALLY();
+	{
+		items_free(&it, 1);
+	}
+	PG_END_TRY();
+	{
+		Jsonb	   *jb = DatumGetJsonbP(result);
+		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+		memcpy(copy, jb, VARSIZE(jb));
+		SPI_finish();
+		PG_RETURN_JSONB_P(copy);
+	}
+}

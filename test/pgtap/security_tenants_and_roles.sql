@@ -1,0 +1,72 @@
+-- Tenants are isolated by row-level security (S4, R4) and the three roles
+-- have the least privileges that work.
+BEGIN;
+SELECT plan(20);
+
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_writer_t001') THEN CREATE ROLE tap_writer_t001; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_stranger') THEN CREATE ROLE tap_stranger; END IF;
+END $$;
+GRANT commhub_reader TO tap_reader_t002;
+GRANT commhub_writer TO tap_writer_t001;
+SELECT commhub.grant_tenant('T002', 'tap_reader_t002');
+SELECT commhub.grant_tenant('T001', 'tap_writer_t001');
+
+-- Data in two tenants, written as the superuser.
+SET LOCAL commhub.tenant = 'T001';
+SELECT commhub.add_customer('TAP-C1', '宁波奥克斯空调有限公司', 'high');
+INSERT INTO commhub.customer_communications (record_id, tenant_id, customer_id, communication_type, communication_time, content)
+VALUES ('TAP-R1', 'T001', 'TAP-C1', 'phone', now(), '张经理询价PCR-ABS');
+SET LOCAL commhub.tenant = 'T002';
+SELECT commhub.add_customer('TAP-C2', '另一家公司');
+INSERT INTO commhub.customer_communications (record_id, tenant_id, customer_id, communication_type, communication_time, content)
+VALUES ('TAP-R2', 'T002', 'TAP-C2', 'email', now(), 'T002 的邮件');
+
+SELECT ok((SELECT relrowsecurity FROM pg_class WHERE oid = 'commhub.customer_communications'::regclass), 'RLS enabled on customer_communications');
+SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'
+           WHERE n.nspname = 'commhub' AND c.relkind = 'r' AND c.relname <> 'tenant_grants' AND NOT c.relrowsecurity), 0,
+          'every table with tenant_id has RLS enabled');
+SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'commhub' AND c.relkind = 'r'
+             AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+             AND c.relname <> 'tenant_grants'), 0, 'every table carries tenant_id');
+
+-- A reader of T002 sees none of T001.
+SET LOCAL ROLE tap_reader_t002;
+SET LOCAL commhub.tenant = 'T002';
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications WHERE record_id = 'TAP-R1'), 0, 'T002 reader does not see T001 records');
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications WHERE record_id = 'TAP-R2'), 1, 'T002 reader sees its own records');
+SELECT is((SELECT count(*)::int FROM commhub.customers WHERE customer_id = 'TAP-C1'), 0, 'T002 reader does not see T001 customers');
+SET LOCAL commhub.tenant = 'T001';
+SELECT throws_ok('SELECT count(*) FROM commhub.customer_communications', '42501', NULL,
+                 'switching the setting to a tenant not granted is refused');
+SET LOCAL commhub.tenant = 'T002';
+SELECT throws_ok($$INSERT INTO commhub.customers (customer_id, name) VALUES ('X', 'x')$$, '42501', NULL, 'readers cannot insert');
+SELECT throws_ok($$SELECT commhub.ingest('phone', '{}')$$, '42501', NULL, 'readers cannot ingest');
+SELECT lives_ok($$SELECT commhub.analyze_text('询价PCR-ABS')$$, 'readers can analyze text');
+RESET ROLE;
+
+-- A writer of T001 writes only T001.
+SET LOCAL ROLE tap_writer_t001;
+SET LOCAL commhub.tenant = 'T001';
+SELECT lives_ok($$SELECT commhub.add_customer('TAP-C3', '温州客户')$$, 'writer adds a customer in its tenant');
+SELECT throws_ok($$INSERT INTO commhub.customers (tenant_id, customer_id, name) VALUES ('T002', 'TAP-X', 'x')$$,
+                 '42501', NULL, 'writer cannot write rows of another tenant');
+SELECT throws_ok($$SELECT commhub.add_staff('S1', 'email', 'wang@topcentral.cn')$$, '42501', NULL, 'writers cannot add staff');
+SELECT throws_ok($$DELETE FROM commhub.customer_communications$$, '42501', NULL, 'writers cannot delete communications');
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications WHERE record_id = 'TAP-R2'), 0, 'T001 writer does not see T002');
+RESET ROLE;
+
+-- A role without commhub roles sees nothing at all.
+SET LOCAL ROLE tap_stranger;
+SELECT throws_ok('SELECT 1 FROM commhub.customer_communications', '42501', NULL, 'PUBLIC has no access to tables');
+SELECT throws_ok($$SELECT commhub.ingest('phone', '{}')$$, '42501', NULL, 'PUBLIC cannot execute ingest');
+RESET ROLE;
+
+SELECT ok(has_table_privilege('commhub_admin', 'commhub.staff_identities', 'INSERT'), 'admin manages staff identities');
+SELECT ok(NOT has_table_privilege('commhub_reader', 'commhub.ingest_errors', 'SELECT'), 'readers do not read raw failed payloads');
+SELECT ok(NOT has_table_privilege('commhub_writer', 'commhub.products', 'INSERT'), 'writers do not edit the catalogue');
+SELECT * FROM finish();
+ROLLBACK;
