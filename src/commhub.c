@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 
 #include "commhub.h"
+#include "agent.h"
 
 PG_MODULE_MAGIC;
 
@@ -55,5 +56,8 @@ _PG_init(void)
 	commhub_guc_init();
 	commhub_ingest_init();
 	commhub_analyze_init();
+	commhub_agent_worker_init();
+	if (commhub_preloaded)
+		commhub_agent_shmem_init();
 	MarkGUCPrefixReserved("commhub");
 }

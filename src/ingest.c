@@ -50,6 +50,7 @@
 #include "analyze.h"
 #include "ingest.h"
 #include "thread.h"
+#include "agent.h"
 
 #include "channels.h"
 #include "mime.h"
@@ -1158,6 +1159,10 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	Datum		args[2];
 	HTAB	   *inserted;
 	HASHCTL		ctl;
+	Datum	   *written = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *urgent = palloc(sizeof(Datum) * (n + 1));
+	int			nwritten = 0;
+	int			nurgent = 0;
 
 	prepare_sql();
 	for (int i = 0; i < n; i++)
@@ -1220,8 +1225,15 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		else
 			handle_existing(it, tenant, lex, hits, force);
 		if (it->status && strcmp(it->status, "duplicate") != 0)
+		{
 			commhub_link_record(it->record_id, tenant);
+			written[nwritten++] = CStringGetTextDatum(it->record_id);
+			if (found && jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0)
+				urgent[nurgent++] = CStringGetTextDatum(it->record_id);
+		}
 	}
+	/* Model jobs, NOTIFY commhub_urgent and webhook jobs, in this transaction. */
+	commhub_enqueue_after_ingest(written, nwritten, urgent, nurgent);
 	hash_destroy(hits);
 	hash_destroy(inserted);
 }

@@ -68,5 +68,18 @@ GRANT EXECUTE ON FUNCTION commhub.channel_label(text), commhub.channel_icon(text
                           commhub.record_tags(commhub.customer_communications), commhub.trend_arrow(text)
    TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.refresh_views() TO commhub_admin;
+-- Agent runtime: the key column is readable by admins only.
+GRANT SELECT (tenant_id, name, base_url, model, connect_timeout_ms, timeout_ms, max_inflight, requests_per_minute,
+              max_attempts, temperature, max_response_bytes, options, created_at, updated_at)
+   ON commhub.agent_endpoints TO commhub_reader;
+GRANT SELECT ON commhub.agent_routes, commhub.agent_prompts, commhub.agent_jobs, commhub.queue_status TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.worker_status() TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.enqueue_after_ingest(text[], text[]), commhub.wake_workers_at_commit(),
+                          commhub.urgent_markdown(commhub.customer_communications)
+   TO commhub_writer;
+GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), commhub.use_endpoint(text, text),
+                          commhub.set_webhook(text, text, boolean), commhub.prune_jobs(interval),
+                          commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb)
+   TO commhub_admin;
 -- Admins: configuration, staff, catalogue, tenants, deletes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA commhub TO commhub_admin;

@@ -1278,7 +1278,7 @@ parse_ymd(tcur *c, tfields *t)
 			if (t->hour > 23 || t->min > 59 || t->sec > 60)
 				return false;
 		}
-		else if (!tc_clock(c, t, cn))
+		else if (!tc_clock(c, t, true))	/* "2024/6/15 下午 03:00:00" too */
 			return false;
 		if (!tc_zone(c, t, true))
 			return false;
@@ -2735,19 +2735,17 @@ fp_classify(const uchar *s, size_t n, const fp_line *L)
 	if (fp_header_name(p, len, fp_from_names, sizeof(fp_from_names) / sizeof(fp_from_names[0])))
 	{
 		size_t		at = L->next;
-		int			seen = 0;
+		int			seen;
 
-		while (at < n && seen < FP_HEADER_LOOKAHEAD)
+		/* the next header follows within a few lines (blank ones count) */
+		for (seen = 0; at < n && seen < FP_HEADER_LOOKAHEAD; seen++)
 		{
 			fp_line		N = fp_get_line(s, at, n);
 
-			if (N.e > N.b)
-			{
-				if (fp_header_name(s + N.b, N.e - N.b, fp_next_names,
-								   sizeof(fp_next_names) / sizeof(fp_next_names[0])))
-					return FP_CUT;
-				seen++;
-			}
+			if (N.e > N.b &&
+				fp_header_name(s + N.b, N.e - N.b, fp_next_names,
+							   sizeof(fp_next_names) / sizeof(fp_next_names[0])))
+				return FP_CUT;
 			at = N.next;
 		}
 	}
@@ -2814,6 +2812,58 @@ fp_emit(const uchar *s, size_t b, size_t e, char *out, size_t o)
 	return o;
 }
 
+/* "- - - - - - - - - - - - - - -": WeChat/WeCom's quote separator. */
+static bool
+fp_dash_line(const uchar *s, const fp_line *L)
+{
+	size_t		k,
+				dashes = 0;
+
+	for (k = L->b; k < L->e; k++)
+	{
+		if (s[k] == '-')
+			dashes++;
+		else if (s[k] != ' ')
+			return false;
+	}
+	return dashes >= 5;
+}
+
+#define FP_WECHAT_QUOTE_LINES 20
+
+/*
+ * WeChat/WeCom quote reply: the quoted message comes first,
+ *   「张三：原消息」
+ *   - - - - - - - - - - - - - - -
+ *   reply text
+ * Returns the start of the reply if a quote block starts at line L, else 0.
+ */
+static size_t
+fp_wechat_quote(const uchar *s, size_t n, const fp_line *L)
+{
+	size_t		at = L->b;
+	int			k;
+
+	if (!byte_prefix(s + L->b, L->e - L->b, "「"))
+		return 0;
+	for (k = 0; k < FP_WECHAT_QUOTE_LINES && at < n; k++)
+	{
+		fp_line		Q = fp_get_line(s, at, n);
+
+		if (Q.e - Q.b >= 3 && memcmp(s + Q.e - 3, "」", 3) == 0)
+		{
+			fp_line		D;
+
+			if (Q.next >= n)
+				return 0;
+			D = fp_get_line(s, Q.next, n);
+			return fp_dash_line(s, &D) ? D.next : 0;
+		}
+		at = Q.next;
+	}
+	return 0;
+}
+
 char *
 norm_fingerprint_text(const char *text)
 {
@@ -2830,7 +2880,13 @@ norm_fingerprint_text(const char *text)
 	{
 		fp_line		L = fp_get_line(s, i, n);
 		enum fp_kind k = fp_classify(s, n, &L);
+		size_t		reply;
 
+		if (k == FP_TEXT && (reply = fp_wechat_quote(s, n, &L)) > 0)
+		{
+			i = reply;
+			continue;
+		}
 		if (k == FP_CUT)
 			break;
 		if (k == FP_TEXT)

@@ -452,6 +452,51 @@ test_failures(llm_engine *eng)
 	check(x->err == LLM_RETRY_CONNECT && x->http_status == 0 && x->curl_code == CURLE_COULDNT_CONNECT,
 		  "closed port: connect class");
 
+	/* a listener whose accept queue is full drops our SYN: connect timeout */
+	{
+		int			lfd = socket(AF_INET, SOCK_STREAM, 0);
+		int			fill[4];
+		struct sockaddr_in la;
+		socklen_t	ll = sizeof(la);
+
+		memset(&la, 0, sizeof(la));
+		la.sin_family = AF_INET;
+		la.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		bind(lfd, (struct sockaddr *) &la, sizeof(la));
+		listen(lfd, 0);
+		getsockname(lfd, (struct sockaddr *) &la, &ll);
+		for (int i = 0; i < 4; i++)
+		{
+			fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			connect(fill[i], (struct sockaddr *) &la, sizeof(la));
+		}
+		usleep(50 * 1000);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1", ntohs(la.sin_port));
+		chat_req(&r, "内容: x");
+		r.url = url;
+		r.connect_timeout_ms = 300;
+		x = one(eng, &r, 24);
+		printf("# full accept queue: %s after %ld ms: %s\n", llm_class_name(x->err), x->latency_ms, x->message);
+		check(x->err == LLM_RETRY_CONNECT && x->curl_code == CURLE_OPERATION_TIMEDOUT &&
+			  x->latency_ms >= 250 && x->latency_ms < 3000,
+			  "connect timeout: connect class, not the request-timeout class");
+		for (int i = 0; i < 4; i++)
+			close(fill[i]);
+		close(lfd);
+	}
+
+	/* an address that drops SYNs (or is unreachable here): connect class */
+	chat_req(&r, "内容: x");
+	r.url = "http://10.255.255.1:9/v1";
+	r.connect_timeout_ms = 300;
+	x = one(eng, &r, 23);
+	printf("# unroutable address: %s after %ld ms\n", llm_class_name(x->err), x->latency_ms);
+	if (x->http_status != 0)	/* something on this network answers for it */
+		check(1, "connect timeout / unreachable: connect class # SKIP the network intercepts 10.255.255.1");
+	else
+		check(x->err == LLM_RETRY_CONNECT && x->latency_ms < 3000,
+			  "connect timeout / unreachable: connect class");
+
 	x = one_prompt(eng, "内容: x [[mode:drop]]", 8);
 	check(x->err == LLM_RETRY_SERVER && x->curl_code == CURLE_GOT_NOTHING,
 		  "connection closed without a response: server class");

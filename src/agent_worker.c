@@ -1,0 +1,533 @@
+/*
+ * agent_worker.c -- background workers that run agent jobs (N4, R1, R2).
+ *
+ * Each pass of the loop:
+ *   1. claim   up to the free in-flight slots of due jobs (queued and due, or
+ *              running with an expired lease) with FOR UPDATE SKIP LOCKED in
+ *              one short transaction; each claimed job gets attempts+1, this
+ *              worker's pid and a lease of its endpoint timeout + 60 s.  The
+ *              endpoint, prompt and record are read in the same transaction;
+ *              then it COMMITS -- no transaction or snapshot is open while
+ *              waiting on the network.
+ *   2. call    every claimed job is submitted to one libcurl multi handle
+ *              (src/core/llm_http.c); llm_engine_run returns within 100 ms and
+ *              hands back each transfer as soon as it ends, so slots refill
+ *              at once and no batch waits for its slowest request.
+ *   3. write   each finished job in its own short transaction: validated
+ *              answers are applied (commhub.apply_agent_result) and the job
+ *              succeeds; transient failures are re-queued with exponential
+ *              backoff and jitter (Retry-After honoured) until max_attempts,
+ *              then 'dead' with the reason; client errors are 'failed' at once.
+ *              The write only applies if the job is still this worker's claim
+ *              (same pid and attempt): a job whose lease expired and was taken
+ *              by another worker is never applied twice.
+ *   4. sleep   WaitLatch until a committing producer sets our latch
+ *              (agent_queue.c), or the poll interval for retries and expired
+ *              leases.
+ * A killed worker loses nothing: its running jobs come back when their lease
+ * expires.  Errors are logged once per job outcome, not per retry.
+ */
+#include "postgres.h"
+
+#include "pg_jansson.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "commhub.h"
+#include "agent.h"
+#include "analyze.h"
+
+#include "agent_shapes.h"
+#include "llm_http.h"
+
+#include <time.h>
+
+static int	agent_workers = 1;
+static char *agent_database = NULL;
+static int	agent_max_inflight = 16;
+static int	agent_poll_ms = 5000;
+static int	agent_backoff_base_ms = 1000;
+static int	agent_backoff_max_ms = 300000;
+
+/* One claimed job, alive from claim to write (worker memory, not SPI). */
+typedef struct AgentJob
+{
+	int64		job_id;
+	int			attempts;
+	int			max_attempts;
+	bool		retry_bad_answers;
+	bool		webhook;
+	char		agent[17];
+	char		endpoint[65];
+	char		tenant[65];
+	int			prompt_version;
+	/* filled by the completion callback */
+	bool		done;
+	llm_error_class err;
+	int			http_status;
+	long		retry_after_ms;
+	long		latency_ms;
+	long		prompt_tokens;
+	long		completion_tokens;
+	char		message[LLM_MESSAGE_BYTES];
+	json_t	   *answer;			/* parsed JSON (chat) */
+	char	   *text;			/* A15 raw Markdown when not JSON */
+	struct AgentJob *next;
+} AgentJob;
+
+static AgentJob *finished = NULL;	/* completed, waiting to be written */
+static int	my_slot = -1;
+
+/* -------------------------------------------------------------- GUCs */
+
+void
+commhub_agent_worker_init(void)
+{
+	BackgroundWorker worker;
+
+	DefineCustomIntVariable("commhub.workers", "Number of agent background workers.", NULL,
+							&agent_workers, 1, 0, AGENT_MAX_WORKERS, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("commhub.database", "Database the agent workers connect to.",
+							   "The database where CREATE EXTENSION commhub was run.",
+							   &agent_database, "postgres", PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("commhub.worker_max_inflight", "HTTP requests one worker runs at once.", NULL,
+							&agent_max_inflight, 16, 1, LLM_MAX_INFLIGHT, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("commhub.worker_poll_interval", "How often idle workers look for due retries and expired leases.",
+							NULL, &agent_poll_ms, 5000, 100, 600000, PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("commhub.retry_base_delay", "First retry delay of a failed agent call (doubles per attempt).",
+							NULL, &agent_backoff_base_ms, 1000, 10, 3600000, PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("commhub.retry_max_delay", "Longest retry delay of a failed agent call.",
+							NULL, &agent_backoff_max_ms, 300000, 10, 86400000, PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	/* Workers exist only when loaded at server start. */
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	for (int i = 0; i < agent_workers; i++)
+	{
+		memset(&worker, 0, sizeof(worker));
+		worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+		worker.bgw_restart_time = 5;
+		snprintf(worker.bgw_library_name, BGW_MAXLEN, "commhub");
+		snprintf(worker.bgw_function_name, BGW_MAXLEN, "commhub_agent_worker_main");
+		snprintf(worker.bgw_name, BGW_MAXLEN, "commhub agent worker %d", i + 1);
+		snprintf(worker.bgw_type, BGW_MAXLEN, "commhub agent worker");
+		worker.bgw_main_arg = Int32GetDatum(i);
+		RegisterBackgroundWorker(&worker);
+	}
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static void
+release_slot(int code, Datum arg)
+{
+	if (AgentShmem && my_slot >= 0)
+	{
+		SpinLockAcquire(&AgentShmem->lock);
+		AgentShmem->latch[my_slot] = NULL;
+		SpinLockRelease(&AgentShmem->lock);
+	}
+}
+
+static bool
+engine_interrupt(void *arg)
+{
+	return MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending;
+}
+
+static void
+on_done(void *user, const llm_result *res)
+{
+	AgentJob   *job = (AgentJob *) user;
+
+	job->done = true;
+	job->err = res->err;
+	job->http_status = res->http_status;
+	job->retry_after_ms = res->retry_after_ms;
+	job->latency_ms = res->latency_ms;
+	job->prompt_tokens = res->prompt_tokens;
+	job->completion_tokens = res->completion_tokens;
+	strlcpy(job->message, res->message, sizeof(job->message));
+	if (res->parsed)
+		job->answer = json_incref(res->parsed);
+	if (res->content && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
+		job->text = strndup(res->content, Min(res->content_len, AGENT_MAX_REPORT));
+	job->next = finished;
+	finished = job;
+}
+
+static void
+free_job(AgentJob *job)
+{
+	json_decref(job->answer);
+	free(job->text);
+	free(job);
+}
+
+/* Does this database have the extension (and so the tables)? */
+static bool
+extension_ready(void)
+{
+	bool		ready;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	ready = SPI_execute("SELECT 1 FROM pg_extension WHERE extname = 'commhub'", true, 1) == SPI_OK_SELECT
+		&& SPI_processed == 1;
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return ready;
+}
+
+/* Fill and submit a request for one claimed job (inside the claim transaction). */
+static bool
+prepare_and_submit(llm_engine *eng, AgentJob *job, HeapTuple tup, TupleDesc td)
+{
+	llm_request req;
+	bool		isnull;
+	char	   *url = SPI_getvalue(tup, td, 8);
+	char	   *api_key = SPI_getvalue(tup, td, 9);
+	char	   *model = SPI_getvalue(tup, td, 10);
+	char	   *system_prompt = SPI_getvalue(tup, td, 11);
+	char	   *tmpl = SPI_getvalue(tup, td, 12);
+	char	   *vars_text = SPI_getvalue(tup, td, 13);
+	char	   *extra = SPI_getvalue(tup, td, 18);
+	char	   *prompt = NULL;
+	json_t	   *vars = NULL;
+	int			rc;
+
+	llm_request_init(&req);
+	if (url == NULL)
+	{
+		snprintf(job->message, sizeof(job->message), "endpoint \"%s\" is not configured", job->endpoint);
+		job->err = LLM_FAIL_CLIENT;
+		job->done = true;
+		job->next = finished;
+		finished = job;
+		return false;
+	}
+	req.connect_timeout_ms = DatumGetInt32(SPI_getbinval(tup, td, 14, &isnull));
+	req.total_timeout_ms = DatumGetInt32(SPI_getbinval(tup, td, 15, &isnull));
+	req.max_response_bytes = (size_t) DatumGetInt32(SPI_getbinval(tup, td, 16, &isnull));
+	req.temperature = DatumGetFloat4(SPI_getbinval(tup, td, 17, &isnull));
+	if (job->webhook)
+	{
+		req.kind = LLM_KIND_WEBHOOK;
+		req.url = url;
+		req.body_json = vars_text;
+	}
+	else
+	{
+		json_error_t jerr;
+
+		vars = vars_text ? json_loads(vars_text, 0, &jerr) : json_object();
+		prompt = agent_build_prompt(tmpl ? tmpl : "{content}", vars, 0, NULL);
+		req.kind = LLM_KIND_CHAT;
+		req.url = url;
+		req.api_key = api_key;
+		req.model = model;
+		req.system_prompt = system_prompt;
+		req.user_prompt = prompt ? prompt : "";
+		req.json_mode = strcmp(job->agent, "A15") != 0;
+		req.expect_json = req.json_mode;
+		req.extra_body_json = extra;
+	}
+	rc = llm_engine_submit(eng, &req, job);
+	if (api_key)
+		explicit_bzero(api_key, strlen(api_key));
+	free(prompt);
+	json_decref(vars);
+	if (rc != LLM_SUBMIT_OK)
+	{
+		strlcpy(job->message, llm_engine_last_error(eng), sizeof(job->message));
+		job->err = rc == LLM_SUBMIT_INVALID ? LLM_FAIL_CLIENT : LLM_FAIL_INTERNAL;
+		job->done = true;
+		job->next = finished;
+		finished = job;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Claim up to n due jobs and submit them.  One transaction; the endpoint's
+ * key is read here and handed to the engine, never stored elsewhere.
+ */
+static int
+claim_and_submit(llm_engine *eng, int n)
+{
+	Oid			types[1] = {INT4OID};
+	Datum		args[1];
+	int			claimed = 0;
+	static const char *sql =
+		"WITH due AS ("
+		"  SELECT job_id FROM commhub.agent_jobs"
+		"   WHERE (status = 'queued' AND next_attempt_at <= now())"
+		"      OR (status = 'running' AND lease_expires_at < now())"
+		"   ORDER BY next_attempt_at, job_id LIMIT $1 FOR UPDATE SKIP LOCKED), "
+		"claimed AS ("
+		"  UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),"
+		"         worker_pid = pg_backend_pid(),"
+		"         lease_expires_at = now() + make_interval(secs => 60 + coalesce((SELECT e.timeout_ms FROM commhub.agent_endpoints e"
+		"                              WHERE e.tenant_id = j.tenant_id AND e.name = j.endpoint), 30000) / 1000.0)"
+		"    FROM due WHERE j.job_id = due.job_id"
+		"  RETURNING j.*) "
+		"SELECT c.job_id, c.attempts, c.agent, coalesce(c.endpoint, ''), c.tenant_id,"
+		"       coalesce(e.max_attempts, 5), (c.agent = 'webhook'),"
+		"       coalesce(e.base_url, w.url), e.api_key, e.model, p.system_prompt, p.template,"
+		"       CASE WHEN c.agent = 'webhook' THEN c.payload::text"
+		"            ELSE commhub.agent_prompt_vars(c.job_id)::text END,"
+		"       coalesce(e.connect_timeout_ms, 10000), coalesce(e.timeout_ms, 30000),"
+		"       coalesce(e.max_response_bytes, 1048576), coalesce(e.temperature, 0.2),"
+		"       (e.options->'extra_body')::text, coalesce(p.version, 0),"
+		"       coalesce((e.options->>'retry_bad_answers')::boolean, true)"
+		"  FROM claimed c"
+		"  LEFT JOIN commhub.agent_endpoints e ON c.agent <> 'webhook' AND e.tenant_id = c.tenant_id AND e.name = c.endpoint"
+		"  LEFT JOIN commhub.notify_webhooks w ON c.agent = 'webhook' AND w.tenant_id = c.tenant_id AND w.name = c.endpoint"
+		"  LEFT JOIN LATERAL (SELECT * FROM commhub.agent_prompts p WHERE p.agent = c.agent AND p.active"
+		"                        AND p.tenant_id IN (c.tenant_id, 'T001')"
+		"                      ORDER BY (p.tenant_id = c.tenant_id) DESC, p.version DESC LIMIT 1) p ON true";
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "commhub: claiming agent jobs");
+	args[0] = Int32GetDatum(n);
+	if (SPI_execute_with_args(sql, 1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "commhub: claiming jobs failed");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		isnull;
+		AgentJob   *job = calloc(1, sizeof(AgentJob));
+
+		if (job == NULL)
+			break;
+		job->job_id = DatumGetInt64(SPI_getbinval(tup, td, 1, &isnull));
+		job->attempts = DatumGetInt32(SPI_getbinval(tup, td, 2, &isnull));
+		strlcpy(job->agent, SPI_getvalue(tup, td, 3), sizeof(job->agent));
+		strlcpy(job->endpoint, SPI_getvalue(tup, td, 4), sizeof(job->endpoint));
+		strlcpy(job->tenant, SPI_getvalue(tup, td, 5), sizeof(job->tenant));
+		job->max_attempts = DatumGetInt32(SPI_getbinval(tup, td, 6, &isnull));
+		job->webhook = DatumGetBool(SPI_getbinval(tup, td, 7, &isnull));
+		job->prompt_version = DatumGetInt32(SPI_getbinval(tup, td, 19, &isnull));
+		job->retry_bad_answers = DatumGetBool(SPI_getbinval(tup, td, 20, &isnull));
+		if (prepare_and_submit(eng, job, tup, td))
+			claimed++;
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	return claimed;
+}
+
+/* Write one finished job in its own transaction. */
+static void
+write_result(AgentJob *job)
+{
+	Oid			types[11] = {INT8OID, INT4OID, TEXTOID, TEXTOID, INT4OID, INT4OID, INT4OID, JSONBOID,
+	INT8OID, TEXTOID, INT4OID};
+	Datum		args[11];
+	char		nulls[11];
+	char		verr[256] = "";
+	const char *status;
+	bool		ok = job->err == LLM_OK;
+	long		delay = 0;
+	char	   *answer_text = NULL;
+
+	/* A model answer must have the agent's shape (N3). */
+	if (ok && !job->webhook)
+	{
+		if (job->answer && strcmp(job->agent, "A15") != 0)
+		{
+			if (!agent_validate(job->agent, job->answer, verr, sizeof(verr)))
+			{
+				ok = false;
+				job->err = LLM_FAIL_SHAPE;
+				snprintf(job->message, sizeof(job->message), "answer does not match the %s shape: %s", job->agent, verr);
+			}
+		}
+		else if (strcmp(job->agent, "A15") == 0 && job->answer == NULL && job->text)
+			job->answer = json_string(job->text);
+		else if (job->answer == NULL)
+		{
+			ok = false;
+			job->err = LLM_FAIL_RESPONSE;
+			strlcpy(job->message, "answer is not a JSON object", sizeof(job->message));
+		}
+	}
+	if (ok)
+		status = "succeeded";
+	else if (job->err == LLM_CANCELLED)
+		status = "queued";
+	else if (llm_class_retryable(job->err, job->retry_bad_answers) && job->attempts < job->max_attempts)
+	{
+		status = "queued";
+		delay = llm_backoff_ms(job->attempts, agent_backoff_base_ms, agent_backoff_max_ms,
+							   job->retry_after_ms, (uint32) random());
+	}
+	else
+		status = job->err == LLM_FAIL_CLIENT ? "failed" : "dead";
+
+	if (job->answer)
+		answer_text = json_dumps(job->answer, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	memset(nulls, ' ', sizeof(nulls));
+	args[0] = Int64GetDatum(job->job_id);
+	args[1] = Int32GetDatum(job->attempts);
+	args[2] = CStringGetTextDatum(status);
+	args[3] = CStringGetTextDatum(ok ? "" : psprintf("%s: %s%s", llm_class_name(job->err), job->message,
+												   strcmp(status, "dead") == 0 ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
+	if (ok)
+		nulls[3] = 'n';
+	args[4] = Int32GetDatum((int32) job->latency_ms);
+	args[5] = Int32GetDatum((int32) job->prompt_tokens);
+	args[6] = Int32GetDatum((int32) job->completion_tokens);
+	if (job->prompt_tokens < 0)
+		nulls[5] = nulls[6] = 'n';
+	args[7] = (Datum) 0;
+	nulls[7] = 'n';
+	args[8] = Int64GetDatum(delay);
+	args[9] = CStringGetTextDatum(llm_class_name(job->err));
+	args[10] = Int32GetDatum(job->prompt_version);
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "commhub: writing agent result");
+	if (answer_text)
+	{
+		args[7] = DirectFunctionCall1(jsonb_in, CStringGetDatum(answer_text));
+		nulls[7] = ' ';
+	}
+	/* Only if the job is still ours: same worker, same attempt. */
+	SPI_execute_with_args(
+						  "UPDATE commhub.agent_jobs SET status = $3, last_error = $4, error_class = CASE WHEN $4 IS NULL THEN NULL ELSE $10 END, "
+						  "latency_ms = $5, prompt_tokens = $6, completion_tokens = $7, result = coalesce($8, result), "
+						  "prompt_version = nullif($11, 0), "
+						  "attempts = CASE WHEN $10 = 'cancelled' THEN attempts - 1 ELSE attempts END, "
+						  "next_attempt_at = now() + make_interval(secs => $9 / 1000.0), lease_expires_at = NULL, "
+						  "finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'dead') THEN now() END "
+						  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid() "
+						  "RETURNING job_id",
+						  11, types, args, nulls, false, 1);
+	if (SPI_processed == 1 && ok && !job->webhook)
+	{
+		Oid			t2[2] = {INT8OID, JSONBOID};
+		Datum		a2[2] = {args[0], args[7]};
+
+		if (SPI_execute_with_args("SELECT commhub.apply_agent_result($1, $2)", 2, t2, a2, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "commhub: applying the agent result failed");
+	}
+	if (SPI_processed == 1 && (strcmp(status, "dead") == 0 || strcmp(status, "failed") == 0))
+		ereport(LOG, (errmsg("commhub: %s job %lld %s: %s", job->agent, (long long) job->job_id, status, job->message)));
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	free(answer_text);
+	if (strcmp(status, "queued") == 0 && delay == 0)
+		SetLatch(MyLatch);
+}
+
+/* ----------------------------------------------------------- main loop */
+
+void
+commhub_agent_worker_main(Datum arg)
+{
+	llm_engine *eng;
+	MemoryContext loopcxt;
+	bool		logged_missing = false;
+	int			inflight_cap = agent_max_inflight;
+
+	my_slot = DatumGetInt32(arg);
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(agent_database, NULL, 0);
+	pgstat_report_appname("commhub agent worker");
+
+	if (AgentShmem && my_slot >= 0 && my_slot < AGENT_MAX_WORKERS)
+	{
+		SpinLockAcquire(&AgentShmem->lock);
+		AgentShmem->latch[my_slot] = MyLatch;
+		SpinLockRelease(&AgentShmem->lock);
+		on_shmem_exit(release_slot, (Datum) 0);
+	}
+	if (!llm_global_init() || (eng = llm_engine_new(inflight_cap)) == NULL)
+		ereport(FATAL, (errmsg("commhub: could not start the HTTP engine")));
+	llm_engine_set_interrupt(eng, engine_interrupt, NULL);
+	loopcxt = AllocSetContextCreate(TopMemoryContext, "commhub agent worker loop", ALLOCSET_DEFAULT_SIZES);
+	srandom((unsigned) (MyProcPid ^ time(NULL)));
+
+	for (;;)
+	{
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		ResetLatch(MyLatch);
+		MemoryContextReset(loopcxt);
+		old = MemoryContextSwitchTo(loopcxt);
+
+		if (!extension_ready())
+		{
+			if (!logged_missing)
+				ereport(LOG, (errmsg("commhub: agent worker waits for CREATE EXTENSION commhub in database \"%s\"",
+									 agent_database)));
+			logged_missing = true;
+			MemoryContextSwitchTo(old);
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10000, PG_WAIT_EXTENSION);
+			continue;
+		}
+		logged_missing = false;
+
+		if (llm_engine_free_slots(eng) > 0)
+			claim_and_submit(eng, llm_engine_free_slots(eng));
+
+		if (llm_engine_inflight(eng) > 0)
+			(void) llm_engine_run(eng, 100, on_done);
+
+		while (finished)
+		{
+			AgentJob   *job = finished;
+
+			finished = job->next;
+			write_result(job);
+			free_job(job);
+			MemoryContextReset(loopcxt);
+		}
+		MemoryContextSwitchTo(old);
+
+		if (llm_engine_inflight(eng) == 0 && !MyLatch->is_set)
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, agent_poll_ms, PG_WAIT_EXTENSION);
+		else if (llm_engine_inflight(eng) == 0)
+			continue;
+	}
+}

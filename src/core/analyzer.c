@@ -1,0 +1,1692 @@
+/*
+ * analyzer.c -- the embedded A10 analyzer: one communication in, the
+ * seed's A10 JSON out (contract in analyzer.h).
+ *
+ * Phases of az_analyze, each linear in the text (or in the hits):
+ *   1. fold subject + "\n" + content into one scratch buffer (full-width to
+ *      half-width, offset map kept) -- analyzer_ac.c;
+ *   2. one Aho-Corasick pass finds every lexicon hit; overlaps are
+ *      resolved longest-first (then leftmost), so 不满意 beats 满意,
+ *      质量问题 beats 问题 and PCR-ABS-1000 beats PCR-ABS;
+ *   3. a small hand-written scanner finds product codes that are not in
+ *      the catalogue (PA6-GF30, PC/PBT) -- longest match wins against the
+ *      catalogue too, and codes are not numbers;
+ *   4. number tokens, then dates (which consume their tokens), then prices
+ *      and quantities -- analyzer_numbers.c, analyzer_dates.c;
+ *   5. one walk over the hits in text order scores intent (weighted votes,
+ *      subject x2), sentiment (polarity x intensifier, flipped or damped
+ *      by a negation within three words of the same clause, the clause
+ *      after 但是/不过/but weighing more than the one before), urgency
+ *      cues (a negated urgency cue means "not urgent"), follow-up
+ *      triggers, explicit requests, products and competitors;
+ *   6. decisions: a delivery/after-sales/order matter spoken with clear
+ *      dissatisfaction is a complaint; confidence comes from the vote
+ *      margin and strength, lowered by hedges; urgency is the strongest
+ *      of cue and deadline (<= 3 days high, <= 14 days medium) unless the
+ *      customer says there is no hurry;
+ *   7. the JSON object: intent, key_info, sentiment, urgency, follow_up,
+ *      quality_score, suggestions, summary, tags, language.
+ * Deterministic, no global state, the lexicon is only read.  Input beyond
+ * AZ_MAX_INPUT bytes is ignored; all loops are bounded by the text, the
+ * hit count or small constants.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_internal.h"
+
+static const char *const intent_names[AZI_N] = {
+	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
+	"delivery", "after_sales", "other"
+};
+
+static const char *const intent_labels[AZI_N] = {
+	"询价", "投诉", "技术支持", "合作洽谈", "订单确认", "付款", "交货", "售后", "其他"
+};
+
+/* ---- small text helpers -------------------------------------------- */
+
+/* Width of a clause/sentence break at t[p] (0 if none). */
+static size_t
+break_at(const char *t, size_t n, size_t p, bool sentence_only)
+{
+	unsigned char c = (unsigned char) t[p];
+
+	switch (c)
+	{
+		case '\n':
+		case '\r':
+		case '!':
+		case '?':
+		case ';':
+			return 1;
+		case ',':
+			return sentence_only ? 0 : 1;
+		case '.':
+			if (p > 0 && p + 1 < n && az_isdigit((unsigned char) t[p - 1]) &&
+				az_isdigit((unsigned char) t[p + 1]))
+				return 0;
+			if (p + 1 < n && az_isalnum((unsigned char) t[p + 1]))
+				return 0;		/* "No.5", "e.g" */
+			return 1;
+		case 0xE3:
+			if (p + 2 < n && (unsigned char) t[p + 1] == 0x80 &&
+				((unsigned char) t[p + 2] == 0x82))
+				return 3;		/* 。 */
+			if (!sentence_only && p + 2 < n && (unsigned char) t[p + 1] == 0x80 &&
+				(unsigned char) t[p + 2] == 0x81)
+				return 3;		/* 、 */
+			return 0;
+		case 0xE2:
+			if (p + 2 < n && (unsigned char) t[p + 1] == 0x80 &&
+				(unsigned char) t[p + 2] == 0xA6)
+				return 3;		/* … */
+			return 0;
+		default:
+			return 0;
+	}
+}
+
+bool
+az_clause_break(const az_ctx *ctx, size_t a, size_t b)
+{
+	size_t		p;
+
+	if (b > ctx->n)
+		b = ctx->n;
+	for (p = a; p < b; p++)
+		if (break_at(ctx->t, ctx->n, p, false))
+			return true;
+	return false;
+}
+
+static bool
+sentence_break(const az_ctx *ctx, size_t a, size_t b)
+{
+	size_t		p;
+
+	if (b > ctx->n)
+		b = ctx->n;
+	for (p = a; p < b; p++)
+		if (break_at(ctx->t, ctx->n, p, true))
+			return true;
+	return false;
+}
+
+void
+az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
+{
+	size_t		a = p,
+				b = p,
+				steps;
+
+	if (p > ctx->n)
+		p = a = b = ctx->n;
+	for (steps = 0; a > 0 && steps < 400; steps++)
+	{
+		size_t		q = a - 1;
+
+		while (q > 0 && ((unsigned char) ctx->t[q] & 0xC0) == 0x80)
+			q--;
+		if (break_at(ctx->t, ctx->n, q, false))
+			break;
+		a = q;
+	}
+	for (steps = 0; b < ctx->n && steps < 400; steps++)
+	{
+		if (break_at(ctx->t, ctx->n, b, false))
+			break;
+		b += az_u8len((unsigned char) ctx->t[b]);
+	}
+	if (b > ctx->n)
+		b = ctx->n;
+	*cs = a;
+	*ce = b;
+}
+
+size_t
+az_hit_lower_bound(const az_ctx *ctx, uint32_t p)
+{
+	size_t		lo = 0,
+				hi = ctx->nhits;
+
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+
+		if (ctx->hits[mid].s < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const az_feat *
+az_hit_feat(const az_ctx *ctx, const az_hit *h, uint16_t kind)
+{
+	const az_pat *p = &ctx->lex->pat[h->pat];
+	uint32_t	i;
+
+	for (i = 0; i < p->nfeat; i++)
+		if (ctx->lex->feat[p->feat_off + i].kind == kind)
+			return &ctx->lex->feat[p->feat_off + i];
+	return NULL;
+}
+
+/* Words between a and b (CJK char = 1, ASCII word = 1); stops at a clause
+ * break (returns 99) or when more than max. */
+static int
+units_between(const az_ctx *ctx, size_t a, size_t b, int max)
+{
+	const char *t = ctx->t;
+	int			u = 0;
+	size_t		p = a;
+
+	if (b > ctx->n || a > b)
+		return 99;
+	while (p < b)
+	{
+		unsigned char c = (unsigned char) t[p];
+
+		if (break_at(t, ctx->n, p, false))
+			return 99;
+		if (c == ' ' || c == '\t' || c == '\'' || c == '"')
+		{
+			p++;
+			continue;
+		}
+		if (az_isalnum(c))
+		{
+			while (p < b && az_isalnum((unsigned char) t[p]))
+				p++;
+		}
+		else
+			p += az_u8len(c);
+		if (++u > max)
+			return 99;
+	}
+	return u;
+}
+
+/* Number of code points in t[a..b). */
+static size_t
+cp_count(const char *t, size_t a, size_t b)
+{
+	size_t		k = 0,
+				p;
+
+	for (p = a; p < b; p++)
+		if (((unsigned char) t[p] & 0xC0) != 0x80)
+			k++;
+	return k;
+}
+
+/* Byte length of the first max code points of s[0..len). */
+static size_t
+cp_prefix(const char *s, size_t len, size_t max)
+{
+	size_t		p = 0,
+				k = 0;
+
+	while (p < len && k < max)
+	{
+		p += az_u8len((unsigned char) s[p]);
+		k++;
+	}
+	return p > len ? len : p;
+}
+
+/* Trim spaces and leading/trailing punctuation from [*a, *b). */
+static void
+trim_span(const char *t, size_t n, size_t *a, size_t *b)
+{
+	for (;;)
+	{
+		if (*a >= *b)
+			return;
+		if (t[*a] == ' ' || t[*a] == '\t' || t[*a] == ':' || t[*a] == '"' ||
+			break_at(t, n, *a, false))
+			*a += break_at(t, n, *a, false) ? break_at(t, n, *a, false) : 1;
+		else
+			break;
+	}
+	while (*b > *a)
+	{
+		size_t		q = *b - 1;
+
+		while (q > *a && ((unsigned char) t[q] & 0xC0) == 0x80)
+			q--;
+		if (t[q] == ' ' || t[q] == '\t' || t[q] == ':' || t[q] == '"' || break_at(t, n, q, false))
+			*b = q;
+		else
+			break;
+	}
+}
+
+/* ---- growable string ----------------------------------------------- */
+
+typedef struct sbuf
+{
+	char		b[512];
+	size_t		len;
+} sbuf;
+
+static void
+sb_put(sbuf *s, const char *p, size_t n)
+{
+	/* never cut a UTF-8 character */
+	if (s->len + n >= sizeof(s->b))
+	{
+		size_t		room = sizeof(s->b) - 1 - s->len,
+					k = 0;
+
+		while (k < n)
+		{
+			size_t		l = az_u8len((unsigned char) p[k]);
+
+			if (k + l > room)
+				break;
+			k += l;
+		}
+		n = k;
+	}
+	memcpy(s->b + s->len, p, n);
+	s->len += n;
+	s->b[s->len] = '\0';
+}
+
+static void
+sb_puts(sbuf *s, const char *p)
+{
+	sb_put(s, p, strlen(p));
+}
+
+static void
+sb_clear(sbuf *s)
+{
+	s->len = 0;
+	s->b[0] = '\0';
+}
+
+/* Cut to at most max code points. */
+static void
+sb_limit(sbuf *s, size_t max)
+{
+	s->len = cp_prefix(s->b, s->len, max);
+	s->b[s->len] = '\0';
+}
+
+static json_t *
+jstr(const char *s, size_t n)
+{
+	json_t	   *j = json_stringn(s, n);
+
+	return j ? j : json_string("");
+}
+
+static void
+fmt_num(char *buf, size_t sz, double v)
+{
+	if (fabs(v - floor(v + 0.5)) < 1e-9 && fabs(v) < 1e15)
+		snprintf(buf, sz, "%.0f", v);
+	else
+	{
+		size_t		l;
+
+		snprintf(buf, sz, "%.4f", v);
+		l = strlen(buf);
+		while (l > 0 && buf[l - 1] == '0')
+			buf[--l] = '\0';
+		if (l > 0 && buf[l - 1] == '.')
+			buf[--l] = '\0';
+	}
+}
+
+static double
+round2(double v)
+{
+	return floor(v * 100 + 0.5) / 100;
+}
+
+/* The span [a, b) of the folded text as the customer wrote it (original
+ * bytes through the offset map when the input was clean UTF-8). */
+static void
+span_orig(const az_ctx *ctx, size_t a, size_t b, sbuf *out)
+{
+	sb_clear(out);
+	if (a >= b || b > ctx->n)
+		return;
+	if (ctx->orig_valid)
+	{
+		uint32_t	oa = ctx->map[a];
+		uint32_t	ob = b < ctx->n ? ctx->map[b] :
+			(uint32_t) (ctx->subj_len + 1 + ctx->content_len);
+
+		if (ob > oa)
+		{
+			if (oa < ctx->subj_len && ob <= ctx->subj_len)
+			{
+				sb_put(out, ctx->subj + oa, ob - oa);
+				return;
+			}
+			if (oa > ctx->subj_len && ob - ctx->subj_len - 1 <= ctx->content_len)
+			{
+				sb_put(out, ctx->content + (oa - ctx->subj_len - 1), ob - oa);
+				return;
+			}
+		}
+	}
+	sb_put(out, ctx->t + a, b - a);
+}
+
+/* ---- product codes not in the catalogue ----------------------------- */
+
+static bool
+code_stopword(const char *g, size_t len)
+{
+	static const char *const stop[] = {
+		"PO", "USD", "RMB", "CNY", "EUR", "HKD", "ISO", "UL", "UL94", "MSDS", "TDS", "SGS",
+		"ROHS", "REACH", "COA", "FOB", "CIF", "EXW", "DDP", "DAP", "CFR", "QC", "QA", "OEM",
+		"ODM", "ERP", "CRM", "KPI", "ASAP", "TT", "LC", "DP", "BL", "PDF", "DOC", "DOCX",
+		"XLS", "XLSX", "JPG", "PNG", "ZIP", "CEO", "VP", "GM", "HR", "IT", "ID", "OK", "NG",
+		"PPAP", "FAI", "SOP", "VIP", "APP", "AM", "PM", "QQ", "TEL", "FAX", "NO", "REF",
+		"INV", "SO", "DN", "GRN", "CN", "HK", "US", "UK", "EU", "RFQ", "Q1", "Q2", "Q3",
+		"Q4", "H1", "H2", "COVID", "ASTM", "GB", "DIN", "JIS", "IATF", "CE", "FDA", "CTI",
+		"MFI", "MFR", "HDT", "ETA", "ETD", "MOQ", "WECHAT", "VS", "AND", "OR", "TO", "FOR",
+		"THE", "BY", "RE", "FW", "FWD", "CC", "BCC", "ATTN", "MR", "MS", "DR", "HTTP",
+		"HTTPS", "WWW", "COM", "SMS", "CAD", "CNC", "IATF16949", "ISO9001", "ISO14001",
+		"GMT", "UTC", "CST", "TBD", "NA", "N", "MT", "KG", "T", "PCS", "LED", "LCD", "USB",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		if (strlen(stop[i]) == len && memcmp(stop[i], g, len) == 0)
+			return true;
+	return false;
+}
+
+/* A product code at p: 2-8 upper-case letters/digits per group, 2-4
+ * groups joined by - or /, the first starting with a letter, some group
+ * with a letter; no lower case, no stop word, no long digit group.
+ * Returns its end or p. */
+static size_t
+scan_code(const char *t, size_t n, size_t p)
+{
+	size_t		q = p,
+				groups = 0;
+	bool		any_alpha = false;
+
+	if (!(t[p] >= 'A' && t[p] <= 'Z'))
+		return p;
+	if (p > 0 && (az_isalnum((unsigned char) t[p - 1]) || t[p - 1] == '-' ||
+				  t[p - 1] == '/' || t[p - 1] == '.'))
+		return p;
+	while (groups < 5)
+	{
+		size_t		gs = q,
+					alpha = 0,
+					digit = 0;
+
+		while (q < n && ((t[q] >= 'A' && t[q] <= 'Z') || az_isdigit((unsigned char) t[q])))
+		{
+			if (az_isdigit((unsigned char) t[q]))
+				digit++;
+			else
+				alpha++;
+			q++;
+		}
+		if (q < n && t[q] >= 'a' && t[q] <= 'z')
+			return p;			/* mixed case word: not a code */
+		if (q - gs < 2 || q - gs > 8)
+			return p;
+		if (alpha == 0 && digit >= 5)
+			return p;			/* an id or a phone number part */
+		if (code_stopword(t + gs, q - gs))
+			return p;
+		if (alpha)
+			any_alpha = true;
+		groups++;
+		if (q + 1 < n && (t[q] == '-' || t[q] == '/') &&
+			((t[q + 1] >= 'A' && t[q + 1] <= 'Z') || az_isdigit((unsigned char) t[q + 1])))
+		{
+			q++;
+			continue;
+		}
+		break;
+	}
+	if (groups < 2 || groups > 4 || !any_alpha)
+		return p;
+	if (q < n && (az_isalnum((unsigned char) t[q]) || t[q] == '-' || t[q] == '/'))
+		return p;
+	return q;
+}
+
+/* ---- hit resolution -------------------------------------------------- */
+
+static int
+cmp_len_desc(const void *a, const void *b)
+{
+	const az_hit *x = a,
+			   *y = b;
+	uint32_t	lx = x->e - x->s,
+				ly = y->e - y->s;
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->pat < y->pat ? -1 : x->pat > y->pat;
+}
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	const az_hit *x = a,
+			   *y = b;
+
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->e < y->e ? -1 : x->e > y->e;
+}
+
+/* Keep the longest non-overlapping hits; returns kept count. */
+static size_t
+resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	memset(occ, 0, n);
+	qsort(h, cnt, sizeof(*h), cmp_len_desc);
+	for (i = 0; i < cnt && k < AZ_MAX_HITS; i++)
+	{
+		uint32_t	p;
+		bool		free_span = true;
+
+		if (occ[h[i].s] || occ[h[i].e - 1])
+			continue;
+		for (p = h[i].s; p < h[i].e; p++)
+			if (occ[p])
+			{
+				free_span = false;
+				break;
+			}
+		if (!free_span)
+			continue;
+		memset(occ + h[i].s, 1, h[i].e - h[i].s);
+		h[k++] = h[i];
+	}
+	qsort(h, k, sizeof(*h), cmp_start);
+	return k;
+}
+
+/* ---- the analysis ---------------------------------------------------- */
+
+#define MAX_NAMES 32
+#define MAX_REQ 4
+
+typedef struct name_ref
+{
+	size_t		pos;
+	int32_t		idx;			/* catalogue index, or -1 for a written code */
+	uint32_t	s,
+				e;				/* span of a written code */
+} name_ref;
+
+typedef struct scores
+{
+	double		votes[AZI_N];
+	double		top_cue_w[AZI_N];
+	uint32_t	top_cue_s[AZI_N],
+				top_cue_e[AZI_N];
+	double		sent_total;
+	double		neg_mag;		/* sum of negative sentiment magnitudes */
+	double		pos_mag;
+	double		top_neg_w,
+				top_pos_w;
+	uint32_t	top_neg_s,
+				top_neg_e,
+				top_pos_s,
+				top_pos_e;
+	double		urg_w[3];
+	uint32_t	urg_s[3],
+				urg_e[3];
+	bool		urg_negated_high;
+	int			hedges;
+	bool		follow[AZF_N];
+	size_t		req_pos[MAX_REQ];
+	int			nreq;
+	name_ref	prod[MAX_NAMES];
+	int			nprod;
+	name_ref	comp[MAX_NAMES];
+	int			ncomp;
+	int			npriceq;
+} scores;
+
+static void
+add_name(name_ref *arr, int *cnt, size_t pos, int32_t idx, uint32_t s, uint32_t e)
+{
+	int			i;
+
+	if (idx >= 0)
+		for (i = 0; i < *cnt; i++)
+			if (arr[i].idx == idx)
+				return;
+	if (*cnt >= MAX_NAMES)
+		return;
+	arr[*cnt].pos = pos;
+	arr[*cnt].idx = idx;
+	arr[*cnt].s = s;
+	arr[*cnt].e = e;
+	(*cnt)++;
+}
+
+static int
+cmp_name_pos(const void *a, const void *b)
+{
+	const name_ref *x = a,
+			   *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Walk the hits once (phase 5). */
+static void
+score_hits(az_ctx *ctx, scores *sc)
+{
+	const az_lexicon *lex = ctx->lex;
+	size_t		i;
+	uint32_t	neg_end = UINT32_MAX,
+				neg_start = 0,
+				nota_end = UINT32_MAX,
+				intens_end = UINT32_MAX,
+				prev_end = 0;
+	double		neg_w = 1.0,
+				intens_mult = 1.0,
+				sent_cur = 0,
+				boost = 1.0;
+	bool		in_subject;
+
+	for (i = 0; i < ctx->nhits; i++)
+	{
+		const az_hit *h = &ctx->hits[i];
+		const az_pat *p = &lex->pat[h->pat];
+		uint32_t	k;
+		bool		negated = false,
+					intensified = false;
+
+		/* sentence boundary since the previous hit closes the sentence */
+		if (sentence_break(ctx, prev_end, h->s))
+		{
+			sc->sent_total += sent_cur * boost;
+			sent_cur = 0;
+			boost = 1.0;
+		}
+		prev_end = h->e;
+		in_subject = ctx->content_start > 0 && h->s < ctx->content_start;
+
+		if (neg_end != UINT32_MAX && h->s >= neg_end &&
+			units_between(ctx, neg_end, h->s, 3) <= 3)
+			negated = true;
+		if (intens_end != UINT32_MAX && h->s >= intens_end &&
+			units_between(ctx, intens_end, h->s, 2) <= 2)
+			intensified = true;
+
+		for (k = 0; k < p->nfeat; k++)
+		{
+			const az_feat *f = &lex->feat[p->feat_off + k];
+			double		w = f->w / 10.0;
+
+			switch (f->kind)
+			{
+				case AZK_NEG:
+					neg_start = h->s;
+					neg_end = h->e;
+					neg_w = w;
+					break;
+				case AZK_NOTA:
+					neg_start = h->s;
+					nota_end = h->e;
+					neg_end = h->e;
+					neg_w = 1.0;
+					break;
+				case AZK_INTENS:
+					intens_end = h->e;
+					intens_mult = w;
+					break;
+				case AZK_CONTRAST:
+					sent_cur *= 0.5;
+					boost = 1.4;
+					break;
+				case AZK_HEDGE:
+					sc->hedges++;
+					break;
+				case AZK_SENT:
+					if (intensified)
+						w *= intens_mult;
+					if (negated)
+						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
+					if (in_subject)
+						w *= 1.2;
+					sent_cur += w;
+					if (w < 0)
+					{
+						sc->neg_mag += -w;
+						if (-w > sc->top_neg_w)
+						{
+							sc->top_neg_w = -w;
+							sc->top_neg_s = h->s;
+							sc->top_neg_e = h->e;
+						}
+					}
+					else
+					{
+						sc->pos_mag += w;
+						if (w > sc->top_pos_w)
+						{
+							sc->top_pos_w = w;
+							sc->top_pos_s = h->s;
+							sc->top_pos_e = h->e;
+						}
+					}
+					break;
+				case AZK_INTENT:
+					if (f->arg >= 0 && f->arg < AZI_N)
+					{
+						if (in_subject)
+							w *= 2.0;
+						if (nota_end != UINT32_MAX && h->s >= nota_end &&
+							units_between(ctx, nota_end, h->s, 3) <= 3)
+							w *= 0.3;
+						sc->votes[f->arg] += w;
+						if (w > sc->top_cue_w[f->arg])
+						{
+							sc->top_cue_w[f->arg] = w;
+							sc->top_cue_s[f->arg] = h->s;
+							sc->top_cue_e[f->arg] = h->e;
+						}
+					}
+					break;
+				case AZK_URG:
+					if (f->arg >= AZU_LOW && f->arg <= AZU_HIGH)
+					{
+						int			lvl = f->arg;
+
+						if (negated && lvl != AZU_LOW)
+						{
+							lvl = AZU_LOW;
+							sc->urg_negated_high = true;
+						}
+						if (sc->urg_w[lvl] == 0)
+						{
+							/* name the negation too: 不用马上 */
+							sc->urg_s[lvl] = negated && f->arg != AZU_LOW ? neg_start : h->s;
+							sc->urg_e[lvl] = h->e;
+						}
+						sc->urg_w[lvl] += w;
+					}
+					break;
+				case AZK_FOLLOW:
+					if (f->arg > 0 && f->arg < AZF_N && !negated)
+						sc->follow[f->arg] = true;
+					break;
+				case AZK_REQUEST:
+					if (sc->nreq < MAX_REQ)
+						sc->req_pos[sc->nreq++] = h->e;
+					break;
+				case AZK_PRODUCT:
+					add_name(sc->prod, &sc->nprod, h->s, f->arg, h->s, h->e);
+					break;
+				case AZK_COMPETITOR:
+					add_name(sc->comp, &sc->ncomp, h->s, f->arg, h->s, h->e);
+					break;
+				case AZK_PRICEWORD:
+					/* a price word in a question clause: an inquiry */
+					if (sc->npriceq < 16)
+					{
+						size_t		cs,
+									ce,
+									j;
+
+						sc->npriceq++;
+						az_clause_bounds(ctx, h->s, &cs, &ce);
+						for (j = az_hit_lower_bound(ctx, (uint32_t) cs);
+							 j < ctx->nhits && ctx->hits[j].s < ce && j < i + 24; j++)
+							if (az_hit_feat(ctx, &ctx->hits[j], AZK_QUESTION))
+							{
+								sc->votes[AZI_INQUIRY] += in_subject ? 3.0 : 1.5;
+								break;
+							}
+					}
+					break;
+				default:
+					break;
+			}
+		}
+	}
+	sc->sent_total += sent_cur * boost;
+}
+
+/* Which clause-level context makes a date not a deadline (already done). */
+static bool
+date_is_past_context(const az_ctx *ctx, const az_date *d)
+{
+	size_t		cs,
+				ce,
+				j;
+
+	az_clause_bounds(ctx, d->s, &cs, &ce);
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+		if (az_hit_feat(ctx, &ctx->hits[j], AZK_PAST))
+			return true;
+	/* 了 after the date in its clause: "今天到货了" */
+	for (j = d->e; j + 3 <= ce; j++)
+		if (az_at(ctx->t, ctx->n, j, "了"))
+			return true;
+	return false;
+}
+
+/* Language: CJK characters vs ASCII words (codes and units excluded). */
+static const char *
+detect_language(const az_ctx *ctx)
+{
+	const char *t = ctx->t;
+	size_t		n = ctx->n,
+				p = 0,
+				cjk = 0,
+				words = 0;
+
+	while (p < n)
+	{
+		unsigned char c = (unsigned char) t[p];
+
+		if (c >= 0xE4 && c <= 0xE9)
+		{
+			cjk++;
+			p += 3;
+		}
+		else if (az_isalpha(c))
+		{
+			size_t		s = p;
+			bool		lower = false,
+						digit = false;
+
+			while (p < n && az_isalnum((unsigned char) t[p]))
+			{
+				if (t[p] >= 'a' && t[p] <= 'z')
+					lower = true;
+				if (az_isdigit((unsigned char) t[p]))
+					digit = true;
+				p++;
+			}
+			if (p - s >= 2 && lower && !digit)
+				words++;
+		}
+		else
+			p += az_u8len(c);
+	}
+	if (cjk == 0 && words == 0)
+		return "zh";
+	if (cjk == 0)
+		return "en";
+	if (words == 0)
+		return "zh";
+	{
+		double		r = (double) words / ((double) words + (double) cjk / 2.0);
+
+		if (r < 0.15)
+			return "zh";
+		if (r > 0.85)
+			return "en";
+		return "mixed";
+	}
+}
+
+static json_t *
+name_json(const az_ctx *ctx, const name_ref *r, bool product, sbuf *tmp)
+{
+	if (r->idx >= 0)
+		return json_string(product ? ctx->lex->prod[r->idx] : ctx->lex->comp[r->idx]);
+	span_orig(ctx, r->s, r->e, tmp);
+	return jstr(tmp->b, tmp->len);
+}
+
+static void
+name_text(const az_ctx *ctx, const name_ref *r, sbuf *out)
+{
+	if (r->idx >= 0)
+		sb_puts(out, ctx->lex->prod[r->idx]);
+	else
+	{
+		sbuf		tmp;
+
+		span_orig(ctx, r->s, r->e, &tmp);
+		sb_put(out, tmp.b, tmp.len);
+	}
+}
+
+/* Append a follow-up / suggestion unless already there. */
+static void
+push_unique(json_t *arr, const char *s, size_t max)
+{
+	size_t		i;
+
+	if (json_array_size(arr) >= max || !s || !*s)
+		return;
+	for (i = 0; i < json_array_size(arr); i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+			return;
+	json_array_append_new(arr, jstr(s, strlen(s)));
+}
+
+/* Does the folded span contain the literal? */
+static bool
+span_has(const az_ctx *ctx, size_t a, size_t b, const char *lit)
+{
+	size_t		l = strlen(lit),
+				p;
+
+	for (p = a; p + l <= b; p++)
+		if (az_at(ctx->t, b, p, lit))
+			return true;
+	return false;
+}
+
+json_t *
+az_analyze(const az_lexicon *lex, const char *content, size_t len,
+		   const char *channel, const char *subject, int64_t comm_time_us)
+{
+	az_ctx		ctx;
+	scores		sc;
+	az_hit	   *raw = NULL;
+	uint8_t    *occ = NULL;
+	long		nraw;
+	size_t		slen = 0,
+				total,
+				i;
+	json_t	   *out = NULL,
+			   *intent,
+			   *key,
+			   *sent,
+			   *urg,
+			   *follow,
+			   *sugg,
+			   *tags,
+			   *prods,
+			   *comps,
+			   *tdates;
+	int			cat,
+				urg_level;
+	double		confidence,
+				score;
+	const char *overall;
+	sbuf		tmp,
+				line,
+				prodname;
+	int			tl_idx = -1;
+	az_lexicon	empty;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&sc, 0, sizeof(sc));
+	if (!lex)
+	{
+		memset(&empty, 0, sizeof(empty));
+		lex = &empty;
+	}
+	ctx.lex = lex;
+	if (!content)
+		len = 0;
+	if (subject)
+		slen = strnlen(subject, AZ_MAX_INPUT);
+	if (len > AZ_MAX_INPUT)
+		len = AZ_MAX_INPUT;
+	if (slen + len > AZ_MAX_INPUT)
+		slen = AZ_MAX_INPUT - len;
+	total = slen + 1 + len;
+	ctx.subj = subject;
+	ctx.subj_len = slen;
+	ctx.content = content;
+	ctx.content_len = len;
+	ctx.t = malloc(total + 1);
+	ctx.map = malloc((total + 1) * sizeof(uint32_t));
+	ctx.mark = calloc(total + 1, 1);
+	occ = malloc(total + 1);
+	ctx.nums = malloc(AZ_MAX_NUMS * sizeof(az_num));
+	if (!ctx.t || !ctx.map || !ctx.mark || !occ || !ctx.nums)
+		goto done;
+
+	/* 1. fold */
+	ctx.orig_valid = true;
+	if (slen > 0)
+	{
+		if (!az_fold_append(&ctx, subject, slen, 0))
+			ctx.orig_valid = false;
+		ctx.t[ctx.n] = '\n';
+		ctx.map[ctx.n] = (uint32_t) slen;
+		ctx.n++;
+		ctx.t[ctx.n] = '\0';
+	}
+	ctx.content_start = ctx.n;
+	if (len > 0 && !az_fold_append(&ctx, content, len, (uint32_t) (slen + 1)))
+		ctx.orig_valid = false;
+	ctx.t[ctx.n] = '\0';
+	if (comm_time_us != 0)
+	{
+		int64_t		secs = comm_time_us / 1000000 + 8 * 3600;
+		int64_t		day = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+
+		if (day > -1000000 && day < 1000000)
+		{
+			ctx.has_time = true;
+			ctx.today = (int32_t) day;
+		}
+	}
+
+	/* 2. lexicon hits */
+	nraw = az_automaton_scan(lex, ctx.t, ctx.n, &raw);
+	if (nraw < 0)
+		goto done;
+	ctx.hits = raw;
+	ctx.nhits = resolve_overlaps(raw, (size_t) nraw, occ, ctx.n);
+
+	/* 3. written product codes; longest wins against catalogue hits */
+	{
+		size_t		p = 0;
+
+		while (p < ctx.n)
+		{
+			size_t		e = scan_code(ctx.t, ctx.n, p);
+
+			if (e > p)
+			{
+				size_t		j = az_hit_lower_bound(&ctx, 0),
+							lo;
+				bool		covered = false;
+
+				/* catalogue hits overlapping [p, e) */
+				lo = az_hit_lower_bound(&ctx, (uint32_t) (p > 64 ? p - 64 : 0));
+				for (j = lo; j < ctx.nhits && ctx.hits[j].s < e; j++)
+				{
+					az_hit	   *h = &ctx.hits[j];
+
+					if (h->e <= p || !az_hit_feat(&ctx, h, AZK_PRODUCT))
+						continue;
+					if (h->s <= p && h->e >= e)
+						covered = true;
+				}
+				if (!covered)
+				{
+					/* the code wins: drop the catalogue hits inside it */
+					for (j = lo; j < ctx.nhits && ctx.hits[j].s < e; j++)
+					{
+						az_hit	   *h = &ctx.hits[j];
+
+						if (h->s >= p && h->e <= e && az_hit_feat(&ctx, h, AZK_PRODUCT))
+							h->e = h->s;	/* disabled below */
+					}
+					add_name(sc.prod, &sc.nprod, p, -1, (uint32_t) p, (uint32_t) e);
+				}
+				memset(ctx.mark + p, 1, e - p);
+				p = e;
+				continue;
+			}
+			p++;
+		}
+		/* remove disabled hits, mark catalogue product spans */
+		{
+			size_t		k = 0;
+
+			for (i = 0; i < ctx.nhits; i++)
+			{
+				if (ctx.hits[i].e == ctx.hits[i].s)
+					continue;
+				if (az_hit_feat(&ctx, &ctx.hits[i], AZK_PRODUCT))
+					memset(ctx.mark + ctx.hits[i].s, 1, ctx.hits[i].e - ctx.hits[i].s);
+				ctx.hits[k++] = ctx.hits[i];
+			}
+			ctx.nhits = k;
+		}
+	}
+
+	/* 4. numbers, dates, prices, quantities */
+	az_scan_numbers(&ctx);
+	az_find_dates(&ctx);
+	az_find_money_qty(&ctx);
+
+	/* 5. one walk over the hits */
+	score_hits(&ctx, &sc);
+	if (channel)
+	{
+		if (strcmp(channel, "form") == 0 || strcmp(channel, "webchat") == 0)
+			sc.votes[AZI_INQUIRY] += 0.5;
+		else if (strcmp(channel, "visit") == 0)
+			sc.votes[AZI_COOPERATION] += 0.5;
+	}
+
+	out = json_object();
+	if (!out)
+		goto done;
+
+	/* 6a. intent */
+	{
+		double		neg = sc.neg_mag - 0.3 * sc.pos_mag;
+		double		top = 0,
+					second = 0;
+		int			c;
+
+		/* a delivery / after-sales / order / quality matter with clear
+		 * dissatisfaction is a complaint */
+		if (neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
+			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		if (neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
+						   sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0))
+			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		cat = AZI_OTHER;
+		for (c = 0; c < AZI_N; c++)
+		{
+			if (sc.votes[c] > top)
+			{
+				second = top;
+				top = sc.votes[c];
+				cat = c;
+			}
+			else if (sc.votes[c] > second)
+				second = sc.votes[c];
+		}
+		if (top < 1.2 && cat != AZI_OTHER)
+			cat = AZI_OTHER;
+		if (cat == AZI_OTHER && top <= 0)
+			confidence = 0.5;
+		else
+		{
+			double		margin = top > 0 ? (top - second) / top : 0;
+			double		strength = top / 6.0 > 1 ? 1 : top / 6.0;
+
+			confidence = 0.5 + 0.48 * (0.6 * margin + 0.4 * strength);
+			if (cat == AZI_OTHER && sc.votes[AZI_OTHER] < top)
+				confidence = 0.45;
+		}
+		confidence -= 0.05 * (sc.hedges > 3 ? 3 : sc.hedges);
+		if (confidence < 0.3)
+			confidence = 0.3;
+		if (confidence > 0.98)
+			confidence = 0.98;
+	}
+
+	/* 6b. sentiment */
+	{
+		double		raw_s = sc.sent_total;
+
+		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
+		if (raw_s >= 1.0)
+			overall = "positive";
+		else if (raw_s <= -1.0)
+			overall = "negative";
+		else
+			overall = "neutral";
+		if (cat == AZI_COMPLAINT && raw_s < 0.5)
+		{
+			overall = "negative";
+			if (score > 0.4)
+				score = 0.4;
+		}
+		score = round2(score);
+	}
+
+	/* 6c. urgency */
+	{
+		int			date_level = -1;
+		int			date_idx = -1;
+
+		for (i = 0; i < ctx.ndates; i++)
+		{
+			const az_date *d = &ctx.dates[i];
+			int			lvl = -1;
+
+			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
+				continue;
+			if (d->gran <= 1)
+				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 14 ? AZU_MEDIUM : AZU_LOW;
+			else if (d->gran == 2)
+				lvl = d->rel <= 31 ? AZU_MEDIUM : AZU_LOW;
+			else
+				lvl = AZU_LOW;
+			if (lvl > date_level)
+			{
+				date_level = lvl;
+				date_idx = (int) i;
+			}
+		}
+		if (sc.urg_w[AZU_LOW] > 0 && sc.urg_w[AZU_HIGH] <= sc.urg_w[AZU_LOW])
+			urg_level = AZU_LOW;
+		else if (sc.urg_w[AZU_HIGH] > 0)
+			urg_level = AZU_HIGH;
+		else if (date_level == AZU_HIGH)
+			urg_level = AZU_HIGH;
+		else if (sc.urg_w[AZU_MEDIUM] > 0 || date_level == AZU_MEDIUM)
+			urg_level = AZU_MEDIUM;
+		else if (cat == AZI_COMPLAINT)
+			urg_level = score <= 0.15 ? AZU_HIGH : AZU_MEDIUM;
+		else
+			urg_level = AZU_LOW;
+
+		urg = json_object();
+		json_object_set_new(urg, "level", json_string(urg_level == AZU_HIGH ? "high" :
+													   urg_level == AZU_MEDIUM ? "medium" : "low"));
+		sb_clear(&line);
+		if (urg_level == AZU_LOW && sc.urg_w[AZU_LOW] > 0)
+		{
+			span_orig(&ctx, sc.urg_s[AZU_LOW], sc.urg_e[AZU_LOW], &tmp);
+			sb_puts(&line, "客户表示“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, "”,时间不紧迫");
+		}
+		else if (urg_level != AZU_LOW && sc.urg_w[urg_level] > 0)
+		{
+			span_orig(&ctx, sc.urg_s[urg_level], sc.urg_e[urg_level], &tmp);
+			sb_puts(&line, "客户提到“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, urg_level == AZU_HIGH ? "”,需要立即响应" : "”,需尽快跟进");
+		}
+		else if (date_idx >= 0 && date_level == urg_level)
+		{
+			const az_date *d = &ctx.dates[date_idx];
+			char		nb[48];
+
+			span_orig(&ctx, d->s, d->e, &tmp);
+			sb_puts(&line, "客户提到“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, "”");
+			if (d->resolved)
+			{
+				int			y,
+							m,
+							dd;
+
+				az_civil_from_days(d->day, &y, &m, &dd);
+				snprintf(nb, sizeof(nb), "(%04d-%02d-%02d)", y, m, dd);
+				sb_puts(&line, nb);
+			}
+			snprintf(nb, sizeof(nb), ",距今%d天", (int) d->rel);
+			sb_puts(&line, nb);
+			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" : ",需按期跟进");
+		}
+		else if (cat == AZI_COMPLAINT)
+			sb_puts(&line, urg_level == AZU_HIGH ? "客户强烈不满,需立即处理投诉" :
+					"客户投诉,需尽快给出处理方案");
+		else if (date_idx >= 0)
+			sb_puts(&line, "提到的时间节点较远,按计划跟进");
+		else
+			sb_puts(&line, "未发现明确的时间要求");
+		sb_limit(&line, 128);
+		json_object_set_new(urg, "reason", jstr(line.b, line.len));
+	}
+
+	/* products and competitors in order of first mention */
+	qsort(sc.prod, (size_t) sc.nprod, sizeof(name_ref), cmp_name_pos);
+	qsort(sc.comp, (size_t) sc.ncomp, sizeof(name_ref), cmp_name_pos);
+	prods = json_array();
+	for (i = 0; i < (size_t) sc.nprod; i++)
+	{
+		json_t	   *js = name_json(&ctx, &sc.prod[i], true, &tmp);
+		size_t		j;
+		bool		dup = false;
+
+		for (j = 0; j < json_array_size(prods); j++)
+			if (json_equal(json_array_get(prods, j), js))
+				dup = true;
+		if (dup)
+			json_decref(js);
+		else
+			json_array_append_new(prods, js);
+	}
+	comps = json_array();
+	for (i = 0; i < (size_t) sc.ncomp; i++)
+		json_array_append_new(comps, name_json(&ctx, &sc.comp[i], false, &tmp));
+	sb_clear(&prodname);
+	if (sc.nprod > 0)
+		name_text(&ctx, &sc.prod[0], &prodname);
+
+	/* timeline: first date not in the past */
+	for (i = 0; i < ctx.ndates; i++)
+		if (!ctx.dates[i].rel_known || ctx.dates[i].rel >= 0)
+		{
+			tl_idx = (int) i;
+			break;
+		}
+	if (tl_idx < 0 && ctx.ndates > 0)
+		tl_idx = 0;
+
+	/* intent */
+	intent = json_object();
+	json_object_set_new(intent, "category", json_string(intent_names[cat]));
+	sb_clear(&line);
+	sb_puts(&line, intent_labels[cat]);
+	if (prodname.len)
+		sb_put(&line, prodname.b, prodname.len);
+	else if (cat != AZI_OTHER && sc.top_cue_w[cat] > 0 &&
+			 strcmp(intent_labels[cat], "") != 0)
+	{
+		span_orig(&ctx, sc.top_cue_s[cat], sc.top_cue_e[cat], &tmp);
+		if (!(tmp.len == strlen(intent_labels[cat]) &&
+			  memcmp(tmp.b, intent_labels[cat], tmp.len) == 0))
+		{
+			sb_puts(&line, ":");
+			sb_put(&line, tmp.b, tmp.len);
+		}
+	}
+	sb_limit(&line, 128);
+	json_object_set_new(intent, "detail", jstr(line.b, line.len));
+	json_object_set_new(intent, "confidence", json_real(round2(confidence)));
+	json_object_set_new(out, "intent", intent);
+
+	/* key_info */
+	key = json_object();
+	json_object_set_new(key, "products", prods);
+	if (ctx.price.found)
+	{
+		span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
+		json_object_set_new(key, "price", jstr(tmp.b, tmp.len));
+		json_object_set_new(key, "price_value", json_real(ctx.price.v));
+		json_object_set_new(key, "price_unit", json_string(ctx.price.unit));
+	}
+	else
+	{
+		json_object_set_new(key, "price", json_null());
+		json_object_set_new(key, "price_value", json_null());
+		json_object_set_new(key, "price_unit", json_null());
+	}
+	if (ctx.qty.found)
+	{
+		span_orig(&ctx, ctx.qty.s, ctx.qty.e, &tmp);
+		if (ctx.qty.period[0] && !span_has(&ctx, ctx.qty.s, ctx.qty.e, "/") &&
+			!span_has(&ctx, ctx.qty.s, ctx.qty.e, "每"))
+		{
+			sb_puts(&tmp, "/");
+			sb_puts(&tmp, ctx.qty.period);
+		}
+		json_object_set_new(key, "quantity", jstr(tmp.b, tmp.len));
+		if (fabs(ctx.qty.v - floor(ctx.qty.v)) < 1e-9 && fabs(ctx.qty.v) < 9e15)
+			json_object_set_new(key, "quantity_value", json_integer((json_int_t) ctx.qty.v));
+		else
+			json_object_set_new(key, "quantity_value", json_real(ctx.qty.v));
+		json_object_set_new(key, "quantity_unit", json_string(ctx.qty.unit));
+	}
+	else
+	{
+		json_object_set_new(key, "quantity", json_null());
+		json_object_set_new(key, "quantity_value", json_null());
+		json_object_set_new(key, "quantity_unit", json_null());
+	}
+	tdates = json_array();
+	if (tl_idx >= 0)
+	{
+		const az_date *d = &ctx.dates[tl_idx];
+		size_t		cs,
+					ce;
+
+		az_clause_bounds(&ctx, d->s, &cs, &ce);
+		if (cp_count(ctx.t, cs, ce) > 30)
+		{
+			size_t		a = d->s,
+						b = d->e,
+						k;
+
+			for (k = 0; k < 10 && a > cs; k++)
+			{
+				a--;
+				while (a > cs && ((unsigned char) ctx.t[a] & 0xC0) == 0x80)
+					a--;
+			}
+			for (k = 0; k < 12 && b < ce; k++)
+				b += az_u8len((unsigned char) ctx.t[b]);
+			cs = a;
+			ce = b > ce ? ce : b;
+		}
+		trim_span(ctx.t, ctx.n, &cs, &ce);
+		span_orig(&ctx, cs, ce, &tmp);
+		sb_limit(&tmp, 60);
+		json_object_set_new(key, "timeline", jstr(tmp.b, tmp.len));
+	}
+	else
+		json_object_set_new(key, "timeline", json_null());
+	for (i = 0; i < ctx.ndates && json_array_size(tdates) < 8; i++)
+		if (ctx.dates[i].resolved)
+		{
+			char		iso[16];
+			int			y,
+						m,
+						dd;
+			size_t		j;
+			bool		dup = false;
+
+			az_civil_from_days(ctx.dates[i].day, &y, &m, &dd);
+			snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, dd);
+			for (j = 0; j < json_array_size(tdates); j++)
+				if (strcmp(json_string_value(json_array_get(tdates, j)), iso) == 0)
+					dup = true;
+			if (!dup)
+				json_array_append_new(tdates, json_string(iso));
+		}
+	json_object_set_new(key, "timeline_dates", tdates);
+	json_object_set_new(key, "competitors", comps);
+	json_object_set_new(out, "key_info", key);
+
+	/* sentiment */
+	sent = json_object();
+	json_object_set_new(sent, "overall", json_string(overall));
+	json_object_set_new(sent, "score", json_real(score));
+	sb_clear(&line);
+	if (strcmp(overall, "positive") == 0)
+	{
+		sb_puts(&line, score >= 0.8 ? "客户态度非常积极" : "客户态度积极");
+		if (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_COOPERATION)
+			sb_puts(&line, ctx.qty.found || sc.nprod > 0 ? ",有明确采购意向" : ",合作意愿较强");
+		else if (sc.top_pos_w > 0)
+		{
+			span_orig(&ctx, sc.top_pos_s, sc.top_pos_e, &tmp);
+			sb_puts(&line, ",表达了“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, "”");
+		}
+	}
+	else if (strcmp(overall, "negative") == 0)
+	{
+		sb_puts(&line, score <= 0.2 ? "客户情绪激动,强烈不满" : "客户有不满情绪");
+		if (sc.top_neg_w > 0)
+		{
+			span_orig(&ctx, sc.top_neg_s, sc.top_neg_e, &tmp);
+			sb_puts(&line, ",提到“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, "”");
+		}
+	}
+	else
+		sb_puts(&line, sc.hedges > 0 ? "客户态度平和,仍在观望考虑" : "客户态度平和,以信息沟通为主");
+	json_object_set_new(sent, "mood", jstr(line.b, line.len));
+	json_object_set_new(out, "sentiment", sent);
+	json_object_set_new(out, "urgency", urg);
+
+	/* follow_up */
+	follow = json_array();
+	if (cat == AZI_COMPLAINT || sc.follow[AZF_COMPLAINT])
+		push_unique(follow, "24小时内回复投诉处理方案", 8);
+	if (sc.follow[AZF_SAMPLE])
+	{
+		sb_clear(&line);
+		sb_puts(&line, "准备");
+		sb_put(&line, prodname.b, prodname.len);
+		sb_puts(&line, "样品");
+		push_unique(follow, line.b, 8);
+	}
+	if (sc.follow[AZF_QUOTE] || (cat == AZI_INQUIRY && !sc.follow[AZF_SAMPLE] &&
+								 !sc.follow[AZF_TECH]))
+	{
+		sb_clear(&line);
+		sb_puts(&line, "提供");
+		sb_put(&line, prodname.b, prodname.len);
+		sb_puts(&line, "报价单");
+		push_unique(follow, line.b, 8);
+	}
+	if (sc.follow[AZF_TECH])
+		push_unique(follow, "提供技术参数表", 8);
+	else if (cat == AZI_TECHNICAL)
+		push_unique(follow, "安排技术工程师解答技术问题", 8);
+	if (sc.follow[AZF_VISIT])
+		push_unique(follow, "确认参观/拜访行程安排", 8);
+	if (sc.follow[AZF_CONTRACT])
+		push_unique(follow, "准备合同文本并确认条款", 8);
+	if (sc.follow[AZF_INVOICE])
+		push_unique(follow, "核对并开具发票", 8);
+	if (sc.follow[AZF_MEETING])
+		push_unique(follow, "确认会议时间并准备议程", 8);
+	if (tl_idx >= 0)
+	{
+		const char *tl = json_string_value(json_object_get(key, "timeline"));
+
+		sb_clear(&line);
+		sb_puts(&line, "跟进");
+		if (tl)
+			sb_puts(&line, tl);
+		sb_limit(&line, 40);
+		push_unique(follow, line.b, 8);
+	}
+	for (i = 0; i < (size_t) sc.nreq; i++)
+	{
+		size_t		a = sc.req_pos[i],
+					cs,
+					ce;
+
+		az_clause_bounds(&ctx, a, &cs, &ce);
+		if (a >= ce)
+			continue;
+		/* strip 您/你/贵司/帮忙/一下 openers */
+		for (;;)
+		{
+			if (az_at(ctx.t, ce, a, "您"))
+				a += 3;
+			else if (az_at(ctx.t, ce, a, "你们"))
+				a += 6;
+			else if (az_at(ctx.t, ce, a, "你"))
+				a += 3;
+			else if (az_at(ctx.t, ce, a, "贵司"))
+				a += 6;
+			else if (az_at(ctx.t, ce, a, "帮忙"))
+				a += 6;
+			else if (az_at(ctx.t, ce, a, " "))
+				a += 1;
+			else
+				break;
+		}
+		trim_span(ctx.t, ctx.n, &a, &ce);
+		if (cp_count(ctx.t, a, ce) < 4)
+			continue;
+		if ((sc.follow[AZF_SAMPLE] && span_has(&ctx, a, ce, "样")) ||
+			(sc.follow[AZF_QUOTE] && span_has(&ctx, a, ce, "报价")) ||
+			(sc.follow[AZF_TECH] && span_has(&ctx, a, ce, "参数")))
+			continue;
+		span_orig(&ctx, a, ce, &tmp);
+		sb_limit(&tmp, 30);
+		push_unique(follow, tmp.b, 8);
+	}
+	if (json_array_size(follow) == 0)
+	{
+		static const char *const by_intent[AZI_N] = {
+			"回复客户询价", "24小时内回复投诉处理方案", "安排技术工程师解答技术问题",
+			"准备合作方案并安排洽谈", "确认订单细节并安排生产排期", "核对账期与回款信息",
+			"跟进物流并告知客户预计到货时间", "安排售后人员跟进处理", "保持联系,定期回访"
+		};
+
+		push_unique(follow, by_intent[cat], 8);
+	}
+	for (i = 0; i < (size_t) sc.ncomp && i < 2; i++)
+	{
+		sb_clear(&line);
+		sb_puts(&line, "分析竞品");
+		sb_puts(&line, lex->comp[sc.comp[i].idx]);
+		sb_puts(&line, "的价格与方案");
+		push_unique(follow, line.b, 8);
+	}
+	json_object_set_new(out, "follow_up", follow);
+
+	/* quality score: how much usable information the record carries */
+	{
+		int			q = 2;
+		size_t		ncp = cp_count(ctx.t, ctx.content_start, ctx.n);
+
+		if (cat != AZI_OTHER)
+			q += 2;
+		if (sc.nprod > 0)
+			q++;
+		if (ctx.price.found)
+			q++;
+		if (ctx.qty.found)
+			q++;
+		if (tl_idx >= 0)
+			q++;
+		if (sc.ncomp > 0)
+			q++;
+		if (ncp >= 40)
+			q++;
+		if (sc.nreq > 0 || sc.follow[AZF_SAMPLE] || sc.follow[AZF_QUOTE] || sc.follow[AZF_TECH])
+			q++;
+		if (ncp < 8)
+			q -= 2;
+		if (q < 1)
+			q = 1;
+		if (q > 10)
+			q = 10;
+		json_object_set_new(out, "quality_score", json_integer(q));
+	}
+
+	/* suggestions */
+	sugg = json_array();
+	if (urg_level == AZU_HIGH)
+		push_unique(sugg, sc.follow[AZF_SAMPLE] ? "建议24小时内回复样品安排" :
+					cat == AZI_COMPLAINT ? "建议24小时内给出投诉处理方案并电话安抚客户" :
+					"建议24小时内回复客户需求", 4);
+	switch (cat)
+	{
+		case AZI_INQUIRY:
+			push_unique(sugg, ctx.qty.found ? "建议尽快发送正式报价,可按需求量提供阶梯价格" :
+						"建议尽快发送正式报价并附技术资料", 4);
+			if (strcmp(overall, "positive") == 0)
+				push_unique(sugg, "客户意向明确,建议推进样品测试与商务洽谈", 4);
+			break;
+		case AZI_COMPLAINT:
+			push_unique(sugg, "建议质量部门介入调查原因并出具8D报告", 4);
+			push_unique(sugg, "由客户经理当日电话回访,安抚客户情绪", 4);
+			break;
+		case AZI_TECHNICAL:
+			push_unique(sugg, "安排技术工程师对接,提供应用案例与测试数据", 4);
+			break;
+		case AZI_COOPERATION:
+			push_unique(sugg, "邀请客户参观工厂增强信任", 4);
+			push_unique(sugg, "准备合作方案,明确供货与服务承诺", 4);
+			break;
+		case AZI_ORDER:
+			push_unique(sugg, "确认交期与产能,及时同步生产进度", 4);
+			break;
+		case AZI_PAYMENT:
+			push_unique(sugg, "财务与销售协同跟进账期与回款", 4);
+			break;
+		case AZI_DELIVERY:
+			push_unique(sugg, "主动同步物流进度,避免交付延误", 4);
+			break;
+		case AZI_AFTER_SALES:
+			push_unique(sugg, "建立售后跟踪记录,确认问题闭环", 4);
+			break;
+		default:
+			push_unique(sugg, "保持定期联系,维护客户关系", 4);
+			break;
+	}
+	if (sc.ncomp > 0)
+	{
+		sb_clear(&line);
+		sb_puts(&line, "关注竞品");
+		sb_puts(&line, lex->comp[sc.comp[0].idx]);
+		sb_puts(&line, "动态,突出我方质量与服务优势");
+		push_unique(sugg, line.b, 4);
+	}
+	if (strcmp(overall, "negative") == 0 && cat != AZI_COMPLAINT)
+		push_unique(sugg, "客户有不满情绪,建议客户经理尽快回访", 4);
+	json_object_set_new(out, "suggestions", sugg);
+
+	/* summary: one line, <= 60 code points */
+	sb_clear(&line);
+	sb_puts(&line, intent_labels[cat]);
+	sb_put(&line, prodname.b, prodname.len);
+	{
+		bool		more = false;
+		char		nb[48];
+
+		if (ctx.qty.found)
+		{
+			const char *per = ctx.qty.period;
+
+			sb_puts(&line, ",");
+			if (strcmp(per, "月") == 0)
+				sb_puts(&line, "月需求");
+			else if (strcmp(per, "年") == 0)
+				sb_puts(&line, "年需求");
+			else if (strcmp(per, "周") == 0)
+				sb_puts(&line, "周需求");
+			else if (strcmp(per, "天") == 0)
+				sb_puts(&line, "日需求");
+			fmt_num(nb, sizeof(nb), ctx.qty.v);
+			sb_puts(&line, nb);
+			sb_puts(&line, ctx.qty.unit);
+			more = true;
+		}
+		if (ctx.price.found)
+		{
+			span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
+			sb_puts(&line, ",价格");
+			sb_put(&line, tmp.b, tmp.len);
+			more = true;
+		}
+		if (tl_idx >= 0)
+		{
+			const char *tl = json_string_value(json_object_get(key, "timeline"));
+
+			if (tl)
+			{
+				sb_puts(&line, ",");
+				sb_put(&line, tl, cp_prefix(tl, strlen(tl), 16));
+				more = true;
+			}
+		}
+		if (!more && prodname.len == 0)
+		{
+			/* nothing structured: the first clause of the content */
+			size_t		a = ctx.content_start,
+						cs,
+						ce;
+
+			az_clause_bounds(&ctx, a, &cs, &ce);
+			cs = a;
+			trim_span(ctx.t, ctx.n, &cs, &ce);
+			if (ce > cs)
+			{
+				span_orig(&ctx, cs, ce, &tmp);
+				sb_puts(&line, ":");
+				sb_put(&line, tmp.b, cp_prefix(tmp.b, tmp.len, 40));
+			}
+		}
+	}
+	sb_limit(&line, 60);
+	json_object_set_new(out, "summary", jstr(line.b, line.len));
+
+	/* tags */
+	tags = json_array();
+	push_unique(tags, intent_labels[cat], 12);
+	for (i = 0; i < json_array_size(prods); i++)
+		push_unique(tags, json_string_value(json_array_get(prods, i)), 12);
+	for (i = 0; i < (size_t) sc.ncomp; i++)
+	{
+		sb_clear(&line);
+		sb_puts(&line, "竞品:");
+		sb_puts(&line, lex->comp[sc.comp[i].idx]);
+		push_unique(tags, line.b, 12);
+	}
+	if (urg_level == AZU_HIGH)
+		push_unique(tags, "紧急", 12);
+	if (strcmp(overall, "negative") == 0)
+		push_unique(tags, "负面情绪", 12);
+	if (sc.follow[AZF_SAMPLE])
+		push_unique(tags, "样品", 12);
+	json_object_set_new(out, "tags", tags);
+	json_object_set_new(out, "language", json_string(detect_language(&ctx)));
+
+done:
+	free(raw);
+	free(occ);
+	free(ctx.t);
+	free(ctx.map);
+	free(ctx.mark);
+	free(ctx.nums);
+	return out;
+}

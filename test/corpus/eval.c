@@ -1,0 +1,367 @@
+/*
+ * eval.c -- measure the embedded analyzer against a labeled JSONL corpus.
+ *
+ * Usage: eval CORPUS.jsonl [-v]
+ * Each line: {"id","channel","subject","content","time" (ISO 8601 with
+ * offset, e.g. 2024-06-15T09:30:00+08:00),"intent","sentiment","urgency",
+ * "price_value" (number|null),"quantity_value" (number|null),
+ * "quantity_unit","products":[canonical],"competitors":[canonical]}.
+ *
+ * Prints intent accuracy and macro-F1 (over the classes present in gold
+ * or prediction), sentiment and urgency accuracy, price and quantity
+ * exact-match rates over ALL items (null must match null; numbers equal
+ * within 0.005; the quantity unit must match too when the gold has one),
+ * and product / competitor micro-F1 over sets.  -v also lists every
+ * mismatch and the intent confusion matrix.  Uses only the public API
+ * (analyzer.h) with az_lexicon_default().  Exit 0 after a run, 2 when the
+ * corpus cannot be read.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+
+static const char *const intents[] = {
+	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
+	"delivery", "after_sales", "other"
+};
+#define NINT 9
+
+static int
+intent_idx(const char *s)
+{
+	int			i;
+
+	for (i = 0; s && i < NINT; i++)
+		if (strcmp(s, intents[i]) == 0)
+			return i;
+	return NINT - 1;
+}
+
+static long
+days_from_civil(int y, int m, int d)
+{
+	long		era;
+	unsigned	yoe,
+				doy,
+				doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned) (y - era * 400);
+	doy = (unsigned) ((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long) doe - 719468;
+}
+
+/* "2024-06-15T09:30:00+08:00" / "...Z" / no zone = +08:00. 0 on error. */
+static int64_t
+parse_time(const char *s)
+{
+	int			y,
+				mo,
+				d,
+				h = 0,
+				mi = 0,
+				se = 0,
+				n = 0;
+	long		off = 8 * 3600;
+	const char *z;
+
+	if (!s || sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) != 3)
+		return 0;
+	z = s + n;
+	if (*z == 'T' || *z == ' ')
+	{
+		int			k = 0;
+
+		if (sscanf(z + 1, "%d:%d:%d%n", &h, &mi, &se, &k) == 3)
+			z += 1 + k;
+		else if (sscanf(z + 1, "%d:%d%n", &h, &mi, &k) == 2)
+			z += 1 + k;
+	}
+	if (*z == '.')
+		while (*++z >= '0' && *z <= '9')
+			;
+	if (*z == 'Z')
+		off = 0;
+	else if (*z == '+' || *z == '-')
+	{
+		int			oh = 0,
+					om = 0;
+
+		if (sscanf(z + 1, "%d:%d", &oh, &om) >= 1)
+		{
+			if (oh > 100)
+			{
+				om = oh % 100;
+				oh /= 100;
+			}
+			off = (oh * 3600L + om * 60L) * (*z == '-' ? -1 : 1);
+		}
+	}
+	return ((int64_t) days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off) *
+		1000000;
+}
+
+static bool
+num_eq(json_t *a, json_t *b)
+{
+	bool		an = !a || json_is_null(a),
+				bn = !b || json_is_null(b);
+
+	if (an || bn)
+		return an && bn;
+	if (!json_is_number(a) || !json_is_number(b))
+		return false;
+	return fabs(json_number_value(a) - json_number_value(b)) <= 0.005;
+}
+
+static bool
+in_array(json_t *arr, const char *s)
+{
+	size_t		i;
+
+	for (i = 0; i < json_array_size(arr); i++)
+		if (json_is_string(json_array_get(arr, i)) &&
+			strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+			return true;
+	return false;
+}
+
+/* Set comparison: adds to tp/fp/fn; returns true if equal. */
+static bool
+set_cmp(json_t *gold, json_t *pred, long *tp, long *fp, long *fn)
+{
+	size_t		i;
+	bool		eq = true;
+
+	for (i = 0; i < json_array_size(pred); i++)
+	{
+		const char *s = json_string_value(json_array_get(pred, i));
+
+		if (!s)
+			continue;
+		if (in_array(gold, s))
+			(*tp)++;
+		else
+		{
+			(*fp)++;
+			eq = false;
+		}
+	}
+	for (i = 0; i < json_array_size(gold); i++)
+	{
+		const char *s = json_string_value(json_array_get(gold, i));
+
+		if (s && !in_array(pred, s))
+		{
+			(*fn)++;
+			eq = false;
+		}
+	}
+	return eq;
+}
+
+static double
+f1(long tp, long fp, long fn)
+{
+	if (tp == 0)
+		return (fp == 0 && fn == 0) ? 1.0 : 0.0;
+	return 2.0 * tp / (2.0 * tp + fp + fn);
+}
+
+static const char *
+sget(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+int
+main(int argc, char **argv)
+{
+	FILE	   *f;
+	char	   *line = NULL;
+	size_t		cap = 0;
+	long		items = 0,
+				ok_int = 0,
+				ok_sent = 0,
+				ok_urg = 0,
+				ok_price = 0,
+				ok_qty = 0,
+				conf[NINT][NINT];
+	long		ptp = 0,
+				pfp = 0,
+				pfn = 0,
+				ctp = 0,
+				cfp = 0,
+				cfn = 0;
+	bool		verbose = argc > 2 && strcmp(argv[2], "-v") == 0;
+	az_lexicon *lex;
+	double		macro = 0;
+	int			ncls = 0,
+				i,
+				j;
+
+	if (argc < 2)
+	{
+		fprintf(stderr, "usage: %s corpus.jsonl [-v]\n", argv[0]);
+		return 2;
+	}
+	f = fopen(argv[1], "r");
+	if (!f)
+	{
+		perror(argv[1]);
+		return 2;
+	}
+	lex = az_lexicon_default();
+	if (!lex)
+	{
+		fprintf(stderr, "cannot build the default lexicon\n");
+		fclose(f);
+		return 2;
+	}
+	memset(conf, 0, sizeof(conf));
+	while (getline(&line, &cap, f) > 0)
+	{
+		json_error_t err;
+		json_t	   *g = json_loads(line, 0, &err),
+				   *r,
+				   *ki;
+		const char *content,
+				   *subject;
+		int			gi,
+					pi;
+		bool		qok,
+					pok;
+
+		if (!g)
+			continue;			/* blank or malformed line */
+		content = sget(g, "content");
+		subject = json_string_value(json_object_get(g, "subject"));
+		r = az_analyze(lex, content, strlen(content), json_string_value(json_object_get(g, "channel")),
+					   subject, parse_time(json_string_value(json_object_get(g, "time"))));
+		if (!r)
+		{
+			json_decref(g);
+			continue;
+		}
+		items++;
+		ki = json_object_get(r, "key_info");
+		gi = intent_idx(sget(g, "intent"));
+		pi = intent_idx(json_string_value(json_object_get(json_object_get(r, "intent"), "category")));
+		conf[gi][pi]++;
+		if (gi == pi)
+			ok_int++;
+		else if (verbose)
+			printf("INTENT %s: gold %s pred %s\n", sget(g, "id"), intents[gi], intents[pi]);
+		if (strcmp(sget(g, "sentiment"), sget(json_object_get(r, "sentiment"), "overall")) == 0)
+			ok_sent++;
+		else if (verbose)
+			printf("SENT   %s: gold %s pred %s (%.2f)\n", sget(g, "id"), sget(g, "sentiment"),
+				   sget(json_object_get(r, "sentiment"), "overall"),
+				   json_number_value(json_object_get(json_object_get(r, "sentiment"), "score")));
+		if (strcmp(sget(g, "urgency"), sget(json_object_get(r, "urgency"), "level")) == 0)
+			ok_urg++;
+		else if (verbose)
+			printf("URG    %s: gold %s pred %s (%s)\n", sget(g, "id"), sget(g, "urgency"),
+				   sget(json_object_get(r, "urgency"), "level"),
+				   sget(json_object_get(r, "urgency"), "reason"));
+		pok = num_eq(json_object_get(g, "price_value"), json_object_get(ki, "price_value"));
+		if (pok)
+			ok_price++;
+		else if (verbose)
+			printf("PRICE  %s: gold %g pred %g (%s)\n", sget(g, "id"),
+				   json_number_value(json_object_get(g, "price_value")),
+				   json_number_value(json_object_get(ki, "price_value")), sget(ki, "price"));
+		qok = num_eq(json_object_get(g, "quantity_value"), json_object_get(ki, "quantity_value"));
+		if (qok && json_is_number(json_object_get(g, "quantity_value")) &&
+			json_is_string(json_object_get(g, "quantity_unit")) &&
+			strcmp(sget(g, "quantity_unit"), sget(ki, "quantity_unit")) != 0)
+			qok = false;
+		if (qok)
+			ok_qty++;
+		else if (verbose)
+			printf("QTY    %s: gold %g%s pred %g%s (%s)\n", sget(g, "id"),
+				   json_number_value(json_object_get(g, "quantity_value")), sget(g, "quantity_unit"),
+				   json_number_value(json_object_get(ki, "quantity_value")), sget(ki, "quantity_unit"),
+				   sget(ki, "quantity"));
+		if (!set_cmp(json_object_get(g, "products"), json_object_get(ki, "products"), &ptp, &pfp, &pfn)
+			&& verbose)
+		{
+			char	   *a = json_dumps(json_object_get(g, "products"), JSON_COMPACT),
+					   *b = json_dumps(json_object_get(ki, "products"), JSON_COMPACT);
+
+			printf("PROD   %s: gold %s pred %s\n", sget(g, "id"), a ? a : "", b ? b : "");
+			free(a);
+			free(b);
+		}
+		if (!set_cmp(json_object_get(g, "competitors"), json_object_get(ki, "competitors"),
+					 &ctp, &cfp, &cfn) && verbose)
+		{
+			char	   *a = json_dumps(json_object_get(g, "competitors"), JSON_COMPACT),
+					   *b = json_dumps(json_object_get(ki, "competitors"), JSON_COMPACT);
+
+			printf("COMP   %s: gold %s pred %s\n", sget(g, "id"), a ? a : "", b ? b : "");
+			free(a);
+			free(b);
+		}
+		json_decref(r);
+		json_decref(g);
+	}
+	free(line);
+	fclose(f);
+	az_lexicon_free(lex);
+	if (items == 0)
+	{
+		printf("items: 0\n");
+		return 0;
+	}
+	for (i = 0; i < NINT; i++)
+	{
+		long		tp = conf[i][i],
+					fp = 0,
+					fn = 0;
+
+		for (j = 0; j < NINT; j++)
+			if (j != i)
+			{
+				fp += conf[j][i];
+				fn += conf[i][j];
+			}
+		if (tp + fp + fn == 0)
+			continue;
+		macro += f1(tp, fp, fn);
+		ncls++;
+	}
+	if (verbose)
+	{
+		printf("confusion (rows gold, cols pred):\n%12s", "");
+		for (j = 0; j < NINT; j++)
+			printf(" %5.5s", intents[j]);
+		printf("\n");
+		for (i = 0; i < NINT; i++)
+		{
+			printf("%12s", intents[i]);
+			for (j = 0; j < NINT; j++)
+				printf(" %5ld", conf[i][j]);
+			printf("\n");
+		}
+	}
+	printf("items: %ld\n", items);
+	printf("intent_accuracy: %.3f\n", (double) ok_int / items);
+	printf("intent_macro_f1: %.3f\n", ncls ? macro / ncls : 0.0);
+	printf("sentiment_accuracy: %.3f\n", (double) ok_sent / items);
+	printf("urgency_accuracy: %.3f\n", (double) ok_urg / items);
+	printf("price_exact: %.3f\n", (double) ok_price / items);
+	printf("quantity_exact: %.3f\n", (double) ok_qty / items);
+	printf("product_f1: %.3f\n", f1(ptp, pfp, pfn));
+	printf("competitor_f1: %.3f\n", f1(ctp, cfp, cfn));
+	return 0;
+}
