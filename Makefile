@@ -22,10 +22,15 @@ DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
 REGRESS      = $(sort $(filter-out $(EXTENSION)--%,$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-PG_CPPFLAGS = -Isrc -Isrc/core
+PG_CPPFLAGS = -Isrc -Isrc/core $(JANSSON_FIX)
 # -Wno-clobbered: PG_TRY is setjmp-based and -Wextra flags PG's own _do_rethrow;
 # variables live across PG_TRY in our code are declared volatile instead.
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Wno-clobbered
+# The postgres executable exports json_object() (an SQL function); inside the
+# server it interposes on jansson's json_object() for every caller in this
+# library.  Module objects therefore call commhub_jansson_object() instead
+# (src/jansson_shim.c), which jansson resolves internally.
+JANSSON_FIX = -Djson_object=commhub_jansson_object
 SHLIB_LINK  = -lcurl -ljansson
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/bin test/fuzz/bin
 
@@ -38,7 +43,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/install/*.sql)) commh
 
 # Server-independent core: plain C, its own flags (not the backend's), so the
 # same objects are what the unit tests and fuzzers exercise.
-CORE_CFLAGS = -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Werror -Isrc/core
+CORE_CFLAGS = -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Werror -Isrc/core $(JANSSON_FIX)
 src/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	$(CC) $(CORE_CFLAGS) -c -o $@ $<
 

@@ -1202,6 +1202,9 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	{
 		args[0] = CStringGetTextDatum(tenant);
 		args[1] = commhub_json_to_jsonb(rows);
+		if (message_level_is_interesting(DEBUG2))
+			ereport(DEBUG2, (errmsg_internal("commhub insert rows: %s",
+											 DatumGetCString(DirectFunctionCall1(jsonb_out, args[1])))));
 		if (SPI_execute_with_args(insert_sql, 2, types, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "commhub: insert failed");
 		for (uint64 r = 0; r < SPI_processed; r++)
@@ -1255,7 +1258,7 @@ item_result(IngestItem *it)
 		args[0] = CStringGetTextDatum(it->record_id);
 		if (SPI_execute_with_args("SELECT nullif(customer_id, '" UNMATCHED_CUSTOMER "'), thread_id, match_status "
 								  "FROM commhub.customer_communications WHERE record_id = $1",
-								  1, types, args, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+								  1, types, args, NULL, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
 		{
 			char	   *c = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 			char	   *t = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);

@@ -93,7 +93,7 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 							  "JOIN commhub.customer_communications p ON p.tenant_id = $1 AND p.message_id = a.ref "
 							  "WHERE c.record_id = $2 AND p.record_id <> c.record_id AND a.ref <> coalesce(c.message_id, '') "
 							  "ORDER BY a.ord DESC LIMIT 1",
-							  2, types, args, NULL, true, 1);
+							  2, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 			parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
@@ -115,7 +115,7 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 								  "AND p.record_id <> c.record_id AND p.customer_id = c.customer_id "
 								  "AND p.communication_type = 'email' AND p.identity_keys && c.identity_keys AND p.thread_id IS NOT NULL "
 								  "ORDER BY p.communication_time DESC LIMIT 1",
-								  4, types, args, NULL, true, 1);
+								  4, types, args, NULL, false, 1);
 			if (SPI_processed == 1)
 			{
 				parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -157,7 +157,7 @@ thread_chat(const char *record_id, const char *tenant, const char *chat_key, con
 						  "WHERE tenant_id = $1 AND chat_key = $2 AND record_id <> $3 AND thread_id IS NOT NULL "
 						  "AND communication_time <= $4 AND communication_time >= $4 - make_interval(mins => $5) "
 						  "ORDER BY communication_time DESC LIMIT 1",
-						  5, types, args, NULL, true, 1);
+						  5, types, args, NULL, false, 1);
 	if (SPI_processed == 1)
 	{
 		parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -187,7 +187,7 @@ thread_call(const char *record_id, const char *tenant, const char *number, const
 							  "WHERE tenant_id = $1 AND call_number = $2 AND record_id <> $3 AND missed "
 							  "AND communication_time < $4 AND communication_time >= $4 - interval '24 hours' "
 							  "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
-							  4, types, args, NULL, true, 1);
+							  4, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 		{
 			parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -256,7 +256,7 @@ link_duplicates(const char *record_id, const char *tenant)
 						  "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
 						  "    ORDER BY p.id LIMIT 1) "
 						  ") k ORDER BY k.id LIMIT 1",
-						  2, types, args, NULL, true, 1);
+						  2, types, args, NULL, false, 1);
 	if (SPI_processed != 1)
 		return;
 	canon = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -304,7 +304,7 @@ commhub_link_record(const char *record_id, const char *tenant)
 							  "communication_time::text, chat_key, call_number, missed, coalesce(opportunity_id, project_id), "
 							  "opportunity_id IS NOT NULL "
 							  "FROM commhub.customer_communications WHERE record_id = $1",
-							  1, types, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+							  1, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		return;
 	tup = SPI_copytuple(SPI_tuptable->vals[0]);
 	td = CreateTupleDescCopy(SPI_tuptable->tupdesc);

@@ -58,7 +58,7 @@ BEGIN
     END IF;
     INSERT INTO commhub.customers (tenant_id, customer_id, name, priority, owner)
     VALUES (commhub.current_tenant(), customer_id, name, priority, owner)
-    ON CONFLICT (tenant_id, customer_id) DO UPDATE
+    ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE
        SET name = EXCLUDED.name, priority = EXCLUDED.priority,
            owner = coalesce(EXCLUDED.owner, commhub.customers.owner), updated_at = now();
 END

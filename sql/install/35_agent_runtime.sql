@@ -152,7 +152,7 @@ BEGIN
             coalesce((options->>'max_inflight')::int, 8), (options->>'requests_per_minute')::int,
             coalesce((options->>'max_attempts')::int, 5), coalesce((options->>'temperature')::real, 0.2),
             coalesce((options->>'max_response_bytes')::int, 1048576), coalesce(options, '{}'))
-    ON CONFLICT (tenant_id, name) DO UPDATE SET
+    ON CONFLICT ON CONSTRAINT agent_endpoints_pkey DO UPDATE SET
         base_url = EXCLUDED.base_url, model = EXCLUDED.model,
         api_key = coalesce(EXCLUDED.api_key, e.api_key),
         timeout_ms = EXCLUDED.timeout_ms, connect_timeout_ms = EXCLUDED.connect_timeout_ms,
@@ -180,7 +180,7 @@ BEGIN
             USING ERRCODE = '22023', HINT = 'Create it first with commhub.set_endpoint(name, base_url, model, api_key).';
     END IF;
     INSERT INTO commhub.agent_routes (agent, endpoint) VALUES (agent, endpoint)
-    ON CONFLICT (tenant_id, agent) DO UPDATE SET endpoint = EXCLUDED.endpoint;
+    ON CONFLICT ON CONSTRAINT agent_routes_pkey DO UPDATE SET endpoint = EXCLUDED.endpoint;
 END
 $$;
 
@@ -193,7 +193,7 @@ BEGIN
             HINT = 'Pass the WeCom group robot URL, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...';
     END IF;
     INSERT INTO commhub.notify_webhooks (name, url, enabled) VALUES (name, url, enabled)
-    ON CONFLICT (tenant_id, name) DO UPDATE SET url = EXCLUDED.url, enabled = EXCLUDED.enabled;
+    ON CONFLICT ON CONSTRAINT notify_webhooks_pkey DO UPDATE SET url = EXCLUDED.url, enabled = EXCLUDED.enabled;
 END
 $$;
 

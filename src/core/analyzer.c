@@ -146,6 +146,43 @@ az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 	*ce = b;
 }
 
+/* Sentence bounds around p (。 ! ? ; newline). */
+static void
+sentence_bounds(const az_ctx *ctx, size_t p, size_t *ss, size_t *se)
+{
+	size_t		a = p,
+				b = p,
+				steps;
+
+	if (p > ctx->n)
+		p = a = b = ctx->n;
+	for (steps = 0; a > 0 && steps < 800; steps++)
+	{
+		size_t		q = a - 1;
+
+		while (q > 0 && ((unsigned char) ctx->t[q] & 0xC0) == 0x80)
+			q--;
+		if (break_at(ctx->t, ctx->n, q, true))
+			break;
+		a = q;
+	}
+	for (steps = 0; b < ctx->n && steps < 800; steps++)
+	{
+		size_t		w = break_at(ctx->t, ctx->n, b, true);
+
+		if (w)
+		{
+			b += w;				/* keep the terminator: "?" asks */
+			break;
+		}
+		b += az_u8len((unsigned char) ctx->t[b]);
+	}
+	if (b > ctx->n)
+		b = ctx->n;
+	*ss = a;
+	*se = b;
+}
+
 size_t
 az_hit_lower_bound(const az_ctx *ctx, uint32_t p)
 {
@@ -564,6 +601,7 @@ typedef struct scores
 	name_ref	comp[MAX_NAMES];
 	int			ncomp;
 	int			npriceq;
+	int			nquestion;
 } scores;
 
 static void
@@ -626,7 +664,7 @@ score_hits(az_ctx *ctx, scores *sc)
 			boost = 1.0;
 		}
 		prev_end = h->e;
-		in_subject = ctx->content_start > 0 && h->s < ctx->content_start;
+		in_subject = ctx->content_start > 0 && h->s < ctx->content_start && !ctx->reply_subject;
 
 		if (neg_end != UINT32_MAX && h->s >= neg_end &&
 			units_between(ctx, neg_end, h->s, 3) <= 3)
@@ -670,7 +708,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (negated)
 						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
 					if (in_subject)
-						w *= 1.2;
+						w *= 0.5;	/* a subject names a topic, not a mood */
 					sent_cur += w;
 					if (w < 0)
 					{
@@ -743,6 +781,9 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_COMPETITOR:
 					add_name(sc->comp, &sc->ncomp, h->s, f->arg, h->s, h->e);
 					break;
+				case AZK_QUESTION:
+					sc->nquestion++;
+					break;
 				case AZK_PRICEWORD:
 					/* a price word in a question clause: an inquiry */
 					if (sc->npriceq < 16)
@@ -786,6 +827,45 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 	for (j = d->e; j + 3 <= ce; j++)
 		if (az_at(ctx->t, ctx->n, j, "了"))
 			return true;
+	return false;
+}
+
+/* Is a date a deadline?  It is when the customer ties something to it:
+ * "8月5日之前", "三天内", "by Friday", or a clause that asks or needs
+ * ("希望下周三拿到", "明天能送到吗").  A date that only reports ("预计后天
+ * 到达", "原件明天快递过去") sets no urgency. */
+static bool
+date_is_deadline(const az_ctx *ctx, const az_date *d)
+{
+	static const char *const after[] = {
+		"前", "之前", "以前", "之内", "以内", "内", "为止", "截止", "到位", "务必", "必须",
+	};
+	size_t		cs,
+				ce,
+				j,
+				p = az_skip_sp(ctx->t, ctx->n, d->e);
+
+	for (j = 0; j < sizeof(after) / sizeof(after[0]); j++)
+		if (az_at(ctx->t, ctx->n, p, after[j]))
+			return true;
+	az_clause_bounds(ctx, d->s, &cs, &ce);
+	if (ce < ctx->n && ctx->t[ce] == '?')
+		return true;
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+		if (az_hit_feat(ctx, &ctx->hits[j], AZK_REQUEST))
+			return true;
+	sentence_bounds(ctx, d->s, &cs, &ce);
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+	{
+		const az_feat *u;
+
+		if (az_hit_feat(ctx, &ctx->hits[j], AZK_NEED) ||
+			az_hit_feat(ctx, &ctx->hits[j], AZK_QUESTION))
+			return true;
+		u = az_hit_feat(ctx, &ctx->hits[j], AZK_URG);
+		if (u && u->arg != AZU_LOW)
+			return true;
+	}
 	return false;
 }
 
@@ -970,6 +1050,16 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		ctx.t[ctx.n] = '\0';
 	}
 	ctx.content_start = ctx.n;
+	if (slen > 0)
+	{
+		static const char *const re[] = {"re:", "re :", "fw:", "fwd:", "回复:", "答复:", "转发:"};
+		size_t		k,
+					p0 = az_skip_sp(ctx.t, ctx.n, 0);
+
+		for (k = 0; k < sizeof(re) / sizeof(re[0]); k++)
+			if (az_at(ctx.t, ctx.n, p0, re[k]))
+				ctx.reply_subject = true;
+	}
 	if (len > 0 && !az_fold_append(&ctx, content, len, (uint32_t) (slen + 1)))
 		ctx.orig_valid = false;
 	ctx.t[ctx.n] = '\0';
@@ -1058,6 +1148,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 	/* 5. one walk over the hits */
 	score_hits(&ctx, &sc);
+	/* a product asked about, or an amount named, leans to an inquiry */
+	if (sc.nprod > 0 && sc.nquestion > 0)
+		sc.votes[AZI_INQUIRY] += 1.5;
+	if (ctx.qty.found)
+		sc.votes[AZI_INQUIRY] += 0.8;
 	if (channel)
 	{
 		if (strcmp(channel, "form") == 0 || strcmp(channel, "webchat") == 0)
@@ -1082,7 +1177,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
 		if (neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
-						   sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0))
+						   sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
+						   sc.votes[AZI_PAYMENT] > 0))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
@@ -1146,7 +1242,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			const az_date *d = &ctx.dates[i];
 			int			lvl = -1;
 
-			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
+			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d) ||
+				!date_is_deadline(&ctx, d))
 				continue;
 			if (d->gran <= 1)
 				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 14 ? AZU_MEDIUM : AZU_LOW;
@@ -1169,7 +1266,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.urg_w[AZU_MEDIUM] > 0 || date_level == AZU_MEDIUM)
 			urg_level = AZU_MEDIUM;
 		else if (cat == AZI_COMPLAINT)
-			urg_level = score <= 0.15 ? AZU_HIGH : AZU_MEDIUM;
+			urg_level = AZU_MEDIUM;
 		else
 			urg_level = AZU_LOW;
 
@@ -1215,8 +1312,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" : ",需按期跟进");
 		}
 		else if (cat == AZI_COMPLAINT)
-			sb_puts(&line, urg_level == AZU_HIGH ? "客户强烈不满,需立即处理投诉" :
-					"客户投诉,需尽快给出处理方案");
+			sb_puts(&line, "客户投诉,需尽快给出处理方案");
 		else if (date_idx >= 0)
 			sb_puts(&line, "提到的时间节点较远,按计划跟进");
 		else

@@ -25,6 +25,16 @@
  * per byte and only touches the output chain when a pattern ends there.
  * Patterns that begin (end) with an ASCII letter or digit only match at
  * an ASCII word boundary ("po" is not found in "report").
+ *
+ * Inheritance.  The analyzer keeps only the longest of overlapping hits,
+ * so a longer surface must carry what the shorter ones inside it mean:
+ * after the DFA is built, every pattern is run through the automaton and
+ * takes over the context features of the patterns it contains when it has
+ * none of that kind itself (比较感兴趣 keeps the inquiry vote of 感兴趣,
+ * 价格多少 the price word and the question, 今天之内 the date of 今天).
+ * Neutral blockers, negations and catalogue names inherit nothing --
+ * shadowing is their job, a name is not a cue -- and sentiment, intensity, requests and follow-ups are never
+ * inherited: the table states those explicitly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +191,148 @@ az_fold_pattern(const char *s)
 
 /* ---- automaton build ------------------------------------------------ */
 
+/* Kinds a longer surface takes over from the surfaces inside it. */
+static bool
+inheritable(uint16_t kind)
+{
+	switch (kind)
+	{
+		case AZK_INTENT:
+		case AZK_URG:
+		case AZK_DATE:
+		case AZK_PRICEWORD:
+		case AZK_SAMPLECTX:
+		case AZK_NEED:
+		case AZK_QUESTION:
+		case AZK_PERIOD:
+		case AZK_HEDGE:
+		case AZK_PAST:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static bool
+pat_has_kind(const az_feat *f, uint32_t nf, uint16_t kind)
+{
+	uint32_t	i;
+
+	for (i = 0; i < nf; i++)
+		if (f[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* See "Inheritance" above.  Rebuilds lex->feat; returns -1 on OOM. */
+static int
+inherit_features(az_lexicon *lex, const char **pstr)
+{
+	az_feat    *nf = NULL;
+	size_t		cap = (size_t) lex->nfeat * 2 + 16,
+				cnt = 0;
+	uint32_t	pi,
+			   *noff,
+			   *ncnt;
+
+	nf = malloc(cap * sizeof(*nf));
+	noff = malloc((lex->npat + 1) * sizeof(uint32_t));
+	ncnt = malloc((lex->npat + 1) * sizeof(uint32_t));
+	if (!nf || !noff || !ncnt)
+	{
+		free(nf);
+		free(noff);
+		free(ncnt);
+		return -1;
+	}
+	for (pi = 0; pi < lex->npat; pi++)
+	{
+		az_pat	   *p = &lex->pat[pi];
+		const az_feat *own = &lex->feat[p->feat_off];
+		uint32_t	nown = p->nfeat,
+					k;
+		size_t		start = cnt;
+		bool		closed = pat_has_kind(own, nown, AZK_BLOCK) ||
+			pat_has_kind(own, nown, AZK_NEG) || pat_has_kind(own, nown, AZK_NOTA) ||
+			pat_has_kind(own, nown, AZK_PRODUCT) || pat_has_kind(own, nown, AZK_COMPETITOR);
+		az_hit	   *h = NULL;
+		long		nh = 0,
+					j;
+
+		if (cnt + nown + 64 > cap)
+		{
+			az_feat    *g;
+
+			cap = (cnt + nown + 64) * 2;
+			g = realloc(nf, cap * sizeof(*nf));
+			if (!g)
+			{
+				free(nf);
+				free(noff);
+				free(ncnt);
+				return -1;
+			}
+			nf = g;
+		}
+		for (k = 0; k < nown; k++)
+			nf[cnt++] = own[k];
+		if (!closed)
+			nh = az_automaton_scan(lex, pstr[pi], strlen(pstr[pi]), &h);
+		if (nh < 0)
+		{
+			free(nf);
+			free(noff);
+			free(ncnt);
+			return -1;
+		}
+		for (j = 0; j < nh; j++)
+		{
+			const az_pat *q = &lex->pat[h[j].pat];
+			uint32_t	m;
+
+			if (h[j].pat == pi)
+				continue;
+			for (m = 0; m < q->nfeat && cnt < cap; m++)
+			{
+				const az_feat *f = &lex->feat[q->feat_off + m];
+				size_t		x;
+				bool		dup = false;
+
+				if (!inheritable(f->kind) || pat_has_kind(own, nown, f->kind))
+					continue;
+				if (f->kind == AZK_DATE && !pat_has_kind(own, nown, AZK_URG))
+					continue;
+				/* one feature per kind (INTENT: per category) */
+				for (x = start; x < cnt; x++)
+					if (nf[x].kind == f->kind &&
+						(f->kind != AZK_INTENT || nf[x].arg == f->arg))
+					{
+						if (f->kind == AZK_INTENT && f->w > nf[x].w)
+							nf[x].w = f->w;
+						dup = true;
+					}
+				if (!dup && cnt - start < 60)
+					nf[cnt++] = *f;
+			}
+		}
+		free(h);
+		noff[pi] = (uint32_t) start;
+		ncnt[pi] = (uint32_t) (cnt - start);
+	}
+	/* switch to the new table only now: the scans above read the old one */
+	for (pi = 0; pi < lex->npat; pi++)
+	{
+		lex->pat[pi].feat_off = noff[pi];
+		lex->pat[pi].nfeat = (uint16_t) ncnt[pi];
+	}
+	free(noff);
+	free(ncnt);
+	free(lex->feat);
+	lex->feat = nf;
+	lex->nfeat = (uint32_t) cnt;
+	return 0;
+}
+
 typedef struct sort_item
 {
 	const char *s;
@@ -220,6 +372,7 @@ int
 az_automaton_build(az_lexicon *lex)
 {
 	sort_item  *it = NULL;
+	const char **pstr = NULL;
 	size_t		n = lex->nent,
 				i,
 				nodes,
@@ -284,8 +437,9 @@ az_automaton_build(az_lexicon *lex)
 	lex->feat = malloc((n ? n : 1) * sizeof(az_feat));
 	fail = calloc(nodes, sizeof(uint32_t));
 	queue = malloc(nodes * sizeof(uint32_t));
+	pstr = malloc((npat ? npat : 1) * sizeof(char *));
 	if (!lex->delta || !lex->node_pat || !lex->dict || !lex->pat ||
-		!lex->feat || !fail || !queue)
+		!lex->feat || !fail || !queue || !pstr)
 		goto oom;
 	for (i = 0; i < nodes; i++)
 		lex->node_pat[i] = -1;
@@ -330,6 +484,7 @@ az_automaton_build(az_lexicon *lex)
 			pp->lbound = len > 0 && az_isalnum((unsigned char) s[0]);
 			pp->rbound = !prefix && len > 0 && az_isalnum((unsigned char) s[len - 1]);
 			lex->node_pat[u] = (int32_t) pi;
+			pstr[pi] = s;
 			pi++;
 			i = j;
 		}
@@ -381,15 +536,19 @@ az_automaton_build(az_lexicon *lex)
 				(uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0);
 		}
 	}
+	lex->built = true;
+	if (inherit_features(lex, pstr) != 0)
+		goto oom;
 	free(fail);
 	free(queue);
+	free(pstr);
 	free(it);
-	lex->built = true;
 	return 0;
 
 oom:
 	free(fail);
 	free(queue);
+	free(pstr);
 	free(it);
 	az_automaton_free(lex);
 	return -1;

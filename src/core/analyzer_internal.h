@@ -70,6 +70,7 @@ enum az_kind
 	AZK_SAMPLECTX,				/* 样品/试样: quantities here are sample sizes */
 	AZK_PERIOD,					/* 月需求/每月/monthly: quantity is per month; arg = period */
 	AZK_QUESTION,				/* 吗/多少/是否/?: the clause asks */
+	AZK_NEED,					/* 需要/希望/必须/before: a date nearby is a deadline */
 	AZK_BLOCK					/* neutral word that shadows shorter cues */
 };
 
@@ -254,6 +255,7 @@ typedef struct az_ctx
 	size_t		content_len;
 	size_t		content_start;	/* folded offset where content begins */
 	bool		orig_valid;		/* original was valid UTF-8 without controls */
+	bool		reply_subject;	/* "Re:"/"回复:": the subject is inherited, not stated */
 	/* hits after overlap resolution, sorted by start */
 	az_hit	   *hits;
 	size_t		nhits;

@@ -46,7 +46,7 @@ static const cue_row builtin[] = {
 	/* ---- intent: inquiry ---- */
 	I("询价|询盘|报价|报个价|报一下价|报下价|价格多少|多少钱|什么价|啥价|价位|报价单|求报价|"
 	  "价格表|问价|了解价格|最新价格|价格怎么|怎么卖|批量价|阶梯价|含税价|出厂价|到厂价|"
-	  "拿货价|优惠价|最低价|能给到多少|价格能|单价", AZI_INQUIRY, 30),
+	  "拿货价|优惠价|最低价|能给到多少|单价", AZI_INQUIRY, 30),
 	I("quote|quotes|quotation*|quoting|price|prices|pricing|how much|price list|rfq|"
 	  "inquiry|enquiry|inquire|enquire", AZI_INQUIRY, 30),
 	I("价格|价钱|了解一下|咨询|想了解|有没有货|现货|库存|规格|起订量|最小起订量|供货能力|"
@@ -55,11 +55,14 @@ static const cue_row builtin[] = {
 	I("sample|samples|interested|availability|in stock|moq|minimum order|lead time and price",
 	  AZI_INQUIRY, 15),
 	I("需求|月需求|月用量|年需求|年用量|用量|采购量|想要|需要", AZI_INQUIRY, 8),
+	I("行情|市场价|价格走势|涨了|跌了|产品目录|目录", AZI_INQUIRY, 20),
 
 	/* ---- intent: complaint ---- */
 	I("投诉|不满|不满意|质量问题|退货|差评|索赔|客诉|质量投诉|无法接受|不能接受|"
 	  "不可接受|太差|很差|质量差|不合格|批次问题|质量异常|来料异常|给个说法|给个交代|"
 	  "给我们一个说法|要求赔偿|赔偿|投诉升级|严重不满|非常失望|很失望|失望|"
+	  "不地道|不厚道|太过分|过分|不合理|说不过去|达不到|不达标|骗人|虚假宣传|忽悠|"
+	  "名不副实|不回消息|不回复|没人回|没人理|没回复|不理人|不高兴|难以接受|"
 	  "太离谱|离谱|忍无可忍|受不了", AZI_COMPLAINT, 40),
 	I("complaint|complain*|unacceptable|disappointed|disappointing|defective|refund|"
 	  "quality issue*|quality problem*|not acceptable|furious|angry", AZI_COMPLAINT, 40),
@@ -67,8 +70,12 @@ static const cue_row builtin[] = {
 	  "缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|"
 	  "混料|短装|少发|错发|发错|破损|损坏|受潮|结块|生气|愤怒|抱怨|退款|不良|不良率|"
 	  "报废|返工|停线|断料|影响生产|影响交付|损失|未收到|还未", AZI_COMPLAINT, 20),
-	I("延期|推迟|耽误|晚到|晚了", AZI_COMPLAINT, 15),
-	S("延期|推迟|耽误|晚到|晚了", -10),
+	I("延期|推迟|耽误|晚到|晚了|又错|错了|第二次了|第三次了|又出现|再次出现|不一样|不一致|"
+	  "不符|不符合|偏小|偏大|比约定|说好的|答应的|希望以后|下次注意|下不为例|以后注意",
+	  AZI_COMPLAINT, 15),
+	S("延期|推迟|耽误|晚到|晚了|又错|第二次了|第三次了|又出现|再次出现|不一样|不一致|"
+	  "不符|不符合|偏小|偏大|比约定|流痕|飞边|毛刺|缩水|翘曲|不良率|ran out|run out|"
+	  "running out|out of stock|line down|line is down|suspend*", -10),
 	I("defect|defects|crack*|delayed|delay|late again|damaged|broken|wrong|claim|"
 	  "rejected|reject|return the|losses", AZI_COMPLAINT, 20),
 
@@ -82,6 +89,10 @@ static const cue_row builtin[] = {
 	I("datasheet|data sheet|technical|spec|specs|specification*|melt flow|mfi|mfr|"
 	  "tensile|impact strength|flexural|processing temperature|molding|moulding|"
 	  "drying|shrinkage|flame retardant|heat resistance|hdt", AZI_TECHNICAL, 30),
+	I("吸水|吸湿|尺寸稳定|尺寸变化|改善方案|耐高温|耐温|工程塑料|材料推荐|推荐材料|配色|"
+	  "色板|调色|色号|颜色|资料|测试结果|试产|能否用于|能不能用于|可以用于|适用于|用于",
+	  AZI_TECHNICAL, 20),
+	I("认证|食品级|食品接触|fda|lfgb", AZI_TECHNICAL, 12),
 	I("技术|性能|指标|注塑|成型|工艺|密度|参数|替代|测试|试模|打样测试|验证|工程师",
 	  AZI_TECHNICAL, 12),
 	I("performance|test|testing|trial|properties|property|engineer*", AZI_TECHNICAL, 12),
@@ -93,8 +104,10 @@ static const cue_row builtin[] = {
 	  "战略伙伴|供应链合作|入围|供应商名录", AZI_COOPERATION, 30),
 	I("partnership|partner|cooperation|cooperate|collaborat*|distributor*|agent|agency|"
 	  "long-term|long term|strategic|framework agreement|exclusive|audit|"
-	  "supplier qualification|approved supplier", AZI_COOPERATION, 30),
-	I("参观|考察|拜访|工厂参观|来厂|到访|洽谈|会谈|介绍公司|公司介绍|资质", AZI_COOPERATION, 15),
+	  "supplier qualification|approved supplier|supply agreement|annual agreement|"
+	  "annual supply", AZI_COOPERATION, 30),
+	I("工厂参观|洽谈|会谈|介绍公司|公司介绍|资质|供货协议|供应协议|年度供货", AZI_COOPERATION, 15),
+	I("参观|考察|拜访|来厂|到访", AZI_COOPERATION, 8),
 	I("visit|factory tour|meeting to discuss|introduce our company", AZI_COOPERATION, 15),
 
 	/* ---- intent: order ---- */
@@ -104,6 +117,8 @@ static const cue_row builtin[] = {
 	I("purchase order|place an order|placing an order|place the order|confirm the order|"
 	  "order confirmation|po number|we will order|re-order|reorder", AZI_ORDER, 35),
 	I("订单|合同|po|排产|生产安排|安排生产", AZI_ORDER, 20),
+	I("再来|再要|老规矩|按上次|照旧|来一车|再拉|正式批量|批量生产|量产|批量订单", AZI_ORDER, 25),
+	I("减到|加到|增加到|减少到", AZI_ORDER, 15),
 	I("order|orders|ordered|contract", AZI_ORDER, 20),
 
 	/* ---- intent: payment ---- */
@@ -120,6 +135,9 @@ static const cue_row builtin[] = {
 	  "提货|出货|装车|配送|延期交货|交付|货到|收货|签收|海运|报关|清关|发车|"
 	  "到厂|送到|运到|几天能到|安排发货|分批发|分批交|交货期|送达|在途|物流信息", AZI_DELIVERY, 30),
 	I("单号|车辆|司机|卸货|仓库|入库|备货", AZI_DELIVERY, 15),
+	I("货已经收到|货已收到|货收到了|收到货了|收到货|货到了|已到货|已经到货|发出|发出去|"
+	  "发过来|寄过来|送过来|拉货", AZI_DELIVERY, 25),
+	I("拆成两批|分两批|分两车|分批|拆分|分几批", AZI_DELIVERY, 30),
 	I("deliver*|shipment*|ship|shipped|shipping|logistics|lead time|tracking|arrival|"
 	  "dispatch*|freight|eta|container|courier|in transit|arrive*", AZI_DELIVERY, 30),
 
@@ -127,6 +145,8 @@ static const cue_row builtin[] = {
 	I("售后|维修|退换|保修|换货|补发|质保|售后服务|上门|现场支持|返修|退换货|"
 	  "售后问题|售后处理|现场处理|技术人员过来|整改|8d报告|8d|纠正措施|改善报告", AZI_AFTER_SALES, 30),
 	I("处理方案|原因分析|派人", AZI_AFTER_SALES, 15),
+	I("上次投诉|之前的投诉|投诉处理|处理投诉|处理客户投诉|投诉的处理|客诉处理|处理客诉",
+	  AZI_AFTER_SALES, 35),
 	I("after-sales|after sales|aftersales|warranty|repair*|replacement|"
 	  "on-site support|8d report|corrective action", AZI_AFTER_SALES, 30),
 	I("replace|root cause", AZI_AFTER_SALES, 15),
@@ -135,27 +155,34 @@ static const cue_row builtin[] = {
 	I("节日快乐|中秋快乐|新年快乐|春节快乐|国庆快乐|端午安康|新春|拜年|放假通知|"
 	  "假期安排|问候|祝您|生日快乐|吃饭|聚餐|天气|"
 	  "happy new year|merry christmas|season's greetings|holiday", AZI_OTHER, 25),
+	I("喝茶|聊天|叙旧|走访|顺路|顺便看看", AZI_OTHER, 15),
 
 	/* ---- sentiment: positive ---- */
 	S("满意|很满意|非常满意|不错|挺好|很好|太好了|好评|认可|愉快|合作愉快|放心|顺利|"
 	  "优秀|点赞|惊喜|高兴|开心|完美|给力|靠谱|赞|出色|超出预期|物美价廉|性价比高|"
 	  "值得信赖|信赖|信任|满足要求|符合要求|达到要求|效果好|效果很好|很专业|"
-	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极", 20),
+	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极|"
+	  "测试通过|验证通过|认证通过|审核通过|通过了|非常好|特别好|真不错|好用|很顺", 20),
 	S("great|good|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
 	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
 	  "well received|works well|fantastic|outstanding|glad", 20),
-	S("期待|感兴趣|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
-	  "稳定|质量稳定|推荐|喜欢|好的|专业|周到", 12),
+	S("期待|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
+	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
+	  "一直以来的支持|战略合作|长期合作|深度合作|建立合作|合作意向", 12),
+	S("好的", 5),
 	S("interested|look forward|looking forward|keen|excited|welcome|recommend*|"
 	  "stable|consistent|pleasure", 12),
 	S("谢谢|感谢|多谢|辛苦|辛苦了|thanks|thank you|thx", 8),
+	S("感兴趣|很感兴趣|比较感兴趣", 15),
 	S("非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|感谢配合|many thanks|thanks a lot",
 	  15),
 
 	/* ---- sentiment: negative ---- */
 	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"
 	  "无法接受|不能接受|不可接受|太离谱|离谱|忍无可忍|受不了|投诉|客诉|索赔|"
-	  "严重不满|极其不满|一塌糊涂|欺骗|上当|不靠谱|太慢|太贵|坑", -25),
+	  "严重不满|极其不满|一塌糊涂|欺骗|上当|不靠谱|太慢|太贵|坑|不地道|不厚道|太过分|过分|"
+	  "说不过去|达不到|不达标|骗人|虚假宣传|忽悠|名不副实|不回消息|不回复|没人回|没人理|"
+	  "没回复|不理人|不高兴|难以接受|不合理", -25),
 	S("disappointed|disappointing|unacceptable|angry|furious|terrible|awful|worst|"
 	  "horrible|frustrated|frustrating|poor|complaint|complain*|upset|unhappy|"
 	  "not acceptable|ridiculous", -25),
@@ -166,9 +193,11 @@ static const cue_row builtin[] = {
 	  "又延期|一再|屡次|再三|催了|催货|还没到|还没收到|没收到|未收到|还没发|"
 	  "不理想|偏高|太高|偏贵|涨价|上涨|贵了", -15),
 	S("bad|defect|defects|defective|delayed|delay|late|broken|damaged|cracked|crack*|"
-	  "worse|cancel*|refund|worried|"
+	  "worse|refund|worried|"
 	  "too expensive|expensive|higher than|losses|wrong|failed|failure", -15),
-	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般", -6),
+	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般|cancel*|错了", -6),
+	S("表示理解|可以理解|表示认可|已解决|基本解决|解决了|sorry for|apologi*|抱歉|致歉|"
+	  "敬请谅解|请谅解|不便之处", 10),
 	S("issue|issues|problem|problems|concern|concerns|concerned", -6),
 
 	/* ---- negation / hedges / intensifiers / contrast ---- */
@@ -185,16 +214,19 @@ static const cue_row builtin[] = {
 	K("比较|有点|有些|稍微|略", AZK_INTENS, 8),
 	K("very|extremely|really|highly|totally|absolutely|so|too|seriously", AZK_INTENS, 15),
 	K("quite|rather|a bit|slightly|somewhat|a little", AZK_INTENS, 8),
-	K("但是|但|不过|可是|然而|只是|却|but|however|though", AZK_CONTRAST, 10),
+	K("但是|但|不过|可是|然而|只是|却|,就是|but|however|though", AZK_CONTRAST, 10),
 
 	/* ---- urgency ---- */
 	U("紧急|加急|尽快|马上|立刻|立即|急需|急用|十万火急|火速|赶紧|停线|断料|停产|"
 	  "投诉升级|刻不容缓|等着用|特急|当天|今天之内|今天必须|24小时内|越快越好|第一时间|"
-	  "非常急|很急|十分着急|着急|急等|加紧|务必今天|严重影响|迫切", AZU_HIGH, 30),
+	  "非常急|很急|十分着急|着急|急等|加紧|务必今天|严重影响|迫切|影响生产|影响到生产|"
+	  "影响我们生产|影响我们的生产|耽误生产|生产线停|产线停|快停了|等米下锅|不合作了|"
+	  "不再合作|停止合作|扬言|投诉到|找你们老板|找你们领导|曝光|起诉|律师函|法律途径|"
+	  "最后通牒|最后一次", AZU_HIGH, 30),
 	U("严重", AZU_HIGH, 20),
 	U("urgent|urgently|asap|immediately|right away|emergency|critical|as soon as possible|"
 	  "line down|production stop*|top priority|rush order|without delay", AZU_HIGH, 30),
-	U("尽早|抓紧|近期|早点|及时|催|催促|希望早日|早日|优先", AZU_MEDIUM, 15),
+	U("尽早|抓紧|近期|早点|及时|催|催促|希望早日|早日|优先|快点|快一点|再快|加快", AZU_MEDIUM, 15),
 	U("soon|shortly|promptly|at your earliest convenience|earliest|priority|timely",
 	  AZU_MEDIUM, 15),
 	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|先了解|不是很急|不太急|"
@@ -264,9 +296,15 @@ static const cue_row builtin[] = {
 	  "希望你们|辛苦安排|尽快安排|please|kindly|could you|can you|would you|pls|plz",
 	  AZK_REQUEST, 10),
 	K("价格|单价|报价|价钱|价位|吨价|售价|成交价|到厂价|出厂价|含税价|不含税|拿货价|"
-	  "优惠价|批量价|最低价|降到|涨到|调到|降至|涨至|调整为|优惠到|price|priced|"
+	  "优惠价|批量价|最低价|降到|涨到|调到|降至|涨至|调整为|优惠到|电汇|汇款|汇了|打款|"
+	  "付款|转账|货款|回款|欠款|尾款|预付款|定金|金额|总额|总价|合计|共计|price|priced|"
+	  "amount|total|balance|"
 	  "quoted|cost|costs|offer", AZK_PRICEWORD, 10),
 	K("已|已经|刚刚|刚才|already|was|were|received", AZK_PAST, 10),
+	K("需要|需|要求|希望|必须|务必|一定要|要用|想要|要在|得在|最晚|最迟|截止|之前|以前|"
+	  "能不能|能否|可否|是否能|约定|约好|说好|让我们|叫我们|要我们|"
+	  "need|needs|required|require|must|have to|expect|expected|"
+	  "deadline|no later than|before|by|until", AZK_NEED, 10),
 	K("样品|试样|打样|送样|寄样|样料|小样|样板|sample|samples|trial", AZK_SAMPLECTX, 10),
 	{"月需求|每月|月用量|月采购|每个月|月均|月需|月消耗|月产|一个月用|monthly|per month|"
 	 "a month|/month|/月", AZK_PERIOD, 1, 0},
@@ -285,9 +323,11 @@ static const cue_row builtin[] = {
 	  "无论如何|免不了|少不了|离不开|不可或缺|no later than|not only|"
 	  "no matter|may i|you may|we may|it may|may be|in order to|in order|"
 	  "good morning|good afternoon|good evening|good day|不用谢|不客气|别客气|出差|"
-	  "贵司|贵公司|贵方|贵厂|贵单位|宝贵|无锡|三年前|两年前|一年前|几年前", AZK_BLOCK, 0),
+	  "贵司|贵公司|贵方|贵厂|贵单位|宝贵|无锡|三年前|两年前|一年前|几年前|如有紧急|紧急事宜|"
+	  "紧急联系|outstanding balance|outstanding amount|outstanding invoice|"
+	  "outstanding payment", AZK_BLOCK, 0),
 	/* positives hidden behind a negation word */
-	S("没问题|没有问题|问题不大|无异常|没毛病|不错|不贵|不差|不慢|没关系|放心|无误", 15),
+	S("问题不大|无异常|没毛病|不贵|不差|不慢|没关系|无误", 15),
 	S("不好|不行|不好用|不合适|不靠谱|不满|不愿意|不理想|不稳定|不合格|不及时|不专业|不够好|"
 	  "不负责|不认可|没法用|没用", -20),
 	U("不急|不着急|不用急", AZU_LOW, 30),

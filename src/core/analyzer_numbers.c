@@ -695,6 +695,35 @@ per_unit_question_after(const char *t, size_t n, size_t p)
 		az_at(t, n, p, "单价") || az_at(t, n, p, "怎么卖") || az_at(t, n, p, "能给");
 }
 
+/* A change verb after an amount: "由25吨调整为30吨", "从16000降到15500";
+ * the amount after it is the one that holds. */
+static bool
+superseded_after(const char *t, size_t n, size_t p)
+{
+	static const char *const verbs[] = {
+		"调整为", "调整到", "调整至", "改为", "改成", "增加到", "增加至", "减少到", "减少至",
+		"减到", "加到", "增至", "调至", "变为", "变更为", "提高到", "提高至", "降到", "降至",
+		"降为", "涨到", "涨至", "调到", "优惠到", "下调到", "上调到", "修改为", "更改为",
+	};
+	size_t		i;
+
+	p = az_skip_sp(t, n, p);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (az_at(t, n, p, verbs[i]))
+			return true;
+	return false;
+}
+
+/* Just before a "1<unit>": 多少钱一吨, 什么价一公斤 -- per-unit talk. */
+static bool
+per_unit_question_before(const char *t, size_t n, size_t s)
+{
+	while (s > 0 && t[s - 1] == ' ')
+		s--;
+	return (s >= 3 && (az_at(t, n, s - 3, "钱") || az_at(t, n, s - 3, "价"))) ||
+		(s >= 6 && az_at(t, n, s - 6, "多少"));
+}
+
 /* Period written after a quantity: "/月" "每月" "per month" "a month". */
 static size_t
 period_after(const char *t, size_t n, size_t p, const char **period)
@@ -818,6 +847,7 @@ az_find_money_qty(az_ctx *ctx)
 	size_t		n = ctx->n,
 				i;
 	int			best_rank = -1;
+	size_t		skip_until = 0;	/* a price's per-unit part ("一吨") is not an amount */
 
 	for (i = 0; i < ctx->nnums; i++)
 	{
@@ -831,7 +861,7 @@ az_find_money_qty(az_ctx *ctx)
 				   *unit = NULL;
 		bool		chinese = (x->flags & AZN_CHINESE) != 0;
 
-		if (x->flags & (AZN_USED | AZN_PCT))
+		if (x->flags & (AZN_USED | AZN_PCT) || x->s < skip_until)
 			continue;
 		/* range: 50-60吨, 50~60, 50到60, 50至60, 50 to 60 */
 		q = az_skip_sp(t, n, x->e);
@@ -873,12 +903,16 @@ az_find_money_qty(az_ctx *ctx)
 		{
 			/* a price */
 			size_t		pu;
+			const char *pun0 = NULL;
 
+			skip_until = q + per_unit_after(t, n, q, true, &pun0);
 			if (!ctx->price.found)
 			{
 				const char *pun = NULL;
 
 				pu = per_unit_after(t, n, q, true, &pun);
+				if (superseded_after(t, n, q + pu))
+					continue;
 				if (pu == 0 && !per_unit_before(t, n, pre, &pun))
 					pun = NULL;
 				ctx->price.found = true;
@@ -895,14 +929,16 @@ az_find_money_qty(az_ctx *ctx)
 
 		/* no currency */
 		q = az_skip_sp(t, n, after);
-		if (q < n && t[q] == '/')
+		if ((q < n && t[q] == '/') ||
+			((az_at(t, n, q, "一") || az_at(t, n, q, "每")) && x->v >= 10))
 		{
 			const char *pun = NULL;
 			size_t		pu = per_unit_after(t, n, q, false, &pun);
 
 			if (pu > 0 && !(chinese && x->v < 10))
 			{
-				if (!ctx->price.found)
+				skip_until = q + pu;
+				if (!ctx->price.found && !superseded_after(t, n, q + pu))
 				{
 					ctx->price.found = true;
 					ctx->price.s = x->s;
@@ -926,7 +962,11 @@ az_find_money_qty(az_ctx *ctx)
 			if (chinese && is_count_unit(unit) && x->v < 10)
 				continue;
 			/* "一吨多少钱", "1吨的价格": per-unit talk, not an amount */
-			if (x->v == 1 && per_unit_question_after(t, n, ue))
+			if (x->v == 1 && (per_unit_question_after(t, n, ue) ||
+							  per_unit_question_before(t, n, x->s)))
+				continue;
+			/* "由25吨调整为30吨": the later amount holds */
+			if (superseded_after(t, n, ue))
 				continue;
 			/* preceded by "/" or 每: 15800元/1吨 */
 			if (x->s > 0 && (t[x->s - 1] == '/' ||
@@ -936,7 +976,7 @@ az_find_money_qty(az_ctx *ctx)
 			if (!*per && hit_before(ctx, x->s, AZK_PERIOD, 24, &pf) && pf)
 				per = period_name(pf->arg);
 			sample = clause_has(ctx, x->s, AZK_SAMPLECTX);
-			rank = (sample ? 0 : 4) + (is_mass_unit(unit) ? 2 : 0) + (*per ? 1 : 0);
+			rank = (sample ? 0 : 4) + (is_mass_unit(unit) ? 2 : 0);
 			if (rank > best_rank)
 			{
 				best_rank = rank;
@@ -950,7 +990,8 @@ az_find_money_qty(az_ctx *ctx)
 			continue;
 		}
 		/* a bare number after a price word: 报价15800 */
-		if (!ctx->price.found && !chinese && x->v >= 1 && !rng_end &&
+		if (!ctx->price.found && (!chinese || x->v >= 100) && x->v >= 1 && !rng_end &&
+			!superseded_after(t, n, x->e) &&
 			bare_price_tail_ok(t, n, x->e) &&
 			hit_before(ctx, x->s, AZK_PRICEWORD, 15, NULL))
 		{

@@ -53,6 +53,7 @@
  * Every loop is bounded by the input (array sizes, string lengths) or by a
  * constant cap; no recursion deeper than a small constant.
  */
+#define _GNU_SOURCE 1
 #include "channels.h"
 
 #include <math.h>
@@ -120,15 +121,17 @@ static void sb_printf(SB *b, const char *fmt,...) __attribute__((format(printf, 
 static void
 sb_printf(SB *b, const char *fmt,...)
 {
-	char		tmp[1024];
+	char	   *tmp = NULL;
 	va_list		ap;
 	int			k;
 
 	va_start(ap, fmt);
-	k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	k = vasprintf(&tmp, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		sb_putn(b, tmp, (size_t) k < sizeof tmp ? (size_t) k : sizeof tmp - 1);
+	if (k > 0 && tmp)
+		sb_putn(b, tmp, (size_t) k);
+	if (k >= 0)
+		free(tmp);
 }
 
 /* newline before the next line when there is text already */
@@ -201,13 +204,14 @@ static const char *keepf(Ctx *c, const char *fmt,...) __attribute__((format(prin
 static const char *
 keepf(Ctx *c, const char *fmt,...)
 {
-	char		tmp[2048];
+	char	   *tmp = NULL;
 	va_list		ap;
+	int			k;
 
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	k = vasprintf(&tmp, fmt, ap);
 	va_end(ap);
-	return keepdup(c, tmp);
+	return k >= 0 ? keep(c, tmp) : NULL;
 }
 
 static void
@@ -575,6 +579,22 @@ put_subject(Ctx *c, const char *s, size_t maxchars)
 	if (s == NULL || *s == '\0')
 		return;
 	t = norm_utf8_truncate(s, maxchars);
+	if (t)
+	{
+		char	   *w = t;
+
+		for (char *r = t; *r; r++)
+		{
+			char		ch = (*r == '\n' || *r == '\r' || *r == '\t') ? ' ' : *r;
+
+			if (ch == ' ' && (w == t || w[-1] == ' '))
+				continue;
+			*w++ = ch;
+		}
+		while (w > t && w[-1] == ' ')
+			w--;
+		*w = '\0';
+	}
 	if (t && *t)
 		json_object_set_new(c->out, "subject", json_string(t));
 	free(t);
@@ -839,6 +859,47 @@ ext_of_ctype(const char *ct)
 	return NULL;
 }
 
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* last URL path segment, percent-decoded when that yields valid UTF-8 */
+static const char *
+url_name(Ctx *c, const char *s, size_t n)
+{
+	char	   *out = malloc(n + 1);
+	size_t		o = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+	{
+		if (s[i] == '%' && i + 2 < n &&
+			hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
+		{
+			out[o++] = (char) (hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		}
+		else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	if (o == 0 || memchr(out, '\0', o) || !norm_utf8_valid(out, o))
+	{
+		free(out);
+		return keep(c, strndup(s, n));
+	}
+	return keep(c, out);
+}
+
 /* hash: vendor md5 (32 hex) -> "md5:<hex>", sha256 (64 hex) -> hex */
 static const char *
 norm_hash(Ctx *c, const char *h, bool assume_md5)
@@ -895,7 +956,7 @@ add_attachment(Ctx *c, const char *name, const char *type, long long size,
 		while (s > url && s[-1] != '/')
 			s--;
 		if (e > s)
-			name = keep(c, strndup(s, (size_t) (e - s)));
+			name = url_name(c, s, (size_t) (e - s));
 	}
 	o = json_object();
 	if (name)
@@ -1442,9 +1503,27 @@ wx_archive(Ctx *c, const json_t *p)
 		return false;
 	}
 	put_s(c, "content", sb_str(&content));
-	wx_subject(c, label ? label : (strcmp(msgtype, "text") == 0 || strcmp(msgtype, "markdown") == 0 ||
-								   strcmp(msgtype, "mixed") == 0) ? NULL : keepf(c, "[%s]", msgtype),
-			   sb_str(&content));
+	if (strcmp(msgtype, "mixed") == 0)
+	{
+		/* first 50 chars of the first text line, else "[mixed]" */
+		const char *t = sb_str(&content);
+
+		while (*t == '[' || *t == '\n')
+		{
+			const char *nl = strchr(t, '\n');
+
+			if (nl == NULL)
+			{
+				t = "";
+				break;
+			}
+			t = nl + 1;
+		}
+		put_subject(c, *t ? keep(c, strndup(t, strcspn(t, "\n"))) : "[mixed]", 50);
+	}
+	else
+		wx_subject(c, label ? label : (strcmp(msgtype, "text") == 0 || strcmp(msgtype, "markdown") == 0) ? NULL :
+				   keepf(c, "[%s]", msgtype), sb_str(&content));
 	if (strcmp(msgtype, "file") == 0)
 	{
 		const char *fn = json_string_value(json_object_get(obj, "filename"));
@@ -1509,10 +1588,16 @@ wx_callback(Ctx *c, const json_t *p, bool xml)
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	put_s(c, "initiated_by", from);
 	add_participant(c, from);
-	add_participant(c, to);
 	add_addr(c, "wecom", from, "from");
-	add_addr(c, "wecom", to, "to");
 	wx_chat_key(c, NULL, from, to);
+	if (xml && to && (starts_with(to, "ww") || starts_with(to, "wx")) && strlen(to) == 18)
+	{
+		put_extra_s(c, "corp_id", to);
+		put_extra_s(c, "agent_id", gs(c, p, "AgentID"));
+		to = NULL;
+	}
+	add_participant(c, to);
+	add_addr(c, "wecom", to, "to");
 	wx_direction(c, from, NULL, to);
 	if (to && !wx_external(to))
 		put_s(c, "handled_by", to);
@@ -1639,4 +1724,2511 @@ norm_wechat(Ctx *c, const json_t *p)
 	if (jget(p, "msg_id") || jget(p, "msg_type") || jget(p, "from_user"))
 		return wx_callback(c, p, false);
 	return fail(c, "22023", "", WX_HINT, "The wechat payload has an unrecognized shape (no msgid, msg_id or MsgId).");
+}
+
+/* ====================================================================
+ * phone (400 hotline) and mobile
+ * ================================================================== */
+#define PHONE_HINT "phone accepts an Asterisk CDR {uniqueid|linkedid, calldate|start, src, dst, disposition, billsec}, a FreeSWITCH JSON CDR {variables{uuid, start_epoch, billsec, hangup_cause}} or a 400 carrier push {call_sn, tel, caller_id, start_time}."
+
+typedef enum
+{
+	NUM_NONE, NUM_INTERNAL, NUM_EXTERNAL
+} numclass;
+
+/* an extension (<= 6 digits) or a 400/800 hotline number is ours */
+static numclass
+num_class(const char *norm)
+{
+	size_t		n;
+
+	if (norm == NULL || *norm == '\0')
+		return NUM_NONE;
+	n = strlen(norm);
+	if (n <= 6 && strspn(norm, "0123456789") == n)
+		return NUM_INTERNAL;
+	if (n == 10 && (starts_with(norm, "400") || starts_with(norm, "800")))
+		return NUM_INTERNAL;
+	return NUM_EXTERNAL;
+}
+
+static const char *
+guess_direction(const char *caller, const char *callee)
+{
+	numclass	a = num_class(caller),
+				b = num_class(callee);
+
+	if (a == NUM_EXTERNAL && b != NUM_EXTERNAL)
+		return "inbound";
+	if (a == NUM_INTERNAL && b == NUM_EXTERNAL)
+		return "outbound";
+	return NULL;
+}
+
+/* "inbound"/"outbound" from in|out|inbound|outbound|呼入|呼出|1|2 */
+static const char *
+parse_direction(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (ieq(s, "in") || ieq(s, "inbound") || ieq(s, "incoming") || strcmp(s, "1") == 0 ||
+		strcmp(s, "呼入") == 0 || strcmp(s, "来电") == 0)
+		return "inbound";
+	if (ieq(s, "out") || ieq(s, "outbound") || ieq(s, "outgoing") || strcmp(s, "2") == 0 ||
+		strcmp(s, "呼出") == 0 || strcmp(s, "去电") == 0 || strcmp(s, "外呼") == 0)
+		return "outbound";
+	return NULL;
+}
+
+typedef struct CallInfo
+{
+	const char *caller;			/* raw */
+	const char *callee;
+	const char *dir;			/* inbound/outbound/NULL */
+	long long	talk;			/* billsec, -1 unknown */
+	bool		missed;
+	const char *recording;
+	const char *note;
+	const char *prefix;			/* subject prefix: "400" or "手机" */
+} CallInfo;
+
+/* subject, content, call_number, addresses, duration, missed */
+static void
+call_finish(Ctx *c, const CallInfo *ci)
+{
+	char		a[40],
+				b[40],
+				d[40];
+	const char *na = ci->caller,
+			   *nb = ci->callee;
+	const char *num;
+	SB			s = {0};
+
+	if (ci->caller && norm_phone(ci->caller, a, sizeof a))
+		na = a;
+	if (ci->callee && norm_phone(ci->callee, b, sizeof b))
+		nb = b;
+	if (ci->dir)
+		put_s(c, "direction_hint", ci->dir);
+	num = (ci->dir && strcmp(ci->dir, "outbound") == 0) ? nb : na;
+	if (num == na && na != a)
+		num = NULL;
+	if (num == nb && nb != b)
+		num = NULL;
+	if (num)
+		put_s(c, "call_number", num);
+	add_addr(c, "phone", ci->caller, "from");
+	add_addr(c, "phone", ci->callee, "to");
+	if (ci->talk >= 0)
+		put_i(c, "duration", ci->talk);
+	json_object_set_new(c->out, "missed", json_boolean(ci->missed));
+	put_s(c, "recording_url", ci->recording);
+
+	/* content line */
+	if (ci->dir && strcmp(ci->dir, "inbound") == 0)
+		sb_puts(&s, ci->missed ? "未接来电" : "来电");
+	else if (ci->dir)
+		sb_puts(&s, ci->missed ? "未接通去电" : "去电");
+	else
+		sb_puts(&s, ci->missed ? "未接通电话" : "电话");
+	if (na)
+		sb_printf(&s, " %s", na);
+	if (nb)
+		sb_printf(&s, " → %s", nb);
+	if (!ci->missed && ci->talk >= 0)
+	{
+		fmt_dur(ci->talk, d, sizeof d);
+		sb_printf(&s, ",通话 %s", d);
+	}
+	if (ci->recording)
+		sb_puts(&s, ",已录音");
+	if (ci->note)
+		sb_printf(&s, "\n%s", ci->note);
+	put_s(c, "content", sb_str(&s));
+	sb_free(&s);
+
+	/* subject */
+	if (ci->dir && strcmp(ci->dir, "inbound") == 0)
+		put_subject(c, keepf(c, "%s %s", ci->missed ? "未接来电" : keepf(c, "%s来电", ci->prefix), na ? na : ""), 256);
+	else if (ci->dir)
+		put_subject(c, keepf(c, "%s %s", ci->missed ? "未接通去电" : keepf(c, "%s去电", ci->prefix), nb ? nb : ""), 256);
+	else
+		put_subject(c, keepf(c, "%s电话 %s → %s", ci->prefix, na ? na : "?", nb ? nb : "?"), 256);
+}
+
+static bool
+phone_asterisk(Ctx *c, const json_t *p)
+{
+	const char *uniqueid,
+			   *linkedid,
+			   *disp,
+			   *dcontext,
+			   *which = "calldate";
+	int64_t		us,
+				ans = 0;
+	int			has_ans;
+	long long	billsec = -1,
+				dur = -1;
+	CallInfo	ci = {0};
+
+	c->shape = "Asterisk CDR";
+	uniqueid = gs(c, p, "uniqueid");
+	linkedid = gs(c, p, "linkedid");
+	if (c->failed)
+		return false;
+	if (!uniqueid && !linkedid)
+		return missing(c, "uniqueid", "An Asterisk CDR is keyed by linkedid (all legs of one call) or uniqueid.");
+	if (jget(p, "start") && !jget(p, "calldate"))
+		which = "start";
+	if (gt_first(c, p, &us, "calldate", "start", NULL) <= 0)
+		return c->failed ? false : time_missing(c, which);
+	has_ans = gt(c, p, "answer", &ans);
+	{
+		int64_t		endus;
+
+		if (gt(c, p, "end", &endus) > 0)
+		{
+			char		iso[40];
+
+			norm_format_time_utc(endus, iso, sizeof iso);
+			put_extra_s(c, "end_time", iso);
+		}
+	}
+	gnn(c, p, "billsec", &billsec);
+	gnn(c, p, "duration", &dur);
+	disp = gs(c, p, "disposition");
+	dcontext = gs(c, p, "dcontext");
+	ci.caller = gs(c, p, "src");
+	ci.callee = gs(c, p, "dst");
+	ci.recording = gs(c, p, "recordingfile");
+	ci.note = gs(c, p, "userfield");
+	if (c->failed)
+		return false;
+	if (disp && !(ieq(disp, "ANSWERED") || ieq(disp, "NO ANSWER") || ieq(disp, "BUSY") ||
+				  ieq(disp, "FAILED") || ieq(disp, "CONGESTION")))
+		return fail(c, "22023", "disposition", "ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION.",
+					"Field \"disposition\" of the Asterisk CDR has an unknown value \"%.40s\".", disp);
+	base_record(c, "phone", "400电话", "asterisk", "enrich");
+	set_sid(c, linkedid ? linkedid : uniqueid);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	ci.talk = billsec;
+	if (disp)
+		ci.missed = !ieq(disp, "ANSWERED");
+	else
+		ci.missed = billsec <= 0 && has_ans <= 0;
+	if (dcontext && (strstr(dcontext, "from-trunk") || strstr(dcontext, "from-pstn") ||
+					 strstr(dcontext, "from-did") || strstr(dcontext, "ext-did") ||
+					 strstr(dcontext, "incoming") || strstr(dcontext, "inbound")))
+		ci.dir = "inbound";
+	else
+	{
+		char		nb[40];
+
+		ci.dir = guess_direction(ci.caller && norm_phone(ci.caller, nb, sizeof nb) ? keepdup(c, nb) : NULL,
+								 ci.callee && norm_phone(ci.callee, nb, sizeof nb) ? keepdup(c, nb) : NULL);
+	}
+	ci.prefix = "400";
+	call_finish(c, &ci);
+	put_extra_s(c, "uniqueid", uniqueid);
+	put_extra_s(c, "disposition", disp);
+	put_extra_s(c, "dcontext", dcontext);
+	put_extra_s(c, "channel", gs(c, p, "channel"));
+	put_extra_s(c, "dstchannel", gs(c, p, "dstchannel"));
+	put_extra_s(c, "accountcode", gs(c, p, "accountcode"));
+	put_extra_s(c, "clid", gs(c, p, "clid"));
+	if (dur >= 0)
+		json_object_set_new(extra(c), "total_duration", json_integer(dur));
+	return !c->failed;
+}
+
+/* caller_profile of the first dialplan pass (lowest profile_index) */
+static const json_t *
+fs_caller_profile(const json_t *p)
+{
+	const json_t *cf = jget(p, "callflow");
+	const json_t *best = NULL;
+	long long	besti = 0;
+	size_t		i;
+	json_t	   *v;
+
+	if (json_is_object(cf))
+		return json_is_object(json_object_get(cf, "caller_profile")) ? json_object_get(cf, "caller_profile") : NULL;
+	json_array_foreach(cf, i, v)
+	{
+		const json_t *prof = json_object_get(v, "caller_profile");
+		const char *pi = json_string_value(json_object_get(v, "profile_index"));
+		long long	idx = pi ? atoll(pi) : (long long) i;
+
+		if (i >= 100)
+			break;
+		if (!json_is_object(prof))
+			continue;
+		if (best == NULL || idx < besti)
+		{
+			best = prof;
+			besti = idx;
+		}
+	}
+	if (best == NULL && json_is_object(jget(p, "caller_profile")))
+		best = jget(p, "caller_profile");
+	return best;
+}
+
+static bool
+phone_freeswitch(Ctx *c, const json_t *p)
+{
+	const json_t *v,
+			   *cp;
+	const char *uuid,
+			   *orig,
+			   *cause,
+			   *dirv;
+	int64_t		us,
+				ans = 0,
+				endus = 0;
+	int			has_ans,
+				has_end;
+	long long	billsec = -1,
+				dur = -1;
+	CallInfo	ci = {0};
+	static const char *const missed_causes[] = {
+		"NO_ANSWER", "ORIGINATOR_CANCEL", "USER_BUSY", "NO_USER_RESPONSE", "CALL_REJECTED",
+		"LOSE_RACE", "USER_NOT_REGISTERED", "SUBSCRIBER_ABSENT"
+	};
+
+	c->shape = "FreeSWITCH JSON CDR";
+	v = go(c, p, "variables");
+	if (c->failed)
+		return false;
+	cp = fs_caller_profile(p);
+	push_prefix(c, "variables.");
+	uuid = gs_first(c, v, NULL, "uuid", "call_uuid", NULL);
+	if (!uuid && !c->failed)
+		uuid = json_string_value(json_object_get(cp, "uuid"));
+	if (!uuid && !c->failed)
+		return missing(c, "uuid", "The channel uuid of the CDR (variables.uuid).");
+	orig = gs_first(c, v, NULL, "originating_leg_uuid", "originator", NULL);
+	if (gt_first(c, v, &us, "start_uepoch", "start_epoch", "start_stamp", NULL) <= 0)
+		return c->failed ? false : time_missing(c, "start_epoch");
+	has_ans = gt_first(c, v, &ans, "answer_uepoch", "answer_epoch", NULL);
+	has_end = gt_first(c, v, &endus, "end_uepoch", "end_epoch", NULL);
+	gnn(c, v, "billsec", &billsec);
+	gnn(c, v, "duration", &dur);
+	cause = gs(c, v, "hangup_cause");
+	dirv = gs_first(c, v, NULL, "call_direction", "direction", NULL);
+	ci.caller = gs_first(c, v, NULL, "caller_id_number", NULL);
+	if (!ci.caller)
+		ci.caller = json_string_value(json_object_get(cp, "caller_id_number"));
+	if (!ci.caller)
+		ci.caller = gs_first(c, v, NULL, "sip_from_user", "ani", NULL);
+	ci.callee = gs_first(c, v, NULL, "destination_number", NULL);
+	if (!ci.callee)
+		ci.callee = json_string_value(json_object_get(cp, "destination_number"));
+	if (!ci.callee)
+		ci.callee = gs_first(c, v, NULL, "sip_to_user", "sip_req_user", "dialed_user", "callee_id_number", NULL);
+	ci.recording = gs_first(c, v, NULL, "record_path", "recording_file", "record_file", "recording_path", NULL);
+	ci.note = gs_first(c, v, NULL, "userfield", "call_note", NULL);
+	if (c->failed)
+		return false;
+	pop_prefix(c, 0);
+	if (ci.caller && !*ci.caller)
+		ci.caller = NULL;
+	if (ci.callee && !*ci.callee)
+		ci.callee = NULL;
+
+	base_record(c, "phone", "400电话", "freeswitch", "enrich");
+	set_sid(c, orig ? orig : uuid);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (billsec < 0 && has_ans > 0 && has_end > 0 && endus >= ans)
+		billsec = (endus - ans) / 1000000;
+	ci.talk = billsec;
+	ci.missed = billsec <= 0 && has_ans <= 0;
+	for (size_t i = 0; cause && i < sizeof missed_causes / sizeof missed_causes[0]; i++)
+		if (strcmp(cause, missed_causes[i]) == 0 && billsec <= 0)
+			ci.missed = true;
+	{
+		char		na[40],
+					nb[40];
+
+		ci.dir = guess_direction(ci.caller && norm_phone(ci.caller, na, sizeof na) ? na : NULL,
+								 ci.callee && norm_phone(ci.callee, nb, sizeof nb) ? nb : NULL);
+		if (ci.dir)
+			ci.dir = keepdup(c, ci.dir);
+	}
+	if (!ci.dir)
+		ci.dir = parse_direction(dirv);
+	ci.prefix = "400";
+	call_finish(c, &ci);
+	put_extra_s(c, "uuid", uuid);
+	put_extra_s(c, "hangup_cause", cause);
+	put_extra_s(c, "switchname", json_string_value(jget(p, "switchname")));
+	put_extra_s(c, "sip_call_id", json_string_value(json_object_get(v, "sip_call_id")));
+	put_extra_s(c, "fs_direction", dirv);
+	if (dur >= 0)
+		json_object_set_new(extra(c), "total_duration", json_integer(dur));
+	return !c->failed;
+}
+
+static bool
+phone_carrier(Ctx *c, const json_t *p)
+{
+	const char *sn,
+			   *tel,
+			   *state,
+			   *dirs,
+			   *agent;
+	int64_t		us,
+				ans = 0,
+				endus = 0;
+	int			has_ans,
+				has_end;
+	long long	dur = -1;
+	CallInfo	ci = {0};
+	char		nt[40];
+
+	c->shape = "400 carrier call push";
+	if (!(sn = gs(c, p, "call_sn")))
+		return c->failed ? false : missing(c, "call_sn", "The carrier's call serial number identifies the call.");
+	if (gt(c, p, "start_time", &us) <= 0)
+		return c->failed ? false : time_missing(c, "start_time");
+	has_ans = gt(c, p, "answer_time", &ans);
+	has_end = gt(c, p, "end_time", &endus);
+	gnn(c, p, "call_duration", &dur);
+	tel = gs(c, p, "tel");
+	state = gs(c, p, "state");
+	dirs = gs_first(c, p, NULL, "direction", "call_type", NULL);
+	ci.caller = gs(c, p, "caller_id");
+	ci.callee = gs(c, p, "callee_id");
+	ci.recording = gs_first(c, p, NULL, "tape_url", "record_url", NULL);
+	ci.note = gs_first(c, p, NULL, "remark", "note", NULL);
+	agent = gs_first(c, p, NULL, "agent_name", "agent", "staff", NULL);
+	if (c->failed)
+		return false;
+	if (dirs && !parse_direction(dirs))
+		return fail(c, "22023", jget(p, "direction") ? "direction" : "call_type",
+					"1 / in / inbound / 呼入 for incoming calls, 2 / out / outbound / 呼出 for outgoing calls.",
+					"The 400 carrier call push has an unknown call direction \"%.40s\".", dirs);
+
+	base_record(c, "phone", "400电话", "carrier_400", "replace");
+	set_sid(c, sn);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (dur < 0 && has_ans > 0 && has_end > 0 && endus >= ans)
+		dur = (endus - ans) / 1000000;
+	ci.talk = dur;
+	if (state)
+	{
+		if (ieq(state, "answered") || strcmp(state, "已接") == 0 || strcmp(state, "接通") == 0 ||
+			strcmp(state, "已接通") == 0 || ieq(state, "success") || strcmp(state, "1") == 0)
+			ci.missed = false;
+		else if (ieq(state, "noanswer") || ieq(state, "no_answer") || ieq(state, "missed") ||
+				 ieq(state, "busy") || ieq(state, "failed") || ieq(state, "cancel") ||
+				 strcmp(state, "未接") == 0 || strcmp(state, "未接通") == 0 || strcmp(state, "漏接") == 0 ||
+				 strcmp(state, "忙") == 0 || strcmp(state, "占线") == 0 || strcmp(state, "0") == 0)
+			ci.missed = true;
+		else
+			ci.missed = has_ans <= 0 && dur <= 0;
+	}
+	else
+		ci.missed = has_ans <= 0 && dur <= 0;
+	ci.dir = parse_direction(dirs);
+	if (!ci.dir)
+	{
+		char		na[40];
+
+		if (ci.caller && norm_phone(ci.caller, na, sizeof na) &&
+			(num_class(na) == NUM_INTERNAL || (tel && norm_phone(tel, nt, sizeof nt) && strcmp(na, nt) == 0)))
+			ci.dir = "outbound";
+		else
+			ci.dir = "inbound";
+	}
+	if (strcmp(ci.dir, "inbound") == 0 && tel)
+	{
+		/* customer -> 400 number (forwarded to callee_id, a staff phone) */
+		CallInfo	c2 = ci;
+
+		c2.callee = tel;
+		c2.prefix = "400";
+		call_finish(c, &c2);
+		add_addr(c, "phone", ci.callee, "to");
+		if (agent)
+			put_s(c, "handled_by", agent);
+	}
+	else
+	{
+		ci.prefix = "400";
+		call_finish(c, &ci);
+		if (agent)
+			put_s(c, "initiated_by", agent);
+	}
+	put_extra_s(c, "tel", tel);
+	put_extra_s(c, "state", state);
+	put_extra_s(c, "callee_id", ci.callee);
+	return !c->failed;
+}
+
+static bool
+norm_phone_channel(Ctx *c, const json_t *p)
+{
+	if (jget(p, "variables"))
+		return phone_freeswitch(c, p);
+	if (jget(p, "call_sn") || (jget(p, "tel") && jget(p, "caller_id")))
+		return phone_carrier(c, p);
+	if (jget(p, "uniqueid") || jget(p, "linkedid") ||
+		(jget(p, "disposition") && (jget(p, "billsec") || jget(p, "dcontext") || jget(p, "calldate"))))
+		return phone_asterisk(c, p);
+	return fail(c, "22023", "", PHONE_HINT, "The phone payload has an unrecognized shape (no uniqueid/linkedid, variables or call_sn).");
+}
+
+static bool
+norm_mobile(Ctx *c, const json_t *p)
+{
+	const char *number,
+			   *type,
+			   *staff,
+			   *note,
+			   *name,
+			   *id,
+			   *tkey = "start";
+	int64_t		us;
+	long long	dur = -1;
+	CallInfo	ci = {0};
+	char		nn[40];
+	const char *dir = NULL;
+	bool		missed = false;
+
+	c->shape = "mobile call log entry";
+	number = gs_first(c, p, NULL, "number", "phone", "phone_number", NULL);
+	type = gs_first(c, p, NULL, "type", "call_type", NULL);
+	staff = gs_first(c, p, NULL, "salesperson", "staff", "sales_person", NULL);
+	note = gs_first(c, p, NULL, "note", "notes", NULL);
+	name = gs_first(c, p, NULL, "name", "contact_name", NULL);
+	id = gs_first(c, p, NULL, "id", "call_id", NULL);
+	if (c->failed)
+		return false;
+	if (!number)
+		return missing(c, "number", "The other party's phone number (number or phone).");
+	if (!jget(p, "start") && jget(p, "start_time"))
+		tkey = "start_time";
+	else if (!jget(p, "start") && jget(p, "date"))
+		tkey = "date";
+	if (gt_first(c, p, &us, "start", "start_time", "date", NULL) <= 0)
+		return c->failed ? false : time_missing(c, tkey);
+	gnn(c, p, "duration", &dur);
+	if (c->failed)
+		return false;
+	if (type)
+	{
+		if (ieq(type, "in") || ieq(type, "incoming") || ieq(type, "inbound") || strcmp(type, "1") == 0 || strcmp(type, "呼入") == 0 || strcmp(type, "来电") == 0)
+			dir = "inbound";
+		else if (ieq(type, "out") || ieq(type, "outgoing") || ieq(type, "outbound") || strcmp(type, "2") == 0 || strcmp(type, "呼出") == 0 || strcmp(type, "去电") == 0)
+			dir = "outbound";
+		else if (ieq(type, "missed") || strcmp(type, "3") == 0 || strcmp(type, "未接") == 0 ||
+				 strcmp(type, "未接来电") == 0 || ieq(type, "rejected") || strcmp(type, "5") == 0 ||
+				 strcmp(type, "拒接") == 0)
+		{
+			dir = "inbound";
+			missed = true;
+		}
+		else if (strcmp(type, "4") == 0 || ieq(type, "voicemail") || strcmp(type, "6") == 0 || ieq(type, "blocked"))
+		{
+			dir = "inbound";
+			missed = true;
+		}
+		else
+			return fail(c, "22023", path(c, jget(p, "type") ? "type" : "call_type"),
+						"in / out / missed, 呼入 / 呼出 / 未接, or Android CallLog types 1 (incoming), 2 (outgoing), 3 (missed), 5 (rejected).",
+						"The mobile call log entry has an unknown call type \"%.40s\".", type);
+	}
+	if (dir && strcmp(dir, "outbound") == 0 && dur == 0)
+		missed = true;
+
+	base_record(c, "mobile", "移动电话", "mobile_log", "replace");
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (id)
+		set_sid(c, id);
+	else
+	{
+		const char *nv = norm_phone(number, nn, sizeof nn) ? nn : number;
+
+		set_sid_hash(c, keepf(c, "%s|%s|%lld", staff ? staff : "", nv, (long long) us));
+	}
+	if (dir)
+		put_s(c, "direction_hint", dir);
+	if (norm_phone(number, nn, sizeof nn))
+		put_s(c, "call_number", nn);
+	add_addr(c, "phone", number, (dir && strcmp(dir, "outbound") == 0) ? "to" : "from");
+	{
+		const char *own = gs_first(c, p, NULL, "own_number", "staff_phone", NULL);
+
+		if (own)
+			add_addr(c, "phone", own, (dir && strcmp(dir, "outbound") == 0) ? "from" : "to");
+	}
+	if (dur >= 0)
+		put_i(c, "duration", dur);
+	json_object_set_new(c->out, "missed", json_boolean(missed));
+	if (staff)
+	{
+		put_s(c, "handled_by", staff);
+		if (dir && strcmp(dir, "outbound") == 0)
+			put_s(c, "initiated_by", staff);
+		add_participant(c, staff);
+	}
+	{
+		const char *shown = norm_phone(number, nn, sizeof nn) ? keepdup(c, nn) : number;
+		const char *who = name ? keepf(c, "%s %s", name, shown) : shown;
+		const char *verb = dir == NULL ? (missed ? "未接通电话" : "电话") :
+			strcmp(dir, "inbound") == 0 ? (missed ? "未接来电" : "来电") : (missed ? "未接通去电" : "去电");
+		SB			s = {0};
+
+		add_participant(c, name ? keepf(c, "%s <%s>", name, shown) : shown);
+		sb_printf(&s, "%s %s", verb, who);
+		if (!missed && dur > 0)
+		{
+			char		d[40];
+
+			fmt_dur(dur, d, sizeof d);
+			sb_printf(&s, ",通话 %s", d);
+		}
+		put_s(c, "content", note ? note : sb_str(&s));
+		sb_free(&s);
+		if (missed)
+			put_subject(c, keepf(c, "%s %s", verb, who), 256);
+		else
+			put_subject(c, keepf(c, "手机%s %s", dir ? verb : "通话", who), 256);
+	}
+	(void) ci;
+	return !c->failed;
+}
+
+/* ====================================================================
+ * email
+ * ================================================================== */
+/* Message-ID without <> and surrounding blanks */
+static const char *
+strip_angle(Ctx *c, const char *s)
+{
+	const char *b,
+			   *e;
+
+	if (s == NULL)
+		return NULL;
+	b = s;
+	while (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')
+		b++;
+	if (*b == '<')
+		b++;
+	e = b + strlen(b);
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		e--;
+	if (e > b && e[-1] == '>')
+		e--;
+	if (e <= b)
+		return NULL;
+	return keep(c, strndup(b, (size_t) (e - b)));
+}
+
+/* split "a <x@y>, \"B, C\" <z@w>" on commas outside quotes and <> */
+static void
+email_add_list_string(Ctx *c, const char *s, const char *role, const char **first)
+{
+	size_t		n = strlen(s),
+				start = 0;
+	bool		inq = false;
+	int			angle = 0;
+
+	for (size_t i = 0; i <= n; i++)
+	{
+		char		ch = s[i];
+
+		if (ch == '"')
+			inq = !inq;
+		else if (ch == '<' && !inq)
+			angle++;
+		else if (ch == '>' && !inq && angle > 0)
+			angle--;
+		if ((ch == '\0' || ((ch == ',' || ch == ';') && !inq && angle == 0)) && i > start)
+		{
+			char	   *piece = strndup(s + start, i - start);
+			char		addr[320];
+			char	   *b = piece,
+					   *e;
+
+			while (*b == ' ' || *b == '\t')
+				b++;
+			e = b + strlen(b);
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+			if (*b && norm_email_address(b, addr, sizeof addr))
+			{
+				add_addr(c, "email", addr, role);
+				add_participant(c, b);
+				if (first && !*first)
+					*first = keepdup(c, addr);
+			}
+			free(piece);
+			start = i + 1;
+		}
+	}
+}
+
+static void
+email_add_one(Ctx *c, const json_t *o, const char *role, const char **first)
+{
+	const char *a = json_string_value(json_object_get(o, "address"));
+	const char *nm = json_string_value(json_object_get(o, "name"));
+	char		addr[320];
+
+	if (!a)
+		a = json_string_value(json_object_get(o, "email"));
+	if (!a || !norm_email_address(a, addr, sizeof addr))
+		return;
+	add_addr(c, "email", addr, role);
+	add_participant(c, (nm && *nm) ? keepf(c, "%s <%s>", nm, addr) : addr);
+	if (first && !*first)
+		*first = keepdup(c, addr);
+}
+
+/* from/to/cc: string, [strings|{address,name}], {value:[...], text}, {address,name} */
+static bool
+email_addresses(Ctx *c, const json_t *p, const char *key, const char *role, const char **first)
+{
+	json_t	   *v = jget(p, key);
+	size_t		i;
+	json_t	   *e;
+
+	if (v == NULL)
+		return true;
+	if (json_is_string(v))
+		email_add_list_string(c, json_string_value(v), role, first);
+	else if (json_is_array(v))
+	{
+		json_array_foreach(v, i, e)
+		{
+			if (i >= MAX_LIST)
+				break;
+			if (json_is_string(e))
+				email_add_list_string(c, json_string_value(e), role, first);
+			else if (json_is_object(e))
+			{
+				if (json_is_array(json_object_get(e, "value")))
+				{
+					size_t		j;
+					json_t	   *x;
+
+					json_array_foreach(json_object_get(e, "value"), j, x)
+					{
+						if (j >= MAX_LIST)
+							break;
+						email_add_one(c, x, role, first);
+					}
+				}
+				else
+					email_add_one(c, e, role, first);
+			}
+			else
+				return bad_type(c, keepf(c, "%s[%zu]", key, i), e, "an address string or {address, name}");
+		}
+	}
+	else if (json_is_object(v))
+	{
+		json_t	   *val = json_object_get(v, "value");
+
+		if (json_is_array(val))
+		{
+			json_array_foreach(val, i, e)
+			{
+				if (i >= MAX_LIST)
+					break;
+				email_add_one(c, e, role, first);
+			}
+		}
+		else if (json_is_string(json_object_get(v, "address")) || json_is_string(json_object_get(v, "email")))
+			email_add_one(c, v, role, first);
+		else if (json_is_string(json_object_get(v, "text")))
+			email_add_list_string(c, json_string_value(json_object_get(v, "text")), role, first);
+	}
+	else
+		return bad_type(c, key, v, "an address string, an array or {value: [...]}");
+	return true;
+}
+
+static bool
+norm_email(Ctx *c, const json_t *p)
+{
+	const char *mid,
+			   *subject,
+			   *body,
+			   *html,
+			   *irt,
+			   *from = NULL;
+	int64_t		us;
+	json_t	   *refs,
+			   *atts;
+	char		iso[40];
+	size_t		i;
+	json_t	   *a;
+
+	c->shape = "email";
+	mid = strip_angle(c, gs_first(c, p, NULL, "message_id", "messageId", "Message-ID", NULL));
+	subject = gs(c, p, "subject");
+	body = gs_first(c, p, NULL, "body", "text", NULL);
+	html = gs(c, p, "html");
+	irt = strip_angle(c, gs_first(c, p, NULL, "in_reply_to", "inReplyTo", NULL));
+	if (c->failed)
+		return false;
+	if (gt(c, p, "date", &us) <= 0)
+		return c->failed ? false : time_missing(c, "date");
+
+	base_record(c, "email", "Email", "email", "replace");
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (!email_addresses(c, p, "from", "from", &from) ||
+		!email_addresses(c, p, "to", "to", NULL) ||
+		!email_addresses(c, p, "cc", "cc", NULL))
+		return false;
+	norm_format_time_utc(us, iso, sizeof iso);
+	if (mid)
+	{
+		set_sid(c, mid);
+		put_s(c, "message_id", mid);
+	}
+	else
+		set_sid_hash(c, keepf(c, "%s|%s|%s", from ? from : "", iso, subject ? subject : ""));
+	put_s(c, "in_reply_to", irt);
+	refs = jget(p, "references");
+	if (json_is_string(refs))
+	{
+		const char *s = json_string_value(refs);
+		size_t		n = strlen(s),
+					k = 0;
+
+		while (k < n)
+		{
+			size_t		b,
+						e;
+
+			while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n' || s[k] == ','))
+				k++;
+			b = k;
+			while (k < n && !(s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n' || s[k] == ','))
+				k++;
+			e = k;
+			if (e > b)
+			{
+				char	   *t = strndup(s + b, e - b);
+
+				add_str_item(c, "references", strip_angle(c, t));
+				free(t);
+			}
+		}
+	}
+	else if (json_is_array(refs))
+	{
+		json_array_foreach(refs, i, a)
+		{
+			if (i >= MAX_LIST)
+				break;
+			if (!json_is_string(a))
+				return bad_type(c, keepf(c, "references[%zu]", i), a, "a string");
+			add_str_item(c, "references", strip_angle(c, json_string_value(a)));
+		}
+	}
+	else if (refs)
+		return bad_type(c, "references", refs, "a string or an array of strings");
+	put_s(c, "initiated_by", from);
+	put_subject(c, subject, 256);
+	if (body)
+		put_s(c, "content", body);
+	else if (html)
+	{
+		char	   *t = mime_html_to_text(html, strlen(html));
+
+		put_s(c, "content", t);
+		free(t);
+	}
+	atts = ga(c, p, "attachments");
+	if (c->failed)
+		return false;
+	json_array_foreach(atts, i, a)
+	{
+		const char *name,
+				   *url,
+				   *ct,
+				   *hash;
+		long long	size = -1;
+		size_t		old;
+
+		if (i >= MAX_LIST)
+			break;
+		if (!json_is_object(a))
+			return bad_type(c, keepf(c, "attachments[%zu]", i), a, "an object");
+		old = push_prefix(c, "attachments[%zu].", i);
+		name = gs_first(c, a, NULL, "filename", "name", "file_name", NULL);
+		url = gs_first(c, a, NULL, "url", "file_url", NULL);
+		ct = gs_first(c, a, NULL, "contentType", "content_type", NULL);
+		hash = gs_first(c, a, NULL, "checksum", "file_hash", "md5", NULL);
+		gnn(c, a, "size", &size);
+		if (!c->failed && size > CHN_MAX_ATTACHMENT_BYTES)
+		{
+			const char *pp = path(c, "size");
+
+			fail(c, "22001", pp, "Attachments over 50 MB (52428800 bytes) are not stored; send a link to the file instead.",
+				 "Attachment %zu of the email (%s) is %lld bytes, over the 50 MB limit.", i + 1, pp ? pp : "size", size);
+		}
+		pop_prefix(c, old);
+		if (c->failed)
+			return false;
+		add_attachment(c, name, NULL, size, url, norm_hash(c, hash, false), ct);
+		if (json_is_boolean(json_object_get(a, "related")))
+			json_object_set(json_array_get(out_array(c, "attachments"), json_array_size(out_array(c, "attachments")) - 1),
+							"related", json_object_get(a, "related"));
+	}
+	if (json_is_array(jget(p, "mimeWarnings")) && json_array_size(jget(p, "mimeWarnings")) > 0)
+		put_extra(c, "mime_warnings", jget(p, "mimeWarnings"));
+	if (json_is_object(jget(p, "headers")) && json_object_size(jget(p, "headers")) > 0)
+		put_extra(c, "headers", jget(p, "headers"));
+	return !c->failed;
+}
+
+/* ====================================================================
+ * video
+ * ================================================================== */
+#define VIDEO_HINT "video accepts Tencent Meeting {meeting_id, meeting_code, start_time, participants, record_files, transcript}, a Zoom webhook {event, payload{object{uuid}}}, a Teams callRecord {id, version, startDateTime} or {meeting_id, platform, start_time}."
+
+static int
+b64val(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+' || ch == '-')
+		return 62;
+	if (ch == '/' || ch == '_')
+		return 63;
+	return -1;
+}
+
+/* Tencent Meeting base64 user_name -> UTF-8 when it decodes to printable
+ * UTF-8, else the string as given */
+static const char *
+tm_name(Ctx *c, const char *s)
+{
+	size_t		n,
+				o = 0;
+	unsigned char *out;
+	unsigned	acc = 0;
+	int			bits = 0;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '=')
+		n--;
+	if (strlen(s) % 4 != 0 || n == 0 || n > 4096)
+		return s;
+	out = malloc(n + 1);
+	if (out == NULL)
+		return s;
+	for (size_t i = 0; i < n; i++)
+	{
+		int			v = b64val((unsigned char) s[i]);
+
+		if (v < 0)
+		{
+			free(out);
+			return s;
+		}
+		acc = (acc << 6) | (unsigned) v;
+		bits += 6;
+		if (bits >= 8)
+		{
+			bits -= 8;
+			out[o++] = (unsigned char) ((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	for (size_t i = 0; i < o; i++)
+	{
+		if (out[i] < 0x20 || out[i] == 0x7f)
+		{
+			free(out);
+			return s;
+		}
+	}
+	if (o == 0 || !norm_utf8_valid((const char *) out, o))
+	{
+		free(out);
+		return s;
+	}
+	return keep(c, (char *) out);
+}
+
+static const char *
+tm_speaker(Ctx *c, const json_t *par)
+{
+	const json_t *sp = json_object_get(par, "speaker");
+	const json_t *si = json_object_get(par, "speaker_info");
+	const char *s;
+
+	if (json_is_string(sp))
+		return tm_name(c, json_string_value(sp));
+	if (!json_is_object(si) && json_is_object(sp))
+		si = sp;
+	if (json_is_object(si))
+	{
+		s = json_string_value(json_object_get(si, "username"));
+		if (!s)
+			s = json_string_value(json_object_get(si, "user_name"));
+		if (!s)
+			s = json_string_value(json_object_get(si, "name"));
+		if (!s)
+			s = json_string_value(json_object_get(si, "userid"));
+		if (s && *s)
+			return tm_name(c, s);
+	}
+	s = json_string_value(json_object_get(par, "user_name"));
+	if (!s)
+		s = json_string_value(json_object_get(par, "username"));
+	if (!s)
+		s = json_string_value(json_object_get(par, "userid"));
+	return (s && *s) ? tm_name(c, s) : NULL;
+}
+
+static void
+words_text(const json_t *words, SB *sb)
+{
+	size_t		i;
+	json_t	   *w;
+
+	json_array_foreach(words, i, w)
+	{
+		if (i >= 100000)
+			break;
+		if (json_is_string(w))
+			sb_puts(sb, json_string_value(w));
+		else
+			sb_puts(sb, json_string_value(json_object_get(w, "text")));
+	}
+}
+
+/* transcript: {paragraphs:[...]}, {minutes:{paragraphs}}, [paragraphs],
+ * a string, or [{speaker, text}] */
+static void
+transcript_text(Ctx *c, const json_t *tr, SB *out)
+{
+	const json_t *pars = tr;
+	size_t		i;
+	json_t	   *par;
+
+	if (json_is_string(tr))
+	{
+		sb_puts(out, json_string_value(tr));
+		return;
+	}
+	if (json_is_object(tr))
+	{
+		pars = json_object_get(tr, "paragraphs");
+		if (!pars && json_is_object(json_object_get(tr, "minutes")))
+			pars = json_object_get(json_object_get(tr, "minutes"), "paragraphs");
+		if (!pars && json_is_string(json_object_get(tr, "text")))
+		{
+			sb_puts(out, json_string_value(json_object_get(tr, "text")));
+			return;
+		}
+	}
+	json_array_foreach(pars, i, par)
+	{
+		SB			line = {0};
+		const char *sp;
+
+		if (i >= 100000)
+			break;
+		if (json_is_string(par))
+		{
+			sb_nl(out);
+			sb_puts(out, json_string_value(par));
+			continue;
+		}
+		if (json_is_string(json_object_get(par, "text")))
+			sb_puts(&line, json_string_value(json_object_get(par, "text")));
+		else if (json_is_string(json_object_get(par, "content")))
+			sb_puts(&line, json_string_value(json_object_get(par, "content")));
+		else if (json_is_array(json_object_get(par, "sentences")))
+		{
+			size_t		j;
+			json_t	   *s;
+
+			json_array_foreach(json_object_get(par, "sentences"), j, s)
+			{
+				if (j >= 100000)
+					break;
+				if (json_is_string(json_object_get(s, "text")))
+					sb_puts(&line, json_string_value(json_object_get(s, "text")));
+				else
+					words_text(json_object_get(s, "words"), &line);
+			}
+		}
+		else
+			words_text(json_object_get(par, "words"), &line);
+		if (line.n > 0)
+		{
+			sp = tm_speaker(c, par);
+			sb_nl(out);
+			if (sp)
+				sb_printf(out, "%s: ", sp);
+			sb_puts(out, sb_str(&line));
+		}
+		sb_free(&line);
+	}
+}
+
+static void
+meeting_line(SB *s, const char *label, const char *topic, long long dur, size_t npart)
+{
+	char		d[40];
+
+	sb_printf(s, "%s「%s」", label, topic ? topic : "");
+	if (dur > 0)
+	{
+		fmt_dur(dur, d, sizeof d);
+		sb_printf(s, ",时长 %s", d);
+	}
+	if (npart > 0)
+		sb_printf(s, ",参会 %zu人", npart);
+}
+
+static bool
+video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
+{
+	const char *mid,
+			   *code,
+			   *subject,
+			   *creator = NULL,
+			   *tkey = "start_time";
+	const json_t *cr,
+			   *parts,
+			   *files,
+			   *tr;
+	int64_t		us,
+				endus = 0;
+	size_t		i;
+	json_t	   *v;
+	SB			content = {0};
+
+	c->shape = "Tencent Meeting record";
+	mid = gs(c, p, "meeting_id");
+	code = gs(c, p, "meeting_code");
+	subject = gs(c, p, "subject");
+	if (c->failed)
+		return false;
+	if (!mid)
+		return missing(c, "meeting_id", "The Tencent Meeting meeting_id.");
+	if (!jget(p, "start_time") && jget(p, "schedule_start_time"))
+		tkey = "schedule_start_time";
+	if (gt_first(c, p, &us, "start_time", "schedule_start_time", "record_start_time", NULL) <= 0)
+	{
+		/* a record-file or transcript part may carry only the file's times */
+		const json_t *rf = json_array_get(jget(wrap ? wrap : p, "record_files"), 0);
+
+		if (c->failed || !json_is_object(rf) || gt(c, rf, "record_start_time", &us) <= 0)
+			return c->failed ? false : time_missing(c, tkey);
+	}
+	if (gt_first(c, p, &endus, "end_time", "schedule_end_time", NULL) < 0)
+		return false;
+
+	base_record(c, "video", "腾讯会议", "tencent_meeting", "enrich");
+	set_sid(c, mid);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (endus > us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	put_subject(c, subject, 256);
+	put_extra_s(c, "meeting_code", code);
+
+	cr = jget(p, "creator");
+	if (!cr && json_is_array(jget(p, "hosts")))
+		cr = json_array_get(jget(p, "hosts"), 0);
+	if (json_is_object(cr))
+	{
+		const char *uid = json_string_value(json_object_get(cr, "userid"));
+		const char *nm = tm_name(c, json_string_value(json_object_get(cr, "user_name")));
+
+		creator = nm ? nm : uid;
+		if (uid)
+			add_addr(c, "meeting", uid, "from");
+	}
+	else if (json_is_string(cr))
+		creator = json_string_value(cr);
+	if (!creator)
+		creator = gs_first(c, p, NULL, "creator_userid", "userid", NULL);
+	if (!cr && creator)
+		add_addr(c, "meeting", creator, "from");
+	put_s(c, "initiated_by", creator);
+	if (creator && !json_is_object(cr))
+		add_participant(c, creator);
+	else if (creator)
+		add_participant(c, creator);
+
+	parts = jget(p, "participants");
+	if (!parts && wrap)
+		parts = jget(wrap, "participants");
+	if (parts && !json_is_array(parts))
+		return bad_type(c, "participants", parts, "an array");
+	json_array_foreach(parts, i, v)
+	{
+		const char *uid,
+				   *nm,
+				   *em;
+
+		if (i >= MAX_LIST)
+			break;
+		if (!json_is_object(v))
+			continue;
+		uid = json_string_value(json_object_get(v, "userid"));
+		nm = tm_name(c, json_string_value(json_object_get(v, "user_name")));
+		em = json_string_value(json_object_get(v, "email"));
+		if (em && add_addr(c, "meeting", em, "to"))
+		{
+			char		ea[320];
+
+			if (norm_email_address(em, ea, sizeof ea))
+				em = keepdup(c, ea);
+			add_participant(c, nm ? keepf(c, "%s <%s>", nm, em) : em);
+		}
+		else
+			add_participant(c, nm ? nm : uid);
+		if (uid && !(json_is_object(cr) && json_is_string(json_object_get(cr, "userid")) &&
+					 strcmp(uid, json_string_value(json_object_get(cr, "userid"))) == 0))
+			add_addr(c, "meeting", uid, "to");
+		if (json_is_string(json_object_get(v, "phone")))
+			add_addr(c, "phone", json_string_value(json_object_get(v, "phone")), "to");
+	}
+
+	files = jget(p, "record_files");
+	if (!files && wrap)
+		files = jget(wrap, "record_files");
+	if (!files && wrap)
+		files = jget(wrap, "recording_files");
+	if (files && !json_is_array(files))
+		return bad_type(c, "record_files", files, "an array");
+	json_array_foreach(files, i, v)
+	{
+		const char *fid = json_string_value(json_object_get(v, "record_file_id"));
+		static const char *const urlkeys[] = {"view_address", "sharing_url", "download_address", "download_url", "url"};
+
+		if (i >= MAX_LIST)
+			break;
+		if (fid)
+			add_str_item(c, "__record_file_ids", fid);
+		for (size_t k = 0; k < 5 && !json_object_get(c->out, "recording_url"); k++)
+			put_s(c, "recording_url", json_string_value(json_object_get(v, urlkeys[k])));
+	}
+	if (json_object_get(c->out, "__record_file_ids"))
+	{
+		json_object_set(extra(c), "record_file_ids", json_object_get(c->out, "__record_file_ids"));
+		json_object_del(c->out, "__record_file_ids");
+	}
+	if (!json_object_get(c->out, "recording_url"))
+		put_s(c, "recording_url", gs(c, p, "recording_url"));
+
+	tr = jget(p, "transcript");
+	if (!tr && wrap)
+		tr = jget(wrap, "transcript");
+	if (!tr)
+		tr = jget(p, "minutes");
+	transcript_text(c, tr, &content);
+	if (content.n == 0)
+		meeting_line(&content, "腾讯会议", subject, endus > us ? (endus - us) / 1000000 : 0,
+					 json_array_size(json_object_get(c->out, "participants")));
+	put_s(c, "content", sb_str(&content));
+	sb_free(&content);
+	put_s(c, "summary", gs_first(c, p, NULL, "summary", "ai_summary", NULL));
+	add_follow_ups(c, jget(p, "action_items"));
+	return !c->failed;
+}
+
+static bool
+video_zoom(Ctx *c, const json_t *p)
+{
+	const char *event,
+			   *uuid,
+			   *topic,
+			   *host_email,
+			   *host_id;
+	const json_t *obj,
+			   *files,
+			   *pl;
+	int64_t		us,
+				endus = 0;
+	long long	dur = -1;
+	size_t		i;
+	json_t	   *v;
+	SB			content = {0};
+	SB			kinds = {0};
+	bool		has_tr = false;
+
+	c->shape = "Zoom webhook event";
+	event = gs(c, p, "event");
+	pl = go(c, p, "payload");
+	if (c->failed)
+		return false;
+	strcpy(c->prefix, "payload.");
+	obj = go(c, pl, "object");
+	if (c->failed)
+		return false;
+	if (!obj)
+		return missing(c, "object", "Zoom events carry the meeting in payload.object.");
+	strcpy(c->prefix, "payload.object.");
+	uuid = gs(c, obj, "uuid");
+	topic = gs(c, obj, "topic");
+	host_email = gs(c, obj, "host_email");
+	host_id = gs(c, obj, "host_id");
+	if (c->failed)
+		return false;
+	if (!uuid)
+		return missing(c, "uuid", "The meeting instance uuid (payload.object.uuid) keys all events of one meeting.");
+	if (gt(c, obj, "start_time", &us) <= 0)
+		return c->failed ? false : time_missing(c, "start_time");
+	if (gt(c, obj, "end_time", &endus) < 0)
+		return false;
+	gnn(c, obj, "duration", &dur);
+	if (c->failed)
+		return false;
+
+	base_record(c, "video", "Zoom", "zoom", "enrich");
+	set_sid(c, uuid);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (endus > us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	else if (dur > 0)
+		put_i(c, "duration", dur * 60);
+	put_subject(c, topic, 256);
+	put_s(c, "initiated_by", host_email ? host_email : host_id);
+	if (host_email)
+	{
+		add_addr(c, "meeting", host_email, "from");
+		add_participant(c, host_email);
+	}
+	{
+		const json_t *pt = json_object_get(obj, "participant");
+
+		if (json_is_object(pt))
+		{
+			const char *nm = json_string_value(json_object_get(pt, "user_name"));
+			const char *em = json_string_value(json_object_get(pt, "email"));
+
+			if (em && *em && add_addr(c, "meeting", em, "to"))
+				add_participant(c, nm && *nm ? keepf(c, "%s <%s>", nm, em) : em);
+			else
+				add_participant(c, nm);
+		}
+	}
+	sb_printf(&content, "Zoom会议「%s」", topic ? topic : "");
+	if (event && strcmp(event, "meeting.ended") == 0)
+	{
+		long long	d = endus > us ? (endus - us) / 1000000 : (dur > 0 ? dur * 60 : 0);
+		char		b[40];
+
+		fmt_dur(d, b, sizeof b);
+		sb_printf(&content, "\n会议结束,时长 %s", b);
+	}
+	files = jget(obj, "recording_files");
+	json_array_foreach(files, i, v)
+	{
+		const char *ft = json_string_value(json_object_get(v, "file_type"));
+		const char *play = json_string_value(json_object_get(v, "play_url"));
+		const char *dl = json_string_value(json_object_get(v, "download_url"));
+		json_t	   *rf;
+
+		if (i >= MAX_LIST)
+			break;
+		if (!ft)
+			continue;
+		if ((strcmp(ft, "TRANSCRIPT") == 0 || strcmp(ft, "VTT") == 0 || strcmp(ft, "CC") == 0))
+			has_tr = true;
+		else
+		{
+			if (kinds.n)
+				sb_puts(&kinds, ", ");
+			sb_puts(&kinds, ft);
+		}
+		if ((strcmp(ft, "MP4") == 0 || strcmp(ft, "M4A") == 0) && !json_object_get(c->out, "recording_url"))
+			put_s(c, "recording_url", play ? play : dl);
+		rf = json_object();
+		json_object_set_new(rf, "file_type", json_string(ft));
+		if (json_is_string(json_object_get(v, "id")))
+			json_object_set(rf, "id", json_object_get(v, "id"));
+		if (dl)
+			json_object_set_new(rf, "download_url", json_string(dl));
+		json_array_append_new(out_array(c, "__files"), rf);
+	}
+	if (json_object_get(c->out, "__files"))
+	{
+		json_object_set(extra(c), "recording_files", json_object_get(c->out, "__files"));
+		json_object_del(c->out, "__files");
+	}
+	if (kinds.n)
+		sb_printf(&content, "\n录制完成: %s", sb_str(&kinds));
+	if (has_tr)
+		sb_puts(&content, "\n转写完成");
+	put_s(c, "content", sb_str(&content));
+	sb_free(&content);
+	sb_free(&kinds);
+	put_extra_s(c, "event", event);
+	put_extra_s(c, "zoom_meeting_id", gs(c, obj, "id"));
+	put_extra_s(c, "host_id", host_id);
+	put_extra_s(c, "share_url", json_string_value(json_object_get(obj, "share_url")));
+	put_extra_s(c, "account_id", json_string_value(json_object_get(pl, "account_id")));
+	c->prefix[0] = '\0';
+	return !c->failed;
+}
+
+static bool
+video_teams(Ctx *c, const json_t *p)
+{
+	const char *id,
+			   *type,
+			   *org = NULL;
+	long long	ver = -1;
+	int64_t		us,
+				endus = 0;
+	const json_t *parts,
+			   *mods;
+	size_t		i;
+	json_t	   *v;
+	SB			s = {0};
+	SB			names = {0};
+
+	c->shape = "Teams callRecord";
+	id = gs(c, p, "id");
+	type = gs(c, p, "type");
+	gi(c, p, "version", &ver);
+	if (c->failed)
+		return false;
+	if (!id)
+		return missing(c, "id", "The callRecord id from Microsoft Graph.");
+	if (gt(c, p, "startDateTime", &us) <= 0)
+		return c->failed ? false : time_missing(c, "startDateTime");
+	if (gt(c, p, "endDateTime", &endus) < 0)
+		return false;
+	base_record(c, "video", "Teams", "teams", "version");
+	set_sid(c, id);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (ver >= 0)
+		put_i(c, "source_version", ver);
+	if (endus > us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	{
+		const json_t *ou = json_object_get(jget(p, "organizer"), "user");
+
+		if (json_is_object(ou))
+		{
+			const char *upn = json_string_value(json_object_get(ou, "userPrincipalName"));
+
+			org = json_string_value(json_object_get(ou, "displayName"));
+			if (!org)
+				org = json_string_value(json_object_get(ou, "id"));
+			add_addr(c, "meeting", upn ? upn : json_string_value(json_object_get(ou, "id")), "from");
+		}
+	}
+	put_s(c, "initiated_by", org);
+	add_participant(c, org);
+	parts = jget(p, "participants");
+	if (parts && !json_is_array(parts))
+		return bad_type(c, "participants", parts, "an array");
+	json_array_foreach(parts, i, v)
+	{
+		const json_t *u = json_object_get(v, "user");
+		const json_t *ph = json_object_get(v, "phone");
+		const char *nm = NULL;
+
+		if (i >= MAX_LIST)
+			break;
+		if (json_is_object(u))
+		{
+			const char *upn = json_string_value(json_object_get(u, "userPrincipalName"));
+			const char *em = json_string_value(json_object_get(u, "email"));
+			const char *uid = json_string_value(json_object_get(u, "id"));
+			const char *oid = json_string_value(json_object_get(json_object_get(jget(p, "organizer"), "user"), "id"));
+
+			nm = json_string_value(json_object_get(u, "displayName"));
+			if (!nm)
+				nm = uid;
+			if (!(uid && oid && strcmp(uid, oid) == 0) && !add_addr(c, "meeting", em ? em : upn, "to"))
+				add_addr(c, "meeting", uid, "to");
+		}
+		else if (json_is_object(ph))
+		{
+			nm = json_string_value(json_object_get(ph, "displayName"));
+			if (!nm)
+				nm = json_string_value(json_object_get(ph, "id"));
+			add_addr(c, "phone", json_string_value(json_object_get(ph, "id")), "to");
+		}
+		if (nm && *nm)
+		{
+			add_participant(c, nm);
+			if (names.n)
+				sb_puts(&names, ", ");
+			sb_puts(&names, nm);
+		}
+	}
+	if (type && strcmp(type, "peerToPeer") == 0)
+		sb_puts(&s, "Teams 通话(peerToPeer)");
+	else
+		sb_printf(&s, "Teams 会议(%s)", type ? type : "groupCall");
+	if (endus > us)
+	{
+		char		d[40];
+
+		fmt_dur((endus - us) / 1000000, d, sizeof d);
+		sb_printf(&s, ",时长 %s", d);
+	}
+	if (names.n)
+		sb_printf(&s, "\n参与者: %s", sb_str(&names));
+	mods = jget(p, "modalities");
+	if (json_is_array(mods) && json_array_size(mods) > 0)
+	{
+		sb_puts(&s, "\n方式: ");
+		json_array_foreach(mods, i, v)
+		{
+			if (i >= 20)
+				break;
+			if (i)
+				sb_puts(&s, ", ");
+			sb_puts(&s, json_string_value(v));
+		}
+		put_extra(c, "modalities", mods);
+	}
+	put_s(c, "content", sb_str(&s));
+	put_subject(c, keepf(c, "%s - %s", (type && strcmp(type, "peerToPeer") == 0) ? "Teams 通话" : "Teams 会议",
+						 org ? org : "?"), 256);
+	sb_free(&s);
+	sb_free(&names);
+	put_extra_s(c, "call_type", type);
+	put_extra_s(c, "join_web_url", json_string_value(jget(p, "joinWebUrl")));
+	return !c->failed;
+}
+
+static bool
+video_seed(Ctx *c, const json_t *p)
+{
+	const char *mid,
+			   *platform,
+			   *topic,
+			   *rec,
+			   *channel = NULL,
+			   *system = NULL,
+			   *org = NULL;
+	const json_t *orgj,
+			   *parts;
+	int64_t		us,
+				endus = 0;
+	size_t		i;
+	json_t	   *v;
+	SB			content = {0};
+	static const struct
+	{
+		const char *name,
+				   *channel,
+				   *system;
+	}			plats[] = {
+		{"tencent_meeting", "腾讯会议", "tencent_meeting"}, {"tencent", "腾讯会议", "tencent_meeting"},
+		{"腾讯会议", "腾讯会议", "tencent_meeting"}, {"dingtalk", "钉钉", "dingtalk"}, {"钉钉", "钉钉", "dingtalk"},
+		{"zoom", "Zoom", "zoom"}, {"teams", "Teams", "teams"}, {"microsoft_teams", "Teams", "teams"},
+	};
+
+	c->shape = "video meeting";
+	mid = gs(c, p, "meeting_id");
+	platform = gs(c, p, "platform");
+	topic = gs_first(c, p, NULL, "topic", "subject", "title", NULL);
+	rec = gs(c, p, "recording_url");
+	if (c->failed)
+		return false;
+	if (!mid)
+		return missing(c, "meeting_id", "The platform's meeting id.");
+	if (!platform)
+		return missing(c, "platform", "tencent_meeting, dingtalk, zoom or teams.");
+	for (size_t k = 0; k < sizeof plats / sizeof plats[0]; k++)
+		if (ieq(platform, plats[k].name))
+		{
+			channel = plats[k].channel;
+			system = plats[k].system;
+		}
+	if (!channel)
+		return fail(c, "22023", "platform", "tencent_meeting, dingtalk, zoom or teams.",
+					"Field \"platform\" of the video meeting has an unknown value \"%.40s\".", platform);
+	if (gt(c, p, "start_time", &us) <= 0)
+		return c->failed ? false : time_missing(c, "start_time");
+	if (gt(c, p, "end_time", &endus) < 0)
+		return false;
+	base_record(c, "video", channel, system, "replace");
+	set_sid(c, mid);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (endus > us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	else
+	{
+		long long	dm;
+
+		if (gnn(c, p, "duration_minutes", &dm))
+			put_i(c, "duration", dm * 60);
+	}
+	put_subject(c, topic, 256);
+	put_s(c, "recording_url", rec);
+	orgj = jget(p, "organizer");
+	if (json_is_string(orgj))
+	{
+		org = json_string_value(orgj);
+		if (strchr(org, '@'))
+			add_addr(c, "meeting", org, "from");
+	}
+	else if (json_is_object(orgj))
+	{
+		const char *em,
+				   *ph;
+
+		org = person_label(c, orgj, &em, &ph);
+		if (em)
+			add_addr(c, "meeting", em, "from");
+		if (ph)
+			add_addr(c, "phone", ph, "from");
+	}
+	else if (orgj)
+		return bad_type(c, "organizer", orgj, "a string or {name, email}");
+	put_s(c, "initiated_by", org);
+	add_participant(c, org);
+	parts = jget(p, "participants");
+	if (parts && !json_is_array(parts))
+		return bad_type(c, "participants", parts, "an array");
+	json_array_foreach(parts, i, v)
+	{
+		const char *em,
+				   *ph,
+				   *lbl;
+
+		if (i >= MAX_LIST)
+			break;
+		lbl = person_label(c, v, &em, &ph);
+		add_participant(c, lbl);
+		if (em)
+			add_addr(c, "meeting", em, "to");
+		if (ph)
+			add_addr(c, "phone", ph, "to");
+	}
+	transcript_text(c, jget(p, "transcript"), &content);
+	if (content.n == 0)
+		meeting_line(&content, channel, topic, endus > us ? (endus - us) / 1000000 : 0,
+					 json_array_size(json_object_get(c->out, "participants")));
+	put_s(c, "content", sb_str(&content));
+	sb_free(&content);
+	put_s(c, "summary", gs(c, p, "summary"));
+	add_follow_ups(c, jget(p, "action_items"));
+	put_extra_s(c, "platform", platform);
+	return !c->failed;
+}
+
+static bool
+norm_video(Ctx *c, const json_t *p)
+{
+	const json_t *ev = jget(p, "event");
+	const json_t *pl = jget(p, "payload");
+
+	if (json_is_string(ev) && json_is_object(pl))
+		return video_zoom(c, p);
+	if (json_is_string(ev) && json_is_array(pl))
+	{
+		/* Tencent Meeting webhook: payload[0]{meeting_info{...}, recording_files} */
+		const json_t *first = json_array_get(pl, 0);
+		const json_t *mi = json_object_get(first, "meeting_info");
+
+		if (json_is_object(mi))
+		{
+			strcpy(c->prefix, "payload[0].meeting_info.");
+			if (!video_tencent(c, mi, first))
+				return false;
+			c->prefix[0] = '\0';
+			return true;
+		}
+		return fail(c, "22023", "payload[0].meeting_info", VIDEO_HINT,
+					"The Tencent Meeting webhook has no payload[0].meeting_info.");
+	}
+	if (json_is_array(jget(p, "value")))
+	{
+		const json_t *arr = jget(p, "value");
+
+		if (json_array_size(arr) != 1)
+			return fail(c, "22023", "value", "Send each callRecord of a Graph list separately (ingest_batch takes an array).",
+						"The Teams list response holds %zu callRecords; exactly one is expected.", json_array_size(arr));
+		if (!json_is_object(json_array_get(arr, 0)))
+			return bad_type(c, "value[0]", json_array_get(arr, 0), "an object");
+		strcpy(c->prefix, "value[0].");
+		if (!video_teams(c, json_array_get(arr, 0)))
+			return false;
+		c->prefix[0] = '\0';
+		return true;
+	}
+	if (jget(p, "platform"))
+		return video_seed(c, p);
+	if (json_is_array(jget(p, "meeting_info_list")) && json_is_object(json_array_get(jget(p, "meeting_info_list"), 0)))
+	{
+		strcpy(c->prefix, "meeting_info_list[0].");
+		if (!video_tencent(c, json_array_get(jget(p, "meeting_info_list"), 0), p))
+			return false;
+		c->prefix[0] = '\0';
+		return true;
+	}
+	if (jget(p, "meeting_code") || (jget(p, "meeting_id") && (jget(p, "record_files") || jget(p, "transcript") ||
+															 jget(p, "creator") || jget(p, "userid") || jget(p, "minutes"))))
+		return video_tencent(c, p, NULL);
+	if (jget(p, "startDateTime") || jget(p, "modalities") || jget(p, "joinWebUrl") ||
+		(json_is_string(jget(p, "@odata.type")) && strstr(json_string_value(jget(p, "@odata.type")), "callRecord")))
+		return video_teams(c, p);
+	if (jget(p, "meeting_id"))
+		return video_seed(c, p);
+	return fail(c, "22023", "", VIDEO_HINT, "The video payload has an unrecognized shape.");
+}
+
+/* ====================================================================
+ * visit, meeting
+ * ================================================================== */
+static void
+add_people(Ctx *c, const json_t *arr, const char *role, const char *email_kind)
+{
+	size_t		i;
+	json_t	   *v;
+
+	json_array_foreach(arr, i, v)
+	{
+		const char *em,
+				   *ph,
+				   *lbl;
+
+		if (i >= MAX_LIST)
+			break;
+		lbl = person_label(c, v, &em, &ph);
+		add_participant(c, lbl);
+		if (em)
+			add_addr(c, email_kind, em, role);
+		if (ph)
+			add_addr(c, "phone", ph, role);
+	}
+}
+
+static bool
+norm_visit(Ctx *c, const json_t *p)
+{
+	const char *id,
+			   *loc,
+			   *sales,
+			   *text;
+	const json_t *cps,
+			   *photos;
+	int64_t		us;
+	long long	dm;
+	size_t		i;
+	json_t	   *v;
+
+	c->shape = "visit report";
+	id = gs(c, p, "visit_id");
+	loc = gs(c, p, "location");
+	sales = gs_first(c, p, NULL, "sales_person", "salesperson", NULL);
+	text = gs_first(c, p, NULL, "content", "report", NULL);
+	cps = ga(c, p, "customer_participants");
+	photos = ga(c, p, "photos");
+	if (c->failed)
+		return false;
+	if (!id)
+		return missing(c, "visit_id", "The CRM's visit report id.");
+	if (gt(c, p, "visit_date", &us) <= 0)
+		return c->failed ? false : time_missing(c, "visit_date");
+	base_record(c, "visit", "商务拜访", "crm_visit", "replace");
+	set_sid(c, id);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	put_s(c, "direction_hint", "outbound");
+	if (gnn(c, p, "duration_minutes", &dm))
+		put_i(c, "duration", dm * 60);
+	put_s(c, "initiated_by", sales);
+	put_s(c, "handled_by", sales);
+	add_people(c, cps, "to", "email");
+	put_subject(c, loc ? keepf(c, "商务拜访 - %s", loc) : "商务拜访", 256);
+	put_s(c, "content", text);
+	put_s(c, "summary", gs(c, p, "summary"));
+	json_array_foreach(photos, i, v)
+	{
+		if (i >= MAX_LIST)
+			break;
+		if (json_is_string(v))
+			add_attachment(c, NULL, NULL, -1, json_string_value(v), NULL, NULL);
+		else if (json_is_object(v))
+		{
+			const char *url = json_string_value(json_object_get(v, "url"));
+			const char *nm = json_string_value(json_object_get(v, "name"));
+
+			if (url || nm)
+				add_attachment(c, nm, NULL, -1, url, NULL, NULL);
+		}
+	}
+	add_follow_ups(c, jget(p, "follow_up_items"));
+	add_follow_ups(c, jget(p, "action_items"));
+	add_follow_ups(c, jget(p, "next_steps"));
+	put_extra_s(c, "location", loc);
+	return !c->failed;
+}
+
+static bool
+norm_meeting(Ctx *c, const json_t *p)
+{
+	const char *id,
+			   *title,
+			   *loc,
+			   *text,
+			   *org,
+			   *tkey = "start_time";
+	const json_t *att;
+	int64_t		us,
+				endus = 0;
+	long long	dm;
+
+	c->shape = "meeting minutes";
+	id = gs_first(c, p, NULL, "meeting_id", "id", NULL);
+	title = gs_first(c, p, NULL, "title", "subject", "topic", NULL);
+	loc = gs(c, p, "location");
+	text = gs_first(c, p, NULL, "minutes", "content", NULL);
+	org = gs_first(c, p, NULL, "organizer", "host", "recorder", NULL);
+	att = ga(c, p, "attendees");
+	if (c->failed)
+		return false;
+	if (!id)
+		return missing(c, "meeting_id", "The CRM's meeting id (meeting_id or id).");
+	if (!jget(p, "start_time") && jget(p, "meeting_time"))
+		tkey = "meeting_time";
+	if (gt_first(c, p, &us, "start_time", "meeting_time", NULL) <= 0)
+		return c->failed ? false : time_missing(c, tkey);
+	if (gt(c, p, "end_time", &endus) < 0)
+		return false;
+	base_record(c, "meeting", "会议", "crm_meeting", "replace");
+	set_sid(c, id);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (endus > us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	else if (gnn(c, p, "duration_minutes", &dm))
+		put_i(c, "duration", dm * 60);
+	put_s(c, "initiated_by", org);
+	add_participant(c, org);
+	add_people(c, att, "to", "email");
+	put_subject(c, title ? title : (loc ? keepf(c, "会议 - %s", loc) : "会议"), 256);
+	put_s(c, "content", text);
+	put_s(c, "summary", gs(c, p, "summary"));
+	add_follow_ups(c, jget(p, "action_items"));
+	put_extra_s(c, "location", loc);
+	return !c->failed;
+}
+
+/* ====================================================================
+ * form
+ * ================================================================== */
+static const char *const form_meta[] = {
+	"form_id", "submission_id", "id", "form_name", "submitted_at", "submit_time", "created_at",
+	"customer_id", "contact_id", "project_id", "opportunity_id", "fields", "page_url", "source",
+	"referrer", "user_agent", "ip", "utm_source", "utm_medium", "utm_campaign", NULL
+};
+
+static bool
+key_in(const char *k, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (ieq(k, list[i]))
+			return true;
+	return false;
+}
+
+static const char *const f_name[] = {"name", "姓名", "联系人", "contact", "contact_name", "称呼", NULL};
+static const char *const f_company[] = {"company", "公司", "公司名称", "company_name", "单位", NULL};
+static const char *const f_phone[] = {"phone", "mobile", "手机", "手机号", "电话", "联系电话", "tel", "telephone", NULL};
+static const char *const f_email[] = {"email", "邮箱", "e-mail", "mail", "电子邮箱", NULL};
+static const char *const f_msg[] = {"message", "留言", "需求", "内容", "content", "remark", "备注", "inquiry", "咨询内容", "需求描述", NULL};
+static const char *const f_product[] = {"product", "产品", "意向产品", NULL};
+
+/* scalar field value as text (arrays joined with 、) */
+static const char *
+form_value(Ctx *c, const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		return keepf(c, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	if (json_is_real(v))
+		return keepf(c, "%g", json_real_value(v));
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "是" : "否";
+	if (json_is_array(v))
+	{
+		SB			s = {0};
+		size_t		i;
+		json_t	   *e;
+
+		json_array_foreach(v, i, e)
+		{
+			const char *t = (i < 100 && !json_is_array(e) && !json_is_object(e)) ? form_value(c, e) : NULL;
+
+			if (t && *t)
+			{
+				if (s.n)
+					sb_puts(&s, "、");
+				sb_puts(&s, t);
+			}
+		}
+		return keep(c, s.d ? s.d : strdup(""));
+	}
+	return NULL;
+}
+
+static bool
+norm_form(Ctx *c, const json_t *p)
+{
+	const char *id,
+			   *fname,
+			   *tkey = "submitted_at";
+	const char *name = NULL,
+			   *company = NULL,
+			   *phone = NULL,
+			   *email = NULL,
+			   *msg = NULL,
+			   *product = NULL;
+	const json_t *fields;
+	json_t	   *flat = json_object();
+	int64_t		us;
+	SB			s = {0};
+	const char *k;
+	json_t	   *v;
+
+	c->shape = "form submission";
+	id = gs_first(c, p, NULL, "submission_id", "id", "form_id", NULL);
+	fname = gs(c, p, "form_name");
+	if (c->failed)
+		goto bad;
+	if (!id)
+	{
+		missing(c, "submission_id", "The submission's id (submission_id, id or form_id).");
+		goto bad;
+	}
+	if (!jget(p, "submitted_at") && jget(p, "submit_time"))
+		tkey = "submit_time";
+	else if (!jget(p, "submitted_at") && jget(p, "created_at"))
+		tkey = "created_at";
+	if (gt_first(c, p, &us, "submitted_at", "submit_time", "created_at", NULL) <= 0)
+	{
+		if (!c->failed)
+			time_missing(c, tkey);
+		goto bad;
+	}
+	fields = jget(p, "fields");
+	if (json_is_object(fields))
+	{
+		json_object_foreach((json_t *) fields, k, v)
+		{
+			const char *t = form_value(c, v);
+
+			if (t && *t && json_object_size(flat) < MAX_LIST)
+				json_object_set_new(flat, k, json_string(t));
+		}
+	}
+	else if (json_is_array(fields))
+	{
+		size_t		i;
+
+		json_array_foreach(fields, i, v)
+		{
+			const char *lbl = json_string_value(json_object_get(v, "label"));
+			const char *t;
+
+			if (i >= MAX_LIST)
+				break;
+			if (!lbl)
+				lbl = json_string_value(json_object_get(v, "name"));
+			if (!lbl)
+				lbl = json_string_value(json_object_get(v, "key"));
+			t = form_value(c, json_object_get(v, "value"));
+			if (lbl && *lbl && t && *t)
+				json_object_set_new(flat, lbl, json_string(t));
+		}
+	}
+	else if (fields)
+	{
+		bad_type(c, "fields", fields, "an object or an array of {label, value}");
+		goto bad;
+	}
+	else
+	{
+		json_object_foreach((json_t *) p, k, v)
+		{
+			const char *t;
+
+			if (key_in(k, form_meta) || json_object_size(flat) >= MAX_LIST)
+				continue;
+			t = form_value(c, v);
+			if (t && *t)
+				json_object_set_new(flat, k, json_string(t));
+		}
+	}
+	json_object_foreach(flat, k, v)
+	{
+		const char *t = json_string_value(v);
+
+		if (!name && key_in(k, f_name))
+			name = t;
+		else if (!company && key_in(k, f_company))
+			company = t;
+		else if (!phone && key_in(k, f_phone))
+			phone = t;
+		else if (!email && key_in(k, f_email))
+			email = t;
+		else if (!msg && key_in(k, f_msg))
+			msg = t;
+		else if (!product && key_in(k, f_product))
+			product = t;
+	}
+
+	base_record(c, "form", "表单", "web_form", "replace");
+	set_sid(c, id);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	put_s(c, "direction_hint", "inbound");
+	add_addr(c, "email", email, "from");
+	add_addr(c, "phone", phone, "from");
+	put_s(c, "initiated_by", name ? name : company);
+	if (name)
+	{
+		char		ea[320];
+
+		add_participant(c, (email && norm_email_address(email, ea, sizeof ea)) ? keepf(c, "%s <%s>", name, ea) : name);
+	}
+	sb_puts(&s, msg);
+	json_object_foreach(flat, k, v)
+	{
+		if (json_string_value(v) == msg)
+			continue;
+		sb_nl(&s);
+		sb_printf(&s, "%s: ", k);
+		sb_puts(&s, json_string_value(v));
+	}
+	put_s(c, "content", sb_str(&s));
+	sb_free(&s);
+	{
+		const char *who = company ? company : name;
+
+		if (fname && who)
+			put_subject(c, keepf(c, "表单 - %s - %s", fname, who), 256);
+		else if (fname || who)
+			put_subject(c, keepf(c, "表单 - %s", fname ? fname : who), 256);
+		else
+			put_subject(c, "表单提交", 256);
+	}
+	put_extra_s(c, "form_name", fname);
+	put_extra_s(c, "form_id", gs(c, p, "form_id"));
+	put_extra_s(c, "page_url", json_string_value(jget(p, "page_url")));
+	put_extra_s(c, "product", product);
+	json_object_set_new(extra(c), "fields", flat);
+	return !c->failed;
+bad:
+	json_decref(flat);
+	return false;
+}
+
+/* ====================================================================
+ * webchat
+ * ================================================================== */
+static const char *
+chat_role(const char *from)
+{
+	if (from == NULL)
+		return NULL;
+	if (ieq(from, "visitor") || ieq(from, "customer") || ieq(from, "user") || ieq(from, "guest") ||
+		strcmp(from, "访客") == 0 || strcmp(from, "客户") == 0)
+		return "访客";
+	if (ieq(from, "agent") || ieq(from, "staff") || ieq(from, "service") || ieq(from, "kf") ||
+		strcmp(from, "客服") == 0)
+		return "客服";
+	if (ieq(from, "robot") || ieq(from, "bot") || strcmp(from, "机器人") == 0)
+		return "机器人";
+	if (ieq(from, "system") || strcmp(from, "系统") == 0)
+		return "系统";
+	return NULL;
+}
+
+static bool
+norm_webchat(Ctx *c, const json_t *p)
+{
+	const char *id,
+			   *agent = NULL,
+			   *vname = NULL,
+			   *vphone = NULL,
+			   *vemail = NULL,
+			   *first_visitor = NULL;
+	const json_t *vis,
+			   *msgs,
+			   *ag;
+	int64_t		us = 0,
+				endus = 0,
+				first = 0,
+				last = 0;
+	int			has_start,
+				has_end;
+	size_t		i;
+	json_t	   *m;
+	SB			s = {0};
+
+	c->shape = "web chat session";
+	id = gs_first(c, p, NULL, "session_id", "chat_id", NULL);
+	vis = go(c, p, "visitor");
+	msgs = ga(c, p, "messages");
+	if (c->failed)
+		return false;
+	if (!id)
+		return missing(c, "session_id", "The chat session id (session_id or chat_id).");
+	has_start = gt(c, p, "started_at", &us);
+	has_end = gt(c, p, "ended_at", &endus);
+	if (has_start < 0 || has_end < 0)
+		return false;
+	ag = jget(p, "agent");
+	if (!ag)
+		ag = jget(p, "staff");
+	if (json_is_string(ag))
+		agent = json_string_value(ag);
+	else if (json_is_object(ag))
+	{
+		agent = json_string_value(json_object_get(ag, "name"));
+		if (!agent)
+			agent = json_string_value(json_object_get(ag, "id"));
+	}
+	else if (ag)
+		return bad_type(c, jget(p, "agent") ? "agent" : "staff", ag, "a string or {name, id}");
+	if (vis)
+	{
+		strcpy(c->prefix, "visitor.");
+		vname = gs(c, vis, "name");
+		vphone = gs_first(c, vis, NULL, "phone", "mobile", NULL);
+		vemail = gs(c, vis, "email");
+		c->prefix[0] = '\0';
+		if (c->failed)
+			return false;
+	}
+	json_array_foreach(msgs, i, m)
+	{
+		const char *from,
+				   *text,
+				   *role;
+		int64_t		t = 0;
+		int			ht;
+		size_t		old;
+
+		if (i >= 100000)
+			break;
+		if (!json_is_object(m))
+		{
+			sb_free(&s);
+			return bad_type(c, keepf(c, "messages[%zu]", i), m, "an object");
+		}
+		old = push_prefix(c, "messages[%zu].", i);
+		from = gs_first(c, m, NULL, "from", "sender", "role", NULL);
+		text = gs_first(c, m, NULL, "text", "content", "msg", NULL);
+		ht = gt_first(c, m, &t, "time", "timestamp", NULL);
+		pop_prefix(c, old);
+		if (c->failed)
+		{
+			sb_free(&s);
+			return false;
+		}
+		if (ht > 0)
+		{
+			if (first == 0 || t < first)
+				first = t;
+			if (t > last)
+				last = t;
+		}
+		role = chat_role(from);
+		if (!role)
+			role = from ? from : "?";
+		if (!text)
+			continue;
+		if (!first_visitor && strcmp(role, "访客") == 0)
+			first_visitor = text;
+		sb_nl(&s);
+		if (ht > 0)
+		{
+			char		hm[16];
+
+			fmt_hhmm(t, hm, sizeof hm);
+			sb_printf(&s, "[%s] ", hm);
+		}
+		sb_printf(&s, "%s: ", role);
+		sb_puts(&s, text);
+	}
+	if (has_start <= 0)
+	{
+		if (first == 0)
+		{
+			sb_free(&s);
+			return time_missing(c, "started_at");
+		}
+		us = first;
+	}
+	base_record(c, "webchat", "官网咨询", "webchat", "replace");
+	set_sid(c, id);
+	json_object_set_new(c->out, "communication_time", json_integer(us));
+	if (has_end > 0 && endus >= us)
+		put_i(c, "duration", (endus - us) / 1000000);
+	else if (last > first && first > 0)
+		put_i(c, "duration", (last - first) / 1000000);
+	put_s(c, "direction_hint", "inbound");
+	add_addr(c, "phone", vphone, "from");
+	add_addr(c, "email", vemail, "from");
+	put_s(c, "initiated_by", vname);
+	put_s(c, "handled_by", agent);
+	add_participant(c, vname);
+	add_participant(c, agent);
+	put_s(c, "content", sb_str(&s));
+	sb_free(&s);
+	if (first_visitor)
+		put_subject(c, first_visitor, 50);
+	else
+		put_subject(c, vname ? keepf(c, "官网咨询 - %s", vname) : "官网咨询", 50);
+	if (vis)
+	{
+		put_extra_s(c, "visitor_ip", json_string_value(json_object_get(vis, "ip")));
+		put_extra_s(c, "visitor_name", vname);
+	}
+	put_extra_s(c, "page_url", json_string_value(jget(p, "page_url")));
+	if (msgs)
+		json_object_set_new(extra(c), "message_count", json_integer((json_int_t) json_array_size(msgs)));
+	return !c->failed;
+}
+
+/* ====================================================================
+ * entry points
+ * ================================================================== */
+bool
+chn_known_channel(const char *channel)
+{
+	if (channel == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof known_channels / sizeof known_channels[0]; i++)
+		if (strcmp(channel, known_channels[i]) == 0)
+			return true;
+	return false;
+}
+
+json_t *
+chn_normalize(const char *channel, json_t *payload, chn_error *err)
+{
+	chn_error	dummy;
+	Ctx			c;
+	bool		ok;
+
+	if (err == NULL)
+		err = &dummy;
+	memset(err, 0, sizeof *err);
+	if (!chn_known_channel(channel))
+	{
+		char		msg[160];
+
+		snprintf(msg, sizeof msg, "Unknown channel \"%.60s\".", channel ? channel : "(null)");
+		set_err(err, "22023", "channel", "phone, mobile, wechat, email, meeting, visit, video, form or webchat.", msg);
+		return NULL;
+	}
+	if (!json_is_object(payload))
+	{
+		char		msg[160];
+
+		snprintf(msg, sizeof msg, "The %s payload must be a JSON object, not %s.", channel,
+				 payload ? jtype(payload) : "nothing");
+		set_err(err, "22023", "", "Send one JSON object per communication (ingest_batch takes an array of them).", msg);
+		return NULL;
+	}
+	memset(&c, 0, sizeof c);
+	c.err = err;
+	c.out = json_object();
+	c.shape = "payload";
+	if (c.out == NULL)
+	{
+		set_err(err, "53200", "", NULL, "out of memory");
+		return NULL;
+	}
+	if (strcmp(channel, "wechat") == 0)
+		ok = norm_wechat(&c, payload);
+	else if (strcmp(channel, "phone") == 0)
+		ok = norm_phone_channel(&c, payload);
+	else if (strcmp(channel, "mobile") == 0)
+		ok = norm_mobile(&c, payload);
+	else if (strcmp(channel, "email") == 0)
+		ok = norm_email(&c, payload);
+	else if (strcmp(channel, "video") == 0)
+		ok = norm_video(&c, payload);
+	else if (strcmp(channel, "visit") == 0)
+		ok = norm_visit(&c, payload);
+	else if (strcmp(channel, "meeting") == 0)
+		ok = norm_meeting(&c, payload);
+	else if (strcmp(channel, "form") == 0)
+		ok = norm_form(&c, payload);
+	else
+		ok = norm_webchat(&c, payload);
+	c.prefix[0] = '\0';
+	if (ok && !c.failed)
+	{
+		copy_explicit(&c, payload);
+		/* a wrapped record (Graph list) carries the ids inside */
+		if (json_is_array(json_object_get(payload, "value")))
+			copy_explicit(&c, json_array_get(json_object_get(payload, "value"), 0));
+	}
+	if (!ok || c.failed)
+	{
+		if (!c.failed)
+			set_err(err, "22023", "", NULL, "The payload could not be normalized.");
+		json_decref(c.out);
+		ctx_free(&c);
+		return NULL;
+	}
+	ctx_free(&c);
+	return c.out;
+}
+
+/* ====================================================================
+ * merge
+ * ================================================================== */
+static bool
+json_list_has(const json_t *arr, const json_t *v, const char *const *idkeys)
+{
+	size_t		i;
+	json_t	   *e;
+
+	json_array_foreach(arr, i, e)
+	{
+		if (idkeys == NULL)
+		{
+			if (json_equal(e, (json_t *) v))
+				return true;
+			continue;
+		}
+		for (size_t k = 0; idkeys[k]; k++)
+		{
+			json_t	   *x = json_object_get(e, idkeys[k]);
+			json_t	   *y = json_object_get(v, idkeys[k]);
+
+			if (x && y)
+			{
+				if (json_equal(x, y))
+					return true;
+				break;			/* first key both have decides */
+			}
+		}
+		if (json_equal(e, (json_t *) v))
+			return true;
+	}
+	return false;
+}
+
+static void
+union_array(json_t *r, const json_t *b, const char *key, const char *const *idkeys)
+{
+	json_t	   *bb = json_object_get(b, key);
+	json_t	   *ra;
+	size_t		i;
+	json_t	   *v;
+
+	if (!json_is_array(bb) || json_array_size(bb) == 0)
+		return;
+	ra = json_object_get(r, key);
+	if (!json_is_array(ra))
+	{
+		json_object_set_new(r, key, json_deep_copy(bb));
+		return;
+	}
+	json_array_foreach(bb, i, v)
+	{
+		if (json_array_size(ra) >= MAX_LIST)
+			break;
+		if (!json_list_has(ra, v, idkeys))
+			json_array_append_new(ra, json_deep_copy(v));
+	}
+}
+
+/* true if line (len bytes) is a whole line of a */
+static bool
+has_line(const char *a, const char *line, size_t len)
+{
+	size_t		al = strlen(a);
+	const char *h = a;
+
+	while (h + len <= a + al && (h = memmem(h, (size_t) (a + al - h), line, len)) != NULL)
+	{
+		if ((h == a || h[-1] == '\n') && (h + len == a + al || h[len] == '\n'))
+			return true;
+		h++;
+	}
+	return false;
+}
+
+/* a, then the lines of nb that a does not contain yet (malloc'd) */
+static char *
+merge_text(const char *a, const char *nb)
+{
+	SB			s = {0};
+	const char *p = nb;
+	const char *end = nb + strlen(nb);
+
+	if (a == NULL || *a == '\0')
+		return strdup(nb);
+	if (strstr(a, nb))
+		return strdup(a);
+	if (strstr(nb, a))
+		return strdup(nb);
+	sb_puts(&s, a);
+	while (p < end)
+	{
+		const char *e = memchr(p, '\n', (size_t) (end - p));
+		size_t		len = e ? (size_t) (e - p) : (size_t) (end - p);
+
+		if (len > 0 && !has_line(a, p, len))
+		{
+			sb_nl(&s);
+			sb_putn(&s, p, len);
+		}
+		p += len + 1;
+	}
+	return s.d ? s.d : strdup(a);
+}
+
+static json_int_t
+jint(const json_t *o, const char *k, json_int_t dflt)
+{
+	json_t	   *v = json_object_get(o, k);
+
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+json_t *
+chn_merge(const json_t *a, const json_t *b)
+{
+	const char *policy;
+	json_t	   *r;
+	const char *k;
+	json_t	   *v;
+	static const char *const att_ids[] = {"file_hash", "file_url", NULL};
+
+	if (!json_is_object(b))
+		return json_is_object(a) ? json_deep_copy(a) : json_object();
+	if (!json_is_object(a))
+		return json_deep_copy(b);
+	policy = json_string_value(json_object_get(b, "merge_policy"));
+	if (!policy)
+		policy = json_string_value(json_object_get(a, "merge_policy"));
+	if (!policy || strcmp(policy, "replace") == 0 ||
+		(strcmp(policy, "version") != 0 && strcmp(policy, "enrich") != 0))
+		return json_deep_copy(b);
+	if (strcmp(policy, "version") == 0)
+	{
+		json_int_t	va = jint(a, "source_version", -1);
+		json_int_t	vb = jint(b, "source_version", -1);
+
+		return json_deep_copy(vb >= va ? b : a);
+	}
+
+	/* enrich */
+	r = json_deep_copy(a);
+	if (r == NULL)
+		return NULL;
+	{
+		json_t	   *ta = json_object_get(a, "communication_time");
+		json_t	   *tb = json_object_get(b, "communication_time");
+
+		if (json_is_integer(tb) && (!json_is_integer(ta) || json_integer_value(tb) < json_integer_value(ta)))
+			json_object_set(r, "communication_time", tb);
+	}
+	{
+		json_t	   *da = json_object_get(a, "duration");
+		json_t	   *db = json_object_get(b, "duration");
+
+		if (json_is_integer(db) && (!json_is_integer(da) || json_integer_value(db) > json_integer_value(da)))
+			json_object_set(r, "duration", db);
+	}
+	{
+		json_t	   *ma = json_object_get(a, "missed");
+		json_t	   *mb = json_object_get(b, "missed");
+
+		if (ma || mb)
+		{
+			bool		missed = json_is_true(ma) && json_is_true(mb);
+
+			/* the answered leg's subject describes the call */
+			if (json_is_true(ma) && !missed && json_is_string(json_object_get(b, "subject")))
+				json_object_set(r, "subject", json_object_get(b, "subject"));
+			if (json_is_true(ma) && !missed && json_is_string(json_object_get(b, "direction_hint")))
+				json_object_set(r, "direction_hint", json_object_get(b, "direction_hint"));
+			json_object_set_new(r, "missed", json_boolean(missed));
+		}
+	}
+	{
+		json_t	   *va = json_object_get(a, "source_version");
+		json_t	   *vb = json_object_get(b, "source_version");
+
+		if (json_is_integer(vb) && (!json_is_integer(va) || json_integer_value(vb) > json_integer_value(va)))
+			json_object_set(r, "source_version", vb);
+	}
+	{
+		const char *ca = json_string_value(json_object_get(a, "content"));
+		const char *cb = json_string_value(json_object_get(b, "content"));
+
+		if (cb && *cb)
+		{
+			char	   *m = merge_text(ca, cb);
+
+			if (m)
+				json_object_set_new(r, "content", json_string(m));
+			free(m);
+		}
+	}
+	union_array(r, b, "attachments", att_ids);
+	union_array(r, b, "participants", NULL);
+	union_array(r, b, "addresses", NULL);
+	union_array(r, b, "references", NULL);
+	union_array(r, b, "follow_up_items", NULL);
+	{
+		json_t	   *eb = json_object_get(b, "extra");
+		json_t	   *er = json_object_get(r, "extra");
+
+		if (json_is_object(eb))
+		{
+			if (!json_is_object(er))
+				json_object_set_new(r, "extra", json_deep_copy(eb));
+			else
+			{
+				json_object_foreach(eb, k, v)
+				{
+					json_t	   *x = json_object_get(er, k);
+
+					if (json_is_array(x) && json_is_array(v))
+						union_array(er, eb, k, NULL);
+					else if (x == NULL || json_is_null(x))
+						json_object_set_new(er, k, json_deep_copy(v));
+					else if (strcmp(k, "event") == 0 && json_is_string(v) && !json_equal(x, v))
+						json_object_set(er, k, v);	/* latest event */
+				}
+			}
+		}
+	}
+	/* remaining scalars of b fill a's gaps */
+	json_object_foreach((json_t *) b, k, v)
+	{
+		json_t	   *x = json_object_get(r, k);
+
+		if (json_is_null(v) || json_is_array(v) || json_is_object(v))
+			continue;
+		if (x == NULL || json_is_null(x) || (json_is_string(x) && *json_string_value(x) == '\0'))
+			json_object_set(r, k, v);
+	}
+	/* a placeholder resolved by the newer part */
+	if (json_object_get(r, "media_pending") && !json_object_get(b, "media_pending") &&
+		json_object_get(b, "content"))
+		json_object_del(r, "media_pending");
+	return r;
 }

@@ -271,7 +271,7 @@ llm_url_allowed(const char *url)
 		return false;
 	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
 		return false;
-	if (strlen(url) > LLM_MAX_URL_BYTES)
+	if (strnlen(url, LLM_MAX_URL_BYTES + 1) > LLM_MAX_URL_BYTES)
 		return false;
 	for (p = (const unsigned char *) url; *p; p++)
 		if (*p <= 0x20 || *p == 0x7F)
@@ -823,7 +823,7 @@ text_ok(llm_engine *eng, const char *what, const char *s, size_t max, bool requi
 		llm_set_error(eng, "%s is empty", what);
 		return false;
 	}
-	if (strlen(s) > max)
+	if (strnlen(s, max + 1) > max)
 	{
 		llm_set_error(eng, "%s is longer than %zu bytes", what, max);
 		return false;
@@ -832,7 +832,7 @@ text_ok(llm_engine *eng, const char *what, const char *s, size_t max, bool requi
 }
 
 static char *
-build_chat_body(llm_engine *eng, const llm_request *req)
+build_chat_body(llm_engine *eng, const llm_request *req, bool *nomem_out)
 {
 	json_t	   *body,
 			   *msgs,
@@ -897,10 +897,47 @@ build_chat_body(llm_engine *eng, const llm_request *req)
 
 nomem:
 	llm_set_error(eng, "out of memory building the request");
+	*nomem_out = true;
 fail:
 	json_decref(msgs);
 	json_decref(body);
 	return NULL;
+}
+
+/* Request headers; the Authorization line is built in a buffer that is
+ * wiped at once (curl keeps its own copy, wiped in xfer_free). */
+static bool
+build_headers(llm_xfer *x)
+{
+	static const char *const fixed[] = {
+		"Content-Type: application/json; charset=utf-8",
+		"Accept: application/json",
+		"Expect:",				/* no 100-continue round trip */
+	};
+	struct curl_slist *t;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+	{
+		if (!(t = curl_slist_append(x->headers, fixed[i])))
+			return false;
+		x->headers = t;
+	}
+	if (x->secret)
+	{
+		size_t		al = strlen(x->secret) + sizeof("Authorization: Bearer ");
+		char	   *auth = malloc(al);
+
+		if (!auth)
+			return false;
+		snprintf(auth, al, "Authorization: Bearer %s", x->secret);
+		t = curl_slist_append(x->headers, auth);
+		explicit_bzero(auth, al);
+		free(auth);
+		if (!t)
+			return false;
+		x->headers = t;
+	}
+	return true;
 }
 
 int
@@ -1009,10 +1046,12 @@ llm_engine_submit(llm_engine *eng, const llm_request *req, void *user)
 
 	if (req->kind == LLM_KIND_CHAT)
 	{
-		x->body = build_chat_body(eng, req);
+		bool		nomem = false;
+
+		x->body = build_chat_body(eng, req, &nomem);
 		if (!x->body)
 		{
-			rc = strstr(eng->last_error, "memory") ? LLM_SUBMIT_NOMEM : LLM_SUBMIT_INVALID;
+			rc = nomem ? LLM_SUBMIT_NOMEM : LLM_SUBMIT_INVALID;
 			goto fail;
 		}
 	}
@@ -1026,43 +1065,8 @@ llm_engine_submit(llm_engine *eng, const llm_request *req, void *user)
 		goto fail;
 	}
 
-	{
-		struct curl_slist *h = NULL,
-				   *t;
-		static const char *const fixed[] = {
-			"Content-Type: application/json; charset=utf-8",
-			"Accept: application/json",
-			"Expect:",			/* no 100-continue round trip */
-		};
-
-		for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		{
-			if (!(t = curl_slist_append(h, fixed[i])))
-				goto hdr_nomem;
-			h = t;
-		}
-		if (x->secret)
-		{
-			size_t		al = strlen(x->secret) + sizeof("Authorization: Bearer ");
-			char	   *auth = malloc(al);
-
-			if (!auth)
-				goto hdr_nomem;
-			snprintf(auth, al, "Authorization: Bearer %s", x->secret);
-			t = curl_slist_append(h, auth);
-			explicit_bzero(auth, al);
-			free(auth);
-			if (!t)
-				goto hdr_nomem;
-			h = t;
-		}
-		x->headers = h;
-		goto hdr_done;
-hdr_nomem:
-		x->headers = h;
+	if (!build_headers(x))
 		goto nomem;
-hdr_done:;
-	}
 
 	x->easy = curl_easy_init();
 	if (!x->easy)
@@ -1328,7 +1332,6 @@ finish_webhook(llm_xfer *x, json_t *body, llm_result *r)
 {
 	json_t	   *ec = json_object_get(body, "errcode");
 
-	(void) x;
 	r->content = x->resp;
 	r->content_len = x->resp_len;
 	r->parsed = json_incref(body);

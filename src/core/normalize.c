@@ -90,6 +90,36 @@ ci_suffix(const uchar *s, size_t n, const char *lit)
 	return l <= n && ci_prefix(s + n - l, l, lit);
 }
 
+/*
+ * Whitespace for subjects and fingerprints: ASCII blanks and every other
+ * C0 control or DEL (a subject collapses them all to one space, so they
+ * must also count as space when matching "Re :"), NBSP, U+3000, BOM.
+ */
+static size_t
+ws_len(const uchar *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (s[0] <= 0x20 || s[0] == 0x7F)
+		return s[0] != 0;
+	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+		return 2;
+	if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
+				   (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)))
+		return 3;
+	return 0;
+}
+
+static size_t
+skip_ws(const uchar *s, size_t i, size_t n)
+{
+	size_t		l;
+
+	while (i < n && (l = ws_len(s + i, n - i)) > 0)
+		i += l;
+	return i;
+}
+
 /* ======================================================================
  * UTF-8
  * ==================================================================== */
@@ -1229,7 +1259,6 @@ parse_ymd(tcur *c, tfields *t)
 			return false;
 		if (!tc_lit(c, "日"))
 			tc_lit(c, "号");
-		tc_cn_weekday(c);
 	}
 	else
 	{
@@ -1239,6 +1268,8 @@ parse_ymd(tcur *c, tfields *t)
 	}
 	if (!date_valid(t))
 		return false;
+	if (!basic)
+		tc_cn_weekday(c);		/* "2024年6月15日周六", "2024-06-15 星期六" */
 
 	/* separator between date and time */
 	if (c->p < c->end && (*c->p == 'T' || *c->p == 't') && !cn)
@@ -1282,6 +1313,15 @@ parse_ymd(tcur *c, tfields *t)
 			return false;
 		if (!tc_zone(c, t, true))
 			return false;
+		/* RFC 9557 / Java ZonedDateTime: "+08:00[Asia/Shanghai]" */
+		if (t->has_zone && c->p < c->end && *c->p == '[')
+		{
+			const uchar *rb = memchr(c->p, ']', tc_left(c));
+
+			if (rb == NULL)
+				return false;
+			c->p = rb + 1;
+		}
 	}
 	if (!tc_skip_comments(c))
 		return false;
@@ -1428,8 +1468,8 @@ parse_textual(tcur *c, tfields *t)
 				continue;
 			if (wl == 2 && ci_prefix(w, wl, "at"))
 				continue;		/* "Jun 15, 2024 at 9:30 AM" */
-			if (t->has_zone)
-				return false;
+			if (t->has_zone || !have_time)
+				return false;	/* zones follow the clock in every format */
 			if (wl == 1 && a_lower(*w) != 'j')
 			{
 				/* RFC 5322 military zones: "SHOULD be considered -0000" */
@@ -2088,8 +2128,10 @@ email_copy_addr(const uchar *s, size_t b, size_t e, char *out, size_t outlen)
 		uint32_t	cp;
 		size_t		l = u8_decode(s + i, e - i, &cp);
 
-		if (cp == U8_BAD)
-			return false;
+		if (cp == U8_BAD || (cp >= 0x80 && cp <= 0xA0) || cp == 0x3000 ||
+			(cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+			cp == 0xFEFF)
+			return false;		/* C1 controls and Unicode spaces */
 		if (cp >= 0xFF01 && cp <= 0xFF5E)
 			cp -= 0xFEE0;		/* ＠ ． typed on a Chinese IME */
 		else if (cp == 0x3002 && at != SIZE_MAX)
@@ -2218,6 +2260,7 @@ norm_email_address(const char *in, char *out, size_t outlen)
 	{
 		uchar		c = s[i];
 		bool		close = false;
+		size_t		wl = 0;
 
 		if (inq)
 		{
@@ -2237,19 +2280,27 @@ norm_email_address(const char *in, char *out, size_t outlen)
 				depth--;
 			continue;
 		}
-		if (c == '<')
+		if (c == '<' || byte_prefix(s + i, n - i, "＜"))
 		{
-			const uchar *gt = memchr(s + i + 1, '>', n - i - 1);
+			size_t		b = i + (c == '<' ? 1 : 3),
+						e;
 
-			return email_copy_addr(s, i + 1, gt ? (size_t) (gt - s) : n, out, outlen);
+			/* up to '>' or '＞' (one typed on a Chinese IME) */
+			for (e = b; e < n && s[e] != '>' && !byte_prefix(s + e, n - e, "＞"); e++)
+				;
+			return email_copy_addr(s, b, e, out, outlen);
 		}
 		if (c == '(')
 		{
 			depth = 1;
 			close = true;
 		}
-		else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ';')
+		else if ((wl = ws_len(s + i, n - i)) > 0 || c == ',' || c == ';')
+		{
 			close = true;
+			if (wl > 1)
+				i += wl - 1;	/* NBSP, U+3000 */
+		}
 		else if (c == ':' && tok_b != SIZE_MAX && !tok_at &&
 				 !(i - tok_b == 6 && ci_prefix(s + tok_b, 6, "mailto")))
 		{
@@ -2353,36 +2404,6 @@ norm_is_freemail_domain(const char *domain)
 /* ======================================================================
  * Subjects
  * ==================================================================== */
-
-/*
- * Whitespace for subjects and fingerprints: ASCII blanks and every other
- * C0 control or DEL (a subject collapses them all to one space, so they
- * must also count as space when matching "Re :"), NBSP, U+3000, BOM.
- */
-static size_t
-ws_len(const uchar *s, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (s[0] <= 0x20 || s[0] == 0x7F)
-		return s[0] != 0;
-	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
-		return 2;
-	if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-				   (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)))
-		return 3;
-	return 0;
-}
-
-static size_t
-skip_ws(const uchar *s, size_t i, size_t n)
-{
-	size_t		l;
-
-	while (i < n && (l = ws_len(s + i, n - i)) > 0)
-		i += l;
-	return i;
-}
 
 /*
  * Reply/forward prefixes.  ASCII ones are case-insensitive and must end at

@@ -2,10 +2,13 @@
 -- Times are relative to now() so the panorama shows 今天 / 昨天.
 \pset pager off
 \set QUIET on
+\o /dev/null
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 
+\o
 \echo '== 1. Customer, contacts and staff'
+\o /dev/null
 SELECT commhub.add_customer('C-AUX', '宁波奥克斯空调有限公司', 'vip', 'wangming');
 SELECT commhub.add_identity('C-AUX', 'domain', 'aux-group.com');
 SELECT commhub.add_identity('C-AUX', 'email', '张经理 <zhang@aux-group.com>', '张经理');
@@ -28,7 +31,9 @@ CREATE FUNCTION pg_temp.ep(t timestamptz) RETURNS bigint LANGUAGE sql AS $$ SELE
 CREATE FUNCTION pg_temp.loc(t timestamptz) RETURNS text LANGUAGE sql AS
 $$ SELECT to_char(t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') $$;
 
+\o
 \echo '== 2. A week of communications, every channel'
+\o /dev/null
 CREATE TEMP TABLE demo_results (step text, result jsonb);
 
 -- 400 hotline, Chinese carrier push: 张经理 asks for PCR-ABS.
@@ -64,7 +69,7 @@ INSERT INTO demo_results SELECT 'Email 技术参数(GBK原始邮件)', commhub.i
   || decode(encode(convert_to('王经理您好:' || E'\n' ||
      '请确认PCR-ABS-1000的熔指、缺口冲击强度和阻燃等级,并提供TDS和MSDS。我们7月要做注塑试样。' || E'\n' ||
      '谢谢!' || E'\n' || '李工 宁波奥克斯 技术部', 'GBK'), 'base64'), 'base64')
-  || convert_to(E'\r\n', 'UTF8'), 'INBOX'));
+  || convert_to(E'\r\n', 'UTF8'), 'INBOX');
 
 -- Business visit (the seed's visit report).
 INSERT INTO demo_results SELECT '商务拜访', commhub.ingest('visit', jsonb_build_object(
@@ -160,6 +165,7 @@ INSERT INTO demo_results SELECT 'Email 重复同步(另一个邮箱)', commhub.i
       'checksum', 'a3f1c2d4e5b6a7980123456789abcdef0123456789abcdef0123456789abcdef'))));
 
 \echo
+\o
 \echo '== What each ingest did'
 SELECT step AS "步骤", result->>'status' AS status, result->>'record_id' AS record_id,
        coalesce(result->>'customer_id', '-') AS customer

@@ -60,6 +60,7 @@ import hashlib
 import json
 import re
 import select
+import socket
 import sys
 import threading
 import time
@@ -478,7 +479,7 @@ class Handler(BaseHTTPRequestHandler):
                 r, _, _ = select.select([self.connection], [], [], 1.0)
                 if r:
                     try:
-                        if not self.connection.recv(1, 0x40):  # MSG_DONTWAIT
+                        if not self.connection.recv(1, socket.MSG_DONTWAIT):
                             return      # client closed
                     except BlockingIOError:
                         pass

@@ -378,6 +378,26 @@ test_success(llm_engine *eng)
 		  "URL: exactly one slash before chat/completions");
 	json_decref(cnt);
 
+	/* the fake answers every agent's shape; the validators accept them */
+	{
+		static const char *const agents[] = {"A11", "A12", "A13", "A14", "A16"};
+		bool		all = true;
+
+		for (int i = 0; i < 5; i++)
+		{
+			char		prompt[128];
+
+			snprintf(prompt, sizeof(prompt), "客户名称: 宁波奥克斯 [[agent:%s]]", agents[i]);
+			x = one_prompt(eng, prompt, 10 + i);
+			if (x->err != LLM_OK || !agent_validate(agents[i], x->parsed, err, sizeof(err)))
+			{
+				printf("# %s: %s / %s\n", agents[i], x->message, err);
+				all = false;
+			}
+		}
+		check(all, "fake_llm's A11, A12, A13, A14, A16 answers pass the validators");
+	}
+
 	/* no key: no Authorization header */
 	chat_req(&r, "内容: 你好");
 	r.api_key = NULL;
@@ -701,6 +721,33 @@ test_concurrency(void)
 	llm_engine_free(eng);
 }
 
+/* 150 connections at once: the engine and fake_llm both cope */
+static void
+test_many_connections(void)
+{
+	llm_engine *eng = llm_engine_new(150);
+	long		elapsed;
+	int			ok = 0;
+	json_t	   *st;
+
+	reset_recs();
+	fake_reset();
+	refill_eng = eng;
+	for (int i = 0; i < 150; i++)
+		submit_fast(i, 300);
+	t0 = now_ms();
+	drive(eng, 30000);
+	elapsed = now_ms() - t0;
+	for (int i = 0; i < 150; i++)
+		ok += recs[i].done && recs[i].err == LLM_OK;
+	st = fake_call("/stats", NULL);
+	printf("# 150 concurrent requests x 300 ms: %ld ms, server saw %lld at once\n", elapsed,
+		   (long long) json_integer_value(json_object_get(st, "max_inflight")));
+	check(ok == 150 && elapsed < 10000, "150 concurrent connections all answered");
+	json_decref(st);
+	llm_engine_free(eng);
+}
+
 static void
 test_slow_does_not_block_fast(void)
 {
@@ -1005,6 +1052,7 @@ main(void)
 	test_webhook(eng);
 	llm_engine_free(eng);
 	test_concurrency();
+	test_many_connections();
 	test_slow_does_not_block_fast();
 	test_control();
 	test_no_key_anywhere();

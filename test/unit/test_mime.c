@@ -3,7 +3,7 @@
  * cases.
  *
  * Part 1 parses every file in the real-fixture directory (argv[1],
- * default /work/shared/fixtures/real/mime) and checks the invariants that
+ * default test/fixtures/mime) and checks the invariants that
  * hold for any input: an object comes back, every string in it is valid
  * UTF-8 without NUL, attachments carry size and a 64-hex checksum, and the
  * Chinese fixtures have no U+FFFD in their subject.
@@ -31,7 +31,9 @@
 
 static int	n_tests = 0;
 static int	n_fail = 0;
-static const char *fixdir = "/work/shared/fixtures/real/mime";
+/* A copy of ../shared/fixtures/real/mime kept in the repository (byte for
+ * byte, licences in test/fixtures/SOURCES.md); tests run from the repo root. */
+static const char *fixdir = "test/fixtures/mime";
 
 static void
 check(int ok, const char *fmt, const char *arg)

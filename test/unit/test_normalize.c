@@ -104,6 +104,7 @@ test_time(void)
 	t_time("2024-06-15 09:30:00 UTC", "2024-06-15T09:30:00Z");
 	t_time("2024-06-15 09:30 GMT+8", "2024-06-15T01:30:00Z");
 	t_time("2024-06-15 09:30:00 CST", "2024-06-15T01:30:00Z");
+	t_time("2024-06-15T09:30+08:00[Asia/Shanghai]", "2024-06-15T01:30:00Z");
 	t_time("20240615093000", "2024-06-15T01:30:00Z");
 	t_time("20240615", "2024-06-14T16:00:00Z");
 	t_time("20240615T093000Z", "2024-06-15T09:30:00Z");
@@ -131,6 +132,7 @@ test_time(void)
 	t_time("2024年6月15日 9点半", "2024-06-15T01:30:00Z");
 	t_time("2024年6月15日 下午3点20分", "2024-06-15T07:20:00Z");
 	t_time("2024/6/15 下午 03:00:00", "2024-06-15T07:00:00Z");
+	t_time("2024-06-15 星期六 09:30", "2024-06-15T01:30:00Z");
 	t_time("2024年6月15日 中午12:30", "2024-06-15T04:30:00Z");
 	t_time("２０２４年６月１５日　０９：３０", "2024-06-15T01:30:00Z");
 	/* RFC 5322 (Date headers of the fixture mails) */
@@ -175,6 +177,8 @@ test_time(void)
 	t_time_bad("15/06/2024");
 	t_time_bad("32 Jun 2024 09:30 +0000");
 	t_time_bad("Sat, 15 Foo 2024 09:30:00 +0800");
+	t_time_bad("15 Jun 2024 T 09:30");
+	t_time_bad("2024-06-15T09:30[Asia/Shanghai]");
 	t_time_bad("2024-06-15 09:30 (unterminated");
 	check(!norm_parse_time(NULL, NULL), "time NULL%s", "");
 	t_time("2200-12-31 23:59:59Z", "2200-12-31T23:59:59Z");
@@ -322,6 +326,8 @@ test_email(void)
 	t_email("\"john doe\"@Example.com", "\"john doe\"@example.com");
 	t_email("=?UTF-8?B?5byg5LiJ?= <zs@aux.cn>", "zs@aux.cn");
 	t_email("'张三' <zhangsan@aux.cn>", "zhangsan@aux.cn");
+	t_email("张经理＜Zhang@AUX.cn＞", "zhang@aux.cn");
+	t_email("张经理\u3000zhang@aux.cn", "zhang@aux.cn");
 	t_email("undisclosed-recipients:;", NULL);
 	t_email("no at sign", NULL);
 	t_email("@example.com", NULL);

@@ -1,0 +1,43 @@
+-- I4: bad input gets an SQLSTATE in class 22, a message naming the field and
+-- a hint, and nothing is written; ingest_batch keeps the good items and files
+-- the bad ones in commhub.ingest_errors.
+SET commhub.tenant = 'T001';
+CREATE FUNCTION pg_temp.try(channel text, payload jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; hint text; detail text;
+BEGIN
+    PERFORM commhub.ingest(channel, payload);
+    RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, detail = PG_EXCEPTION_DETAIL;
+    RETURN st || ' | ' || msg || ' | ' || coalesce(detail, '') || ' | hint: ' || coalesce(hint, '');
+END $$;
+SELECT count(*) AS before FROM commhub.customer_communications \gset
+SELECT pg_temp.try('fax', '{"id": 1}');
+SELECT pg_temp.try('wechat', '"just a string"');
+SELECT pg_temp.try('wechat', '[1, 2]');
+SELECT pg_temp.try('wechat', '{"msgid": "m1", "action": "send", "from": "wm1", "tolist": ["u1"], "msgtype": "text", "text": {"content": "hi"}}');
+SELECT pg_temp.try('wechat', '{"msgid": "m1", "action": "send", "from": "wm1", "tolist": ["u1"], "msgtime": "yesterday", "msgtype": "text", "text": {"content": "hi"}}');
+SELECT pg_temp.try('visit', '{"visit_id": "V1", "customer_id": "C1", "visit_date": "2024-02-30 09:00", "content": "x"}');
+SELECT pg_temp.try('visit', '{"visit_id": "V1", "customer_id": "C1", "content": "x"}');
+SELECT pg_temp.try('phone', '{"call_sn": "X1", "caller_id": "13800138000", "start_time": "2024-06-15 09:00", "call_duration": "forty"}');
+SELECT pg_temp.try('email', '{"messageId": "<big@x>", "date": "2024-06-15T01:00:00Z", "from": {"value": [{"address": "a@b.cn"}]}, "subject": "big", "text": "x", "attachments": [{"filename": "huge.zip", "size": 52428801}]}');
+SELECT pg_temp.try('wechat', '{"msgid": "sw1", "action": "switch", "time": 1718415000000, "user": "u1"}');
+SELECT pg_temp.try('form', '{"unrelated": true}');
+SELECT count(*) = :before AS nothing_written FROM commhub.customer_communications;
+SELECT commhub.ingest(NULL, '{}');
+SELECT commhub.ingest('visit', NULL);
+SELECT commhub.ingest_email_raw(NULL);
+SELECT commhub.ingest_batch('visit', '{"not": "an array"}');
+
+-- Batch: two good, three bad; the good ones are stored, the bad ones filed.
+SELECT commhub.ingest_batch('visit', '[
+  {"visit_id": "B-OK-1", "customer_id": "C-BATCH", "visit_date": "2024-06-15 09:00", "location": "宁波", "content": "拜访客户,讨论PCR-ABS价格"},
+  {"visit_id": "B-BAD-1", "customer_id": "C-BATCH", "content": "no date"},
+  "not an object",
+  {"visit_id": "B-BAD-2", "customer_id": "C-BATCH", "visit_date": "32/13/2024", "content": "bad date"},
+  {"visit_id": "B-OK-2", "customer_id": "C-BATCH", "visit_date": "2024-06-16 10:00", "location": "上海", "content": "技术交流"}
+]') AS batch;
+SELECT batch_index, channel, sqlstate, field, left(message, 60) AS message, hint IS NOT NULL AS has_hint,
+       payload IS NOT NULL AS kept_payload
+  FROM commhub.ingest_errors ORDER BY id;
+SELECT source_record_id FROM commhub.customer_communications WHERE customer_id = 'C-BATCH' ORDER BY 1;

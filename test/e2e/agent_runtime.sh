@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# End to end: the agent runtime against a fake OpenAI-compatible server on
+# loopback, on the running test cluster (test/run.sh exports PGHOST/PGPORT;
+# the workers are preloaded and connect to database "commhub").
+# Scenario: A10 routed to an endpoint; records carry [[mode:...]] markers
+# that make the fake server answer well, fail, hang, rate-limit or break the
+# shape.  Every job must end succeeded, failed or dead with its reason; an
+# urgent record NOTIFYs and reaches the webhook; the API key is never
+# readable by commhub_reader; kill -9 of a worker loses and repeats nothing.
+set -u
+cd "$(dirname "$0")/../.."
+. test/lib/common.sh
+n=0; fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
+q() { psql_db commhub -At -c "$1" 2>&1; }
+wait_for() {   # wait_for SQL-returning-true seconds
+    local i
+    for i in $(seq 1 $(( $2 * 4 ))); do
+        [ "$(q "$1")" = t ] && return 0
+        sleep 0.25
+    done
+    return 1
+}
+
+FAKE_LOG=$(mktemp)
+python3 test/fake_llm/fake_llm.py 0 >"$FAKE_LOG" 2>&1 &
+FAKE_PID=$!
+trap 'kill $FAKE_PID 2>/dev/null' EXIT
+for _ in $(seq 1 40); do PORT=$(head -1 "$FAKE_LOG"); [ -n "$PORT" ] && break; sleep 0.25; done
+[ -n "$PORT" ] || { echo "not ok 1 - fake server did not start"; exit 1; }
+
+q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
+q "ALTER SYSTEM SET commhub.retry_base_delay = '50ms'; ALTER SYSTEM SET commhub.retry_max_delay = '200ms';
+   ALTER SYSTEM SET commhub.worker_poll_interval = '200ms'" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+wait_for "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" 20
+ok $? "two agent workers run, visible in pg_stat_activity"
+
+KEY="sk-e2e-$(date +%s)-secret"
+q "SELECT commhub.add_customer('E2E-C1', '宁波奥克斯空调有限公司', 'vip')" >/dev/null
+q "SELECT commhub.set_endpoint('fake', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY',
+          '{\"timeout_ms\": 2000, \"max_attempts\": 3, \"max_inflight\": 16}')" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+q "SELECT commhub.set_webhook('robot', 'http://127.0.0.1:$PORT/webhook/robot?key=robotkey123')" >/dev/null
+
+visit() {  # visit ID CONTENT -> ingest a visit report
+    q "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', '$1', 'customer_id', 'E2E-C1',
+        'visit_date', '2024-06-15 09:00', 'location', '宁波', 'sales_person', 'wangming', 'content', \$c\$$2\$c\$))->>'status'"
+}
+
+# 1. Happy path: 20 records, each gets a model job in the same transaction.
+for i in $(seq 1 20); do visit "E2E-OK-$i" "客户询价PCR-ABS-1000,月需求${i}0吨" >/dev/null; done
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE record_id LIKE 'VISIT-%' AND agent = 'A10'")" -ge 20 ]; echo $?) \
+   "each ingested record got an A10 job in the same transaction"
+wait_for "SELECT count(*) = 20 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id LIKE 'E2E-OK-%' AND j.status = 'succeeded'" 60
+ok $? "20 jobs succeeded against the fake endpoint"
+ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'E2E-OK-%' AND analyzed_by LIKE 'model:fake/fake-model@A10v1'")" = 20 ]; echo $?) \
+   "model answers refined the records (analyzed_by model:fake/fake-model@A10v1)"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'succeeded' AND latency_ms IS NOT NULL AND prompt_tokens > 0 AND prompt_version = 1")" -ge 20 ]; echo $?) \
+   "jobs record latency, tokens and prompt version"
+
+# 2. A rolled-back ingest leaves no job.
+q "BEGIN; SELECT commhub.ingest('visit', '{\"visit_id\":\"E2E-RB\",\"customer_id\":\"E2E-C1\",\"visit_date\":\"2024-06-15 10:00\",\"content\":\"x\"}'); ROLLBACK" >/dev/null
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-RB'")" = 0 ] &&
+     [ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE record_id LIKE 'VISIT-%' AND record_id NOT IN (SELECT record_id FROM commhub.customer_communications)")" = 0 ]; echo $?) \
+   "a rolled-back ingest leaves no job"
+
+# 3. Failures by class.
+visit E2E-500 "[[mode:500]] 服务器错误测试" >/dev/null
+visit E2E-400 "[[mode:400]] 请求错误测试" >/dev/null
+visit E2E-SHAPE "[[mode:wrongshape]] 形状错误测试" >/dev/null
+visit E2E-BAD "[[mode:malformed]] 非JSON测试" >/dev/null
+visit E2E-HANG "[[mode:hang]] 超时测试" >/dev/null
+visit E2E-FLAKY "[[mode:flaky]][[fail_first:2]][[job:e2e-flaky]] 重试后成功" >/dev/null
+visit E2E-429 "[[mode:429]] 限流测试" >/dev/null
+job_status() { q "SELECT j.status || '|' || j.attempts || '|' || coalesce(j.error_class, '') FROM commhub.agent_jobs j
+                  JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = '$1' AND j.agent = 'A10'"; }
+wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j
+          JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id IN ('E2E-500', 'E2E-400', 'E2E-SHAPE', 'E2E-BAD', 'E2E-HANG', 'E2E-FLAKY', 'E2E-429')" 90
+ok $? "every failing job reached a final state"
+s=$(job_status E2E-500); ok $([ "$s" = "dead|3|server" ]; echo $?) "5xx is retried up to max_attempts, then dead ($s)"
+s=$(job_status E2E-400); ok $([ "$s" = "failed|1|client" ]; echo $?) "other 4xx is not retried ($s)"
+s=$(job_status E2E-SHAPE); ok $([ "$s" = "dead|3|shape" ]; echo $?) "an answer breaking the A10 shape is a failure ($s)"
+s=$(job_status E2E-BAD); ok $([ "${s%%|*}" = dead ]; echo $?) "a malformed body is a failure ($s)"
+s=$(job_status E2E-HANG); ok $([ "$s" = "dead|3|timeout" ]; echo $?) "a hanging endpoint times out and is retried ($s)"
+s=$(job_status E2E-FLAKY); ok $([ "$s" = "succeeded|3|" ]; echo $?) "a flaky endpoint succeeds on the third attempt ($s)"
+s=$(job_status E2E-429); ok $([ "$s" = "dead|3|rate_limit" ]; echo $?) "429 is retried honouring Retry-After ($s)"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'dead' AND last_error LIKE '%gave up after 3 attempts%'")" -ge 3 ]; echo $?) \
+   "dead jobs say why and after how many attempts"
+ok $([ "$(q "SELECT analyzed_by FROM commhub.customer_communications WHERE source_record_id = 'E2E-500'")" = "builtin:A10" ]; echo $?) \
+   "the built-in analysis stays when the model fails"
+
+# 4. Urgent: NOTIFY after commit and the WeCom robot webhook.
+out=$(psql_db commhub -At -c "LISTEN commhub_urgent" \
+        -c "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'E2E-URG', 'customer_id', 'E2E-C1', 'visit_date', '2024-06-15 11:00', 'content', '客户投诉产品严重质量问题,生产线停线,要求今天立即处理,非常紧急!'))->>'status'" \
+        -c "SELECT 1" 2>&1)
+echo "$out" | grep -q 'Asynchronous notification "commhub_urgent" with payload ".*urgency_reason' ; ok $? "NOTIFY commhub_urgent carries record_id, customer_id and urgency_reason"
+wait_for "SELECT count(*) >= 1 FROM commhub.agent_jobs WHERE agent = 'webhook' AND status = 'succeeded'" 30
+ok $? "the urgent record's webhook job was delivered"
+curl -s "http://127.0.0.1:$PORT/webhook/robot" | grep -q '紧急沟通提醒'; ok $? "the WeCom robot received a markdown message"
+
+# 5. The API key is never readable by commhub_reader.
+q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_reader') THEN CREATE ROLE e2e_reader; END IF; END \$\$;
+   GRANT commhub_reader TO e2e_reader; SELECT commhub.grant_tenant('T001', 'e2e_reader')" >/dev/null
+out=$(psql_db commhub -At -c "SET ROLE e2e_reader" -c "SELECT api_key FROM commhub.agent_endpoints" 2>&1)
+echo "$out" | grep -q 'permission denied'; ok $? "commhub_reader cannot select the api_key column"
+leaks=$(q "SET ROLE e2e_reader; SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+           WHERE s.nspname = 'commhub' AND c.relkind IN ('r', 'v', 'm') AND has_table_privilege(c.oid, 'SELECT')
+             AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                             AND NOT has_column_privilege(c.oid, a.attnum, 'SELECT'))" )
+found=0
+for t in ${leaks//,/ }; do
+    hit=$(q "SET ROLE e2e_reader; SELECT count(*) FROM commhub.$t x WHERE x::text LIKE '%$KEY%'" | tail -1)
+    [ "$hit" != 0 ] && { found=1; echo "# key found in $t"; }
+done
+ok $found "the key appears in no table or view readable by commhub_reader"
+grep -q "$KEY" "$CLUSTER_DIR/server.log" 2>/dev/null; [ $? -ne 0 ]; ok $? "the key appears nowhere in the server log"
+
+# 6. kill -9 of a worker mid-batch loses no job and applies none twice.
+for i in $(seq 1 30); do visit "E2E-KILL-$i" "[[latency:1500]] 批量测试 $i" >/dev/null; done
+sleep 1
+pid=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'commhub agent worker' LIMIT 1")
+kill -9 "$pid" 2>/dev/null; ok $? "killed worker $pid with SIGKILL mid-batch"
+sleep 3
+wait_for "SELECT count(*) = 30 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id LIKE 'E2E-KILL-%' AND j.status = 'succeeded'" 120
+ok $? "after the crash restart every job of the batch succeeded"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id LIKE 'E2E-KILL-%'")" = 30 ]; echo $?) \
+   "exactly one job per record (none lost, none duplicated)"
+
+# 7. Server restart resumes queued work.
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+for i in $(seq 1 5); do visit "E2E-RESTART-$i" "[[latency:500]] 重启测试 $i" >/dev/null; done
+_as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1
+_as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start >/dev/null 2>&1
+wait_for "SELECT count(*) = 5 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id LIKE 'E2E-RESTART-%' AND j.status = 'succeeded'" 90
+ok $? "after an immediate shutdown and restart the queued jobs complete"
+
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+ok $([ -n "$(q "SELECT 1 FROM commhub.queue_status WHERE agent = 'A10' AND status = 'succeeded' AND p50_latency_ms IS NOT NULL")" ]; echo $?) \
+   "queue_status shows depth by agent/endpoint/status with latency"
+echo "# $n checks, $fails failed"
+[ $fails -eq 0 ]
