@@ -41,6 +41,7 @@
 #include "commhub.h"
 #include "thread.h"
 #include "sha256.h"
+#include "normalize.h"
 
 static char *
 thread_id_for(const char *seed)
@@ -75,6 +76,7 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 	char	   *customer = SPI_getvalue(tup, td, 5);
 	char	   *subject_key = SPI_getvalue(tup, td, 6);
 	char	   *ts = SPI_getvalue(tup, td, 7);
+	char	   *subject = SPI_getvalue(tup, td, 13);
 	char	   *thread;
 	char	   *parent = NULL;
 	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -87,7 +89,7 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 		args[0] = CStringGetTextDatum(tenant);
 		args[1] = CStringGetTextDatum(record_id);
 		SPI_execute_with_args(
-							  "SELECT p.record_id FROM commhub.customer_communications c "
+							  "SELECT p.record_id, p.thread_id FROM commhub.customer_communications c "
 							  "CROSS JOIN LATERAL (SELECT r, o FROM unnest(c.email_references) WITH ORDINALITY AS u(r, o) "
 							  "                    UNION ALL SELECT c.in_reply_to, 1000000) AS a(ref, ord) "
 							  "JOIN commhub.customer_communications p ON p.tenant_id = $1 AND p.message_id = a.ref "
@@ -95,14 +97,23 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 							  "ORDER BY a.ord DESC LIMIT 1",
 							  2, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
+		{
+			/* The parent's thread wins over the root-derived id: a reference
+			 * cycle or a truncated References list stays one thread. */
 			parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			if (SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2))
+				thread = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		}
 	}
 	else if (message_id)
 	{
 		thread = thread_id_for(psprintf("mail:%s", message_id));
-		/* No reply headers: same normalized subject, shared participant,
-		 * within 30 days, same customer -> that thread. */
-		if (subject_key && *subject_key && strcmp(customer, "UNMATCHED") != 0)
+		/* No reply headers but a reply subject (Re:/回复:/答复:/转发: ...): same
+		 * normalized subject, a shared participant, within 30 days, same
+		 * customer -> that thread.  A new message without a marker starts
+		 * its own conversation even if its subject is common ("报价"). */
+		if (subject && norm_subject_is_reply(subject) && subject_key && *subject_key &&
+			strcmp(customer, "UNMATCHED") != 0)
 		{
 			args[0] = CStringGetTextDatum(tenant);
 			args[1] = CStringGetTextDatum(record_id);
@@ -127,15 +138,26 @@ thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc
 		thread = thread_id_for(psprintf("rec:%s", record_id));
 	set_thread(record_id, thread, parent);
 
-	/* Adopt replies that arrived before this message. */
+	/* Adopt replies that arrived before this message (their In-Reply-To or
+	 * last reference is this message) and fold their threads into ours. */
 	if (message_id)
 	{
+		Oid			t4[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+
 		args[0] = CStringGetTextDatum(tenant);
 		args[1] = CStringGetTextDatum(message_id);
 		args[2] = CStringGetTextDatum(record_id);
-		SPI_execute_with_args("UPDATE commhub.customer_communications SET parent_record_id = $3 "
-							  "WHERE tenant_id = $1 AND in_reply_to = $2 AND record_id <> $3 AND parent_record_id IS NULL",
-							  3, types, args, NULL, false, 0);
+		args[3] = CStringGetTextDatum(thread);
+		SPI_execute_with_args(
+							  "WITH kids AS ("
+							  "  UPDATE commhub.customer_communications c SET parent_record_id = $3 "
+							  "   WHERE c.tenant_id = $1 AND c.record_id <> $3 AND c.parent_record_id IS DISTINCT FROM $3 "
+							  "     AND (c.in_reply_to = $2 OR c.email_references[cardinality(c.email_references)] = $2) "
+							  "     AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3) "
+							  "  RETURNING c.thread_id) "
+							  "UPDATE commhub.customer_communications x SET thread_id = $4 "
+							  " WHERE x.tenant_id = $1 AND x.thread_id IN (SELECT thread_id FROM kids WHERE thread_id <> $4)",
+							  4, t4, args, NULL, false, 0);
 	}
 }
 
@@ -302,7 +324,7 @@ commhub_link_record(const char *record_id, const char *tenant)
 	if (SPI_execute_with_args(
 							  "SELECT communication_type, message_id, in_reply_to, email_references[1], customer_id, subject_key, "
 							  "communication_time::text, chat_key, call_number, missed, coalesce(opportunity_id, project_id), "
-							  "opportunity_id IS NOT NULL "
+							  "opportunity_id IS NOT NULL, subject "
 							  "FROM commhub.customer_communications WHERE record_id = $1",
 							  1, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		return;
