@@ -5,7 +5,7 @@
  *   1. claim   up to the free in-flight slots of due jobs (queued and due, or
  *              running with an expired lease) with FOR UPDATE SKIP LOCKED in
  *              one short transaction; each claimed job gets attempts+1, this
- *              worker's pid and a lease of its endpoint timeout + 60 s.  The
+ *              worker's pid and a lease of its endpoint timeout + 15 s.  The
  *              endpoint, prompt and record are read in the same transaction;
  *              then it COMMITS -- no transaction or snapshot is open while
  *              waiting on the network.
@@ -286,7 +286,7 @@ claim_and_submit(llm_engine *eng, int n)
 		"claimed AS ("
 		"  UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),"
 		"         worker_pid = pg_backend_pid(),"
-		"         lease_expires_at = now() + make_interval(secs => 60 + coalesce((SELECT e.timeout_ms FROM commhub.agent_endpoints e"
+		"         lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT e.timeout_ms FROM commhub.agent_endpoints e"
 		"                              WHERE e.tenant_id = j.tenant_id AND e.name = j.endpoint), 30000) / 1000.0)"
 		"    FROM due WHERE j.job_id = due.job_id"
 		"  RETURNING j.*) "

@@ -294,6 +294,18 @@ normalize_raw_mail(const char *data, size_t len, chn_error *err)
 				"Pass the complete RFC 5322 message as bytea.");
 		return NULL;
 	}
+	/* A real message may carry neither Date nor Received: it is still a
+	 * communication; it is dated when it was ingested, and says so. */
+	if (json_object_get(parsed, "date") == NULL)
+	{
+		char		iso[40];
+		json_t	   *w = json_object_get(parsed, "mimeWarnings");
+
+		norm_format_time_utc(UNIX_US_FROM_PG(GetCurrentTransactionStartTimestamp()), iso, sizeof(iso));
+		json_object_set_new(parsed, "date", json_string(iso));
+		if (json_is_array(w))
+			json_array_append_new(w, json_string("no Date or Received header: dated at ingest"));
+	}
 	norm = chn_normalize("email", parsed, err);
 	json_decref(parsed);
 	return norm;

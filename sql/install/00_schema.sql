@@ -45,7 +45,7 @@ BEGIN
         RAISE EXCEPTION 'commhub.tenant is longer than 64 characters'
             USING ERRCODE = '22001', HINT = 'SET commhub.tenant to a tenant id such as T001.';
     END IF;
-    IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
        OR pg_has_role(current_user, 'commhub_admin', 'MEMBER')
        OR EXISTS (SELECT 1 FROM commhub.tenant_grants g
                    WHERE g.tenant_id = t

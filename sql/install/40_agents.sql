@@ -106,6 +106,7 @@ $$ SELECT CASE $1 WHEN 'churn_risk' THEN '流失风险' WHEN 'competitor_threat'
 CREATE FUNCTION commhub.agent_customer(customer_id text) RETURNS commhub.customers
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     cust commhub.customers;
 BEGIN
@@ -129,6 +130,7 @@ $$;
 CREATE FUNCTION commhub.agent_check_range(since timestamptz, until timestamptz) RETURNS void
     LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 BEGIN
     IF since >= until THEN
         RAISE EXCEPTION 'since (%) is not before until (%)', since, until
@@ -244,6 +246,7 @@ $$;
 CREATE FUNCTION commhub.agent_volume(customer_id text, until timestamptz) RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     q record;
     p record;
@@ -259,7 +262,9 @@ BEGIN
       INTO q
       FROM commhub.agent_records(customer_id, until - interval '180 days', until) c
      WHERE c.quantity_discussed IS NOT NULL OR jsonb_typeof(c.analysis -> 'key_info' -> 'quantity_value') = 'number'
-     ORDER BY c.communication_time DESC LIMIT 1;
+     ORDER BY (coalesce(c.analysis -> 'key_info' ->> 'quantity', '') ~ '月'
+               OR coalesce(c.content, '') ~ '每月|月需求|月用量|月订单|月采购|月均|每个月|/月|／月') DESC,
+              c.communication_time DESC LIMIT 1;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
@@ -292,6 +297,7 @@ CREATE FUNCTION commhub.a11_customer_insight(customer_id text, since timestamptz
     RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     cust commhub.customers := commhub.agent_customer(customer_id);
     cid constant text := customer_id;
@@ -337,19 +343,23 @@ BEGIN
 
     SELECT count(*)::int AS n,
            count(*) FILTER (WHERE c.direction = 'inbound')::int AS n_in,
-           count(*) FILTER (WHERE c.intent_category = 'complaint')::int AS n_complaint,
+           count(*) FILTER (WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_complaint,
            count(*) FILTER (WHERE c.intent_category = 'order')::int AS n_order,
            count(*) FILTER (WHERE c.intent_category = 'inquiry')::int AS n_inquiry,
            count(*) FILTER (WHERE c.intent_category = 'technical')::int AS n_tech,
            count(*) FILTER (WHERE jsonb_array_length(commhub.jarr(c.competitors_mentioned)) > 0)::int AS n_comp,
            count(*) FILTER (WHERE jsonb_array_length(commhub.jarr(c.competitors_mentioned)) > 0
                               AND commhub.agent_mentions_lower_price(c.content))::int AS n_lower,
-           count(*) FILTER (WHERE c.intent_category IN ('technical', 'complaint')
+           count(*) FILTER (WHERE c.intent_category IN ('technical', 'complaint') AND c.direction IS DISTINCT FROM 'outbound'
                               AND '质量' = ANY (commhub.agent_topics(c.content, c.intent_category)))::int AS n_quality_tc,
-           avg(c.sentiment_score) AS s_all,
-           avg(c.sentiment_score) FILTER (WHERE c.communication_time > t1 - interval '30 days') AS s_recent,
-           avg(c.sentiment_score) FILTER (WHERE c.communication_time <= t0 + (t1 - t0) / 2) AS s_first,
-           avg(c.sentiment_score) FILTER (WHERE c.communication_time > t0 + (t1 - t0) / 2) AS s_second,
+           -- the customer's mood is read from what the customer says
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS s_all,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time > t1 - interval '30 days') AS s_recent,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time <= t0 + (t1 - t0) / 2) AS s_first,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time > t0 + (t1 - t0) / 2) AS s_second,
            count(*) FILTER (WHERE c.sentiment = 'negative')::int AS n_neg,
            max(c.communication_time) AS last_at
       INTO s
@@ -362,6 +372,7 @@ BEGIN
                    count(*) FILTER (WHERE c.sentiment = 'negative' OR c.intent_category = 'complaint') AS neg
               FROM commhub.agent_records(cid, t0, t1) c,
                    unnest(commhub.agent_topics(c.content, c.intent_category, c.price_discussed)) t
+             WHERE c.direction IS DISTINCT FROM 'outbound' OR c.price_discussed IS NOT NULL
              GROUP BY t) x;
     n_price := coalesce((tp -> '价格' ->> 'n')::int, 0);
     n_quality := coalesce((tp -> '质量' ->> 'n')::int, 0);
@@ -390,7 +401,7 @@ BEGIN
     v_resp := commhub.agent_response_hours(cid, t0, t1);
 
     -- decision making
-    v_style := CASE WHEN n_price + s.n_comp >= greatest(2, ceil(0.3 * s.n)) THEN '价格敏感'
+    v_style := CASE WHEN s.n_lower > 0 OR n_price + s.n_comp >= greatest(2, ceil(0.3 * s.n)) THEN '价格敏感'
                     WHEN greatest(s.n_quality_tc, s.n_complaint) >= greatest(2, ceil(0.25 * s.n)) THEN '质量优先'
                     ELSE '理性决策' END;
     SELECT coalesce(array_agg(f.k ORDER BY f.n DESC, f.ord), '{}') INTO v_factors
@@ -412,11 +423,10 @@ BEGIN
         WHEN first_inq IS NOT NULL AND first_order IS NOT NULL THEN
             CASE WHEN first_order - first_inq < interval '7 days'
                  THEN '约' || greatest(1, extract(day FROM first_order - first_inq)::int) || '天'
-                 WHEN extract(epoch FROM first_order - first_inq) / 604800.0
-                      = floor(extract(epoch FROM first_order - first_inq) / 604800.0)
-                 THEN '约' || floor(extract(epoch FROM first_order - first_inq) / 604800.0) || '周'
-                 ELSE floor(extract(epoch FROM first_order - first_inq) / 604800.0) || '-'
-                      || ceil(extract(epoch FROM first_order - first_inq) / 604800.0) || '周' END
+                 WHEN first_order - first_inq < interval '35 days'
+                 THEN floor(extract(epoch FROM first_order - first_inq) / 604800.0) || '-'
+                      || (floor(extract(epoch FROM first_order - first_inq) / 604800.0) + 1) || '周'
+                 ELSE '约' || round(extract(epoch FROM first_order - first_inq) / 604800.0) || '周' END
         WHEN first_inq IS NOT NULL THEN '进行中(首次询价已' || extract(day FROM t1 - first_inq)::int || '天)'
         WHEN hist.orders > 0 THEN '复购客户,按需下单'
         ELSE '暂无数据' END;
@@ -585,6 +595,7 @@ CREATE FUNCTION commhub.a12_opportunities(customer_id text, since timestamptz DE
     RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     cust commhub.customers := commhub.agent_customer(customer_id);
     cid constant text := customer_id;
@@ -602,6 +613,8 @@ DECLARE
     has_order boolean;
     has_quote boolean;
     has_sample boolean;
+    has_old_order boolean;
+    n_complaints integer;
     monthly boolean;
     annual boolean;
     factor numeric;
@@ -630,6 +643,7 @@ DECLARE
     n30 integer;
     nprev integer;
     kw text[];
+    kw_rec text;
     base_value numeric;
     t_local date := (coalesce(until, now()) AT TIME ZONE 'Asia/Shanghai')::date;
 BEGIN
@@ -670,7 +684,10 @@ BEGIN
           FROM commhub.customer_communications c
          WHERE c.record_id = ANY (g.recs)
            AND (c.quantity_discussed IS NOT NULL OR jsonb_typeof(c.analysis -> 'key_info' -> 'quantity_value') = 'number')
-         ORDER BY c.communication_time DESC LIMIT 1;
+         -- a stated monthly demand outweighs a single order's quantity
+         ORDER BY (coalesce(c.analysis -> 'key_info' ->> 'quantity', '') ~ '月'
+                   OR coalesce(c.content, '') ~ '每月|月需求|月用量|月订单|月采购|月均|每个月|/月|／月') DESC,
+                  c.communication_time DESC LIMIT 1;
         SELECT coalesce(CASE WHEN jsonb_typeof(c.analysis -> 'key_info' -> 'price_value') = 'number'
                              THEN (c.analysis -> 'key_info' ->> 'price_value')::numeric END, c.price_discussed) AS price,
                coalesce(c.analysis -> 'key_info' ->> 'price_unit', '元/吨') AS price_unit, false AS reference
@@ -709,13 +726,17 @@ BEGIN
         values_by_product := values_by_product || jsonb_build_object(coalesce(g.product, '未指明产品'), v_value);
 
         -- stage and probability
-        SELECT bool_or(c.intent_category = 'order'
-                       OR coalesce(c.content, '') ~ '确认订单|下单|订单意向|签合同|签订合同|合同草案|采购合同|框架协议'),
+        -- an order signal in the last 30 days is a deal being closed; an
+        -- older one is a customer who buys again (复购)
+        SELECT bool_or((c.intent_category = 'order'
+                        OR coalesce(c.content, '') ~ '确认订单|下单|订单意向|签合同|签订合同|合同草案|采购合同|框架协议')
+                       AND c.communication_time > t1 - interval '30 days'),
                bool_or((c.direction = 'outbound' AND (c.price_discussed IS NOT NULL OR coalesce(c.content, '') ~ '报价'))
                        OR coalesce(c.content, '') ~ '报价单|样品|试样|送样|打样'),
                bool_or(coalesce(c.content, '') ~ '样品|试样|送样|打样'),
-               avg(c.sentiment_score)
-          INTO has_order, has_quote, has_sample, v_sent
+               avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'),
+               bool_or(c.intent_category = 'order')
+          INTO has_order, has_quote, has_sample, v_sent, has_old_order
           FROM commhub.agent_records(cid, g.first_at - interval '1 second', t1) c
          WHERE c.record_id = ANY (g.recs)
             OR (jsonb_array_length(commhub.jarr(c.products_mentioned)) = 0
@@ -726,6 +747,8 @@ BEGIN
         ELSIF has_quote THEN
             v_stage := '方案报价';
             v_prob := 0.5 + CASE WHEN has_sample THEN 0.1 ELSE 0 END + CASE WHEN v_sent >= 0.6 THEN 0.05 ELSE 0 END;
+        ELSIF has_old_order THEN
+            v_stage := '复购跟进'; v_prob := 0.5;
         ELSE
             v_stage := '需求确认';
             v_prob := 0.3 + CASE WHEN q.qty IS NOT NULL THEN 0.1 ELSE 0 END
@@ -744,8 +767,13 @@ BEGIN
            AND commhub.agent_mentions_lower_price(c.content) AND c.communication_time >= g.first_at
          ORDER BY c.communication_time DESC LIMIT 1;
         IF FOUND THEN v_lower := coalesce(v_lower, ''); END IF;
+        SELECT count(*) FILTER (WHERE c.intent_category = 'complaint')::int, coalesce(avg(c.sentiment_score), v_sent)
+          INTO n_complaints, v_sent
+          FROM commhub.agent_records(cid, t1 - interval '30 days', t1) c
+         WHERE c.direction IS DISTINCT FROM 'outbound';
         IF cardinality(v_comp) > 0 THEN v_prob := v_prob - 0.1; END IF;
         IF v_sent < 0.4 THEN v_prob := v_prob - 0.1; END IF;
+        IF n_complaints > 0 THEN v_prob := v_prob - 0.2; END IF;
         -- silence after our last quote
         SELECT max(c.communication_time) INTO last_at
           FROM commhub.agent_records(cid, t0, t1) c
@@ -765,7 +793,8 @@ BEGIN
                jsonb_array_elements_text(commhub.jarr(coalesce(c.timeline_mentioned -> 'dates',
                                                                c.analysis -> 'key_info' -> 'timeline_dates'))) d
          WHERE c.record_id = ANY (g.recs) AND d ~ '^\d{4}-\d{2}-\d{2}$' AND d::date >= (g.last_at AT TIME ZONE 'Asia/Shanghai')::date;
-        v_close := CASE WHEN v_tl IS NOT NULL THEN v_tl + CASE v_stage WHEN '谈判' THEN 0 ELSE 30 END
+        v_close := CASE WHEN v_stage = '复购跟进' THEN t_local + 30
+                        WHEN v_tl IS NOT NULL THEN v_tl + CASE v_stage WHEN '谈判' THEN 0 ELSE 30 END
                         ELSE (g.last_at AT TIME ZONE 'Asia/Shanghai')::date
                              + CASE v_stage WHEN '谈判' THEN 14 WHEN '方案报价' THEN 30 ELSE 45 END END;
         IF v_close < t_local THEN v_close := t_local + 7; END IF;
@@ -791,9 +820,8 @@ BEGIN
          WHERE c.content ~ '账期[^0-9]{0,6}[0-9]{2,3}\s*天'
          ORDER BY c.communication_time DESC LIMIT 1;
         IF v_terms IS NOT NULL THEN v_risk := v_risk || v_terms; END IF;
-        IF EXISTS (SELECT 1 FROM commhub.agent_records(cid, t0, t1) c WHERE c.intent_category = 'complaint') THEN
-            v_risk := v_risk || ('近期有' || (SELECT count(*) FROM commhub.agent_records(cid, t0, t1) c
-                                                WHERE c.intent_category = 'complaint') || '次投诉,客户对质量有顾虑');
+        IF n_complaints > 0 THEN
+            v_risk := v_risk || ('近30天有' || n_complaints || '次投诉,客户对质量有顾虑');
         END IF;
         IF silence_days >= 7 THEN v_risk := v_risk || ('报价后' || silence_days || '天未回复'); END IF;
 
@@ -809,6 +837,8 @@ BEGIN
         v_actions := v_actions || CASE v_stage
             WHEN '需求确认' THEN ARRAY['提供技术参数表与样品', '确认用量与交期要求', '邀请参观工厂']
             WHEN '方案报价' THEN ARRAY['跟进报价反馈', '提供3个月试样合作方案', '提供同行业客户案例']
+            WHEN '复购跟进' THEN CASE WHEN n_complaints > 0 THEN ARRAY['先闭环质量投诉,再确认下一批采购计划', '提供批次质量报告']
+                                     ELSE ARRAY['回访确认下一批采购计划', '提供年度框架协议方案', '确认库存与排产'] END
             ELSE ARRAY['确认合同条款与账期', '锁定排产与交付计划', '安排高层拜访促成签约'] END;
         SELECT array_agg(a ORDER BY o) INTO v_actions
           FROM (SELECT DISTINCT ON (a) a, o FROM unnest(v_actions) WITH ORDINALITY AS u(a, o) ORDER BY a, o) d;
@@ -818,7 +848,7 @@ BEGIN
           INTO v_urg
           FROM commhub.customer_communications c
          WHERE c.record_id = ANY (g.recs) AND c.communication_time > t1 - interval '30 days';
-        IF v_close <= t_local + 14 OR v_lower IS NOT NULL THEN v_urg := 'high'; END IF;
+        IF (v_close <= t_local + 14 AND v_stage IN ('谈判', '方案报价')) OR v_lower IS NOT NULL THEN v_urg := 'high'; END IF;
         IF v_urg = 'low' AND v_stage <> '需求确认' THEN v_urg := 'medium'; END IF;
 
         v_qty := CASE WHEN q.qty IS NULL THEN NULL
@@ -829,6 +859,7 @@ BEGIN
                        WHEN annual THEN '年需求' || commhub.num_text(q.qty, 2) || coalesce(q.unit, '')
                        WHEN q.qty IS NOT NULL THEN '采购需求' || commhub.num_text(q.qty, 2) || coalesce(q.unit, '')
                        WHEN v_stage = '谈判' THEN '订单意向'
+                       WHEN v_stage = '复购跟进' THEN '复购'
                        ELSE '询价' END;
         IF g.product IS NOT NULL THEN explicit_products := explicit_products || g.product; END IF;
 
@@ -854,16 +885,16 @@ BEGIN
     -- Implicit: products first mentioned in the last 30 days, rising contact,
     -- talk of new projects, interest in payment terms.
     FOR g IN
-        SELECT p AS product, array_agg(c.record_id ORDER BY c.communication_time DESC) AS recs
+        SELECT pm AS product, array_agg(c.record_id ORDER BY c.communication_time DESC) AS recs
           FROM commhub.agent_records(cid, greatest(t0, t1 - interval '30 days'), t1) c,
-               jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) p
-         WHERE NOT p = ANY (explicit_products)
+               jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) pm
+         WHERE NOT pm = ANY (explicit_products)
            AND NOT EXISTS (SELECT 1 FROM commhub.customer_communications o
                             WHERE o.tenant_id = commhub.current_tenant() AND o.customer_id = cid
                               AND o.canonical_record_id IS NULL
                               AND o.communication_time <= greatest(t0, t1 - interval '30 days')
-                              AND commhub.jarr(o.products_mentioned) ? p)
-         GROUP BY p ORDER BY p LIMIT 10
+                              AND commhub.jarr(o.products_mentioned) ? pm)
+         GROUP BY pm ORDER BY pm LIMIT 10
     LOOP
         n := n + 1;
         opps := opps || jsonb_build_object(
@@ -880,7 +911,8 @@ BEGIN
     SELECT count(*) FILTER (WHERE c.communication_time > t1 - interval '30 days')::int,
            count(*) FILTER (WHERE c.communication_time <= t1 - interval '30 days')::int
       INTO n30, nprev
-      FROM commhub.agent_records(cid, t1 - interval '90 days', t1) c;
+      FROM commhub.agent_records(cid, t1 - interval '90 days', t1) c
+     WHERE c.intent_category IS DISTINCT FROM 'complaint' AND c.intent_category IS DISTINCT FROM 'after_sales';
     IF n30 >= 3 AND n30 >= 1.5 * (nprev / 2.0) AND nprev > 0 THEN
         n := n + 1;
         opps := opps || jsonb_build_object(
@@ -896,7 +928,7 @@ BEGIN
     END IF;
     SELECT regexp_match(c.content, '(新产品|新项目|新品开发|扩产|新产线|新工厂|产能扩张|新车型|新机型|新品)'),
            c.record_id
-      INTO kw, last_at
+      INTO kw, kw_rec
       FROM commhub.agent_records(cid, t0, t1) c
      WHERE c.content ~ '新产品|新项目|新品开发|扩产|新产线|新工厂|产能扩张|新车型|新机型|新品'
      ORDER BY c.communication_time DESC LIMIT 1;
@@ -910,7 +942,7 @@ BEGIN
             'probability', 0.25, 'expected_close_date', NULL, 'stage', '需求挖掘',
             'competitors', '[]'::jsonb, 'winning_factors', '[]'::jsonb, 'risk_factors', '[]'::jsonb,
             'recommended_actions', jsonb_build_array('安排技术交流,了解' || kw[1] || '的材料要求', '推荐适配的新材料方案'),
-            'urgency', 'medium');
+            'urgency', 'medium', 'related_records', jsonb_build_array(kw_rec));
     END IF;
     IF EXISTS (SELECT 1 FROM commhub.agent_records(cid, t0, t1) c
                 WHERE c.intent_category = 'payment' OR coalesce(c.content, '') ~ '账期') THEN
@@ -927,8 +959,8 @@ BEGIN
     END IF;
 
     -- Cross- and up-sell from the catalogue's relations of the products mentioned.
-    SELECT coalesce(array_agg(DISTINCT p), '{}') INTO mentioned
-      FROM commhub.agent_records(cid, t0, t1) c, jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) p;
+    SELECT coalesce(array_agg(DISTINCT pm), '{}') INTO mentioned
+      FROM commhub.agent_records(cid, t0, t1) c, jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) pm;
     FOR rel IN
         SELECT DISTINCT ON (r.kind, r.to_product) r.*
           FROM commhub.product_relations r
@@ -952,6 +984,13 @@ BEGIN
         END IF;
     END LOOP;
 
+    SELECT coalesce(jsonb_agg(o.e || jsonb_build_object('id', 'OPP-' || to_char(t_local, 'YYYYMM') || '-' || cid || '-'
+                                                          || lpad(o.rn::text, 3, '0')) ORDER BY o.rn), '[]')
+      INTO opps
+      FROM (SELECT e, row_number() OVER (ORDER BY e ->> 'type',
+                                                   (e ->> 'probability')::numeric * greatest((e ->> 'estimated_value')::numeric, 1) DESC,
+                                                   ord) AS rn
+              FROM jsonb_array_elements(opps) WITH ORDINALITY AS u(e, ord)) o;
     RETURN jsonb_build_object('opportunities', opps,
                               'cross_sell_opportunities', cross_sell,
                               'up_sell_opportunities', up_sell,
@@ -970,6 +1009,7 @@ CREATE FUNCTION commhub.a14_risk_alerts(customer_id text, since timestamptz DEFA
     RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     cust commhub.customers := commhub.agent_customer(customer_id);
     cid constant text := customer_id;
@@ -1012,17 +1052,17 @@ BEGIN
     SELECT count(*)::int AS n,
            count(*) FILTER (WHERE c.direction = 'inbound')::int AS n_in,
            count(*) FILTER (WHERE c.intent_category = 'inquiry')::int AS n_inq,
-           count(*) FILTER (WHERE c.intent_category = 'complaint')::int AS n_complaint,
-           count(*) FILTER (WHERE c.sentiment = 'negative')::int AS n_neg,
+           count(*) FILTER (WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_complaint,
+           count(*) FILTER (WHERE c.sentiment = 'negative' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_neg,
            count(*) FILTER (WHERE '价格' = ANY (commhub.agent_topics(c.content, c.intent_category, c.price_discussed)))::int AS n_price,
-           avg(c.sentiment_score) AS sent,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS sent,
            max(c.communication_time) AS last_at,
            max(c.communication_time) FILTER (WHERE c.direction = 'inbound') AS last_in
       INTO cur FROM commhub.agent_records(cid, t0, t1) c;
     SELECT count(*)::int AS n,
            count(*) FILTER (WHERE c.intent_category = 'inquiry')::int AS n_inq,
-           count(*) FILTER (WHERE c.intent_category = 'complaint')::int AS n_complaint,
-           avg(c.sentiment_score) AS sent,
+           count(*) FILTER (WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_complaint,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS sent,
            max(c.communication_time) AS last_at
       INTO base FROM commhub.agent_records(cid, b0, t0) c;
     vol := commhub.agent_volume(cid, t1);
@@ -1048,7 +1088,9 @@ BEGIN
 
     -- the last quote we sent in 90 days, and whether the customer answered
     SELECT c.record_id, c.communication_time, c.price_discussed,
-           coalesce(c.analysis -> 'key_info' ->> 'price', commhub.num_text(c.price_discussed, 2)) AS price_text
+           CASE WHEN coalesce(c.analysis -> 'key_info' ->> 'price', '') ~ '^[0-9.]*$'
+                THEN commhub.num_text(c.price_discussed, 2) || coalesce(c.analysis -> 'key_info' ->> 'price_unit', '元')
+                ELSE c.analysis -> 'key_info' ->> 'price' END AS price_text
       INTO quote
       FROM commhub.agent_records(cid, t1 - greatest(win * 3, interval '90 days'), t1) c
      WHERE c.direction = 'outbound'
@@ -1149,7 +1191,7 @@ BEGIN
                bool_or(c.urgency_level = 'high') OVER () AS urgent
           INTO cmp
           FROM commhub.agent_records(cid, t0, t1) c
-         WHERE c.intent_category = 'complaint'
+         WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound'
          ORDER BY c.communication_time DESC LIMIT 1;
         v_level := CASE WHEN cur.n_complaint >= 2 OR cmp.severe THEN 'high'
                         WHEN cmp.negative OR cmp.urgent THEN 'medium' ELSE 'low' END;
@@ -1162,7 +1204,8 @@ BEGIN
         SELECT ind || coalesce(array_agg('投诉涉及' || t || ' ' || n || '次' ORDER BY n DESC, t), '{}') INTO ind
           FROM (SELECT t, count(*) AS n FROM commhub.agent_records(cid, t0, t1) c,
                        unnest(commhub.agent_topics(c.content, c.intent_category)) t
-                 WHERE c.intent_category = 'complaint' GROUP BY t) x;
+                 WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound'
+                   AND t IN ('质量', '交期', '服务', '价格') GROUP BY t) x;
         SELECT array_agg(c.record_id ORDER BY c.communication_time DESC) INTO recs
           FROM commhub.agent_records(cid, t0, t1) c WHERE c.intent_category = 'complaint';
         alerts := alerts || jsonb_build_object(
@@ -1190,16 +1233,18 @@ BEGIN
       INTO pay
       FROM commhub.agent_records(cid, t0, t1) c
      WHERE (c.intent_category = 'payment' OR '账期' = ANY (commhub.agent_topics(c.content, c.intent_category)))
+       AND c.direction IS DISTINCT FROM 'outbound'
        AND coalesce(c.content, '') ~ '账期|延期|逾期|晚付|拖欠|推迟付款|延迟付款|缓付|宽限|付不了';
     IF pay.n > 0 THEN
         v_level := CASE WHEN pay.overdue OR pay.n >= 3 THEN 'high' ELSE 'medium' END;
         v_score := least(100, 40 + 10 * (pay.n - 1) + CASE WHEN pay.overdue THEN 30 ELSE 0 END)::int;
-        ind := ARRAY[wl || pay.n || '次沟通涉及账期/延期付款'];
+        ind := ARRAY[]::text[];
         IF pay.days_asked IS NOT NULL THEN
             ind := ind || ('付款账期要求' || pay.days_asked || '天'
                            || CASE WHEN pay.days_now IS NOT NULL AND pay.days_now <> pay.days_asked
                                    THEN '(目前' || pay.days_now || '天)' ELSE '' END);
         END IF;
+        ind := ind || (wl || '客户' || pay.n || '次提到账期/延期付款');
         IF pay.overdue THEN ind := ind || '客户提到逾期/拖欠付款'::text; END IF;
         alerts := alerts || jsonb_build_object(
             'alert_id', 'RISK-' || ym || '-' || cid || '-payment_risk', 'customer_id', cid, 'customer_name', cust.name,
@@ -1213,7 +1258,7 @@ BEGIN
             'related_records', to_jsonb(pay.recs[1:20]));
     END IF;
     signals := signals || jsonb_build_object('payment_pressure', jsonb_build_object(
-        'detected', pay.n > 0, 'evidence', CASE WHEN pay.n > 0 THEN wl || pay.n || '次提到账期/延期付款' END,
+        'detected', pay.n > 0, 'evidence', CASE WHEN pay.n > 0 THEN wl || '客户' || pay.n || '次提到账期/延期付款' END,
         'severity', CASE WHEN pay.n = 0 THEN 'low' WHEN pay.overdue OR pay.n >= 3 THEN 'high' ELSE 'medium' END));
 
     -- negative sentiment trend
@@ -1251,7 +1296,7 @@ BEGIN
     IF silence_days IS NOT NULL THEN
         v_level := CASE WHEN silence_days >= 21 OR (silence_days >= 14 AND (comp_lower OR declined)) THEN 'high'
                         WHEN silence_days >= 10 THEN 'medium' ELSE 'low' END;
-        v_score := least(100, 40 + 2 * silence_days + CASE WHEN comp_lower THEN 10 ELSE 0 END)::int;
+        v_score := least(90, 35 + round(1.5 * silence_days) + CASE WHEN comp_lower THEN 10 ELSE 0 END)::int;
         ind := ARRAY['报价后' || silence_days || '天客户未回复',
                      '最后报价' || coalesce(': ' || quote.price_text, '') || '('
                      || to_char(quote.communication_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || ')'];
@@ -1339,6 +1384,7 @@ CREATE FUNCTION commhub.a13_marketing_advice(customer_id text, since timestamptz
     RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     cust commhub.customers := commhub.agent_customer(customer_id);
     cid constant text := customer_id;
@@ -1557,3 +1603,22 @@ BEGIN
         'customer_id', cust.customer_id, 'customer_name', cust.name);
 END
 $$;
+
+GRANT SELECT ON commhub.marketing_rules TO commhub_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.marketing_rules TO commhub_admin;
+GRANT EXECUTE ON FUNCTION
+    commhub.jarr(jsonb), commhub.num_text(numeric, integer), commhub.money_text(numeric),
+    commhub.weekday_label(integer), commhub.agent_time_slot(timestamptz),
+    commhub.agent_topics(text, text, numeric), commhub.agent_mentions_lower_price(text),
+    commhub.agent_price_gap(text), commhub.level_rank(text), commhub.level_label(text),
+    commhub.risk_type_label(text), commhub.agent_customer(text),
+    commhub.agent_check_range(timestamptz, timestamptz),
+    commhub.agent_records(text, timestamptz, timestamptz),
+    commhub.agent_response_hours(text, timestamptz, timestamptz), commhub.response_text(numeric),
+    commhub.agent_key_contacts(text, timestamptz, timestamptz, integer),
+    commhub.agent_volume(text, timestamptz),
+    commhub.a11_customer_insight(text, timestamptz, timestamptz),
+    commhub.a12_opportunities(text, timestamptz, timestamptz),
+    commhub.a14_risk_alerts(text, timestamptz, timestamptz),
+    commhub.a13_marketing_advice(text, timestamptz, timestamptz, jsonb, jsonb, jsonb)
+  TO commhub_reader;

@@ -48,12 +48,21 @@ static const char *const intent_labels[AZI_N] = {
 
 /* ---- small text helpers -------------------------------------------- */
 
+/* Bytes that may start a break: \n \r ! ? ; , . and the lead bytes of
+ * 。 、 (E3) and … (E2). */
+static const uint8_t break_lead[256] = {
+	['\n'] = 1,['\r'] = 1,['!'] = 1,['?'] = 1,[';'] = 1,[','] = 1,['.'] = 1,
+	[0xE2] = 1,[0xE3] = 1,
+};
+
 /* Width of a clause/sentence break at t[p] (0 if none). */
-static size_t
+static inline size_t
 break_at(const char *t, size_t n, size_t p, bool sentence_only)
 {
 	unsigned char c = (unsigned char) t[p];
 
+	if (!break_lead[c])
+		return 0;
 	switch (c)
 	{
 		case '\n':
@@ -440,7 +449,7 @@ code_stopword(const char *g, size_t len)
 	size_t		i;
 
 	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
-		if (strlen(stop[i]) == len && memcmp(stop[i], g, len) == 0)
+		if (stop[i][0] == g[0] && strncmp(stop[i], g, len) == 0 && stop[i][len] == '\0')
 			return true;
 	return false;
 }
@@ -453,7 +462,10 @@ static size_t
 scan_code(const char *t, size_t n, size_t p)
 {
 	size_t		q = p,
-				groups = 0;
+				groups = 0,
+				gsv[5],
+				glv[5],
+				g;
 	bool		any_alpha = false;
 
 	if (!(t[p] >= 'A' && t[p] <= 'Z'))
@@ -481,10 +493,10 @@ scan_code(const char *t, size_t n, size_t p)
 			return p;
 		if (alpha == 0 && digit >= 5)
 			return p;			/* an id or a phone number part */
-		if (code_stopword(t + gs, q - gs))
-			return p;
 		if (alpha)
 			any_alpha = true;
+		gsv[groups] = gs;
+		glv[groups] = q - gs;
 		groups++;
 		if (q + 1 < n && (t[q] == '-' || t[q] == '/') &&
 			((t[q + 1] >= 'A' && t[q + 1] <= 'Z') || az_isdigit((unsigned char) t[q + 1])))
@@ -498,6 +510,9 @@ scan_code(const char *t, size_t n, size_t p)
 		return p;
 	if (q < n && (az_isalnum((unsigned char) t[q]) || t[q] == '-' || t[q] == '/'))
 		return p;
+	for (g = 0; g < groups; g++)
+		if (code_stopword(t + gsv[g], glv[g]))
+			return p;
 	return q;
 }
 
@@ -526,37 +541,119 @@ cmp_start(const void *a, const void *b)
 
 	if (x->s != y->s)
 		return x->s < y->s ? -1 : 1;
-	return x->e < y->e ? -1 : x->e > y->e;
+	return x->e > y->e ? -1 : x->e < y->e;
 }
 
-/* Keep the longest non-overlapping hits; returns kept count. */
+/* Keep the longest non-overlapping hits (ties: leftmost); returns the
+ * kept count, sorted by start.  The automaton reports hits by end
+ * position, so sorting by start is an insertion sort over a nearly sorted
+ * array; overlaps only matter inside clusters of mutually overlapping
+ * hits, each resolved on its own (a cluster is tiny except on degenerate
+ * input, where it falls back to qsort).  occ has one byte per text byte
+ * and is only cleared over each cluster's span. */
 static size_t
-resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ, size_t n)
+resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 {
 	size_t		i,
-				k = 0;
+				k = 0,
+				cs,
+				shifts = 0;
 
-	memset(occ, 0, n);
-	qsort(h, cnt, sizeof(*h), cmp_len_desc);
-	for (i = 0; i < cnt && k < AZ_MAX_HITS; i++)
+	for (i = 1; i < cnt; i++)
 	{
-		uint32_t	p;
-		bool		free_span = true;
+		az_hit		x = h[i];
+		size_t		j = i;
 
-		if (occ[h[i].s] || occ[h[i].e - 1])
-			continue;
-		for (p = h[i].s; p < h[i].e; p++)
-			if (occ[p])
-			{
-				free_span = false;
-				break;
-			}
-		if (!free_span)
-			continue;
-		memset(occ + h[i].s, 1, h[i].e - h[i].s);
-		h[k++] = h[i];
+		while (j > 0 && (h[j - 1].s > x.s || (h[j - 1].s == x.s && h[j - 1].e < x.e)))
+		{
+			h[j] = h[j - 1];
+			j--;
+			shifts++;
+		}
+		h[j] = x;
+		if (shifts > 16 * cnt + 1024)
+		{
+			/* not nearly sorted after all (degenerate lexicon/input) */
+			qsort(h, cnt, sizeof(*h), cmp_start);
+			break;
+		}
 	}
-	qsort(h, k, sizeof(*h), cmp_start);
+	for (cs = 0; cs < cnt;)
+	{
+		size_t		ce = cs + 1,
+					j;
+		uint32_t	maxe = h[cs].e,
+					mins = h[cs].s;
+
+		while (ce < cnt && h[ce].s < maxe)
+		{
+			if (h[ce].e > maxe)
+				maxe = h[ce].e;
+			ce++;
+		}
+		if (ce - cs == 1)
+		{
+			h[k++] = h[cs];
+			cs = ce;
+			continue;
+		}
+		/* longest first inside the cluster */
+		if (ce - cs > 64)
+			qsort(h + cs, ce - cs, sizeof(*h), cmp_len_desc);
+		else
+			for (i = cs + 1; i < ce; i++)
+			{
+				az_hit		x = h[i];
+
+				j = i;
+				while (j > cs && cmp_len_desc(&h[j - 1], &x) > 0)
+				{
+					h[j] = h[j - 1];
+					j--;
+				}
+				h[j] = x;
+			}
+		memset(occ + mins, 0, maxe - mins);
+		{
+			size_t		first = k;
+
+			for (i = cs; i < ce; i++)
+			{
+				uint32_t	p;
+				bool		free_span = true;
+
+				for (p = h[i].s; p < h[i].e; p++)
+					if (occ[p])
+					{
+						free_span = false;
+						break;
+					}
+				if (!free_span)
+					continue;
+				memset(occ + h[i].s, 1, h[i].e - h[i].s);
+				h[k++] = h[i];
+			}
+			/* back to start order (kept hits of a cluster do not overlap) */
+			if (k - first > 64)
+				qsort(h + first, k - first, sizeof(*h), cmp_start);
+			else
+				for (i = first + 1; i < k; i++)
+				{
+					az_hit		x = h[i];
+
+					j = i;
+					while (j > first && h[j - 1].s > x.s)
+					{
+						h[j] = h[j - 1];
+						j--;
+					}
+					h[j] = x;
+				}
+		}
+		cs = ce;
+	}
+	if (k > AZ_MAX_HITS)
+		k = AZ_MAX_HITS;
 	return k;
 }
 
@@ -631,6 +728,23 @@ cmp_name_pos(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* Does the clause around p speak to us (你们, 贵司, your)? */
+static bool
+addresses_us(const az_ctx *ctx, size_t p)
+{
+	size_t		cs,
+				ce,
+				q;
+
+	az_clause_bounds(ctx, p, &cs, &ce);
+	for (q = cs; q < ce; q++)
+		if (az_at(ctx->t, ce, q, "你们") || az_at(ctx->t, ce, q, "贵司") ||
+			az_at(ctx->t, ce, q, "贵公司") || az_at(ctx->t, ce, q, "your") ||
+			az_at(ctx->t, ce, q, "you "))
+			return true;
+	return false;
+}
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -638,6 +752,7 @@ score_hits(az_ctx *ctx, scores *sc)
 	const az_lexicon *lex = ctx->lex;
 	size_t		i;
 	uint32_t	neg_end = UINT32_MAX,
+				comp_end = UINT32_MAX,
 				neg_start = 0,
 				nota_end = UINT32_MAX,
 				intens_end = UINT32_MAX,
@@ -645,8 +760,14 @@ score_hits(az_ctx *ctx, scores *sc)
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
 				sent_cur = 0,
-				boost = 1.0;
-	bool		in_subject;
+				boost = 1.0,
+				votes_cur[AZI_N],
+				prev_sent = 0,
+				prev_votes[AZI_N];
+	int			c,
+				hits_in_sentence = 0;
+	bool		in_subject,
+				about_competitor;
 
 	for (i = 0; i < ctx->nhits; i++)
 	{
@@ -657,12 +778,26 @@ score_hits(az_ctx *ctx, scores *sc)
 					intensified = false;
 
 		/* sentence boundary since the previous hit closes the sentence */
+		if (i == 0)
+		{
+			memset(votes_cur, 0, sizeof(votes_cur));
+			memset(prev_votes, 0, sizeof(prev_votes));
+		}
 		if (sentence_break(ctx, prev_end, h->s))
 		{
-			sc->sent_total += sent_cur * boost;
+			prev_sent = sent_cur * boost;
+			sc->sent_total += prev_sent;
+			for (c = 0; c < AZI_N; c++)
+			{
+				prev_votes[c] = votes_cur[c] * boost;
+				sc->votes[c] += prev_votes[c];
+			}
+			memset(votes_cur, 0, sizeof(votes_cur));
 			sent_cur = 0;
 			boost = 1.0;
+			hits_in_sentence = 0;
 		}
+		hits_in_sentence++;
 		prev_end = h->e;
 		in_subject = ctx->content_start > 0 && h->s < ctx->content_start && !ctx->reply_subject;
 
@@ -672,6 +807,11 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (intens_end != UINT32_MAX && h->s >= intens_end &&
 			units_between(ctx, intens_end, h->s, 2) <= 2)
 			intensified = true;
+
+		/* negative words in a clause about a competitor ("金发的料质量不稳定")
+		 * are not a complaint to us, unless the clause also addresses us */
+		about_competitor = comp_end != UINT32_MAX && h->s >= comp_end &&
+			!az_clause_break(ctx, comp_end, h->s) && !addresses_us(ctx, h->s);
 
 		for (k = 0; k < p->nfeat; k++)
 		{
@@ -696,7 +836,19 @@ score_hits(az_ctx *ctx, scores *sc)
 					intens_mult = w;
 					break;
 				case AZK_CONTRAST:
+					/* the clause after 但是/but carries the point; opening a
+					 * sentence ("However, ..."), it answers the previous one */
 					sent_cur *= 0.5;
+					for (c = 0; c < AZI_N; c++)
+						votes_cur[c] *= 0.6;
+					if (hits_in_sentence == 1)
+					{
+						sc->sent_total -= 0.5 * prev_sent;
+						for (c = 0; c < AZI_N; c++)
+							sc->votes[c] -= 0.4 * prev_votes[c];
+						prev_sent = 0;
+						memset(prev_votes, 0, sizeof(prev_votes));
+					}
 					boost = 1.4;
 					break;
 				case AZK_HEDGE:
@@ -709,6 +861,8 @@ score_hits(az_ctx *ctx, scores *sc)
 						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
 					if (in_subject)
 						w *= 0.5;	/* a subject names a topic, not a mood */
+					if (about_competitor && w < 0)
+						w *= 0.2;
 					sent_cur += w;
 					if (w < 0)
 					{
@@ -739,7 +893,14 @@ score_hits(az_ctx *ctx, scores *sc)
 						if (nota_end != UINT32_MAX && h->s >= nota_end &&
 							units_between(ctx, nota_end, h->s, 3) <= 3)
 							w *= 0.3;
-						sc->votes[f->arg] += w;
+						/* "没有浮纤", "没有采购计划": the topic is absent; a
+						 * missing delivery or payment is still the topic */
+						else if (negated && f->arg != AZI_DELIVERY &&
+								 f->arg != AZI_PAYMENT && f->arg != AZI_AFTER_SALES)
+							w *= f->arg == AZI_COMPLAINT ? 0.2 : 0.3;
+						if (about_competitor && f->arg == AZI_COMPLAINT)
+							w *= 0.2;
+						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
 						{
 							sc->top_cue_w[f->arg] = w;
@@ -780,6 +941,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_COMPETITOR:
 					add_name(sc->comp, &sc->ncomp, h->s, f->arg, h->s, h->e);
+					comp_end = h->e;
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
@@ -809,6 +971,9 @@ score_hits(az_ctx *ctx, scores *sc)
 		}
 	}
 	sc->sent_total += sent_cur * boost;
+	if (ctx->nhits > 0)
+		for (c = 0; c < AZI_N; c++)
+			sc->votes[c] += votes_cur[c] * boost;
 }
 
 /* Which clause-level context makes a date not a deadline (already done). */
@@ -983,6 +1148,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	scores		sc;
 	az_hit	   *raw = NULL;
 	uint8_t    *occ = NULL;
+	char	   *scratch = NULL;
 	long		nraw;
 	size_t		slen = 0,
 				total,
@@ -1030,13 +1196,18 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	ctx.subj_len = slen;
 	ctx.content = content;
 	ctx.content_len = len;
-	ctx.t = malloc(total + 1);
-	ctx.map = malloc((total + 1) * sizeof(uint32_t));
-	ctx.mark = calloc(total + 1, 1);
-	occ = malloc(total + 1);
-	ctx.nums = malloc(AZ_MAX_NUMS * sizeof(az_num));
-	if (!ctx.t || !ctx.map || !ctx.mark || !occ || !ctx.nums)
+	/* one scratch block: map | text | mark | occ (number tokens grow on
+	 * their own, from a size that keeps small records in small bins) */
+	scratch = malloc((total + 1) * sizeof(uint32_t) + 3 * (total + 1));
+	ctx.nums_cap = 16;
+	ctx.nums = malloc(ctx.nums_cap * sizeof(az_num));
+	if (!scratch || !ctx.nums)
 		goto done;
+	ctx.map = (uint32_t *) scratch;
+	ctx.t = scratch + (total + 1) * sizeof(uint32_t);
+	ctx.mark = (uint8_t *) ctx.t + total + 1;
+	occ = ctx.mark + total + 1;
+	memset(ctx.mark, 0, total + 1);
 
 	/* 1. fold */
 	ctx.orig_valid = true;
@@ -1080,7 +1251,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (nraw < 0)
 		goto done;
 	ctx.hits = raw;
-	ctx.nhits = resolve_overlaps(raw, (size_t) nraw, occ, ctx.n);
+	ctx.nhits = resolve_overlaps(raw, (size_t) nraw, occ);
 
 	/* 3. written product codes; longest wins against catalogue hits */
 	{
@@ -1398,8 +1569,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (ctx.qty.found)
 	{
 		span_orig(&ctx, ctx.qty.s, ctx.qty.e, &tmp);
-		if (ctx.qty.period[0] && !span_has(&ctx, ctx.qty.s, ctx.qty.e, "/") &&
-			!span_has(&ctx, ctx.qty.s, ctx.qty.e, "每"))
+		if (ctx.qty.period[0] && !ctx.qty.period_in_span)
 		{
 			sb_puts(&tmp, "/");
 			sb_puts(&tmp, ctx.qty.period);
@@ -1779,10 +1949,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 done:
 	free(raw);
-	free(occ);
-	free(ctx.t);
-	free(ctx.map);
-	free(ctx.mark);
 	free(ctx.nums);
+	free(scratch);
 	return out;
 }

@@ -33,8 +33,9 @@
  * none of that kind itself (比较感兴趣 keeps the inquiry vote of 感兴趣,
  * 价格多少 the price word and the question, 今天之内 the date of 今天).
  * Neutral blockers, negations and catalogue names inherit nothing --
- * shadowing is their job, a name is not a cue -- and sentiment, intensity, requests and follow-ups are never
- * inherited: the table states those explicitly.
+ * shadowing is their job, a name is not a cue -- and intensity, requests
+ * and follow-ups are never inherited.  A sentiment weight of 0 in the
+ * table stops sentiment inheritance (投诉处理 is not a complaint mood).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,7 @@ inheritable(uint16_t kind)
 		case AZK_PERIOD:
 		case AZK_HEDGE:
 		case AZK_PAST:
+		case AZK_SENT:
 			return true;
 		default:
 			return false;
@@ -473,8 +475,20 @@ az_automaton_build(az_lexicon *lex)
 			while (j < n && strcmp(it[j].s, s) == 0)
 			{
 				const az_entry *e = &lex->ent[it[j].idx];
+				uint32_t	x;
+				bool		dup = false;
 
-				lex->feat[fi++] = e->f;
+				/* a surface listed twice for the same meaning counts once,
+				 * with the stronger weight */
+				for (x = pp->feat_off; x < fi; x++)
+					if (lex->feat[x].kind == e->f.kind && lex->feat[x].arg == e->f.arg)
+					{
+						if (abs(e->f.w) > abs(lex->feat[x].w))
+							lex->feat[x].w = e->f.w;
+						dup = true;
+					}
+				if (!dup)
+					lex->feat[fi++] = e->f;
 				if (e->prefix)
 					prefix = true;
 				j++;
@@ -561,7 +575,7 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	const uint8_t *cls = lex->cls;
 	const uint32_t nclass = lex->nclass;
 	const unsigned char *u = (const unsigned char *) t;
-	size_t		cap = 256,
+	size_t		cap = 48,
 				cnt = 0,
 				i;
 	uint32_t	s = 0;

@@ -837,6 +837,7 @@ from_hit(dstate *st, const az_hit *h, const az_feat *f)
 							d = 0,
 							gran = 2,
 							y;
+				const char *unit_name;	/* "July 30 tons" is not a date */
 				size_t		s = h->s,
 							q = e,
 							b = h->s;
@@ -847,7 +848,8 @@ from_hit(dstate *st, const az_hit *h, const az_feat *f)
 				q = az_skip_sp(t, n, q);
 				k = num_at(ctx, q);
 				if (k >= 0 && ctx->nums[k].s == q && small_int(&ctx->nums[k], 1, 31) &&
-					!(ctx->nums[k].flags & AZN_CHINESE))
+					!(ctx->nums[k].flags & AZN_CHINESE) &&
+					az_match_unit(t, n, az_skip_sp(t, n, ctx->nums[k].e), &unit_name) == 0)
 				{
 					d = (int) ctx->nums[k].v;
 					gran = 0;

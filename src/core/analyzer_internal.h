@@ -240,6 +240,7 @@ typedef struct az_qty
 	double		v;
 	char		unit[16];
 	char		period[8];		/* "月" / "年" / "周" / "天" or "" */
+	bool		period_in_span;	/* the period is written after the number */
 } az_qty;
 
 typedef struct az_ctx
@@ -262,7 +263,8 @@ typedef struct az_ctx
 	/* per byte flags: 1 = inside a product/code span, 2 = inside a date */
 	uint8_t    *mark;
 	az_num	   *nums;
-	size_t		nnums;
+	size_t		nnums,
+				nums_cap;
 	az_date		dates[AZ_MAX_DATES];
 	size_t		ndates;
 	bool		has_time;

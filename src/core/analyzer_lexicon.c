@@ -22,6 +22,7 @@
  * are seeded from the same file, and test_analyzer.c checks that every
  * alias of that file resolves to its canonical name here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ static const cue_row builtin[] = {
 	  "拉伸强度|弯曲模量|弯曲强度|冲击强度|缺口冲击|热变形温度|维卡|阻燃等级|ul94|"
 	  "ul认证|rohs|reach|检测报告|测试报告|耐热|耐候|耐化学|收缩率|干燥温度|烘料|模温|"
 	  "料温|加工温度|工艺参数|配方|材料选型|选材|技术资料|规格书|技术问题|技术交流|"
-	  "技术对接|玻纤含量|流动性|熔体流动|耐刮擦|耐低温|阻燃|无卤|"
+	  "技术对接|玻纤含量|流动性|熔体流动|耐刮擦|耐低温|无卤|"
 	  "灼热丝|cti|相比漏电|介电|硬度|韧性|光泽度|技术指标|认证报告", AZI_TECHNICAL, 30),
 	I("datasheet|data sheet|technical|spec|specs|specification*|melt flow|mfi|mfr|"
 	  "tensile|impact strength|flexural|processing temperature|molding|moulding|"
@@ -139,11 +140,12 @@ static const cue_row builtin[] = {
 	  "发过来|寄过来|送过来|拉货", AZI_DELIVERY, 25),
 	I("拆成两批|分两批|分两车|分批|拆分|分几批", AZI_DELIVERY, 30),
 	I("deliver*|shipment*|ship|shipped|shipping|logistics|lead time|tracking|arrival|"
-	  "dispatch*|freight|eta|container|courier|in transit|arrive*", AZI_DELIVERY, 30),
+	  "dispatch*|freight|eta|container|courier|in transit|arrive*", AZI_DELIVERY, 20),
 
 	/* ---- intent: after-sales ---- */
 	I("售后|维修|退换|保修|换货|补发|质保|售后服务|上门|现场支持|返修|退换货|"
-	  "售后问题|售后处理|现场处理|技术人员过来|整改|8d报告|8d|纠正措施|改善报告", AZI_AFTER_SALES, 30),
+	  "售后问题|售后处理|现场处理|技术人员过来|8d报告|8d|纠正措施", AZI_AFTER_SALES, 30),
+	I("整改", AZI_AFTER_SALES, 15),
 	I("处理方案|原因分析|派人", AZI_AFTER_SALES, 15),
 	I("上次投诉|之前的投诉|投诉处理|处理投诉|处理客户投诉|投诉的处理|客诉处理|处理客诉",
 	  AZI_AFTER_SALES, 35),
@@ -158,7 +160,7 @@ static const cue_row builtin[] = {
 	I("喝茶|聊天|叙旧|走访|顺路|顺便看看", AZI_OTHER, 15),
 
 	/* ---- sentiment: positive ---- */
-	S("满意|很满意|非常满意|不错|挺好|很好|太好了|好评|认可|愉快|合作愉快|放心|顺利|"
+	S("满意|不错|挺好|很好|太好了|好评|认可|愉快|合作愉快|放心|顺利|"
 	  "优秀|点赞|惊喜|高兴|开心|完美|给力|靠谱|赞|出色|超出预期|物美价廉|性价比高|"
 	  "值得信赖|信赖|信任|满足要求|符合要求|达到要求|效果好|效果很好|很专业|"
 	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极|"
@@ -170,7 +172,7 @@ static const cue_row builtin[] = {
 	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
 	  "一直以来的支持|战略合作|长期合作|深度合作|建立合作|合作意向", 12),
 	S("好的", 5),
-	S("interested|look forward|looking forward|keen|excited|welcome|recommend*|"
+	S("interested|look forward|looking forward|keen|excited|welcome|highly recommend*|"
 	  "stable|consistent|pleasure", 12),
 	S("谢谢|感谢|多谢|辛苦|辛苦了|thanks|thank you|thx", 8),
 	S("感兴趣|很感兴趣|比较感兴趣", 15),
@@ -196,9 +198,115 @@ static const cue_row builtin[] = {
 	  "worse|refund|worried|"
 	  "too expensive|expensive|higher than|losses|wrong|failed|failure", -15),
 	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般|cancel*|错了", -6),
-	S("表示理解|可以理解|表示认可|已解决|基本解决|解决了|sorry for|apologi*|抱歉|致歉|"
-	  "敬请谅解|请谅解|不便之处", 10),
+	S("表示认可|已解决|基本解决|解决了|sorry for|apologi*|抱歉|致歉|敬请谅解|请谅解|不便之处", 10),
+	S("表示理解|可以理解", 6),
 	S("issue|issues|problem|problems|concern|concerns|concerned", -6),
+
+	/* ---- broader coverage (phrasings seen in calls, chats and mail) ---- */
+	I("求购|有需求|想买|购买|买一些|买点|了解产品|产品介绍|价目表|价格单|什么价格|价格如何|"
+	  "多少一吨|多少一公斤|单价多少|货源|能供|能不能供|最多能供|供应能力|比价|有没有|"
+	  "有吗|有货吗|能不能做|能做吗|可以做吗|太贵|贵了|便宜点|便宜一点|优惠点|优惠一点|"
+	  "再优惠|能便宜|降点|降一点|让点|砍价|议价|还价|这个价|价格偏高|价格太高|报价太高|"
+	  "扩产|扩大产能|翻倍|增量|需求增加|新项目|开发新|看看你们", AZI_INQUIRY, 15),
+	I("looking for|sourcing|source|purchase|buy|interested in|best price|can you supply|"
+	  "do you have|can you make|available|bargain|discount|cheaper|lower price|"
+	  "too expensive|new project", AZI_INQUIRY, 15),
+	I("质量不行|质量太差|不良品|次品|问题很大|一拖再拖|多次催|催了好几次|一直在等|"
+	  "到底能不能|到底怎么回事|怎么回事|搞什么|给个解释|追责|罚款|扣款|拒收|退料|"
+	  "被投诉|被客户投诉|忽好忽坏|差太多|差很多|差别很大|超标|水分超标|检测不过|"
+	  "检验不合格|过不了|不通过|没通过|测试不过|不过关|强度不够|性能不够|不够用|"
+	  "达不到要求|不满足要求|满足不了|错货|发错货|instead of|wrong material|"
+	  "wrong product|wrong grade|wrong item|poor quality|not happy|unhappy|still not|"
+	  "still haven't|yet to receive|penalty|compensation|compensate", AZI_COMPLAINT, 30),
+	I("异常|波动|不稳定|差异|偏黄|变色|浮纤|银纹|发白|焦料|烧焦|缺料|粘模|分层|起皮|"
+	  "黄变|水分|again|issue again", AZI_COMPLAINT, 15),
+	S("质量不行|质量太差|不良品|次品|问题很大|一拖再拖|多次催|催了好几次|一直在等|"
+	  "到底能不能|到底怎么回事|怎么回事|搞什么|给个解释|追责|罚款|扣款|拒收|退料|"
+	  "被投诉|被客户投诉|忽好忽坏|差太多|差很多|差别很大|超标|水分超标|检测不过|"
+	  "检验不合格|过不了|不通过|没通过|测试不过|不过关|强度不够|性能不够|不够用|"
+	  "达不到要求|不满足要求|满足不了|错货|发错货|wrong material|wrong product|"
+	  "poor quality|not happy|unhappy|still not|still haven't|penalty|compensation|"
+	  "气愤|恼火|无语|崩溃|郁闷|头疼|垃圾|太烂|很烂|不明显|效果不好|没效果|没用|"
+	  "先不用了|不用了", -18),
+	S("没谈拢|谈不拢", -8),
+	S("异常|波动|差异|偏黄|变色|浮纤|银纹|发白|焦料|烧焦|缺料|粘模|分层|起皮|黄变|"
+	  "压力|顾虑|担心|焦虑", -10),
+	I("参数|物理性能|力学性能|机械性能|拉伸|弯曲|冲击|熔体|黏度|粘度|分子量|含水率|"
+	  "烘干|预烘|注塑温度|螺杆|背压|保压|射速|模具|成型周期|收缩|公差|阻燃剂|卤素|"
+	  "添加剂|相容剂|增韧|玻纤|碳纤|滑石粉|填充|改性|色粉|色母|耐uv|抗uv|抗老化|老化|"
+	  "耐黄变|耐刮|光泽|哑光|高光|喷涂|电镀|焊接|耐焊接|超声波|应用案例|替代方案|选型|"
+	  "牌号|气味|voc|低气味|区别|有什么区别|差别|对比|证书|grs|环保证书|安排测试|测完|"
+	  "测试完|反馈结果|跌落|调试|grade|formulation|mold temperature|melt temperature|"
+	  "gloss|uv|weathering|heat deflection|viscosity|moisture|drop test|test report|"
+	  "certification|certificate|recommend a grade|application", AZI_TECHNICAL, 20),
+	I("阻燃", AZI_TECHNICAL, 15),
+	I("供应商", AZI_COOPERATION, 12),
+	I("共赢|双赢|携手|伙伴|联合|扩大合作|加深合作|份额|保密协议|nda|mou|意向书|签约|"
+	  "招标|投标|中标|第二供应商|二供|备选供应商|引入|列为|供货保障|年度报价|"
+	  "年度采购|首年|审核|二方审核|供应商审核|现场审核|体系审核|合作情况|业务回顾|"
+	  "季度回顾|年度回顾|合作回顾|回顾合作|转过来|转给我们|增加份额|更多合作|加大采购|扩大采购|"
+	  "dealer|work together|tender|bid|vendor|supplier list|onboarding|commit*|"
+	  "business review|qbr", AZI_COOPERATION, 25),
+	I("加订|再加订|追加订购|增订|订了|改单|取消订单|撤单|订单变更|下批货|下一批货|"
+	  "采购计划|订单计划|forecast|blanket order|call-off|postpone|cancel the order|"
+	  "cancel our order|cancel po", AZI_ORDER, 25),
+	I("付了|付过|已付|汇了|打了款|打过去|转过去|账户|银行账户|收款账户|开户行|账号|税号|"
+	  "抬头|发票抬头|开发票|红冲|冲红|结清|清账|赊账|信用额度|额度|保证金|押金|滞纳金|"
+	  "付款计划|分期|bank account|credit limit|outstanding|settle|settlement|"
+	  "proforma|credit note|wire", AZI_PAYMENT, 25),
+	I("先发|能发|快发|赶紧发|马上发|今天发|明天发|尽快发|发一车|派车|安排车|到货时间|"
+	  "送货时间|能不能到|今天能到|能到吗|到了吗|什么时候能到|哪天到|运费|包邮|到付|货运|"
+	  "专线|托盘|吨袋|打托|唛头|装柜|空运|提单|船期|到港|港口|出库|包装|vessel|port|"
+	  "bill of lading|etd|ship to|shipped to", AZI_DELIVERY, 20),
+	I("技术服务|处理结果|解决方案|纠正预防|改善报告|满意度回访|rma|service visit",
+	  AZI_AFTER_SALES, 20),
+	I("回访", AZI_AFTER_SALES, 10),
+	I("指导", AZI_TECHNICAL, 15),
+	S("好很多|好多了|改善|进步|更好|提升|稳定多了|准时|按时|到位|信得过|靠得住|老朋友|互利|"
+	  "共赢|双赢|欣慰|很棒|棒|表扬|肯定|成功|中标|达标|列为|入选|入围|选定|还可以|"
+	  "兴趣|已关闭|已闭环|已结案|会继续|继续用|继续合作|committed|performed well|"
+	  "works great|well done|improved|on time", 12),
+	S("浓厚兴趣|兴趣浓厚|非常棒|太棒了", 20),
+	S("扩产|扩大产能|翻倍|业务增长|增长不错|增加用量|用量增加", 12),
+	S("上次投诉|之前的投诉|投诉处理|处理投诉|处理客户投诉|投诉的处理|客诉处理|处理客诉|技术问题|"
+	  "技术交流|问题描述", 0),
+	I("态度差|态度不好|服务差|服务态度差|弄坏|搞坏|冲击强度不够|强度不足|冲击不够|冲击强度不足",
+	  AZI_COMPLAINT, 30),
+	S("态度差|态度不好|服务差|服务态度差|弄坏|搞坏|冲击强度不够|强度不足|冲击不够|冲击强度不足",
+	  -18),
+	I("调整工艺|工艺调整|调整参数|参数调整|工艺建议|技术建议|给点建议|有没有建议|样品收到|收到样品|"
+	  "收到了样品|样品已收到", AZI_TECHNICAL, 25),
+	I("加订|再加订|追加订购|增订", AZI_ORDER, 35),
+	U("没料了|快没料|等料|等着上机|要上机|line is waiting|waiting for the material",
+	  AZU_HIGH, 30),
+	U("索赔|要求赔偿|compensation", AZU_HIGH, 20),
+	K("期望|到样时间|交期要求|要货时间|要货", AZK_NEED, 10),
+	K("这个价|卖|才卖|卖到|报到|给到|开价|要价|每吨|每公斤", AZK_PRICEWORD, 10),
+
+	/* defects named by the customer are a complaint more than a technical topic */
+	I("缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|混料|"
+	  "银纹|缩痕|浮纤|发灰|粉末|破了|坏了|漏了|散了|臭|味道大|气味大|质量反馈|品质反馈|"
+	  "良品率从|良率从|良率下降|良品率下降|良率低|良品率低|不均匀|未按时|没按时|未按期|"
+	  "没按期|延迟到货|停工|说明原因|涨这么多|涨了这么多|怎么又涨|又涨|contamination|"
+	  "contaminated|returning", AZI_COMPLAINT, 25),
+	S("银纹|缩痕|破了|坏了|漏了|散了|臭|味道大|气味大|良品率从|良率从|良率下降|良品率下降|"
+	  "良率低|良品率低|不均匀|未按时|没按时|未按期|没按期|延迟到货|停工|涨这么多|"
+	  "涨了这么多|怎么又涨|又涨|contamination|contaminated|只能换了|就换了|换一家|"
+	  "暂停|砍了|搁置|暂缓|cannot accept|can't accept|not accept", -13),
+	U("停工|停机|停产了", AZU_HIGH, 30),
+	I("停工|停机", AZI_COMPLAINT, 20),
+	I("批量采购|开始采购|正式采购|首月|首批订单", AZI_ORDER, 25),
+	I("代工|代加工|来料加工|oem|odm|贴牌|委托加工|敲定|谈妥|达成一致|达成共识|接待|展厅",
+	  AZI_COOPERATION, 30),
+	I("过去看看|来看看|参观一下|去你们工厂|到你们工厂|工厂在哪|工厂地址", AZI_COOPERATION, 20),
+	I("例会|周会|汇报|内部会议|工作计划|周报|月报|工作总结", AZI_OTHER, 25),
+	I("碳足迹|碳排放|lca|样板|效果", AZI_TECHNICAL, 15),
+	I("数据", AZI_TECHNICAL, 10),
+	I("送", AZI_DELIVERY, 10),
+	I("货", AZI_DELIVERY, 6),
+	S("通过全部测试|通过测试|通过了测试|顺利通过|全部通过|诚邀|邀请|同意了|同意|答应了|批准|"
+	  "批下来|批下来了|接受了|可以接受|敲定|谈妥|达成一致|达成共识|会增加|将增加|增加用量|"
+	  "加大用量|量会增加", 12),
 
 	/* ---- negation / hedges / intensifiers / contrast ---- */
 	K("不|没|没有|无|未|别|并不|从不|从没|从未|毫无|不用|无需|不需要|不必|不会|并没有|"
@@ -226,7 +334,7 @@ static const cue_row builtin[] = {
 	U("严重", AZU_HIGH, 20),
 	U("urgent|urgently|asap|immediately|right away|emergency|critical|as soon as possible|"
 	  "line down|production stop*|top priority|rush order|without delay", AZU_HIGH, 30),
-	U("尽早|抓紧|近期|早点|及时|催|催促|希望早日|早日|优先|快点|快一点|再快|加快", AZU_MEDIUM, 15),
+	U("尽早|抓紧|早点|及时|催|催促|希望早日|早日|优先|快点|快一点|再快|加快", AZU_MEDIUM, 15),
 	U("soon|shortly|promptly|at your earliest convenience|earliest|priority|timely",
 	  AZU_MEDIUM, 15),
 	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|先了解|不是很急|不太急|"
@@ -582,7 +690,38 @@ az_lexicon_add_product(az_lexicon *lex, const char *canonical,
 	else if (category && *category && !lex->prod_cat[idx])
 		lex->prod_cat[idx] = dupstr(category);
 	if (alias && *alias && strcmp(alias, canonical) != 0 && strlen(alias) <= 200)
+	{
+		/* English forms of Chinese material prefixes: 再生ABS is also
+		 * "recycled ABS", 阻燃ABS "flame retardant ABS" / "FR ABS" */
+		static const struct
+		{
+			const char *zh;
+			const char *en[2];
+		}			pre[] = {
+			{"再生", {"recycled ", "recycled"}},
+			{"回收", {"recycled ", "post-consumer "}},
+			{"阻燃", {"flame retardant ", "FR "}},
+			{"高性能", {"high performance ", "high-performance "}},
+		};
+		size_t		i,
+					j;
+
 		az_lexicon_add_entry(lex, alias, AZK_PRODUCT, (int32_t) idx, 0);
+		for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		{
+			size_t		l = strlen(pre[i].zh);
+
+			if (strncmp(alias, pre[i].zh, l) == 0 && alias[l] != '\0' &&
+				(unsigned char) alias[l] < 0x80)
+				for (j = 0; j < 2; j++)
+				{
+					char		buf[256];
+
+					snprintf(buf, sizeof(buf), "%s%s", pre[i].en[j], alias + l);
+					az_lexicon_add_entry(lex, buf, AZK_PRODUCT, (int32_t) idx, 0);
+				}
+		}
+	}
 }
 
 void

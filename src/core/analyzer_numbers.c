@@ -71,29 +71,67 @@ az_skip_sp(const char *t, size_t n, size_t p)
 static size_t
 cn_char(const char *t, size_t n, size_t p, int *digit, long *unit)
 {
-	static const struct
-	{
-		const char *s;
-		int			d;
-		long		u;
-	}			tab[] = {
-		{"零", 0, 0}, {"〇", 0, 0}, {"一", 1, 0}, {"二", 2, 0}, {"两", 2, 0},
-		{"三", 3, 0}, {"四", 4, 0}, {"五", 5, 0}, {"六", 6, 0}, {"七", 7, 0},
-		{"八", 8, 0}, {"九", 9, 0}, {"十", -1, 10}, {"百", -1, 100},
-		{"千", -1, 1000}, {"万", -1, 10000}, {"亿", -1, 100000000L},
-	};
-	size_t		i;
+	const unsigned char *u = (const unsigned char *) t + p;
+	uint32_t	cp;
 
-	if (p + 3 > n || (unsigned char) t[p] < 0xE3)
+	if (p + 3 > n || (u[0] & 0xF0) != 0xE0)
 		return 0;
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (memcmp(t + p, tab[i].s, 3) == 0)
-		{
-			*digit = tab[i].d;
-			*unit = tab[i].u;
-			return 3;
-		}
-	return 0;
+	cp = ((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+	*digit = -1;
+	*unit = 0;
+	switch (cp)
+	{
+		case 0x96F6:			/* 零 */
+		case 0x3007:			/* 〇 */
+			*digit = 0;
+			break;
+		case 0x4E00:			/* 一 */
+			*digit = 1;
+			break;
+		case 0x4E8C:			/* 二 */
+		case 0x4E24:			/* 两 */
+			*digit = 2;
+			break;
+		case 0x4E09:			/* 三 */
+			*digit = 3;
+			break;
+		case 0x56DB:			/* 四 */
+			*digit = 4;
+			break;
+		case 0x4E94:			/* 五 */
+			*digit = 5;
+			break;
+		case 0x516D:			/* 六 */
+			*digit = 6;
+			break;
+		case 0x4E03:			/* 七 */
+			*digit = 7;
+			break;
+		case 0x516B:			/* 八 */
+			*digit = 8;
+			break;
+		case 0x4E5D:			/* 九 */
+			*digit = 9;
+			break;
+		case 0x5341:			/* 十 */
+			*unit = 10;
+			break;
+		case 0x767E:			/* 百 */
+			*unit = 100;
+			break;
+		case 0x5343:			/* 千 */
+			*unit = 1000;
+			break;
+		case 0x4E07:			/* 万 */
+			*unit = 10000;
+			break;
+		case 0x4EBF:			/* 亿 */
+			*unit = 100000000L;
+			break;
+		default:
+			return 0;
+	}
+	return 3;
 }
 
 /* Parse a Chinese numeral at p.  Returns the end offset (p if none). */
@@ -128,9 +166,16 @@ parse_cn(const char *t, size_t n, size_t p, double *out, bool *decimal)
 					digit == prev_digit + 1 && section == 0 && total == 0 &&
 					!(q + 3 <= n && cn_char(t, n, q + 3, &digit, &unit) && digit >= 0))
 				{
-					q += 3;		/* "两三吨": keep the first */
-					any = true;
-					break;
+					/* "两三吨" = 2, "二三十吨" = 20, "三四百" = 300: keep the first */
+					q += 3;
+					if (q + 3 <= n && cn_char(t, n, q, &digit, &unit) && unit > 0 &&
+						unit <= 10000)
+					{
+						number *= (double) unit;
+						q += 3;
+					}
+					*out = number;
+					return q;
 				}
 				positional = true;
 				number = number * 10 + digit;
@@ -246,8 +291,18 @@ add_num(az_ctx *ctx, size_t s, size_t e, double v, uint32_t ndig, uint32_t flags
 {
 	az_num	   *x;
 
-	if (ctx->nnums >= AZ_MAX_NUMS)
-		return false;
+	if (ctx->nnums >= ctx->nums_cap)
+	{
+		az_num	   *g;
+
+		if (ctx->nums_cap >= AZ_MAX_NUMS)
+			return false;
+		g = realloc(ctx->nums, ctx->nums_cap * 2 * sizeof(az_num));
+		if (!g)
+			return false;
+		ctx->nums = g;
+		ctx->nums_cap *= 2;
+	}
 	x = &ctx->nums[ctx->nnums++];
 	x->s = (uint32_t) s;
 	x->e = (uint32_t) e;
@@ -986,8 +1041,24 @@ az_find_money_qty(az_ctx *ctx)
 				ctx->qty.v = x->v;
 				snprintf(ctx->qty.unit, sizeof(ctx->qty.unit), "%s", unit);
 				snprintf(ctx->qty.period, sizeof(ctx->qty.period), "%s", per);
+				ctx->qty.period_in_span = pl > 0;
 			}
 			continue;
+		}
+		/* "每吨9500": a per-unit word right before a bare number */
+		if (!ctx->price.found && x->v >= 10 && !rng_end && bare_price_tail_ok(t, n, x->e))
+		{
+			const char *pun = NULL;
+
+			if (per_unit_before(t, n, x->s, &pun) && !superseded_after(t, n, x->e))
+			{
+				ctx->price.found = true;
+				ctx->price.s = x->s;
+				ctx->price.e = x->e;
+				ctx->price.v = x->v;
+				snprintf(ctx->price.unit, sizeof(ctx->price.unit), "元/%s", pun);
+				continue;
+			}
 		}
 		/* a bare number after a price word: 报价15800 */
 		if (!ctx->price.found && (!chinese || x->v >= 100) && x->v >= 1 && !rng_end &&

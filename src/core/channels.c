@@ -40,15 +40,24 @@
  *   webchat {session_id|chat_id, visitor{}, agent|staff, started_at, ended_at,
  *           messages[{from, text, time}]}: one record per session; duration is
  *           ended_at - start when ended_at is given, else last - first message.
- * Every payload may carry customer_id, contact_id, project_id, opportunity_id.
+ * Every payload may carry customer_id, contact_id, project_id, opportunity_id
+ * (copied; a string id over 64 bytes is an error 22023, contact_id must be an
+ * integer or a numeric string, else 22P02).
  * merge_policy is always set ("replace" unless stated above).
+ * Phone direction_hint: an explicit direction/call_type, else from the numbers
+ * (an extension of <= 6 digits or a 400/800 number is ours; Asterisk dcontext
+ * from-trunk/from-pstn/from-did means inbound); call_number is the caller for
+ * inbound (or unknown) calls, the callee for outbound ones.  WeCom: an
+ * external_userid (wo.../wm...) sender is inbound, staff writing to one is
+ * outbound.  Errors: first problem wins; field is the JSON path.
  *
  * chn_merge: replace -> copy of b; version -> the higher source_version wins
  * whole (ties: b); enrich -> a with earliest time, max duration, b's non-null
- * scalars filling a's gaps (subject/content line of an answered leg win over a
- * missed one), content lines of b not yet in a appended, attachments,
+ * scalars filling a's gaps (subject and direction_hint of an answered leg win
+ * over a missed one), content lines of b not yet in a appended, attachments,
  * participants, addresses, references, follow_up_items unioned, extra merged
- * key by key, missed only if every leg was missed.
+ * key by key (latest "event"), missed only if every leg was missed,
+ * media_pending dropped when the newer part brings content without it.
  *
  * Every loop is bounded by the input (array sizes, string lengths) or by a
  * constant cap; no recursion deeper than a small constant.
@@ -372,7 +381,16 @@ gi(Ctx *c, const json_t *o, const char *key, long long *out)
 		return false;
 	if (json_is_integer(v))
 	{
-		*out = (long long) json_integer_value(v);
+		json_int_t	iv = json_integer_value(v);
+
+		if (iv > 9000000000000000LL || iv < -9000000000000000LL)
+		{
+			const char *p = path(c, key);
+
+			fail(c, "22P02", p, NULL, "Field \"%s\" of the %s is out of range.", p ? p : key, c->shape);
+			return false;
+		}
+		*out = (long long) iv;
 		return true;
 	}
 	if (json_is_real(v))
@@ -1012,15 +1030,19 @@ copy_explicit(Ctx *c, const json_t *p)
 	long long	cid;
 	const char *s;
 
-	s = gs(c, p, "customer_id");
-	if (s && strlen(s) <= 64)
-		put_s(c, "customer_id", s);
-	s = gs(c, p, "project_id");
-	if (s && strlen(s) <= 64)
-		put_s(c, "project_id", s);
-	s = gs(c, p, "opportunity_id");
-	if (s && strlen(s) <= 64)
-		put_s(c, "opportunity_id", s);
+	static const char *const ids[] = {"customer_id", "project_id", "opportunity_id"};
+
+	for (size_t i = 0; i < 3; i++)
+	{
+		s = gs(c, p, ids[i]);
+		if (s && strlen(s) > 64)
+		{
+			fail(c, "22023", ids[i], "Explicit ids are at most 64 bytes.",
+				 "Field \"%s\" is longer than 64 bytes.", ids[i]);
+			return;
+		}
+		put_s(c, ids[i], s);
+	}
 	if (gi(c, p, "contact_id", &cid))
 		put_i(c, "contact_id", cid);
 }
@@ -4052,29 +4074,63 @@ union_array(json_t *r, const json_t *b, const char *key, const char *const *idke
 	}
 }
 
-/* true if line (len bytes) is a whole line of a */
-static bool
-has_line(const char *a, const char *line, size_t len)
+/* set of the lines of a text (open addressing on FNV-1a hashes) */
+typedef struct LineSet
 {
-	size_t		al = strlen(a);
-	const char *h = a;
-
-	while (h + len <= a + al && (h = memmem(h, (size_t) (a + al - h), line, len)) != NULL)
+	const char *base;
+	size_t		cap;
+	struct
 	{
-		if ((h == a || h[-1] == '\n') && (h + len == a + al || h[len] == '\n'))
+		uint64_t	h;
+		size_t		off,
+					len;
+		bool		used;
+	}		   *slot;
+} LineSet;
+
+static uint64_t
+fnv1a(const char *p, size_t n)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char) p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static bool
+lineset_find(const LineSet *ls, const char *p, size_t len, uint64_t h, bool insert_off, size_t off)
+{
+	size_t		i = (size_t) (h % ls->cap);
+
+	for (size_t probe = 0; probe < ls->cap; probe++, i = (i + 1) % ls->cap)
+	{
+		if (!ls->slot[i].used)
+		{
+			if (insert_off)
+			{
+				ls->slot[i].used = true;
+				ls->slot[i].h = h;
+				ls->slot[i].off = off;
+				ls->slot[i].len = len;
+			}
+			return false;
+		}
+		if (ls->slot[i].h == h && ls->slot[i].len == len && memcmp(ls->base + ls->slot[i].off, p, len) == 0)
 			return true;
-		h++;
 	}
 	return false;
 }
 
-/* a, then the lines of nb that a does not contain yet (malloc'd) */
+/* a, then the lines of nb that are not already whole lines of a (malloc'd) */
 static char *
 merge_text(const char *a, const char *nb)
 {
 	SB			s = {0};
-	const char *p = nb;
-	const char *end = nb + strlen(nb);
+	LineSet		ls = {0};
+	const char *p,
+			   *end;
+	size_t		nlines = 1;
 
 	if (a == NULL || *a == '\0')
 		return strdup(nb);
@@ -4082,19 +4138,37 @@ merge_text(const char *a, const char *nb)
 		return strdup(a);
 	if (strstr(nb, a))
 		return strdup(nb);
-	sb_puts(&s, a);
-	while (p < end)
+	for (p = a; *p; p++)
+		nlines += *p == '\n';
+	ls.base = a;
+	ls.cap = nlines * 2 + 1;
+	ls.slot = calloc(ls.cap, sizeof *ls.slot);
+	if (ls.slot == NULL)
+		return strdup(a);
+	end = a + strlen(a);
+	for (p = a; p <= end;)
 	{
 		const char *e = memchr(p, '\n', (size_t) (end - p));
 		size_t		len = e ? (size_t) (e - p) : (size_t) (end - p);
 
-		if (len > 0 && !has_line(a, p, len))
+		lineset_find(&ls, p, len, fnv1a(p, len), true, (size_t) (p - a));
+		p += len + 1;
+	}
+	sb_puts(&s, a);
+	end = nb + strlen(nb);
+	for (p = nb; p < end;)
+	{
+		const char *e = memchr(p, '\n', (size_t) (end - p));
+		size_t		len = e ? (size_t) (e - p) : (size_t) (end - p);
+
+		if (len > 0 && !lineset_find(&ls, p, len, fnv1a(p, len), false, 0))
 		{
 			sb_nl(&s);
 			sb_putn(&s, p, len);
 		}
 		p += len + 1;
 	}
+	free(ls.slot);
 	return s.d ? s.d : strdup(a);
 }
 

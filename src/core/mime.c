@@ -3227,6 +3227,35 @@ mime_parse(const char *data, size_t len, char *errbuf, size_t errlen)
 		else
 			warn(&c, "invalid Date header ignored");
 	}
+	/* No usable Date: the newest Received header says when the mail
+	 * arrived ("...; Tue, 4 Jun 2024 09:30:00 +0800"). */
+	if (json_object_get(root, "date") == NULL)
+	{
+		for (int ri = 0; ri < (int) hs.n; ri++)
+		{
+			if (strcmp(hs.h[ri].name, "received") == 0)
+			{
+				const char *v = sb_str(&hs.h[ri].val);
+				size_t		vl = hs.h[ri].val.len;
+				const char *semi = NULL;
+
+				for (size_t k = vl; k > 0; k--)
+					if (v[k - 1] == ';')
+					{
+						semi = v + k - 1;
+						break;
+					}
+				char		iso[64];
+
+				if (semi && parse_date(semi + 1, vl - (size_t) (semi + 1 - v), iso))
+				{
+					jset(root, "date", json_string(iso));
+					warn(&c, "no valid Date header: time taken from the newest Received header");
+				}
+				break;
+			}
+		}
+	}
 	add_address_header(root, "from", &hs, "from", &hint);
 	add_address_header(root, "to", &hs, "to", &hint);
 	add_address_header(root, "cc", &hs, "cc", &hint);

@@ -80,9 +80,9 @@ wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM comm
           JOIN commhub.customer_communications c USING (record_id)
           WHERE c.source_record_id IN ('E2E-500', 'E2E-400', 'E2E-SHAPE', 'E2E-BAD', 'E2E-HANG', 'E2E-FLAKY', 'E2E-429')" 90
 ok $? "every failing job reached a final state"
-s=$(job_status E2E-500); ok $([ "$s" = "dead|3|server" ]; echo $?) "5xx is retried up to max_attempts, then dead ($s)"
-s=$(job_status E2E-400); ok $([ "$s" = "failed|1|client" ]; echo $?) "other 4xx is not retried ($s)"
-s=$(job_status E2E-SHAPE); ok $([ "$s" = "dead|3|shape" ]; echo $?) "an answer breaking the A10 shape is a failure ($s)"
+s=$(job_status E2E-500); ok $([ "$s" = "dead|3|server_error" ]; echo $?) "5xx is retried up to max_attempts, then dead ($s)"
+s=$(job_status E2E-400); ok $([ "$s" = "failed|1|client_error" ]; echo $?) "other 4xx is not retried ($s)"
+s=$(job_status E2E-SHAPE); ok $([ "$s" = "dead|3|bad_shape" ]; echo $?) "an answer breaking the A10 shape is a failure ($s)"
 s=$(job_status E2E-BAD); ok $([ "${s%%|*}" = dead ]; echo $?) "a malformed body is a failure ($s)"
 s=$(job_status E2E-HANG); ok $([ "$s" = "dead|3|timeout" ]; echo $?) "a hanging endpoint times out and is retried ($s)"
 s=$(job_status E2E-FLAKY); ok $([ "$s" = "succeeded|3|" ]; echo $?) "a flaky endpoint succeeds on the third attempt ($s)"
@@ -109,7 +109,7 @@ echo "$out" | grep -q 'permission denied'; ok $? "commhub_reader cannot select t
 leaks=$(q "SET ROLE e2e_reader; SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
            WHERE s.nspname = 'commhub' AND c.relkind IN ('r', 'v', 'm') AND has_table_privilege(c.oid, 'SELECT')
              AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                             AND NOT has_column_privilege(c.oid, a.attnum, 'SELECT'))" )
+                             AND NOT has_column_privilege(c.oid, a.attnum, 'SELECT'))" | tail -1)
 found=0
 for t in ${leaks//,/ }; do
     hit=$(q "SET ROLE e2e_reader; SELECT count(*) FROM commhub.$t x WHERE x::text LIKE '%$KEY%'" | tail -1)
@@ -132,11 +132,14 @@ ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_com
 
 # 7. Server restart resumes queued work.
 q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+# The test cluster runs synchronous_commit = off; these commits must be durable.
+export PGOPTIONS="-c synchronous_commit=on"
 for i in $(seq 1 5); do visit "E2E-RESTART-$i" "[[latency:500]] 重启测试 $i" >/dev/null; done
+unset PGOPTIONS
 _as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1
 _as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start >/dev/null 2>&1
 wait_for "SELECT count(*) = 5 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
-          WHERE c.source_record_id LIKE 'E2E-RESTART-%' AND j.status = 'succeeded'" 90
+          WHERE c.source_record_id LIKE 'E2E-RESTART-%' AND j.status = 'succeeded'" 60
 ok $? "after an immediate shutdown and restart the queued jobs complete"
 
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null

@@ -5,6 +5,7 @@
 # functions only.
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+export PGCLIENTENCODING=UTF8 LC_ALL=C.UTF-8
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DEB_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev

@@ -127,7 +127,7 @@ SELECT has_index('commhub', 'customer_communications', 'idx_comm_urgency', ARRAY
 SELECT has_index('commhub', 'customer_communications', 'idx_comm_follow_up', ARRAY['follow_up_required'], 'index idx_comm_follow_up on customer_communications(follow_up_required)');
 SELECT has_index('commhub', 'customer_communications', 'idx_comm_thread', ARRAY['thread_id'], 'index idx_comm_thread on customer_communications(thread_id)');
 SELECT has_index('commhub', 'customer_communications', 'idx_comm_source', ARRAY['source_system'], 'index idx_comm_source on customer_communications(source_system)');
-SELECT has_index('commhub', 'customer_communications', 'idx_comm_customer_time', ARRAY['customer_id', 'communication_time DESC'], 'index idx_comm_customer_time on customer_communications(customer_id, communication_time DESC)');
+SELECT has_index('commhub', 'customer_communications', 'idx_comm_customer_time', ARRAY['customer_id', 'communication_time'], 'index idx_comm_customer_time on customer_communications(customer_id, communication_time DESC)');
 SELECT has_table('commhub', 'communication_tasks', 'communication_tasks exists (S1)');
 SELECT col_type_is('commhub', 'communication_tasks', 'status', 'character varying(16)', 'task status');
 SELECT col_default_is('commhub', 'communication_tasks', 'status', 'pending'::text, 'tasks start pending');

@@ -492,6 +492,16 @@ test_video(void)
 	check_file("video", "video_tencent_transcript",
 			   "{\"source_record_id\":\"7381234567890123456\",\"communication_time\":1718415000000000,"
 			   "\"content\":\"王明: 可以,25 天交货。\"}");
+	check_file("video", "video_tencent_webhook",
+			   "{\"source_record_id\":\"7381234567890123456\",\"communication_time\":1718415000000000,\"duration\":2700,"
+			   "\"initiated_by\":\"王明\",\"recording_url\":\"https://meeting.tencent.com/download/Nk2Dp3W0e1.mp4\","
+			   "\"content\":\"腾讯会议「奥克斯 2024Q3 压缩机技术交流」,时长 45分钟,参会 1人\","
+			   "\"extra\":{\"meeting_code\":\"806123456\",\"record_file_ids\":[\"1400123456789012345\"]}}");
+	check_file("video", "video_tencent_list",
+			   "{\"source_record_id\":\"7381234567890123456\",\"communication_time\":1718415000000000,\"duration\":2700,"
+			   "\"initiated_by\":\"wangming\",\"participants\":[\"wangming\",\"张经理\"],"
+			   "\"addresses\":[{\"kind\":\"meeting\",\"value\":\"wangming\",\"role\":\"from\"},"
+			   "{\"kind\":\"meeting\",\"value\":\"aux_zhang\",\"role\":\"to\"}]}");
 	check_file("video", "video_zoom_ended",
 			   "{\"channel\":\"Zoom\",\"source_system\":\"zoom\",\"source_record_id\":\"4444AAAiAAAAAiAiAiiAii==\","
 			   "\"merge_policy\":\"enrich\",\"communication_time\":1718415000000000,\"duration\":2700,"
@@ -707,6 +717,12 @@ test_errors(void)
 	check_err("video", "{\"value\":[{\"id\":\"a\",\"modalities\":[\"audio\"]}]}", "22007", "value[0].startDateTime",
 			  "wrapped Teams record without startDateTime");
 	check_err_edit("video", "video_tencent", "start_time", "\"someday\"", "22007", "start_time", "Tencent bad start_time");
+	check_err("video", "{\"meeting_info_list\":[{\"meeting_id\":\"1\",\"meeting_code\":\"2\",\"start_time\":\"x\"}]}",
+			  "22007", "meeting_info_list[0].start_time", "Tencent list bad start_time");
+	check_err("video", "{\"event\":\"meeting.end\",\"payload\":[{\"meeting_info\":{\"meeting_id\":\"1\"}}]}",
+			  "22007", "payload[0].meeting_info.start_time", "Tencent webhook without start_time");
+	check_err_edit("visit", "visit_report", "customer_id", "\"CUST-AUX-001-0123456789-0123456789-0123456789-0123456789-0123456789\"",
+				   "22023", "customer_id", "customer_id over 64 bytes");
 	check_err_edit("visit", "visit_report", "visit_date", NULL, "22007", "visit_date", "visit without date");
 	check_err_edit("meeting", "meeting_minutes", "start_time", NULL, "22007", "start_time", "meeting without time");
 	check_err_edit("form", "form_fields", "submitted_at", NULL, "22007", "submitted_at", "form without time");

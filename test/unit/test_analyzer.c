@@ -1,0 +1,685 @@
+/*
+ * test_analyzer.c -- unit tests of the embedded A10 analyzer (analyzer.h),
+ * TAP output ("ok N - ..." / "not ok N - ..."), exit 1 on any failure.
+ *
+ * Each group reads as the feature's documentation: folding, numbers,
+ * prices and quantities, dates against a fixed communication time,
+ * product codes and the catalogue, competitors, intent, sentiment,
+ * urgency, the output shape, and robustness (NULL, invalid UTF-8, huge
+ * input).  The catalogue test reads test/corpus/catalogue.json (path from
+ * argv[1], default relative to the repository root) and checks that the
+ * compiled-in default catalogue resolves every alias to its canonical
+ * name, so the two cannot drift apart.
+ *
+ * Build: gcc -std=gnu11 -Isrc/core test/unit/test_analyzer.c
+ *        src/core/analyzer*.c -ljansson -lm
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+
+static int	ntest = 0;
+static int	nfail = 0;
+static az_lexicon *LEX;
+
+/* 2024-06-15 09:30:00 +08:00 (a Saturday) */
+#define T0 1718415000000000LL
+/* 2024-12-20 10:00:00 +08:00 (a Friday) */
+#define T_DEC 1734660000000000LL
+
+static void
+check(bool ok, const char *what)
+{
+	ntest++;
+	if (!ok)
+		nfail++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", ntest, what);
+}
+
+static json_t *
+an(const char *text, int64_t t)
+{
+	return az_analyze(LEX, text, strlen(text), NULL, NULL, t);
+}
+
+static json_t *
+key(json_t *r, const char *k)
+{
+	return json_object_get(json_object_get(r, "key_info"), k);
+}
+
+static const char *
+str_at(json_t *r, const char *obj, const char *k)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(r, obj), k));
+
+	return s ? s : "(null)";
+}
+
+static bool
+num_is(json_t *v, double want)
+{
+	return json_is_number(v) && fabs(json_number_value(v) - want) < 1e-9;
+}
+
+static bool
+array_is(json_t *arr, const char *const *want, size_t n)
+{
+	size_t		i;
+
+	if (!json_is_array(arr) || json_array_size(arr) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!json_is_string(json_array_get(arr, i)) ||
+			strcmp(json_string_value(json_array_get(arr, i)), want[i]) != 0)
+			return false;
+	return true;
+}
+
+/* price_value / price_unit of a text */
+static void
+check_price(const char *text, double v, const char *unit)
+{
+	json_t	   *r = an(text, T0);
+	char		msg[512];
+	bool		ok;
+
+	if (unit)
+		ok = num_is(key(r, "price_value"), v) &&
+			json_is_string(key(r, "price_unit")) &&
+			strcmp(json_string_value(key(r, "price_unit")), unit) == 0;
+	else
+		ok = json_is_null(key(r, "price_value")) && json_is_null(key(r, "price_unit"));
+	snprintf(msg, sizeof(msg), "price of \"%s\" is %g %s", text, unit ? v : 0.0,
+			 unit ? unit : "null");
+	check(ok, msg);
+	json_decref(r);
+}
+
+static void
+check_qty(const char *text, double v, const char *unit, const char *written)
+{
+	json_t	   *r = an(text, T0);
+	char		msg[512];
+	bool		ok;
+
+	if (unit)
+		ok = num_is(key(r, "quantity_value"), v) &&
+			json_is_string(key(r, "quantity_unit")) &&
+			strcmp(json_string_value(key(r, "quantity_unit")), unit) == 0 &&
+			(!written || (json_is_string(key(r, "quantity")) &&
+						  strcmp(json_string_value(key(r, "quantity")), written) == 0));
+	else
+		ok = json_is_null(key(r, "quantity_value")) && json_is_null(key(r, "quantity"));
+	snprintf(msg, sizeof(msg), "quantity of \"%s\" is %g %s", text, unit ? v : 0.0,
+			 unit ? unit : "null");
+	check(ok, msg);
+	json_decref(r);
+}
+
+/* First resolved date of a text against t. */
+static void
+check_date(const char *text, int64_t t, const char *iso)
+{
+	json_t	   *r = an(text, t);
+	json_t	   *d = key(r, "timeline_dates");
+	char		msg[512];
+	bool		ok;
+
+	if (iso)
+		ok = json_array_size(d) >= 1 &&
+			strcmp(json_string_value(json_array_get(d, 0)), iso) == 0;
+	else
+		ok = json_array_size(d) == 0;
+	snprintf(msg, sizeof(msg), "date of \"%s\" is %s", text, iso ? iso : "none");
+	check(ok, msg);
+	json_decref(r);
+}
+
+static void
+check_products(const char *text, const char *const *want, size_t n)
+{
+	json_t	   *r = an(text, T0);
+	char		msg[512];
+
+	snprintf(msg, sizeof(msg), "products of \"%s\" (%zu)", text, n);
+	check(array_is(key(r, "products"), want, n), msg);
+	json_decref(r);
+}
+
+static void
+check_field(const char *text, const char *obj, const char *k, const char *want)
+{
+	json_t	   *r = an(text, T0);
+	char		msg[512];
+
+	snprintf(msg, sizeof(msg), "%s.%s of \"%s\" is %s", obj, k, text, want);
+	check(strcmp(str_at(r, obj, k), want) == 0, msg);
+	if (strcmp(str_at(r, obj, k), want) != 0)
+		printf("# got %s\n", str_at(r, obj, k));
+	json_decref(r);
+}
+
+/* ---- groups ---------------------------------------------------------- */
+
+static void
+test_seed_example(void)
+{
+	const char *text = "张经理询价PCR-ABS 1000系列，月需求50吨，希望7月中旬试样，"
+		"麻烦先提供技术参数表。";
+	json_t	   *r = an(text, T0);
+	static const char *const prods[] = {"PCR-ABS-1000"};
+	static const char *const dates[] = {"2024-07-15"};
+	json_t	   *fu = json_object_get(r, "follow_up");
+	size_t		i;
+	bool		has_sample = false,
+				has_tech = false,
+				has_quote = false;
+
+	check(strcmp(str_at(r, "intent", "category"), "inquiry") == 0, "seed: intent inquiry");
+	check(strcmp(str_at(r, "intent", "detail"), "询价PCR-ABS-1000") == 0,
+		  "seed: detail 询价PCR-ABS-1000");
+	check(array_is(key(r, "products"), prods, 1), "seed: products [PCR-ABS-1000]");
+	check(json_is_null(key(r, "price")), "seed: no price");
+	check(json_is_string(key(r, "quantity")) &&
+		  strcmp(json_string_value(key(r, "quantity")), "50吨/月") == 0,
+		  "seed: quantity 50吨/月");
+	check(num_is(key(r, "quantity_value"), 50) &&
+		  strcmp(json_string_value(key(r, "quantity_unit")), "吨") == 0,
+		  "seed: quantity_value 50 吨");
+	check(json_is_string(key(r, "timeline")) &&
+		  strcmp(json_string_value(key(r, "timeline")), "希望7月中旬试样") == 0,
+		  "seed: timeline 希望7月中旬试样");
+	check(array_is(key(r, "timeline_dates"), dates, 1), "seed: timeline_dates 2024-07-15");
+	for (i = 0; i < json_array_size(fu); i++)
+	{
+		const char *s = json_string_value(json_array_get(fu, i));
+
+		if (strcmp(s, "准备PCR-ABS-1000样品") == 0)
+			has_sample = true;
+		if (strcmp(s, "提供技术参数表") == 0)
+			has_tech = true;
+		if (strcmp(s, "提供PCR-ABS-1000报价单") == 0)
+			has_quote = true;
+	}
+	check(has_sample, "seed: follow-up 准备PCR-ABS-1000样品");
+	check(has_tech, "seed: follow-up 提供技术参数表");
+	check(has_quote, "seed: follow-up 提供PCR-ABS-1000报价单");
+	check(strcmp(json_string_value(json_object_get(r, "summary")),
+				 "询价PCR-ABS-1000,月需求50吨,希望7月中旬试样") == 0,
+		  "seed: summary");
+	check(strcmp(str_at(r, "urgency", "level"), "low") == 0,
+		  "seed: a date 30 days away is low urgency");
+	json_decref(r);
+	/* the same words closer to the date: <= 14 days medium, <= 3 days high */
+	r = an(text, T0 + 20LL * 86400 * 1000000);
+	check(strcmp(str_at(r, "urgency", "level"), "medium") == 0,
+		  "seed: 10 days before the date, medium urgency");
+	json_decref(r);
+	r = an(text, T0 + 28LL * 86400 * 1000000);
+	check(strcmp(str_at(r, "urgency", "level"), "high") == 0,
+		  "seed: 2 days before the date, high urgency");
+	json_decref(r);
+}
+
+static void
+test_numbers(void)
+{
+	/* quantities */
+	check_qty("月需求50吨", 50, "吨", "50吨/月");
+	check_qty("每月需要50吨", 50, "吨", "50吨/月");
+	check_qty("50吨/月", 50, "吨", "50吨/月");
+	check_qty("预计五十吨", 50, "吨", "五十吨");
+	check_qty("大概两百吨左右", 200, "吨", NULL);
+	check_qty("要一千二百公斤", 1200, "公斤", NULL);
+	check_qty("先来十五吨", 15, "吨", NULL);
+	check_qty("年用量三万吨", 30000, "吨", NULL);
+	check_qty("需要3.5万吨", 35000, "吨", NULL);
+	check_qty("需要５０吨", 50, "吨", "５０吨");
+	check_qty("50-60吨", 50, "吨", NULL);
+	check_qty("50～60吨", 50, "吨", NULL);
+	check_qty("50到60吨", 50, "吨", NULL);
+	check_qty("要个二三十吨吧", 20, "吨", NULL);
+	check_qty("we need 20 tons per month", 20, "吨", "20 tons per month");
+	check_qty("order 18 MT", 18, "吨", NULL);
+	check_qty("500 kg for prototypes", 500, "公斤", NULL);
+	check_qty("寄5千克样品", 5, "公斤", NULL);
+	check_qty("3000 pcs", 3000, "件", NULL);
+	check_qty("由25吨调整为30吨", 30, "吨", NULL);
+	check_qty("一吨多少钱", 0, NULL, NULL);
+	check_qty("多少钱一公斤", 0, NULL, NULL);
+	check_qty("有一个问题", 0, NULL, NULL);
+	check_qty("账期3个月", 0, NULL, NULL);
+	check_qty("30%玻纤", 0, NULL, NULL);
+	check_qty("样品5公斤，批量50吨", 50, "吨", NULL);
+	check_qty("价格15800，100吨", 100, "吨", NULL);
+
+	/* prices */
+	check_price("报价¥15,800/吨", 15800, "元/吨");
+	check_price("￥１５８００／吨", 15800, "元/吨");
+	check_price("15800元/吨", 15800, "元/吨");
+	check_price("15800元吨", 15800, "元/吨");
+	check_price("15800元一吨", 15800, "元/吨");
+	check_price("每吨15800元", 15800, "元/吨");
+	check_price("15.8元/kg", 15.8, "元/公斤");
+	check_price("15.8元/公斤", 15.8, "元/公斤");
+	check_price("1.58万/吨", 15800, "元/吨");
+	check_price("总价3.5万元", 35000, "元");
+	check_price("1.2w/吨", 12000, "元/吨");
+	check_price("RMB 16,200/ton", 16200, "元/吨");
+	check_price("$1,200/ton", 1200, "USD/吨");
+	check_price("USD 2,350/MT", 2350, "USD/吨");
+	check_price("at USD 3.15/kg", 3.15, "USD/公斤");
+	check_price("$1,420 per ton", 1420, "USD/吨");
+	check_price("人民币15800元", 15800, "元");
+	check_price("15块一公斤", 15, "元/公斤");
+	check_price("价格15800", 15800, "元");
+	check_price("15800一吨", 15800, "元/吨");
+	check_price("PP-T20 每吨9500 含税吗", 9500, "元/吨");
+	check_price("价格从16000降到15500", 15500, "元");
+	check_price("价格能不能做到一万五以内", 15000, "元");
+	check_price("50吨", 0, NULL);
+	check_price("报价单2份", 0, NULL);
+	check_price("2024-07-15交货", 0, NULL);
+}
+
+static void
+test_dates(void)
+{
+	check_date("希望7月中旬试样", T0, "2024-07-15");
+	check_date("7月上旬", T0, "2024-07-05");
+	check_date("7月下旬", T0, "2024-07-25");
+	check_date("7月底", T0, "2024-07-31");
+	check_date("7月15日", T0, "2024-07-15");
+	check_date("7月15号前", T0, "2024-07-15");
+	check_date("七月十五日", T0, "2024-07-15");
+	check_date("2024-07-15", T0, "2024-07-15");
+	check_date("2024/7/5", T0, "2024-07-05");
+	check_date("2024年8月1日", T0, "2024-08-01");
+	check_date("月底前", T0, "2024-06-30");
+	check_date("月末", T0, "2024-06-30");
+	check_date("下旬", T0, "2024-06-25");
+	check_date("明天", T0, "2024-06-16");
+	check_date("后天", T0, "2024-06-17");
+	check_date("今天", T0, "2024-06-15");
+	check_date("下周三", T0, "2024-06-19");
+	check_date("本周五", T0, "2024-06-14");
+	check_date("周一", T0, "2024-06-17");
+	check_date("下个月", T0, "2024-07-01");
+	check_date("下个月15号", T0, "2024-07-15");
+	check_date("下月底", T0, "2024-07-31");
+	check_date("月初", T0, "2024-07-01");
+	check_date("Q3", T0, "2024-07-01");
+	check_date("三季度", T0, "2024-07-01");
+	check_date("年底", T0, "2024-12-31");
+	check_date("明年3月", T0, "2025-03-01");
+	check_date("三天内", T0, "2024-06-18");
+	check_date("两周内", T0, "2024-06-29");
+	check_date("48小时内", T0, "2024-06-17");
+	check_date("1月5日", T_DEC, "2025-01-05");
+	check_date("next Monday", T0, "2024-06-17");
+	check_date("by Friday", T0, "2024-06-21");
+	check_date("July 15", T0, "2024-07-15");
+	check_date("15 July", T0, "2024-07-15");
+	check_date("mid-July", T0, "2024-07-15");
+	check_date("end of the month", T0, "2024-06-30");
+	check_date("within 3 days", T0, "2024-06-18");
+	check_date("we may need it", T0, NULL);
+	check_date("3个月账期", T0, NULL);
+	check_date("明天", 0, NULL);
+	{
+		json_t	   *r = an("明天", 0);
+
+		check(json_is_string(key(r, "timeline")) &&
+			  strcmp(json_string_value(key(r, "timeline")), "明天") == 0,
+			  "without a time, 明天 is still the timeline text");
+		json_decref(r);
+	}
+}
+
+static void
+test_products(void)
+{
+	static const char *const p1[] = {"PCR-ABS-1000"};
+	static const char *const p2[] = {"PCR-ABS-3000"};
+	static const char *const p3[] = {"PA6-GF30"};
+	static const char *const p4[] = {"PC/ABS", "PP-T20"};
+	static const char *const p5[] = {"阻燃ABS-V0"};
+	static const char *const p6[] = {"PCR-PC-3000", "PCR-ABS-1000"};
+	static const char *const p7[] = {"PC/PBT"};
+
+	check_products("询价PCR-ABS-1000", p1, 1);
+	check_products("询价pcr-abs-1000", p1, 1);
+	check_products("ＰＣＲ－ＡＢＳ－１０００", p1, 1);
+	check_products("再生ABS和PCR-ABS-1000", p1, 1);
+	check_products("PCR-ABS-3000有吗", p2, 1);
+	check_products("PA6-GF30的价格", p3, 1);
+	check_products("PC+ABS合金和PP T20", p4, 2);
+	check_products("阻燃ABS", p5, 1);
+	check_products("再生PC，回收ABS", p6, 2);
+	check_products("PC/PBT合金", p7, 1);
+	check_products("ISO9001证书", NULL, 0);
+	check_products("PO-20240615", NULL, 0);
+	check_products("USD 1200", NULL, 0);
+	check_products("2024-07-15", NULL, 0);
+	check_products("电话138-0013-8000", NULL, 0);
+	check_products("UL94-V0", NULL, 0);
+	check_products("T/T付款", NULL, 0);
+	check_products("MSDS/TDS", NULL, 0);
+	check_products("ABS", NULL, 0);
+}
+
+static void
+test_competitors(void)
+{
+	json_t	   *r;
+	static const char *const c1[] = {"金发科技", "SABIC"};
+	static const char *const c2[] = {"会通股份"};
+
+	r = an("金发报价15500，沙伯基础更贵，Kingfa也在谈", T0);
+	check(array_is(key(r, "competitors"), c1, 2), "competitors: aliases to canonical, deduped");
+	json_decref(r);
+	r = an("我们会通知您发货时间", T0);
+	check(json_array_size(key(r, "competitors")) == 0, "competitors: 会通知 is not 会通");
+	json_decref(r);
+	r = an("会通那边便宜", T0);
+	check(array_is(key(r, "competitors"), c2, 1), "competitors: 会通 alone is 会通股份");
+	json_decref(r);
+	r = an("interpret the data", T0);
+	check(json_array_size(key(r, "competitors")) == 0, "competitors: Pret needs a word boundary");
+	json_decref(r);
+}
+
+static void
+test_intent(void)
+{
+	check_field("请问PP-T20多少钱一吨？", "intent", "category", "inquiry");
+	check_field("Please send us your best price for 20 tons of PC/ABS.", "intent", "category",
+				"inquiry");
+	check_field("这批料有黑点，质量问题严重，我们要投诉", "intent", "category", "complaint");
+	check_field("说好上周到的货到现在还没到，太离谱了，产线都要停了", "intent", "category",
+				"complaint");
+	check_field("麻烦发一下PA66-GF30的物性表和MSDS", "intent", "category", "technical");
+	check_field("希望成为贵司的区域代理，建立长期合作", "intent", "category", "cooperation");
+	check_field("确认下单：PP-T20 35吨，请回传合同", "intent", "category", "order");
+	check_field("上个月的货款已经汇款，请查收发票", "intent", "category", "payment");
+	check_field("请问我们的货什么时候发货？物流单号多少？", "intent", "category", "delivery");
+	check_field("补发的货收到了，需要安排售后人员上门维修设备", "intent", "category",
+				"after_sales");
+	check_field("中秋节快乐！", "intent", "category", "other");
+	check_field("好的，收到。", "intent", "category", "other");
+	check_field("这不是投诉，只是想问问交期", "intent", "category", "delivery");
+	check_field("报价单看了，价格还可以，就是账期能不能给到90天？", "intent", "category",
+				"payment");
+	check_field("金发的料质量不稳定，你们PP-T20能不能月供80吨？", "intent", "category",
+				"inquiry");
+}
+
+static void
+test_sentiment(void)
+{
+	check_field("对这批货非常满意", "sentiment", "overall", "positive");
+	check_field("对这批货不太满意", "sentiment", "overall", "negative");
+	check_field("对这批货不满意", "sentiment", "overall", "negative");
+	check_field("没问题，按这个来", "sentiment", "overall", "positive");
+	check_field("请问交期多久", "sentiment", "overall", "neutral");
+	check_field("价格有点贵，但是质量非常好，我们很满意", "sentiment", "overall", "positive");
+	check_field("质量还行，但是交货太慢了，很失望", "sentiment", "overall", "negative");
+	check_field("We are very disappointed with the delay.", "sentiment", "overall", "negative");
+	check_field("Great job, we are satisfied.", "sentiment", "overall", "positive");
+	check_field("试模没有任何问题，没有黑点", "sentiment", "overall", "positive");
+	{
+		json_t	   *r = an("非常满意", T0);
+		json_t	   *r2 = an("满意", T0);
+		double		a = json_number_value(json_object_get(json_object_get(r, "sentiment"), "score"));
+		double		b = json_number_value(json_object_get(json_object_get(r2, "sentiment"), "score"));
+
+		check(a > b && a <= 1.0 && b > 0.5, "sentiment: 非常 intensifies (score 非常满意 > 满意 > 0.5)");
+		json_decref(r);
+		json_decref(r2);
+	}
+}
+
+static void
+test_urgency(void)
+{
+	check_field("不着急，下个月再说", "urgency", "level", "low");
+	check_field("这事不急", "urgency", "level", "low");
+	check_field("麻烦尽快报价", "urgency", "level", "high");
+	check_field("线上断料了，今天必须到", "urgency", "level", "high");
+	check_field("ASAP please, our line is down", "urgency", "level", "high");
+	check_field("明天能送到吗？", "urgency", "level", "high");
+	check_field("希望下周三前拿到样品", "urgency", "level", "medium");
+	check_field("请在两周内回复", "urgency", "level", "medium");
+	check_field("年底前有个项目可能需要", "urgency", "level", "low");
+	check_field("原件明天快递过去", "urgency", "level", "low");
+	check_field("不用马上发货", "urgency", "level", "low");
+	check_field("请问有没有PCR-PP", "urgency", "level", "low");
+	{
+		json_t	   *r = an("麻烦尽快报价", T0);
+
+		check(strstr(str_at(r, "urgency", "reason"), "尽快") != NULL, "urgency: reason names the cue");
+		json_decref(r);
+	}
+}
+
+static void
+test_shape_and_language(void)
+{
+	const char *text = "您好，我们是宁波一家空调厂，想了解贵司PCR-PC-3000和再生PP的价格，月需求大概"
+		"三十吨左右，下周希望能拿到样品测试，目前用的是金发和奇美的料，价格在一万四左右。"
+		"如果测试通过，年底前可能会签年度框架协议。谢谢！";
+	json_t	   *r = an(text, T0);
+	json_t	   *sum = json_object_get(r, "summary");
+	const char *s = json_string_value(sum);
+	size_t		cps = 0,
+				i;
+	static const char *const top[] = {"intent", "key_info", "sentiment", "urgency", "follow_up",
+	"quality_score", "suggestions", "summary", "tags", "language"};
+	static const char *const ki[] = {"products", "price", "price_value", "price_unit",
+		"quantity", "quantity_value", "quantity_unit", "timeline", "timeline_dates",
+	"competitors"};
+	bool		ok = true;
+	json_t	   *r2;
+	double		conf,
+				score;
+	json_int_t	q;
+
+	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		if (!json_object_get(r, top[i]))
+			ok = false;
+	for (i = 0; i < sizeof(ki) / sizeof(ki[0]); i++)
+		if (!json_object_get(json_object_get(r, "key_info"), ki[i]))
+			ok = false;
+	check(ok, "shape: every documented key is present");
+	for (i = 0; s && s[i]; i++)
+		if (((unsigned char) s[i] & 0xC0) != 0x80)
+			cps++;
+	check(s && cps <= 60, "shape: summary <= 60 code points");
+	conf = json_number_value(json_object_get(json_object_get(r, "intent"), "confidence"));
+	score = json_number_value(json_object_get(json_object_get(r, "sentiment"), "score"));
+	q = json_integer_value(json_object_get(r, "quality_score"));
+	check(conf >= 0 && conf <= 1 && score >= 0 && score <= 1, "shape: confidence and score in 0..1");
+	check(q >= 8 && q <= 10, "shape: a rich message scores 8..10 in quality");
+	check(json_is_array(json_object_get(r, "tags")) &&
+		  json_array_size(json_object_get(r, "suggestions")) >= 1, "shape: tags and suggestions");
+	check(strcmp(json_string_value(json_object_get(r, "language")), "zh") == 0, "language: zh");
+	r2 = an(text, T0);
+	check(json_equal(r, r2), "deterministic: same input, same output");
+	json_decref(r2);
+	json_decref(r);
+
+	r = an("Please quote 20 tons of PC/ABS, delivery next month.", T0);
+	check(strcmp(json_string_value(json_object_get(r, "language")), "en") == 0, "language: en");
+	json_decref(r);
+	r = an("Hi 张经理, 请quote PC/ABS black color, 30 tons, delivery in July. Thanks!", T0);
+	check(strcmp(json_string_value(json_object_get(r, "language")), "mixed") == 0,
+		  "language: mixed");
+	json_decref(r);
+	r = an("好", T0);
+	check(json_integer_value(json_object_get(r, "quality_score")) <= 3,
+		  "quality: a one-word message scores low");
+	json_decref(r);
+}
+
+static void
+test_subject_and_channel(void)
+{
+	json_t	   *r;
+	const char *c = "详见附件。";
+
+	r = az_analyze(LEX, c, strlen(c), "email", "质量投诉 - 批号20240612", T0);
+	check(strcmp(str_at(r, "intent", "category"), "complaint") == 0,
+		  "subject: a subject cue decides when the body is empty of cues");
+	json_decref(r);
+	r = az_analyze(LEX, c, strlen(c), "email", "Re: 订单PO-7788", T0);
+	check(strcmp(str_at(r, "intent", "category"), "order") == 0,
+		  "subject: a reply subject still counts");
+	json_decref(r);
+	r = az_analyze(LEX, NULL, 0, "form", "询价", T0);
+	check(r && strcmp(str_at(r, "intent", "category"), "inquiry") == 0,
+		  "subject only, NULL content");
+	json_decref(r);
+}
+
+static void
+test_robustness(void)
+{
+	json_t	   *r;
+	char	   *big;
+	size_t		n = (size_t) 5 << 20,
+				i;
+	static const char bad[] = "\xff\xfe\xc0\xaf PCR-ABS \xe4\xb8 50\xe5\x90\xa8 \x00 吨";
+	const char *unit = "不满意投诉50吨，";
+	size_t		ul = strlen(unit);
+
+	r = az_analyze(LEX, NULL, 0, NULL, NULL, 0);
+	check(r && strcmp(str_at(r, "intent", "category"), "other") == 0, "NULL content gives other");
+	json_decref(r);
+	r = az_analyze(LEX, "", 0, NULL, NULL, 0);
+	check(r != NULL, "empty content");
+	json_decref(r);
+	r = az_analyze(LEX, bad, sizeof(bad) - 1, "x", "\xff", T0);
+	{
+		char	   *d = r ? json_dumps(r, 0) : NULL;
+
+		check(d != NULL, "invalid UTF-8 and NUL bytes: output is valid JSON");
+		free(d);
+	}
+	json_decref(r);
+	r = az_analyze(NULL, "询价50吨", strlen("询价50吨"), NULL, NULL, T0);
+	check(r && num_is(key(r, "quantity_value"), 50), "NULL lexicon: scanners still work");
+	json_decref(r);
+	big = malloc(n);
+	for (i = 0; i < n; i++)
+		big[i] = unit[i % ul];
+	r = az_analyze(LEX, big, n, NULL, NULL, T0);
+	check(r && strcmp(str_at(r, "intent", "category"), "complaint") == 0,
+		  "5 MiB input is analysed (first 4 MiB)");
+	json_decref(r);
+	free(big);
+}
+
+static void
+test_lexicon_api(void)
+{
+	az_lexicon *lex = az_lexicon_new();
+	json_t	   *r;
+	const char *t = "请报新料ZX-9的价格，另外AB3000也要";
+	static const char *const want[] = {"ZX-9000", "AB-3000"};
+
+	az_lexicon_add_product(lex, "ZX-9000", "新料ZX-9", "PP");
+	az_lexicon_add_product(lex, "AB-3000", "AB3000", NULL);
+	az_lexicon_add_competitor(lex, "某竞争者", "MJZ");
+	check(az_lexicon_build(lex) == 0, "lexicon: custom build");
+	r = az_analyze(lex, t, strlen(t), NULL, NULL, T0);
+	check(array_is(key(r, "products"), want, 2), "lexicon: custom products by alias");
+	check(strcmp(str_at(r, "intent", "category"), "inquiry") == 0,
+		  "lexicon: built-in cues are in a new lexicon");
+	json_decref(r);
+	az_lexicon_add_competitor(lex, "某竞争者", "MJZ2");
+	check(az_lexicon_build(lex) == 0, "lexicon: rebuild after adding");
+	r = az_analyze(lex, "MJZ2报价低", strlen("MJZ2报价低"), NULL, NULL, T0);
+	check(json_array_size(key(r, "competitors")) == 1, "lexicon: alias added before rebuild");
+	json_decref(r);
+	az_lexicon_free(lex);
+	az_lexicon_free(NULL);
+}
+
+static void
+test_catalogue(const char *path)
+{
+	json_error_t err;
+	json_t	   *cat = json_load_file(path, 0, &err);
+	size_t		i,
+				j,
+				bad = 0,
+				total = 0;
+	const char *kinds[] = {"products", "competitors"};
+	size_t		k;
+
+	if (!cat)
+	{
+		check(false, "catalogue.json readable");
+		printf("# %s: %s\n", path, err.text);
+		return;
+	}
+	for (k = 0; k < 2; k++)
+	{
+		json_t	   *arr = json_object_get(cat, kinds[k]);
+
+		for (i = 0; i < json_array_size(arr); i++)
+		{
+			json_t	   *e = json_array_get(arr, i);
+			const char *canon = json_string_value(json_object_get(e, "canonical"));
+			json_t	   *al = json_object_get(e, "aliases");
+
+			for (j = 0; j <= json_array_size(al); j++)
+			{
+				const char *s = j == 0 ? canon : json_string_value(json_array_get(al, j - 1));
+				json_t	   *r = an(s, T0);
+				json_t	   *got = key(r, kinds[k]);
+
+				total++;
+				if (!(json_array_size(got) == 1 &&
+					  strcmp(json_string_value(json_array_get(got, 0)), canon) == 0))
+				{
+					bad++;
+					printf("# %s -> expected %s\n", s, canon);
+				}
+				json_decref(r);
+			}
+		}
+	}
+	json_decref(cat);
+	check(bad == 0 && total > 50, "catalogue.json: every canonical name and alias resolves");
+}
+
+int
+main(int argc, char **argv)
+{
+	LEX = az_lexicon_default();
+	check(LEX != NULL, "default lexicon builds");
+	if (!LEX)
+		return 1;
+	test_seed_example();
+	test_numbers();
+	test_dates();
+	test_products();
+	test_competitors();
+	test_intent();
+	test_sentiment();
+	test_urgency();
+	test_shape_and_language();
+	test_subject_and_channel();
+	test_robustness();
+	test_lexicon_api();
+	test_catalogue(argc > 1 ? argv[1] : "test/corpus/catalogue.json");
+	az_lexicon_free(LEX);
+	printf("1..%d\n", ntest);
+	return nfail ? 1 : 0;
+}
