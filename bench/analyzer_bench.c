@@ -36,6 +36,7 @@ main(int argc, char **argv)
 	char	   *line = NULL,
 			  **texts = NULL,
 			   *joined;
+	size_t	   *lens = NULL;
 	size_t		cap = 0,
 				n = 0,
 				total = 0,
@@ -61,6 +62,8 @@ main(int argc, char **argv)
 		if (c)
 		{
 			texts = realloc(texts, (n + 1) * sizeof(char *));
+			lens = realloc(lens, (n + 1) * sizeof(size_t));
+			lens[n] = strlen(c);
 			texts[n++] = strdup(c);
 			total += strlen(c);
 		}
@@ -89,11 +92,11 @@ main(int argc, char **argv)
 	{
 		for (i = 0; i < n; i++)
 		{
-			json_t	   *r = az_analyze(lex, texts[i], strlen(texts[i]), "wechat", NULL,
+			json_t	   *r = az_analyze(lex, texts[i], lens[i], "wechat", NULL,
 									   1718415000000000LL);
 
 			json_decref(r);
-			bytes += strlen(texts[i]);
+			bytes += lens[i];
 		}
 		iters += (long) n;
 		t1 = now_s();
@@ -106,8 +109,8 @@ main(int argc, char **argv)
 	joined = malloc(total + n + 1);
 	for (i = 0; i < n; i++)
 	{
-		memcpy(joined + jl, texts[i], strlen(texts[i]));
-		jl += strlen(texts[i]);
+		memcpy(joined + jl, texts[i], lens[i]);
+		jl += lens[i];
 		joined[jl++] = '\n';
 	}
 	joined[jl] = '\0';
@@ -131,6 +134,7 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		free(texts[i]);
 	free(texts);
+	free(lens);
 	az_lexicon_free(lex);
 	return 0;
 }

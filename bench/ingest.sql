@@ -4,10 +4,12 @@
 \set QUIET on
 \pset pager off
 SET client_min_messages = warning;
+\o /dev/null
 SELECT commhub.add_customer('B-' || i, '客户' || i) FROM generate_series(1, 200) i;
 SELECT commhub.add_identity('B-' || i, 'phone', (13800000000 + i)::text) FROM generate_series(1, 200) i;
 SELECT commhub.add_identity('B-' || i, 'wecom', 'wm_bench_' || i) FROM generate_series(1, 200) i;
 SELECT commhub.add_staff('sales' || i, 'wecom', 'sales' || i) FROM generate_series(1, 10) i;
+\o
 
 -- Realistic payloads: WeCom archive texts (60%), carrier 400 calls (25%), visits (15%).
 CREATE TEMP TABLE bench_payloads AS
@@ -53,8 +55,8 @@ DELETE FROM commhub.customer_communications WHERE source_system = 'base';
 VACUUM ANALYZE commhub.customer_communications;
 
 SELECT clock_timestamp() AS t0 \gset
-SELECT commhub.ingest_batch(channel, jsonb_agg(payload ORDER BY i)) AS r
-  FROM bench_payloads GROUP BY channel \gset
+SELECT jsonb_agg(r) AS results FROM (SELECT commhub.ingest_batch(channel, jsonb_agg(payload ORDER BY i)) AS r
+  FROM bench_payloads GROUP BY channel) x \gset
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS ingest_s \gset
 
 SELECT :size AS rows,
@@ -63,3 +65,4 @@ SELECT :size AS rows,
        round((:base_s / :ingest_s)::numeric, 3) AS "ratio (target >= 0.6)",
        (SELECT count(*) FROM commhub.customer_communications WHERE source_system <> 'base') AS stored,
        (SELECT count(*) FROM commhub.communication_tasks) AS tasks;
+\echo ingest_batch results: :results

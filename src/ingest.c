@@ -42,6 +42,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 
 #include <math.h>
@@ -50,6 +51,7 @@
 #include "analyze.h"
 #include "ingest.h"
 #include "thread.h"
+#include "spi_cache.h"
 #include "agent.h"
 
 #include "channels.h"
@@ -78,6 +80,8 @@ typedef struct IngestItem
 	bool		failed;
 	bool		recall;
 	int			event_count;	/* events folded into the record (enrich) */
+	char		thread_id[65];	/* decided before the insert (thread.c) */
+	char		parent[65];
 	chn_error	err;
 } IngestItem;
 
@@ -105,7 +109,7 @@ static const char *const row_columns[] = {
 	"match_status", "identity_keys", "mailboxes", "message_id", "in_reply_to",
 	"email_references", "subject_key", "chat_key", "call_number", "missed", "recalled_at",
 	"media_pending", "fingerprint", "analysis", "analyzed_by", "content_extra",
-	"event_count", "normalized_hash", "fp_bands", NULL
+	"event_count", "normalized_hash", "fp_bands", "thread_id", "parent_record_id", NULL
 };
 
 static char *insert_sql = NULL;
@@ -829,9 +833,19 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		{
 			json_t	   *bands = json_array();
 
+			/* Band terms are scoped by customer: the GIN lookup for near-
+			 * duplicates returns only this customer's records, however
+			 * much wording other customers share. */
 			json_object_set_new(r, "fingerprint", json_integer((json_int_t) h));
 			for (int b = 0; b < 4; b++)
-				json_array_append_new(bands, json_integer(((json_int_t) b << 16) | ((h >> (16 * b)) & 0xFFFF)));
+			{
+				char		term[128];
+				char		hex[65];
+
+				snprintf(term, sizeof(term), "%s|%d|%04x", res->customer_id, b, (unsigned) ((h >> (16 * b)) & 0xFFFF));
+				sha256_hex(term, strlen(term), hex);
+				json_array_append_new(bands, json_integer((json_int_t) (int32) strtoul(psprintf("%.8s", hex), NULL, 16)));
+			}
 			json_object_set_new(r, "fp_bands", bands);
 		}
 		free(fp);
@@ -956,42 +970,50 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 
 /* ------------------------------------------------------------ write */
 
+/* Insert attachment and task rows (JSON arrays) in one statement each. */
 static void
-insert_children(IngestItem *it, bool replace_attachments)
+insert_child_rows(json_t *atts, json_t *tasks)
 {
 	Oid			types[1] = {JSONBOID};
 	Datum		args[1];
+
+	if (json_array_size(atts) > 0)
+	{
+		args[0] = commhub_json_to_jsonb(atts);
+		if (SPI_CACHED(
+					   "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
+					   "SELECT a.attachment_id, a.record_id, commhub.current_tenant(), a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
+					   "FROM jsonb_populate_recordset(NULL::commhub.communication_attachments, $1) a "
+					   "ON CONFLICT (attachment_id) DO NOTHING",
+					   1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "commhub: attachment insert failed");
+	}
+	if (json_array_size(tasks) > 0)
+	{
+		args[0] = commhub_json_to_jsonb(tasks);
+		if (SPI_CACHED(
+					   "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
+					   "SELECT t.task_id, commhub.current_tenant(), t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
+					   "FROM jsonb_populate_recordset(NULL::commhub.communication_tasks, $1) t "
+					   "ON CONFLICT (task_id) DO NOTHING",
+					   1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "commhub: task insert failed");
+	}
+}
+
+static void
+insert_children(IngestItem *it, bool replace_attachments)
+{
 	Oid			t2[1] = {TEXTOID};
 	Datum		a2[1];
 
 	if (replace_attachments)
 	{
 		a2[0] = CStringGetTextDatum(it->record_id);
-		SPI_execute_with_args("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
-							  1, t2, a2, NULL, false, 0);
+		SPI_CACHED("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
+				   1, t2, a2, NULL, false, 0);
 	}
-	if (json_array_size(it->atts) > 0)
-	{
-		args[0] = commhub_json_to_jsonb(it->atts);
-		if (SPI_execute_with_args(
-								  "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
-								  "SELECT a.attachment_id, a.record_id, commhub.current_tenant(), a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
-								  "FROM jsonb_populate_recordset(NULL::commhub.communication_attachments, $1) a "
-								  "ON CONFLICT (attachment_id) DO NOTHING",
-								  1, types, args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "commhub: attachment insert failed");
-	}
-	if (json_array_size(it->tasks) > 0)
-	{
-		args[0] = commhub_json_to_jsonb(it->tasks);
-		if (SPI_execute_with_args(
-								  "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
-								  "SELECT t.task_id, commhub.current_tenant(), t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
-								  "FROM jsonb_populate_recordset(NULL::commhub.communication_tasks, $1) t "
-								  "ON CONFLICT (task_id) DO NOTHING",
-								  1, types, args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "commhub: task insert failed");
-	}
+	insert_child_rows(it->atts, it->tasks);
 }
 
 /* Apply a WeCom recall to the recalled message, or park it until it arrives. */
@@ -1006,7 +1028,7 @@ apply_recall(IngestItem *it, const char *tenant)
 	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
 	args[2] = CStringGetTextDatum(jstr(it->norm, "recall_of"));
 	args[3] = TimestampTzGetDatum(PG_FROM_UNIX_US(us));
-	SPI_execute_with_args("UPDATE commhub.customer_communications SET recalled_at = $4, updated_at = now() "
+	SPI_CACHED("UPDATE commhub.customer_communications SET recalled_at = $4, updated_at = now() "
 						  "WHERE tenant_id = $1 AND source_system = $2 AND source_record_id = $3 RETURNING record_id",
 						  4, types, args, NULL, false, 0);
 	if (SPI_processed > 0)
@@ -1016,7 +1038,7 @@ apply_recall(IngestItem *it, const char *tenant)
 	}
 	else
 	{
-		SPI_execute_with_args("INSERT INTO commhub.pending_recalls (tenant_id, source_system, source_record_id, recalled_at) "
+		SPI_CACHED("INSERT INTO commhub.pending_recalls (tenant_id, source_system, source_record_id, recalled_at) "
 							  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", 4, types, args, NULL, false, 0);
 		it->record_id[0] = '\0';
 		it->status = "duplicate";
@@ -1032,11 +1054,55 @@ apply_pending_recall(IngestItem *it, const char *tenant)
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
 	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
-	SPI_execute_with_args("DELETE FROM commhub.pending_recalls WHERE tenant_id = $1 AND source_system = $2 "
+	SPI_CACHED("DELETE FROM commhub.pending_recalls WHERE tenant_id = $1 AND source_system = $2 "
 						  "AND source_record_id = $3 RETURNING recalled_at", 3, types, args, NULL, false, 0);
 	if (SPI_processed > 0)
 		json_object_set_new(it->row, "recalled_at",
 							json_string(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)));
+}
+
+static void
+set_thread_columns(IngestItem *it)
+{
+	if (it->thread_id[0])
+		json_object_set_new(it->row, "thread_id", json_string(it->thread_id));
+	if (it->parent[0])
+		json_object_set_new(it->row, "parent_record_id", json_string(it->parent));
+}
+
+static Datum
+keys_array(IngestItem *it)
+{
+	size_t		n = json_array_size(it->keys);
+	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
+	size_t		i;
+	json_t	   *k;
+
+	json_array_foreach(it->keys, i, k)
+		elems[i] = CStringGetTextDatum(jstr(k, "key"));
+	return PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* Threading input of an item whose row is built. */
+static void
+thread_in(IngestItem *it, ThreadIn *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->record_id = it->record_id;
+	t->type = jstr(it->norm, "communication_type");
+	t->customer_id = jstr(it->row, "customer_id");
+	t->message_id = jstr(it->norm, "message_id");
+	t->in_reply_to = jstr(it->norm, "in_reply_to");
+	t->references = json_object_get(it->norm, "references");
+	t->subject = jstr(it->norm, "subject");
+	t->subject_key = jstr(it->row, "subject_key");
+	t->chat_key = jstr(it->norm, "chat_key");
+	t->call_number = jstr(it->norm, "call_number");
+	t->opportunity_id = jstr(it->row, "opportunity_id");
+	t->project_id = jstr(it->row, "project_id");
+	t->identity_keys = keys_array(it);
+	t->time_us = json_integer_value(json_object_get(it->norm, "communication_time"));
+	t->missed = json_is_true(json_object_get(it->norm, "missed"));
 }
 
 /*
@@ -1062,7 +1128,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
 	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
-	if (SPI_execute_with_args(
+	if (SPI_CACHED(
 							  "SELECT id, record_id, content_original, normalized_hash, content_extra->>'source_version' "
 							  "FROM commhub.customer_communications WHERE tenant_id = $1 AND source_system = $2 "
 							  "AND source_record_id = $3 FOR UPDATE",
@@ -1124,7 +1190,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 
 			a2[0] = Int32GetDatum(id);
 			a2[1] = CStringGetTextDatum(it->mailbox);
-			SPI_execute_with_args("UPDATE commhub.customer_communications SET mailboxes = array_append(coalesce(mailboxes, '{}'), $2) "
+			SPI_CACHED("UPDATE commhub.customer_communications SET mailboxes = array_append(coalesce(mailboxes, '{}'), $2) "
 								  "WHERE id = $1 AND NOT coalesce($2 = ANY(mailboxes), false)",
 								  2, t2, a2, NULL, false, 0);
 		}
@@ -1145,13 +1211,14 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	json_decref(it->atts);
 	json_decref(it->tasks);
 	build_row(it, tenant, &res, lex);
+	set_thread_columns(it);
 	{
 		Oid			t3[2] = {INT4OID, JSONBOID};
 		Datum		a3[2];
 
 		a3[0] = Int32GetDatum(id);
 		a3[1] = commhub_json_to_jsonb(it->row);
-		if (SPI_execute_with_args(update_sql, 2, t3, a3, NULL, false, 0) != SPI_OK_UPDATE)
+		if (SPI_CACHED(update_sql, 2, t3, a3, NULL, false, 0) != SPI_OK_UPDATE)
 			elog(ERROR, "commhub: merge update failed");
 	}
 	insert_children(it, true);
@@ -1175,7 +1242,26 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	Datum	   *urgent = palloc(sizeof(Datum) * (n + 1));
 	int			nwritten = 0;
 	int			nurgent = 0;
+	json_t	   *chunk_atts = json_array();
+	json_t	   *chunk_tasks = json_array();
+	ThreadIn   *tin;
+	int		   *tin_item = palloc(sizeof(int) * (n + 1));
+	int			ntin = 0;
+	int			nlinked = 0;
+	int			guc_level;
 
+	/*
+	 * Every statement below is built for index access.  Plans are kept for
+	 * the backend's life and are often first made while the table is small,
+	 * when a sequential scan looks cheaper -- and would stay that way as the
+	 * table grows to millions of rows.  Plan them with seqscan disabled.
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	/* Short OLTP statements: JIT compilation would cost more than it saves. */
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	prepare_sql();
 	for (int i = 0; i < n; i++)
 	{
@@ -1202,7 +1288,26 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		build_row(&items[i], tenant, &res, lex);
 		if (strcmp(jstr(items[i].norm, "communication_type"), "wechat") == 0)
 			apply_pending_recall(&items[i], tenant);
-		json_array_append(rows, items[i].row);
+	}
+
+	/* Threads are decided before the insert (see thread.c). */
+	tin = palloc(sizeof(ThreadIn) * (n + 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (items[i].failed || items[i].recall)
+			continue;
+		thread_in(&items[i], &tin[ntin]);
+		tin_item[ntin++] = i;
+	}
+	commhub_thread_assign(tin, ntin, tenant);
+	for (int k = 0; k < ntin; k++)
+	{
+		IngestItem *it = &items[tin_item[k]];
+
+		strlcpy(it->thread_id, tin[k].thread_id, sizeof(it->thread_id));
+		strlcpy(it->parent, tin[k].parent, sizeof(it->parent));
+		set_thread_columns(it);
+		json_array_append(rows, it->row);
 	}
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -1234,23 +1339,37 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		hash_search(inserted, it->record_id, HASH_FIND, &found);
 		if (found)
 		{
-			insert_children(it, false);
+			json_array_extend(chunk_atts, it->atts);
+			json_array_extend(chunk_tasks, it->tasks);
 			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
 		}
 		else
 			handle_existing(it, tenant, lex, hits, force);
 		if (it->status && strcmp(it->status, "duplicate") != 0)
 		{
-			commhub_link_record(it->record_id, tenant);
 			written[nwritten++] = CStringGetTextDatum(it->record_id);
 			if (found && jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0)
 				urgent[nurgent++] = CStringGetTextDatum(it->record_id);
 		}
 	}
+	insert_child_rows(chunk_atts, chunk_tasks);
+	json_decref(chunk_atts);
+	json_decref(chunk_tasks);
+	/* Adopt early replies, close answered missed calls, link near-duplicates
+	 * of what was written (tin entries of duplicates are skipped). */
+	for (int k = 0; k < ntin; k++)
+	{
+		IngestItem *it = &items[tin_item[k]];
+
+		if (it->status && strcmp(it->status, "duplicate") != 0)
+			tin[nlinked++] = tin[k];
+	}
+	commhub_thread_after_insert(tin, nlinked, tenant);
 	/* Model jobs, NOTIFY commhub_urgent and webhook jobs, in this transaction. */
 	commhub_enqueue_after_ingest(written, nwritten, urgent, nurgent);
 	hash_destroy(hits);
 	hash_destroy(inserted);
+	AtEOXact_GUC(true, guc_level);
 }
 
 /* Result object of one item: {record_id, customer_id, status, thread_id}. */
@@ -1268,7 +1387,7 @@ item_result(IngestItem *it)
 	if (it->record_id[0])
 	{
 		args[0] = CStringGetTextDatum(it->record_id);
-		if (SPI_execute_with_args("SELECT nullif(customer_id, '" UNMATCHED_CUSTOMER "'), thread_id, match_status "
+		if (SPI_CACHED("SELECT nullif(customer_id, '" UNMATCHED_CUSTOMER "'), thread_id, match_status "
 								  "FROM commhub.customer_communications WHERE record_id = $1",
 								  1, types, args, NULL, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
 		{
@@ -1395,7 +1514,7 @@ record_ingest_error(const char *tenant, const char *channel, int index, const ch
 	if (!e->hint[0])
 		nulls[6] = 'n';
 	(void) tenant;
-	if (SPI_execute_with_args("INSERT INTO commhub.ingest_errors (channel, sqlstate, batch_index, payload, field, message, hint) "
+	if (SPI_CACHED("INSERT INTO commhub.ingest_errors (channel, sqlstate, batch_index, payload, field, message, hint) "
 							  "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, args, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "commhub: could not record ingest error");
 }
@@ -1664,7 +1783,7 @@ commhub_reparse(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(record_id);
-	if (SPI_execute_with_args("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications WHERE record_id = $1",
+	if (SPI_CACHED("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications WHERE record_id = $1",
 							  1, types, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND), errmsg("record_id \"%s\" does not exist", record_id),
 						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));

@@ -1,34 +1,40 @@
 /*
- * thread.c -- threading (A2) and near-duplicate links (A1) of one record,
- * run by ingest right after the record is written.
+ * thread.c -- threading (A2) and near-duplicate links (A1) for a chunk of
+ * records being ingested.
  *
- * Threading, by channel:
- *   email   JWZ without a container tree: the thread id is derived from the
+ * Threads are decided BEFORE the chunk is inserted (thread_id and
+ * parent_record_id go into the INSERT): updating an indexed column right
+ * after inserting would write every index twice.  Records of the chunk are
+ * visited in time order; lookups go through kept plans and index scans, and
+ * per-chunk maps see records of the same chunk that are not inserted yet.
+ *
+ *   email   JWZ without a container tree: the thread id derives from the
  *           thread's ROOT Message-ID (first of References, else In-Reply-To,
  *           else the message's own id), so a reply that arrives before its
- *           parent, a duplicate id or a reference cycle still lands in the
- *           same thread without any lookup.  The parent is the nearest
- *           ancestor that exists (In-Reply-To, then References right to
- *           left); children that arrived earlier are adopted.  Only messages
- *           with no reply headers at all fall back to the normalized subject
- *           plus participant overlap within 30 days.
- *   wechat  per chat (room or pair): same thread while the gap to the previous
- *           message is <= commhub.wecom_thread_gap (30 min); else a new one.
+ *           parent, a truncated References list or a reference cycle lands
+ *           in the same thread without a lookup.  The parent is the nearest
+ *           existing ancestor (In-Reply-To, then References right to left),
+ *           whose thread wins.  After the insert, replies that arrived
+ *           earlier are adopted and their threads folded in (never making
+ *           our own parent our child: no parent cycles).  Only messages with
+ *           a reply subject (Re:/回复:/答复:/转发: ...) and no reply headers fall
+ *           back to the normalized subject + a shared participant within 30
+ *           days: two conversations that both say "报价" stay apart.
+ *   wechat  per chat (room or pair): same thread while the gap to the
+ *           previous message is <= commhub.wecom_thread_gap (30 min).
  *   calls   an answered call within 24 h after a missed call from the same
  *           number is its call-back: same thread, parent = the missed call,
- *           and the missed call's follow-up is done.
- *   others  by opportunity_id, else project_id, when given.
+ *           whose follow-up is then done.
+ *   others  by opportunity_id, else project_id; else a thread of its own.
  *
- * Near-duplicates (same customer only), each an index lookup bounded by a
- * time window -- never a scan of the customer's history:
- *   content    simhash Hamming distance <= 6 within +-3 days, candidates
- *              from the GIN index on the 4 simhash bands;
- *   attachment the same file hash in another record within +-7 days;
- *   calls      the same external number within +-10 min and durations
- *              within 20% (a CDR and the salesperson's manual log);
- *   meetings   a video meeting and a visit/meeting within +-90 min.
- * The record ingested first stays canonical; the later one points at it
- * through canonical_record_id and both list each other in related_records.
+ * Near-duplicates (same customer), one set-based query per chunk, each probe
+ * an index lookup bounded by a time window -- never a scan of the customer's
+ * history: content simhash Hamming distance <= 6 within +-3 days (candidates
+ * from the GIN index on the 4 simhash bands); the same attachment hash
+ * within +-7 days; the same external number within +-10 min with durations
+ * within 20% (a CDR and the salesperson's log); a video meeting and a visit
+ * or meeting within +-90 min.  The record ingested first stays canonical;
+ * the later one points at it and both list each other in related_records.
  */
 #include "postgres.h"
 
@@ -36,321 +42,470 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "utils/builtins.h"
+#include "utils/array.h"
+#include "utils/hsearch.h"
+#include "utils/timestamp.h"
 
 #include "commhub.h"
+#include "analyze.h"
 #include "thread.h"
-#include "sha256.h"
-#include "normalize.h"
+#include "spi_cache.h"
 
-static char *
-thread_id_for(const char *seed)
+#include "normalize.h"
+#include "sha256.h"
+
+typedef struct ChunkEntry
+{
+	char		key[300];
+	char		record_id[65];
+	char		thread_id[65];
+	int64		time_us;
+	bool		missed;
+	char		customer_id[65];
+} ChunkEntry;
+
+static void
+thread_id_for(const char *seed, char out[65])
 {
 	char		hex[65];
 
 	sha256_hex(seed, strlen(seed), hex);
-	return psprintf("T-%.20s", hex);
+	snprintf(out, 65, "T-%.20s", hex);
 }
 
-static void
-set_thread(const char *record_id, const char *thread_id, const char *parent)
+static HTAB *
+chunk_map(const char *name)
 {
-	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Datum		args[3];
-	char		nulls[3] = {' ', ' ', parent ? ' ' : 'n'};
+	HASHCTL		ctl;
 
-	args[0] = CStringGetTextDatum(record_id);
-	args[1] = CStringGetTextDatum(thread_id);
-	args[2] = parent ? CStringGetTextDatum(parent) : (Datum) 0;
-	SPI_execute_with_args("UPDATE commhub.customer_communications SET thread_id = $2, parent_record_id = $3 "
-						  "WHERE record_id = $1 AND (thread_id IS DISTINCT FROM $2 OR parent_record_id IS DISTINCT FROM $3)",
-						  3, types, args, nulls, false, 0);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(((ChunkEntry *) 0)->key);
+	ctl.entrysize = sizeof(ChunkEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 }
 
-static void
-thread_email(const char *record_id, const char *tenant, HeapTuple tup, TupleDesc td)
+static ChunkEntry *
+chunk_put(HTAB *h, const char *key)
 {
-	char	   *message_id = SPI_getvalue(tup, td, 2);
-	char	   *in_reply_to = SPI_getvalue(tup, td, 3);
-	char	   *root = SPI_getvalue(tup, td, 4);	/* references[1] */
-	char	   *customer = SPI_getvalue(tup, td, 5);
-	char	   *subject_key = SPI_getvalue(tup, td, 6);
-	char	   *ts = SPI_getvalue(tup, td, 7);
-	char	   *subject = SPI_getvalue(tup, td, 13);
-	char	   *thread;
-	char	   *parent = NULL;
-	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		args[4];
+	bool		found;
 
-	if (root || in_reply_to)
+	if (strlen(key) >= sizeof(((ChunkEntry *) 0)->key))
+		return NULL;
+	return hash_search(h, key, HASH_ENTER, &found);
+}
+
+static ChunkEntry *
+chunk_get(HTAB *h, const char *key)
+{
+	if (strlen(key) >= sizeof(((ChunkEntry *) 0)->key))
+		return NULL;
+	return hash_search(h, key, HASH_FIND, NULL);
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	const ThreadIn *x = *(ThreadIn *const *) a;
+	const ThreadIn *y = *(ThreadIn *const *) b;
+
+	return x->time_us < y->time_us ? -1 : x->time_us > y->time_us ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- email */
+
+static void
+assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
+{
+	size_t		nrefs = json_array_size(t->references);
+	const char *root = nrefs > 0 ? json_string_value(json_array_get(t->references, 0)) : t->in_reply_to;
+
+	if (root || t->in_reply_to)
 	{
-		thread = thread_id_for(psprintf("mail:%s", root ? root : in_reply_to));
-		/* Nearest existing ancestor: In-Reply-To, then References right to left. */
+		/* Candidates nearest first: In-Reply-To, then References right to left. */
+		int			ncand = 0;
+		const char *cand[66];
+		Datum		elems[66];
+
+		thread_id_for(psprintf("mail:%s", root ? root : t->in_reply_to), t->thread_id);
+		if (t->in_reply_to && (!t->message_id || strcmp(t->in_reply_to, t->message_id) != 0))
+			cand[ncand++] = t->in_reply_to;
+		for (size_t i = nrefs; i > 0 && ncand < 65; i--)
+		{
+			const char *r = json_string_value(json_array_get(t->references, i - 1));
+
+			if (r && (!t->message_id || strcmp(r, t->message_id) != 0))
+				cand[ncand++] = r;
+		}
+		for (int i = 0; i < ncand; i++)
+		{
+			ChunkEntry *e = chunk_get(mails, cand[i]);
+
+			if (e)
+			{
+				strlcpy(t->parent, e->record_id, sizeof(t->parent));
+				strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+				return;
+			}
+		}
+		if (ncand > 0)
+		{
+			Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+			Datum		args[2];
+			int			best = INT_MAX;
+
+			for (int i = 0; i < ncand; i++)
+				elems[i] = CStringGetTextDatum(cand[i]);
+			args[0] = CStringGetTextDatum(tenant);
+			args[1] = PointerGetDatum(construct_array(elems, ncand, TEXTOID, -1, false, TYPALIGN_INT));
+			SPI_CACHED("SELECT c.message_id, c.record_id, c.thread_id FROM unnest($2::text[]) AS u(mid) "
+					   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x "
+					   "                     WHERE x.tenant_id = $1 AND x.message_id = u.mid OFFSET 0) c",
+					   2, types, args, NULL, true, 0);
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				char	   *mid = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+
+				for (int i = 0; i < ncand && i < best; i++)
+					if (strcmp(cand[i], mid) == 0)
+					{
+						char	   *th = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+
+						best = i;
+						strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2), sizeof(t->parent));
+						if (th)
+							strlcpy(t->thread_id, th, sizeof(t->thread_id));
+					}
+			}
+		}
+		return;
+	}
+	if (t->message_id)
+		thread_id_for(psprintf("mail:%s", t->message_id), t->thread_id);
+	else
+		thread_id_for(psprintf("rec:%s", t->record_id), t->thread_id);
+
+	/* Header-less reply: the subject fallback. */
+	if (t->subject && norm_subject_is_reply(t->subject) && t->subject_key && *t->subject_key &&
+		strcmp(t->customer_id, "UNMATCHED") != 0)
+	{
+		char	   *skey = psprintf("%s|%s", t->customer_id, t->subject_key);
+		ChunkEntry *e = chunk_get(subjects, skey);
+		Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTARRAYOID};
+		Datum		args[5];
+
+		if (e && t->time_us - e->time_us <= INT64CONST(30) * 86400 * 1000000)
+		{
+			strlcpy(t->parent, e->record_id, sizeof(t->parent));
+			strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+			return;
+		}
 		args[0] = CStringGetTextDatum(tenant);
-		args[1] = CStringGetTextDatum(record_id);
-		SPI_execute_with_args(
-							  "SELECT p.record_id, p.thread_id FROM commhub.customer_communications c "
-							  "CROSS JOIN LATERAL (SELECT r, o FROM unnest(c.email_references) WITH ORDINALITY AS u(r, o) "
-							  "                    UNION ALL SELECT c.in_reply_to, 1000000) AS a(ref, ord) "
-							  "JOIN commhub.customer_communications p ON p.tenant_id = $1 AND p.message_id = a.ref "
-							  "WHERE c.record_id = $2 AND p.record_id <> c.record_id AND a.ref <> coalesce(c.message_id, '') "
-							  "ORDER BY a.ord DESC LIMIT 1",
-							  2, types, args, NULL, false, 1);
+		args[1] = CStringGetTextDatum(t->customer_id);
+		args[2] = CStringGetTextDatum(t->subject_key);
+		args[3] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
+		args[4] = t->identity_keys;
+		SPI_CACHED("SELECT p.record_id, p.thread_id FROM commhub.customer_communications p "
+				   "WHERE p.tenant_id = $1 AND p.subject_key = $3 AND p.customer_id = $2 "
+				   "AND p.communication_time BETWEEN $4 - interval '30 days' AND $4 "
+				   "AND p.communication_type = 'email' AND p.identity_keys && $5 AND p.thread_id IS NOT NULL "
+				   "ORDER BY p.communication_time DESC LIMIT 1",
+				   5, types, args, NULL, true, 1);
 		if (SPI_processed == 1)
 		{
-			/* The parent's thread wins over the root-derived id: a reference
-			 * cycle or a truncated References list stays one thread. */
-			parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-			if (SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2))
-				thread = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
+			strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
 		}
 	}
-	else if (message_id)
+}
+
+/* --------------------------------------------------------------- wechat */
+
+static void
+assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
+{
+	int64		gap = (int64) commhub_wecom_gap_minutes * 60 * 1000000;
+	ChunkEntry *e = chunk_get(chats, t->chat_key);
+
+	if (e && t->time_us >= e->time_us && t->time_us - e->time_us <= gap)
 	{
-		thread = thread_id_for(psprintf("mail:%s", message_id));
-		/* No reply headers but a reply subject (Re:/回复:/答复:/转发: ...): same
-		 * normalized subject, a shared participant, within 30 days, same
-		 * customer -> that thread.  A new message without a marker starts
-		 * its own conversation even if its subject is common ("报价"). */
-		if (subject && norm_subject_is_reply(subject) && subject_key && *subject_key &&
-			strcmp(customer, "UNMATCHED") != 0)
+		strlcpy(t->parent, e->record_id, sizeof(t->parent));
+		strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+	}
+	else if (!e)
+	{
+		Oid			types[5] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID};
+		Datum		args[5];
+
+		args[0] = CStringGetTextDatum(tenant);
+		args[1] = CStringGetTextDatum(t->chat_key);
+		args[2] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
+		args[3] = Int32GetDatum(commhub_wecom_gap_minutes);
+		args[4] = CStringGetTextDatum(t->record_id);
+		SPI_CACHED("SELECT record_id, thread_id FROM commhub.customer_communications "
+				   "WHERE tenant_id = $1 AND chat_key = $2 AND thread_id IS NOT NULL AND record_id <> $5 "
+				   "AND communication_time <= $3 AND communication_time >= $3 - make_interval(mins => $4) "
+				   "ORDER BY communication_time DESC LIMIT 1",
+				   5, types, args, NULL, true, 1);
+		if (SPI_processed == 1)
 		{
+			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
+			strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
+		}
+	}
+	if (!t->thread_id[0])
+		thread_id_for(psprintf("chat:%s:%s", t->chat_key, t->record_id), t->thread_id);
+	e = chunk_put(chats, t->chat_key);
+	if (e)
+	{
+		strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
+		strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
+		e->time_us = t->time_us;
+	}
+}
+
+/* ---------------------------------------------------------------- calls */
+
+static void
+assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
+{
+	if (!t->missed)
+	{
+		ChunkEntry *e = chunk_get(calls, t->call_number);
+
+		if (e && e->missed && t->time_us > e->time_us && t->time_us - e->time_us <= INT64CONST(86400) * 1000000)
+		{
+			strlcpy(t->parent, e->record_id, sizeof(t->parent));
+			strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+			t->callback = true;
+		}
+		else if (!e)
+		{
+			Oid			types[4] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID};
+			Datum		args[4];
+
 			args[0] = CStringGetTextDatum(tenant);
-			args[1] = CStringGetTextDatum(record_id);
-			args[2] = CStringGetTextDatum(subject_key);
-			args[3] = CStringGetTextDatum(ts);
-			SPI_execute_with_args(
-								  "SELECT p.record_id, p.thread_id FROM commhub.customer_communications p, commhub.customer_communications c "
-								  "WHERE c.record_id = $2 AND p.tenant_id = $1 AND p.subject_key = $3 "
-								  "AND p.communication_time BETWEEN $4::timestamptz - interval '30 days' AND $4::timestamptz "
-								  "AND p.record_id <> c.record_id AND p.customer_id = c.customer_id "
-								  "AND p.communication_type = 'email' AND p.identity_keys && c.identity_keys AND p.thread_id IS NOT NULL "
-								  "ORDER BY p.communication_time DESC LIMIT 1",
-								  4, types, args, NULL, false, 1);
+			args[1] = CStringGetTextDatum(t->call_number);
+			args[2] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
+			args[3] = CStringGetTextDatum(t->record_id);
+			SPI_CACHED("SELECT record_id, thread_id FROM commhub.customer_communications "
+					   "WHERE tenant_id = $1 AND call_number = $2 AND missed AND record_id <> $4 "
+					   "AND communication_time < $3 AND communication_time >= $3 - interval '24 hours' "
+					   "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
+					   4, types, args, NULL, true, 1);
 			if (SPI_processed == 1)
 			{
-				parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-				thread = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+				strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
+				strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
+				t->callback = true;
 			}
 		}
 	}
-	else
-		thread = thread_id_for(psprintf("rec:%s", record_id));
-	set_thread(record_id, thread, parent);
-
-	/* Adopt replies that arrived before this message (their In-Reply-To or
-	 * last reference is this message) and fold their threads into ours. */
-	if (message_id)
+	if (!t->thread_id[0])
+		thread_id_for(psprintf("call:%s", t->record_id), t->thread_id);
 	{
-		Oid			t4[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+		ChunkEntry *e = chunk_put(calls, t->call_number);
 
-		args[0] = CStringGetTextDatum(tenant);
-		args[1] = CStringGetTextDatum(message_id);
-		args[2] = CStringGetTextDatum(record_id);
-		args[3] = CStringGetTextDatum(thread);
-		SPI_execute_with_args(
-							  "WITH kids AS ("
-							  "  UPDATE commhub.customer_communications c SET parent_record_id = $3 "
-							  "   WHERE c.tenant_id = $1 AND c.record_id <> $3 AND c.parent_record_id IS DISTINCT FROM $3 "
-							  "     AND (c.in_reply_to = $2 OR c.email_references[cardinality(c.email_references)] = $2) "
-							  "     AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3) "
-							  "  RETURNING c.thread_id) "
-							  "UPDATE commhub.customer_communications x SET thread_id = $4 "
-							  " WHERE x.tenant_id = $1 AND x.thread_id IN (SELECT thread_id FROM kids WHERE thread_id <> $4)",
-							  4, t4, args, NULL, false, 0);
-	}
-}
-
-static void
-thread_chat(const char *record_id, const char *tenant, const char *chat_key, const char *ts)
-{
-	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID};
-	Datum		args[5];
-	char	   *thread = NULL;
-	char	   *parent = NULL;
-
-	args[0] = CStringGetTextDatum(tenant);
-	args[1] = CStringGetTextDatum(chat_key);
-	args[2] = CStringGetTextDatum(record_id);
-	args[3] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(ts), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	args[4] = Int32GetDatum(commhub_wecom_gap_minutes);
-	SPI_execute_with_args(
-						  "SELECT record_id, thread_id FROM commhub.customer_communications "
-						  "WHERE tenant_id = $1 AND chat_key = $2 AND record_id <> $3 AND thread_id IS NOT NULL "
-						  "AND communication_time <= $4 AND communication_time >= $4 - make_interval(mins => $5) "
-						  "ORDER BY communication_time DESC LIMIT 1",
-						  5, types, args, NULL, false, 1);
-	if (SPI_processed == 1)
-	{
-		parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		thread = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-	}
-	else
-		thread = thread_id_for(psprintf("chat:%s:%s", chat_key, record_id));
-	set_thread(record_id, thread, parent);
-}
-
-static void
-thread_call(const char *record_id, const char *tenant, const char *number, const char *ts, bool missed)
-{
-	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
-	Datum		args[4];
-	char	   *thread = NULL;
-	char	   *parent = NULL;
-
-	if (!missed)
-	{
-		args[0] = CStringGetTextDatum(tenant);
-		args[1] = CStringGetTextDatum(number);
-		args[2] = CStringGetTextDatum(record_id);
-		args[3] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(ts), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		SPI_execute_with_args(
-							  "SELECT record_id, thread_id FROM commhub.customer_communications "
-							  "WHERE tenant_id = $1 AND call_number = $2 AND record_id <> $3 AND missed "
-							  "AND communication_time < $4 AND communication_time >= $4 - interval '24 hours' "
-							  "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
-							  4, types, args, NULL, false, 1);
-		if (SPI_processed == 1)
+		if (e)
 		{
-			parent = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-			thread = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-			/* The call-back answers the missed call's follow-up. */
-			args[0] = CStringGetTextDatum(parent);
-			SPI_execute_with_args("UPDATE commhub.customer_communications SET follow_up_status = 'done' WHERE record_id = $1",
-								  1, types, args, NULL, false, 0);
-			SPI_execute_with_args("UPDATE commhub.communication_tasks SET status = 'done', completed_at = now(), updated_at = now() "
-								  "WHERE record_id = $1 AND status IN ('pending', 'in_progress') AND title LIKE '回拨%'",
-								  1, types, args, NULL, false, 0);
+			strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
+			strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
+			e->time_us = t->time_us;
+			e->missed = t->missed;
 		}
-	}
-	if (!thread)
-		thread = thread_id_for(psprintf("call:%s", record_id));
-	set_thread(record_id, thread, parent);
-}
-
-/* A1: link a near-duplicate to the earlier canonical record. */
-static void
-link_duplicates(const char *record_id, const char *tenant)
-{
-	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		args[2];
-	char	   *canon;
-	char	   *why;
-
-	args[0] = CStringGetTextDatum(tenant);
-	args[1] = CStringGetTextDatum(record_id);
-	SPI_execute_with_args(
-						  "WITH c AS (SELECT * FROM commhub.customer_communications WHERE record_id = $2 AND customer_id <> 'UNMATCHED' "
-						  "           AND canonical_record_id IS NULL) "
-						  "SELECT k.record_id, k.why FROM c, LATERAL ("
-						  "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
-						  "    WHERE c.fp_bands IS NOT NULL AND p.tenant_id = $1 AND p.fp_bands && c.fp_bands "
-						  "      AND p.customer_id = c.customer_id AND p.record_id <> c.record_id AND p.id < c.id "
-						  "      AND p.canonical_record_id IS NULL "
-						  "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
-						  "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 "
-						  "      AND length(p.content) >= 20 AND length(c.content) >= 20 "
-						  "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
-						  "    ORDER BY p.id LIMIT 1) "
-						  "  UNION ALL "
-						  "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
-						  "    JOIN commhub.communication_attachments pa ON pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id "
-						  "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id "
-						  "    WHERE ca.record_id = c.record_id AND ca.file_hash IS NOT NULL AND p.customer_id = c.customer_id AND p.id < c.id "
-						  "      AND p.canonical_record_id IS NULL AND p.communication_type <> c.communication_type "
-						  "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
-						  "    ORDER BY p.id LIMIT 1) "
-						  "  UNION ALL "
-						  "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
-						  "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
-						  "      AND p.customer_id = c.customer_id "
-						  "      AND p.record_id <> c.record_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-						  "      AND p.source_system <> c.source_system AND p.missed = c.missed "
-						  "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
-						  "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
-						  "    ORDER BY p.id LIMIT 1) "
-						  "  UNION ALL "
-						  "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
-						  "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
-						  "      AND p.customer_id = c.customer_id AND p.record_id <> c.record_id AND p.id < c.id "
-						  "      AND p.canonical_record_id IS NULL AND p.communication_type IN ('video', 'visit', 'meeting') "
-						  "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
-						  "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
-						  "    ORDER BY p.id LIMIT 1) "
-						  ") k ORDER BY k.id LIMIT 1",
-						  2, types, args, NULL, false, 1);
-	if (SPI_processed != 1)
-		return;
-	canon = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	why = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-	{
-		Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
-		Datum		a3[3];
-
-		a3[0] = CStringGetTextDatum(record_id);
-		a3[1] = CStringGetTextDatum(canon);
-		a3[2] = CStringGetTextDatum(why);
-		SPI_execute_with_args(
-							  "UPDATE commhub.customer_communications c SET canonical_record_id = $2, "
-							  "related_records = coalesce(c.related_records, '[]') || jsonb_build_array(jsonb_build_object("
-							  "  'record_id', $2, 'relation', 'duplicate_of', 'match', $3)) "
-							  "WHERE record_id = $1",
-							  3, t3, a3, NULL, false, 0);
-		SPI_execute_with_args(
-							  "UPDATE commhub.customer_communications p SET related_records = coalesce(p.related_records, '[]') || "
-							  "  jsonb_build_array(jsonb_build_object('record_id', $1, 'relation', 'duplicate', 'match', $3, "
-							  "    'channel', (SELECT channel FROM commhub.customer_communications WHERE record_id = $1))) "
-							  "WHERE record_id = $2 AND NOT coalesce(p.related_records @> jsonb_build_array(jsonb_build_object('record_id', $1)), false)",
-							  3, t3, a3, NULL, false, 0);
 	}
 }
 
 void
-commhub_link_record(const char *record_id, const char *tenant)
+commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
+{
+	ThreadIn  **order = palloc(sizeof(ThreadIn *) * (n + 1));
+	HTAB	   *mails = chunk_map("commhub chunk mails");
+	HTAB	   *subjects = chunk_map("commhub chunk subjects");
+	HTAB	   *chats = chunk_map("commhub chunk chats");
+	HTAB	   *calls = chunk_map("commhub chunk calls");
+
+	for (int i = 0; i < n; i++)
+		order[i] = &in[i];
+	qsort(order, n, sizeof(ThreadIn *), cmp_time);
+	for (int i = 0; i < n; i++)
+	{
+		ThreadIn   *t = order[i];
+
+		t->thread_id[0] = t->parent[0] = '\0';
+		t->callback = false;
+		if (strcmp(t->type, "email") == 0)
+		{
+			assign_email(t, tenant, mails, subjects);
+			if (t->message_id)
+			{
+				ChunkEntry *e = chunk_put(mails, t->message_id);
+
+				if (e)
+				{
+					strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
+					strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
+				}
+			}
+			if (t->subject_key && *t->subject_key && strcmp(t->customer_id, "UNMATCHED") != 0)
+			{
+				ChunkEntry *e = chunk_put(subjects, psprintf("%s|%s", t->customer_id, t->subject_key));
+
+				if (e)
+				{
+					strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
+					strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
+					e->time_us = t->time_us;
+				}
+			}
+		}
+		else if (t->chat_key)
+			assign_chat(t, tenant, chats);
+		else if (t->call_number && (strcmp(t->type, "phone") == 0 || strcmp(t->type, "mobile") == 0))
+			assign_call(t, tenant, calls);
+		else if (t->opportunity_id)
+			thread_id_for(psprintf("opp:%s", t->opportunity_id), t->thread_id);
+		else if (t->project_id)
+			thread_id_for(psprintf("proj:%s", t->project_id), t->thread_id);
+		else
+			thread_id_for(psprintf("rec:%s", t->record_id), t->thread_id);
+	}
+	hash_destroy(mails);
+	hash_destroy(subjects);
+	hash_destroy(chats);
+	hash_destroy(calls);
+	pfree(order);
+}
+
+/* ---------------------------------------------------------- after insert */
+
+static void
+adopt_replies(ThreadIn *t, const char *tenant)
+{
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[4];
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(t->message_id);
+	args[2] = CStringGetTextDatum(t->record_id);
+	args[3] = CStringGetTextDatum(t->thread_id);
+	SPI_CACHED("WITH kids AS ("
+			   "  UPDATE commhub.customer_communications c SET parent_record_id = $3 "
+			   "   WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "     AND c.parent_record_id IS DISTINCT FROM $3 "
+			   "     AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3) "
+			   "  RETURNING c.thread_id) "
+			   "UPDATE commhub.customer_communications x SET thread_id = $4 "
+			   " WHERE x.tenant_id = $1 AND x.thread_id IN (SELECT thread_id FROM kids WHERE thread_id <> $4)",
+			   4, types, args, NULL, false, 0);
+}
+
+static void
+close_missed_call(const char *missed_record_id)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		args[1];
-	HeapTuple	tup;
-	TupleDesc	td;
-	char	   *type;
-	char	   *chat_key;
-	char	   *call_number;
-	char	   *ts;
-	char	   *opp;
-	bool		isnull;
-	bool		missed;
 
-	args[0] = CStringGetTextDatum(record_id);
-	if (SPI_execute_with_args(
-							  "SELECT communication_type, message_id, in_reply_to, email_references[1], customer_id, subject_key, "
-							  "communication_time::text, chat_key, call_number, missed, coalesce(opportunity_id, project_id), "
-							  "opportunity_id IS NOT NULL, subject "
-							  "FROM commhub.customer_communications WHERE record_id = $1",
-							  1, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	args[0] = CStringGetTextDatum(missed_record_id);
+	SPI_CACHED("UPDATE commhub.customer_communications SET follow_up_status = 'done' WHERE record_id = $1",
+			   1, types, args, NULL, false, 0);
+	SPI_CACHED("UPDATE commhub.communication_tasks SET status = 'done', completed_at = now(), updated_at = now() "
+			   "WHERE record_id = $1 AND status IN ('pending', 'in_progress') AND title LIKE '回拨%'",
+			   1, types, args, NULL, false, 0);
+}
+
+/* One set-based query finds the canonical record of every new near-duplicate. */
+static void
+link_duplicates(ThreadIn *in, int n, const char *tenant)
+{
+	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Datum		args[2];
+	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
+	int			nids = 0;
+	SPITupleTable *tt;
+	uint64		nmatch;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(in[i].customer_id, "UNMATCHED") != 0)
+			ids[nids++] = CStringGetTextDatum(in[i].record_id);
+	if (nids == 0)
 		return;
-	tup = SPI_copytuple(SPI_tuptable->vals[0]);
-	td = CreateTupleDescCopy(SPI_tuptable->tupdesc);
-	type = SPI_getvalue(tup, td, 1);
-	ts = SPI_getvalue(tup, td, 7);
-	chat_key = SPI_getvalue(tup, td, 8);
-	call_number = SPI_getvalue(tup, td, 9);
-	missed = DatumGetBool(SPI_getbinval(tup, td, 10, &isnull));
-	opp = SPI_getvalue(tup, td, 11);
-
-	if (strcmp(type, "email") == 0)
-		thread_email(record_id, tenant, tup, td);
-	else if (chat_key)
-		thread_chat(record_id, tenant, chat_key, ts);
-	else if (call_number && (strcmp(type, "phone") == 0 || strcmp(type, "mobile") == 0))
-		thread_call(record_id, tenant, call_number, ts, missed);
-	else if (opp)
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
+	/* Driven from unnest(): whatever plan the cache keeps, each record of
+	 * the chunk is found by an index probe, never by filtering a scan. */
+	SPI_execute_with_args("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
+			   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
+			   "CROSS JOIN LATERAL ("
+			   "  SELECT * FROM ("
+			   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
+			   "    WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND p.tenant_id = $1 AND p.fp_bands && c.fp_bands "
+			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+			   "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
+			   "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 AND length(p.content) >= 20 "
+			   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
+			   "    ORDER BY p.id LIMIT 1) "
+			   "  UNION ALL "
+			   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
+			   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa "
+			   "                         WHERE pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id LIMIT 20) pa "
+			   "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id "
+			   "    WHERE c.attachment_count > 0 AND ca.record_id = c.record_id AND ca.file_hash IS NOT NULL "
+			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+			   "      AND p.communication_type <> c.communication_type "
+			   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
+			   "    ORDER BY p.id LIMIT 1) "
+			   "  UNION ALL "
+			   "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
+			   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
+			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+			   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
+			   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
+			   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
+			   "    ORDER BY p.id LIMIT 1) "
+			   "  UNION ALL "
+			   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
+			   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
+			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+			   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
+			   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
+			   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
+			   "    ORDER BY p.id LIMIT 1) "
+			   "  ) u ORDER BY u.id LIMIT 1) k "
+			   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
+			   2, types, args, NULL, false, 0);
+	tt = SPI_tuptable;
+	nmatch = SPI_processed;
+	for (uint64 r = 0; r < nmatch; r++)
 	{
-		bool		is_opp = DatumGetBool(SPI_getbinval(tup, td, 12, &isnull));
+		Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Datum		a3[3];
 
-		set_thread(record_id, thread_id_for(psprintf("%s:%s", is_opp ? "opp" : "proj", opp)), NULL);
+		a3[0] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+		a3[1] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 2));
+		a3[2] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 3));
+		SPI_CACHED("UPDATE commhub.customer_communications c SET canonical_record_id = $2, "
+				   "related_records = coalesce(c.related_records, '[]') || jsonb_build_array(jsonb_build_object("
+				   "  'record_id', $2, 'relation', 'duplicate_of', 'match', $3)) "
+				   "WHERE record_id = $1",
+				   3, t3, a3, NULL, false, 0);
+		SPI_CACHED("UPDATE commhub.customer_communications p SET related_records = coalesce(p.related_records, '[]') || "
+				   "  jsonb_build_array(jsonb_build_object('record_id', $1, 'relation', 'duplicate', 'match', $3, "
+				   "    'channel', (SELECT channel FROM commhub.customer_communications WHERE record_id = $1))) "
+				   "WHERE record_id = $2 AND NOT coalesce(p.related_records @> jsonb_build_array(jsonb_build_object('record_id', $1)), false)",
+				   3, t3, a3, NULL, false, 0);
 	}
-	else
-		set_thread(record_id, thread_id_for(psprintf("rec:%s", record_id)), NULL);
+}
 
-	link_duplicates(record_id, tenant);
+void
+commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (in[i].message_id && strcmp(in[i].type, "email") == 0)
+			adopt_replies(&in[i], tenant);
+		if (in[i].callback && in[i].parent[0])
+			close_missed_call(in[i].parent);
+	}
+	link_duplicates(in, n, tenant);
 }

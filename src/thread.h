@@ -1,6 +1,36 @@
 /* thread.h -- threading (A2) and near-duplicate links (A1); see thread.c. */
 #ifndef COMMHUB_THREAD_H
 #define COMMHUB_THREAD_H
-/* Thread and dedupe-link one freshly written record (inside SPI). */
-extern void commhub_link_record(const char *record_id, const char *tenant);
+#include "postgres.h"
+#include <jansson.h>
+
+/* What threading needs of one record of a chunk (pointers stay valid for
+ * the chunk); thread_id/parent/callback are the results. */
+typedef struct ThreadIn
+{
+	const char *record_id;
+	const char *type;
+	const char *customer_id;
+	const char *message_id;
+	const char *in_reply_to;
+	json_t	   *references;
+	const char *subject;
+	const char *subject_key;
+	const char *chat_key;
+	const char *call_number;
+	const char *opportunity_id;
+	const char *project_id;
+	Datum		identity_keys;	/* text[] */
+	int64		time_us;
+	bool		missed;
+	char		thread_id[65];
+	char		parent[65];
+	bool		callback;
+} ThreadIn;
+
+/* Before the insert: thread_id and parent of every record (inside SPI). */
+extern void commhub_thread_assign(ThreadIn *in, int n, const char *tenant);
+/* After the insert: adopt early replies, close answered missed calls, link
+ * near-duplicates (inside SPI). */
+extern void commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant);
 #endif

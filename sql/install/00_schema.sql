@@ -208,7 +208,7 @@ CREATE TABLE commhub.customer_communications (
     recalled_at TIMESTAMPTZ,         -- WeCom message recalled by its sender
     media_pending VARCHAR(16),       -- image/voice/video/file waiting for OCR/ASR
     fingerprint BIGINT,              -- simhash of normalized content (A1)
-    fp_bands INTEGER[],              -- the simhash cut in 4 bands (band<<16 | bits): index lookup of near-duplicates
+    fp_bands INTEGER[],              -- the simhash cut in 4 bands, hashed with the customer: index lookup of near-duplicates
     canonical_record_id VARCHAR(64), -- set on near-duplicates: the timeline entry they fold into
     analysis JSONB,                  -- the full A10 result (embedded or model)
     analyzed_by VARCHAR(64),

@@ -259,13 +259,17 @@ BEGIN
         INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, record_id, customer_id)
         SELECT t, 'A10', ar.endpoint, c.record_id, nullif(c.customer_id, 'UNMATCHED')
           FROM commhub.agent_routes ar
-          JOIN commhub.customer_communications c ON c.tenant_id = t AND c.record_id = ANY (record_ids)
+          CROSS JOIN unnest(record_ids) AS u(rid)
+          CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x
+                               WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) c
          WHERE ar.tenant_id = t AND ar.agent = 'A10';
         GET DIAGNOSTICS k = ROW_COUNT;
         n := n + k;
     END IF;
     IF cardinality(urgent_ids) > 0 THEN
-        FOR r IN SELECT c FROM commhub.customer_communications c WHERE c.tenant_id = t AND c.record_id = ANY (urgent_ids) LOOP
+        FOR r IN SELECT l.x AS c FROM unnest(urgent_ids) AS u(rid)
+                   CROSS JOIN LATERAL (SELECT x FROM commhub.customer_communications x
+                                        WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) l LOOP
             PERFORM pg_notify('commhub_urgent', jsonb_build_object(
                 'record_id', (r.c).record_id, 'customer_id', nullif((r.c).customer_id, 'UNMATCHED'),
                 'tenant_id', t, 'urgency_reason', (r.c).urgency_reason, 'channel', (r.c).communication_type,

@@ -20,7 +20,9 @@
 -- The small IMMUTABLE helpers used per row are plain SQL without a SET
 -- clause so that the planner inlines them into their callers, which all run
 -- with search_path = pg_catalog, pg_temp; they name pg_catalog functions
--- explicitly.
+-- explicitly.  The others also SET jit = off: their queries touch one
+-- customer's rows, and the planner's guesses about set-returning functions
+-- can cross jit_above_cost, where compiling costs a second per query.
 
 -- ---------------------------------------------------------------------
 -- Vocabulary and small helpers
@@ -87,6 +89,20 @@ $$ SELECT coalesce(
        (pg_catalog.regexp_match($1, '([0-9]+(?:\.[0-9]+)?)\s*[%％]\s*(?:的)?(?:价格)?(?:优势|更低|更便宜)'))[1] || '%',
        (pg_catalog.regexp_match($1, '(?:低|便宜|少)[了约近将]*\s*([0-9]+(?:\.[0-9]+)?\s*(?:元|块)(?:/吨|每吨|/公斤)?)'))[1]) $$;
 
+-- A date the analyzer resolved ('2024-07-15'), or NULL when it is not one.
+CREATE FUNCTION commhub.try_date(value text) RETURNS date
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF value !~ '^\d{4}-\d{2}-\d{2}$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN value::date;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+    RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION commhub.level_rank(level text) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT CASE $1 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END $$;
@@ -104,7 +120,7 @@ $$ SELECT CASE $1 WHEN 'churn_risk' THEN '流失风险' WHEN 'competitor_threat'
 
 -- The customer row, or P0002 with a hint.
 CREATE FUNCTION commhub.agent_customer(customer_id text) RETURNS commhub.customers
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -128,12 +144,14 @@ END
 $$;
 
 CREATE FUNCTION commhub.agent_check_range(since timestamptz, until timestamptz) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN
     IF since >= until THEN
-        RAISE EXCEPTION 'since (%) is not before until (%)', since, until
+        RAISE EXCEPTION 'since (%) is not before until (%)',
+                        to_char(since AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                        to_char(until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')
             USING ERRCODE = '22023', HINT = 'Pass since < until, or NULL for the default range ending now.';
     END IF;
 END
@@ -141,8 +159,8 @@ $$;
 
 -- The customer's timeline entries in (since, until], near-duplicates folded.
 CREATE FUNCTION commhub.agent_records(customer_id text, since timestamptz, until timestamptz)
-    RETURNS SETOF commhub.customer_communications
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURNS SETOF commhub.customer_communications ROWS 100
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT c.* FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1
@@ -154,7 +172,7 @@ $$;
 -- (within 7 days), for inbound records in (since, until].
 CREATE FUNCTION commhub.agent_response_hours(customer_id text, since timestamptz, until timestamptz)
     RETURNS numeric
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT round(avg(extract(epoch FROM (o.t - i.communication_time)) / 3600.0), 1)
       FROM commhub.agent_records($1, $2, $3) i
@@ -181,7 +199,7 @@ $$ SELECT CASE WHEN $1 IS NULL THEN '暂无回复数据'
 CREATE FUNCTION commhub.agent_key_contacts(customer_id text, since timestamptz, until timestamptz,
                                            max_contacts integer DEFAULT 5)
     RETURNS jsonb
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 WITH r AS (SELECT * FROM commhub.agent_records($1, $2, $3)),
 internal AS (
@@ -244,7 +262,7 @@ $$;
 -- impact estimates: {product, quantity_text, quantity, unit, monthly, price,
 -- price_unit, monthly_value}.
 CREATE FUNCTION commhub.agent_volume(customer_id text, until timestamptz) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -295,7 +313,7 @@ $$;
 CREATE FUNCTION commhub.a11_customer_insight(customer_id text, since timestamptz DEFAULT NULL,
                                              until timestamptz DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -552,9 +570,11 @@ BEGIN
         opps := opps || jsonb_build_object('type', '需求增长', 'potential', 'medium', 'action', '提前锁定产能与价格');
     END IF;
 
-    assessment := CASE WHEN h.score >= 80 THEN '关系良好' WHEN h.score >= 60 THEN '关系稳定'
+    assessment := CASE WHEN hist.total = 0 THEN '暂无沟通记录,尚未建立关系'
+                       WHEN h.score >= 80 THEN '关系良好' WHEN h.score >= 60 THEN '关系稳定'
                        WHEN h.score >= 40 THEN '关系一般,需要加强维护' ELSE '关系较弱,存在流失风险' END
-               || CASE h.trend WHEN 'upward' THEN ',合作深度持续增加' WHEN 'downward' THEN ',互动减少需关注' ELSE ',保持稳定' END
+               || CASE WHEN hist.total = 0 THEN ''
+                       ELSE CASE h.trend WHEN 'upward' THEN ',合作深度持续增加' WHEN 'downward' THEN ',互动减少需关注' ELSE ',保持稳定' END END
                || CASE WHEN h.complaints_30d > 0 THEN ',近30天有' || h.complaints_30d || '次投诉' ELSE '' END;
 
     RETURN jsonb_build_object(
@@ -593,7 +613,7 @@ $$;
 CREATE FUNCTION commhub.a12_opportunities(customer_id text, since timestamptz DEFAULT NULL,
                                           until timestamptz DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -788,11 +808,11 @@ BEGIN
         v_prob := round(greatest(0.1, least(0.95, v_prob)), 2);
 
         -- expected close: the customer's own date if any, else a typical lag per stage
-        SELECT min(d::date) INTO v_tl
+        SELECT min(commhub.try_date(d)) INTO v_tl
           FROM commhub.customer_communications c,
                jsonb_array_elements_text(commhub.jarr(coalesce(c.timeline_mentioned -> 'dates',
                                                                c.analysis -> 'key_info' -> 'timeline_dates'))) d
-         WHERE c.record_id = ANY (g.recs) AND d ~ '^\d{4}-\d{2}-\d{2}$' AND d::date >= (g.last_at AT TIME ZONE 'Asia/Shanghai')::date;
+         WHERE c.record_id = ANY (g.recs) AND commhub.try_date(d) >= (g.last_at AT TIME ZONE 'Asia/Shanghai')::date;
         v_close := CASE WHEN v_stage = '复购跟进' THEN t_local + 30
                         WHEN v_tl IS NOT NULL THEN v_tl + CASE v_stage WHEN '谈判' THEN 0 ELSE 30 END
                         ELSE (g.last_at AT TIME ZONE 'Asia/Shanghai')::date
@@ -902,7 +922,7 @@ BEGIN
             'type', 'implicit',
             'description', '客户近期首次提到' || g.product || ',可能有新需求',
             'product', g.product, 'quantity', NULL, 'estimated_value', 0, 'value_basis', '用量未知,金额待确认',
-            'probability', 0.2, 'expected_close_date', NULL, 'stage', '需求挖掘',
+            'probability', 0.20, 'expected_close_date', NULL, 'stage', '需求挖掘',
             'competitors', '[]'::jsonb, 'winning_factors', '[]'::jsonb, 'risk_factors', '[]'::jsonb,
             'recommended_actions', jsonb_build_array('了解' || g.product || '的应用场景与用量',
                                                      '寄送' || g.product || '样品与技术资料'),
@@ -921,7 +941,7 @@ BEGIN
             'description', '近30天沟通' || n30 || '次,较此前月均' || commhub.num_text(nprev / 2.0, 1) || '次上升'
                            || round(100 * (n30 - nprev / 2.0) / (nprev / 2.0)) || '%,客户可能有新增需求',
             'product', NULL, 'quantity', NULL, 'estimated_value', 0, 'value_basis', '金额待确认',
-            'probability', 0.3, 'expected_close_date', NULL, 'stage', '需求挖掘',
+            'probability', 0.30, 'expected_close_date', NULL, 'stage', '需求挖掘',
             'competitors', '[]'::jsonb, 'winning_factors', jsonb_build_array('客户互动活跃'), 'risk_factors', '[]'::jsonb,
             'recommended_actions', jsonb_build_array('主动拜访了解新增需求', '提前锁定产能与价格'),
             'urgency', 'medium');
@@ -952,7 +972,7 @@ BEGIN
             'type', 'implicit',
             'description', '客户关注付款账期,可探索供应链金融合作',
             'product', NULL, 'quantity', NULL, 'estimated_value', 0, 'value_basis', '金额待确认',
-            'probability', 0.2, 'expected_close_date', NULL, 'stage', '需求挖掘',
+            'probability', 0.20, 'expected_close_date', NULL, 'stage', '需求挖掘',
             'competitors', '[]'::jsonb, 'winning_factors', '[]'::jsonb, 'risk_factors', '[]'::jsonb,
             'recommended_actions', jsonb_build_array('与财务评估客户信用', '介绍供应链金融/票据结算方案'),
             'urgency', 'low');
@@ -1007,7 +1027,7 @@ $$;
 CREATE FUNCTION commhub.a14_risk_alerts(customer_id text, since timestamptz DEFAULT NULL,
                                         until timestamptz DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1382,7 +1402,7 @@ CREATE FUNCTION commhub.a13_marketing_advice(customer_id text, since timestamptz
                                              until timestamptz DEFAULT NULL,
                                              a11 jsonb DEFAULT NULL, a12 jsonb DEFAULT NULL, a14 jsonb DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1431,7 +1451,8 @@ BEGIN
     SELECT max(commhub.level_rank(a ->> 'risk_level')) INTO max_risk FROM jsonb_array_elements(risk -> 'risk_alerts') a;
 
     -- segment: 挽回 > VIP > 高潜 > 成长 > 维护
-    seg_key := CASE WHEN coalesce(max_risk, 0) = 3 OR stage = '流失风险' OR health < 40 THEN '挽回'
+    seg_key := CASE WHEN coalesce(max_risk, 0) = 3 OR stage = '流失风险'
+                         OR (health < 40 AND stage NOT IN ('潜在客户', '新客户')) THEN '挽回'
                     WHEN cust.priority = 'vip' THEN 'VIP'
                     WHEN (stage IN ('潜在客户', '新客户') AND (top_opp ->> 'probability')::numeric >= 0.5)
                          OR (cust.priority = 'high' AND stage IN ('潜在客户', '新客户')) THEN '高潜'
@@ -1610,7 +1631,7 @@ GRANT EXECUTE ON FUNCTION
     commhub.jarr(jsonb), commhub.num_text(numeric, integer), commhub.money_text(numeric),
     commhub.weekday_label(integer), commhub.agent_time_slot(timestamptz),
     commhub.agent_topics(text, text, numeric), commhub.agent_mentions_lower_price(text),
-    commhub.agent_price_gap(text), commhub.level_rank(text), commhub.level_label(text),
+    commhub.agent_price_gap(text), commhub.try_date(text), commhub.level_rank(text), commhub.level_label(text),
     commhub.risk_type_label(text), commhub.agent_customer(text),
     commhub.agent_check_range(timestamptz, timestamptz),
     commhub.agent_records(text, timestamptz, timestamptz),

@@ -29,7 +29,7 @@ CREATE FUNCTION commhub.save_insight(customer_id text, insight_type text, title 
                                      confidence numeric, importance integer,
                                      generated_by text, dedupe_key text)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -81,7 +81,7 @@ $$;
 -- Store an A11/A12/A13/A15/A16 result with its headline.
 CREATE FUNCTION commhub.agent_save(agent text, customer_id text, since timestamptz, until timestamptz, result jsonb)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -127,7 +127,10 @@ BEGIN
         SELECT o INTO top FROM jsonb_array_elements(result -> 'opportunities') o
          WHERE o ->> 'type' = 'explicit'
          ORDER BY (o ->> 'probability')::numeric * greatest((o ->> 'estimated_value')::numeric, 1) DESC LIMIT 1;
-        IF top IS NOT NULL THEN
+        IF top IS NOT NULL AND top ->> 'stage' = '复购跟进' THEN
+            title := '复购机会: ' || coalesce(top ->> 'product', '') || coalesce('(上次' || (top ->> 'quantity') || ')', '')
+                  || CASE WHEN (top -> 'risk_factors')::text ~ '投诉' THEN ',需先处理质量投诉' ELSE '' END;
+        ELSIF top IS NOT NULL THEN
             title := '客户有明确' || coalesce(top ->> 'product', '') || '采购意向'
                   || CASE WHEN top ->> 'quantity' ~ '月' THEN ',预计月订单' || regexp_replace(top ->> 'quantity', '/月$|每月', '')
                           WHEN top ->> 'quantity' IS NOT NULL THEN ',数量' || (top ->> 'quantity') ELSE '' END;
@@ -207,7 +210,7 @@ $$;
 -- Returns the result with insight_id added to each alert.
 CREATE FUNCTION commhub.agent_save_alerts(customer_id text, since timestamptz, until timestamptz, result jsonb)
     RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -281,7 +284,7 @@ $$ SELECT CASE WHEN $1 ~ '邀请|交流会|拜访|回访|回顾|参观' THEN '�
 CREATE FUNCTION commhub.agent_action_list(customer_id text, until timestamptz, a12 jsonb, a13 jsonb, a14 jsonb,
                                           max_items integer DEFAULT 8)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -360,7 +363,7 @@ CREATE FUNCTION commhub.a15_customer_report(customer_id text, since timestamptz 
                                             a11 jsonb DEFAULT NULL, a12 jsonb DEFAULT NULL,
                                             a13 jsonb DEFAULT NULL, a14 jsonb DEFAULT NULL)
     RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -394,11 +397,11 @@ BEGIN
     score := (i11 #>> '{relationship_health,score}')::int;
 
     l := l || ('# 🤖 AI智能分析报告 - ' || cust.name) || ''::text
-           || ('> 生成时间: ' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
-               || ' | 分析范围: 近' || round(extract(epoch FROM t1 - t0) / 86400) || '天 ('
+           || ('> 分析范围: 近' || round(extract(epoch FROM t1 - t0) / 86400) || '天 ('
                || to_char(t0 AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || ' 至 '
-               || to_char(t1 AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || ')')
-           || ('> 沟通记录: ' || n || '条' || coalesce(' (' || chans || ')', ''))
+               || to_char(t1 AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || ') | 沟通记录: ' || n || '条'
+               || coalesce(' (' || chans || ')', ''))
+           || ('> 生成时间: ' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'))
            || ''::text;
 
     -- 一、客户洞察分析
@@ -566,8 +569,8 @@ $$;
 -- ---------------------------------------------------------------------
 -- What a report target means: NULL = the whole tenant; a customer_id; or a
 -- salesperson (customers.owner, a staff id, or handled_by of records).
-CREATE FUNCTION commhub.report_scope(target text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+CREATE FUNCTION commhub.report_scope(target text, until timestamptz DEFAULT NULL) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -594,7 +597,8 @@ BEGIN
                 SELECT c.customer_id FROM commhub.customer_communications c
                  WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id <> 'UNMATCHED'
                    AND target IN (c.handled_by, c.initiated_by, c.assigned_to)
-                   AND c.communication_time > now() - interval '180 days') x;
+                   AND c.communication_time > coalesce(until, now()) - interval '180 days'
+                   AND c.communication_time <= coalesce(until, now())) x;
         RETURN jsonb_build_object('kind', 'staff', 'target', target, 'label', '销售 ' || target,
                                   'customers', ids, 'staff', target);
     END IF;
@@ -606,8 +610,8 @@ $$;
 
 -- The scope's timeline entries in (since, until].
 CREATE FUNCTION commhub.report_records(scope jsonb, since timestamptz, until timestamptz)
-    RETURNS SETOF commhub.customer_communications
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURNS SETOF commhub.customer_communications ROWS 100
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT c.* FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant() AND c.canonical_record_id IS NULL
@@ -618,19 +622,25 @@ AS $$
 $$;
 
 CREATE FUNCTION commhub.report_customers(scope jsonb) RETURNS SETOF commhub.customers
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT k.* FROM commhub.customers k
      WHERE k.tenant_id = commhub.current_tenant()
        AND ($1 ->> 'kind' = 'tenant' OR k.customer_id IN (SELECT jsonb_array_elements_text($1 -> 'customers')))
 $$;
 
+-- +25%, -100%, 0%
+CREATE FUNCTION commhub.pct_change(now_ numeric, before numeric) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN $2 IS NULL OR $2 = 0 THEN '-'
+               ELSE CASE WHEN $1 > $2 THEN '+' ELSE '' END || pg_catalog.round(100.0 * ($1 - $2) / $2)::text || '%' END $$;
+
 -- A Markdown table of counts by channel: this period vs the one before.
 CREATE FUNCTION commhub.report_channel_table(scope jsonb, since timestamptz, until timestamptz,
                                              prev_since timestamptz DEFAULT NULL, label_now text DEFAULT '数量',
                                              label_prev text DEFAULT '上期')
     RETURNS text[]
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 WITH cur AS (
     SELECT c.communication_type AS t, count(*) AS n,
@@ -657,19 +667,19 @@ SELECT ARRAY[CASE WHEN $4 IS NULL THEN '| 渠道 | ' || $5 || ' | 呼入/来信 
        || coalesce((SELECT array_agg(format('| %s %s | %s |%s %s | %s | %s |', commhub.channel_icon(r.t), commhub.channel_label(r.t), r.n,
                                             CASE WHEN $4 IS NULL THEN ''
                                                  ELSE ' ' || r.p || ' | ' || CASE WHEN r.p = 0 THEN '-'
-                                                                                 ELSE to_char(round(100.0 * (r.n - r.p) / r.p), 'SG990') || '%' END || ' |' END,
+                                                                                 ELSE commhub.pct_change(r.n, r.p) END || ' |' END,
                                             r.n_in, r.n_out, r.n_cust) ORDER BY r.n DESC, r.t)
                       FROM rows_ r), '{}')
        || (SELECT format('| **合计** | **%s** |%s %s | %s | %s |', tot.n,
                          CASE WHEN $4 IS NULL THEN ''
                               ELSE ' ' || tot.p || ' | ' || CASE WHEN tot.p = 0 THEN '-'
-                                                                ELSE to_char(round(100.0 * (tot.n - tot.p) / tot.p), 'SG990') || '%' END || ' |' END,
+                                                                ELSE commhub.pct_change(tot.n, tot.p) END || ' |' END,
                          tot.n_in, tot.n_out, tot.n_cust) FROM tot)
 $$;
 
 -- "询价 3 · 投诉 1" and "积极 5 · 中性 2 · 消极 1"
 CREATE FUNCTION commhub.report_mix(scope jsonb, since timestamptz, until timestamptz) RETURNS text[]
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT ARRAY[
         '意图分布: ' || coalesce((SELECT string_agg(commhub.intent_label(x.i) || ' ' || x.n, ' · ' ORDER BY x.n DESC, x.i)
@@ -682,7 +692,7 @@ AS $$
 $$;
 
 CREATE FUNCTION commhub.report_header(title text, scope jsonb, since timestamptz, until timestamptz) RETURNS text[]
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
     SELECT ARRAY['# ' || $1, '',
                  '> 范围: ' || ($2 ->> 'label') || ' | 统计时段: '
@@ -692,7 +702,7 @@ AS $$
 $$;
 
 CREATE FUNCTION commhub.report_daily(scope jsonb, since timestamptz, until timestamptz) RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -704,7 +714,27 @@ DECLARE
     n integer;
     k integer := 0;
     unmatched integer;
+    x jsonb;
+    risks jsonb := '[]';
 BEGIN
+    -- A14 now for the customers touched in the window and the vip/high ones
+    -- active in 120 days (the risk_5min set), bounded
+    FOR r IN
+        SELECT k2.customer_id, k2.name
+          FROM commhub.report_customers(scope) k2
+         WHERE EXISTS (SELECT 1 FROM commhub.report_records(scope, since, until) c WHERE c.customer_id = k2.customer_id)
+            OR (k2.priority IN ('vip', 'high')
+                AND EXISTS (SELECT 1 FROM commhub.customer_communications c
+                             WHERE c.tenant_id = k2.tenant_id AND c.customer_id = k2.customer_id
+                               AND c.canonical_record_id IS NULL
+                               AND c.communication_time > until - interval '120 days' AND c.communication_time <= until))
+         ORDER BY k2.customer_id LIMIT 50
+    LOOP
+        FOR x IN SELECT e FROM jsonb_array_elements(commhub.a14_risk_alerts(r.customer_id, NULL, until) -> 'risk_alerts') e
+                  WHERE e ->> 'risk_level' = 'high' LOOP
+            risks := risks || (x || jsonb_build_object('customer_name', r.name));
+        END LOOP;
+    END LOOP;
     l := commhub.report_header('📅 沟通日报 - ' || to_char(day_, 'YYYY-MM-DD') || ' ('
                                || commhub.weekday_label(extract(isodow FROM day_)::int) || ')', scope, since, until);
     SELECT count(*)::int, count(*) FILTER (WHERE c.customer_id = 'UNMATCHED')::int INTO n, unmatched
@@ -735,17 +765,10 @@ BEGIN
                          left(coalesce(r.summary, r.subject, r.content, ''), 60),
                          array_to_string(commhub.record_tags(r::commhub.customer_communications), ' '));
     END LOOP;
-    FOR r IN
-        SELECT i.insight_title, k2.name AS cname, i.importance_score
-          FROM commhub.communication_insights i
-          JOIN commhub.report_customers(scope) k2 ON k2.customer_id = i.customer_id
-         WHERE i.tenant_id = commhub.current_tenant() AND i.insight_type = 'risk' AND i.status IN ('new', 'read')
-           AND i.updated_at > since AND i.updated_at <= greatest(until, now())
-           AND i.updated_at >= until - interval '1 day'
-         ORDER BY i.importance_score DESC, i.updated_at DESC LIMIT 5
-    LOOP
+    FOR x IN SELECT e FROM jsonb_array_elements(risks) e ORDER BY (e ->> 'risk_score')::int DESC, e ->> 'alert_id' LIMIT 8 LOOP
         k := k + 1;
-        l := l || format('- ⚠️ 风险预警 · %s: %s', r.cname, r.insight_title);
+        l := l || format('- ⚠️ 风险预警 · %s: %s (%s, %s分)', x ->> 'customer_name', x -> 'indicators' ->> 0,
+                         commhub.risk_type_label(x ->> 'risk_type'), x ->> 'risk_score');
     END LOOP;
     IF k = 0 THEN l := l || '无紧急、负面或投诉类沟通 ✅'::text; END IF;
     l := l || ''::text;
@@ -800,16 +823,10 @@ BEGIN
         k := k + 1;
         l := l || format('- %s — %s (%s)', r.title, r.cname, to_char(r.due_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI'));
     END LOOP;
-    FOR r IN
-        SELECT i.insight_title, i.insight_data, k2.name AS cname
-          FROM commhub.communication_insights i
-          JOIN commhub.report_customers(scope) k2 ON k2.customer_id = i.customer_id
-         WHERE i.tenant_id = commhub.current_tenant() AND i.insight_type = 'risk' AND i.status IN ('new', 'read')
-           AND i.insight_data ->> 'risk_level' = 'high'
-         ORDER BY i.importance_score DESC, i.updated_at DESC LIMIT 5
-    LOOP
+    FOR x IN SELECT e FROM jsonb_array_elements(risks) e ORDER BY (e ->> 'risk_score')::int DESC, e ->> 'alert_id' LIMIT 5 LOOP
         k := k + 1;
-        l := l || format('- 跟进高风险客户 %s: %s', r.cname, coalesce(r.insight_data -> 'recommended_actions' ->> 0, r.insight_title));
+        l := l || format('- 跟进高风险客户 %s: %s (%s)', x ->> 'customer_name', x -> 'recommended_actions' ->> 0,
+                         commhub.risk_type_label(x ->> 'risk_type'));
     END LOOP;
     IF k = 0 THEN l := l || '- 保持日常跟进,关注新的询价与投诉'::text; END IF;
     RETURN array_to_string(l, E'\n') || E'\n';
@@ -817,7 +834,7 @@ END
 $$;
 
 CREATE FUNCTION commhub.report_weekly(scope jsonb, since timestamptz, until timestamptz) RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -852,7 +869,7 @@ BEGIN
     -- 一、本周沟通概览
     l := l || '## 一、本周沟通概览'::text || ''::text
            || format('本周共 %s 条沟通 (上周 %s 条%s),涉及 %s 个客户;%s。', n, p,
-                     CASE WHEN p > 0 THEN ',环比 ' || to_char(round(100.0 * (n - p) / p), 'SG990') || '%' ELSE '' END,
+                     CASE WHEN p > 0 THEN ',环比 ' || commhub.pct_change(n, p) ELSE '' END,
                      (SELECT count(DISTINCT c.customer_id) FROM commhub.report_records(scope, since, until) c
                        WHERE c.customer_id <> 'UNMATCHED'),
                      commhub.response_text(resp))
@@ -985,7 +1002,7 @@ END
 $$;
 
 CREATE FUNCTION commhub.report_monthly(scope jsonb, since timestamptz, until timestamptz) RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1017,15 +1034,18 @@ BEGIN
                                                         ELSE to_char(s_local, 'YYYY-MM-DD') || ' 至 '
                                                              || to_char(u_local - interval '1 microsecond', 'YYYY-MM-DD') END,
                                scope, since, until);
-    SELECT count(*)::int, avg(c.sentiment_score), avg((c.sentiment = 'negative')::int)
+    -- satisfaction is read from what customers say, not from our replies
+    SELECT count(*)::int, avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'),
+           avg((c.sentiment = 'negative')::int) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound')
       INTO n, s_now, neg_now FROM commhub.report_records(scope, since, until) c;
-    SELECT count(*)::int, avg(c.sentiment_score), avg((c.sentiment = 'negative')::int)
+    SELECT count(*)::int, avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'),
+           avg((c.sentiment = 'negative')::int) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound')
       INTO p, s_prev, neg_prev FROM commhub.report_records(scope, prev0, since) c;
 
     -- 一、月度沟通分析
     l := l || '## 一、月度沟通分析'::text || ''::text
            || format('本月共 %s 条沟通 (上月 %s 条%s),涉及 %s 个客户。', n, p,
-                     CASE WHEN p > 0 THEN ',环比 ' || to_char(round(100.0 * (n - p) / p), 'SG990') || '%' ELSE '' END,
+                     CASE WHEN p > 0 THEN ',环比 ' || commhub.pct_change(n, p) ELSE '' END,
                      (SELECT count(DISTINCT c.customer_id) FROM commhub.report_records(scope, since, until) c
                        WHERE c.customer_id <> 'UNMATCHED'))
            || ''::text;
@@ -1043,13 +1063,14 @@ BEGIN
     k := 0;
     FOR r IN
         SELECT floor(extract(epoch FROM c.communication_time - since) / 604800)::int + 1 AS wk,
-               min(c.communication_time) AS first_at, count(*) AS n, avg(c.sentiment_score) AS s,
-               count(*) FILTER (WHERE c.sentiment = 'negative') AS neg,
-               count(*) FILTER (WHERE c.intent_category = 'complaint') AS complaints
+               min(c.communication_time) AS first_at, count(*) AS n,
+               avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS s,
+               count(*) FILTER (WHERE c.sentiment = 'negative' AND c.direction IS DISTINCT FROM 'outbound') AS neg,
+               count(*) FILTER (WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound') AS complaints
           FROM commhub.report_records(scope, since, until) c GROUP BY 1 ORDER BY 1
     LOOP
         IF k = 0 THEN
-            l := l || '| 周 | 沟通数 | 满意度 | 负面 | 投诉 |'::text || '|---|---:|---:|---:|---:|'::text;
+            l := l || '| 周 | 沟通数 | 满意度 | 客户负面 | 客户投诉 |'::text || '|---|---:|---:|---:|---:|'::text;
         END IF;
         k := k + 1;
         l := l || format('| 第%s周 (%s起) | %s | %s | %s | %s |', r.wk,
@@ -1059,7 +1080,8 @@ BEGIN
     SELECT string_agg(x.t || ' ' || x.n || '次', '、' ORDER BY x.n DESC, x.t) INTO r
       FROM (SELECT t, count(*) AS n FROM commhub.report_records(scope, since, until) c,
                    unnest(commhub.agent_topics(c.content, c.intent_category)) t
-             WHERE c.sentiment = 'negative' OR c.intent_category = 'complaint' GROUP BY t) x;
+             WHERE (c.sentiment = 'negative' OR c.intent_category = 'complaint') AND c.direction IS DISTINCT FROM 'outbound'
+             GROUP BY t) x;
     l := l || ''::text || ('主要痛点: ' || coalesce(r.string_agg, '无')) || ''::text;
 
     -- 三、商机转化分析
@@ -1178,7 +1200,7 @@ $$;
 CREATE FUNCTION commhub.report(kind text, target text DEFAULT NULL, since timestamptz DEFAULT NULL,
                                until timestamptz DEFAULT NULL)
     RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1192,7 +1214,7 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'daily = today''s communications, weekly = the last 7 days, monthly = the last 30 days, customer = the AI analysis report of one customer.';
     END IF;
-    scope := commhub.report_scope(target);
+    scope := commhub.report_scope(target, t1);
     IF k = 'customer' THEN
         IF scope ->> 'kind' <> 'customer' THEN
             RAISE EXCEPTION 'report kind "customer" needs a customer_id as target, got %', coalesce(quote_literal(target), 'NULL')
@@ -1218,7 +1240,7 @@ COMMENT ON FUNCTION commhub.report(text, text, timestamptz, timestamptz) IS
 -- A11 -> A12, A14 -> A13 -> A15 for one customer, each stored; returns the pieces.
 CREATE FUNCTION commhub.agent_run_customer(customer_id text, since timestamptz, until timestamptz)
     RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1236,8 +1258,9 @@ BEGIN
     ids := ids || jsonb_build_object('A11', commhub.agent_save('A11', cid, t0, t1, a11));
     a12 := commhub.a12_opportunities(cid, t0, t1);
     ids := ids || jsonb_build_object('A12', commhub.agent_save('A12', cid, t0, t1, a12));
-    a14 := commhub.a14_risk_alerts(cid, since, t1);
-    a14 := commhub.agent_save_alerts(cid, coalesce(since, t1 - interval '30 days'), t1, a14);
+    -- A14 keeps its own window: the last 30 days against the 90 before
+    a14 := commhub.a14_risk_alerts(cid, NULL, t1);
+    a14 := commhub.agent_save_alerts(cid, t1 - interval '30 days', t1, a14);
     a13 := commhub.a13_marketing_advice(cid, t0, t1, a11, a12, a14);
     ids := ids || jsonb_build_object('A13', commhub.agent_save('A13', cid, t0, t1, a13));
     md := commhub.a15_customer_report(cid, t0, t1, a11, a12, a13, a14);
@@ -1249,7 +1272,7 @@ $$;
 CREATE FUNCTION commhub.run_agent(agent text, customer_id text, since timestamptz DEFAULT NULL,
                                   until timestamptz DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1296,7 +1319,7 @@ COMMENT ON FUNCTION commhub.run_agent(text, text, timestamptz, timestamptz) IS
 -- combined result with an action plan.
 CREATE FUNCTION commhub.run_analysis(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -1361,9 +1384,8 @@ BEGIN
         long_term := long_term || jsonb_build_object('priority', '中', 'action', '每季度业务回顾(QBR)', 'due', '每季度', 'source', 'A13');
     END IF;
 
-    SELECT count(*)::int, coalesce(jsonb_object_agg(x.t, x.n), '{}') INTO total, channels
+    SELECT coalesce(sum(x.n), 0)::int, coalesce(jsonb_object_agg(x.t, x.n), '{}') INTO total, channels
       FROM (SELECT c.communication_type AS t, count(*)::int AS n FROM commhub.agent_records(cid, t0, t1) c GROUP BY 1) x;
-    SELECT coalesce(sum(n), 0)::int INTO total FROM (SELECT (v)::int AS n FROM jsonb_each_text(channels) AS e(k, v)) s;
 
     result := jsonb_build_object(
         'analysis_summary', jsonb_build_object(
@@ -1383,12 +1405,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION commhub.run_analysis(text, timestamptz, timestamptz) IS
-    'A16: A10 catch-up, then A11-A15 for one customer; returns and stores the combined analysis with an action plan';
+    'A16: A10 catch-up, then A11-A15 for one customer (A14 always compares the last 30 days with the 90 before); returns and stores the combined analysis with an action plan';
 
 -- Insight handling: new -> read -> acted | dismissed.
 CREATE FUNCTION commhub.set_insight_status(insight_id text, status text, result text DEFAULT NULL)
     RETURNS void
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN
@@ -1411,7 +1433,8 @@ GRANT EXECUTE ON FUNCTION
     commhub.content_action(text, text),
     commhub.agent_action_list(text, timestamptz, jsonb, jsonb, jsonb, integer),
     commhub.a15_customer_report(text, timestamptz, timestamptz, jsonb, jsonb, jsonb, jsonb),
-    commhub.report_scope(text),
+    commhub.report_scope(text, timestamptz),
+    commhub.pct_change(numeric, numeric),
     commhub.report_records(jsonb, timestamptz, timestamptz),
     commhub.report_customers(jsonb),
     commhub.report_channel_table(jsonb, timestamptz, timestamptz, timestamptz, text, text),

@@ -14,7 +14,7 @@
 -- the built-in results stored here are what it refines.
 
 CREATE FUNCTION commhub.run_scheduled(kind text) RETURNS integer
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -141,7 +141,7 @@ COMMENT ON FUNCTION commhub.run_scheduled(text) IS
 -- local time, command.  T001 keeps the plain names.
 CREATE FUNCTION commhub.schedule_plan()
     RETURNS TABLE (jobname text, schedule text, local_time text, command text)
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -155,9 +155,9 @@ BEGIN
     SELECT 'commhub_' || x.kind || sfx, x.sched, x.local_time,
            CASE WHEN t = 'T001' THEN '' ELSE format('SET commhub.tenant = %L; ', t) END
            || format('SELECT commhub.run_scheduled(%L)', x.kind)
-      FROM (VALUES ('daily', '0 ' || h || ' * * *', '每天 09:00 (Asia/Shanghai)', 1),
-                   ('weekly', '0 ' || h || ' * * 1', '每周一 09:00 (Asia/Shanghai)', 2),
-                   ('monthly', '0 ' || h || ' 1 * *', '每月1日 09:00 (Asia/Shanghai)', 3),
+      FROM (VALUES ('daily', '0 ' || h || ' * * *', '每天 09:00 Asia/Shanghai', 1),
+                   ('weekly', '0 ' || h || ' * * 1', '每周一 09:00 Asia/Shanghai', 2),
+                   ('monthly', '0 ' || h || ' 1 * *', '每月1日 09:00 Asia/Shanghai', 3),
                    ('risk_5min', '*/5 * * * *', '每5分钟', 4),
                    ('refresh_views', '*/15 * * * *', '每15分钟', 5)) AS x(kind, sched, local_time, ord)
      WHERE x.kind <> 'refresh_views' OR to_regprocedure('commhub.refresh_views()') IS NOT NULL
@@ -166,7 +166,7 @@ END
 $$;
 
 CREATE FUNCTION commhub.require_pg_cron() RETURNS void
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -191,7 +191,7 @@ END
 $$;
 
 CREATE FUNCTION commhub.install_schedules() RETURNS SETOF text
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -219,7 +219,7 @@ COMMENT ON FUNCTION commhub.install_schedules() IS
     'P1: register (or replace) the pg_cron jobs commhub_daily, commhub_weekly, commhub_monthly, commhub_risk_5min, commhub_refresh_views';
 
 CREATE FUNCTION commhub.uninstall_schedules() RETURNS SETOF text
-    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -240,7 +240,7 @@ COMMENT ON FUNCTION commhub.uninstall_schedules() IS 'P1: remove the jobs instal
 CREATE FUNCTION commhub.list_schedules()
     RETURNS TABLE (jobname text, schedule text, local_time text, command text, active boolean,
                    last_run timestamptz, last_status text)
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN

@@ -14,16 +14,24 @@
  *   4. number tokens, then dates (which consume their tokens), then prices
  *      and quantities -- analyzer_numbers.c, analyzer_dates.c;
  *   5. one walk over the hits in text order scores intent (weighted votes,
- *      subject x2), sentiment (polarity x intensifier, flipped or damped
- *      by a negation within three words of the same clause, the clause
- *      after 但是/不过/but weighing more than the one before), urgency
- *      cues (a negated urgency cue means "not urgent"), follow-up
- *      triggers, explicit requests, products and competitors;
- *   6. decisions: a delivery/after-sales/order matter spoken with clear
- *      dissatisfaction is a complaint; confidence comes from the vote
- *      margin and strength, lowered by hedges; urgency is the strongest
- *      of cue and deadline (<= 3 days high, <= 14 days medium) unless the
- *      customer says there is no hurry;
+ *      subject x2 unless it is an inherited "Re:" subject; a negated topic
+ *      such as 没有浮纤 votes little), sentiment (polarity x intensifier,
+ *      flipped or damped by a negation within three words of the same
+ *      clause; a subject names a topic, so it counts half), urgency cues
+ *      (a negated urgency cue means "not urgent"), follow-up triggers,
+ *      explicit requests, products and competitors.  In a sentence with
+ *      但是/不过/but/however the part after it weighs more than the part
+ *      before, for intent as for sentiment.  Negative words in a clause
+ *      about a competitor (金发的料不稳定) are not held against us;
+ *   6. decisions: a delivery/after-sales/order/payment matter spoken with
+ *      clear dissatisfaction is a complaint; a product asked about or an
+ *      amount named leans to an inquiry; confidence comes from the vote
+ *      margin and strength, lowered by hedges; urgency is the strongest of
+ *      cue and deadline (<= 3 days high, <= 14 days medium, a month-level
+ *      date within a month medium) unless the customer says there is no
+ *      hurry.  A date is a deadline only when something is tied to it
+ *      (之前/内/by, a need, a request or a question): "预计后天到达"
+ *      reports, it does not press;
  *   7. the JSON object: intent, key_info, sentiment, urgency, follow_up,
  *      quality_score, suggestions, summary, tags, language.
  * Deterministic, no global state, the lexicon is only read.  Input beyond
@@ -111,18 +119,6 @@ az_clause_break(const az_ctx *ctx, size_t a, size_t b)
 	return false;
 }
 
-static bool
-sentence_break(const az_ctx *ctx, size_t a, size_t b)
-{
-	size_t		p;
-
-	if (b > ctx->n)
-		b = ctx->n;
-	for (p = a; p < b; p++)
-		if (break_at(ctx->t, ctx->n, p, true))
-			return true;
-	return false;
-}
 
 void
 az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
@@ -153,6 +149,29 @@ az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 		b = ctx->n;
 	*cs = a;
 	*ce = b;
+}
+
+/* Clause and sentence breaks in t[a..b). */
+static void
+gap_breaks(const az_ctx *ctx, size_t a, size_t b, bool *clause, bool *sentence)
+{
+	size_t		p;
+
+	*clause = *sentence = false;
+	if (b > ctx->n)
+		b = ctx->n;
+	for (p = a; p < b; p++)
+	{
+		if (!break_lead[(unsigned char) ctx->t[p]])
+			continue;
+		if (break_at(ctx->t, ctx->n, p, true))
+		{
+			*clause = *sentence = true;
+			return;
+		}
+		if (break_at(ctx->t, ctx->n, p, false))
+			*clause = true;
+	}
 }
 
 /* Sentence bounds around p (。 ! ? ; newline). */
@@ -363,6 +382,29 @@ sb_limit(sbuf *s, size_t max)
 {
 	s->len = cp_prefix(s->b, s->len, max);
 	s->b[s->len] = '\0';
+}
+
+/* Cut to at most max code points without splitting an ASCII word
+ * ("confirm the order of 20 tons" rather than "... 20 tons P"). */
+static void
+sb_limit_words(sbuf *s, size_t max)
+{
+	size_t		cut = cp_prefix(s->b, s->len, max);
+
+	if (cut < s->len && az_isalnum((unsigned char) s->b[cut]) && cut > 0 &&
+		az_isalnum((unsigned char) s->b[cut - 1]))
+	{
+		size_t		b = cut;
+
+		while (b > 0 && az_isalnum((unsigned char) s->b[b - 1]))
+			b--;
+		if (b > 0)
+			cut = b;
+	}
+	while (cut > 0 && (s->b[cut - 1] == ' ' || s->b[cut - 1] == ','))
+		cut--;
+	s->len = cut;
+	s->b[cut] = '\0';
 }
 
 static json_t *
@@ -767,7 +809,11 @@ score_hits(az_ctx *ctx, scores *sc)
 	int			c,
 				hits_in_sentence = 0;
 	bool		in_subject,
-				about_competitor;
+				about_competitor,
+				gap_clause,
+				gap_sentence,
+				comp_us = false,
+				comp_us_known = false;
 
 	for (i = 0; i < ctx->nhits; i++)
 	{
@@ -783,7 +829,16 @@ score_hits(az_ctx *ctx, scores *sc)
 			memset(votes_cur, 0, sizeof(votes_cur));
 			memset(prev_votes, 0, sizeof(prev_votes));
 		}
-		if (sentence_break(ctx, prev_end, h->s))
+		/* one look at the gap since the previous hit: a clause break ends
+		 * the reach of a negation, an intensifier and a competitor mention;
+		 * a sentence break also closes the sentence */
+		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
+		if (gap_clause)
+		{
+			neg_end = intens_end = nota_end = comp_end = UINT32_MAX;
+			comp_us_known = false;
+		}
+		if (gap_sentence)
 		{
 			prev_sent = sent_cur * boost;
 			sc->sent_total += prev_sent;
@@ -810,8 +865,16 @@ score_hits(az_ctx *ctx, scores *sc)
 
 		/* negative words in a clause about a competitor ("金发的料质量不稳定")
 		 * are not a complaint to us, unless the clause also addresses us */
-		about_competitor = comp_end != UINT32_MAX && h->s >= comp_end &&
-			!az_clause_break(ctx, comp_end, h->s) && !addresses_us(ctx, h->s);
+		about_competitor = false;
+		if (comp_end != UINT32_MAX && h->s >= comp_end)
+		{
+			if (!comp_us_known)
+			{
+				comp_us = addresses_us(ctx, h->s);
+				comp_us_known = true;
+			}
+			about_competitor = !comp_us;
+		}
 
 		for (k = 0; k < p->nfeat; k++)
 		{
@@ -861,8 +924,8 @@ score_hits(az_ctx *ctx, scores *sc)
 						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
 					if (in_subject)
 						w *= 0.5;	/* a subject names a topic, not a mood */
-					if (about_competitor && w < 0)
-						w *= 0.2;
+					if (about_competitor)
+						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
 					sent_cur += w;
 					if (w < 0)
 					{
@@ -898,7 +961,9 @@ score_hits(az_ctx *ctx, scores *sc)
 						else if (negated && f->arg != AZI_DELIVERY &&
 								 f->arg != AZI_PAYMENT && f->arg != AZI_AFTER_SALES)
 							w *= f->arg == AZI_COMPLAINT ? 0.2 : 0.3;
-						if (about_competitor && f->arg == AZI_COMPLAINT)
+						/* "SABIC最近缺货,交期要两个月": their delivery, not ours */
+						if (about_competitor && f->arg != AZI_INQUIRY &&
+							f->arg != AZI_COOPERATION)
 							w *= 0.2;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
@@ -942,6 +1007,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_COMPETITOR:
 					add_name(sc->comp, &sc->ncomp, h->s, f->arg, h->s, h->e);
 					comp_end = h->e;
+					comp_us_known = false;
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
@@ -988,8 +1054,9 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
 		if (az_hit_feat(ctx, &ctx->hits[j], AZK_PAST))
 			return true;
-	/* 了 after the date in its clause: "今天到货了" */
-	for (j = d->e; j + 3 <= ce; j++)
+	/* 了 after today's date in its clause: "今天到货了" ("明天就要用了" is
+	 * still ahead) */
+	for (j = d->e; d->rel <= 0 && j + 3 <= ce; j++)
 		if (az_at(ctx->t, ctx->n, j, "了"))
 			return true;
 	return false;
@@ -1034,45 +1101,11 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 	return false;
 }
 
-/* Language: CJK characters vs ASCII words (codes and units excluded). */
+/* Language from the counts of CJK characters and English words (codes
+ * and numbers excluded), taken during the product-code walk. */
 static const char *
-detect_language(const az_ctx *ctx)
+detect_language(size_t cjk, size_t words)
 {
-	const char *t = ctx->t;
-	size_t		n = ctx->n,
-				p = 0,
-				cjk = 0,
-				words = 0;
-
-	while (p < n)
-	{
-		unsigned char c = (unsigned char) t[p];
-
-		if (c >= 0xE4 && c <= 0xE9)
-		{
-			cjk++;
-			p += 3;
-		}
-		else if (az_isalpha(c))
-		{
-			size_t		s = p;
-			bool		lower = false,
-						digit = false;
-
-			while (p < n && az_isalnum((unsigned char) t[p]))
-			{
-				if (t[p] >= 'a' && t[p] <= 'z')
-					lower = true;
-				if (az_isdigit((unsigned char) t[p]))
-					digit = true;
-				p++;
-			}
-			if (p - s >= 2 && lower && !digit)
-				words++;
-		}
-		else
-			p += az_u8len(c);
-	}
 	if (cjk == 0 && words == 0)
 		return "zh";
 	if (cjk == 0)
@@ -1152,7 +1185,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	long		nraw;
 	size_t		slen = 0,
 				total,
-				i;
+				i,
+				n_cjk = 0,
+				n_words = 0;
 	json_t	   *out = NULL,
 			   *intent,
 			   *key,
@@ -1257,13 +1292,45 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		size_t		p = 0;
 
+		/* the same walk counts CJK characters and English words for the
+		 * language (codes and numbers are not words) */
 		while (p < ctx.n)
 		{
-			size_t		e = scan_code(ctx.t, ctx.n, p);
+			unsigned char c = (unsigned char) ctx.t[p];
+			size_t		e;
 
-			if (e > p)
+			if (c >= 0xE4 && c <= 0xE9)
 			{
-				size_t		j = az_hit_lower_bound(&ctx, 0),
+				n_cjk++;
+				p += 3;
+				continue;
+			}
+			if (!az_isalpha(c))
+			{
+				p += az_u8len(c);
+				continue;
+			}
+			e = scan_code(ctx.t, ctx.n, p);
+			if (e == p)
+			{
+				size_t		s0 = p;
+				bool		lower = false,
+							digit = false;
+
+				while (p < ctx.n && az_isalnum((unsigned char) ctx.t[p]))
+				{
+					if (ctx.t[p] >= 'a' && ctx.t[p] <= 'z')
+						lower = true;
+					if (az_isdigit((unsigned char) ctx.t[p]))
+						digit = true;
+					p++;
+				}
+				if (p - s0 >= 2 && lower && !digit)
+					n_words++;
+				continue;
+			}
+			{
+				size_t		j,
 							lo;
 				bool		covered = false;
 
@@ -1292,9 +1359,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				}
 				memset(ctx.mark + p, 1, e - p);
 				p = e;
-				continue;
 			}
-			p++;
 		}
 		/* remove disabled hits, mark catalogue product spans */
 		{
@@ -1323,7 +1388,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;
 	if (ctx.qty.found)
-		sc.votes[AZI_INQUIRY] += 0.8;
+		sc.votes[AZI_INQUIRY] += 1.0;
 	if (channel)
 	{
 		if (strcmp(channel, "form") == 0 || strcmp(channel, "webchat") == 0)
@@ -1345,11 +1410,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		/* a delivery / after-sales / order / quality matter with clear
 		 * dissatisfaction is a complaint */
-		if (neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
-			sc.votes[AZI_COMPLAINT] += neg * 0.8;
-		if (neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
-						   sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
-						   sc.votes[AZI_PAYMENT] > 0))
+		if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
+			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
+							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
+							sc.votes[AZI_PAYMENT] > 0)))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
@@ -1390,7 +1454,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		if (raw_s >= 1.0)
 			overall = "positive";
-		else if (raw_s <= -1.0)
+		else if (raw_s <= -1.2)
 			overall = "negative";
 		else
 			overall = "neutral";
@@ -1480,7 +1544,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			}
 			snprintf(nb, sizeof(nb), ",距今%d天", (int) d->rel);
 			sb_puts(&line, nb);
-			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" : ",需按期跟进");
+			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" :
+					urg_level == AZU_MEDIUM ? ",需按期跟进" : ",时间较充裕");
 		}
 		else if (cat == AZI_COMPLAINT)
 			sb_puts(&line, "客户投诉,需尽快给出处理方案");
@@ -1534,9 +1599,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sb_puts(&line, intent_labels[cat]);
 	if (prodname.len)
 		sb_put(&line, prodname.b, prodname.len);
-	else if (cat != AZI_OTHER && sc.top_cue_w[cat] > 0 &&
-			 strcmp(intent_labels[cat], "") != 0)
+	else if (cat != AZI_OTHER && sc.top_cue_w[cat] > 0)
 	{
+		/* no product: name the strongest cue, "投诉:色差" */
 		span_orig(&ctx, sc.top_cue_s[cat], sc.top_cue_e[cat], &tmp);
 		if (!(tmp.len == strlen(intent_labels[cat]) &&
 			  memcmp(tmp.b, intent_labels[cat], tmp.len) == 0))
@@ -1614,7 +1679,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		}
 		trim_span(ctx.t, ctx.n, &cs, &ce);
 		span_orig(&ctx, cs, ce, &tmp);
-		sb_limit(&tmp, 60);
+		sb_limit_words(&tmp, 60);
 		json_object_set_new(key, "timeline", jstr(tmp.b, tmp.len));
 	}
 	else
@@ -1717,7 +1782,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		sb_puts(&line, "跟进");
 		if (tl)
 			sb_puts(&line, tl);
-		sb_limit(&line, 40);
+		sb_limit_words(&line, 40);
 		push_unique(follow, line.b, 8);
 	}
 	for (i = 0; i < (size_t) sc.nreq; i++)
@@ -1755,7 +1820,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			(sc.follow[AZF_TECH] && span_has(&ctx, a, ce, "参数")))
 			continue;
 		span_orig(&ctx, a, ce, &tmp);
-		sb_limit(&tmp, 30);
+		sb_limit_words(&tmp, 40);
 		push_unique(follow, tmp.b, 8);
 	}
 	if (json_array_size(follow) == 0)
@@ -1923,7 +1988,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			}
 		}
 	}
-	sb_limit(&line, 60);
+	sb_limit_words(&line, 60);
 	json_object_set_new(out, "summary", jstr(line.b, line.len));
 
 	/* tags */
@@ -1945,7 +2010,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (sc.follow[AZF_SAMPLE])
 		push_unique(tags, "样品", 12);
 	json_object_set_new(out, "tags", tags);
-	json_object_set_new(out, "language", json_string(detect_language(&ctx)));
+	json_object_set_new(out, "language", json_string(detect_language(n_cjk, n_words)));
 
 done:
 	free(raw);

@@ -60,8 +60,13 @@ void		az_lexicon_add_competitor(az_lexicon *lex, const char *canonical,
 /* Compile the automaton; returns 0 on success. */
 int			az_lexicon_build(az_lexicon *lex);
 void		az_lexicon_free(az_lexicon *lex);
-/* A lexicon with only the built-in cue words (no catalogue). */
+/* A built lexicon with the built-in cue words and the compiled-in default
+ * catalogue (the products and competitors of test/corpus/catalogue.json,
+ * the same rows the SQL tables are seeded from).  Caller frees. */
 az_lexicon *az_lexicon_default(void);
+/* Add the compiled-in default catalogue to a lexicon being filled (before
+ * az_lexicon_build), e.g. when the SQL catalogue tables are empty. */
+void		az_lexicon_add_default_catalogue(az_lexicon *lex);
 
 /* Analyze one communication.  comm_time_us: the communication time
  * (microseconds since epoch) used to resolve relative dates, in

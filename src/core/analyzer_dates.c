@@ -650,7 +650,7 @@ from_hit(dstate *st, const az_hit *h, const az_feat *f)
 					return;
 				}
 				if (r < 0)
-					r += 7;
+					r += 7;			/* the coming one */
 				add_rel(st, h->s, e + l, r, 0);
 			}
 			return;

@@ -291,9 +291,6 @@ long		az_automaton_scan(const az_lexicon *lex, const char *t, size_t n,
 int			az_lexicon_add_entry(az_lexicon *lex, const char *surface,
 								 uint16_t kind, int32_t arg, int16_t w);
 void		az_lexicon_add_builtin(az_lexicon *lex);
-/* Adds the compiled-in default catalogue (products and competitors of
- * test/corpus/catalogue.json). */
-void		az_lexicon_add_default_catalogue(az_lexicon *lex);
 
 /* ---- analyzer_numbers.c ----------------------------------------- */
 void		az_scan_numbers(az_ctx *ctx);

@@ -71,7 +71,7 @@ static const cue_row builtin[] = {
 	  "缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|"
 	  "混料|短装|少发|错发|发错|破损|损坏|受潮|结块|生气|愤怒|抱怨|退款|不良|不良率|"
 	  "报废|返工|停线|断料|影响生产|影响交付|损失|未收到|还未", AZI_COMPLAINT, 20),
-	I("延期|推迟|耽误|晚到|晚了|又错|错了|第二次了|第三次了|又出现|再次出现|不一样|不一致|"
+	I("耽误|晚到|晚了|又错|错了|第二次了|第三次了|又出现|再次出现|不一样|不一致|"
 	  "不符|不符合|偏小|偏大|比约定|说好的|答应的|希望以后|下次注意|下不为例|以后注意",
 	  AZI_COMPLAINT, 15),
 	S("延期|推迟|耽误|晚到|晚了|又错|第二次了|第三次了|又出现|再次出现|不一样|不一致|"
@@ -83,7 +83,7 @@ static const cue_row builtin[] = {
 	/* ---- intent: technical ---- */
 	I("技术参数|物性表|物性参数|物性|熔指|熔融指数|msds|tds|注塑工艺|技术支持|参数表|"
 	  "拉伸强度|弯曲模量|弯曲强度|冲击强度|缺口冲击|热变形温度|维卡|阻燃等级|ul94|"
-	  "ul认证|rohs|reach|检测报告|测试报告|耐热|耐候|耐化学|收缩率|干燥温度|烘料|模温|"
+	  "ul认证|rohs|reach|检测报告|测试报告|耐化学|收缩率|干燥温度|烘料|模温|"
 	  "料温|加工温度|工艺参数|配方|材料选型|选材|技术资料|规格书|技术问题|技术交流|"
 	  "技术对接|玻纤含量|流动性|熔体流动|耐刮擦|耐低温|无卤|"
 	  "灼热丝|cti|相比漏电|介电|硬度|韧性|光泽度|技术指标|认证报告", AZI_TECHNICAL, 30),
@@ -91,8 +91,9 @@ static const cue_row builtin[] = {
 	  "tensile|impact strength|flexural|processing temperature|molding|moulding|"
 	  "drying|shrinkage|flame retardant|heat resistance|hdt", AZI_TECHNICAL, 30),
 	I("吸水|吸湿|尺寸稳定|尺寸变化|改善方案|耐高温|耐温|工程塑料|材料推荐|推荐材料|配色|"
-	  "色板|调色|色号|颜色|资料|测试结果|试产|能否用于|能不能用于|可以用于|适用于|用于",
+	  "色板|调色|色号|颜色|测试结果|试产|能否用于|能不能用于|可以用于|适用于|用于",
 	  AZI_TECHNICAL, 20),
+	I("资料", AZI_TECHNICAL, 12),
 	I("认证|食品级|食品接触|fda|lfgb", AZI_TECHNICAL, 12),
 	I("技术|性能|指标|注塑|成型|工艺|密度|参数|替代|测试|试模|打样测试|验证|工程师",
 	  AZI_TECHNICAL, 12),
@@ -165,13 +166,14 @@ static const cue_row builtin[] = {
 	  "值得信赖|信赖|信任|满足要求|符合要求|达到要求|效果好|效果很好|很专业|"
 	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极|"
 	  "测试通过|验证通过|认证通过|审核通过|通过了|非常好|特别好|真不错|好用|很顺", 20),
-	S("great|good|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
+	S("great|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
 	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
 	  "well received|works well|fantastic|outstanding|glad", 20),
 	S("期待|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
 	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
-	  "一直以来的支持|战略合作|长期合作|深度合作|建立合作|合作意向", 12),
+	  "一直以来的支持|战略合作|深度合作", 12),
 	S("好的", 5),
+	S("good", 8),
 	S("interested|look forward|looking forward|keen|excited|welcome|highly recommend*|"
 	  "stable|consistent|pleasure", 12),
 	S("谢谢|感谢|多谢|辛苦|辛苦了|thanks|thank you|thx", 8),
@@ -232,14 +234,15 @@ static const cue_row builtin[] = {
 	S("异常|波动|差异|偏黄|变色|浮纤|银纹|发白|焦料|烧焦|缺料|粘模|分层|起皮|黄变|"
 	  "压力|顾虑|担心|焦虑", -10),
 	I("参数|物理性能|力学性能|机械性能|拉伸|弯曲|冲击|熔体|黏度|粘度|分子量|含水率|"
-	  "烘干|预烘|注塑温度|螺杆|背压|保压|射速|模具|成型周期|收缩|公差|阻燃剂|卤素|"
+	  "烘干|预烘|注塑温度|螺杆|背压|保压|射速|成型周期|收缩|公差|阻燃剂|卤素|"
 	  "添加剂|相容剂|增韧|玻纤|碳纤|滑石粉|填充|改性|色粉|色母|耐uv|抗uv|抗老化|老化|"
 	  "耐黄变|耐刮|光泽|哑光|高光|喷涂|电镀|焊接|耐焊接|超声波|应用案例|替代方案|选型|"
-	  "牌号|气味|voc|低气味|区别|有什么区别|差别|对比|证书|grs|环保证书|安排测试|测完|"
+	  "牌号|气味|voc|区别|有什么区别|差别|证书|grs|环保证书|安排测试|测完|"
 	  "测试完|反馈结果|跌落|调试|grade|formulation|mold temperature|melt temperature|"
 	  "gloss|uv|weathering|heat deflection|viscosity|moisture|drop test|test report|"
 	  "certification|certificate|recommend a grade|application", AZI_TECHNICAL, 20),
 	I("阻燃", AZI_TECHNICAL, 15),
+	I("延期|推迟", AZI_COMPLAINT, 10),
 	I("供应商", AZI_COOPERATION, 12),
 	I("共赢|双赢|携手|伙伴|联合|扩大合作|加深合作|份额|保密协议|nda|mou|意向书|签约|"
 	  "招标|投标|中标|第二供应商|二供|备选供应商|引入|列为|供货保障|年度报价|"
@@ -296,17 +299,68 @@ static const cue_row builtin[] = {
 	U("停工|停机|停产了", AZU_HIGH, 30),
 	I("停工|停机", AZI_COMPLAINT, 20),
 	I("批量采购|开始采购|正式采购|首月|首批订单", AZI_ORDER, 25),
-	I("代工|代加工|来料加工|oem|odm|贴牌|委托加工|敲定|谈妥|达成一致|达成共识|接待|展厅",
-	  AZI_COOPERATION, 30),
+	I("代工|代加工|来料加工|oem|odm|贴牌|委托加工", AZI_COOPERATION, 40),
+	I("敲定|谈妥|达成一致|达成共识|接待|展厅", AZI_COOPERATION, 30),
 	I("过去看看|来看看|参观一下|去你们工厂|到你们工厂|工厂在哪|工厂地址", AZI_COOPERATION, 20),
 	I("例会|周会|汇报|内部会议|工作计划|周报|月报|工作总结", AZI_OTHER, 25),
 	I("碳足迹|碳排放|lca|样板|效果", AZI_TECHNICAL, 15),
 	I("数据", AZI_TECHNICAL, 10),
 	I("送", AZI_DELIVERY, 10),
 	I("货", AZI_DELIVERY, 6),
-	S("通过全部测试|通过测试|通过了测试|顺利通过|全部通过|诚邀|邀请|同意了|同意|答应了|批准|"
+	S("通过全部测试|通过测试|通过了测试|顺利通过|全部通过|诚邀|邀请|同意了|同意|答应了|"
 	  "批下来|批下来了|接受了|可以接受|敲定|谈妥|达成一致|达成共识|会增加|将增加|增加用量|"
 	  "加大用量|量会增加", 12),
+
+	/* material attributes: what the customer wants more than a technical topic */
+	I("耐热|耐候|低气味|耐低温|耐寒|抗冲|高光|高流动|增强|对比", AZI_TECHNICAL, 12),
+	I("有吗|有货吗|有现货|有没有现货|有没有货|你们有|顶上|替代供应|能不能供", AZI_INQUIRY, 25),
+	I("不耐烦|没人给答复|没人答复|没有答复|没给答复|没有回复|没人管|到底什么时候|"
+	  "什么时候能解决|还没解决|一直没解决|打了三次|打了好几次|催了三次|少了|缺了|短少|"
+	  "数量不对|数量不符|再不发货|再不给|要找别家|找别家|换别家|真的要", AZI_COMPLAINT, 30),
+	S("不耐烦|没人给答复|没人答复|没有答复|没给答复|没有回复|没人管|到底什么时候|"
+	  "什么时候能解决|还没解决|一直没解决|打了三次|打了好几次|催了三次|少了|缺了|短少|"
+	  "数量不对|数量不符|再不发货|再不给|要找别家|换别家|卡得很严|卡得紧|压价|重新招标|"
+	  "砍单|砍了单", -18),
+	U("到底什么时候|什么时候能解决|再不发货|要找别家|找别家了", AZU_HIGH, 25),
+	U("优先处理|优先安排|优先发货", AZU_MEDIUM, 15),
+	I("多久发货|多久可以发货|多久能发货|几天发货|多久到|多久能到|多久交货|交货周期|几天能发",
+	  AZI_DELIVERY, 40),
+	I("处理报告|排查|已更换|改善措施|原因为|原因是|建议客户|给出建议|改善建议|指导客户|"
+	  "改善存储", AZI_AFTER_SALES, 30),
+	I("采购", AZI_ORDER, 10),
+	I("每月采购|按月采购|长期采购", AZI_ORDER, 30),
+	I("定点|定点了|砍单|砍了单|推迟到|延后到|订单推迟|暂缓下单", AZI_ORDER, 25),
+	I("supplier registration|registration form|business license|营业执照|供应商注册|"
+	  "供应商登记|vmi|寄售|consignment|agreed|agreement", AZI_COOPERATION, 30),
+	I("检验报告|出货报告|出厂检验|质检报告|coa|suitable for|food grade|food contact|"
+	  "food packaging|适合做|适不适合|适合用于", AZI_TECHNICAL, 30),
+	S("哈哈|嘿嘿|😊|😄|👍|🙏|很有帮助|有帮助|帮了大忙|好消息|定点了|拿下|agreed|agree|"
+	  "helpful|good news", 12),
+	K("一共|总共", AZK_PRICEWORD, 10),
+	K("优先考虑", AZK_BLOCK, 0),
+	I("抱怨|深浅不一|参差不齐|时好时坏|影响良率|影响外观|影响质量|影响使用", AZI_COMPLAINT, 35),
+	S("抱怨|深浅不一|参差不齐|时好时坏|影响良率|影响外观|影响质量|影响使用", -18),
+	I("继续跟进|跟进处理|持续跟进|已经改善|有所改善", AZI_AFTER_SALES, 25),
+	I("前到|之前到|前送到|之前送到|前交|之前交|前发|之前发", AZI_DELIVERY, 25),
+	S("安康|端午安康|中秋快乐|国庆快乐|春节快乐|新年快乐|元旦快乐|圣诞快乐|完好|包装完好|"
+	  "印象深刻|印象很好|印象不错|签署|签约", 12),
+	S("关照", 8),
+	S("稳定供应|稳定供货|没问题吧|没问题吗|有问题吗|有没有问题", 0),
+	I("先下|的单子|的单|下个单子", AZI_ORDER, 25),
+	I("测|模具", AZI_TECHNICAL, 10),
+	I("还没测|没来得及测|测了|测一下|测过", AZI_TECHNICAL, 20),
+	I("寄到|寄过来|寄一些|寄点", AZI_INQUIRY, 15),
+	I("介绍给|推荐给|转介绍|joint development", AZI_COOPERATION, 25),
+	S("问题解决|得到解决|解决|joint development|would like to explore", 10),
+	S("太长|太久|等太久|别家|wet|damp|不太好", -15),
+	S("减少", -8),
+	I("仍未解决|仍然没有解决|还是没解决|问题依旧|依然存在", AZI_COMPLAINT, 25),
+	S("仍未解决|仍然没有解决|还是没解决|问题依旧|依然存在", -15),
+	U("仍未解决|还没解决|一直没解决|问题依旧", AZU_MEDIUM, 15),
+	I("元旦快乐|新年快乐|春节快乐|节日快乐|新的一年|合作愉快|祝合作愉快", AZI_OTHER, 25),
+	I("应用|案例|用在", AZI_TECHNICAL, 15),
+	I("把订单发|订单发过来|发订单|订单发你", AZI_ORDER, 30),
+	S("没得说|没话说|passed|pass the test|长期供货", 15),
 
 	/* ---- negation / hedges / intensifiers / contrast ---- */
 	K("不|没|没有|无|未|别|并不|从不|从没|从未|毫无|不用|无需|不需要|不必|不会|并没有|"
@@ -334,7 +388,7 @@ static const cue_row builtin[] = {
 	U("严重", AZU_HIGH, 20),
 	U("urgent|urgently|asap|immediately|right away|emergency|critical|as soon as possible|"
 	  "line down|production stop*|top priority|rush order|without delay", AZU_HIGH, 30),
-	U("尽早|抓紧|早点|及时|催|催促|希望早日|早日|优先|快点|快一点|再快|加快", AZU_MEDIUM, 15),
+	U("尽早|抓紧|早点|及时|催|催促|希望早日|早日|快点|快一点|再快|加快", AZU_MEDIUM, 15),
 	U("soon|shortly|promptly|at your earliest convenience|earliest|priority|timely",
 	  AZU_MEDIUM, 15),
 	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|先了解|不是很急|不太急|"
@@ -410,7 +464,7 @@ static const cue_row builtin[] = {
 	  "quoted|cost|costs|offer", AZK_PRICEWORD, 10),
 	K("已|已经|刚刚|刚才|already|was|were|received", AZK_PAST, 10),
 	K("需要|需|要求|希望|必须|务必|一定要|要用|想要|要在|得在|最晚|最迟|截止|之前|以前|"
-	  "能不能|能否|可否|是否能|约定|约好|说好|让我们|叫我们|要我们|"
+	  "能不能|能否|可否|是否能|约好|说好|让我们|叫我们|要我们|"
 	  "need|needs|required|require|must|have to|expect|expected|"
 	  "deadline|no later than|before|by|until", AZK_NEED, 10),
 	K("样品|试样|打样|送样|寄样|样料|小样|样板|sample|samples|trial", AZK_SAMPLECTX, 10),

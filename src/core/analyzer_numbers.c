@@ -21,6 +21,10 @@
  *     is "一吨多少钱" (a per-unit question, not an amount);
  *   a bare number shortly after a price word in the same clause
  *     (报价15800, 价格从16000降到15500) -> a price in 元.
+ * A difference is not a price ("便宜800一吨", "贵了300块"), and an amount
+ * followed by a change verb gives way to the next one ("由25吨调整为30吨",
+ * "从16000降到15500").  Approximate Chinese ranges read as their lower
+ * bound (两三吨 = 2, 二三十吨 = 20).
  * Ranges (50-60吨, 50到60吨, 50~60 tons) take the first value and the
  * unit after the second.  The first price in the text wins; the quantity
  * is the first one outside a sample context (样品5公斤 is a sample size),
@@ -769,6 +773,29 @@ superseded_after(const char *t, size_t n, size_t p)
 	return false;
 }
 
+/* A difference, not a price: "便宜800一吨", "贵了300块", "涨了500", "降价200元". */
+static bool
+difference_before(const char *t, size_t n, size_t s)
+{
+	static const char *const w[] = {
+		"便宜", "贵", "低", "高", "差", "涨", "降", "少", "多", "让", "优惠", "涨价", "降价",
+	};
+	size_t		i;
+
+	while (s > 0 && t[s - 1] == ' ')
+		s--;
+	if (s >= 3 && az_at(t, n, s - 3, "了"))
+		s -= 3;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+	{
+		size_t		l = strlen(w[i]);
+
+		if (s >= l && az_at(t, n, s - l, w[i]))
+			return true;
+	}
+	return false;
+}
+
 /* Just before a "1<unit>": 多少钱一吨, 什么价一公斤 -- per-unit talk. */
 static bool
 per_unit_question_before(const char *t, size_t n, size_t s)
@@ -892,7 +919,9 @@ bare_price_tail_ok(const char *t, size_t n, size_t p)
 		az_at(t, n, p, "有点") || az_at(t, n, p, "偏") || az_at(t, n, p, "可以") ||
 		az_at(t, n, p, "能") || az_at(t, n, p, "比") || az_at(t, n, p, "还") ||
 		az_at(t, n, p, "怎么") || az_at(t, n, p, "行") || az_at(t, n, p, "低") ||
-		az_at(t, n, p, "高") || az_at(t, n, p, "贵");
+		az_at(t, n, p, "高") || az_at(t, n, p, "贵") || az_at(t, n, p, "走") ||
+		az_at(t, n, p, "算") || az_at(t, n, p, "来") || az_at(t, n, p, "结") ||
+		az_at(t, n, p, "执行") || az_at(t, n, p, "成交") || az_at(t, n, p, "一吨");
 }
 
 void
@@ -954,6 +983,8 @@ az_find_money_qty(az_ctx *ctx)
 		else if (pre == x->s)
 			cur = NULL;
 
+		if (cur && pre == x->s && difference_before(t, n, x->s))
+			cur = NULL;			/* "便宜300块": a difference */
 		if (cur)
 		{
 			/* a price */
@@ -990,6 +1021,11 @@ az_find_money_qty(az_ctx *ctx)
 			const char *pun = NULL;
 			size_t		pu = per_unit_after(t, n, q, false, &pun);
 
+			if (pu > 0 && difference_before(t, n, x->s))
+			{
+				skip_until = q + pu;	/* "便宜800一吨": neither price nor amount */
+				continue;
+			}
 			if (pu > 0 && !(chinese && x->v < 10))
 			{
 				skip_until = q + pu;
@@ -1062,7 +1098,7 @@ az_find_money_qty(az_ctx *ctx)
 		}
 		/* a bare number after a price word: 报价15800 */
 		if (!ctx->price.found && (!chinese || x->v >= 100) && x->v >= 1 && !rng_end &&
-			!superseded_after(t, n, x->e) &&
+			!superseded_after(t, n, x->e) && !difference_before(t, n, x->s) &&
 			bare_price_tail_ok(t, n, x->e) &&
 			hit_before(ctx, x->s, AZK_PRICEWORD, 15, NULL))
 		{

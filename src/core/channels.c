@@ -3046,7 +3046,29 @@ video_zoom(Ctx *c, const json_t *p)
 				add_participant(c, nm);
 		}
 	}
+	/* A participant list (report API or an integration's enrichment). */
+	json_array_foreach(jget(obj, "participants"), i, v)
+	{
+		const char *nm = json_string_value(json_object_get(v, "user_name"));
+		const char *em = json_string_value(json_object_get(v, "email"));
+
+		if (i >= MAX_LIST || !json_is_object(v))
+			break;
+		if (!em || !*em)
+			em = json_string_value(json_object_get(v, "user_email"));
+		if (em && *em && add_addr(c, "meeting", em, "to"))
+			add_participant(c, nm && *nm ? keepf(c, "%s <%s>", nm, em) : em);
+		else if (nm && *nm)
+			add_participant(c, nm);
+	}
 	sb_printf(&content, "Zoom会议「%s」", topic ? topic : "");
+	/* Transcript text fetched from the VTT by the integration, when given. */
+	{
+		const char *tr = json_string_value(json_object_get(obj, "transcript"));
+
+		if (tr && *tr)
+			sb_printf(&content, "\n%s", tr);
+	}
 	if (event && strcmp(event, "meeting.ended") == 0)
 	{
 		long long	d = endus > us ? (endus - us) / 1000000 : (dur > 0 ? dur * 60 : 0);

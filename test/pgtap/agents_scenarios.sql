@@ -6,19 +6,29 @@
 --              got a lower quote from us and has been silent for 24 days
 --   C-COMPLAIN 佛山格力配件: three quality complaints in 20 days, talks of
 --              returns and changing supplier
--- Times are relative to now(), so the conclusions do not age.
+-- Times are relative to now(), so the conclusions do not age; the data lives
+-- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(77);
+SELECT plan(85);
 
-SET LOCAL commhub.tenant = 'T001';
+-- its own tenant, with copies of T001's catalogue and marketing rules
+SET LOCAL commhub.tenant = 'TAGENTS';
+INSERT INTO commhub.products (tenant_id, canonical, category, aliases)
+     SELECT 'TAGENTS', canonical, category, aliases FROM commhub.products WHERE tenant_id = 'T001';
+INSERT INTO commhub.product_relations (tenant_id, from_product, to_product, kind, reason)
+     SELECT 'TAGENTS', from_product, to_product, kind, reason FROM commhub.product_relations WHERE tenant_id = 'T001';
+INSERT INTO commhub.competitors (tenant_id, canonical, aliases)
+     SELECT 'TAGENTS', canonical, aliases FROM commhub.competitors WHERE tenant_id = 'T001';
+INSERT INTO commhub.marketing_rules (tenant_id, trigger, content_type, topic, timing, channel, priority)
+     SELECT 'TAGENTS', trigger, content_type, topic, timing, channel, priority FROM commhub.marketing_rules WHERE tenant_id = 'T001';
 
 -- ---------------------------------------------------------------- fixture
 SELECT commhub.add_customer('C-GROW', '宁波奥克斯空调有限公司', 'vip', 'wang');
 SELECT commhub.add_customer('C-QUIET', '苏州美的塑料制品有限公司', 'high', 'li');
 SELECT commhub.add_customer('C-COMPLAIN', '佛山格力电器配件有限公司', 'normal', 'wang');
 INSERT INTO commhub.contacts (tenant_id, customer_id, name, role) VALUES
-    ('T001', 'C-GROW', '张经理', '采购决策'), ('T001', 'C-GROW', '李工', '技术评估'),
-    ('T001', 'C-QUIET', '陈总', '高层决策'), ('T001', 'C-COMPLAIN', '刘经理', '采购决策');
+    ('TAGENTS', 'C-GROW', '张经理', '采购决策'), ('TAGENTS', 'C-GROW', '李工', '技术评估'),
+    ('TAGENTS', 'C-QUIET', '陈总', '高层决策'), ('TAGENTS', 'C-COMPLAIN', '刘经理', '采购决策');
 
 -- One analysed record.  x: products, price, price_unit, qty, qty_text,
 -- competitors, urgency, who (customer-side person), timeline_days.
@@ -31,10 +41,10 @@ RETURNS void LANGUAGE sql AS $$
          intent_category, sentiment, sentiment_score, urgency_level,
          products_mentioned, price_discussed, quantity_discussed, competitors_mentioned, timeline_mentioned,
          analysis, analyzed_by, source_system, source_record_id)
-    SELECT id, 'T001', cust, typ, dir, now() - ago,
+    SELECT id, 'TAGENTS', cust, typ, dir, now() - ago,
            CASE WHEN dir = 'inbound' THEN x ->> 'who' ELSE k.owner END,
            CASE WHEN dir = 'inbound' THEN k.owner ELSE k.owner END,
-           (SELECT ct.contact_id FROM commhub.contacts ct WHERE ct.customer_id = cust AND ct.name = x ->> 'who'),
+           (SELECT ct.contact_id FROM commhub.contacts ct WHERE ct.tenant_id = 'TAGENTS' AND ct.customer_id = cust AND ct.name = x ->> 'who'),
            left(body, 30), left(body, 40), body,
            intent, sent, score, coalesce(x ->> 'urgency', 'low'),
            coalesce(x -> 'products', '[]'), (x ->> 'price')::numeric, (x ->> 'qty')::int,
@@ -52,42 +62,42 @@ RETURNS void LANGUAGE sql AS $$
                               'sentiment', jsonb_build_object('overall', sent, 'score', score, 'mood', ''),
                               'follow_up', coalesce(x -> 'follow_up', '[]')),
            'builtin:A10', 'tap', id
-      FROM commhub.customers k WHERE k.tenant_id = 'T001' AND k.customer_id = cust
+      FROM commhub.customers k WHERE k.tenant_id = 'TAGENTS' AND k.customer_id = cust
 $$;
 
 -- C-GROW: five records 55-85 days ago, eleven in the last 30 days
-SELECT pg_temp.rec('G01', 'C-GROW', '85 days', 'phone', 'inbound', '张经理询价PCR-ABS,想了解价格和交期', 'inquiry', 'positive', 0.70,
+SELECT pg_temp.rec('AG-G01', 'C-GROW', '85 days', 'phone', 'inbound', '张经理询价PCR-ABS,想了解价格和交期', 'inquiry', 'positive', 0.70,
                    '{"products":["PCR-ABS-1000"],"who":"张经理"}');
-SELECT pg_temp.rec('G02', 'C-GROW', '84 days', 'email', 'outbound', '发送PCR-ABS-1000报价单 ¥15,800/吨', 'inquiry', 'neutral', 0.55,
+SELECT pg_temp.rec('AG-G02', 'C-GROW', '84 days', 'email', 'outbound', '发送PCR-ABS-1000报价单 ¥15,800/吨', 'inquiry', 'neutral', 0.55,
                    '{"products":["PCR-ABS-1000"],"price":15800}');
-SELECT pg_temp.rec('G03', 'C-GROW', '70 days', 'wechat', 'inbound', '李工确认技术参数,熔指和冲击强度', 'technical', 'positive', 0.65,
+SELECT pg_temp.rec('AG-G03', 'C-GROW', '70 days', 'wechat', 'inbound', '李工确认技术参数,熔指和冲击强度', 'technical', 'positive', 0.65,
                    '{"products":["PCR-ABS-1000"],"who":"李工"}');
-SELECT pg_temp.rec('G04', 'C-GROW', '70 days' - interval '1 hour', 'wechat', 'outbound', '发送物性表和测试报告', 'technical', 'neutral', 0.60);
-SELECT pg_temp.rec('G05', 'C-GROW', '55 days', 'visit', 'outbound', '商务拜访,工厂考察,讨论长期合作', 'cooperation', 'positive', 0.80,
+SELECT pg_temp.rec('AG-G04', 'C-GROW', '70 days' - interval '1 hour', 'wechat', 'outbound', '发送物性表和测试报告', 'technical', 'neutral', 0.60);
+SELECT pg_temp.rec('AG-G05', 'C-GROW', '55 days', 'visit', 'outbound', '商务拜访,工厂考察,讨论长期合作', 'cooperation', 'positive', 0.80,
                    '{"who":"张经理"}');
-SELECT pg_temp.rec('G06', 'C-GROW', '25 days', 'phone', 'inbound', 'PCR-ABS-1000月需求50吨,希望下月试样', 'inquiry', 'positive', 0.80,
+SELECT pg_temp.rec('AG-G06', 'C-GROW', '25 days', 'phone', 'inbound', 'PCR-ABS-1000月需求50吨,希望下月试样', 'inquiry', 'positive', 0.80,
                    '{"products":["PCR-ABS-1000"],"qty":50,"qty_text":"50吨/月","who":"张经理","urgency":"high","timeline_days":20,
                      "follow_up":["准备PCR-ABS-1000样品","安排试样时间"]}');
-SELECT pg_temp.rec('G07', 'C-GROW', '25 days' - interval '1 hour', 'wechat', 'outbound', '发送样品安排和报价单 ¥15,800/吨', 'inquiry', 'neutral', 0.60,
+SELECT pg_temp.rec('AG-G07', 'C-GROW', '25 days' - interval '1 hour', 'wechat', 'outbound', '发送样品安排和报价单 ¥15,800/吨', 'inquiry', 'neutral', 0.60,
                    '{"products":["PCR-ABS-1000"],"price":15800}');
-SELECT pg_temp.rec('G08', 'C-GROW', '20 days', 'email', 'inbound', '样品测试合格,质量稳定', 'technical', 'positive', 0.85,
+SELECT pg_temp.rec('AG-G08', 'C-GROW', '20 days', 'email', 'inbound', '样品测试合格,质量稳定', 'technical', 'positive', 0.85,
                    '{"products":["PCR-ABS-1000"],"who":"李工"}');
-SELECT pg_temp.rec('G09', 'C-GROW', '20 days' - interval '2 hours', 'email', 'outbound', '感谢反馈,安排批量生产计划', 'other', 'positive', 0.70);
-SELECT pg_temp.rec('G10', 'C-GROW', '14 days', 'wechat', 'inbound', '确认订单意向,PCR-ABS-1000先下50吨', 'order', 'positive', 0.85,
+SELECT pg_temp.rec('AG-G09', 'C-GROW', '20 days' - interval '2 hours', 'email', 'outbound', '感谢反馈,安排批量生产计划', 'other', 'positive', 0.70);
+SELECT pg_temp.rec('AG-G10', 'C-GROW', '14 days', 'wechat', 'inbound', '确认订单意向,PCR-ABS-1000先下50吨', 'order', 'positive', 0.85,
                    '{"products":["PCR-ABS-1000"],"qty":50,"qty_text":"50吨","who":"张经理"}');
-SELECT pg_temp.rec('G11', 'C-GROW', '14 days' - interval '1 hour', 'email', 'outbound', '发送合同草案', 'order', 'neutral', 0.60,
+SELECT pg_temp.rec('AG-G11', 'C-GROW', '14 days' - interval '1 hour', 'email', 'outbound', '发送合同草案', 'order', 'neutral', 0.60,
                    '{"products":["PCR-ABS-1000"]}');
-SELECT pg_temp.rec('G12', 'C-GROW', '7 days', 'mobile', 'inbound', '讨论账期,付款账期要求60天,目前30天', 'payment', 'neutral', 0.55,
+SELECT pg_temp.rec('AG-G12', 'C-GROW', '7 days', 'mobile', 'inbound', '讨论账期,付款账期要求60天,目前30天', 'payment', 'neutral', 0.55,
                    '{"who":"张经理"}');
-SELECT pg_temp.rec('G13', 'C-GROW', '7 days' - interval '3 hours', 'mobile', 'outbound', '账期申请已提交财务审批', 'payment', 'neutral', 0.55);
-SELECT pg_temp.rec('G14', 'C-GROW', '3 days', 'wechat', 'inbound', '新车型项目需要PCR-PC材料,请推荐', 'inquiry', 'positive', 0.75,
+SELECT pg_temp.rec('AG-G13', 'C-GROW', '7 days' - interval '3 hours', 'mobile', 'outbound', '账期申请已提交财务审批', 'payment', 'neutral', 0.55);
+SELECT pg_temp.rec('AG-G14', 'C-GROW', '3 days', 'wechat', 'inbound', '新车型项目需要PCR-PC材料,请推荐', 'inquiry', 'positive', 0.75,
                    '{"products":["PCR-PC-3000"],"who":"李工"}');
-SELECT pg_temp.rec('G15', 'C-GROW', '3 days' - interval '30 minutes', 'wechat', 'outbound', '发送PCR-PC-3000资料', 'inquiry', 'neutral', 0.60,
+SELECT pg_temp.rec('AG-G15', 'C-GROW', '3 days' - interval '30 minutes', 'wechat', 'outbound', '发送PCR-PC-3000资料', 'inquiry', 'neutral', 0.60,
                    '{"products":["PCR-PC-3000"]}');
-SELECT pg_temp.rec('G16', 'C-GROW', '1 day', 'phone', 'inbound', '确认下周工厂参观安排', 'cooperation', 'positive', 0.80, '{"who":"张经理"}');
+SELECT pg_temp.rec('AG-G16', 'C-GROW', '1 day', 'phone', 'inbound', '确认下周工厂参观安排', 'cooperation', 'positive', 0.80, '{"who":"张经理"}');
 
 -- C-QUIET: a buyer every five days for three months, then a cheaper competitor and silence
-SELECT pg_temp.rec('Q' || lpad(i::text, 2, '0'), 'C-QUIET', ((38 + 5 * i) || ' days')::interval,
+SELECT pg_temp.rec('AG-Q' || lpad(i::text, 2, '0'), 'C-QUIET', ((38 + 5 * i) || ' days')::interval,
                    CASE i % 3 WHEN 0 THEN 'wechat' WHEN 1 THEN 'phone' ELSE 'email' END,
                    CASE i % 2 WHEN 0 THEN 'inbound' ELSE 'outbound' END,
                    CASE i % 3 WHEN 0 THEN 'PP-T20本月订单30吨,按时交货' WHEN 1 THEN '确认PP-T20发货安排' ELSE 'PP-T20月需求30吨,继续供货' END,
@@ -95,30 +105,30 @@ SELECT pg_temp.rec('Q' || lpad(i::text, 2, '0'), 'C-QUIET', ((38 + 5 * i) || ' d
                    jsonb_build_object('products', jsonb_build_array('PP-T20'), 'who', '陈总')
                    || CASE WHEN i % 3 = 2 THEN '{"qty":30,"qty_text":"30吨/月"}'::jsonb ELSE '{}' END)
   FROM generate_series(0, 16) i;
-SELECT pg_temp.rec('Q20', 'C-QUIET', '33 days', 'email', 'outbound', 'PP-T20新报价 ¥9,800/吨', 'inquiry', 'neutral', 0.55,
+SELECT pg_temp.rec('AG-Q20', 'C-QUIET', '33 days', 'email', 'outbound', 'PP-T20新报价 ¥9,800/吨', 'inquiry', 'neutral', 0.55,
                    '{"products":["PP-T20"],"price":9800}');
-SELECT pg_temp.rec('Q21', 'C-QUIET', '31 days', 'phone', 'inbound', '金发科技的报价比你们低15%,我们在考虑换供应商', 'inquiry', 'negative', 0.35,
+SELECT pg_temp.rec('AG-Q21', 'C-QUIET', '31 days', 'phone', 'inbound', '金发科技的报价比你们低15%,我们在考虑换供应商', 'inquiry', 'negative', 0.35,
                    '{"products":["PP-T20"],"competitors":["金发科技"],"who":"陈总"}');
-SELECT pg_temp.rec('Q22', 'C-QUIET', '24 days', 'wechat', 'outbound', '调整报价 PP-T20 ¥9,500/吨,请陈总考虑', 'inquiry', 'neutral', 0.55,
+SELECT pg_temp.rec('AG-Q22', 'C-QUIET', '24 days', 'wechat', 'outbound', '调整报价 PP-T20 ¥9,500/吨,请陈总考虑', 'inquiry', 'neutral', 0.55,
                    '{"products":["PP-T20"],"price":9500}');
 
 -- C-COMPLAIN: normal business, then three complaints
-SELECT pg_temp.rec('X' || lpad(i::text, 2, '0'), 'C-COMPLAIN', ((35 + 9 * i) || ' days')::interval, 'email',
+SELECT pg_temp.rec('AG-X' || lpad(i::text, 2, '0'), 'C-COMPLAIN', ((35 + 9 * i) || ' days')::interval, 'email',
                    CASE i % 2 WHEN 0 THEN 'inbound' ELSE 'outbound' END, 'PCR-ABS-1000订单20吨,正常交货',
                    'order', 'positive', 0.70, '{"products":["PCR-ABS-1000"],"qty":20,"qty_text":"20吨","who":"刘经理"}')
   FROM generate_series(0, 5) i;
-SELECT pg_temp.rec('X10', 'C-COMPLAIN', '20 days', 'phone', 'inbound', '上批PCR-ABS-1000出现开裂,质量问题严重', 'complaint', 'negative', 0.20,
+SELECT pg_temp.rec('AG-X10', 'C-COMPLAIN', '20 days', 'phone', 'inbound', '上批PCR-ABS-1000出现开裂,质量问题严重', 'complaint', 'negative', 0.20,
                    '{"products":["PCR-ABS-1000"],"who":"刘经理","urgency":"high"}');
-SELECT pg_temp.rec('X11', 'C-COMPLAIN', '20 days' - interval '3 hours', 'phone', 'outbound', '已安排质量部门分析开裂原因', 'complaint', 'neutral', 0.50);
-SELECT pg_temp.rec('X12', 'C-COMPLAIN', '12 days', 'email', 'inbound', '色差严重,批次不稳定,要求退货', 'complaint', 'negative', 0.15,
+SELECT pg_temp.rec('AG-X11', 'C-COMPLAIN', '20 days' - interval '3 hours', 'phone', 'outbound', '已安排质量部门分析开裂原因', 'complaint', 'neutral', 0.50);
+SELECT pg_temp.rec('AG-X12', 'C-COMPLAIN', '12 days', 'email', 'inbound', '色差严重,批次不稳定,要求退货', 'complaint', 'negative', 0.15,
                    '{"products":["PCR-ABS-1000"],"who":"刘经理","urgency":"high"}');
-SELECT pg_temp.rec('X13', 'C-COMPLAIN', '5 days', 'wechat', 'inbound', '质量问题再不解决就考虑更换供应商', 'complaint', 'negative', 0.10,
+SELECT pg_temp.rec('AG-X13', 'C-COMPLAIN', '5 days', 'wechat', 'inbound', '质量问题再不解决就考虑更换供应商', 'complaint', 'negative', 0.10,
                    '{"who":"刘经理","urgency":"high"}');
-SELECT pg_temp.rec('X14', 'C-COMPLAIN', '5 days' - interval '1 hour', 'wechat', 'outbound', '明天安排技术人员到现场', 'complaint', 'neutral', 0.50);
+SELECT pg_temp.rec('AG-X14', 'C-COMPLAIN', '5 days' - interval '1 hour', 'wechat', 'outbound', '明天安排技术人员到现场', 'complaint', 'neutral', 0.50);
 
 INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority) VALUES
-    ('TK-G1', 'T001', 'C-GROW', 'G06', '准备PCR-ABS-1000样品', 'wang', now() + interval '1 day', 'high'),
-    ('TK-X1', 'T001', 'C-COMPLAIN', 'X12', '提交8D质量报告', 'wang', now() - interval '1 day', 'urgent');
+    ('AG-TK-G1', 'TAGENTS', 'C-GROW', 'AG-G06', '准备PCR-ABS-1000样品', 'wang', now() + interval '1 day', 'high'),
+    ('AG-TK-X1', 'TAGENTS', 'C-COMPLAIN', 'AG-X12', '提交8D质量报告', 'wang', now() - interval '1 day', 'urgent');
 
 -- ---------------------------------------------------------------- A11
 CREATE TEMP TABLE a11 ON COMMIT DROP AS
@@ -152,7 +162,7 @@ SELECT cmp_ok((SELECT (r #>> '{satisfaction,current}')::numeric FROM a11 WHERE c
               'A11: the complaining customer is dissatisfied (< 2.5/5)');
 SELECT ok((SELECT (r #> '{satisfaction,pain_points}') ? '产品质量问题' FROM a11 WHERE customer_id = 'C-COMPLAIN'),
           'A11: pain point 产品质量问题');
-SELECT is((SELECT insight_title::text FROM commhub.communication_insights WHERE dedupe_key = 'A11:C-GROW'),
+SELECT is((SELECT insight_title::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A11:C-GROW'),
           (SELECT format('成长客户 · 关系健康度%s/100↑ · 偏好企业微信沟通', r #>> '{relationship_health,score}') FROM a11 WHERE customer_id = 'C-GROW'),
           'A11: stored as a relationship insight with a panorama headline');
 
@@ -176,7 +186,7 @@ SELECT ok(EXISTS (SELECT 1 FROM a12, jsonb_array_elements(r -> 'cross_sell_oppor
           'A12: cross-sell 阻燃ABS-V0 from the catalogue relations');
 SELECT ok(EXISTS (SELECT 1 FROM a12, jsonb_array_elements(r -> 'up_sell_opportunities') o WHERE o ->> 'upgrade' = 'PCR-ABS-2000'),
           'A12: up-sell PCR-ABS-2000');
-SELECT is((SELECT insight_title::text FROM commhub.communication_insights WHERE dedupe_key = 'A12:C-GROW'),
+SELECT is((SELECT insight_title::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A12:C-GROW'),
           '客户有明确PCR-ABS-1000采购意向,预计月订单50吨', 'A12: the panorama headline of the seed');
 
 -- ---------------------------------------------------------------- A14
@@ -213,15 +223,15 @@ SELECT ok((SELECT r #> '{early_warning_signals,communication_decline,detected}' 
           AND (SELECT r #>> '{early_warning_signals,communication_decline,trend}' FROM a14 WHERE customer_id = 'C-QUIET') = 'declining',
           'A14: early warning communication_decline detected, declining');
 -- stored: one row per alert type, high ones notified; a repeat updates instead of adding
-SELECT is((SELECT count(*)::int FROM commhub.communication_insights WHERE customer_id = 'C-QUIET' AND generated_by = 'builtin:A14'),
+SELECT is((SELECT count(*)::int FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND customer_id = 'C-QUIET' AND generated_by = 'builtin:A14'),
           (SELECT count(*)::int FROM alerts WHERE customer_id = 'C-QUIET'), 'A14: one risk insight per alert');
 SELECT ok((SELECT bool_and(notification_sent AND notification_time IS NOT NULL) FROM commhub.communication_insights
-            WHERE customer_id = 'C-QUIET' AND generated_by = 'builtin:A14' AND insight_data ->> 'risk_level' = 'high'),
+            WHERE tenant_id = 'TAGENTS' AND customer_id = 'C-QUIET' AND generated_by = 'builtin:A14' AND insight_data ->> 'risk_level' = 'high'),
           'A14: high alerts are marked notified');
 SELECT lives_ok($$SELECT commhub.run_agent('A14', 'C-QUIET')$$, 'A14: runs again');
-SELECT is((SELECT count(*)::int FROM commhub.communication_insights WHERE customer_id = 'C-QUIET' AND generated_by = 'builtin:A14'),
+SELECT is((SELECT count(*)::int FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND customer_id = 'C-QUIET' AND generated_by = 'builtin:A14'),
           (SELECT count(*)::int FROM alerts WHERE customer_id = 'C-QUIET'), 'A14: running again updates the same rows');
-SELECT is((SELECT insight_type::text FROM commhub.communication_insights WHERE dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'), 'risk',
+SELECT is((SELECT insight_type::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'), 'risk',
           'A14: dedupe key A14:<customer>:<risk_type>, type risk');
 
 -- ---------------------------------------------------------------- A13
@@ -252,7 +262,7 @@ SELECT ok((SELECT md ~ '\[紧急\].*\(今天\)' AND md ~ '提交8D质量报告\(
           'A15: 佛山格力配件 lists the overdue 8D report as urgent');
 SELECT ok((SELECT (commhub.run_agent('A15', 'C-GROW') ->> 'report') ~ '^# 🤖 AI智能分析报告 - 宁波奥克斯空调有限公司'),
           'A15: run_agent returns {"report": markdown}');
-SELECT is((SELECT insight_type::text FROM commhub.communication_insights WHERE dedupe_key = 'A15:customer:C-GROW'), 'summary',
+SELECT is((SELECT insight_type::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A15:customer:C-GROW'), 'summary',
           'A15: stored as a summary insight');
 SELECT ok(commhub.report('daily', NULL, now() - interval '25 hours') ~ '## 一、今日沟通统计'
           AND commhub.report('daily', NULL, now() - interval '25 hours') ~ '\| 📞 400电话 \| 1 \| 1 \| 0 \| 1 \|',
@@ -271,13 +281,13 @@ SELECT is((SELECT (r #>> '{analysis_summary,channels,phone}')::int FROM a16), 2,
 SELECT is((SELECT r #>> '{action_plan,immediate,0,priority}' FROM a16), '紧急', 'A16: the action plan starts with an urgent item');
 SELECT ok((SELECT r ? 'customer_insights' AND r ? 'opportunities' AND r ? 'marketing_suggestions' AND r ? 'risk_alerts'
                   AND r #>> '{reports,customer_report}' ~ '^# ' FROM a16), 'A16: the seed''s combined shape');
-SELECT is((SELECT generated_by::text FROM commhub.communication_insights WHERE dedupe_key = 'A16:C-COMPLAIN'), 'builtin:A16',
+SELECT is((SELECT generated_by::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A16:C-COMPLAIN'), 'builtin:A16',
           'A16: stored as builtin:A16');
 
 -- ---------------------------------------------------------------- handling, errors, schedules
-SELECT lives_ok($$SELECT commhub.set_insight_status((SELECT insight_id FROM commhub.communication_insights WHERE dedupe_key = 'A11:C-GROW'),
+SELECT lives_ok($$SELECT commhub.set_insight_status((SELECT insight_id FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A11:C-GROW'),
                                                     'acted', '已安排拜访')$$, 'set_insight_status marks an insight acted');
-SELECT is((SELECT status || '/' || handled_by FROM commhub.communication_insights WHERE dedupe_key = 'A11:C-GROW'), 'acted/' || current_user,
+SELECT is((SELECT status || '/' || handled_by FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A11:C-GROW'), 'acted/' || current_user,
           'set_insight_status records who handled it');
 SELECT throws_ok($$SELECT commhub.set_insight_status('nope', 'done')$$, '22023', NULL, 'a bad status is 22023');
 SELECT throws_ok($$SELECT commhub.run_agent('A99', 'C-GROW')$$, '22023', NULL, 'an unknown agent is 22023');
@@ -290,6 +300,34 @@ SELECT CASE WHEN to_regnamespace('cron') IS NULL
             ELSE is((SELECT count(*)::int FROM commhub.install_schedules()), (SELECT count(*)::int FROM commhub.schedule_plan()),
                     'P1: install_schedules registers every job') END;
 SELECT cmp_ok(commhub.run_scheduled('risk_5min'), '>=', 2, 'P1: risk_5min checks the vip and high customers');
+
+-- A10 catch-up: a record the analyzer has not seen is analysed by A16
+SELECT lives_ok($$SELECT commhub.ingest('visit', '{"visit_id": "AG-V1", "customer_id": "C-GROW", "visit_date": "2024-01-01 10:00",
+                 "location": "宁波", "sales_person": "wang", "content": "拜访张经理,询价PCR-ABS-1000"}')$$, 'ingest a visit');
+UPDATE commhub.customer_communications SET analysis = NULL WHERE tenant_id = 'TAGENTS' AND source_record_id = 'AG-V1';
+SELECT is((commhub.run_analysis('C-GROW', '2023-12-01', now()) #>> '{analysis_summary,a10_reanalyzed}')::int, 1,
+          'A16: runs the A10 catch-up first (commhub.reparse)');
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications
+            WHERE tenant_id = 'TAGENTS' AND source_record_id = 'AG-V1' AND analysis IS NOT NULL), 1, 'A16: the record is analysed');
+SELECT ok(commhub.run_agent('A16', 'C-QUIET') ? 'action_plan', 'run_agent(''A16'') is run_analysis');
+
+-- privileges: readers read reports, writers run agents, admins schedule
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_agents_reader') THEN CREATE ROLE tap_agents_reader; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_agents_writer') THEN CREATE ROLE tap_agents_writer; END IF;
+END $$;
+GRANT commhub_reader TO tap_agents_reader;
+GRANT commhub_writer TO tap_agents_writer;
+SELECT commhub.grant_tenant('TAGENTS', 'tap_agents_reader');
+SELECT commhub.grant_tenant('TAGENTS', 'tap_agents_writer');
+SET LOCAL ROLE tap_agents_reader;
+SELECT ok(commhub.report('customer', 'C-GROW') ~ '五、行动清单', 'a reader runs the customer report');
+SELECT throws_ok($$SELECT commhub.run_agent('A11', 'C-GROW')$$, '42501', NULL, 'a reader cannot store insights');
+RESET ROLE;
+SET LOCAL ROLE tap_agents_writer;
+SELECT ok(commhub.run_agent('A14', 'C-COMPLAIN') ? 'risk_alerts', 'a writer runs agents');
+SELECT throws_ok($$SELECT commhub.install_schedules()$$, '42501', NULL, 'a writer cannot install schedules');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

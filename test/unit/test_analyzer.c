@@ -678,7 +678,30 @@ main(int argc, char **argv)
 	test_subject_and_channel();
 	test_robustness();
 	test_lexicon_api();
-	test_catalogue(argc > 1 ? argv[1] : "test/corpus/catalogue.json");
+	{
+		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
+		 * repository root or the test directory */
+		const char *cand[] = {argc > 1 ? argv[1] : NULL, getenv("COMMHUB_CATALOGUE"),
+			"test/corpus/catalogue.json", "../corpus/catalogue.json",
+		"../../test/corpus/catalogue.json"};
+		const char *path = NULL;
+		size_t		c;
+
+		for (c = 0; c < sizeof(cand) / sizeof(cand[0]) && !path; c++)
+		{
+			FILE	   *f = cand[c] ? fopen(cand[c], "r") : NULL;
+
+			if (f)
+			{
+				fclose(f);
+				path = cand[c];
+			}
+		}
+		if (path)
+			test_catalogue(path);
+		else
+			printf("ok %d # SKIP catalogue.json not found (pass its path as argv[1])\n", ++ntest);
+	}
 	az_lexicon_free(LEX);
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
