@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do
         *) NAMES+=("$1"); shift ;;
     esac
 done
-[ ${#NAMES[@]} -eq 0 ] && NAMES=($(ls bench/*.sql | xargs -n1 basename | sed 's/\.sql$//'))
+[ ${#NAMES[@]} -eq 0 ] && NAMES=($(ls bench/*.sql bench/*.sh | xargs -n1 basename | grep -v '^run.sh$' | sed 's/\.sql$//; s/\.sh$//' | sort -u))
 ensure_packages || exit 1
 build_and_install || exit 1
 start_cluster "shared_buffers = '1GB'" "max_wal_size = '4GB'" "checkpoint_timeout = '30min'" || exit 1
@@ -22,6 +22,10 @@ psql_db commhub -q -c "CREATE EXTENSION commhub" || exit 1
 rc=0
 for n in "${NAMES[@]}"; do
     log "benchmark $n (size $SIZE)"
-    psql_db commhub -q -v size="$SIZE" -f "bench/$n.sql" || rc=1
+    if [ -f "bench/$n.sh" ]; then
+        SIZE=$SIZE bash "bench/$n.sh" || rc=1
+    else
+        psql_db commhub -q -v size="$SIZE" -f "bench/$n.sql" || rc=1
+    fi
 done
 exit $rc

@@ -1061,6 +1061,14 @@ apply_pending_recall(IngestItem *it, const char *tenant)
 							json_string(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)));
 }
 
+static int
+cmp_item_record_id(const void *a, const void *b, void *arg)
+{
+	IngestItem *items = (IngestItem *) arg;
+
+	return strcmp(items[*(const int *) a].record_id, items[*(const int *) b].record_id);
+}
+
 static void
 set_thread_columns(IngestItem *it)
 {
@@ -1307,7 +1315,18 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		strlcpy(it->thread_id, tin[k].thread_id, sizeof(it->thread_id));
 		strlcpy(it->parent, tin[k].parent, sizeof(it->parent));
 		set_thread_columns(it);
-		json_array_append(rows, it->row);
+	}
+	/* Insert in record_id order (record_id derives from the natural key):
+	 * concurrent batches that share messages take their unique-index locks
+	 * in the same order instead of deadlocking. */
+	{
+		int		   *ord = palloc(sizeof(int) * (ntin + 1));
+
+		for (int k = 0; k < ntin; k++)
+			ord[k] = tin_item[k];
+		qsort_arg(ord, ntin, sizeof(int), cmp_item_record_id, items);
+		for (int k = 0; k < ntin; k++)
+			json_array_append(rows, items[ord[k]].row);
 	}
 
 	memset(&ctl, 0, sizeof(ctl));

@@ -113,14 +113,16 @@ BEGIN
      WHERE c.tenant_id = commhub.current_tenant()
        AND c.customer_id = timeline.customer_id
        AND c.canonical_record_id IS NULL
-       AND (since IS NULL OR c.communication_time >= since)
-       AND (until IS NULL OR c.communication_time < until)
+       -- OR-free bounds: always an index condition, even in a generic plan,
+       -- so a page 50k rows deep seeks exactly like the first page.
+       AND c.communication_time >= coalesce(since, '-infinity')
+       AND c.communication_time < coalesce(until, 'infinity')
+       AND (c.communication_time, c.id) < (coalesce(c_time, 'infinity'), coalesce(c_id, 2147483647))
        AND (channels IS NULL OR c.communication_type = ANY (channels))
        AND (intents IS NULL OR c.intent_category = ANY (intents))
        AND (sentiments IS NULL OR c.sentiment = ANY (sentiments))
        AND (urgencies IS NULL OR c.urgency_level = ANY (urgencies))
        AND (thread IS NULL OR c.thread_id = thread)
-       AND (after IS NULL OR (c.communication_time, c.id) < (c_time, c_id))
      ORDER BY c.communication_time DESC, c.id DESC
      LIMIT page_size;
 END

@@ -8,12 +8,12 @@ CREATE INDEX idx_comm_search ON commhub.customer_communications
     USING gin (commhub.search_terms(coalesce(subject, '') || ' ' || left(coalesce(content, ''), 4000)));
 
 CREATE FUNCTION commhub.search(query text, customer_id text DEFAULT NULL, page_size integer DEFAULT 50)
-RETURNS TABLE (record_id varchar, customer_id varchar, communication_time timestamptz, channel_label text,
+RETURNS TABLE (record_id varchar, customer varchar, communication_time timestamptz, channel_label text,
                subject varchar, summary text, snippet text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    q text := btrim(query);
+    q text := lower(normalize(btrim(query), NFKC));   -- full-width folded like the index terms
     terms text[];
 BEGIN
     terms := commhub.search_terms(q);
@@ -27,15 +27,16 @@ BEGIN
     RETURN QUERY
     SELECT c.record_id, c.customer_id, c.communication_time, commhub.channel_label(c.communication_type),
            c.subject, c.summary,
-           CASE WHEN strpos(lower(coalesce(c.content, '')), lower(q)) > 0
-                THEN substr(c.content, greatest(1, strpos(lower(c.content), lower(q)) - 20), length(q) + 40)
-                ELSE c.subject END
+           CASE WHEN strpos(lower(normalize(coalesce(c.content, ''), NFKC)), q) > 0
+                THEN substr(c.content, greatest(1, strpos(lower(normalize(c.content, NFKC)), q) - 20), length(q) + 40)
+                ELSE c.subject::text END
       FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant()
        AND (search.customer_id IS NULL OR c.customer_id = search.customer_id)
        AND c.canonical_record_id IS NULL
        AND commhub.search_terms(coalesce(c.subject, '') || ' ' || left(coalesce(c.content, ''), 4000)) @> terms
-       AND (strpos(lower(coalesce(c.subject, '')), lower(q)) > 0 OR strpos(lower(coalesce(c.content, '')), lower(q)) > 0)
+       AND (strpos(lower(normalize(coalesce(c.subject, ''), NFKC)), q) > 0
+            OR strpos(lower(normalize(coalesce(c.content, ''), NFKC)), q) > 0)
      ORDER BY c.communication_time DESC, c.id DESC
      LIMIT page_size;
 END

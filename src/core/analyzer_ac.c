@@ -5,8 +5,9 @@
  * Folding.  Before matching, the subject and content are copied into one
  * scratch buffer: full-width ASCII (Ａ-Ｚ ０-９ ，：／ ...) becomes
  * half-width, the ideographic space and NBSP become a space, ￥ becomes
- * ¥, curly quotes and dashes become ASCII, NUL/control bytes and invalid
- * UTF-8 become ' ' or '?'.  Folding never makes text longer (every
+ * ¥, curly quotes and dashes become ASCII, Traditional Chinese characters
+ * become Simplified (analyzer_t2s.c: 詢價 matches 询价), NUL/control bytes
+ * and invalid UTF-8 become ' ' or '?'.  Folding never makes text longer (every
  * replacement is no longer than what it replaces), so the buffer is
  * sized once.  A parallel offset map gives, for every folded byte, the
  * offset of the character it came from, so spans can be reported as the
@@ -129,6 +130,20 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 				if (m)
 					m[k] = base + (uint32_t) i;
 				o[k++] = (char) repl;
+			}
+			else if (cl == 3 && cp >= 0x4E00 && cp <= 0x9FFF && az_t2s(cp) != cp)
+			{
+				uint32_t	sc = az_t2s(cp);	/* 3-byte to 3-byte */
+
+				if (m)
+				{
+					m[k] = base + (uint32_t) i;
+					m[k + 1] = base + (uint32_t) i;
+					m[k + 2] = base + (uint32_t) i;
+				}
+				o[k++] = (char) (0xE0 | (sc >> 12));
+				o[k++] = (char) (0x80 | ((sc >> 6) & 0x3F));
+				o[k++] = (char) (0x80 | (sc & 0x3F));
 			}
 			else if (cp == 0xFFE5)
 			{

@@ -287,6 +287,10 @@ void		az_automaton_free(az_lexicon *lex);
 long		az_automaton_scan(const az_lexicon *lex, const char *t, size_t n,
 							  az_hit **out);
 
+/* ---- analyzer_t2s.c ---------------------------------------------- */
+/* Simplified form of a Traditional Chinese character (cp itself if none). */
+uint32_t	az_t2s(uint32_t cp);
+
 /* ---- analyzer_lexicon.c ----------------------------------------- */
 int			az_lexicon_add_entry(az_lexicon *lex, const char *surface,
 								 uint16_t kind, int32_t arg, int16_t w);

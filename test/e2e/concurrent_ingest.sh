@@ -14,12 +14,20 @@ q "CREATE TABLE IF NOT EXISTS public.conc_results (session int, msgid text, stat
 q "TRUNCATE public.conc_results" >/dev/null
 pids=()
 for s in $(seq 1 8); do
-    psql_db commhub -q -c "
-      INSERT INTO public.conc_results
-      SELECT $s, 'conc-' || i, commhub.ingest('wechat', jsonb_build_object('msgid', 'conc-' || i, 'action', 'send',
-               'from', 'wmConc', 'tolist', jsonb_build_array('wangming'), 'roomid', '', 'msgtime', 1718415000000 + i * 1000,
-               'msgtype', 'text', 'text', jsonb_build_object('content', '并发消息 ' || i)))->>'status'
-        FROM generate_series(1, 50) i ORDER BY (i * $s * 7919) % 50" >/dev/null 2>"/tmp/conc_$s.err" &
+    # one message per transaction, as a webhook receiver calls it; each
+    # session in its own order
+    for i in $(seq 1 50); do echo "$(( (i * s * 7919) % 50 + 1 ))"; done | awk '!seen[$0]++' |
+    while read -r i; do
+        echo "INSERT INTO public.conc_results SELECT $s, 'conc-$i', commhub.ingest('wechat', jsonb_build_object('msgid', 'conc-$i', 'action', 'send',
+               'from', 'wmConc', 'tolist', jsonb_build_array('wangming'), 'roomid', '', 'msgtime', 1718415000000 + $i * 1000,
+               'msgtype', 'text', 'text', jsonb_build_object('content', '并发消息 $i')))->>'status';"
+    done > "/tmp/conc_$s.sql"
+    for i in $(seq 1 50); do
+        grep -q "'conc-$i'," "/tmp/conc_$s.sql" || echo "INSERT INTO public.conc_results SELECT $s, 'conc-$i', commhub.ingest('wechat', jsonb_build_object('msgid', 'conc-$i', 'action', 'send', 'from', 'wmConc', 'tolist', jsonb_build_array('wangming'), 'roomid', '', 'msgtime', 1718415000000 + $i * 1000, 'msgtype', 'text', 'text', jsonb_build_object('content', '并发消息 $i')))->>'status';" >> "/tmp/conc_$s.sql"
+    done
+done
+for s in $(seq 1 8); do
+    psql_db commhub -q -f "/tmp/conc_$s.sql" >/dev/null 2>"/tmp/conc_$s.err" &
     pids+=($!)
 done
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
