@@ -144,10 +144,12 @@ release_slot(int code, Datum arg)
 	}
 }
 
+/* Return from the engine as soon as a transfer has finished (its result is
+ * written and its slot refilled at once) or the latch/a signal needs us. */
 static bool
 engine_interrupt(void *arg)
 {
-	return MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending;
+	return finished != NULL || MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending;
 }
 
 static void
@@ -461,6 +463,7 @@ commhub_agent_worker_main(Datum arg)
 	MemoryContext loopcxt;
 	bool		logged_missing = false;
 	int			inflight_cap = agent_max_inflight;
+	int			claimed = 0;
 
 	my_slot = DatumGetInt32(arg);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -508,8 +511,9 @@ commhub_agent_worker_main(Datum arg)
 		}
 		logged_missing = false;
 
+		claimed = 0;
 		if (llm_engine_free_slots(eng) > 0)
-			claim_and_submit(eng, llm_engine_free_slots(eng));
+			claimed = claim_and_submit(eng, llm_engine_free_slots(eng));
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
@@ -525,9 +529,9 @@ commhub_agent_worker_main(Datum arg)
 		}
 		MemoryContextSwitchTo(old);
 
-		if (llm_engine_inflight(eng) == 0 && !MyLatch->is_set)
+		/* Sleep only when there is nothing in flight and the last claim
+		 * found nothing due: a drained batch goes straight to the next. */
+		if (llm_engine_inflight(eng) == 0 && claimed == 0 && !MyLatch->is_set)
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, agent_poll_ms, PG_WAIT_EXTENSION);
-		else if (llm_engine_inflight(eng) == 0)
-			continue;
 	}
 }

@@ -47,27 +47,31 @@ CREATE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT no
                 WHEN $2 - $1 < interval '60 days' THEN extract(day FROM $2 - $1)::int / 7 || '周前'
                 WHEN $2 - $1 < interval '365 days' THEN extract(day FROM $2 - $1)::int / 30 || '个月前'
                 ELSE extract(day FROM $2 - $1)::int / 365 || '年前' END $$;
--- 今天 / 昨天 / 6月14日 (2023年6月14日 in another year)
+-- 今天 / 昨天 / 6月14日 (2023年6月14日 in another year).  One expression, so
+-- the planner inlines it into the timeline query.
 CREATE FUNCTION commhub.day_label(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    WITH d AS (SELECT ($1 AT TIME ZONE 'Asia/Shanghai')::date AS day, ($2 AT TIME ZONE 'Asia/Shanghai')::date AS today)
-    SELECT CASE WHEN day = today THEN '今天 ' WHEN day = today - 1 THEN '昨天 ' ELSE '' END
-           || CASE WHEN extract(year FROM day) = extract(year FROM today) THEN ''
-                   ELSE extract(year FROM day)::int || '年' END
-           || extract(month FROM day)::int || '月' || extract(day FROM day)::int || '日'
-      FROM d $$;
+    SELECT CASE WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = ($2 AT TIME ZONE 'Asia/Shanghai')::date THEN '今天 '
+                WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = ($2 AT TIME ZONE 'Asia/Shanghai')::date - 1 THEN '昨天 '
+                ELSE '' END
+        || CASE WHEN date_part('year', $1 AT TIME ZONE 'Asia/Shanghai') = date_part('year', $2 AT TIME ZONE 'Asia/Shanghai') THEN ''
+                ELSE date_part('year', $1 AT TIME ZONE 'Asia/Shanghai')::int || '年' END
+        || date_part('month', $1 AT TIME ZONE 'Asia/Shanghai')::int || '月'
+        || date_part('day', $1 AT TIME ZONE 'Asia/Shanghai')::int || '日' $$;
 
-CREATE FUNCTION commhub.record_tags(c commhub.customer_communications) RETURNS text[]
-    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+-- Display tags of a record; scalar arguments so it inlines (no row built per record).
+CREATE FUNCTION commhub.record_tags(intent text, sentiment text, urgency text, attachments integer,
+                                    missed boolean, recalled timestamptz, media_pending text, related jsonb)
+RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT array_remove(ARRAY[
-        CASE WHEN c.intent_category IS NOT NULL THEN '[意图: ' || commhub.intent_label(c.intent_category) || ']' END,
-        CASE WHEN c.sentiment IS NOT NULL THEN '[情绪: ' || commhub.sentiment_label(c.sentiment) || ']' END,
-        CASE WHEN c.urgency_level = 'high' OR c.urgency_level = 'medium' THEN '[紧急: ' || commhub.urgency_label(c.urgency_level) || ']' END,
-        CASE WHEN c.attachment_count > 0 THEN '[附件: ' || c.attachment_count || '个]' END,
-        CASE WHEN c.missed THEN '[未接]' END,
-        CASE WHEN c.recalled_at IS NOT NULL THEN '[已撤回]' END,
-        CASE WHEN c.media_pending IS NOT NULL THEN '[待识别]' END,
-        CASE WHEN jsonb_array_length(coalesce(c.related_records, '[]')) > 0 THEN '[关联: ' || jsonb_array_length(c.related_records) || '条]' END
+        CASE WHEN $1 IS NOT NULL THEN '[意图: ' || commhub.intent_label($1) || ']' END,
+        CASE WHEN $2 IS NOT NULL THEN '[情绪: ' || commhub.sentiment_label($2) || ']' END,
+        CASE WHEN $3 IN ('high', 'medium') THEN '[紧急: ' || commhub.urgency_label($3) || ']' END,
+        CASE WHEN $4 > 0 THEN '[附件: ' || $4 || '个]' END,
+        CASE WHEN $5 THEN '[未接]' END,
+        CASE WHEN $6 IS NOT NULL THEN '[已撤回]' END,
+        CASE WHEN $7 IS NOT NULL THEN '[待识别]' END,
+        CASE WHEN jsonb_array_length(coalesce($8, '[]')) > 0 THEN '[关联: ' || jsonb_array_length($8) || '条]' END
     ], NULL) $$;
 
 -- A3: newest first, keyset pagination.  The cursor is "<epoch microseconds>:<id>";
@@ -108,7 +112,9 @@ BEGIN
            ((extract(epoch FROM c.communication_time) * 1000000)::bigint)::text || ':' || c.id,
            commhub.channel_label(c.communication_type), commhub.channel_icon(c.communication_type),
            c.direction, c.duration, commhub.duration_text(c.duration), c.attachment_count,
-           commhub.record_tags(c), commhub.day_label(c.communication_time), c.related_records
+           commhub.record_tags(c.intent_category, c.sentiment, c.urgency_level, c.attachment_count, c.missed,
+                               c.recalled_at, c.media_pending, c.related_records),
+           commhub.day_label(c.communication_time), c.related_records
       FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant()
        AND c.customer_id = timeline.customer_id

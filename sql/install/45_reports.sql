@@ -763,7 +763,8 @@ BEGIN
                          coalesce(r.cname, '未识别客户'), commhub.channel_icon(r.communication_type),
                          commhub.channel_label(r.communication_type),
                          left(coalesce(r.summary, r.subject, r.content, ''), 60),
-                         array_to_string(commhub.record_tags(r::commhub.customer_communications), ' '));
+                         array_to_string(commhub.record_tags(r.intent_category, r.sentiment, r.urgency_level,
+                             r.attachment_count, r.missed, r.recalled_at, r.media_pending, r.related_records), ' '));
     END LOOP;
     FOR x IN SELECT e FROM jsonb_array_elements(risks) e ORDER BY (e ->> 'risk_score')::int DESC, e ->> 'alert_id' LIMIT 8 LOOP
         k := k + 1;

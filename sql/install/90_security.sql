@@ -66,7 +66,7 @@ GRANT EXECUTE ON FUNCTION commhub.timeline(text, timestamptz, timestamptz, text[
 GRANT EXECUTE ON FUNCTION commhub.channel_label(text), commhub.channel_icon(text), commhub.intent_label(text),
                           commhub.sentiment_label(text), commhub.urgency_label(text), commhub.duration_text(integer),
                           commhub.relative_time(timestamptz, timestamptz), commhub.day_label(timestamptz, timestamptz),
-                          commhub.record_tags(commhub.customer_communications), commhub.trend_arrow(text)
+                          commhub.record_tags(text, text, text, integer, boolean, timestamptz, text, jsonb), commhub.trend_arrow(text)
    TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.refresh_views() TO commhub_admin;
 -- Agent runtime: the key column is readable by admins only.

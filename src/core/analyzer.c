@@ -487,6 +487,8 @@ code_stopword(const char *g, size_t len)
 		"THE", "BY", "RE", "FW", "FWD", "CC", "BCC", "ATTN", "MR", "MS", "DR", "HTTP",
 		"HTTPS", "WWW", "COM", "SMS", "CAD", "CNC", "IATF16949", "ISO9001", "ISO14001",
 		"GMT", "UTC", "CST", "TBD", "NA", "N", "MT", "KG", "T", "PCS", "LED", "LCD", "USB",
+		"RMA", "LOT", "BATCH", "PV3900", "SF", "YT", "ZTO", "EMS", "DHL", "UPS", "FEDEX",
+		"TNT", "SKU", "VAT", "GST", "ETC", "HB", "V0", "V1", "V2", "5VA",
 	};
 	size_t		i;
 
@@ -498,8 +500,11 @@ code_stopword(const char *g, size_t len)
 
 /* A product code at p: 2-8 upper-case letters/digits per group, 2-4
  * groups joined by - or /, the first starting with a letter, some group
- * with a letter; no lower case, no stop word, no long digit group.
- * Returns its end or p. */
+ * with a letter; no lower case, no stop word, no long digit group.  A
+ * single group counts when letters and digits interleave (A3WG6): a
+ * letter run after a digit is what tells a grade code from a standard or
+ * a number (UL94, ISO9001, PV3900, PO20240615, PA66).  Returns its end or
+ * p. */
 static size_t
 scan_code(const char *t, size_t n, size_t p)
 {
@@ -548,7 +553,23 @@ scan_code(const char *t, size_t n, size_t p)
 		}
 		break;
 	}
-	if (groups < 2 || groups > 4 || !any_alpha)
+	if (groups == 1 && glv[0] >= 4)
+	{
+		size_t		x;
+		bool		letter_after_digit = false,
+					seen_digit = false;
+
+		for (x = gsv[0]; x < gsv[0] + glv[0]; x++)
+		{
+			if (az_isdigit((unsigned char) t[x]))
+				seen_digit = true;
+			else if (seen_digit)
+				letter_after_digit = true;
+		}
+		if (!letter_after_digit || !seen_digit)
+			return p;
+	}
+	else if (groups < 2 || groups > 4 || !any_alpha)
 		return p;
 	if (q < n && (az_isalnum((unsigned char) t[q]) || t[q] == '-' || t[q] == '/'))
 		return p;
@@ -741,6 +762,10 @@ typedef struct scores
 	int			ncomp;
 	int			npriceq;
 	int			nquestion;
+	int			nthreat;
+	bool		haggled;
+	uint32_t	threat_s,
+				threat_e;
 } scores;
 
 static void
@@ -787,6 +812,17 @@ addresses_us(const az_ctx *ctx, size_t p)
 	return false;
 }
 
+/* Unhappy about the price is still haggling (an inquiry): in a sentence
+ * that talks price, most complaint votes go to inquiry. */
+static void
+haggle_shift(double *votes)
+{
+	double		moved = votes[AZI_COMPLAINT] * 0.7;
+
+	votes[AZI_COMPLAINT] -= moved;
+	votes[AZI_INQUIRY] += moved;
+}
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -809,6 +845,7 @@ score_hits(az_ctx *ctx, scores *sc)
 	int			c,
 				hits_in_sentence = 0;
 	bool		in_subject,
+				haggle = false,
 				about_competitor,
 				gap_clause,
 				gap_sentence,
@@ -842,6 +879,9 @@ score_hits(az_ctx *ctx, scores *sc)
 		{
 			prev_sent = sent_cur * boost;
 			sc->sent_total += prev_sent;
+			if (haggle)
+				haggle_shift(votes_cur);
+			haggle = false;
 			for (c = 0; c < AZI_N; c++)
 			{
 				prev_votes[c] = votes_cur[c] * boost;
@@ -1012,6 +1052,21 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_QUESTION:
 					sc->nquestion++;
 					break;
+				case AZK_HAGGLE:
+					haggle = true;
+					sc->haggled = true;
+					break;
+				case AZK_THREAT:
+					if (!negated)
+					{
+						if (sc->nthreat == 0)
+						{
+							sc->threat_s = h->s;
+							sc->threat_e = h->e;
+						}
+						sc->nthreat++;
+					}
+					break;
 				case AZK_PRICEWORD:
 					/* a price word in a question clause: an inquiry */
 					if (sc->npriceq < 16)
@@ -1037,6 +1092,8 @@ score_hits(az_ctx *ctx, scores *sc)
 		}
 	}
 	sc->sent_total += sent_cur * boost;
+	if (haggle)
+		haggle_shift(votes_cur);
 	if (ctx->nhits > 0)
 		for (c = 0; c < AZI_N; c++)
 			sc->votes[c] += votes_cur[c] * boost;
@@ -1076,11 +1133,17 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 				ce,
 				j,
 				p = az_skip_sp(ctx->t, ctx->n, d->e);
+	bool		own = false;
 
-	for (j = 0; j < sizeof(after) / sizeof(after[0]); j++)
+	/* "样品我们周三之前安排测试", "订单今天下午发您": the writer's own plan is
+	 * not the customer's deadline unless someone asks or needs */
+	az_clause_bounds(ctx, d->s, &cs, &ce);
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+		if (az_hit_feat(ctx, &ctx->hits[j], AZK_SELF) && !az_hit_feat(ctx, &ctx->hits[j], AZK_NEED))
+			own = true;
+	for (j = 0; !own && j < sizeof(after) / sizeof(after[0]); j++)
 		if (az_at(ctx->t, ctx->n, p, after[j]))
 			return true;
-	az_clause_bounds(ctx, d->s, &cs, &ce);
 	if (ce < ctx->n && ctx->t[ce] == '?')
 		return true;
 	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
@@ -1410,7 +1473,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		/* a delivery / after-sales / order / quality matter with clear
 		 * dissatisfaction is a complaint */
-		if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
+		if (sc.haggled)
+			;					/* unhappy about a price: still haggling */
+		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
 			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
 							sc.votes[AZI_PAYMENT] > 0)))
@@ -1480,12 +1545,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d) ||
 				!date_is_deadline(&ctx, d))
 				continue;
+			/* <= 3 days high, within about two weeks medium, beyond about
+			 * three weeks low; a month or a quarter is never "high" */
 			if (d->gran <= 1)
-				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 14 ? AZU_MEDIUM : AZU_LOW;
-			else if (d->gran == 2)
-				lvl = d->rel <= 31 ? AZU_MEDIUM : AZU_LOW;
+				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
-				lvl = AZU_LOW;
+				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			if (lvl > date_level)
 			{
 				date_level = lvl;
@@ -1496,14 +1561,19 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_LOW;
 		else if (sc.urg_w[AZU_HIGH] > 0)
 			urg_level = AZU_HIGH;
+		else if (cat == AZI_COMPLAINT && sc.nthreat > 0)
+			urg_level = AZU_HIGH;	/* a serious complaint: claim, threat, rejection */
 		else if (date_level == AZU_HIGH)
 			urg_level = AZU_HIGH;
 		else if (sc.urg_w[AZU_MEDIUM] > 0 || date_level == AZU_MEDIUM)
 			urg_level = AZU_MEDIUM;
-		else if (cat == AZI_COMPLAINT)
-			urg_level = AZU_MEDIUM;
+		else if (cat == AZI_COMPLAINT || sc.nreq > 0 || sc.nquestion > 0)
+			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
+		else if (strcmp(overall, "positive") != 0 &&
+				 (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))
+			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling */
 		else
-			urg_level = AZU_LOW;
+			urg_level = AZU_LOW;	/* information, thanks, greetings, notices */
 
 		urg = json_object();
 		json_object_set_new(urg, "level", json_string(urg_level == AZU_HIGH ? "high" :
@@ -1547,8 +1617,17 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" :
 					urg_level == AZU_MEDIUM ? ",需按期跟进" : ",时间较充裕");
 		}
+		else if (cat == AZI_COMPLAINT && urg_level == AZU_HIGH && sc.nthreat > 0)
+		{
+			span_orig(&ctx, sc.threat_s, sc.threat_e, &tmp);
+			sb_puts(&line, "严重投诉:客户提到“");
+			sb_put(&line, tmp.b, tmp.len);
+			sb_puts(&line, "”,需立即处理");
+		}
 		else if (cat == AZI_COMPLAINT)
 			sb_puts(&line, "客户投诉,需尽快给出处理方案");
+		else if (urg_level == AZU_MEDIUM)
+			sb_puts(&line, "客户有明确诉求,需要回复或安排跟进");
 		else if (date_idx >= 0)
 			sb_puts(&line, "提到的时间节点较远,按计划跟进");
 		else

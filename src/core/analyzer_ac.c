@@ -217,7 +217,6 @@ inheritable(uint16_t kind)
 		case AZK_URG:
 		case AZK_DATE:
 		case AZK_PRICEWORD:
-		case AZK_SAMPLECTX:
 		case AZK_NEED:
 		case AZK_QUESTION:
 		case AZK_PERIOD:

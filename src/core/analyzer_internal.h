@@ -67,10 +67,12 @@ enum az_kind
 	AZK_REQUEST,				/* 请/麻烦/please: explicit request opener */
 	AZK_PRICEWORD,				/* 价格/单价/price: a bare number after it is a price */
 	AZK_PAST,					/* 已/已经/already: the clause is done, not a deadline */
-	AZK_SAMPLECTX,				/* 样品/试样: quantities here are sample sizes */
 	AZK_PERIOD,					/* 月需求/每月/monthly: quantity is per month; arg = period */
 	AZK_QUESTION,				/* 吗/多少/是否/?: the clause asks */
 	AZK_NEED,					/* 需要/希望/必须/before: a date nearby is a deadline */
+	AZK_HAGGLE,					/* 价格/贵/涨价: price talk (haggling is an inquiry) */
+	AZK_THREAT,					/* 换供应商/起诉/客户拒收: makes a complaint serious */
+	AZK_SELF,					/* 我们/我司: the writer's own action, not a deadline */
 	AZK_BLOCK					/* neutral word that shadows shorter cues */
 };
 

@@ -21,14 +21,16 @@
  *     is "一吨多少钱" (a per-unit question, not an amount);
  *   a bare number shortly after a price word in the same clause
  *     (报价15800, 价格从16000降到15500) -> a price in 元.
- * A difference is not a price ("便宜800一吨", "贵了300块"), and an amount
- * followed by a change verb gives way to the next one ("由25吨调整为30吨",
+ * A bare difference after a price word is not a price ("价格涨了500"), and
+ * an amount followed by a change verb gives way to the next one ("由25吨调整为30吨",
  * "从16000降到15500").  Approximate Chinese ranges read as their lower
  * bound (两三吨 = 2, 二三十吨 = 20).
  * Ranges (50-60吨, 50到60吨, 50~60 tons) take the first value and the
- * unit after the second.  The first price in the text wins; the quantity
- * is the first one outside a sample context (样品5公斤 is a sample size),
- * preferring mass units, since resin is sold by weight.  A period word
+ * unit after the second.  The first monetary amount in the text is the
+ * price (a unit price, a total, a payment, a competitor's price); the
+ * first quantity of goods is the quantity (samples and returned goods
+ * count; durations, percentages, test conditions such as 220℃/10kg and
+ * truck lengths do not).  A period word
  * before (月需求, 每月) or after (/月, per month) is kept for display:
  * "50吨/月".
  */
@@ -131,6 +133,43 @@ cn_char(const char *t, size_t n, size_t p, int *digit, long *unit)
 			break;
 		case 0x4EBF:			/* 亿 */
 			*unit = 100000000L;
+			break;
+			/* capital numerals (大写): 壹贰叁肆伍陆柒捌玖拾佰仟 */
+		case 0x58F9:
+			*digit = 1;
+			break;
+		case 0x8D30:
+			*digit = 2;
+			break;
+		case 0x53C1:
+			*digit = 3;
+			break;
+		case 0x8086:
+			*digit = 4;
+			break;
+		case 0x4F0D:
+			*digit = 5;
+			break;
+		case 0x9646:
+			*digit = 6;
+			break;
+		case 0x67D2:
+			*digit = 7;
+			break;
+		case 0x634C:
+			*digit = 8;
+			break;
+		case 0x7396:
+			*digit = 9;
+			break;
+		case 0x62FE:
+			*unit = 10;
+			break;
+		case 0x4F70:
+			*unit = 100;
+			break;
+		case 0x4EDF:
+			*unit = 1000;
 			break;
 		default:
 			return 0;
@@ -276,7 +315,7 @@ orig_ascii_comma(const az_ctx *ctx, size_t p)
 static bool
 currency_letters_before(const char *t, size_t p)
 {
-	static const char *const w[] = {"rmb", "usd", "cny", "us", "eur", "hkd"};
+	static const char *const w[] = {"rmb", "usd", "cny", "us", "eur", "hkd", "hk"};
 	size_t		k = p,
 				i;
 
@@ -532,8 +571,13 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 					 az_at(t, n, p + 3, "季度") || az_at(t, n, p + 3, "周") ||
 					 az_at(t, n, p + 3, "问题") || az_at(t, n, p + 3, "批次")))
 					return 0;
-				if (strcmp(cjk[i].s, "米") == 0 && p >= 3 &&
-					(az_at(t, n, p - 3, "毫") || az_at(t, n, p - 3, "厘")))
+				/* 毫米/厘米 are sizes, 9.6米的车 a truck, 吨袋 a bag type */
+				if (strcmp(cjk[i].s, "米") == 0 &&
+					((p >= 3 && (az_at(t, n, p - 3, "毫") || az_at(t, n, p - 3, "厘"))) ||
+					 az_at(t, n, p + 3, "车") || az_at(t, n, p + 3, "的车") ||
+					 az_at(t, n, p + 3, "货车") || az_at(t, n, p + 3, "长")))
+					return 0;
+				if (strcmp(cjk[i].s, "吨") == 0 && az_at(t, n, p + 3, "袋"))
 					return 0;
 				*norm = cjk[i].norm;
 				return strlen(cjk[i].s);
@@ -551,20 +595,6 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 		}
 	}
 	return 0;
-}
-
-static bool
-is_mass_unit(const char *u)
-{
-	return strcmp(u, "吨") == 0 || strcmp(u, "公斤") == 0;
-}
-
-static bool
-is_count_unit(const char *u)
-{
-	return strcmp(u, "个") == 0 || strcmp(u, "件") == 0 || strcmp(u, "套") == 0 ||
-		strcmp(u, "台") == 0 || strcmp(u, "箱") == 0 || strcmp(u, "包") == 0 ||
-		strcmp(u, "袋") == 0 || strcmp(u, "卷") == 0 || strcmp(u, "桶") == 0;
 }
 
 /* Currency written before position s (skipping spaces).  Returns the
@@ -587,7 +617,17 @@ currency_before(const char *t, size_t n, size_t s, const char **cur)
 		*cur = "USD";
 		if (p >= 3 && az_at(t, n, p - 3, "us"))
 			return p - 3;
+		if (p >= 3 && az_at(t, n, p - 3, "hk"))
+		{
+			*cur = "HKD";
+			return p - 3;
+		}
 		return p - 1;
+	}
+	if (p >= 6 && (az_at(t, n, p - 6, "港币") || az_at(t, n, p - 6, "港元")))
+	{
+		*cur = "HKD";
+		return p - 6;
 	}
 	if (p >= 3 && (unsigned char) t[p - 3] == 0xE2 && (unsigned char) t[p - 2] == 0x82 &&
 		(unsigned char) t[p - 1] == 0xAC)
@@ -605,6 +645,11 @@ currency_before(const char *t, size_t n, size_t s, const char **cur)
 		if (az_at(t, n, p - 3, "usd"))
 		{
 			*cur = "USD";
+			return p - 3;
+		}
+		if (az_at(t, n, p - 3, "hkd"))
+		{
+			*cur = "HKD";
 			return p - 3;
 		}
 		if (az_at(t, n, p - 3, "eur"))
@@ -633,7 +678,8 @@ currency_after(const char *t, size_t n, size_t p, bool chinese_num, const char *
 	}			tab[] = {
 		{"元人民币", "元", false}, {"块钱", "元", false}, {"元", "元", false},
 		{"人民币", "元", false}, {"美元", "USD", false}, {"美金", "USD", false},
-		{"欧元", "EUR", false}, {"rmb", "元", true}, {"cny", "元", true},
+		{"欧元", "EUR", false}, {"港币", "HKD", false}, {"港元", "HKD", false},
+		{"rmb", "元", true}, {"cny", "元", true}, {"hkd", "HKD", true},
 		{"usd", "USD", true}, {"us dollars", "USD", true}, {"dollars", "USD", true},
 		{"dollar", "USD", true}, {"eur", "EUR", true}, {"yuan", "元", true},
 	};
@@ -883,21 +929,6 @@ hit_before(const az_ctx *ctx, size_t pos, uint16_t kind, size_t maxgap, const az
 	return NULL;
 }
 
-/* Does the clause around p contain a hit of kind? */
-static bool
-clause_has(const az_ctx *ctx, size_t p, uint16_t kind)
-{
-	size_t		cs,
-				ce,
-				i;
-
-	az_clause_bounds(ctx, p, &cs, &ce);
-	for (i = az_hit_lower_bound(ctx, (uint32_t) cs); i < ctx->nhits && ctx->hits[i].s < ce; i++)
-		if (az_hit_feat(ctx, &ctx->hits[i], kind))
-			return true;
-	return false;
-}
-
 /* What may follow a bare number that a price word introduced. */
 static bool
 bare_price_tail_ok(const char *t, size_t n, size_t p)
@@ -930,7 +961,6 @@ az_find_money_qty(az_ctx *ctx)
 	const char *t = ctx->t;
 	size_t		n = ctx->n,
 				i;
-	int			best_rank = -1;
 	size_t		skip_until = 0;	/* a price's per-unit part ("一吨") is not an amount */
 
 	for (i = 0; i < ctx->nnums; i++)
@@ -977,14 +1007,21 @@ az_find_money_qty(az_ctx *ctx)
 		}
 
 		pre = currency_before(t, n, x->s, &cur);
-		q = az_skip_sp(t, n, after);
-		if ((l = currency_after(t, n, q, chinese, &cur)) > 0)
-			q += l;
-		else if (pre == x->s)
+		if (pre == x->s)
 			cur = NULL;
+		q = az_skip_sp(t, n, after);
+		{
+			const char *suffix = NULL;
 
-		if (cur && pre == x->s && difference_before(t, n, x->s))
-			cur = NULL;			/* "便宜300块": a difference */
+			/* 港币5000元: the prefix names the currency, 元 only the unit */
+			if ((l = currency_after(t, n, q, chinese, &suffix)) > 0)
+			{
+				q += l;
+				if (!cur)
+					cur = suffix;
+			}
+		}
+
 		if (cur)
 		{
 			/* a price */
@@ -1021,11 +1058,6 @@ az_find_money_qty(az_ctx *ctx)
 			const char *pun = NULL;
 			size_t		pu = per_unit_after(t, n, q, false, &pun);
 
-			if (pu > 0 && difference_before(t, n, x->s))
-			{
-				skip_until = q + pu;	/* "便宜800一吨": neither price nor amount */
-				continue;
-			}
 			if (pu > 0 && !(chinese && x->v < 10))
 			{
 				skip_until = q + pu;
@@ -1045,12 +1077,12 @@ az_find_money_qty(az_ctx *ctx)
 			size_t		ue = q + l;
 			const char *per = "";
 			size_t		pl;
-			int			rank;
-			bool		sample;
 			const az_feat *pf = NULL;
 
-			/* Chinese numerals with counters are words (一个问题, 两台机器) */
-			if (chinese && is_count_unit(unit) && x->v < 10)
+			/* Chinese numerals with generic counters are words (一个问题,
+			 * 两台机器, 一套方案); with packages they are goods (两包) */
+			if (chinese && x->v < 10 && (strcmp(unit, "个") == 0 || strcmp(unit, "件") == 0 ||
+										 strcmp(unit, "台") == 0 || strcmp(unit, "套") == 0))
 				continue;
 			/* "一吨多少钱", "1吨的价格": per-unit talk, not an amount */
 			if (x->v == 1 && (per_unit_question_after(t, n, ue) ||
@@ -1066,11 +1098,9 @@ az_find_money_qty(az_ctx *ctx)
 			pl = period_after(t, n, ue, &per);
 			if (!*per && hit_before(ctx, x->s, AZK_PERIOD, 24, &pf) && pf)
 				per = period_name(pf->arg);
-			sample = clause_has(ctx, x->s, AZK_SAMPLECTX);
-			rank = (sample ? 0 : 4) + (is_mass_unit(unit) ? 2 : 0);
-			if (rank > best_rank)
+			/* the first quantity of goods (samples and returns count too) */
+			if (!ctx->qty.found)
 			{
-				best_rank = rank;
 				ctx->qty.found = true;
 				ctx->qty.s = x->s;
 				ctx->qty.e = (uint32_t) (ue + pl);

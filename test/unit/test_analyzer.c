@@ -212,8 +212,8 @@ test_seed_example(void)
 	check(strcmp(json_string_value(json_object_get(r, "summary")),
 				 "询价PCR-ABS-1000,月需求50吨,希望7月中旬试样") == 0,
 		  "seed: summary");
-	check(strcmp(str_at(r, "urgency", "level"), "low") == 0,
-		  "seed: a date 30 days away is low urgency");
+	check(strcmp(str_at(r, "urgency", "level"), "medium") == 0,
+		  "seed: a request with a date 30 days away is medium urgency");
 	json_decref(r);
 	/* the same words closer to the date: <= 14 days medium, <= 3 days high */
 	r = an(text, T0 + 20LL * 86400 * 1000000);
@@ -255,7 +255,14 @@ test_numbers(void)
 	check_qty("有一个问题", 0, NULL, NULL);
 	check_qty("账期3个月", 0, NULL, NULL);
 	check_qty("30%玻纤", 0, NULL, NULL);
-	check_qty("样品5公斤，批量50吨", 50, "吨", NULL);
+	check_qty("样品5公斤，批量50吨", 5, "公斤", NULL);
+	check_qty("上批有两包受潮了(50公斤)", 2, "包", NULL);
+	check_qty("伍拾吨", 50, "吨", NULL);
+	check_qty("月需求50噸", 50, "吨", "50噸/月");
+	check_qty("1.5mm厚", 0, NULL, NULL);
+	check_qty("9.6米的车", 0, NULL, NULL);
+	check_qty("220℃/10kg测试", 0, NULL, NULL);
+	check_qty("用吨袋包装", 0, NULL, NULL);
 	check_qty("价格15800，100吨", 100, "吨", NULL);
 
 	/* prices */
@@ -282,6 +289,11 @@ test_numbers(void)
 	check_price("PP-T20 每吨9500 含税吗", 9500, "元/吨");
 	check_price("价格从16000降到15500", 15500, "元");
 	check_price("价格能不能做到一万五以内", 15000, "元");
+	check_price("HK$12,000/噸", 12000, "HKD/吨");
+	check_price("港幣5000元", 5000, "HKD");
+	check_price("两万三", 0, NULL);
+	check_price("货款两万三千元", 23000, "元");
+	check_price("价格低15%", 0, NULL);
 	check_price("50吨", 0, NULL);
 	check_price("报价单2份", 0, NULL);
 	check_price("2024-07-15交货", 0, NULL);
@@ -371,6 +383,16 @@ test_products(void)
 	check_products("T/T付款", NULL, 0);
 	check_products("MSDS/TDS", NULL, 0);
 	check_products("ABS", NULL, 0);
+	check_products("recycled ABS", NULL, 0);
+	{
+		static const char *const p8[] = {"A3WG6"};
+		static const char *const p9[] = {"ABS-750A", "PA-757"};
+
+		check_products("替代A3WG6", p8, 1);
+		check_products("ABS-750A和PA-757", p9, 2);
+		check_products("PV3900标准", NULL, 0);
+		check_products("再生ABS報價", p1, 1);
+	}
 }
 
 static void
@@ -417,6 +439,10 @@ test_intent(void)
 				"payment");
 	check_field("金发的料质量不稳定，你们PP-T20能不能月供80吨？", "intent", "category",
 				"inquiry");
+	check_field("您好，想詢價PCR-ABS，月需求50噸，請盡快報價", "intent", "category", "inquiry");
+	check_field("现申请退货8吨，请安排取货", "intent", "category", "after_sales");
+	check_field("价格比上个月涨了800，也没提前通知，太不地道了吧", "intent", "category", "inquiry");
+	check_field("Out of office: I am on leave until June 20.", "intent", "category", "other");
 }
 
 static void
@@ -458,7 +484,13 @@ test_urgency(void)
 	check_field("年底前有个项目可能需要", "urgency", "level", "low");
 	check_field("原件明天快递过去", "urgency", "level", "low");
 	check_field("不用马上发货", "urgency", "level", "low");
-	check_field("请问有没有PCR-PP", "urgency", "level", "low");
+	check_field("请问有没有PCR-PP", "urgency", "level", "medium");
+	check_field("货已收到，包装很好，谢谢！", "urgency", "level", "low");
+	check_field("放假通知：10月1日至7日放假，如有紧急事宜请联系值班人员。", "urgency", "level", "low");
+	check_field("样品我们周三之前安排测试", "urgency", "level", "low");
+	check_field("料里有黑点，再这样我们就换供应商了", "urgency", "level", "high");
+	check_field("I am out of the office until Monday. For urgent matters call my colleague.",
+				"urgency", "level", "low");
 	{
 		json_t	   *r = an("麻烦尽快报价", T0);
 
