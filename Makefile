@@ -74,3 +74,13 @@ test/fuzz/bin/%: test/fuzz/%.c $(CORE_SRCS)
 fuzz: $(addprefix test/fuzz/bin/,$(FUZZ_TARGETS))
 
 .PHONY: unit unit-build unit-asan fuzz
+
+# ---- analyzer evaluation on the labeled corpora -----------------------
+test/corpus/eval: test/corpus/eval.c $(CORE_SRCS)
+	$(CC) -std=gnu11 -O2 -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+eval: test/corpus/eval
+	@echo "== held-out corpus (test/corpus/a10_corpus.jsonl, written independently)"
+	@test/corpus/eval test/corpus/a10_corpus.jsonl
+	@echo "== development corpus (test/corpus/dev_corpus.jsonl)"
+	@test/corpus/eval test/corpus/dev_corpus.jsonl
+.PHONY: eval

@@ -66,9 +66,9 @@ INSERT INTO demo_results SELECT 'Email 技术参数(GBK原始邮件)', commhub.i
   'MIME-Version: 1.0' || E'\r\n' ||
   'Content-Type: text/plain; charset=GBK' || E'\r\n' ||
   'Content-Transfer-Encoding: base64' || E'\r\n\r\n', 'UTF8')
-  || decode(encode(convert_to('王经理您好:' || E'\n' ||
+  || convert_to(encode(convert_to('王经理您好:' || E'\n' ||
      '请确认PCR-ABS-1000的熔指、缺口冲击强度和阻燃等级,并提供TDS和MSDS。我们7月要做注塑试样。' || E'\n' ||
-     '谢谢!' || E'\n' || '李工 宁波奥克斯 技术部', 'GBK'), 'base64'), 'base64')
+     '谢谢!' || E'\n' || '李工 宁波奥克斯 技术部', 'GBK'), 'base64'), 'UTF8')
   || convert_to(E'\r\n', 'UTF8'), 'INBOX');
 
 -- Business visit (the seed's visit report).

@@ -71,6 +71,7 @@ start_cluster() {
         echo "unix_socket_directories = '$CLUSTER_DIR'"
         echo "shared_preload_libraries = 'pg_cron,commhub'"
         echo "cron.database_name = 'commhub'"
+        echo "cron.use_background_workers = on"
         echo "commhub.database = 'commhub'"
         echo "commhub.workers = 2"
         echo "max_worker_processes = 16"
