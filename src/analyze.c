@@ -22,7 +22,9 @@
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "miscadmin.h"
 
 #include "commhub.h"
 #include "analyze.h"
@@ -154,25 +156,94 @@ commhub_lexicon(const char *tenant)
 	return lex_cache;
 }
 
-/* jansson object -> jsonb Datum (the text round trip is the simplest exact path). */
+/* Push a jansson value into a JsonbParseState (no text round trip). */
+static JsonbValue *
+push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
+{
+	JsonbValue	v;
+
+	check_stack_depth();
+	switch (json_typeof(j))
+	{
+		case JSON_OBJECT:
+			{
+				const char *k;
+				json_t	   *e;
+				JsonbValue *res;
+
+				pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+				json_object_foreach(j, k, e)
+				{
+					JsonbValue	key;
+
+					key.type = jbvString;
+					key.val.string.val = (char *) k;
+					key.val.string.len = strlen(k);
+					pushJsonbValue(st, WJB_KEY, &key);
+					push_json(st, e, WJB_VALUE);
+				}
+				res = pushJsonbValue(st, WJB_END_OBJECT, NULL);
+				return res;
+			}
+		case JSON_ARRAY:
+			{
+				size_t		i;
+				json_t	   *e;
+
+				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+				json_array_foreach(j, i, e)
+					push_json(st, e, WJB_ELEM);
+				return pushJsonbValue(st, WJB_END_ARRAY, NULL);
+			}
+		case JSON_STRING:
+			v.type = jbvString;
+			v.val.string.val = (char *) json_string_value(j);
+			v.val.string.len = json_string_length(j);
+			break;
+		case JSON_INTEGER:
+			v.type = jbvNumeric;
+			v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(json_integer_value(j))));
+			break;
+		case JSON_REAL:
+			v.type = jbvNumeric;
+			v.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(json_real_value(j))));
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			v.type = jbvBool;
+			v.val.boolean = json_is_true(j);
+			break;
+		default:
+			v.type = jbvNull;
+			break;
+	}
+	if (*st == NULL)
+	{
+		/* a scalar at top level is a one-element raw-scalar array */
+		pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+		(*st)->contVal.val.array.rawScalar = true;
+		pushJsonbValue(st, WJB_ELEM, &v);
+		return pushJsonbValue(st, WJB_END_ARRAY, NULL);
+	}
+	return pushJsonbValue(st, tok, &v);
+}
+
+/* jansson value -> jsonb Datum, built directly. */
+Datum
+commhub_json_to_jsonb_direct(json_t *j)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *res = push_json(&st, j, WJB_ELEM);
+
+	return JsonbPGetDatum(JsonbValueToJsonb(res));
+}
+
+/* jansson value -> jsonb Datum.  Built directly (faster than printing and
+ * re-parsing, and reals keep their shortest form: 0.95, not 0.94999...). */
 Datum
 commhub_json_to_jsonb(json_t *j)
 {
-	char	   *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-	Datum		d;
-
-	if (s == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory serializing JSON")));
-	PG_TRY();
-	{
-		d = DirectFunctionCall1(jsonb_in, CStringGetDatum(s));
-	}
-	PG_FINALLY();
-	{
-		free(s);
-	}
-	PG_END_TRY();
-	return d;
+	return commhub_json_to_jsonb_direct(j);
 }
 
 char *
@@ -205,15 +276,21 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	else
 		at_us = GetCurrentTransactionStartTimestamp() + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
 
-	SPI_connect();
-	lex = commhub_lexicon(commhub_current_tenant());
+	/* The cached lexicon of the session's tenant; SPI only to (re)load it. */
+	if (lex_cache && !lex_stale && commhub_tenant_guc && strcmp(lex_tenant, commhub_tenant_guc) == 0)
+		lex = lex_cache;
+	else
+	{
+		SPI_connect();
+		lex = commhub_lexicon(commhub_current_tenant());
+		SPI_finish();
+	}
 	res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
-	SPI_finish();
 	if (res == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 	PG_TRY();
 	{
-		out = commhub_json_to_jsonb(res);
+		out = commhub_json_to_jsonb_direct(res);
 	}
 	PG_FINALLY();
 	{

@@ -9,6 +9,8 @@
 extern const az_lexicon *commhub_lexicon(const char *tenant);
 /* jansson value -> jsonb Datum. */
 extern Datum commhub_json_to_jsonb(json_t *j);
+/* The same, built directly as a JsonbValue tree (no text round trip). */
+extern Datum commhub_json_to_jsonb_direct(json_t *j);
 /* commhub.current_tenant() (inside SPI); palloc'd. */
 extern char *commhub_current_tenant(void);
 
