@@ -80,6 +80,7 @@ typedef struct IngestItem
 	bool		failed;
 	bool		recall;
 	int			event_count;	/* events folded into the record (enrich) */
+	bool		became_urgent;	/* merged into urgency high (NOTIFY, webhook) */
 	char		thread_id[65];	/* decided before the insert (thread.c) */
 	char		parent[65];
 	chn_error	err;
@@ -1128,6 +1129,9 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	char	   *stored_raw;
 	char	   *stored_hash;
 	char	   *stored_ver;
+	char	   *media_text;
+	char	   *media_kind;
+	char	   *old_urgency;
 	bool		isnull;
 	const char *policy = jstr(it->norm, "merge_policy");
 	char	   *new_raw = it->raw;
@@ -1137,7 +1141,8 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
 	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
 	if (SPI_CACHED(
-							  "SELECT id, record_id, content_original, normalized_hash, content_extra->>'source_version' "
+							  "SELECT id, record_id, content_original, normalized_hash, content_extra->>'source_version', "
+							  "content_extra->>'media_text', content_extra->>'media_kind', urgency_level "
 							  "FROM commhub.customer_communications WHERE tenant_id = $1 AND source_system = $2 "
 							  "AND source_record_id = $3 FOR UPDATE",
 							  3, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -1155,6 +1160,9 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	stored_raw = SPI_getvalue(tup, td, 3);
 	stored_hash = SPI_getvalue(tup, td, 4);
 	stored_ver = SPI_getvalue(tup, td, 5);
+	media_text = SPI_getvalue(tup, td, 6);
+	media_kind = SPI_getvalue(tup, td, 7);
+	old_urgency = SPI_getvalue(tup, td, 8);
 
 	if (!force && policy && strcmp(policy, "enrich") == 0 && stored_raw)
 	{
@@ -1206,6 +1214,18 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	}
 	/* Changed: rebuild every derived column from the new normalized record. */
 	it->raw = new_raw;
+	/* OCR / transcription text delivered later (set_media_text) replaces the
+	 * placeholder in every re-parse and re-sync (I3); the hash above was of
+	 * the payload alone, so an unchanged re-sync stays a duplicate. */
+	if (media_text)
+	{
+		const char *label = !media_kind ? "[识别]" : strcmp(media_kind, "image") == 0 ? "[图片]"
+			: strcmp(media_kind, "voice") == 0 ? "[语音]" : strcmp(media_kind, "video") == 0 ? "[视频]"
+			: strcmp(media_kind, "file") == 0 ? "[文件]" : "[识别]";
+
+		json_object_set_new(it->norm, "content", json_sprintf("%s %s", label, media_text));
+		json_object_del(it->norm, "media_pending");
+	}
 	json_decref(it->keys);
 	build_keys(it);
 	{
@@ -1220,6 +1240,14 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	json_decref(it->tasks);
 	build_row(it, tenant, &res, lex);
 	set_thread_columns(it);
+	if (media_text)
+	{
+		json_t	   *ce = json_object_get(it->row, "content_extra");
+
+		json_object_set_new(ce, "media_text", json_string(media_text));
+		if (media_kind)
+			json_object_set_new(ce, "media_kind", json_string(media_kind));
+	}
 	{
 		Oid			t3[2] = {INT4OID, JSONBOID};
 		Datum		a3[2];
@@ -1231,6 +1259,8 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 	}
 	insert_children(it, true);
 	it->status = "merged";
+	it->became_urgent = jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0 &&
+		(!old_urgency || strcmp(old_urgency, "high") != 0);
 }
 
 /*
@@ -1367,7 +1397,8 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		if (it->status && strcmp(it->status, "duplicate") != 0)
 		{
 			written[nwritten++] = CStringGetTextDatum(it->record_id);
-			if (found && jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0)
+			if ((found && jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0) ||
+				it->became_urgent)
 				urgent[nurgent++] = CStringGetTextDatum(it->record_id);
 		}
 	}
@@ -1587,6 +1618,7 @@ reset_item_outputs(IngestItem *it)
 	it->row = it->atts = it->tasks = it->keys = NULL;
 	it->status = NULL;
 	it->recall = false;
+	it->became_urgent = false;
 }
 
 PG_FUNCTION_INFO_V1(commhub_ingest_batch);

@@ -95,3 +95,36 @@ CREATE FUNCTION commhub.thread(thread_id text)
      WHERE c.tenant_id = commhub.current_tenant() AND c.thread_id = $1
      ORDER BY c.communication_time, c.id;
 $$;
+
+-- I3: the OCR / speech-to-text result for a record that was stored with a
+-- placeholder ("[图片] 待识别", "[语音 12秒] 待转写").  The text is kept with
+-- the record (so re-syncs and re-parses keep it), replaces the placeholder in
+-- content, and the record is analysed again.
+CREATE FUNCTION commhub.set_media_text(record_id text, text text, kind text DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k text;
+BEGIN
+    IF text IS NULL OR btrim(text) = '' THEN
+        RAISE EXCEPTION 'text must not be empty' USING ERRCODE = '22023',
+            HINT = 'Pass the OCR or transcription result as text.';
+    END IF;
+    IF kind IS NOT NULL AND kind NOT IN ('image', 'voice', 'video', 'file') THEN
+        RAISE EXCEPTION 'kind "%" is not one of image, voice, video, file', kind USING ERRCODE = '22023',
+            HINT = 'Leave kind NULL to use the record''s pending media kind.';
+    END IF;
+    UPDATE commhub.customer_communications c
+       SET content_extra = coalesce(c.content_extra, '{}') || jsonb_build_object('media_text', text,
+                               'media_kind', coalesce(kind, c.media_pending, c.content_extra->>'media_kind'))
+     WHERE c.tenant_id = commhub.current_tenant() AND c.record_id = set_media_text.record_id
+    RETURNING coalesce(kind, c.content_extra->>'media_kind') INTO k;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'record_id "%" does not exist', record_id USING ERRCODE = 'P0002',
+            HINT = 'Pass a record_id of commhub.customer_communications visible to your tenant.';
+    END IF;
+    UPDATE commhub.communication_attachments a SET ocr_text = text
+     WHERE a.record_id = set_media_text.record_id AND a.ocr_text IS NULL;
+    RETURN commhub.reparse(record_id);
+END
+$$;
