@@ -85,6 +85,20 @@ CREATE INDEX agent_jobs_due ON commhub.agent_jobs (next_attempt_at) WHERE status
 CREATE INDEX agent_jobs_lease ON commhub.agent_jobs (lease_expires_at) WHERE status = 'running';
 CREATE INDEX agent_jobs_record ON commhub.agent_jobs (record_id);
 CREATE INDEX agent_jobs_finished ON commhub.agent_jobs (finished_at) WHERE status IN ('succeeded', 'failed', 'dead');
+-- Per-endpoint claims (claim_agent_jobs) look up due jobs and live runs by endpoint.
+CREATE INDEX agent_jobs_endpoint_due ON commhub.agent_jobs (tenant_id, endpoint, next_attempt_at) WHERE status = 'queued';
+CREATE INDEX agent_jobs_endpoint_running ON commhub.agent_jobs (tenant_id, endpoint) WHERE status = 'running';
+
+-- Rate-limiter state of each endpoint with requests_per_minute, written only
+-- by the workers (claim_agent_jobs): rate_tat is the GCRA "theoretical
+-- arrival time" -- requests are spaced 60/rpm seconds apart, with a burst of
+-- about one second's worth (ceil(rpm/60), at least 1).
+CREATE TABLE commhub.agent_endpoint_state (
+    tenant_id  varchar(64) NOT NULL,
+    endpoint   varchar(64) NOT NULL,
+    rate_tat   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, endpoint)
+);
 
 -- The built-in A10 prompt (version 1).  {placeholders} are filled by the worker.
 INSERT INTO commhub.agent_prompts (tenant_id, agent, version, system_prompt, template) VALUES
