@@ -17,7 +17,7 @@ SELECT i, CASE WHEN i % 20 < 12 THEN 'wechat' WHEN i % 20 < 17 THEN 'phone' ELSE
        CASE WHEN i % 20 < 12 THEN jsonb_build_object(
                 'msgid', 'bench-wx-' || i, 'action', 'send', 'from', 'wm_bench_' || (i % 200 + 1),
                 'tolist', jsonb_build_array('sales' || (i % 10 + 1)), 'roomid', '',
-                'msgtime', 1718400000000 + i * 60000, 'msgtype', 'text',
+                'msgtime', 1718400000000 + i::bigint * 60000, 'msgtype', 'text',
                 'text', jsonb_build_object('content', (ARRAY['王经理,PCR-ABS-1000现在什么价?月需求' || (i % 90 + 10) || '吨',
                     '上批货有黑点,不太满意,请尽快处理', '合同已盖章,请安排' || (i % 30 + 1) || '号发货',
                     '发票收到了,月底前付款', '金发的报价比你们低5%,能不能再优惠一点?',

@@ -62,6 +62,8 @@ static int	agent_max_inflight = 16;
 static int	agent_poll_ms = 5000;
 static int	agent_backoff_base_ms = 1000;
 static int	agent_backoff_max_ms = 300000;
+static int	agent_job_retention_s = 7 * 86400;
+static int	agent_prune_interval_s = 3600;
 
 /* One claimed job, alive from claim to write (worker memory, not SPI). */
 typedef struct AgentJob
@@ -112,6 +114,12 @@ commhub_agent_worker_init(void)
 							NULL, &agent_backoff_base_ms, 1000, 10, 3600000, PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
 	DefineCustomIntVariable("commhub.retry_max_delay", "Longest retry delay of a failed agent call.",
 							NULL, &agent_backoff_max_ms, 300000, 10, 86400000, PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	DefineCustomIntVariable("commhub.job_retention", "How long finished agent jobs are kept.",
+							"The workers delete succeeded, failed and dead jobs older than this (commhub.prune_jobs).",
+							&agent_job_retention_s, 7 * 86400, 1, INT_MAX, PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("commhub.job_prune_interval", "How often an agent worker prunes finished jobs.",
+							NULL, &agent_prune_interval_s, 3600, 1, 7 * 86400, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 
 	/* Workers exist only when loaded at server start. */
 	if (!process_shared_preload_libraries_in_progress)
@@ -274,24 +282,22 @@ prepare_and_submit(llm_engine *eng, AgentJob *job, HeapTuple tup, TupleDesc td)
  * key is read here and handed to the engine, never stored elsewhere.
  */
 static int
-claim_and_submit(llm_engine *eng, int n)
+claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms)
 {
-	Oid			types[1] = {INT4OID};
-	Datum		args[1];
+	Oid			types[2] = {INT4OID, BOOLOID};
+	Datum		args[2];
+	Oid			idtypes[1] = {INT8ARRAYOID};
+	Datum		idargs[1];
+	bool		isnull;
+	bool		have_rows = false;
 	int			claimed = 0;
+
+	/*
+	 * The claim itself is commhub.claim_agent_jobs (35_agent_runtime.sql):
+	 * per-endpoint max_inflight and requests_per_minute, serialized across
+	 * workers.  Its updates are read by a second statement (a new snapshot).
+	 */
 	static const char *sql =
-		"WITH due AS ("
-		"  SELECT job_id FROM commhub.agent_jobs"
-		"   WHERE (status = 'queued' AND next_attempt_at <= now())"
-		"      OR (status = 'running' AND lease_expires_at < now())"
-		"   ORDER BY next_attempt_at, job_id LIMIT $1 FOR UPDATE SKIP LOCKED), "
-		"claimed AS ("
-		"  UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),"
-		"         worker_pid = pg_backend_pid(),"
-		"         lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT e.timeout_ms FROM commhub.agent_endpoints e"
-		"                              WHERE e.tenant_id = j.tenant_id AND e.name = j.endpoint), 30000) / 1000.0)"
-		"    FROM due WHERE j.job_id = due.job_id"
-		"  RETURNING j.*) "
 		"SELECT c.job_id, c.attempts, c.agent, coalesce(c.endpoint, ''), c.tenant_id,"
 		"       coalesce(e.max_attempts, 5), (c.agent = 'webhook'),"
 		"       coalesce(e.base_url, w.url), e.api_key, e.model, p.system_prompt, p.template,"
@@ -301,12 +307,14 @@ claim_and_submit(llm_engine *eng, int n)
 		"       coalesce(e.max_response_bytes, 1048576), coalesce(e.temperature, 0.2),"
 		"       (e.options->'extra_body')::text, coalesce(p.version, 0),"
 		"       coalesce((e.options->>'retry_bad_answers')::boolean, true)"
-		"  FROM claimed c"
+		"  FROM commhub.agent_jobs c"
 		"  LEFT JOIN commhub.agent_endpoints e ON c.agent <> 'webhook' AND e.tenant_id = c.tenant_id AND e.name = c.endpoint"
 		"  LEFT JOIN commhub.notify_webhooks w ON c.agent = 'webhook' AND w.tenant_id = c.tenant_id AND w.name = c.endpoint"
 		"  LEFT JOIN LATERAL (SELECT * FROM commhub.agent_prompts p WHERE p.agent = c.agent AND p.active"
 		"                        AND p.tenant_id IN (c.tenant_id, 'T001')"
-		"                      ORDER BY (p.tenant_id = c.tenant_id) DESC, p.version DESC LIMIT 1) p ON true";
+		"                      ORDER BY (p.tenant_id = c.tenant_id) DESC, p.version DESC LIMIT 1) p ON true"
+		" WHERE c.job_id = ANY ($1) AND c.status = 'running' AND c.worker_pid = pg_backend_pid()"
+		" ORDER BY c.next_attempt_at, c.job_id";
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -314,9 +322,22 @@ claim_and_submit(llm_engine *eng, int n)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "commhub: claiming agent jobs");
 	args[0] = Int32GetDatum(n);
-	if (SPI_execute_with_args(sql, 1, types, args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "commhub: claiming jobs failed");
-	for (uint64 i = 0; i < SPI_processed; i++)
+	args[1] = BoolGetDatum(include_orphans);
+	*next_due_ms = -1;
+	if (n > 0)
+	{
+		if (SPI_execute_with_args("SELECT array_agg(id) FROM commhub.claim_agent_jobs($1, $2) AS id",
+								  2, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "commhub: claiming jobs failed");
+		idargs[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+		{
+			if (SPI_execute_with_args(sql, 1, idtypes, idargs, NULL, false, 0) != SPI_OK_SELECT)
+				elog(ERROR, "commhub: reading claimed jobs failed");
+			have_rows = true;
+		}
+	}
+	for (uint64 i = 0; have_rows && i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	td = SPI_tuptable->tupdesc;
@@ -334,8 +355,16 @@ claim_and_submit(llm_engine *eng, int n)
 		job->webhook = DatumGetBool(SPI_getbinval(tup, td, 7, &isnull));
 		job->prompt_version = DatumGetInt32(SPI_getbinval(tup, td, 19, &isnull));
 		job->retry_bad_answers = DatumGetBool(SPI_getbinval(tup, td, 20, &isnull));
-		if (prepare_and_submit(eng, job, tup, td))
-			claimed++;
+		claimed++;
+		(void) prepare_and_submit(eng, job, tup, td);
+	}
+	/* When does the next queued job (a retry, a rate slot) or lease fall due? */
+	if (SPI_execute("SELECT commhub.next_job_due_ms()", false, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			*next_due_ms = (long) Max(0.0, DatumGetFloat8(d));
 	}
 	SPI_finish();
 	PopActiveSnapshot();
@@ -454,6 +483,52 @@ write_result(AgentJob *job)
 		SetLatch(MyLatch);
 }
 
+/*
+ * Delete finished jobs older than commhub.job_retention, in its own short
+ * transaction.  An error (say a lock timeout) is logged, not fatal: the next
+ * prune interval tries again.
+ */
+static void
+prune_finished_jobs(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		bool		isnull;
+		int64		n = 0;
+
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pgstat_report_activity(STATE_RUNNING, "commhub: pruning finished agent jobs");
+		if (SPI_execute("SELECT commhub.prune_jobs()", false, 1) == SPI_OK_SELECT && SPI_processed == 1)
+			n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		if (n > 0)
+			ereport(DEBUG1, (errmsg("commhub: pruned %lld finished agent jobs", (long long) n)));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG, (errmsg("commhub: pruning finished agent jobs failed: %s", edata->message)));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
 /* ----------------------------------------------------------- main loop */
 
 void
@@ -464,6 +539,11 @@ commhub_agent_worker_main(Datum arg)
 	bool		logged_missing = false;
 	int			inflight_cap = agent_max_inflight;
 	int			claimed = 0;
+	long		next_due_ms = -1;
+	bool		orphans;
+	TimestampTz now;
+	TimestampTz last_prune = 0;
+	TimestampTz last_orphans = 0;
 
 	my_slot = DatumGetInt32(arg);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -511,9 +591,22 @@ commhub_agent_worker_main(Datum arg)
 		}
 		logged_missing = false;
 
+		now = GetCurrentTimestamp();
+		/* Finished jobs past commhub.job_retention: on start, then hourly. */
+		if (last_prune == 0 || TimestampDifferenceExceeds(last_prune, now, agent_prune_interval_s * 1000))
+		{
+			prune_finished_jobs();
+			last_prune = now;
+		}
+		/* Jobs of a vanished endpoint are looked for once per poll interval. */
+		orphans = last_orphans == 0 || TimestampDifferenceExceeds(last_orphans, now, agent_poll_ms);
+		if (orphans)
+			last_orphans = now;
+
 		claimed = 0;
+		next_due_ms = -1;
 		if (llm_engine_free_slots(eng) > 0)
-			claimed = claim_and_submit(eng, llm_engine_free_slots(eng));
+			claimed = claim_and_submit(eng, llm_engine_free_slots(eng), orphans, &next_due_ms);
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
@@ -532,6 +625,13 @@ commhub_agent_worker_main(Datum arg)
 		/* Sleep only when there is nothing in flight and the last claim
 		 * found nothing due: a drained batch goes straight to the next. */
 		if (llm_engine_inflight(eng) == 0 && claimed == 0 && !MyLatch->is_set)
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, agent_poll_ms, PG_WAIT_EXTENSION);
+		{
+			/* ... but not past the next retry or rate-limit slot. */
+			long		wait_ms = agent_poll_ms;
+
+			if (next_due_ms >= 0 && next_due_ms < wait_ms)
+				wait_ms = Max(next_due_ms + 5, 10);
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, wait_ms, PG_WAIT_EXTENSION);
+		}
 	}
 }

@@ -128,6 +128,129 @@ INSERT INTO commhub.agent_prompts (tenant_id, agent, version, system_prompt, tem
  "urgency": {"level": "medium", "reason": "..."},
  "follow_up": [], "quality_score": 7, "suggestions": []}$tmpl$);
 
+-- Default prompts of the customer agents A11..A16 (version 1), used when
+-- use_endpoint routes them (enqueue_agent_enrichment): {records} and
+-- {builtin} come from the job payload; the answer has the seed's shape
+-- (A15: Markdown).  The role phrase of each opens both prompts.
+INSERT INTO commhub.agent_prompts (tenant_id, agent, version, system_prompt, template) VALUES
+('T001', 'A11', 1,
+ $tmpl$你是TopcentralMall的客户洞察专家。只输出一个JSON对象(json),不要输出其他文字。$tmpl$,
+ $tmpl$你是TopcentralMall的客户洞察专家。请基于客户的沟通记录和内置分析结果,生成深度客户洞察。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 分析任务
+1. 客户关系健康度评分(0-100)与趋势(upward/stable/downward)
+2. 沟通偏好(渠道/时间/频率/响应速度)
+3. 决策模式与关键决策人
+4. 满意度(1-5)与忠诚度(0-100)
+5. 生命周期阶段(潜在客户/新客户/成长客户/成熟客户/流失风险)
+6. 关键联系人、需求图谱、风险与机会
+## 输出格式(JSON)
+{"relationship_health": {"score": 85, "trend": "upward", "assessment": "..."},
+ "communication_pattern": {"preferred_channel": "企业微信", "preferred_time": "工作日下午", "frequency": "每周2-3次", "response_speed": "平均2小时回复"},
+ "decision_making": {"style": "理性决策", "key_factors": ["价格", "质量", "交期"], "decision_maker": "...", "decision_cycle": "2-3周"},
+ "satisfaction": {"current": 4.2, "trend": "stable", "strengths": [], "pain_points": []},
+ "loyalty": {"score": 78, "risk_level": "low", "retention_probability": 0.92},
+ "lifecycle_stage": "成长客户",
+ "key_contacts": [{"name": "...", "role": "...", "influence": 0.9, "relationship": "良好"}],
+ "needs_map": {"current": [], "future": [], "latent": []},
+ "risks": [{"type": "...", "level": "medium", "mitigation": "..."}],
+ "opportunities": [{"type": "...", "potential": "high", "action": "..."}]}$tmpl$),
+('T001', 'A12', 1,
+ $tmpl$你是TopcentralMall的商机挖掘专家。只输出一个JSON对象(json),不要输出其他文字。$tmpl$,
+ $tmpl$你是TopcentralMall的商机挖掘专家。请从客户沟通记录中识别和评估商机。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 分析任务
+1. 显性商机(客户明确表达的需求)与隐性商机(潜在需求信号)
+2. 可行性、竞争态势、成交概率(0-1)、预计金额和时间
+3. 推荐行动
+## 输出格式(JSON)
+{"opportunities": [{"id": "OPP-202406-001", "type": "explicit", "description": "...", "product": "...", "quantity": "50吨/月",
+   "estimated_value": 750000, "probability": 0.65, "expected_close_date": "2024-08-15", "stage": "需求确认",
+   "competitors": [], "winning_factors": [], "risk_factors": [], "recommended_actions": [], "urgency": "high"}],
+ "cross_sell_opportunities": [{"product": "...", "reason": "...", "potential_value": 500000, "approach": "技术推荐"}],
+ "up_sell_opportunities": [{"current": "...", "upgrade": "...", "reason": "...", "potential_value": 200000}]}$tmpl$),
+('T001', 'A13', 1,
+ $tmpl$你是TopcentralMall的营销策略专家。只输出一个JSON对象(json),不要输出其他文字。$tmpl$,
+ $tmpl$你是TopcentralMall的营销策略专家。请基于客户沟通分析,生成个性化营销建议。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 分析任务
+1. 客户细分与定位, 营销内容, 最佳触达时机与渠道
+2. 营销活动设计, 客户关怀, 复购与挽留方案
+## 输出格式(JSON)
+{"customer_segment": "VIP成长型客户",
+ "marketing_strategy": {"approach": "价值深化", "key_messages": [], "value_proposition": "..."},
+ "content_suggestions": [{"type": "技术白皮书", "topic": "...", "timing": "立即发送", "channel": "企业微信+邮件"}],
+ "timing_recommendations": {"best_contact_days": ["周二"], "best_contact_hours": ["10:00-11:30"], "avoid_times": ["周一上午"]},
+ "channel_strategy": {"primary": "企业微信", "secondary": "电话", "tertiary": "邮件", "reason": "..."},
+ "campaign_ideas": [{"name": "...", "target": "...", "offer": "...", "expected_response": 0.8}],
+ "care_strategy": {"birthday_greeting": true, "holiday_gifts": "...", "quarterly_business_review": true, "industry_insights_sharing": "..."},
+ "retention_plan": {"risk_signals": [], "retention_actions": []}}$tmpl$),
+('T001', 'A14', 1,
+ $tmpl$你是TopcentralMall的风险预警专家。只输出一个JSON对象(json),不要输出其他文字。$tmpl$,
+ $tmpl$你是TopcentralMall的风险预警专家。请监控客户沟通数据,识别潜在风险。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 风险识别任务
+1. 流失风险, 订单下滑, 投诉升级, 竞争对手渗透, 付款风险, 质量投诉, 关系恶化
+2. risk_type 取 churn_risk/competitor_threat/complaint_escalation/payment_risk/sentiment_decline/quote_silence 之一, risk_level 取 high/medium/low, risk_score 0-100
+## 输出格式(JSON)
+{"risk_alerts": [{"alert_id": "RISK-202406-001", "customer_id": "C001", "customer_name": "...", "risk_type": "churn_risk",
+   "risk_level": "high", "risk_score": 75, "indicators": [], "triggered_at": "2024-06-15", "expected_impact": "...",
+   "recommended_actions": [], "escalation_required": true, "escalation_to": "sales_director"}],
+ "early_warning_signals": {"communication_decline": {"detected": true, "metric": "30天沟通次数", "current": 2, "baseline": 8, "trend": "declining"},
+                           "price_sensitivity": {"detected": true, "evidence": "...", "severity": "medium"}}}$tmpl$),
+('T001', 'A15', 1,
+ $tmpl$你是TopcentralMall的报告生成专家。只输出Markdown报告,不要输出JSON或其他说明。$tmpl$,
+ $tmpl$你是TopcentralMall的报告生成专家。请基于沟通记录和内置分析结果,生成专业的客户专属分析报告。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 报告内容
+- 客户沟通全景图
+- 关系健康度评估
+- 合作价值分析(商机、风险)
+- 改进建议与行动清单
+## 输出格式: Markdown报告(以 # 标题开头)$tmpl$),
+('T001', 'A16', 1,
+ $tmpl$你是TopcentralMall的沟通聚合分析总协调Agent。只输出一个JSON对象(json),不要输出其他文字。$tmpl$,
+ $tmpl$你是TopcentralMall的沟通聚合分析总协调Agent。请整合各专业Agent(A10-A15)的结果,生成综合分析。
+## 输入数据
+客户: {customer_name}
+最近沟通记录(新的在前, time/channel/summary/intent/sentiment):
+{records}
+## 内置分析器的结果(可修正、补充)
+{builtin}
+## 输出格式(JSON)
+{"analysis_summary": {"total_records": 150, "channels": {"wechat": 80, "phone": 40, "email": 20, "visit": 10}, "analysis_date": "2024-06-15"},
+ "customer_insights": {"...": "A11输出"},
+ "opportunities": {"...": "A12输出"},
+ "marketing_suggestions": {"...": "A13输出"},
+ "risk_alerts": {"...": "A14输出"},
+ "reports": {"...": "A15输出"},
+ "action_plan": {"immediate": [], "short_term": [], "long_term": []}}$tmpl$);
+
 -- N3: configure endpoints and routes.
 CREATE FUNCTION commhub.set_endpoint(name text, base_url text, model text, api_key text DEFAULT NULL,
                                      options jsonb DEFAULT '{}')
@@ -235,6 +358,125 @@ AS $$
     SELECT count(*) FROM d
 $$;
 
+-- The workers' claim (N3 limits, N4).  Returns the ids of up to n jobs it
+-- moved to 'running' (attempts+1, this backend's pid, a lease of the
+-- endpoint's timeout + 15 s); the caller commits at once.  Claims of all
+-- workers are serialized by a transaction advisory lock, so the per-endpoint
+-- limits hold across workers, not just per worker:
+--   max_inflight         an endpoint gets no more jobs while its live
+--                        'running' jobs (lease not expired) reach it;
+--   requests_per_minute  requests start at most one per 60/rpm s, with a
+--                        burst of ceil(rpm/60) (GCRA, agent_endpoint_state).
+--                        Due jobs held back by the rate stay 'queued' with
+--                        next_attempt_at moved to the next free slot (at most
+--                        1000 per endpoint and pass); that costs no attempt.
+-- Webhook jobs have no limits.  include_orphans also claims due jobs whose
+-- endpoint no longer exists (they fail with "not configured"); the worker
+-- asks for that once per poll interval since it scans all due jobs.
+CREATE FUNCTION commhub.claim_agent_jobs(n integer, include_orphans boolean DEFAULT true) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e record;
+    cand bigint[] := '{}';
+    ids bigint[];
+    budget integer;
+    step double precision;      -- seconds between requests
+    tau double precision;       -- burst tolerance, seconds
+    tat timestamptz;
+BEGIN
+    IF n IS NULL OR n <= 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
+    -- Model endpoints: take at most their free in-flight and rate budget.
+    FOR e IN
+        SELECT x.tenant_id, x.name, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
+               (SELECT count(*) FROM commhub.agent_jobs r
+                 WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live
+          FROM commhub.agent_endpoints x
+          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+    LOOP
+        budget := least(n, e.max_inflight - e.live);
+        IF budget > 0 AND e.rpm IS NOT NULL THEN
+            step := 60.0 / e.rpm;
+            tau := (greatest(1, ceil(e.rpm / 60.0)) - 1) * step;
+            tat := greatest(coalesce(e.rate_tat, now()), now());
+            budget := least(budget, greatest(0, floor((tau - extract(epoch FROM tat - now())) / step + 1e-6)::int + 1));
+        END IF;
+        CONTINUE WHEN budget <= 0;
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND j.agent <> 'webhook'
+               AND ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+             ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END LOOP;
+    -- Webhook jobs (no limits) and, when asked, jobs of vanished endpoints.
+    SELECT array_agg(q.job_id) INTO ids FROM (
+        SELECT j.job_id FROM commhub.agent_jobs j
+         WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
+                OR (j.status = 'running' AND j.lease_expires_at < now()))
+           AND (j.agent = 'webhook'
+                OR (include_orphans AND NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
+                                                     WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint)))
+         ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;
+    cand := cand || coalesce(ids, '{}');
+    IF cardinality(cand) = 0 THEN
+        RETURN;
+    END IF;
+    -- The oldest n candidates across endpoints.
+    WITH c AS (SELECT j.job_id FROM commhub.agent_jobs j WHERE j.job_id = ANY (cand)
+                ORDER BY j.next_attempt_at, j.job_id LIMIT n),
+         u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
+                      worker_pid = pg_backend_pid(),
+                      lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
+                                               WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
+                 FROM c WHERE j.job_id = c.job_id
+               RETURNING j.job_id)
+    SELECT array_agg(u.job_id) INTO ids FROM u;
+    -- Spend the rate budget of what was claimed.
+    INSERT INTO commhub.agent_endpoint_state AS s (tenant_id, endpoint, rate_tat)
+    SELECT j.tenant_id, j.endpoint,
+           greatest(coalesce(min(st.rate_tat), now()), now()) + count(*) * make_interval(secs => 60.0 / min(x.requests_per_minute))
+      FROM commhub.agent_jobs j
+      JOIN commhub.agent_endpoints x ON x.tenant_id = j.tenant_id AND x.name = j.endpoint AND x.requests_per_minute IS NOT NULL
+      LEFT JOIN commhub.agent_endpoint_state st ON st.tenant_id = j.tenant_id AND st.endpoint = j.endpoint
+     WHERE j.job_id = ANY (ids) AND j.agent <> 'webhook'
+     GROUP BY j.tenant_id, j.endpoint
+    ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO UPDATE SET rate_tat = EXCLUDED.rate_tat;
+    -- Jobs held back by the rate wait, still queued, for the next free slot.
+    FOR e IN
+        SELECT x.tenant_id, x.name, s.rate_tat
+                   - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot
+          FROM commhub.agent_endpoints x
+          JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+         WHERE x.requests_per_minute IS NOT NULL
+    LOOP
+        CONTINUE WHEN e.slot <= now();
+        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
+         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
+                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    END LOOP;
+    RETURN QUERY SELECT unnest(coalesce(ids, '{}'));
+END
+$$;
+
+-- Milliseconds until the next queued job or lease falls due (NULL: none);
+-- the workers sleep until then (at most their poll interval).
+CREATE FUNCTION commhub.next_job_due_ms() RETURNS double precision
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT extract(epoch FROM least(
+               (SELECT min(j.next_attempt_at) FROM commhub.agent_jobs j WHERE j.status = 'queued' AND j.next_attempt_at > now()),
+               (SELECT min(j.lease_expires_at) FROM commhub.agent_jobs j WHERE j.status = 'running' AND j.lease_expires_at > now()))
+           - now()) * 1000
+$$;
+
 -- Worker state (O2): which workers run and what they do.
 CREATE FUNCTION commhub.worker_status() RETURNS TABLE (pid integer, state text, query text, backend_start timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
@@ -296,6 +538,86 @@ BEGIN
         END LOOP;
     END IF;
     RETURN n;
+END
+$$;
+
+-- N2/N3: model enrichment of the customer agents.  Called by every built-in
+-- run of A11..A16 (agent_save, and run_agent/agent_run_customer for A14) in
+-- the run's transaction: when commhub.use_endpoint(agent, endpoint) routes
+-- the agent, one job is enqueued whose payload carries the stored insight,
+-- the built-in result and the customer's recent records, and the workers are
+-- woken at commit.  apply_agent_result merges the validated answer into the
+-- insight's insight_data as "model".  A14 stores one insight per alert: the
+-- job enriches the highest-scoring one (no alert, no insight: no job).  A
+-- still-queued job for the same insight is refreshed instead of duplicated.
+-- The payload stays near 16 KB: the built-in result up to ~8 KB (else cut as
+-- text), then the newest records (time, channel, summary, intent,
+-- sentiment) while they fit.  SECURITY DEFINER because writers may not read
+-- routes or endpoints; it only writes jobs for the caller's tenant.
+CREATE FUNCTION commhub.enqueue_agent_enrichment(agent text, customer_id text, insight_id text, builtin jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t constant text := commhub.current_tenant();
+    ep text;
+    iid text := insight_id;
+    b jsonb := coalesce(builtin, '{}');
+    recs jsonb;
+    budget integer;
+    pl jsonb;
+    jid bigint;
+BEGIN
+    SELECT r.endpoint INTO ep FROM commhub.agent_routes r
+     WHERE r.tenant_id = t AND r.agent = enqueue_agent_enrichment.agent;
+    IF ep IS NULL OR agent NOT IN ('A11', 'A12', 'A13', 'A14', 'A15', 'A16') THEN
+        RETURN 0;
+    END IF;
+    IF agent = 'A14' AND iid IS NULL THEN
+        SELECT a ->> 'insight_id' INTO iid FROM jsonb_array_elements(commhub.jarr(b -> 'risk_alerts')) a
+         WHERE a ? 'insight_id' ORDER BY (a ->> 'risk_score')::numeric DESC NULLS LAST LIMIT 1;
+    END IF;
+    IF iid IS NULL THEN
+        RETURN 0;
+    END IF;
+    b := b - 'insight_id' - 'insight_ids';
+    IF octet_length(b::text) > 8000 THEN          -- A16 carries whole reports: drop them first
+        b := b - 'reports';
+    END IF;
+    IF octet_length(b::text) > 8000 THEN
+        b := to_jsonb(left(b::text, 8000) || '…(truncated)');
+    END IF;
+    budget := greatest(2000, 15500 - octet_length(b::text));
+    SELECT coalesce(jsonb_agg(x.r ORDER BY x.rn), '[]') INTO recs
+      FROM (SELECT y.rn, y.r, sum(octet_length(y.r::text) + 2) OVER (ORDER BY y.rn) AS used
+              FROM (SELECT row_number() OVER (ORDER BY c.communication_time DESC, c.record_id) AS rn,
+                           jsonb_build_object(
+                               'time', to_char(c.communication_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),
+                               'channel', c.communication_type,
+                               'summary', left(coalesce(c.summary, c.subject, c.content, ''), 200),
+                               'intent', c.intent_category, 'sentiment', c.sentiment) AS r
+                      FROM commhub.customer_communications c
+                     WHERE c.tenant_id = t AND c.customer_id = enqueue_agent_enrichment.customer_id
+                     ORDER BY c.communication_time DESC, c.record_id LIMIT 100) y) x
+     WHERE x.used <= budget;
+    pl := jsonb_build_object('insight_id', iid, 'builtin', b, 'records', recs,
+                             'customer_id', customer_id,
+                             'customer_name', coalesce((SELECT k.name FROM commhub.customers k
+                                                         WHERE k.tenant_id = t AND k.customer_id = enqueue_agent_enrichment.customer_id),
+                                                        customer_id));
+    UPDATE commhub.agent_jobs j SET payload = pl, endpoint = ep, next_attempt_at = now()
+     WHERE j.job_id = (SELECT q.job_id FROM commhub.agent_jobs q
+                        WHERE q.tenant_id = t AND q.agent = enqueue_agent_enrichment.agent AND q.status = 'queued'
+                          AND q.attempts = 0 AND q.payload ->> 'insight_id' = iid
+                        LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING j.job_id INTO jid;
+    IF jid IS NULL THEN
+        INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, customer_id, payload)
+        VALUES (t, agent, ep, customer_id, pl)
+        RETURNING job_id INTO jid;
+    END IF;
+    PERFORM commhub.wake_workers_at_commit();
+    RETURN jid;
 END
 $$;
 
