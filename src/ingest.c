@@ -184,7 +184,10 @@ prepare_sql(void)
 	insert_sql = psprintf(
 						  "INSERT INTO commhub.customer_communications (record_id, tenant_id, %s) "
 						  "SELECT r.record_id, $1, %s FROM jsonb_populate_recordset(NULL::commhub.customer_communications, $2) r "
-						  "ON CONFLICT (tenant_id, source_system, source_record_id) DO NOTHING RETURNING record_id",
+						  /* No conflict target: every unique index arbitrates.  record_id
+						   * derives from the natural key, and a concurrent session's insert
+						   * of the same message may meet us first on the record_id index. */
+						  "ON CONFLICT DO NOTHING RETURNING record_id",
 						  sql_columns(""), sql_columns("r."));
 	update_sql = psprintf(
 						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "

@@ -96,6 +96,7 @@ DECLARE
     itype text;
     top jsonb;
     x jsonb;
+    v_id text;
 BEGIN
     SELECT count(*)::int INTO n FROM commhub.agent_records(cid, since, until);
     SELECT coalesce(jsonb_agg(r.record_id ORDER BY r.communication_time DESC), '[]') INTO recs
@@ -200,9 +201,12 @@ BEGIN
         RAISE EXCEPTION 'agent "%" is not stored by agent_save', agent
             USING ERRCODE = '22023', HINT = 'A11, A12, A13, A15 and A16 are; A14 alerts go through agent_save_alerts.';
     END CASE;
-    RETURN commhub.save_insight(cid, itype, title, body, result, recs, n, since, until, conf, imp,
-                                'builtin:' || agent,
-                                CASE agent WHEN 'A15' THEN 'A15:customer:' || cid ELSE agent || ':' || cid END);
+    v_id := commhub.save_insight(cid, itype, title, body, result, recs, n, since, until, conf, imp,
+                                 'builtin:' || agent,
+                                 CASE agent WHEN 'A15' THEN 'A15:customer:' || cid ELSE agent || ':' || cid END);
+    -- N2/N3: if use_endpoint routes this agent, a model job enriches the insight (35_agent_runtime.sql)
+    PERFORM commhub.enqueue_agent_enrichment(agent, cid, v_id, result);
+    RETURN v_id;
 END
 $$;
 
@@ -1262,6 +1266,7 @@ BEGIN
     -- A14 keeps its own window: the last 30 days against the 90 before
     a14 := commhub.a14_risk_alerts(cid, NULL, t1);
     a14 := commhub.agent_save_alerts(cid, t1 - interval '30 days', t1, a14);
+    PERFORM commhub.enqueue_agent_enrichment('A14', cid, NULL, a14);   -- model job if A14 is routed
     a13 := commhub.a13_marketing_advice(cid, t0, t1, a11, a12, a14);
     ids := ids || jsonb_build_object('A13', commhub.agent_save('A13', cid, t0, t1, a13));
     md := commhub.a15_customer_report(cid, t0, t1, a11, a12, a13, a14);
@@ -1306,6 +1311,7 @@ BEGIN
         result := result || jsonb_build_object('insight_id', commhub.agent_save('A13', cid, t0, t1, result));
     WHEN 'A14' THEN
         result := commhub.agent_save_alerts(cid, t0, t1, commhub.a14_risk_alerts(cid, t0, t1));
+        PERFORM commhub.enqueue_agent_enrichment('A14', cid, NULL, result);   -- model job if A14 is routed
     ELSE
         result := jsonb_build_object('report', commhub.a15_customer_report(cid, t0, t1));
         result := result || jsonb_build_object('insight_id', commhub.agent_save('A15', cid, t0, t1, result));

@@ -77,11 +77,13 @@ GRANT SELECT (tenant_id, name, base_url, model, connect_timeout_ms, timeout_ms, 
 GRANT SELECT ON commhub.agent_routes, commhub.agent_prompts, commhub.agent_jobs, commhub.queue_status TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.worker_status() TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.enqueue_after_ingest(text[], text[]), commhub.wake_workers_at_commit(),
+                          commhub.enqueue_agent_enrichment(text, text, text, jsonb),
                           commhub.urgent_markdown(commhub.customer_communications)
    TO commhub_writer;
 GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), commhub.use_endpoint(text, text),
                           commhub.set_webhook(text, text, boolean), commhub.prune_jobs(interval),
-                          commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb)
+                          commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb),
+                          commhub.claim_agent_jobs(integer, boolean), commhub.next_job_due_ms()
    TO commhub_admin;
 -- Admins: configuration, staff, catalogue, tenants, deletes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA commhub TO commhub_admin;

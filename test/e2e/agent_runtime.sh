@@ -145,5 +145,80 @@ ok $? "after an immediate shutdown and restart the queued jobs complete"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 ok $([ -n "$(q "SELECT 1 FROM commhub.queue_status WHERE agent = 'A10' AND status = 'succeeded' AND p50_latency_ms IS NOT NULL")" ]; echo $?) \
    "queue_status shows depth by agent/endpoint/status with latency"
+
+# 8. Per-endpoint max_inflight holds across both workers.
+wait_for "SELECT count(*) = 0 FROM commhub.agent_jobs WHERE status IN ('queued', 'running')" 60
+curl -s -X POST -d '{"reset": true}' "http://127.0.0.1:$PORT/control" >/dev/null
+q "SELECT commhub.set_endpoint('fake_cap2', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 5000, \"max_inflight\": 2}')" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_cap2')" >/dev/null
+for i in $(seq 1 20); do visit "E2E-CAP-$i" "[[latency:300]] 并发上限测试 $i" >/dev/null; done
+sleep 1
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'running'")" -le 2 ]; echo $?) \
+   "no more than max_inflight (2) jobs of an endpoint run at once"
+wait_for "SELECT count(*) = 20 FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'" 60
+ok $? "all 20 jobs behind max_inflight 2 succeeded"
+mi=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_inflight"])')
+ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "the endpoint never saw more than 2 requests in flight (max $mi)"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND attempts <> 1")" = 0 ]; echo $?) \
+   "jobs waiting for an in-flight slot cost no attempt"
+
+# 9. requests_per_minute spaces the requests (120/min: one per 0.5 s, burst 2).
+q "SELECT commhub.set_endpoint('fake_rpm', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 5000, \"requests_per_minute\": 120}')" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_rpm')" >/dev/null
+for i in $(seq 1 10); do visit "E2E-RPM-$i" "限速测试 $i" >/dev/null; done
+sleep 1
+held=$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND status = 'queued' AND attempts = 0 AND next_attempt_at > now()")
+ok $([ "$held" -ge 1 ]; echo $?) "jobs over the rate stay queued with next_attempt_at at the next slot ($held held)"
+wait_for "SELECT count(*) = 10 FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND status = 'succeeded'" 60
+ok $? "all 10 rate-limited jobs succeeded"
+first=$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm'
+           AND started_at < (SELECT min(started_at) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm') + interval '1 second'")
+span=$(q "SELECT round(extract(epoch FROM max(started_at) - min(started_at))::numeric, 1) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm'")
+ok $([ "$first" -le 4 ] && [ "$first" -ge 1 ]; echo $?) "not all 10 requests were sent in the first second ($first were)"
+ok $(python3 -c "import sys; sys.exit(0 if 3.5 <= $span <= 12 else 1)"; echo $?) "10 requests at 120/min spread over about 4 s (${span}s)"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND attempts <> 1")" = 0 ]; echo $?) \
+   "waiting for the rate costs no attempt"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+
+# 10. The workers prune finished jobs past commhub.job_retention.
+old=$(q "SELECT min(job_id) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")
+q "UPDATE commhub.agent_jobs SET finished_at = now() - interval '3 days' WHERE job_id = $old" >/dev/null
+q "ALTER SYSTEM SET commhub.job_retention = '1d'; ALTER SYSTEM SET commhub.job_prune_interval = '1s'" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+wait_for "SELECT NOT EXISTS (SELECT 1 FROM commhub.agent_jobs WHERE job_id = $old)" 20
+ok $? "a worker deleted the succeeded job finished 3 days ago (retention 1d)"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")" = 19 ]; echo $?) \
+   "recent finished jobs are kept"
+q "ALTER SYSTEM RESET commhub.job_retention; ALTER SYSTEM RESET commhub.job_prune_interval" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+
+# 11. Model enrichment of the customer agents (A11, A14, A15 routed).
+q "SELECT commhub.use_endpoint('A14', 'fake'); SELECT commhub.use_endpoint('A11', 'fake'); SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
+q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_writer') THEN CREATE ROLE e2e_writer; END IF; END \$\$;
+   GRANT commhub_writer TO e2e_writer; SELECT commhub.grant_tenant('T001', 'e2e_writer')" >/dev/null
+a14=$(q "SELECT jsonb_array_length(commhub.run_agent('A14', 'E2E-C1') -> 'risk_alerts')")
+ok $([ "${a14:-0}" -ge 1 ]; echo $?) "run_agent('A14') found risk alerts for the test customer ($a14)"
+ins=$(psql_db commhub -At -c "SET ROLE e2e_writer" -c "SELECT commhub.run_agent('A11', 'E2E-C1') ->> 'insight_id'" 2>&1 | tail -1)
+ok $([ "${ins#INS-}" != "$ins" ]; echo $?) "a writer runs A11 with A11 routed ($ins)"
+q "SELECT commhub.run_agent('A15', 'E2E-C1')" >/dev/null
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C1'
+              AND payload ? 'insight_id' AND jsonb_typeof(payload -> 'records') = 'array' AND payload ? 'builtin'
+              AND octet_length(payload::text) < 17000")" = 3 ]; echo $?) \
+   "each routed built-in run enqueued one job with insight_id, builtin and bounded records"
+wait_for "SELECT count(*) = 3 FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C1' AND status = 'succeeded'" 60
+ok $? "the A11, A14 and A15 model jobs succeeded"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+              WHERE j.agent = 'A14' AND j.customer_id = 'E2E-C1' AND jsonb_typeof(i.insight_data #> '{model,risk_alerts}') = 'array'
+                AND i.generated_by LIKE 'model:fake/fake-model@A14v1'")" = 1 ]; echo $?) \
+   "the A14 insight's insight_data has the model answer under \"model\""
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+              WHERE j.agent = 'A11' AND (i.insight_data #>> '{model,relationship_health,score}') IS NOT NULL")" = 1 ]; echo $?) \
+   "the A11 insight got the model's relationship_health"
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+              WHERE j.agent = 'A15' AND jsonb_typeof(i.insight_data -> 'model') = 'string' AND i.insight_data ->> 'model' LIKE '#%'")" = 1 ]; echo $?) \
+   "the A15 insight got the model's Markdown report"
+q "SELECT commhub.use_endpoint('A12', NULL); SELECT commhub.run_agent('A12', 'E2E-C1')" >/dev/null
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent = 'A12'")" = 0 ]; echo $?) "an unrouted agent enqueues nothing"
+q "SELECT commhub.use_endpoint('A11', NULL); SELECT commhub.use_endpoint('A14', NULL); SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
 echo "# $n checks, $fails failed"
 [ $fails -eq 0 ]

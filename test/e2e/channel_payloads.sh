@@ -6,8 +6,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
 psql_db commhub -q -c "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
 for f in test/unit/payloads/*.json; do
     name=$(basename "$f" .json)
@@ -15,7 +13,7 @@ for f in test/unit/payloads/*.json; do
     case "$channel" in phone|mobile|wechat|email|meeting|visit|video|form|webchat) ;; *) continue ;; esac
     if [[ "$name" == *_error_* || "$name" == *_bad_* || "$name" == *_invalid_* || "$name" == *_oversize || "$name" == *_switch || "$name" == *_xml_event ]]; then
         out=$(printf '%s\n' "SELECT commhub.ingest('$channel', :'p');" | psql_db commhub -At -v "p=$(cat "$f")" 2>&1)
-        echo "$out" | grep -q '^ERROR' ; ok $? "$name is refused: $(echo "$out" | head -1 | cut -c1-100)"
+        echo "$out" | grep -q '^ERROR' ; tap_ok $? "$name is refused: $(echo "$out" | head -1 | cut -c1-100)"
         continue
     fi
     out=$(printf '%s\n' "SELECT commhub.ingest('$channel', :'p') AS j \\gset" "
@@ -28,9 +26,8 @@ for f in test/unit/payloads/*.json; do
     case "$status" in
         inserted|unmatched|merged|duplicate)
             [ "$status" = duplicate ] || [ "$type" = "$channel" -a "$has_channel$has_time$has_key$has_text$analysed" = ttttt ]
-            ok $? "$name -> $status ($type)" ;;
-        *) ok 1 "$name: $out" ;;
+            tap_ok $? "$name -> $status ($type)" ;;
+        *) tap_ok 1 "$name: $out" ;;
     esac
 done
-echo "# $n checks, $fails failed"
-[ $fails -eq 0 ]
+tap_done

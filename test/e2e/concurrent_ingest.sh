@@ -5,9 +5,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
-q() { psql_db commhub -At -c "$1" 2>&1; }
 q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
 q "SELECT commhub.add_customer('CONC-C', '并发测试客户'); SELECT commhub.add_identity('CONC-C', 'wecom', 'wmConc')" >/dev/null
 q "CREATE TABLE IF NOT EXISTS public.conc_results (session int, msgid text, status text)" >/dev/null
@@ -31,13 +28,12 @@ for s in $(seq 1 8); do
     pids+=($!)
 done
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
-ok $rc "8 concurrent sessions finished without error"
-ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'conc-%'")" = 50 ]; echo $?) \
+tap_ok $rc "8 concurrent sessions finished without error"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'conc-%'")" = 50 ]; echo $?) \
    "50 messages x 8 sessions = 50 records"
-ok $([ "$(q "SELECT count(*) FROM public.conc_results WHERE status = 'inserted'")" = 50 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM public.conc_results WHERE status = 'inserted'")" = 50 ]; echo $?) \
    "exactly one session inserted each message"
-ok $([ "$(q "SELECT count(*) FROM public.conc_results WHERE status = 'duplicate'")" = 350 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM public.conc_results WHERE status = 'duplicate'")" = 350 ]; echo $?) \
    "the other 350 ingests reported duplicate"
 q "DROP TABLE public.conc_results" >/dev/null
-echo "# $n checks, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -6,9 +6,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
-q() { psql_db commhub -At -c "$1" 2>&1; }
 q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
 dir=$(pwd)/test/fixtures/mime
 chmod o+rx "$(pwd)" "$(pwd)/test" "$(pwd)/test/fixtures" "$dir" 2>/dev/null; chmod o+r "$dir"/* 2>/dev/null
@@ -17,15 +14,14 @@ for f in "$dir"/*; do
     [ "$name" = roundcube__import.mbox ] && continue      # an mbox of several messages, not one message
     out=$(q "SELECT commhub.ingest_email_raw(pg_read_binary_file('$f'), 'fixtures')->>'status'")
     case "$out" in
-        inserted|unmatched|merged|duplicate) ok 0 "$name ingests ($out)" ;;
-        *) ok 1 "$name ingests: $out" ;;
+        inserted|unmatched|merged|duplicate) tap_ok 0 "$name ingests ($out)" ;;
+        *) tap_ok 1 "$name ingests: $out" ;;
     esac
 done
-ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE 'fixtures' = ANY (mailboxes) AND (subject LIKE '%�%' OR content LIKE '%�%') AND (subject ~ '[一-龥]' OR content ~ '[一-龥]') AND source_record_id NOT LIKE '%bad-charset%'")" = 0 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE 'fixtures' = ANY (mailboxes) AND (subject LIKE '%�%' OR content LIKE '%�%') AND (subject ~ '[一-龥]' OR content ~ '[一-龥]') AND source_record_id NOT LIKE '%bad-charset%'")" = 0 ]; echo $?) \
    "no replacement characters in Chinese subjects or bodies"
 big=$(q "SELECT commhub.ingest_email_raw(convert_to('Subject: x' || E'\r\n\r\n', 'UTF8') || decode(repeat('00', 52428801), 'hex'))" | head -1)
-echo "$big" | grep -q 'over the 50 MB limit'; ok $? "a message over 50 MB is refused with a clear error"
+echo "$big" | grep -q 'over the 50 MB limit'; tap_ok $? "a message over 50 MB is refused with a clear error"
 subj=$(q "SELECT subject FROM commhub.customer_communications WHERE content_original LIKE 'rfc822;base64,%' AND subject LIKE '%中文%' LIMIT 1")
 echo "# sample decoded subject: $subj"
-echo "# $n checks, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -6,9 +6,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
-q() { psql_db commhub -At -c "$1" 2>&1; }
 q "CREATE EXTENSION IF NOT EXISTS pg_cron" >/dev/null
 q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
 q "SELECT commhub.add_customer('CRON-C', '定时任务客户', 'high')" >/dev/null
@@ -16,14 +13,14 @@ q "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'CRON-V1', 'cus
      'content', '客户投诉质量问题,提到金发科技价格更低'))" >/dev/null
 q "SELECT cron.schedule('e2e_other_job', '0 3 * * *', 'SELECT 1')" >/dev/null
 installed=$(q "SELECT count(*) FROM commhub.install_schedules()")
-ok $([ "$installed" -ge 4 ]; echo $?) "install_schedules() registered $installed jobs"
-ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_daily'")" = "0 1 * * *" ]; echo $?) "daily 09:00 Asia/Shanghai is '0 1 * * *' in UTC"
-ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_weekly'")" = "0 1 * * 1" ]; echo $?) "weekly Monday 09:00 is '0 1 * * 1'"
-ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_monthly'")" = "0 1 1 * *" ]; echo $?) "monthly 1st 09:00 is '0 1 1 * *'"
-ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_risk_5min'")" = "*/5 * * * *" ]; echo $?) "risk check every 5 minutes"
+tap_ok $([ "$installed" -ge 4 ]; echo $?) "install_schedules() registered $installed jobs"
+tap_ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_daily'")" = "0 1 * * *" ]; echo $?) "daily 09:00 Asia/Shanghai is '0 1 * * *' in UTC"
+tap_ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_weekly'")" = "0 1 * * 1" ]; echo $?) "weekly Monday 09:00 is '0 1 * * 1'"
+tap_ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_monthly'")" = "0 1 1 * *" ]; echo $?) "monthly 1st 09:00 is '0 1 1 * *'"
+tap_ok $([ "$(q "SELECT schedule FROM cron.job WHERE jobname = 'commhub_risk_5min'")" = "*/5 * * * *" ]; echo $?) "risk check every 5 minutes"
 before=$(q "SELECT count(*) FROM cron.job")
 q "SELECT count(*) FROM commhub.install_schedules()" >/dev/null
-ok $([ "$(q "SELECT count(*) FROM cron.job")" = "$before" ]; echo $?) "installing twice is idempotent ($before jobs)"
+tap_ok $([ "$(q "SELECT count(*) FROM cron.job")" = "$before" ]; echo $?) "installing twice is idempotent ($before jobs)"
 
 # A one-minute job running the same entry point the schedules use.
 q "SELECT cron.schedule('commhub_e2e_minute', '* * * * *', \$\$SELECT commhub.run_scheduled('risk_5min')\$\$)" >/dev/null
@@ -34,13 +31,12 @@ for _ in $(seq 1 90); do
     if [ "$st" = failed ]; then echo "# $(q "SELECT return_message FROM cron.job_run_details d JOIN cron.job j USING (jobid) WHERE j.jobname = 'commhub_e2e_minute' ORDER BY d.runid DESC LIMIT 1")"; break; fi
     sleep 1
 done
-ok $fired "pg_cron fired the one-minute job and commhub.run_scheduled('risk_5min') succeeded"
-ok $([ "$(q "SELECT count(*) FROM commhub.communication_insights WHERE customer_id = 'CRON-C' AND insight_type = 'risk'")" -ge 1 ]; echo $?) \
+tap_ok $fired "pg_cron fired the one-minute job and commhub.run_scheduled('risk_5min') succeeded"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.communication_insights WHERE customer_id = 'CRON-C' AND insight_type = 'risk'")" -ge 1 ]; echo $?) \
    "the scheduled run stored risk insights for the high-priority customer"
 q "SELECT cron.unschedule('commhub_e2e_minute')" >/dev/null
 removed=$(q "SELECT count(*) FROM commhub.uninstall_schedules()")
-ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname LIKE 'commhub_%'")" = 0 ]; echo $?) "uninstall_schedules() removed the $removed commhub jobs"
-ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname = 'e2e_other_job'")" = 1 ]; echo $?) "and left other jobs alone"
+tap_ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname LIKE 'commhub_%'")" = 0 ]; echo $?) "uninstall_schedules() removed the $removed commhub jobs"
+tap_ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname = 'e2e_other_job'")" = 1 ]; echo $?) "and left other jobs alone"
 q "SELECT cron.unschedule('e2e_other_job')" >/dev/null
-echo "# $n checks, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -98,3 +98,15 @@ stop_cluster() {
 
 # psql against the test cluster: psql_db DB [psql args...]
 psql_db() { local db=$1; shift; "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# TAP helpers for the end-to-end scripts: tap_ok STATUS DESCRIPTION (0 = ok),
+# tap_done prints the count and returns non-zero on any failure; q runs one
+# statement in database commhub, unaligned.
+TAP_N=0
+TAP_FAILS=0
+tap_ok() {
+    TAP_N=$((TAP_N + 1))
+    if [ "$1" = 0 ]; then echo "ok $TAP_N - $2"; else echo "not ok $TAP_N - $2"; TAP_FAILS=$((TAP_FAILS + 1)); fi
+}
+tap_done() { echo "# $TAP_N checks, $TAP_FAILS failed"; [ "$TAP_FAILS" -eq 0 ]; }
+q() { psql_db commhub -At -c "$1" 2>&1; }
