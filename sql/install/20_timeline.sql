@@ -59,20 +59,10 @@ CREATE FUNCTION commhub.day_label(t timestamptz, now_ timestamptz DEFAULT now())
         || date_part('month', $1 AT TIME ZONE 'Asia/Shanghai')::int || '月'
         || date_part('day', $1 AT TIME ZONE 'Asia/Shanghai')::int || '日' $$;
 
--- Display tags of a record; scalar arguments so it inlines (no row built per record).
+-- Display tags of a record (C: it runs for every row of every page).
 CREATE FUNCTION commhub.record_tags(intent text, sentiment text, urgency text, attachments integer,
                                     missed boolean, recalled timestamptz, media_pending text, related jsonb)
-RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT array_remove(ARRAY[
-        CASE WHEN $1 IS NOT NULL THEN '[意图: ' || commhub.intent_label($1) || ']' END,
-        CASE WHEN $2 IS NOT NULL THEN '[情绪: ' || commhub.sentiment_label($2) || ']' END,
-        CASE WHEN $3 IN ('high', 'medium') THEN '[紧急: ' || commhub.urgency_label($3) || ']' END,
-        CASE WHEN $4 > 0 THEN '[附件: ' || $4 || '个]' END,
-        CASE WHEN $5 THEN '[未接]' END,
-        CASE WHEN $6 IS NOT NULL THEN '[已撤回]' END,
-        CASE WHEN $7 IS NOT NULL THEN '[待识别]' END,
-        CASE WHEN jsonb_array_length(coalesce($8, '[]')) > 0 THEN '[关联: ' || jsonb_array_length($8) || '条]' END
-    ], NULL) $$;
+RETURNS text[] LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_record_tags';
 
 -- A3: newest first, keyset pagination.  The cursor is "<epoch microseconds>:<id>";
 -- deep pages seek through idx_comm_timeline exactly like the first page.

@@ -220,7 +220,7 @@ static const cue_row builtin[] = {
 	  "到底能不能|到底怎么回事|怎么回事|搞什么|给个解释|追责|罚款|扣款|拒收|退料|"
 	  "被投诉|被客户投诉|忽好忽坏|差太多|差很多|差别很大|超标|水分超标|检测不过|"
 	  "检验不合格|过不了|不通过|没通过|测试不过|不过关|强度不够|性能不够|不够用|"
-	  "达不到要求|不满足要求|满足不了|错货|发错货|instead of|wrong material|"
+	  "达不到要求|不满足要求|满足不了|错货|发错货|wrong material|"
 	  "wrong product|wrong grade|wrong item|poor quality|not happy|unhappy|still not|"
 	  "still haven't|yet to receive|penalty|compensation|compensate", AZI_COMPLAINT, 30),
 	I("异常|波动|不稳定|差异|偏黄|变色|浮纤|银纹|发白|焦料|烧焦|缺料|粘模|分层|起皮|"
@@ -388,7 +388,7 @@ static const cue_row builtin[] = {
 	I("寄到|寄过来|寄一些|寄点", AZI_INQUIRY, 15),
 	I("介绍给|推荐给|转介绍|joint development", AZI_COOPERATION, 25),
 	S("问题解决|得到解决|解决|joint development|would like to explore", 10),
-	S("太长|太久|等太久|别家|wet|damp|不太好", -15),
+	S("太长|太久|等太久|wet|damp|不太好", -15),
 	S("减少", -8),
 	I("仍未解决|仍然没有解决|还是没解决|问题依旧|依然存在", AZI_COMPLAINT, 25),
 	S("仍未解决|仍然没有解决|还是没解决|问题依旧|依然存在", -15),
@@ -528,6 +528,66 @@ static const cue_row builtin[] = {
 	S("不好|不行|不好用|不合适|不靠谱|不满|不愿意|不理想|不稳定|不合格|不及时|不专业|不够好|"
 	  "不负责|不认可|没法用|没用", -20),
 	U("不急|不着急|不用急", AZU_LOW, 30),
+
+	/* ---- cue families added after the dev2 corpus (general phrasings) ---- */
+	/* worse than before, repeated failures, service lapses: a complaint
+	 * without the word 投诉 */
+	I("比上批|比上一批|比以前差|比之前差|跟以前的|和以前的|与以前的|跟之前的|和之前的|两回事|"
+	  "差了好多|差好多|差了很多|低很多|低了很多|低了不少|差了不少|降了很多|变差|越来越差|"
+	  "又是这样|每次都|老是|总是这样|追着问|追着催|又迟到|迟到|打不通|不接电话|一直不接|"
+	  "混有|混入|混进|生产已停|已停产|线都停了|没过|测试没过|"
+	  "worse than|inconsistent|second time|third time|every time|once again|be more careful|"
+	  "not the first time|only received|we only received|only got|short shots|short shot",
+	  AZI_COMPLAINT, 25),
+	S("比以前差|比之前差|两回事|差了好多|差好多|差了很多|低很多|低了很多|低了不少|差了不少|"
+	  "降了很多|变差|越来越差|又是这样|每次都|老是|总是这样|追着问|追着催|又迟到|迟到|打不通|"
+	  "不接电话|一直不接|混有|混入|混进|生产已停|已停产|线都停了|测试没过|"
+	  "worse than|inconsistent|second time|third time|be more careful|not the first time|"
+	  "only received|we only received|short shots", -15),
+	I("找别的供应商|换别的供应商|别的供应商|其他供应商|另找供应商|另找一家|换掉你们|"
+	  "another supplier|other supplier|必须承担|由你们承担|你们承担|承担损失|承担责任|"
+	  "客户要退货|客户退货|他们客户要退货", AZI_COMPLAINT, 35),
+	S("找别的供应商|换别的供应商|别的供应商|其他供应商|另找供应商|另找一家|换掉你们|"
+	  "another supplier|必须承担|由你们承担|你们承担|承担损失|承担责任|客户要退货", -20),
+	K("找别的供应商|换别的供应商|别的供应商|其他供应商|另找供应商|另找一家|换掉你们|"
+	  "another supplier|other supplier|必须承担|由你们承担|你们承担|承担损失|承担责任|"
+	  "扣款|罚款|追责|客户要退货|他们客户要退货", AZK_THREAT, 10),
+	U("生产已停|已停产|线都停了|line will stop|production will stop|will stop production|"
+	  "line stops|stop our line|停了线", AZU_HIGH, 30),
+	/* processing and material questions */
+	I("壁厚|薄壁|厚度|干燥|干燥条件|烘多久|烘料时间|多少度|模流|模流分析|翘曲|"
+	  "yellow card|ul file|wall thickness|drawing|drawings", AZI_TECHNICAL, 25),
+	/* price range, customisation, matching a rival quote: an inquiry */
+	I("什么区间|价格区间|价格范围|起做|多少起|起订|定制|能不能跟|跟价|别家报|人家报|别家给",
+	  AZI_INQUIRY, 30),
+	K("能不能跟|跟价|别家报|人家报|别家给", AZK_HAGGLE, 10),
+	S("别家", -6),
+	/* delivery logistics and documents travelling with the goods */
+	I("哪天能到|哪天到货|几号到|几号能到|什么时候到货|能到就行|能发出|发出了吗|发了吗|发货了吗|"
+	  "随货|随车|一起送|一起寄|装箱单|接收货物|接货|安排人接收|收货地址|送货地址|入库|"
+	  "by sea|by air|by truck|transit time|shipping documents|packing list|when will it arrive",
+	  AZI_DELIVERY, 30),
+	/* payment paperwork */
+	I("statement of account|account statement|statement|bank details|bank information|"
+	  "banking details|credit note|银行信息|收款信息|汇款账号|汇款帐号|帐号|对帐", AZI_PAYMENT, 30),
+	/* after-sales: on-site service, exchanges, resolved cases */
+	I("去现场|到现场|来现场|现场看|现场指导|来一趟|过来看看|过来看一下|给换|换一下|要换的|换掉|"
+	  "可以退|能退|退吗|退掉|退一部分|整改有效|问题已解决|已关闭|已结案|已闭环|close the case",
+	  AZI_AFTER_SALES, 30),
+	I("回访", AZI_AFTER_SALES, 20),
+	/* orders: documents, changes, pauses */
+	I("单子|那张单|这张单|改一下|签完|回签|订单先暂停|暂停订单|订单暂停|先暂停|put on hold|on hold",
+	  AZI_ORDER, 25),
+	/* congratulations, tests, ignore-me notes */
+	I("开业|典礼|庆典|花篮|乔迁|恭喜|祝贺|congratulations|请忽略|please ignore", AZI_OTHER, 30),
+	S("恭喜|祝贺|congratulations", 15),
+	I("介绍我司|介绍我们公司|回收体系", AZI_COOPERATION, 15),
+	/* asks in call notes and minutes: a request that needs an action */
+	K("要求我们|要求我方|希望我们|希望我方|要我们|让我方|需要我们|需要你们|需要我方|我方需|"
+	  "约定|约了|约下周|要改|asked us to|ask us to|asks us to|want us to|requested", AZK_REQUEST, 10),
+	K("问|来问|问了", AZK_QUESTION, 10),
+	K("please find|please see|please see attached|please find attached|kindly find", AZK_BLOCK, 0),
+	U("到时候再|到时再|再说|后面再看|再看看|再联系", AZU_LOW, 20),
 };
 
 #undef I
