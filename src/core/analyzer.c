@@ -724,6 +724,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 
 #define MAX_NAMES 32
 #define MAX_REQ 4
+#ifndef AZ_FACT_DAMP
+#define AZ_FACT_DAMP 0.35
+#endif
 
 typedef struct name_ref
 {
@@ -764,6 +767,8 @@ typedef struct scores
 	int			nquestion;
 	int			nthreat;
 	bool		haggled;
+	int			ndisclaim;		/* 不是投诉 / not a complaint */
+	int			nresolved;		/* 已解决 / 整改有效 / close the case */
 	uint32_t	threat_s,
 				threat_e;
 } scores;
@@ -879,8 +884,13 @@ score_hits(az_ctx *ctx, scores *sc)
 		{
 			prev_sent = sent_cur * boost;
 			sc->sent_total += prev_sent;
-			if (haggle)
+			/* price words in a sentence about an invoice or a payment are
+			 * a billing matter, not haggling */
+			if (haggle && votes_cur[AZI_PAYMENT] <= 0)
+			{
 				haggle_shift(votes_cur);
+				sc->haggled = true;
+			}
 			haggle = false;
 			for (c = 0; c < AZI_N; c++)
 			{
@@ -1052,9 +1062,15 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_QUESTION:
 					sc->nquestion++;
 					break;
+				case AZK_DISCLAIM:
+					sc->ndisclaim++;
+					break;
+				case AZK_RESOLVED:
+					if (!negated)
+						sc->nresolved++;
+					break;
 				case AZK_HAGGLE:
 					haggle = true;
-					sc->haggled = true;
 					break;
 				case AZK_THREAT:
 					if (!negated)
@@ -1092,8 +1108,11 @@ score_hits(az_ctx *ctx, scores *sc)
 		}
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle)
+	if (haggle && votes_cur[AZI_PAYMENT] <= 0)
+	{
 		haggle_shift(votes_cur);
+		sc->haggled = true;
+	}
 	if (ctx->nhits > 0)
 		for (c = 0; c < AZI_N; c++)
 			sc->votes[c] += votes_cur[c] * boost;
@@ -1108,6 +1127,12 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 				j;
 
 	az_clause_bounds(ctx, d->s, &cs, &ce);
+	/* "unless payment is received by tomorrow": a need word right before
+	 * the date makes it a deadline whatever else the clause says */
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < d->s; j++)
+		if (az_hit_feat(ctx, &ctx->hits[j], AZK_NEED) &&
+			units_between(ctx, ctx->hits[j].e, d->s, 2) <= 1)
+			return false;
 	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
 		if (az_hit_feat(ctx, &ctx->hits[j], AZK_PAST))
 			return true;
@@ -1155,7 +1180,7 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 		const az_feat *u;
 
 		if (az_hit_feat(ctx, &ctx->hits[j], AZK_NEED) ||
-			az_hit_feat(ctx, &ctx->hits[j], AZK_QUESTION))
+			(!own && az_hit_feat(ctx, &ctx->hits[j], AZK_QUESTION)))
 			return true;
 		u = az_hit_feat(ctx, &ctx->hits[j], AZK_URG);
 		if (u && u->arg != AZU_LOW)
@@ -1473,7 +1498,13 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		/* a delivery / after-sales / order / quality matter with clear
 		 * dissatisfaction is a complaint */
-		if (sc.haggled)
+		/* "这不是投诉" frames the defects as feedback; a settled case
+		 * ("整改有效", "问题已解决") is a follow-up, not a new complaint */
+		if (sc.ndisclaim > 0)
+			sc.votes[AZI_COMPLAINT] *= 0.3;
+		else if (sc.nresolved > 0)
+			sc.votes[AZI_COMPLAINT] *= 0.5;
+		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0)
 			;					/* unhappy about a price: still haggling */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
 			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
@@ -1516,8 +1547,17 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		double		raw_s = sc.sent_total;
 
+		/* outside a complaint or a collection matter, defect and problem
+		 * words mostly describe facts (a return, a processing question, a
+		 * resolved case), not the customer's mood: damp them */
+		if (cat != AZI_COMPLAINT && cat != AZI_PAYMENT && sc.nthreat == 0 &&
+			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
+			raw_s += (sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 : AZ_FACT_DAMP) * sc.neg_mag;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
-		if (raw_s >= 1.0)
+		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
+		 * note; thanks closing a request stays neutral */
+		if (raw_s >= 1.0 || (raw_s >= 0.75 && sc.nreq == 0 && sc.nquestion == 0 &&
+							 cat != AZI_ORDER && cat != AZI_INQUIRY))
 			overall = "positive";
 		else if (raw_s <= -1.2)
 			overall = "negative";
@@ -1567,9 +1607,13 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_HIGH;
 		else if (sc.urg_w[AZU_MEDIUM] > 0 || date_level == AZU_MEDIUM)
 			urg_level = AZU_MEDIUM;
-		else if (cat == AZI_COMPLAINT || sc.nreq > 0 || sc.nquestion > 0)
+		else if (cat == AZI_COMPLAINT)
+			urg_level = AZU_MEDIUM;
+		else if (date_level == AZU_LOW)
+			urg_level = AZU_LOW;	/* the only deadline is weeks away */
+		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
-		else if (strcmp(overall, "positive") != 0 &&
+		else if (strcmp(overall, "positive") != 0 && sc.nresolved == 0 &&
 				 (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))
 			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling */
 		else

@@ -73,7 +73,9 @@ enum az_kind
 	AZK_HAGGLE,					/* 价格/贵/涨价: price talk (haggling is an inquiry) */
 	AZK_THREAT,					/* 换供应商/起诉/客户拒收: makes a complaint serious */
 	AZK_SELF,					/* 我们/我司: the writer's own action, not a deadline */
-	AZK_BLOCK					/* neutral word that shadows shorter cues */
+	AZK_BLOCK,					/* neutral word that shadows shorter cues */
+	AZK_DISCLAIM,				/* 不是投诉/not a complaint: feedback, not a complaint */
+	AZK_RESOLVED				/* 已解决/整改有效/close the case: a settled matter */
 };
 
 enum

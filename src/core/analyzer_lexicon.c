@@ -571,9 +571,9 @@ static const cue_row builtin[] = {
 	I("statement of account|account statement|statement|bank details|bank information|"
 	  "banking details|credit note|银行信息|收款信息|汇款账号|汇款帐号|帐号|对帐", AZI_PAYMENT, 30),
 	/* after-sales: on-site service, exchanges, resolved cases */
-	I("去现场|到现场|来现场|现场看|现场指导|来一趟|过来看看|过来看一下|给换|换一下|要换的|换掉|"
-	  "可以退|能退|退吗|退掉|退一部分|整改有效|问题已解决|已关闭|已结案|已闭环|close the case",
-	  AZI_AFTER_SALES, 30),
+	I("去现场|到现场|来现场|现场看|现场指导|来一趟|过来看看|过来看一下", AZI_AFTER_SALES, 20),
+	I("给换|换一下|要换的|换掉|可以退|能退|退吗|退掉|退一部分|整改有效|问题已解决|已关闭|已结案|"
+	  "已闭环|close the case", AZI_AFTER_SALES, 30),
 	I("回访", AZI_AFTER_SALES, 20),
 	/* orders: documents, changes, pauses */
 	I("单子|那张单|这张单|改一下|签完|回签|订单先暂停|暂停订单|订单暂停|先暂停|put on hold|on hold",
@@ -584,10 +584,30 @@ static const cue_row builtin[] = {
 	I("介绍我司|介绍我们公司|回收体系", AZI_COOPERATION, 15),
 	/* asks in call notes and minutes: a request that needs an action */
 	K("要求我们|要求我方|希望我们|希望我方|要我们|让我方|需要我们|需要你们|需要我方|我方需|"
-	  "约定|约了|约下周|要改|asked us to|ask us to|asks us to|want us to|requested", AZK_REQUEST, 10),
-	K("问|来问|问了", AZK_QUESTION, 10),
+	  "约了|约下周|要改|asked us to|ask us to|asks us to|want us to|requested", AZK_REQUEST, 10),
+	K("客户问|来电问|打电话问|来问|问了|他们问|对方问|工程师问|customer asked|asked about|"
+	  "asked whether|asked if", AZK_QUESTION, 10),
 	K("please find|please see|please see attached|please find attached|kindly find", AZK_BLOCK, 0),
 	U("到时候再|到时再|再说|后面再看|再看看|再联系", AZU_LOW, 20),
+	/* feedback framed as not a complaint; settled cases */
+	K("不是投诉|并非投诉|不算投诉|不是要投诉|not a complaint|不是说料有问题|不是质量问题|"
+	  "不是你们的问题|只是反馈|反馈一下", AZK_DISCLAIM, 10),
+	K("整改有效|已关闭|已结案|已闭环|问题已解决|已解决|已经解决|问题解决了|暂无新问题|"
+	  "没有新问题|close the case|case closed", AZK_RESOLVED, 10),
+	/* collection: dodging and dunning */
+	S("拖了|拖着|一直拖|还没付|还没打款|没付|未付|催收|超期|final notice|最后通知|"
+	  "payment reminder|still unpaid|unpaid", -15),
+	I("拖了|还没付|还没打款|未付|催收|超期未付|final notice|payment reminder|unpaid", AZI_PAYMENT, 25),
+	/* waiting and lateness, calls to take it seriously */
+	I("都在等|在等着|干等|白等|希望我们重视|希望重视|引起重视|请重视|重视一下|太不重视",
+	  AZI_COMPLAINT, 25),
+	S("都在等|在等着|干等|白等|希望我们重视|希望重视|引起重视|请重视|重视一下|太不重视|又迟到",
+	  -15),
+	/* asks reported in call notes and minutes */
+	K("要求|客户要求|对方要求", AZK_REQUEST, 10),
+	K("哪天|何时|您看|你看看", AZK_QUESTION, 10),
+	/* "more careful in the future" is a reproach, not a time horizon */
+	U("careful in the future|more careful in the future", AZU_MEDIUM, 0),
 };
 
 #undef I

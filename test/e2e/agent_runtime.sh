@@ -30,8 +30,9 @@ for _ in $(seq 1 40); do PORT=$(head -1 "$FAKE_LOG"); [ -n "$PORT" ] && break; s
 [ -n "$PORT" ] || { echo "not ok 1 - fake server did not start"; exit 1; }
 
 q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
-q "ALTER SYSTEM SET commhub.retry_base_delay = '50ms'; ALTER SYSTEM SET commhub.retry_max_delay = '200ms';
-   ALTER SYSTEM SET commhub.worker_poll_interval = '200ms'" >/dev/null
+# ALTER SYSTEM cannot run in the implicit transaction of a multi-statement -c: one -c each.
+psql_db commhub -q -c "ALTER SYSTEM SET commhub.retry_base_delay = '50ms'" -c "ALTER SYSTEM SET commhub.retry_max_delay = '200ms'" \
+    -c "ALTER SYSTEM SET commhub.worker_poll_interval = '200ms'" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
 wait_for "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" 20
 ok $? "two agent workers run, visible in pg_stat_activity"
@@ -183,32 +184,41 @@ q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 # 10. The workers prune finished jobs past commhub.job_retention.
 old=$(q "SELECT min(job_id) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")
 q "UPDATE commhub.agent_jobs SET finished_at = now() - interval '3 days' WHERE job_id = $old" >/dev/null
-q "ALTER SYSTEM SET commhub.job_retention = '1d'; ALTER SYSTEM SET commhub.job_prune_interval = '1s'" >/dev/null
+psql_db commhub -q -c "ALTER SYSTEM SET commhub.job_retention = '1d'" -c "ALTER SYSTEM SET commhub.job_prune_interval = '1s'" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
 wait_for "SELECT NOT EXISTS (SELECT 1 FROM commhub.agent_jobs WHERE job_id = $old)" 20
 ok $? "a worker deleted the succeeded job finished 3 days ago (retention 1d)"
 ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")" = 19 ]; echo $?) \
    "recent finished jobs are kept"
-q "ALTER SYSTEM RESET commhub.job_retention; ALTER SYSTEM RESET commhub.job_prune_interval" >/dev/null
+psql_db commhub -q -c "ALTER SYSTEM RESET commhub.job_retention" -c "ALTER SYSTEM RESET commhub.job_prune_interval" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
 
-# 11. Model enrichment of the customer agents (A11, A14, A15 routed).
+# 11. Model enrichment of the customer agents (A11, A14, A15 routed).  A fresh
+# customer: the records' summaries go into the prompt, and E2E-C1's carry
+# [[mode:...]] markers.  Recent complaints give A14 an alert to enrich.
+q "SELECT commhub.add_customer('E2E-C2', '苏州恒力塑胶有限公司', 'vip')" >/dev/null
+now_local=$(TZ=Asia/Shanghai date -d '-1 hour' '+%Y-%m-%d %H:%M')
+for i in 1 2 3; do
+    q "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'E2E-ENR-$i', 'customer_id', 'E2E-C2',
+        'visit_date', '$now_local', 'location', '苏州', 'sales_person', 'wangming',
+        'content', '客户投诉PCR-ABS-1000批次质量问题,要求退货并赔偿,表示不满意'))->>'status'" >/dev/null
+done
 q "SELECT commhub.use_endpoint('A14', 'fake'); SELECT commhub.use_endpoint('A11', 'fake'); SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
 q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_writer') THEN CREATE ROLE e2e_writer; END IF; END \$\$;
    GRANT commhub_writer TO e2e_writer; SELECT commhub.grant_tenant('T001', 'e2e_writer')" >/dev/null
-a14=$(q "SELECT jsonb_array_length(commhub.run_agent('A14', 'E2E-C1') -> 'risk_alerts')")
+a14=$(q "SELECT jsonb_array_length(commhub.run_agent('A14', 'E2E-C2') -> 'risk_alerts')")
 ok $([ "${a14:-0}" -ge 1 ]; echo $?) "run_agent('A14') found risk alerts for the test customer ($a14)"
-ins=$(psql_db commhub -At -c "SET ROLE e2e_writer" -c "SELECT commhub.run_agent('A11', 'E2E-C1') ->> 'insight_id'" 2>&1 | tail -1)
+ins=$(psql_db commhub -At -c "SET ROLE e2e_writer" -c "SELECT commhub.run_agent('A11', 'E2E-C2') ->> 'insight_id'" 2>&1 | tail -1)
 ok $([ "${ins#INS-}" != "$ins" ]; echo $?) "a writer runs A11 with A11 routed ($ins)"
-q "SELECT commhub.run_agent('A15', 'E2E-C1')" >/dev/null
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C1'
+q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
+ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C2'
               AND payload ? 'insight_id' AND jsonb_typeof(payload -> 'records') = 'array' AND payload ? 'builtin'
               AND octet_length(payload::text) < 17000")" = 3 ]; echo $?) \
    "each routed built-in run enqueued one job with insight_id, builtin and bounded records"
-wait_for "SELECT count(*) = 3 FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C1' AND status = 'succeeded'" 60
+wait_for "SELECT count(*) = 3 FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C2' AND status = 'succeeded'" 60
 ok $? "the A11, A14 and A15 model jobs succeeded"
 ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
-              WHERE j.agent = 'A14' AND j.customer_id = 'E2E-C1' AND jsonb_typeof(i.insight_data #> '{model,risk_alerts}') = 'array'
+              WHERE j.agent = 'A14' AND j.customer_id = 'E2E-C2' AND jsonb_typeof(i.insight_data #> '{model,risk_alerts}') = 'array'
                 AND i.generated_by LIKE 'model:fake/fake-model@A14v1'")" = 1 ]; echo $?) \
    "the A14 insight's insight_data has the model answer under \"model\""
 ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
@@ -217,7 +227,7 @@ ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communicatio
 ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
               WHERE j.agent = 'A15' AND jsonb_typeof(i.insight_data -> 'model') = 'string' AND i.insight_data ->> 'model' LIKE '#%'")" = 1 ]; echo $?) \
    "the A15 insight got the model's Markdown report"
-q "SELECT commhub.use_endpoint('A12', NULL); SELECT commhub.run_agent('A12', 'E2E-C1')" >/dev/null
+q "SELECT commhub.use_endpoint('A12', NULL); SELECT commhub.run_agent('A12', 'E2E-C2')" >/dev/null
 ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent = 'A12'")" = 0 ]; echo $?) "an unrouted agent enqueues nothing"
 q "SELECT commhub.use_endpoint('A11', NULL); SELECT commhub.use_endpoint('A14', NULL); SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
 echo "# $n checks, $fails failed"
