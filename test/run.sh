@@ -64,4 +64,17 @@ for s in test/e2e/*.sh; do
     count "$p" "$f"
 done
 
+# 5. benchmark smoke: tiny sizes, in their own database, only to keep the
+#    benchmarks runnable (figures come from bench/run.sh, by hand)
+log "bench smoke"
+psql_db postgres -q -c "CREATE DATABASE commhub_bench" >/dev/null &&
+    psql_db commhub_bench -q -c "CREATE EXTENSION commhub" >/dev/null
+for b in ingest timeline analyzer ingest_history; do
+    if psql_db commhub_bench -q -v size=2000 -f "bench/$b.sql" >"$CLUSTER_DIR/bench_$b.out" 2>&1; then
+        echo "ok - bench $b runs (smoke size)"; count 1 0
+    else
+        echo "not ok - bench $b (smoke size)"; tail -5 "$CLUSTER_DIR/bench_$b.out"; count 0 1
+    fi
+done
+
 finish

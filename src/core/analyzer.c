@@ -1576,6 +1576,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		int			date_level = -1;
 		int			date_idx = -1;
+		bool		far_deadline = false;	/* a dated deadline weeks away */
 
 		for (i = 0; i < ctx.ndates; i++)
 		{
@@ -1591,6 +1592,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
 				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+			if (d->gran == 0 && d->rel >= 25)
+				far_deadline = true;
 			if (lvl > date_level)
 			{
 				date_level = lvl;
@@ -1609,7 +1612,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_MEDIUM;
 		else if (cat == AZI_COMPLAINT)
 			urg_level = AZU_MEDIUM;
-		else if (date_level == AZU_LOW)
+		else if (date_level == AZU_LOW && far_deadline)
 			urg_level = AZU_LOW;	/* the only deadline is weeks away */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
