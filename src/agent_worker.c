@@ -2,13 +2,22 @@
  * agent_worker.c -- background workers that run agent jobs (N4, R1, R2).
  *
  * Each pass of the loop:
+ *   0. prune   on start and every commhub.job_prune_interval (1 h): finished
+ *              jobs older than commhub.job_retention (7 days) are deleted in
+ *              their own short transaction (commhub.prune_jobs).
  *   1. claim   up to the free in-flight slots of due jobs (queued and due, or
- *              running with an expired lease) with FOR UPDATE SKIP LOCKED in
- *              one short transaction; each claimed job gets attempts+1, this
- *              worker's pid and a lease of its endpoint timeout + 15 s.  The
- *              endpoint, prompt and record are read in the same transaction;
- *              then it COMMITS -- no transaction or snapshot is open while
- *              waiting on the network.
+ *              running with an expired lease) in one short transaction, by
+ *              commhub.claim_agent_jobs (FOR UPDATE SKIP LOCKED, claims of all
+ *              workers serialized by an advisory lock).  It enforces each
+ *              endpoint's limits across all workers, not per worker:
+ *              max_inflight (live 'running' jobs of the endpoint) and
+ *              requests_per_minute (GCRA spacing 60/rpm s; held-back jobs stay
+ *              queued with next_attempt_at at the next slot, no attempt
+ *              spent).  commhub.worker_max_inflight caps one worker's engine.
+ *              Each claimed job gets attempts+1, this worker's pid and a lease
+ *              of its endpoint timeout + 15 s.  The endpoint, prompt and
+ *              record are read in the same transaction; then it COMMITS -- no
+ *              transaction or snapshot is open while waiting on the network.
  *   2. call    every claimed job is submitted to one libcurl multi handle
  *              (src/core/llm_http.c); llm_engine_run returns within 100 ms and
  *              hands back each transfer as soon as it ends, so slots refill
@@ -22,8 +31,8 @@
  *              (same pid and attempt): a job whose lease expired and was taken
  *              by another worker is never applied twice.
  *   4. sleep   WaitLatch until a committing producer sets our latch
- *              (agent_queue.c), or the poll interval for retries and expired
- *              leases.
+ *              (agent_queue.c), the next queued job or lease falls due (a
+ *              retry, a rate-limit slot), or at most the poll interval.
  * A killed worker loses nothing: its running jobs come back when their lease
  * expires.  Errors are logged once per job outcome, not per retry.
  */

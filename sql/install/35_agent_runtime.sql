@@ -371,8 +371,9 @@ $$;
 --                        next_attempt_at moved to the next free slot (at most
 --                        1000 per endpoint and pass); that costs no attempt.
 -- Webhook jobs have no limits.  include_orphans also claims due jobs whose
--- endpoint no longer exists (they fail with "not configured"); the worker
--- asks for that once per poll interval since it scans all due jobs.
+-- endpoint or webhook no longer exists (they fail with "not configured");
+-- the worker asks for that once per poll interval since it scans all due
+-- jobs.  Several endpoints share n oldest-first.
 CREATE FUNCTION commhub.claim_agent_jobs(n integer, include_orphans boolean DEFAULT true) RETURNS SETOF bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -389,14 +390,17 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
-    -- Model endpoints: take at most their free in-flight and rate budget.
+    -- Each model endpoint gives at most its free in-flight and rate budget;
+    -- each webhook (no limits) up to n.
     FOR e IN
-        SELECT x.tenant_id, x.name, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
+        SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
                (SELECT count(*) FROM commhub.agent_jobs r
                  WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
                    AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live
           FROM commhub.agent_endpoints x
           LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+        UNION ALL
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0 FROM commhub.notify_webhooks w
     LOOP
         budget := least(n, e.max_inflight - e.live);
         IF budget > 0 AND e.rpm IS NOT NULL THEN
@@ -408,22 +412,26 @@ BEGIN
         CONTINUE WHEN budget <= 0;
         SELECT array_agg(q.job_id) INTO ids FROM (
             SELECT j.job_id FROM commhub.agent_jobs j
-             WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND j.agent <> 'webhook'
+             WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND (j.agent = 'webhook') = e.webhook
                AND ((j.status = 'queued' AND j.next_attempt_at <= now())
                     OR (j.status = 'running' AND j.lease_expires_at < now()))
              ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
         cand := cand || coalesce(ids, '{}');
     END LOOP;
-    -- Webhook jobs (no limits) and, when asked, jobs of vanished endpoints.
-    SELECT array_agg(q.job_id) INTO ids FROM (
-        SELECT j.job_id FROM commhub.agent_jobs j
-         WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
-                OR (j.status = 'running' AND j.lease_expires_at < now()))
-           AND (j.agent = 'webhook'
-                OR (include_orphans AND NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
-                                                     WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint)))
-         ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;
-    cand := cand || coalesce(ids, '{}');
+    -- When asked: due jobs whose endpoint or webhook no longer exists.
+    IF include_orphans THEN
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+               AND CASE WHEN j.agent = 'webhook'
+                        THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
+                                          WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint)
+                        ELSE NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
+                                          WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint) END
+             ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END IF;
     IF cardinality(cand) = 0 THEN
         RETURN;
     END IF;

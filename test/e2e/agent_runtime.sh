@@ -196,12 +196,13 @@ q "SELECT pg_reload_conf()" >/dev/null
 # 11. Model enrichment of the customer agents (A11, A14, A15 routed).  A fresh
 # customer: the records' summaries go into the prompt, and E2E-C1's carry
 # [[mode:...]] markers.  Recent complaints give A14 an alert to enrich.
-q "SELECT commhub.add_customer('E2E-C2', '苏州恒力塑胶有限公司', 'vip')" >/dev/null
-now_local=$(TZ=Asia/Shanghai date -d '-1 hour' '+%Y-%m-%d %H:%M')
+q "SELECT commhub.add_customer('E2E-C2', '苏州恒力塑胶有限公司', 'vip'); SELECT commhub.add_identity('E2E-C2', 'domain', 'e2e-hengli.cn')" >/dev/null
 for i in 1 2 3; do
-    q "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'E2E-ENR-$i', 'customer_id', 'E2E-C2',
-        'visit_date', '$now_local', 'location', '苏州', 'sales_person', 'wangming',
-        'content', '客户投诉PCR-ABS-1000批次质量问题,要求退货并赔偿,表示不满意'))->>'status'" >/dev/null
+    q "SELECT commhub.ingest('email', jsonb_build_object('messageId', '<e2e-enr-$i@e2e-hengli.cn>',
+        'date', to_char(now() - interval '$i hours', 'YYYY-MM-DD\"T\"HH24:MI:SSOF'),
+        'from', jsonb_build_object('value', jsonb_build_array(jsonb_build_object('address', 'buyer@e2e-hengli.cn', 'name', '赵经理'))),
+        'to', jsonb_build_object('value', jsonb_build_array(jsonb_build_object('address', 'wang.ming@topcentral.cn', 'name', '王明'))),
+        'subject', '质量投诉 $i', 'text', '我们投诉PCR-ABS-1000批次质量问题,要求退货并赔偿,非常不满意'))->>'status'" >/dev/null
 done
 q "SELECT commhub.use_endpoint('A14', 'fake'); SELECT commhub.use_endpoint('A11', 'fake'); SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
 q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_writer') THEN CREATE ROLE e2e_writer; END IF; END \$\$;
