@@ -62,7 +62,9 @@
  * Every loop is bounded by the input (array sizes, string lengths) or by a
  * constant cap; no recursion deeper than a small constant.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
+#endif
 #include "channels.h"
 
 #include <math.h>

@@ -28,7 +28,9 @@
  * query fragments, then force valid UTF-8 without control characters (the
  * message ends up in a text column).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE				/* memmem, timegm, explicit_bzero */
+#endif
 #include "llm_http.h"
 
 #include <ctype.h>
