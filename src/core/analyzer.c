@@ -724,8 +724,14 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 
 #define MAX_NAMES 32
 #define MAX_REQ 4
+#ifndef AZ_NEG_COMPLAINT
+#define AZ_NEG_COMPLAINT 3.0
+#endif
+#ifndef AZ_QTY_INQ
+#define AZ_QTY_INQ 1.0
+#endif
 #ifndef AZ_FACT_DAMP
-#define AZ_FACT_DAMP 0.35
+#define AZ_FACT_DAMP 0.5
 #endif
 
 typedef struct name_ref
@@ -767,6 +773,8 @@ typedef struct scores
 	int			nquestion;
 	int			nthreat;
 	bool		haggled;
+	int			nhorizon;		/* "next year", "长期规划": a far horizon */
+	double		fact_neg;		/* negative weight of defect / problem words */
 	int			ndisclaim;		/* 不是投诉 / not a complaint */
 	int			nresolved;		/* 已解决 / 整改有效 / close the case */
 	uint32_t	threat_s,
@@ -884,9 +892,10 @@ score_hits(az_ctx *ctx, scores *sc)
 		{
 			prev_sent = sent_cur * boost;
 			sc->sent_total += prev_sent;
-			/* price words in a sentence about an invoice or a payment are
-			 * a billing matter, not haggling */
-			if (haggle && votes_cur[AZI_PAYMENT] <= 0)
+			/* price words in a sentence about an invoice, a payment, an
+			 * order or a contract are a billing or contract matter, not
+			 * haggling */
+			if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 			{
 				haggle_shift(votes_cur);
 				sc->haggled = true;
@@ -977,6 +986,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (about_competitor)
 						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
 					sent_cur += w;
+					/* a defect or problem word (not an emotion word, not a
+					 * negated positive) */
+					if (w < 0 && !negated && f->w >= -15)
+						sc->fact_neg += -w;
 					if (w < 0)
 					{
 						sc->neg_mag += -w;
@@ -1065,6 +1078,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;
 					break;
+				case AZK_HORIZON:
+					if (!negated)
+						sc->nhorizon++;
+					break;
 				case AZK_RESOLVED:
 					if (!negated)
 						sc->nresolved++;
@@ -1108,7 +1125,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		}
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle && votes_cur[AZI_PAYMENT] <= 0)
+	if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 	{
 		haggle_shift(votes_cur);
 		sc->haggled = true;
@@ -1171,7 +1188,7 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 			return true;
 	if (ce < ctx->n && ctx->t[ce] == '?')
 		return true;
-	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); !own && j < ctx->nhits && ctx->hits[j].s < ce; j++)
 		if (az_hit_feat(ctx, &ctx->hits[j], AZK_REQUEST))
 			return true;
 	sentence_bounds(ctx, d->s, &cs, &ce);
@@ -1476,7 +1493,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;
 	if (ctx.qty.found)
-		sc.votes[AZI_INQUIRY] += 1.0;
+		sc.votes[AZI_INQUIRY] += AZ_QTY_INQ;
 	if (channel)
 	{
 		if (strcmp(channel, "form") == 0 || strcmp(channel, "webchat") == 0)
@@ -1501,7 +1518,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		/* "这不是投诉" frames the defects as feedback; a settled case
 		 * ("整改有效", "问题已解决") is a follow-up, not a new complaint */
 		if (sc.ndisclaim > 0)
-			sc.votes[AZI_COMPLAINT] *= 0.3;
+		{
+			/* feedback framed as not a complaint is after-sales; with a
+			 * processing question it is technical */
+			double		moved = sc.votes[AZI_COMPLAINT] * 0.7;
+
+			sc.votes[AZI_COMPLAINT] -= moved;
+			sc.votes[sc.nquestion > 0 ? AZI_TECHNICAL : AZI_AFTER_SALES] += moved;
+		}
 		else if (sc.nresolved > 0)
 			sc.votes[AZI_COMPLAINT] *= 0.5;
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0)
@@ -1525,6 +1549,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		}
 		if (top < 1.2 && cat != AZI_OTHER)
 			cat = AZI_OTHER;
+		/* no topic, but clearly unhappy ("你们最近的料真的不行"): a
+		 * complaint rather than small talk */
+		if (cat == AZI_OTHER && sc.votes[AZI_OTHER] < 1.2 && neg >= AZ_NEG_COMPLAINT &&
+			sc.ndisclaim == 0 && sc.nresolved == 0)
+		{
+			cat = AZI_COMPLAINT;
+			top = neg;
+		}
 		if (cat == AZI_OTHER && top <= 0)
 			confidence = 0.5;
 		else
@@ -1552,7 +1584,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * resolved case), not the customer's mood: damp them */
 		if (cat != AZI_COMPLAINT && cat != AZI_PAYMENT && sc.nthreat == 0 &&
 			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
-			raw_s += (sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 : AZ_FACT_DAMP) * sc.neg_mag;
+			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
+				AZ_FACT_DAMP * sc.fact_neg;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
 		 * note; thanks closing a request stays neutral */
@@ -1592,8 +1625,22 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
 				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
-			if (d->gran == 0 && d->rel >= 25)
-				far_deadline = true;
+			/* "请在30天内完成整改并回复": the request is tied to a date
+			 * weeks away (a request elsewhere still needs a reply now) */
+			if (d->gran <= 1 && d->rel >= 25)
+			{
+				size_t		ss,
+							se;
+				int			r;
+				bool		elsewhere = false;
+
+				az_clause_bounds(&ctx, d->s, &ss, &se);
+				for (r = 0; r < sc.nreq; r++)
+					if (sc.req_pos[r] <= ss || sc.req_pos[r] > se)
+						elsewhere = true;
+				if (!elsewhere)
+					far_deadline = true;
+			}
 			if (lvl > date_level)
 			{
 				date_level = lvl;
@@ -1616,6 +1663,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_LOW;	/* the only deadline is weeks away */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
+		else if (sc.nhorizon > 0)
+			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
 		else if (strcmp(overall, "positive") != 0 && sc.nresolved == 0 &&
 				 (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))
 			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling */

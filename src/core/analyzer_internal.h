@@ -75,7 +75,8 @@ enum az_kind
 	AZK_SELF,					/* 我们/我司: the writer's own action, not a deadline */
 	AZK_BLOCK,					/* neutral word that shadows shorter cues */
 	AZK_DISCLAIM,				/* 不是投诉/not a complaint: feedback, not a complaint */
-	AZK_RESOLVED				/* 已解决/整改有效/close the case: a settled matter */
+	AZK_RESOLVED,				/* 已解决/整改有效/close the case: a settled matter */
+	AZK_HORIZON					/* next year/长期规划: no time pressure unless something is asked */
 };
 
 enum

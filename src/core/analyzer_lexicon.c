@@ -17,7 +17,9 @@
  * as 价格 or 问题), following the labeling guide of test/corpus/README.md
  * (returns are after-sales, haggling is an inquiry, a claim or a threat
  * to switch suppliers makes a complaint serious), then checked on the
- * development corpus test/corpus/dev_corpus.jsonl.  Traditional Chinese
+ * development corpus test/corpus/dev_corpus.jsonl; the cue families at
+ * the end of the table were added from the hand-labeled dev2/dev3
+ * corpora (general phrasings, not sentences).  Traditional Chinese
  * needs no rows of its own: folding maps it to Simplified first.
  *
  * The default catalogue below is test/corpus/catalogue.json compiled in
@@ -427,12 +429,15 @@ static const cue_row builtin[] = {
 	U("尽早|抓紧|早点|及时|催|催促|希望早日|早日|快点|快一点|再快|加快", AZU_MEDIUM, 15),
 	U("soon|shortly|promptly|at your earliest convenience|earliest|priority|timely",
 	  AZU_MEDIUM, 15),
-	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|先了解|不是很急|不太急|"
-	  "不用着急|无需着急|不必着急|不紧急|不需要太急|时间充裕|时间不急|长期规划|"
+	U("不着急|不急|不用急|不赶|不用赶|慢慢来|有空|暂时不需要|不是很急|不太急|"
+	  "不用着急|无需着急|不必着急|不紧急|不需要太急|时间充裕|时间不急|"
 	  "明年再说|以后再说|先放一放|后续再说|有需要再联系", AZU_LOW, 30),
-	U("随时", AZU_LOW, 10),
-	U("not urgent|no rush|no hurry|whenever|no urgency|not in a hurry|take your time|"
-	  "not time sensitive|in the future|next year", AZU_LOW, 30),
+	/* a horizon, not a statement about this request: low only when
+	 * nothing is asked (an explicit request still needs a reply) */
+	K("先了解|长期规划|随时|whenever|in the future|next year|到时候再|到时再|再说|后面再看|"
+	  "再看看|再联系", AZK_HORIZON, 10),
+	U("not urgent|no rush|no hurry|no urgency|not in a hurry|take your time|"
+	  "not time sensitive|no need to rush", AZU_LOW, 30),
 
 	/* ---- date words ---- */
 	D("今天|今日|当日|今早|今天上午|今天下午|today|this morning|this afternoon", AZD_TODAY, 0),
@@ -558,9 +563,9 @@ static const cue_row builtin[] = {
 	I("壁厚|薄壁|厚度|干燥|干燥条件|烘多久|烘料时间|多少度|模流|模流分析|翘曲|"
 	  "yellow card|ul file|wall thickness|drawing|drawings", AZI_TECHNICAL, 25),
 	/* price range, customisation, matching a rival quote: an inquiry */
-	I("什么区间|价格区间|价格范围|起做|多少起|起订|定制|能不能跟|跟价|别家报|人家报|别家给",
+	I("什么区间|价格区间|价格范围|起做|多少起|起订|定制|能不能跟价|能跟吗|跟价|别家报|人家报|别家给",
 	  AZI_INQUIRY, 30),
-	K("能不能跟|跟价|别家报|人家报|别家给", AZK_HAGGLE, 10),
+	K("能不能跟价|能跟吗|跟价|别家报|人家报|别家给", AZK_HAGGLE, 10),
 	S("别家", -6),
 	/* delivery logistics and documents travelling with the goods */
 	I("哪天能到|哪天到货|几号到|几号能到|什么时候到货|能到就行|能发出|发出了吗|发了吗|发货了吗|"
@@ -588,7 +593,6 @@ static const cue_row builtin[] = {
 	K("客户问|来电问|打电话问|来问|问了|他们问|对方问|工程师问|customer asked|asked about|"
 	  "asked whether|asked if", AZK_QUESTION, 10),
 	K("please find|please see|please see attached|please find attached|kindly find", AZK_BLOCK, 0),
-	U("到时候再|到时再|再说|后面再看|再看看|再联系", AZU_LOW, 20),
 	/* feedback framed as not a complaint; settled cases */
 	K("不是投诉|并非投诉|不算投诉|不是要投诉|not a complaint|不是说料有问题|不是质量问题|"
 	  "不是你们的问题|只是反馈|反馈一下", AZK_DISCLAIM, 10),
@@ -608,6 +612,97 @@ static const cue_row builtin[] = {
 	K("哪天|何时|您看|你看看", AZK_QUESTION, 10),
 	/* "more careful in the future" is a reproach, not a time horizon */
 	U("careful in the future|more careful in the future", AZU_MEDIUM, 0),
+	/* ---- cue families added after the dev3 corpus ---- */
+	I("报个|给我报|帮我报|报一下", AZI_INQUIRY, 25),
+	I("线停了|停机了|停线了|整条线|停了两个小时|停了半天", AZI_COMPLAINT, 30),
+	U("线停了|停机了|停线了|整条线停", AZU_HIGH, 30),
+	/* mismatches with the sample, the contract, the promise */
+	I("对不上|不对版|跟样板|与样板|和样板|让我们解释|给个解释|解释一下|偏灰|偏暗|偏深|偏浅|发暗|"
+	  "开错|开错了|浪费时间|太浪费|不靠谱|没人通知|没人提前通知|都没人|淋湿|淋雨|湿了|弄湿|"
+	  "没给个答复|没个答复|还管不管|管不管|到现在也没|到现在还没|等了一周|等了好几天|"
+	  "等了一个星期|送错|送错地址|发错地址|上点心|上心|影响排产|影响了排产|影响了他们|影响到",
+	  AZI_COMPLAINT, 25),
+	S("对不上|不对版|让我们解释|给个解释|偏灰|偏暗|发暗|开错|开错了|浪费时间|太浪费|没人通知|"
+	  "没人提前通知|淋湿|淋雨|弄湿|没给个答复|没个答复|还管不管|管不管|到现在也没|到现在还没|"
+	  "等了一周|等了好几天|等了一个星期|送错|送错地址|发错地址|上点心|影响排产|影响了排产|"
+	  "影响了他们", -12),
+	I("退回重开|重开发票|重新开票|重开", AZI_PAYMENT, 30),
+	/* minutes: our commitments are actions to follow */
+	K("承诺|我方负责|负责准备|待确认|待客户|审核合同|问我们|问一下|问能不能|问是否|问有没有",
+	  AZK_REQUEST, 10),
+	I("重金属|混着用|混用|比例|透光率|透明件|哪个料|哪款料|哪个牌号|合适的牌号|"
+	  "color-match*|color match*|colour|color plaque|color chip|pantone|aging|ageing|lab test",
+	  AZI_TECHNICAL, 25),
+	I("distributing|distribution|represent|representative|sole agent|设仓|设个仓", AZI_COOPERATION, 30),
+	S("高度评价|评价很高|给予肯定|建立长期合作|谈谈明年的合作|delighted", 12),
+	I("按上次价格|按上次的价格|按上次价|老价格|按原价", AZI_ORDER, 30),
+	I("退款到账|退款还没|退款什么时候|换回来|折价处理|折价", AZI_AFTER_SALES, 35),
+	I("来电找|转接|已转接|booth|exhibition|trade show|展会|展位|展台|chinaplas", AZI_OTHER, 30),
+	I("没送|还没送|还没发|没发货|还没发货", AZI_DELIVERY, 30),
+	/* ---- cue families added after the dev4 batch ---- */
+	K("please be advised|please be informed|kindly note|agreed price|as agreed|"
+	  "the agreed|as discussed", AZK_BLOCK, 0),
+	I("促销|优惠活动|搞活动|打折", AZI_INQUIRY, 30),
+	I("能不能降|能降吗|能降多少|比我们低|比你们低|比你们便宜|比我们便宜", AZI_INQUIRY, 20),
+	K("能不能降|能降吗|能降多少|比我们低|比你们低|比你们便宜|比我们便宜", AZK_HAGGLE, 10),
+	S("这单就给|就给别人了|单子就给", -15),
+	I("离职|交接|接替|新的对接人|负责人变更|调岗|left the company|has left|new contact|"
+	  "taking over|take over", AZI_OTHER, 30),
+	I("金额", AZI_PAYMENT, 20),
+	I("评审|供应商评审|年度评审|评审表|调查表|供应商调查", AZI_COOPERATION, 30),
+	I("都没寄|还没寄|没寄|还要不要做生意|不想做生意|还想不想做|否则将|否则我们|否则我司|"
+	  "otherwise we will|启动第二供应商|引入第二供应商|启用备选供应商", AZI_COMPLAINT, 30),
+	S("都没寄|还没寄|还要不要做生意|不想做生意|还想不想做|否则将|否则我们|否则我司|"
+	  "otherwise we will|启动第二供应商|引入第二供应商|启用备选供应商", -15),
+	K("启动第二供应商|引入第二供应商|启用备选供应商|move the business|otherwise we will",
+	  AZK_THREAT, 10),
+	I("订单号|订单编号|下的单|下的订单|order number", AZI_ORDER, 8),
+	I("买错|订错|下错|换成|还没拆包|未拆封|没拆|unopened", AZI_AFTER_SALES, 30),
+	K("垃圾桶|垃圾袋|垃圾分类|垃圾箱", AZK_BLOCK, 0),
+	/* dunning letters */
+	S("尚未支付|尚未付款|尚未到账|仍未支付|仍未付款|应收账款|账款提醒|付款提醒|催款函|"
+	  "friendly reminder|remains unpaid|still outstanding", -15),
+	I("尚未支付|尚未付款|尚未到账|仍未支付|仍未付款|应收账款|账款提醒|付款提醒|催款函|"
+	  "friendly reminder|remains unpaid|still outstanding", AZI_PAYMENT, 30),
+	/* ---- cue families added after the dev5 batch ---- */
+	K("完成整改|整改完成|确认关闭|无遗留问题|已经关闭|closed out", AZK_RESOLVED, 10),
+	I("完成整改|整改完成|确认关闭|无遗留问题|已经关闭|closed out", AZI_AFTER_SALES, 30),
+	K("不是我说|说句实话", AZK_BLOCK, 0),
+	I("不行|真不行|老出问题|总出问题|经常出问题|老是出问题|又出问题|经常断|安全隐患|隐患|"
+	  "还没影|没影子|车呢|货呢|人呢|写错|写错了|说过好几次|说了好几次|好几次了|说过多少次",
+	  AZI_COMPLAINT, 25),
+	S("老出问题|总出问题|经常出问题|老是出问题|又出问题|经常断|安全隐患|还没影|没影子|写错|"
+	  "写错了|说过好几次|说了好几次|好几次了|说过多少次", -15),
+	U("都用完了|料用完了|快用完了", AZU_HIGH, 30),
+	K("取消剩余订单|只能取消|否则我们只能|否则只能|否则将", AZK_THREAT, 10),
+	I("按原来的价格|原来的价格|按原来价格", AZI_ORDER, 30),
+	I("磅单|过磅单|随货报告|随货文件|本次发货|这次发货|发货时", AZI_DELIVERY, 30),
+	K("下单后几天|下单后多久|下单后多长时间|下单后几天能到", AZK_BLOCK, 0),
+	I("下单后几天|下单后多久|下单后多长时间|下单后几天能到", AZI_DELIVERY, 40),
+	I("招聘|应聘|求职|简历|recruit*|hiring|job opening", AZI_OTHER, 40),
+	/* ---- cue families added after the dev6 batch ---- */
+	I("black specks|black spots|specks|bubbles|brittle|discoloration|discolored|yellowing|"
+	  "odor|odour|smell|your material caused|line has been down|keeps happening|keep happening|"
+	  "once more|tired of|fed up|again and again|how many times|were short|was short|"
+	  "short shipment|short-shipped|fix this|说了多少次|说了很多次|又直接|太慢|响应太慢|丢了|"
+	  "丢单|催得太紧|催得紧|催这么紧", AZI_COMPLAINT, 30),
+	S("black specks|black spots|specks|brittle|your material caused|line has been down|"
+	  "keeps happening|keep happening|tired of|fed up|again and again|how many times|"
+	  "short shipment|short-shipped|说了多少次|说了很多次|又直接|响应太慢|丢单|催得太紧|"
+	  "催得紧|催这么紧", -15),
+	U("line has been down|line is down", AZU_HIGH, 30),
+	I("催得太紧|催得紧|催这么紧|按流程走", AZI_PAYMENT, 30),
+	I("pick up|pickup|cargo|forwarder|weight list|ready for pickup|collect the goods",
+	  AZI_DELIVERY, 30),
+	I("regrind|blend|impact properties|mechanical properties|射出|射出温度|成型温度|建议温度|"
+	  "温度是多少", AZI_TECHNICAL, 30),
+	I("有问题的料|问题料|问题批次|那批有问题", AZI_AFTER_SALES, 30),
+	I("长期协议|锁定|锁价|锁量", AZI_COOPERATION, 30),
+	I("找错公司|打错电话|走错|找错人", AZI_OTHER, 40),
+	K("would like to schedule|schedule a call|schedule a meeting|arrange a call|安排一次|"
+	  "约个时间|约时间", AZK_REQUEST, 10),
+	K("low odor|low-odor|odor test|odor rating|odour test|odor grade", AZK_BLOCK, 0),
+	I("low odor|low-odor|odor test|odor rating|odour test|odor grade", AZI_TECHNICAL, 25),
 };
 
 #undef I

@@ -443,6 +443,18 @@ test_intent(void)
 	check_field("现申请退货8吨，请安排取货", "intent", "category", "after_sales");
 	check_field("价格比上个月涨了800，也没提前通知，太不地道了吧", "intent", "category", "inquiry");
 	check_field("Out of office: I am on leave until June 20.", "intent", "category", "other");
+	/* complaints without the word 投诉; feedback framed as not a complaint */
+	check_field("再这样下去我们只能找别的供应商了，三个月出了四次问题", "intent", "category",
+				"complaint");
+	check_field("你们最近的料真的不行，以前挺好的，现在老出问题", "intent", "category", "complaint");
+	check_field("这不是投诉，就是想问下注塑时有流痕，工艺上怎么调", "intent", "category",
+				"technical");
+	check_field("不是投诉哈，就是反馈下这批颜色比上批稍深一点", "intent", "category", "after_sales");
+	check_field("对上季度客诉进行回访，客户确认整改有效，暂无新问题", "intent", "category",
+				"after_sales");
+	check_field("有两包料受潮了，麻烦给换一下", "intent", "category", "after_sales");
+	check_field("Please find our statement of account for May attached. Kindly check and confirm the balance.",
+				"intent", "category", "payment");
 }
 
 static void
@@ -458,6 +470,12 @@ test_sentiment(void)
 	check_field("We are very disappointed with the delay.", "sentiment", "overall", "negative");
 	check_field("Great job, we are satisfied.", "sentiment", "overall", "positive");
 	check_field("试模没有任何问题，没有黑点", "sentiment", "overall", "positive");
+	/* a return request states facts; thanks with nothing asked; dunning */
+	check_field("有两包料受潮了，麻烦给换一下", "sentiment", "overall", "neutral");
+	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
+	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
+	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
+				"negative");
 	{
 		json_t	   *r = an("非常满意", T0);
 		json_t	   *r2 = an("满意", T0);
@@ -491,6 +509,15 @@ test_urgency(void)
 	check_field("料里有黑点，再这样我们就换供应商了", "urgency", "level", "high");
 	check_field("I am out of the office until Monday. For urgent matters call my colleague.",
 				"urgency", "level", "low");
+	/* a horizon does not outweigh an explicit request; "by tomorrow" is a
+	 * deadline even in a clause that says "received"; the writer's own plan
+	 * with a question elsewhere is not a deadline */
+	check_field("我们明年有个项目，想先了解一下价格，麻烦报个价", "urgency", "level", "medium");
+	check_field("我们明年可能会用到再生PC，到时候再联系", "urgency", "level", "low");
+	check_field("Unless payment is received by tomorrow, we will suspend all shipments.",
+				"urgency", "level", "high");
+	check_field("客户要求我们提供UL证书", "urgency", "level", "medium");
+	check_field("请在30天内完成整改并回复", "urgency", "level", "low");
 	{
 		json_t	   *r = an("麻烦尽快报价", T0);
 
