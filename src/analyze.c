@@ -228,22 +228,15 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 	return pushJsonbValue(st, tok, &v);
 }
 
-/* jansson value -> jsonb Datum, built directly. */
+/* jansson value -> jsonb Datum, built directly as a JsonbValue tree (no
+ * text round trip; reals keep their shortest form: 0.95, not 0.94999...). */
 Datum
-commhub_json_to_jsonb_direct(json_t *j)
+commhub_json_to_jsonb(json_t *j)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *res = push_json(&st, j, WJB_ELEM);
 
 	return JsonbPGetDatum(JsonbValueToJsonb(res));
-}
-
-/* jansson value -> jsonb Datum.  Built directly (faster than printing and
- * re-parsing, and reals keep their shortest form: 0.95, not 0.94999...). */
-Datum
-commhub_json_to_jsonb(json_t *j)
-{
-	return commhub_json_to_jsonb_direct(j);
 }
 
 char *
@@ -290,7 +283,7 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 	PG_TRY();
 	{
-		out = commhub_json_to_jsonb_direct(res);
+		out = commhub_json_to_jsonb(res);
 	}
 	PG_FINALLY();
 	{

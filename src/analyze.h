@@ -7,10 +7,8 @@
 
 /* Tenant's compiled lexicon (inside SPI). */
 extern const az_lexicon *commhub_lexicon(const char *tenant);
-/* jansson value -> jsonb Datum. */
+/* jansson value -> jsonb Datum (built directly, no text round trip). */
 extern Datum commhub_json_to_jsonb(json_t *j);
-/* The same, built directly as a JsonbValue tree (no text round trip). */
-extern Datum commhub_json_to_jsonb_direct(json_t *j);
 /* commhub.current_tenant() (inside SPI); palloc'd. */
 extern char *commhub_current_tenant(void);
 

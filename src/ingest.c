@@ -1122,7 +1122,7 @@ thread_in(IngestItem *it, ThreadIn *t)
  * lock.  force = reparse (always rewrite).
  */
 static void
-handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB *hits, bool force)
+handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool force)
 {
 	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
 	Datum		args[3];
@@ -1237,7 +1237,6 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, HTAB 
 		resolve(it, h2, &res);
 		hash_destroy(h2);
 	}
-	(void) hits;
 	json_decref(it->row);
 	json_decref(it->atts);
 	json_decref(it->tasks);
@@ -1396,7 +1395,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
 		}
 		else
-			handle_existing(it, tenant, lex, hits, force);
+			handle_existing(it, tenant, lex, force);
 		if (it->status && strcmp(it->status, "duplicate") != 0)
 		{
 			written[nwritten++] = CStringGetTextDatum(it->record_id);

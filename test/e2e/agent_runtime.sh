@@ -10,9 +10,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
-q() { psql_db commhub -At -c "$1" 2>&1; }
 wait_for() {   # wait_for SQL-returning-true seconds
     local i
     for i in $(seq 1 $(( $2 * 4 ))); do
@@ -27,7 +24,7 @@ python3 test/fake_llm/fake_llm.py 0 >"$FAKE_LOG" 2>&1 &
 FAKE_PID=$!
 trap 'kill $FAKE_PID 2>/dev/null' EXIT
 for _ in $(seq 1 40); do PORT=$(head -1 "$FAKE_LOG"); [ -n "$PORT" ] && break; sleep 0.25; done
-[ -n "$PORT" ] || { echo "not ok 1 - fake server did not start"; exit 1; }
+[ -n "$PORT" ] || { echo "not tap_ok 1 - fake server did not start"; exit 1; }
 
 q "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
 # ALTER SYSTEM cannot run in the implicit transaction of a multi-statement -c: one -c each.
@@ -35,7 +32,7 @@ psql_db commhub -q -c "ALTER SYSTEM SET commhub.retry_base_delay = '50ms'" -c "A
     -c "ALTER SYSTEM SET commhub.worker_poll_interval = '200ms'" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
 wait_for "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" 20
-ok $? "two agent workers run, visible in pg_stat_activity"
+tap_ok $? "two agent workers run, visible in pg_stat_activity"
 
 KEY="sk-e2e-$(date +%s)-secret"
 q "SELECT commhub.add_customer('E2E-C1', '宁波奥克斯空调有限公司', 'vip')" >/dev/null
@@ -51,19 +48,19 @@ visit() {  # visit ID CONTENT -> ingest a visit report
 
 # 1. Happy path: 20 records, each gets a model job in the same transaction.
 for i in $(seq 1 20); do visit "E2E-OK-$i" "客户询价PCR-ABS-1000,月需求${i}0吨" >/dev/null; done
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE record_id LIKE 'VISIT-%' AND agent = 'A10'")" -ge 20 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE record_id LIKE 'VISIT-%' AND agent = 'A10'")" -ge 20 ]; echo $?) \
    "each ingested record got an A10 job in the same transaction"
 wait_for "SELECT count(*) = 20 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
           WHERE c.source_record_id LIKE 'E2E-OK-%' AND j.status = 'succeeded'" 60
-ok $? "20 jobs succeeded against the fake endpoint"
-ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'E2E-OK-%' AND analyzed_by LIKE 'model:fake/fake-model@A10v1'")" = 20 ]; echo $?) \
+tap_ok $? "20 jobs succeeded against the fake endpoint"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'E2E-OK-%' AND analyzed_by LIKE 'model:fake/fake-model@A10v1'")" = 20 ]; echo $?) \
    "model answers refined the records (analyzed_by model:fake/fake-model@A10v1)"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'succeeded' AND latency_ms IS NOT NULL AND prompt_tokens > 0 AND prompt_version = 1")" -ge 20 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'succeeded' AND latency_ms IS NOT NULL AND prompt_tokens > 0 AND prompt_version = 1")" -ge 20 ]; echo $?) \
    "jobs record latency, tokens and prompt version"
 
 # 2. A rolled-back ingest leaves no job.
 q "BEGIN; SELECT commhub.ingest('visit', '{\"visit_id\":\"E2E-RB\",\"customer_id\":\"E2E-C1\",\"visit_date\":\"2024-06-15 10:00\",\"content\":\"x\"}'); ROLLBACK" >/dev/null
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-RB'")" = 0 ] &&
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-RB'")" = 0 ] &&
      [ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE record_id LIKE 'VISIT-%' AND record_id NOT IN (SELECT record_id FROM commhub.customer_communications)")" = 0 ]; echo $?) \
    "a rolled-back ingest leaves no job"
 
@@ -80,33 +77,33 @@ job_status() { q "SELECT j.status || '|' || j.attempts || '|' || coalesce(j.erro
 wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j
           JOIN commhub.customer_communications c USING (record_id)
           WHERE c.source_record_id IN ('E2E-500', 'E2E-400', 'E2E-SHAPE', 'E2E-BAD', 'E2E-HANG', 'E2E-FLAKY', 'E2E-429')" 90
-ok $? "every failing job reached a final state"
-s=$(job_status E2E-500); ok $([ "$s" = "dead|3|server_error" ]; echo $?) "5xx is retried up to max_attempts, then dead ($s)"
-s=$(job_status E2E-400); ok $([ "$s" = "failed|1|client_error" ]; echo $?) "other 4xx is not retried ($s)"
-s=$(job_status E2E-SHAPE); ok $([ "$s" = "dead|3|bad_shape" ]; echo $?) "an answer breaking the A10 shape is a failure ($s)"
-s=$(job_status E2E-BAD); ok $([ "${s%%|*}" = dead ]; echo $?) "a malformed body is a failure ($s)"
-s=$(job_status E2E-HANG); ok $([ "$s" = "dead|3|timeout" ]; echo $?) "a hanging endpoint times out and is retried ($s)"
-s=$(job_status E2E-FLAKY); ok $([ "$s" = "succeeded|3|" ]; echo $?) "a flaky endpoint succeeds on the third attempt ($s)"
-s=$(job_status E2E-429); ok $([ "$s" = "dead|3|rate_limit" ]; echo $?) "429 is retried honouring Retry-After ($s)"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'dead' AND last_error LIKE '%gave up after 3 attempts%'")" -ge 3 ]; echo $?) \
+tap_ok $? "every failing job reached a final state"
+s=$(job_status E2E-500); tap_ok $([ "$s" = "dead|3|server_error" ]; echo $?) "5xx is retried up to max_attempts, then dead ($s)"
+s=$(job_status E2E-400); tap_ok $([ "$s" = "failed|1|client_error" ]; echo $?) "other 4xx is not retried ($s)"
+s=$(job_status E2E-SHAPE); tap_ok $([ "$s" = "dead|3|bad_shape" ]; echo $?) "an answer breaking the A10 shape is a failure ($s)"
+s=$(job_status E2E-BAD); tap_ok $([ "${s%%|*}" = dead ]; echo $?) "a malformed body is a failure ($s)"
+s=$(job_status E2E-HANG); tap_ok $([ "$s" = "dead|3|timeout" ]; echo $?) "a hanging endpoint times out and is retried ($s)"
+s=$(job_status E2E-FLAKY); tap_ok $([ "$s" = "succeeded|3|" ]; echo $?) "a flaky endpoint succeeds on the third attempt ($s)"
+s=$(job_status E2E-429); tap_ok $([ "$s" = "dead|3|rate_limit" ]; echo $?) "429 is retried honouring Retry-After ($s)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE status = 'dead' AND last_error LIKE '%gave up after 3 attempts%'")" -ge 3 ]; echo $?) \
    "dead jobs say why and after how many attempts"
-ok $([ "$(q "SELECT analyzed_by FROM commhub.customer_communications WHERE source_record_id = 'E2E-500'")" = "builtin:A10" ]; echo $?) \
+tap_ok $([ "$(q "SELECT analyzed_by FROM commhub.customer_communications WHERE source_record_id = 'E2E-500'")" = "builtin:A10" ]; echo $?) \
    "the built-in analysis stays when the model fails"
 
 # 4. Urgent: NOTIFY after commit and the WeCom robot webhook.
 out=$(psql_db commhub -At -c "LISTEN commhub_urgent" \
         -c "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'E2E-URG', 'customer_id', 'E2E-C1', 'visit_date', '2024-06-15 11:00', 'content', '客户投诉产品严重质量问题,生产线停线,要求今天立即处理,非常紧急!'))->>'status'" \
         -c "SELECT 1" 2>&1)
-echo "$out" | grep -q 'Asynchronous notification "commhub_urgent" with payload ".*urgency_reason' ; ok $? "NOTIFY commhub_urgent carries record_id, customer_id and urgency_reason"
+echo "$out" | grep -q 'Asynchronous notification "commhub_urgent" with payload ".*urgency_reason' ; tap_ok $? "NOTIFY commhub_urgent carries record_id, customer_id and urgency_reason"
 wait_for "SELECT count(*) >= 1 FROM commhub.agent_jobs WHERE agent = 'webhook' AND status = 'succeeded'" 30
-ok $? "the urgent record's webhook job was delivered"
-curl -s "http://127.0.0.1:$PORT/webhook/robot" | grep -q '紧急沟通提醒'; ok $? "the WeCom robot received a markdown message"
+tap_ok $? "the urgent record's webhook job was delivered"
+curl -s "http://127.0.0.1:$PORT/webhook/robot" | grep -q '紧急沟通提醒'; tap_ok $? "the WeCom robot received a markdown message"
 
 # 5. The API key is never readable by commhub_reader.
 q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_reader') THEN CREATE ROLE e2e_reader; END IF; END \$\$;
    GRANT commhub_reader TO e2e_reader; SELECT commhub.grant_tenant('T001', 'e2e_reader')" >/dev/null
 out=$(psql_db commhub -At -c "SET ROLE e2e_reader" -c "SELECT api_key FROM commhub.agent_endpoints" 2>&1)
-echo "$out" | grep -q 'permission denied'; ok $? "commhub_reader cannot select the api_key column"
+echo "$out" | grep -q 'permission denied'; tap_ok $? "commhub_reader cannot select the api_key column"
 leaks=$(q "SET ROLE e2e_reader; SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
            WHERE s.nspname = 'commhub' AND c.relkind IN ('r', 'v', 'm') AND has_table_privilege(c.oid, 'SELECT')
              AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -116,19 +113,19 @@ for t in ${leaks//,/ }; do
     hit=$(q "SET ROLE e2e_reader; SELECT count(*) FROM commhub.$t x WHERE x::text LIKE '%$KEY%'" | tail -1)
     [ "$hit" != 0 ] && { found=1; echo "# key found in $t"; }
 done
-ok $found "the key appears in no table or view readable by commhub_reader"
-grep -q "$KEY" "$CLUSTER_DIR/server.log" 2>/dev/null; [ $? -ne 0 ]; ok $? "the key appears nowhere in the server log"
+tap_ok $found "the key appears in no table or view readable by commhub_reader"
+grep -q "$KEY" "$CLUSTER_DIR/server.log" 2>/dev/null; [ $? -ne 0 ]; tap_ok $? "the key appears nowhere in the server log"
 
 # 6. kill -9 of a worker mid-batch loses no job and applies none twice.
 for i in $(seq 1 30); do visit "E2E-KILL-$i" "[[latency:1500]] 批量测试 $i" >/dev/null; done
 sleep 1
 pid=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'commhub agent worker' LIMIT 1")
-kill -9 "$pid" 2>/dev/null; ok $? "killed worker $pid with SIGKILL mid-batch"
+kill -9 "$pid" 2>/dev/null; tap_ok $? "killed worker $pid with SIGKILL mid-batch"
 sleep 3
 wait_for "SELECT count(*) = 30 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
           WHERE c.source_record_id LIKE 'E2E-KILL-%' AND j.status = 'succeeded'" 120
-ok $? "after the crash restart every job of the batch succeeded"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id LIKE 'E2E-KILL-%'")" = 30 ]; echo $?) \
+tap_ok $? "after the crash restart every job of the batch succeeded"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id LIKE 'E2E-KILL-%'")" = 30 ]; echo $?) \
    "exactly one job per record (none lost, none duplicated)"
 
 # 7. Server restart resumes queued work.
@@ -141,10 +138,10 @@ _as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null
 _as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start >/dev/null 2>&1
 wait_for "SELECT count(*) = 5 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
           WHERE c.source_record_id LIKE 'E2E-RESTART-%' AND j.status = 'succeeded'" 60
-ok $? "after an immediate shutdown and restart the queued jobs complete"
+tap_ok $? "after an immediate shutdown and restart the queued jobs complete"
 
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
-ok $([ -n "$(q "SELECT 1 FROM commhub.queue_status WHERE agent = 'A10' AND status = 'succeeded' AND p50_latency_ms IS NOT NULL")" ]; echo $?) \
+tap_ok $([ -n "$(q "SELECT 1 FROM commhub.queue_status WHERE agent = 'A10' AND status = 'succeeded' AND p50_latency_ms IS NOT NULL")" ]; echo $?) \
    "queue_status shows depth by agent/endpoint/status with latency"
 
 # 8. Per-endpoint max_inflight holds across both workers.
@@ -154,13 +151,13 @@ q "SELECT commhub.set_endpoint('fake_cap2', 'http://127.0.0.1:$PORT/v1', 'fake-m
 q "SELECT commhub.use_endpoint('A10', 'fake_cap2')" >/dev/null
 for i in $(seq 1 20); do visit "E2E-CAP-$i" "[[latency:300]] 并发上限测试 $i" >/dev/null; done
 sleep 1
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'running'")" -le 2 ]; echo $?) \
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'running'")" -le 2 ]; echo $?) \
    "no more than max_inflight (2) jobs of an endpoint run at once"
 wait_for "SELECT count(*) = 20 FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'" 60
-ok $? "all 20 jobs behind max_inflight 2 succeeded"
+tap_ok $? "all 20 jobs behind max_inflight 2 succeeded"
 mi=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_inflight"])')
-ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "the endpoint never saw more than 2 requests in flight (max $mi)"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND attempts <> 1")" = 0 ]; echo $?) \
+tap_ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "the endpoint never saw more than 2 requests in flight (max $mi)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND attempts <> 1")" = 0 ]; echo $?) \
    "jobs waiting for an in-flight slot cost no attempt"
 
 # 9. requests_per_minute spaces the requests (120/min: one per 0.5 s, burst 2).
@@ -169,15 +166,15 @@ q "SELECT commhub.use_endpoint('A10', 'fake_rpm')" >/dev/null
 for i in $(seq 1 10); do visit "E2E-RPM-$i" "限速测试 $i" >/dev/null; done
 sleep 1
 held=$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND status = 'queued' AND attempts = 0 AND next_attempt_at > now()")
-ok $([ "$held" -ge 1 ]; echo $?) "jobs over the rate stay queued with next_attempt_at at the next slot ($held held)"
+tap_ok $([ "$held" -ge 1 ]; echo $?) "jobs over the rate stay queued with next_attempt_at at the next slot ($held held)"
 wait_for "SELECT count(*) = 10 FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND status = 'succeeded'" 60
-ok $? "all 10 rate-limited jobs succeeded"
+tap_ok $? "all 10 rate-limited jobs succeeded"
 first=$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm'
            AND started_at < (SELECT min(started_at) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm') + interval '1 second'")
 span=$(q "SELECT round(extract(epoch FROM max(started_at) - min(started_at))::numeric, 1) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm'")
-ok $([ "$first" -le 4 ] && [ "$first" -ge 1 ]; echo $?) "not all 10 requests were sent in the first second ($first were)"
-ok $(python3 -c "import sys; sys.exit(0 if 3.5 <= $span <= 12 else 1)"; echo $?) "10 requests at 120/min spread over about 4 s (${span}s)"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND attempts <> 1")" = 0 ]; echo $?) \
+tap_ok $([ "$first" -le 4 ] && [ "$first" -ge 1 ]; echo $?) "not all 10 requests were sent in the first second ($first were)"
+tap_ok $(python3 -c "import sys; sys.exit(0 if 3.5 <= $span <= 12 else 1)"; echo $?) "10 requests at 120/min spread over about 4 s (${span}s)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_rpm' AND attempts <> 1")" = 0 ]; echo $?) \
    "waiting for the rate costs no attempt"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 
@@ -187,8 +184,8 @@ q "UPDATE commhub.agent_jobs SET finished_at = now() - interval '3 days' WHERE j
 psql_db commhub -q -c "ALTER SYSTEM SET commhub.job_retention = '1d'" -c "ALTER SYSTEM SET commhub.job_prune_interval = '1s'" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
 wait_for "SELECT NOT EXISTS (SELECT 1 FROM commhub.agent_jobs WHERE job_id = $old)" 20
-ok $? "a worker deleted the succeeded job finished 3 days ago (retention 1d)"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")" = 19 ]; echo $?) \
+tap_ok $? "a worker deleted the succeeded job finished 3 days ago (retention 1d)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_cap2' AND status = 'succeeded'")" = 19 ]; echo $?) \
    "recent finished jobs are kept"
 psql_db commhub -q -c "ALTER SYSTEM RESET commhub.job_retention" -c "ALTER SYSTEM RESET commhub.job_prune_interval" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
@@ -208,28 +205,27 @@ q "SELECT commhub.use_endpoint('A14', 'fake'); SELECT commhub.use_endpoint('A11'
 q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_writer') THEN CREATE ROLE e2e_writer; END IF; END \$\$;
    GRANT commhub_writer TO e2e_writer; SELECT commhub.grant_tenant('T001', 'e2e_writer')" >/dev/null
 a14=$(q "SELECT jsonb_array_length(commhub.run_agent('A14', 'E2E-C2') -> 'risk_alerts')")
-ok $([ "${a14:-0}" -ge 1 ]; echo $?) "run_agent('A14') found risk alerts for the test customer ($a14)"
+tap_ok $([ "${a14:-0}" -ge 1 ]; echo $?) "run_agent('A14') found risk alerts for the test customer ($a14)"
 ins=$(psql_db commhub -At -c "SET ROLE e2e_writer" -c "SELECT commhub.run_agent('A11', 'E2E-C2') ->> 'insight_id'" 2>&1 | tail -1)
-ok $([ "${ins#INS-}" != "$ins" ]; echo $?) "a writer runs A11 with A11 routed ($ins)"
+tap_ok $([ "${ins#INS-}" != "$ins" ]; echo $?) "a writer runs A11 with A11 routed ($ins)"
 q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C2'
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C2'
               AND payload ? 'insight_id' AND jsonb_typeof(payload -> 'records') = 'array' AND payload ? 'builtin'
               AND octet_length(payload::text) < 17000")" = 3 ]; echo $?) \
    "each routed built-in run enqueued one job with insight_id, builtin and bounded records"
 wait_for "SELECT count(*) = 3 FROM commhub.agent_jobs WHERE agent IN ('A11', 'A14', 'A15') AND customer_id = 'E2E-C2' AND status = 'succeeded'" 60
-ok $? "the A11, A14 and A15 model jobs succeeded"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+tap_ok $? "the A11, A14 and A15 model jobs succeeded"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
               WHERE j.agent = 'A14' AND j.customer_id = 'E2E-C2' AND jsonb_typeof(i.insight_data #> '{model,risk_alerts}') = 'array'
                 AND i.generated_by LIKE 'model:fake/fake-model@A14v1'")" = 1 ]; echo $?) \
    "the A14 insight's insight_data has the model answer under \"model\""
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
               WHERE j.agent = 'A11' AND (i.insight_data #>> '{model,relationship_health,score}') IS NOT NULL")" = 1 ]; echo $?) \
    "the A11 insight got the model's relationship_health"
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
               WHERE j.agent = 'A15' AND jsonb_typeof(i.insight_data -> 'model') = 'string' AND i.insight_data ->> 'model' LIKE '#%'")" = 1 ]; echo $?) \
    "the A15 insight got the model's Markdown report"
 q "SELECT commhub.use_endpoint('A12', NULL); SELECT commhub.run_agent('A12', 'E2E-C2')" >/dev/null
-ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent = 'A12'")" = 0 ]; echo $?) "an unrouted agent enqueues nothing"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent = 'A12'")" = 0 ]; echo $?) "an unrouted agent enqueues nothing"
 q "SELECT commhub.use_endpoint('A11', NULL); SELECT commhub.use_endpoint('A14', NULL); SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
-echo "# $n checks, $fails failed"
-[ $fails -eq 0 ]
+tap_done
