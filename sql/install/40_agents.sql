@@ -225,13 +225,22 @@ raw AS (
      WHERE p.v IS NOT NULL AND p.v <> ''),
 named AS (
     SELECT x.record_id, x.sentiment_score,
+           -- One person may appear as a WeCom id (case kept), an address, or
+           -- "张经理 <zhang@aux-group.com>": resolve all of them to the contact,
+           -- else to the display name, so the list counts people, not addresses.
            coalesce((SELECT ct.name FROM commhub.customer_identities ci
                        JOIN commhub.contacts ct ON ct.contact_id = ci.contact_id
                       WHERE ci.tenant_id = commhub.current_tenant() AND ci.customer_id = $1
-                        AND ci.value = lower(x.who) LIMIT 1), x.who) AS name
+                        AND ci.value IN (x.who, lower(x.who), lower(substring(x.who FROM '<([^<>]+@[^<>]+)>')))
+                      LIMIT 1),
+                    nullif(btrim(substring(x.who FROM '^([^<]+)<')), ''),
+                    x.who) AS name
       FROM raw x
      WHERE x.who NOT IN (SELECT v FROM internal WHERE v IS NOT NULL)
-       AND lower(x.who) NOT IN (SELECT lower(v) FROM internal WHERE v IS NOT NULL)),
+       AND lower(x.who) NOT IN (SELECT lower(v) FROM internal WHERE v IS NOT NULL)
+       -- "王明 <wang.ming@topcentral.cn>": the address, or its domain, is staff
+       AND coalesce(lower(substring(x.who FROM '<([^<>]+@[^<>]+)>')), '') NOT IN (SELECT lower(v) FROM internal WHERE v IS NOT NULL)
+       AND coalesce(lower(substring(x.who FROM '<[^<>@]+@([^<>]+)>')), '') NOT IN (SELECT lower(v) FROM internal WHERE v IS NOT NULL)),
 counted AS (
     SELECT n.name, count(DISTINCT n.record_id) AS interactions, avg(n.sentiment_score) AS sent
       FROM named n WHERE n.name NOT IN (SELECT v FROM internal WHERE v IS NOT NULL)
