@@ -14,10 +14,12 @@ PG_SRCS    = $(sort $(wildcard src/*.c))
 CORE_SRCS  = $(sort $(wildcard src/core/*.c))
 OBJS       = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
-# The install script is assembled from sql/install/*.sql; upgrade scripts
-# (commhub--X--Y.sql) are written by hand and shipped as they are.
+# The install script of the current version is assembled from
+# sql/install/*.sql.  sql/versions/ holds what earlier releases shipped:
+# their install scripts, frozen as released, and the hand-written update
+# scripts (commhub--X--Y.sql) from each release to the next.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA       = $(wildcard sql/$(EXTENSION)--*--*.sql)
+DATA       = $(wildcard sql/versions/$(EXTENSION)--*.sql)
 
 REGRESS      = $(sort $(filter-out $(EXTENSION)--%,$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)

@@ -202,7 +202,7 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 			break;
 		case JSON_INTEGER:
 			v.type = jbvNumeric;
-			v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(json_integer_value(j))));
+			v.val.numeric = int64_to_numeric(json_integer_value(j));
 			break;
 		case JSON_REAL:
 			v.type = jbvNumeric;

@@ -39,6 +39,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+#include "catalog/namespace.h"
+#include "access/htup_details.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -46,6 +50,12 @@
 #include "utils/timestamp.h"
 
 #include <math.h>
+#include "portability/instr_time.h"
+
+/* Phase timings of the current ingest_batch call (DEBUG1). */
+static double ph_ms[11];
+#define PH_START() instr_time ph_t0, ph_t1; INSTR_TIME_SET_CURRENT(ph_t0)
+#define PH(k) do { INSTR_TIME_SET_CURRENT(ph_t1); INSTR_TIME_SUBTRACT(ph_t1, ph_t0); ph_ms[k] += INSTR_TIME_GET_MILLISEC(ph_t1); INSTR_TIME_SET_CURRENT(ph_t0); } while (0)
 
 #include "commhub.h"
 #include "analyze.h"
@@ -114,6 +124,7 @@ static const char *const row_columns[] = {
 };
 
 static char *insert_sql = NULL;
+static CachedStmt insert_stmt;
 static char *update_sql = NULL;
 
 void
@@ -183,7 +194,7 @@ prepare_sql(void)
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	insert_sql = psprintf(
 						  "INSERT INTO commhub.customer_communications (record_id, tenant_id, %s) "
-						  "SELECT r.record_id, $1, %s FROM jsonb_populate_recordset(NULL::commhub.customer_communications, $2) r "
+						  "SELECT r.record_id, $1, %s FROM unnest($2::commhub.customer_communications[]) r "
 						  /* No conflict target: every unique index arbitrates.  record_id
 						   * derives from the natural key, and a concurrent session's insert
 						   * of the same message may meet us first on the record_id index. */
@@ -194,6 +205,144 @@ prepare_sql(void)
 						  "updated_at = now(), updated_by = current_user WHERE c.id = $1",
 						  sql_columns(""), sql_columns("r."));
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Rows (jansson objects keyed by column name) -> one array of
+ * commhub.customer_communications composites, formed here in C: the insert
+ * reads it through unnest() with no JSON text or jsonb in between.  Scalars
+ * go through each column's input function with its typmod, exactly as
+ * jsonb_populate_record would (varchar(n) lengths, numeric(p,s) rounding).
+ */
+typedef struct ColConv
+{
+	Oid			typid;
+	Oid			elemtype;		/* for arrays */
+	int32		typmod;
+	FmgrInfo	in;
+	Oid			ioparam;
+} ColConv;
+
+static Datum
+json_scalar_datum(json_t *v, ColConv *c, const char *col)
+{
+	char		buf[64];
+	const char *str;
+
+	switch (json_typeof(v))
+	{
+		case JSON_STRING:
+			str = json_string_value(v);
+			break;
+		case JSON_INTEGER:
+			if (c->typid == INT4OID && json_integer_value(v) >= PG_INT32_MIN && json_integer_value(v) <= PG_INT32_MAX)
+				return Int32GetDatum((int32) json_integer_value(v));
+			if (c->typid == INT8OID)
+				return Int64GetDatum(json_integer_value(v));
+			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			str = buf;
+			break;
+		case JSON_REAL:
+			snprintf(buf, sizeof(buf), "%.17g", json_real_value(v));
+			str = buf;
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			if (c->typid == BOOLOID)
+				return BoolGetDatum(json_is_true(v));
+			str = json_is_true(v) ? "true" : "false";
+			break;
+		default:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("column %s: a JSON %s cannot be stored in a %s column", col,
+								   json_is_object(v) ? "object" : "array", format_type_be(c->typid))));
+	}
+	return InputFunctionCall(&c->in, (char *) str, c->ioparam, c->typmod);
+}
+
+static Datum
+rows_to_composite_array(json_t *rows)
+{
+	Oid			relid = get_relname_relid("customer_communications", get_namespace_oid("commhub", false));
+	Oid			rowtype = get_rel_type_id(relid);
+	TupleDesc	td = lookup_rowtype_tupdesc_copy(rowtype, -1);
+	int			natts = td->natts;
+	ColConv    *conv = palloc0(sizeof(ColConv) * natts);
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+	size_t		nrows = json_array_size(rows);
+	Datum	   *elems = palloc(sizeof(Datum) * (nrows + 1));
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	for (int a = 0; a < natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, a);
+		Oid			infunc;
+
+		if (att->attisdropped)
+			continue;
+		conv[a].typid = att->atttypid;
+		conv[a].typmod = att->atttypmod;
+		conv[a].elemtype = get_element_type(att->atttypid);
+		getTypeInputInfo(conv[a].elemtype ? conv[a].elemtype : att->atttypid, &infunc, &conv[a].ioparam);
+		fmgr_info(infunc, &conv[a].in);
+	}
+	for (size_t r = 0; r < nrows; r++)
+	{
+		json_t	   *row = json_array_get(rows, r);
+		HeapTuple	tup;
+
+		for (int a = 0; a < natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(td, a);
+			const char *col = NameStr(att->attname);
+			json_t	   *v = att->attisdropped ? NULL : json_object_get(row, col);
+
+			nulls[a] = (v == NULL || json_is_null(v));
+			values[a] = (Datum) 0;
+			if (nulls[a])
+				continue;
+			if (conv[a].typid == JSONBOID)
+				values[a] = commhub_json_to_jsonb(v);
+			else if (conv[a].elemtype)
+			{
+				size_t		ne = json_array_size(v);
+				Datum	   *ed = palloc(sizeof(Datum) * (ne + 1));
+				bool	   *en = palloc(sizeof(bool) * (ne + 1));
+				int			dims[1];
+				int			lbs[1] = {1};
+				int16		elen;
+				bool		ebyval;
+				char		ealign;
+				ColConv		ec = conv[a];
+
+				if (!json_is_array(v))
+					ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+									errmsg("column %s expects a JSON array", col)));
+				ec.typid = conv[a].elemtype;
+				ec.typmod = -1;
+				for (size_t e = 0; e < ne; e++)
+				{
+					json_t	   *ev = json_array_get(v, e);
+
+					en[e] = json_is_null(ev);
+					ed[e] = en[e] ? (Datum) 0 : json_scalar_datum(ev, &ec, col);
+				}
+				dims[0] = (int) ne;
+				get_typlenbyvalalign(conv[a].elemtype, &elen, &ebyval, &ealign);
+				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype, elen, ebyval, ealign));
+			}
+			else
+				values[a] = json_scalar_datum(v, &conv[a], col);
+		}
+		tup = heap_form_tuple(td, values, nulls);
+		elems[r] = heap_copy_tuple_as_datum(tup, td);
+		heap_freetuple(tup);
+	}
+	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(elems, (int) nrows, rowtype, typlen, typbyval, typalign));
 }
 
 static void
@@ -976,20 +1125,22 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 
 /* Insert attachment and task rows (JSON arrays) in one statement each. */
 static void
-insert_child_rows(json_t *atts, json_t *tasks)
+insert_child_rows(json_t *atts, json_t *tasks, const char *tenant)
 {
-	Oid			types[1] = {JSONBOID};
-	Datum		args[1];
+	Oid			types[2] = {JSONBOID, TEXTOID};
+	Datum		args[2];
+
+	args[1] = CStringGetTextDatum(tenant);
 
 	if (json_array_size(atts) > 0)
 	{
 		args[0] = commhub_json_to_jsonb(atts);
 		if (SPI_CACHED(
 					   "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
-					   "SELECT a.attachment_id, a.record_id, commhub.current_tenant(), a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
+					   "SELECT a.attachment_id, a.record_id, $2, a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
 					   "FROM jsonb_populate_recordset(NULL::commhub.communication_attachments, $1) a "
 					   "ON CONFLICT (attachment_id) DO NOTHING",
-					   1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+					   2, types, args, NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "commhub: attachment insert failed");
 	}
 	if (json_array_size(tasks) > 0)
@@ -997,16 +1148,16 @@ insert_child_rows(json_t *atts, json_t *tasks)
 		args[0] = commhub_json_to_jsonb(tasks);
 		if (SPI_CACHED(
 					   "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
-					   "SELECT t.task_id, commhub.current_tenant(), t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
+					   "SELECT t.task_id, $2, t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
 					   "FROM jsonb_populate_recordset(NULL::commhub.communication_tasks, $1) t "
 					   "ON CONFLICT (task_id) DO NOTHING",
-					   1, types, args, NULL, false, 0) != SPI_OK_INSERT)
+					   2, types, args, NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "commhub: task insert failed");
 	}
 }
 
 static void
-insert_children(IngestItem *it, bool replace_attachments)
+insert_children(IngestItem *it, bool replace_attachments, const char *tenant)
 {
 	Oid			t2[1] = {TEXTOID};
 	Datum		a2[1];
@@ -1017,7 +1168,7 @@ insert_children(IngestItem *it, bool replace_attachments)
 		SPI_CACHED("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
 				   1, t2, a2, NULL, false, 0);
 	}
-	insert_child_rows(it->atts, it->tasks);
+	insert_child_rows(it->atts, it->tasks, tenant);
 }
 
 /* Apply a WeCom recall to the recalled message, or park it until it arrives. */
@@ -1049,20 +1200,45 @@ apply_recall(IngestItem *it, const char *tenant)
 	}
 }
 
+/* WeCom recalls that arrived before their message (one statement a chunk). */
 static void
-apply_pending_recall(IngestItem *it, const char *tenant)
+apply_pending_recalls(IngestItem *items, int n, const char *tenant)
 {
-	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Oid			types[3] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
 	Datum		args[3];
+	Datum	   *sys = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *rid = palloc(sizeof(Datum) * (n + 1));
+	int			k = 0;
 
+	for (int i = 0; i < n; i++)
+	{
+		if (items[i].failed || items[i].recall ||
+			strcmp(jstr(items[i].norm, "communication_type"), "wechat") != 0)
+			continue;
+		sys[k] = CStringGetTextDatum(jstr(items[i].norm, "source_system"));
+		rid[k++] = CStringGetTextDatum(jstr(items[i].norm, "source_record_id"));
+	}
+	if (k == 0)
+		return;
 	args[0] = CStringGetTextDatum(tenant);
-	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
-	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
-	SPI_CACHED("DELETE FROM commhub.pending_recalls WHERE tenant_id = $1 AND source_system = $2 "
-						  "AND source_record_id = $3 RETURNING recalled_at", 3, types, args, NULL, false, 0);
-	if (SPI_processed > 0)
-		json_object_set_new(it->row, "recalled_at",
-							json_string(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)));
+	args[1] = PointerGetDatum(construct_array(sys, k, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(rid, k, TEXTOID, -1, false, TYPALIGN_INT));
+	SPI_CACHED("DELETE FROM commhub.pending_recalls p USING unnest($2::text[], $3::text[]) AS u(sys, rid) "
+			   "WHERE p.tenant_id = $1 AND p.source_system = u.sys AND p.source_record_id = u.rid "
+			   "RETURNING p.source_system, p.source_record_id, p.recalled_at",
+			   3, types, args, NULL, false, 0);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		char	   *s = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+		char	   *id = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+		char	   *at = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+
+		for (int i = 0; i < n; i++)
+			if (!items[i].failed && !items[i].recall && items[i].row &&
+				strcmp(jstr(items[i].norm, "source_system"), s) == 0 &&
+				strcmp(jstr(items[i].norm, "source_record_id"), id) == 0)
+				json_object_set_new(items[i].row, "recalled_at", json_string(at));
+	}
 }
 
 static int
@@ -1259,7 +1435,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 		if (SPI_CACHED(update_sql, 2, t3, a3, NULL, false, 0) != SPI_OK_UPDATE)
 			elog(ERROR, "commhub: merge update failed");
 	}
-	insert_children(it, true);
+	insert_children(it, true, tenant);
 	it->status = "merged";
 	it->became_urgent = jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0 &&
 		(!old_urgency || strcmp(old_urgency, "high") != 0);
@@ -1274,7 +1450,6 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	const az_lexicon *lex = commhub_lexicon(tenant);
 	HTAB	   *hits;
 	json_t	   *rows = json_array();
-	Oid			types[2] = {TEXTOID, JSONBOID};
 	Datum		args[2];
 	HTAB	   *inserted;
 	HASHCTL		ctl;
@@ -1289,6 +1464,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	int			ntin = 0;
 	int			nlinked = 0;
 	int			guc_level;
+	PH_START();
 
 	/*
 	 * Every statement below is built for index access.  Plans are kept for
@@ -1317,7 +1493,9 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		normalized_hash(&items[i]);
 		build_keys(&items[i]);
 	}
+	PH(0);
 	hits = lookup_identities(items, n, tenant);
+	PH(1);
 	for (int i = 0; i < n; i++)
 	{
 		Resolution res;
@@ -1326,10 +1504,10 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 			continue;
 		resolve(&items[i], hits, &res);
 		build_row(&items[i], tenant, &res, lex);
-		if (strcmp(jstr(items[i].norm, "communication_type"), "wechat") == 0)
-			apply_pending_recall(&items[i], tenant);
 	}
+	apply_pending_recalls(items, n, tenant);
 
+	PH(2);
 	/* Threads are decided before the insert (see thread.c). */
 	tin = palloc(sizeof(ThreadIn) * (n + 1));
 	for (int i = 0; i < n; i++)
@@ -1340,6 +1518,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		tin_item[ntin++] = i;
 	}
 	commhub_thread_assign(tin, ntin, tenant);
+	PH(3);
 	for (int k = 0; k < ntin; k++)
 	{
 		IngestItem *it = &items[tin_item[k]];
@@ -1369,16 +1548,29 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	if (!force && json_array_size(rows) > 0)
 	{
 		args[0] = CStringGetTextDatum(tenant);
-		args[1] = commhub_json_to_jsonb(rows);
-		if (message_level_is_interesting(DEBUG2))
-			ereport(DEBUG2, (errmsg_internal("commhub insert rows: %s",
-											 DatumGetCString(DirectFunctionCall1(jsonb_out, args[1])))));
-		if (SPI_execute_with_args(insert_sql, 2, types, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+		args[1] = rows_to_composite_array(rows);
+		PH(4);
+		{
+			/* The row type's OID changes if the extension is re-created. */
+			Oid			arrtype = get_array_type(ARR_ELEMTYPE(DatumGetArrayTypeP(args[1])));
+
+			if (insert_stmt.plan && insert_stmt.types[1] != arrtype)
+			{
+				SPI_freeplan(insert_stmt.plan);
+				insert_stmt.plan = NULL;
+			}
+			insert_stmt.sql = insert_sql;
+			insert_stmt.nargs = 2;
+			insert_stmt.types[0] = TEXTOID;
+			insert_stmt.types[1] = arrtype;
+		}
+		if (commhub_spi_run(&insert_stmt, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "commhub: insert failed");
 		for (uint64 r = 0; r < SPI_processed; r++)
 			hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), HASH_ENTER, NULL);
 	}
 	json_decref(rows);
+	PH(5);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -1404,9 +1596,11 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 				urgent[nurgent++] = CStringGetTextDatum(it->record_id);
 		}
 	}
-	insert_child_rows(chunk_atts, chunk_tasks);
+	PH(6);
+	insert_child_rows(chunk_atts, chunk_tasks, tenant);
 	json_decref(chunk_atts);
 	json_decref(chunk_tasks);
+	PH(7);
 	/* Adopt early replies, close answered missed calls, link near-duplicates
 	 * of what was written (tin entries of duplicates are skipped). */
 	for (int k = 0; k < ntin; k++)
@@ -1417,8 +1611,10 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 			tin[nlinked++] = tin[k];
 	}
 	commhub_thread_after_insert(tin, nlinked, tenant);
+	PH(8);
 	/* Model jobs, NOTIFY commhub_urgent and webhook jobs, in this transaction. */
 	commhub_enqueue_after_ingest(written, nwritten, urgent, nurgent);
+	PH(9);
 	hash_destroy(hits);
 	hash_destroy(inserted);
 	AtEOXact_GUC(true, guc_level);
@@ -1661,6 +1857,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 
 	iter = JsonbIteratorInit(&payloads->root);
 	tok = JsonbIteratorNext(&iter, &v, true);	/* WJB_BEGIN_ARRAY */
+	memset(ph_ms, 0, sizeof(ph_ms));
 	while (idx < total)
 	{
 		volatile int n = 0;
@@ -1668,7 +1865,10 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 
 		PG_TRY();
 		{
+			instr_time	n0, n1;
+
 			/* Phase 1 for a chunk. */
+			INSTR_TIME_SET_CURRENT(n0);
 			while (n < CHUNK && idx < total && (tok = JsonbIteratorNext(&iter, &v, true)) == WJB_ELEM)
 			{
 				IngestItem	   *it = &items[n];
@@ -1703,6 +1903,9 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 				}
 				n++;
 			}
+			INSTR_TIME_SET_CURRENT(n1);
+			INSTR_TIME_SUBTRACT(n1, n0);
+			ph_ms[10] += INSTR_TIME_GET_MILLISEC(n1);
 			if (n > 0)
 			{
 				chn_error	err;
@@ -1754,6 +1957,8 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 			break;
 	}
 
+	ereport(DEBUG1, (errmsg_internal("commhub.ingest_batch phases (ms): normalize %.0f prep %.0f identify %.0f rows %.0f thread %.0f rows-to-composites %.0f insert %.0f existing %.0f children %.0f after %.0f enqueue %.0f",
+							  ph_ms[10], ph_ms[0], ph_ms[1], ph_ms[2], ph_ms[3], ph_ms[4], ph_ms[5], ph_ms[6], ph_ms[7], ph_ms[8], ph_ms[9])));
 	res = json_object();
 	json_object_set_new(res, "inserted", json_integer(counts[0]));
 	json_object_set_new(res, "merged", json_integer(counts[1]));

@@ -400,17 +400,29 @@ adopt_replies(ThreadIn *t, const char *tenant)
 			   4, types, args, NULL, false, 0);
 }
 
+/* Missed calls answered by a call-back in this chunk: follow-up done. */
 static void
-close_missed_call(const char *missed_record_id)
+close_missed_calls(ThreadIn *in, int n)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		args[1];
+	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
+	int			nids = 0;
 
-	args[0] = CStringGetTextDatum(missed_record_id);
-	SPI_CACHED("UPDATE commhub.customer_communications SET follow_up_status = 'done' WHERE record_id = $1",
+	for (int i = 0; i < n; i++)
+		if (in[i].callback && in[i].parent[0])
+			ids[nids++] = CStringGetTextDatum(in[i].parent);
+	if (nids == 0)
+		return;
+	types[0] = TEXTARRAYOID;
+	args[0] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
+	/* Driven from unnest(): one index probe per missed call. */
+	SPI_CACHED("UPDATE commhub.customer_communications c SET follow_up_status = 'done' "
+			   "FROM (SELECT DISTINCT rid FROM unnest($1::text[]) AS u(rid)) u WHERE c.record_id = u.rid",
 			   1, types, args, NULL, false, 0);
-	SPI_CACHED("UPDATE commhub.communication_tasks SET status = 'done', completed_at = now(), updated_at = now() "
-			   "WHERE record_id = $1 AND status IN ('pending', 'in_progress') AND title LIKE '回拨%'",
+	SPI_CACHED("UPDATE commhub.communication_tasks t SET status = 'done', completed_at = now(), updated_at = now() "
+			   "FROM (SELECT DISTINCT rid FROM unnest($1::text[]) AS u(rid)) u "
+			   "WHERE t.record_id = u.rid AND t.status IN ('pending', 'in_progress') AND t.title LIKE '回拨%'",
 			   1, types, args, NULL, false, 0);
 }
 
@@ -444,7 +456,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			   "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
 			   "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 AND length(p.content) >= 20 "
 			   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
-			   "    ORDER BY p.id LIMIT 1) "
+			   "    ORDER BY p.id + 0 LIMIT 1) "
 			   "  UNION ALL "
 			   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
 			   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa "
@@ -454,7 +466,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
 			   "      AND p.communication_type <> c.communication_type "
 			   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
-			   "    ORDER BY p.id LIMIT 1) "
+			   "    ORDER BY p.id + 0 LIMIT 1) "
 			   "  UNION ALL "
 			   "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
 			   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
@@ -462,7 +474,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
 			   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
 			   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
-			   "    ORDER BY p.id LIMIT 1) "
+			   "    ORDER BY p.id + 0 LIMIT 1) "
 			   "  UNION ALL "
 			   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
 			   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
@@ -470,7 +482,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
 			   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
 			   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
-			   "    ORDER BY p.id LIMIT 1) "
+			   "    ORDER BY p.id + 0 LIMIT 1) "
 			   "  ) u ORDER BY u.id LIMIT 1) k "
 			   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
 			   2, types, args, NULL, false, 0);
@@ -501,11 +513,8 @@ void
 commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 {
 	for (int i = 0; i < n; i++)
-	{
 		if (in[i].message_id && strcmp(in[i].type, "email") == 0)
 			adopt_replies(&in[i], tenant);
-		if (in[i].callback && in[i].parent[0])
-			close_missed_call(in[i].parent);
-	}
+	close_missed_calls(in, n);
 	link_duplicates(in, n, tenant);
 }

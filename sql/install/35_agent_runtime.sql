@@ -517,7 +517,6 @@ DECLARE
     t text := commhub.current_tenant();
     n bigint := 0;
     k bigint;
-    r record;
 BEGIN
     IF cardinality(record_ids) > 0 THEN
         INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, record_id, customer_id)
@@ -531,19 +530,28 @@ BEGIN
         n := n + k;
     END IF;
     IF cardinality(urgent_ids) > 0 THEN
-        FOR r IN SELECT l.x AS c FROM unnest(urgent_ids) AS u(rid)
-                   CROSS JOIN LATERAL (SELECT x FROM commhub.customer_communications x
-                                        WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) l LOOP
-            PERFORM pg_notify('commhub_urgent', jsonb_build_object(
-                'record_id', (r.c).record_id, 'customer_id', nullif((r.c).customer_id, 'UNMATCHED'),
-                'tenant_id', t, 'urgency_reason', (r.c).urgency_reason, 'channel', (r.c).communication_type,
-                'summary', (r.c).summary, 'communication_time', (r.c).communication_time, 'source', 'builtin')::text);
+        -- Set-based: one NOTIFY per urgent record, one webhook job per
+        -- record and enabled webhook, in two statements.
+        PERFORM pg_notify('commhub_urgent', jsonb_build_object(
+                    'record_id', c.record_id, 'customer_id', nullif(c.customer_id, 'UNMATCHED'),
+                    'tenant_id', t, 'urgency_reason', c.urgency_reason, 'channel', c.communication_type,
+                    'summary', c.summary, 'communication_time', c.communication_time, 'source', 'builtin')::text)
+           FROM unnest(urgent_ids) WITH ORDINALITY AS u(rid, ord)
+          CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x
+                               WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) c
+          ORDER BY u.ord;
+        IF EXISTS (SELECT 1 FROM commhub.notify_webhooks w WHERE w.tenant_id = t AND w.enabled) THEN
             INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, record_id, customer_id, payload)
-            SELECT t, 'webhook', w.name, (r.c).record_id, nullif((r.c).customer_id, 'UNMATCHED'), commhub.urgent_markdown(r.c)
-              FROM commhub.notify_webhooks w WHERE w.tenant_id = t AND w.enabled;
+            SELECT t, 'webhook', w.name, (l.c).record_id, nullif((l.c).customer_id, 'UNMATCHED'), commhub.urgent_markdown(l.c)
+              FROM unnest(urgent_ids) WITH ORDINALITY AS u(rid, ord)
+             CROSS JOIN LATERAL (SELECT x AS c FROM commhub.customer_communications x
+                                  WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) l
+             CROSS JOIN commhub.notify_webhooks w
+             WHERE w.tenant_id = t AND w.enabled
+             ORDER BY u.ord, w.name;
             GET DIAGNOSTICS k = ROW_COUNT;
             n := n + k;
-        END LOOP;
+        END IF;
     END IF;
     RETURN n;
 END
