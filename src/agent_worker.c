@@ -59,6 +59,7 @@
 #include "commhub.h"
 #include "agent.h"
 #include "analyze.h"
+#include "spi_cache.h"
 
 #include "agent_shapes.h"
 #include "llm_http.h"
@@ -335,13 +336,13 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 	*next_due_ms = -1;
 	if (n > 0)
 	{
-		if (SPI_execute_with_args("SELECT array_agg(id) FROM commhub.claim_agent_jobs($1, $2) AS id",
+		if (SPI_CACHED("SELECT array_agg(id) FROM commhub.claim_agent_jobs($1, $2) AS id",
 								  2, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "commhub: claiming jobs failed");
 		idargs[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		if (!isnull)
 		{
-			if (SPI_execute_with_args(sql, 1, idtypes, idargs, NULL, false, 0) != SPI_OK_SELECT)
+			if (SPI_CACHED(sql, 1, idtypes, idargs, NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "commhub: reading claimed jobs failed");
 			have_rows = true;
 		}
@@ -367,8 +368,10 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 		claimed++;
 		(void) prepare_and_submit(eng, job, tup, td);
 	}
-	/* When does the next queued job (a retry, a rate slot) or lease fall due? */
-	if (SPI_execute("SELECT commhub.next_job_due_ms()", false, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	/* Nothing claimed: the worker may sleep, but not past the next queued
+	 * job (a retry, a rate slot) or lease falling due. */
+	if (claimed == 0 &&
+		SPI_CACHED("SELECT commhub.next_job_due_ms()", 0, types, NULL, NULL, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
 	{
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
@@ -463,7 +466,7 @@ write_result(AgentJob *job)
 		nulls[7] = ' ';
 	}
 	/* Only if the job is still ours: same worker, same attempt. */
-	SPI_execute_with_args(
+	SPI_CACHED(
 						  "UPDATE commhub.agent_jobs SET status = $3, last_error = $4, error_class = CASE WHEN $4 IS NULL THEN NULL ELSE $10 END, "
 						  "latency_ms = $5, prompt_tokens = $6, completion_tokens = $7, result = coalesce($8, result), "
 						  "prompt_version = nullif($11, 0), "
@@ -478,7 +481,7 @@ write_result(AgentJob *job)
 		Oid			t2[2] = {INT8OID, JSONBOID};
 		Datum		a2[2] = {args[0], args[7]};
 
-		if (SPI_execute_with_args("SELECT commhub.apply_agent_result($1, $2)", 2, t2, a2, NULL, false, 1) != SPI_OK_SELECT)
+		if (SPI_CACHED("SELECT commhub.apply_agent_result($1, $2)", 2, t2, a2, NULL, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "commhub: applying the agent result failed");
 	}
 	if (SPI_processed == 1 && (strcmp(status, "dead") == 0 || strcmp(status, "failed") == 0))

@@ -291,6 +291,10 @@ def pick_agent(prompt, marks):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits
+    # for the client's delayed ACK of the headers (~40 ms a response).  Real
+    # servers (uvicorn, nginx) set TCP_NODELAY; so do we.
+    disable_nagle_algorithm = True
     server_version = "fake_llm/1.0"
     verbose = False
 
