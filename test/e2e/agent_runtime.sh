@@ -228,4 +228,38 @@ tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communic
 q "SELECT commhub.use_endpoint('A12', NULL); SELECT commhub.run_agent('A12', 'E2E-C2')" >/dev/null
 tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE agent = 'A12'")" = 0 ]; echo $?) "an unrouted agent enqueues nothing"
 q "SELECT commhub.use_endpoint('A11', NULL); SELECT commhub.use_endpoint('A14', NULL); SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
+
+# 10. The endpoint goes down: ingest does not wait for it (the job is a row
+# written with the record), jobs retry while it is down and all succeed,
+# once each, when the server comes back on the same port.
+batch() {  # batch PREFIX N -> ingest_batch of N visits, prints elapsed ms
+    local t0 t1
+    t0=$(date +%s%N)
+    q "SELECT commhub.ingest_batch('visit', (SELECT jsonb_agg(jsonb_build_object('visit_id', '$1-' || i, 'customer_id', 'E2E-C1',
+        'visit_date', '2024-06-16 09:00', 'location', '宁波', 'content', '停机测试 ' || i || ' 客户询价PCR-ABS-1000'))
+        FROM generate_series(1, $2) i))" >/dev/null
+    t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+}
+q "SELECT commhub.set_endpoint('fake_down', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY',
+          '{\"timeout_ms\": 2000, \"connect_timeout_ms\": 500, \"max_attempts\": 40, \"max_inflight\": 16}')" >/dev/null
+ms_plain=$(batch E2E-NOROUTE 200)
+kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_down')" >/dev/null
+ms_down=$(batch E2E-DOWN 200)
+echo "# ingest_batch of 200 visits: ${ms_down} ms with the A10 endpoint down, ${ms_plain} ms with no model routing"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'E2E-DOWN-%'")" = 200 ]; echo $?) \
+   "with the endpoint down, ingest stores every record"
+wait_for "SELECT count(*) > 0 FROM commhub.agent_jobs WHERE endpoint = 'fake_down' AND attempts >= 2 AND status IN ('queued', 'running')" 30
+tap_ok $? "jobs for the unreachable endpoint are retried, not lost ($(q "SELECT string_agg(DISTINCT error_class, ',') FROM commhub.agent_jobs WHERE endpoint = 'fake_down'"))"
+python3 test/fake_llm/fake_llm.py "$PORT" >"$FAKE_LOG" 2>&1 &
+FAKE_PID=$!
+wait_for "SELECT count(*) = 200 FROM commhub.agent_jobs WHERE endpoint = 'fake_down' AND status = 'succeeded'" 90
+tap_ok $? "after the endpoint comes back all 200 jobs succeed"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+                WHERE c.source_record_id LIKE 'E2E-DOWN-%' AND j.agent = 'A10'")" = 200 ] &&
+         [ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'E2E-DOWN-%'
+                AND analyzed_by LIKE 'model:fake_down/%'")" = 200 ]; echo $?) \
+   "one job per record, each record refined by the model once the endpoint is back"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 tap_done
