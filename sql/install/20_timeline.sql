@@ -66,6 +66,9 @@ RETURNS text[] LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub
 
 -- A3: newest first, keyset pagination.  The cursor is "<epoch microseconds>:<id>";
 -- deep pages seek through idx_comm_timeline exactly like the first page.
+-- In C (src/render.c): one kept plan for the index scan, run as the caller
+-- (row security applies), and the display columns formed without a SQL
+-- function call per row.
 CREATE FUNCTION commhub.timeline(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
                                  channels text[] DEFAULT NULL, intents text[] DEFAULT NULL,
                                  page_size integer DEFAULT 50, after text DEFAULT NULL,
@@ -76,50 +79,4 @@ RETURNS TABLE (record_id varchar, communication_time timestamptz, communication_
                thread_id varchar, "cursor" text, channel_label text, icon text, direction varchar,
                duration integer, duration_text text, attachment_count integer, tags text[],
                day_label text, related_records jsonb)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    c_time timestamptz;
-    c_id integer;
-    m text[];
-BEGIN
-    IF page_size IS NULL OR page_size < 1 OR page_size > 1000 THEN
-        RAISE EXCEPTION 'page_size % is outside 1..1000', page_size
-            USING ERRCODE = '22023', HINT = 'Ask for at most 1000 rows per page and follow the cursor.';
-    END IF;
-    IF after IS NOT NULL THEN
-        m := regexp_match(after, '^(-?[0-9]{1,19}):([0-9]{1,10})$');
-        IF m IS NULL THEN
-            RAISE EXCEPTION 'after "%" is not a timeline cursor', after
-                USING ERRCODE = '22P02', HINT = 'Pass the cursor column of the last row of the previous page.';
-        END IF;
-        c_time := to_timestamp(0) + (m[1]::bigint * interval '1 microsecond');
-        c_id := m[2]::integer;
-    END IF;
-    RETURN QUERY
-    SELECT c.record_id, c.communication_time, c.communication_type, c.channel, c.subject, c.summary,
-           c.intent_category, c.sentiment, c.urgency_level, c.thread_id,
-           ((extract(epoch FROM c.communication_time) * 1000000)::bigint)::text || ':' || c.id,
-           commhub.channel_label(c.communication_type), commhub.channel_icon(c.communication_type),
-           c.direction, c.duration, commhub.duration_text(c.duration), c.attachment_count,
-           commhub.record_tags(c.intent_category, c.sentiment, c.urgency_level, c.attachment_count, c.missed,
-                               c.recalled_at, c.media_pending, c.related_records),
-           commhub.day_label(c.communication_time), c.related_records
-      FROM commhub.customer_communications c
-     WHERE c.tenant_id = commhub.current_tenant()
-       AND c.customer_id = timeline.customer_id
-       AND c.canonical_record_id IS NULL
-       -- OR-free bounds: always an index condition, even in a generic plan,
-       -- so a page 50k rows deep seeks exactly like the first page.
-       AND c.communication_time >= coalesce(since, '-infinity')
-       AND c.communication_time < coalesce(until, 'infinity')
-       AND (c.communication_time, c.id) < (coalesce(c_time, 'infinity'), coalesce(c_id, 2147483647))
-       AND (channels IS NULL OR c.communication_type = ANY (channels))
-       AND (intents IS NULL OR c.intent_category = ANY (intents))
-       AND (sentiments IS NULL OR c.sentiment = ANY (sentiments))
-       AND (urgencies IS NULL OR c.urgency_level = ANY (urgencies))
-       AND (thread IS NULL OR c.thread_id = thread)
-     ORDER BY c.communication_time DESC, c.id DESC
-     LIMIT page_size;
-END
-$$;
+LANGUAGE c STABLE ROWS 50 AS 'MODULE_PATHNAME', 'commhub_timeline';

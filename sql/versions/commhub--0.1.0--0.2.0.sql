@@ -49,3 +49,16 @@ BEGIN
     RETURN n;
 END
 $$;
+
+-- Timeline in C (src/render.c): one kept plan, display columns formed in C.
+CREATE OR REPLACE FUNCTION commhub.timeline(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
+                                 channels text[] DEFAULT NULL, intents text[] DEFAULT NULL,
+                                 page_size integer DEFAULT 50, after text DEFAULT NULL,
+                                 sentiments text[] DEFAULT NULL, urgencies text[] DEFAULT NULL,
+                                 thread text DEFAULT NULL)
+RETURNS TABLE (record_id varchar, communication_time timestamptz, communication_type varchar, channel varchar,
+               subject varchar, summary text, intent_category varchar, sentiment varchar, urgency_level varchar,
+               thread_id varchar, "cursor" text, channel_label text, icon text, direction varchar,
+               duration integer, duration_text text, attachment_count integer, tags text[],
+               day_label text, related_records jsonb)
+LANGUAGE c STABLE ROWS 50 AS 'MODULE_PATHNAME', 'commhub_timeline';
