@@ -730,6 +730,12 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_INQ
 #define AZ_QTY_INQ 1.0
 #endif
+#ifndef AZ_THANKS_POS
+#define AZ_THANKS_POS 0.75
+#endif
+#ifndef AZ_POLITE_DAMP
+#define AZ_POLITE_DAMP 0.5
+#endif
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
@@ -781,6 +787,7 @@ typedef struct scores
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
+	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 } scores;
 
@@ -1071,6 +1078,8 @@ score_hits(az_ctx *ctx, scores *sc)
 					 * negated positive) */
 					if (w < 0 && !negated && f->w >= -15)
 						sc->fact_neg += -w;
+					if (w < 0 && !negated && f->w >= -20 && f->w < 0)
+						sc->mild_neg += -w;
 					if (w < 0)
 					{
 						sc->neg_mag += -w;
@@ -1280,6 +1289,23 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 	return false;
 }
 
+/* Does a date name a weekend day (周末, 周六, 星期日, Saturday)? */
+static bool
+is_weekend_word(const az_ctx *ctx, const az_date *d)
+{
+	static const char *const we[] = {
+		"周末", "周六", "周日", "周天", "星期六", "星期日", "星期天", "礼拜六", "礼拜天", "礼拜日",
+		"本周末", "这周末", "weekend", "this weekend", "saturday", "sunday",
+	};
+	size_t		k,
+				len = d->e - d->s;
+
+	for (k = 0; k < sizeof(we) / sizeof(we[0]); k++)
+		if (len == strlen(we[k]) && az_at(ctx->t, ctx->n, d->s, we[k]))
+			return true;
+	return false;
+}
+
 /* Is a date a deadline?  It is when the customer ties something to it:
  * "8月5日之前", "三天内", "by Friday", or a clause that asks or needs
  * ("希望下周三拿到", "明天能送到吗").  A date that only reports ("预计后天
@@ -1305,6 +1331,15 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 	for (j = 0; !own && j < sizeof(after) / sizeof(after[0]); j++)
 		if (az_at(ctx->t, ctx->n, p, after[j]))
 			return true;
+	/* "能否周末送货", "周六有人收吗": asking whether a weekend day works
+	 * is about availability, not a deadline, unless something is needed */
+	if (is_weekend_word(ctx, d))
+	{
+		for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+			if (az_hit_feat(ctx, &ctx->hits[j], AZK_NEED))
+				return true;
+		return false;
+	}
 	if (ce < ctx->n && ctx->t[ce] == '?')
 		return true;
 	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); !own && j < ctx->nhits && ctx->hits[j].s < ce; j++)
@@ -1716,11 +1751,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
 			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
+				sc.nreq > 0 ? AZ_POLITE_DAMP * sc.mild_neg :
 				AZ_FACT_DAMP * sc.fact_neg;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
 		 * note; thanks closing a request stays neutral */
-		if (raw_s >= 1.0 || (raw_s >= 0.75 && sc.nreq == 0 && sc.nquestion == 0 &&
+		if (raw_s >= 1.0 || (raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 &&
 							 cat != AZI_ORDER && cat != AZI_INQUIRY))
 			overall = "positive";
 		else if (raw_s <= -1.2)
@@ -1747,8 +1783,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			const az_date *d = &ctx.dates[i];
 			int			lvl = -1;
 
-			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d) ||
-				!date_is_deadline(&ctx, d))
+			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
+				continue;
+			if (!date_is_deadline(&ctx, d))
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
 			 * three weeks low; a month or a quarter is never "high" */

@@ -344,7 +344,7 @@ static const cue_row builtin[] = {
 	K("一共|总共", AZK_PRICEWORD, 10),
 	K("优先考虑|不了|请你|请您吃饭|请你吃饭|请你喝|请客", AZK_BLOCK, 0),
 	U("放假通知|停电通知|搬迁通知|发货通知|通知如下|特此通知|敬请理解|"
-	  "敬请谅解|请谅解|sorry for the inconvenience|notice of|price increase notice|"
+	  "notice of|price increase notice|"
 	  "delay notice|for your information", AZU_LOW, 15),
 	K("我们|我司|我这边|我方|我们这边", AZK_SELF, 10),
 	K("价格|报价|单价|价钱|价位|太贵|贵了|便宜|涨价|降价|涨了|涨幅|调价|price|prices|pricing|"
@@ -736,7 +736,12 @@ static const cue_row builtin[] = {
 	U("no action needed|no action required|no action is needed|nothing needed|无需回复|不用回复|"
 	  "无需处理|不用处理|仅供参考|仅作参考", AZU_LOW, 30),
 	/* running out: a production need */
-	U("只够用|只够|快用完|急着用|着急用|马上要用|等着用料|赶快", AZU_HIGH, 30),
+	U("只够用|只够|快用完|急着用|着急用|马上要用|等着用料|赶快|来不及|等不了|等不及|赶不上|"
+	  "赶不及|can't wait|cannot wait", AZU_HIGH, 30),
+	/* rejection downstream, stopped lines, more legal words: serious */
+	K("被客户退|被我们客户|客户退回|被退回|客户不收|拒收了|退了回来|customer rejected|"
+	  "rejected by|was rejected|were rejected|line stopped|had to stop|仲裁|诉讼|法院|lawsuit|"
+	  "look elsewhere|alternative supplier|重新评估合作|重新考虑合作", AZK_THREAT, 10),
 	U("赶", AZU_MEDIUM, 10),
 	/* asks whose surface shadows the shorter 能不能/能否 */
 	K("能不能降|能不能跟价|能不能供|能不能做|能不能用于|能不能到", AZK_REQUEST, 10),
@@ -752,6 +757,11 @@ static const cue_row builtin[] = {
 	I("合资|入股|邀请我们|邀请我司|邀请贵司|invite you|invite us|参与其", AZI_COOPERATION, 30),
 	I("新年好|过年好|春节好|承蒙关照", AZI_OTHER, 30),
 	I("回访客户|售后回访|跟踪回访|电话回访", AZI_AFTER_SALES, 35),
+	/* claims for money back make a complaint serious */
+	K("credit note|reimburse*|扣款|扣钱|赔付", AZK_THREAT, 10),
+	/* a same-day need: 下午就要用, 今晚就要 */
+	U("下午就要|上午就要|今晚就要|今天就要|中午就要|下午要用|上午要用|晚上要用|下午就得|"
+	  "今晚要用|产线就要|线上等着", AZU_HIGH, 30),
 };
 
 #undef I
