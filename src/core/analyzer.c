@@ -879,7 +879,17 @@ is_reproach(const az_ctx *ctx, const az_hit *h)
 				p;
 	bool		asked = false;
 
+	/* the cheap test first: 一点/点/些 right after the word */
+	p = az_skip_sp(ctx->t, ctx->n, h->e);
+	for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+		if (az_at(ctx->t, ctx->n, p, more[k]))
+			break;
+	if (k == sizeof(more) / sizeof(more[0]))
+		return false;
+	/* then 能不能 a few characters before it, in the same clause */
 	az_clause_bounds(ctx, h->s, &cs, &ce);
+	if (h->s > cs + 30)
+		cs = h->s - 30;
 	for (q = cs; q < h->s && !asked; q++)
 		for (k = 0; k < sizeof(ask) / sizeof(ask[0]); k++)
 			if (az_at(ctx->t, h->s, q, ask[k]))
@@ -887,13 +897,7 @@ is_reproach(const az_ctx *ctx, const az_hit *h)
 				asked = true;
 				break;
 			}
-	if (!asked)
-		return false;
-	p = az_skip_sp(ctx->t, ctx->n, h->e);
-	for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
-		if (az_at(ctx->t, ctx->n, p, more[k]))
-			return true;
-	return false;
+	return asked;
 }
 
 /* A competitor after "比"/"than" is the yardstick of a comparison about

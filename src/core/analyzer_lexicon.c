@@ -52,7 +52,8 @@ static const cue_row builtin[] = {
 	/* ---- intent: inquiry ---- */
 	I("询价|询盘|报价|报个价|报一下价|报下价|价格多少|多少钱|什么价|啥价|价位|报价单|求报价|"
 	  "价格表|问价|了解价格|最新价格|价格怎么|怎么卖|批量价|阶梯价|含税价|出厂价|到厂价|"
-	  "拿货价|优惠价|最低价|能给到多少|单价", AZI_INQUIRY, 30),
+	  "拿货价|优惠价|最低价|能给到多少", AZI_INQUIRY, 30),
+	I("单价", AZI_INQUIRY, 15),	/* also a term in POs and invoices */
 	I("quote|quotes|quotation*|quoting|price|prices|pricing|how much|price list|rfq|"
 	  "inquiry|enquiry|inquire|enquire", AZI_INQUIRY, 30),
 	I("价格|价钱|了解一下|咨询|想了解|有没有货|现货|库存|规格|起订量|最小起订量|供货能力|"
