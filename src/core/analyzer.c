@@ -730,6 +730,12 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_INQ
 #define AZ_QTY_INQ 1.0
 #endif
+#ifndef AZ_THANKS_POS
+#define AZ_THANKS_POS 0.75
+#endif
+#ifndef AZ_POLITE_DAMP
+#define AZ_POLITE_DAMP 0.5
+#endif
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
@@ -779,6 +785,10 @@ typedef struct scores
 	int			nresolved;		/* 已解决 / 整改有效 / close the case */
 	uint32_t	threat_s,
 				threat_e;
+	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
+	int			ndun;			/* collection words (AZK_DUN) */
+	double		mild_neg;		/* negative weight of words milder than anger */
+	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 } scores;
 
 static void
@@ -836,6 +846,69 @@ haggle_shift(double *votes)
 	votes[AZI_INQUIRY] += moved;
 }
 
+/* Does the clause around p ask (a question word in it, or it ends with
+ * '?')?  A positive word in a question ("质量稳定吗", "批次稳定性怎么
+ * 保证") names the topic asked about, not the customer's mood. */
+static bool
+clause_asks(const az_ctx *ctx, size_t p)
+{
+	size_t		cs,
+				ce,
+				j;
+
+	az_clause_bounds(ctx, p, &cs, &ce);
+	if (ce < ctx->n && ctx->t[ce] == '?')
+		return true;
+	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+		if (ctx->hits[j].s != p && az_hit_feat(ctx, &ctx->hits[j], AZK_QUESTION))
+			return true;
+	return false;
+}
+
+/* "能不能靠谱一点", "可不可以专业点": a positive quality asked for with
+ * 能不能 … 一点 is a reproach (the quality is missing), not praise. */
+static bool
+is_reproach(const az_ctx *ctx, const az_hit *h)
+{
+	static const char *const ask[] = {"能不能", "能否", "可不可以", "就不能", "could you be"};
+	static const char *const more[] = {"一点", "一些", "点", "些", "more"};
+	size_t		cs,
+				ce,
+				q,
+				k,
+				p;
+	bool		asked = false;
+
+	/* the cheap test first: 一点/点/些 right after the word */
+	p = az_skip_sp(ctx->t, ctx->n, h->e);
+	for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+		if (az_at(ctx->t, ctx->n, p, more[k]))
+			break;
+	if (k == sizeof(more) / sizeof(more[0]))
+		return false;
+	/* then 能不能 a few characters before it, in the same clause */
+	az_clause_bounds(ctx, h->s, &cs, &ce);
+	if (h->s > cs + 30)
+		cs = h->s - 30;
+	for (q = cs; q < h->s && !asked; q++)
+		for (k = 0; k < sizeof(ask) / sizeof(ask[0]); k++)
+			if (az_at(ctx->t, h->s, q, ask[k]))
+			{
+				asked = true;
+				break;
+			}
+	return asked;
+}
+
+/* A competitor after "比"/"than" is the yardstick of a comparison about
+ * us ("价格比科思创贵了点"): what follows is about us, not about them. */
+static bool
+compared_to(const az_ctx *ctx, const az_hit *h)
+{
+	return (h->s >= 3 && az_at(ctx->t, ctx->n, h->s - 3, "比")) ||
+		(h->s >= 5 && az_at(ctx->t, ctx->n, h->s - 5, "than "));
+}
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -847,6 +920,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				neg_start = 0,
 				nota_end = UINT32_MAX,
 				intens_end = UINT32_MAX,
+				switch_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -871,7 +945,8 @@ score_hits(az_ctx *ctx, scores *sc)
 		const az_pat *p = &lex->pat[h->pat];
 		uint32_t	k;
 		bool		negated = false,
-					intensified = false;
+					intensified = false,
+					cue = false;
 
 		/* sentence boundary since the previous hit closes the sentence */
 		if (i == 0)
@@ -885,7 +960,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
 		if (gap_clause)
 		{
-			neg_end = intens_end = nota_end = comp_end = UINT32_MAX;
+			neg_end = intens_end = nota_end = comp_end = switch_end = UINT32_MAX;
 			comp_us_known = false;
 		}
 		if (gap_sentence)
@@ -958,6 +1033,11 @@ score_hits(az_ctx *ctx, scores *sc)
 					intens_mult = w;
 					break;
 				case AZK_CONTRAST:
+					/* "我不是要投诉，但…": a strong contrast right after a
+					 * disclaimer takes the disclaimer back */
+					if (f->w >= 10 && sc->ndisclaim > 0 && h->s >= sc->disclaim_end &&
+						h->s - sc->disclaim_end <= 30)
+						sc->ndisclaim--;
 					/* the clause after 但是/but carries the point; opening a
 					 * sentence ("However, ..."), it answers the previous one */
 					sent_cur *= 0.5;
@@ -977,6 +1057,18 @@ score_hits(az_ctx *ctx, scores *sc)
 					sc->hedges++;
 					break;
 				case AZK_SENT:
+					cue = true;
+					if (w > 0 && !negated && !in_subject)
+					{
+						if (is_reproach(ctx, h))
+						{
+							/* the quality is missing: a reproach */
+							w = -1.5;
+							votes_cur[AZI_COMPLAINT] += 2.0;
+						}
+						else if (clause_asks(ctx, h->s))
+							w *= 0.3;	/* the topic asked about */
+					}
 					if (intensified)
 						w *= intens_mult;
 					if (negated)
@@ -990,6 +1082,8 @@ score_hits(az_ctx *ctx, scores *sc)
 					 * negated positive) */
 					if (w < 0 && !negated && f->w >= -15)
 						sc->fact_neg += -w;
+					if (w < 0 && !negated && f->w >= -20 && f->w < 0)
+						sc->mild_neg += -w;
 					if (w < 0)
 					{
 						sc->neg_mag += -w;
@@ -1012,6 +1106,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					}
 					break;
 				case AZK_INTENT:
+					cue = true;
 					if (f->arg >= 0 && f->arg < AZI_N)
 					{
 						if (in_subject)
@@ -1038,6 +1133,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					}
 					break;
 				case AZK_URG:
+					cue = true;
 					if (f->arg >= AZU_LOW && f->arg <= AZU_HIGH)
 					{
 						int			lvl = f->arg;
@@ -1069,14 +1165,46 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_COMPETITOR:
 					add_name(sc->comp, &sc->ncomp, h->s, f->arg, h->s, h->e);
-					comp_end = h->e;
-					comp_us_known = false;
+					/* "考虑把一部分量转给普利特": moving business to a
+					 * competitor is a threat to switch suppliers */
+					if (switch_end != UINT32_MAX && h->s >= switch_end &&
+						units_between(ctx, switch_end, h->s, 6) <= 6)
+					{
+						if (sc->nthreat == 0)
+						{
+							sc->threat_s = h->s;
+							sc->threat_e = h->e;
+						}
+						sc->nthreat++;
+						votes_cur[AZI_COMPLAINT] += 2.5;
+						sent_cur -= 1.5;
+						sc->neg_mag += 1.5;
+						switch_end = UINT32_MAX;
+					}
+					/* "比科思创贵": a comparison about us */
+					if (!compared_to(ctx, h))
+					{
+						comp_end = h->e;
+						comp_us_known = false;
+					}
+					break;
+				case AZK_SWITCH:
+					if (!negated)
+						switch_end = h->e;
+					break;
+				case AZK_CAUSEQ:
+					if (!negated)
+						sc->ncause++;
+					break;
+				case AZK_DUN:
+					sc->ndun++;
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					break;
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;
+					sc->disclaim_end = h->e;
 					break;
 				case AZK_HORIZON:
 					if (!negated)
@@ -1123,6 +1251,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 			}
 		}
+		/* a negation reaches the first cue after it ("若未到账将暂停发货":
+		 * 未 negates 到账, not 暂停) */
+		if (negated && cue)
+			neg_end = UINT32_MAX;
 	}
 	sc->sent_total += sent_cur * boost;
 	if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
@@ -1161,6 +1293,23 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 	return false;
 }
 
+/* Does a date name a weekend day (周末, 周六, 星期日, Saturday)? */
+static bool
+is_weekend_word(const az_ctx *ctx, const az_date *d)
+{
+	static const char *const we[] = {
+		"周末", "周六", "周日", "周天", "星期六", "星期日", "星期天", "礼拜六", "礼拜天", "礼拜日",
+		"本周末", "这周末", "weekend", "this weekend", "saturday", "sunday",
+	};
+	size_t		k,
+				len = d->e - d->s;
+
+	for (k = 0; k < sizeof(we) / sizeof(we[0]); k++)
+		if (len == strlen(we[k]) && az_at(ctx->t, ctx->n, d->s, we[k]))
+			return true;
+	return false;
+}
+
 /* Is a date a deadline?  It is when the customer ties something to it:
  * "8月5日之前", "三天内", "by Friday", or a clause that asks or needs
  * ("希望下周三拿到", "明天能送到吗").  A date that only reports ("预计后天
@@ -1186,6 +1335,15 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 	for (j = 0; !own && j < sizeof(after) / sizeof(after[0]); j++)
 		if (az_at(ctx->t, ctx->n, p, after[j]))
 			return true;
+	/* "能否周末送货", "周六有人收吗": asking whether a weekend day works
+	 * is about availability, not a deadline, unless something is needed */
+	if (is_weekend_word(ctx, d))
+	{
+		for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
+			if (az_hit_feat(ctx, &ctx->hits[j], AZK_NEED))
+				return true;
+		return false;
+	}
 	if (ce < ctx->n && ctx->t[ce] == '?')
 		return true;
 	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); !own && j < ctx->nhits && ctx->hits[j].s < ce; j++)
@@ -1528,7 +1686,19 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		}
 		else if (sc.nresolved > 0)
 			sc.votes[AZI_COMPLAINT] *= 0.5;
-		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0)
+		/* "是材料问题还是设计问题?", "有没有遇到过类似情况?": a defect
+		 * with a question about its cause, without anger or threats, is a
+		 * technical question */
+		if (sc.ncause > 0 && sc.nthreat == 0 && sc.ndisclaim == 0 &&
+			sc.neg_mag - sc.fact_neg < 2.0)
+		{
+			double		moved = sc.votes[AZI_COMPLAINT] * 0.7;
+
+			sc.votes[AZI_COMPLAINT] -= moved;
+			sc.votes[AZI_TECHNICAL] += moved;
+		}
+		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
+			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
 			;					/* unhappy about a price: still haggling */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
 			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
@@ -1582,14 +1752,15 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		/* outside a complaint or a collection matter, defect and problem
 		 * words mostly describe facts (a return, a processing question, a
 		 * resolved case), not the customer's mood: damp them */
-		if (cat != AZI_COMPLAINT && cat != AZI_PAYMENT && sc.nthreat == 0 &&
+		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
 			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
+				sc.nreq > 0 ? AZ_POLITE_DAMP * sc.mild_neg :
 				AZ_FACT_DAMP * sc.fact_neg;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
 		 * note; thanks closing a request stays neutral */
-		if (raw_s >= 1.0 || (raw_s >= 0.75 && sc.nreq == 0 && sc.nquestion == 0 &&
+		if (raw_s >= 1.0 || (raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 &&
 							 cat != AZI_ORDER && cat != AZI_INQUIRY))
 			overall = "positive";
 		else if (raw_s <= -1.2)
@@ -1616,8 +1787,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			const az_date *d = &ctx.dates[i];
 			int			lvl = -1;
 
-			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d) ||
-				!date_is_deadline(&ctx, d))
+			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
+				continue;
+			if (!date_is_deadline(&ctx, d))
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
 			 * three weeks low; a month or a quarter is never "high" */
@@ -1625,6 +1797,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
 				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+			/* a bare "下周"/"next week" starts in a few days but runs a
+			 * week: not a deadline within three days */
+			if (lvl == AZU_HIGH && d->gran == 1 &&
+				(az_at(ctx.t, ctx.n, d->s, "下") || az_at(ctx.t, ctx.n, d->s, "next")))
+				lvl = AZU_MEDIUM;
 			/* "请在30天内完成整改并回复": the request is tied to a date
 			 * weeks away (a request elsewhere still needs a reply now) */
 			if (d->gran <= 1 && d->rel >= 25)

@@ -76,7 +76,10 @@ enum az_kind
 	AZK_BLOCK,					/* neutral word that shadows shorter cues */
 	AZK_DISCLAIM,				/* 不是投诉/not a complaint: feedback, not a complaint */
 	AZK_RESOLVED,				/* 已解决/整改有效/close the case: a settled matter */
-	AZK_HORIZON					/* next year/长期规划: no time pressure unless something is asked */
+	AZK_HORIZON,				/* next year/长期规划: no time pressure unless something is asked */
+	AZK_CAUSEQ,					/* 是不是我们…/还是设计问题/有没有遇到过: asks for a cause, not blame */
+	AZK_DUN,					/* 逾期/催收/unpaid: collection, not a neutral billing fact */
+	AZK_SWITCH					/* 转给/改用/switch to + competitor: moving business away */
 };
 
 enum

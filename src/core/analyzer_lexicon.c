@@ -52,7 +52,8 @@ static const cue_row builtin[] = {
 	/* ---- intent: inquiry ---- */
 	I("询价|询盘|报价|报个价|报一下价|报下价|价格多少|多少钱|什么价|啥价|价位|报价单|求报价|"
 	  "价格表|问价|了解价格|最新价格|价格怎么|怎么卖|批量价|阶梯价|含税价|出厂价|到厂价|"
-	  "拿货价|优惠价|最低价|能给到多少|单价", AZI_INQUIRY, 30),
+	  "拿货价|优惠价|最低价|能给到多少", AZI_INQUIRY, 30),
+	I("单价", AZI_INQUIRY, 15),	/* also a term in POs and invoices */
 	I("quote|quotes|quotation*|quoting|price|prices|pricing|how much|price list|rfq|"
 	  "inquiry|enquiry|inquire|enquire", AZI_INQUIRY, 30),
 	I("价格|价钱|了解一下|咨询|想了解|有没有货|现货|库存|规格|起订量|最小起订量|供货能力|"
@@ -344,7 +345,7 @@ static const cue_row builtin[] = {
 	K("一共|总共", AZK_PRICEWORD, 10),
 	K("优先考虑|不了|请你|请您吃饭|请你吃饭|请你喝|请客", AZK_BLOCK, 0),
 	U("放假通知|停电通知|搬迁通知|发货通知|通知如下|特此通知|敬请理解|"
-	  "敬请谅解|请谅解|sorry for the inconvenience|notice of|price increase notice|"
+	  "notice of|price increase notice|"
 	  "delay notice|for your information", AZU_LOW, 15),
 	K("我们|我司|我这边|我方|我们这边", AZK_SELF, 10),
 	K("价格|报价|单价|价钱|价位|太贵|贵了|便宜|涨价|降价|涨了|涨幅|调价|price|prices|pricing|"
@@ -414,7 +415,8 @@ static const cue_row builtin[] = {
 	K("比较|有点|有些|稍微|略", AZK_INTENS, 8),
 	K("very|extremely|really|highly|totally|absolutely|so|too|seriously", AZK_INTENS, 15),
 	K("quite|rather|a bit|slightly|somewhat|a little", AZK_INTENS, 8),
-	K("但是|但|不过|可是|然而|只是|却|,就是|but|however|though", AZK_CONTRAST, 10),
+	K("但是|但|不过|可是|然而|却|but|however|though", AZK_CONTRAST, 10),
+	K("只是|,就是", AZK_CONTRAST, 5),	/* weaker: does not take back a disclaimer */
 
 	/* ---- urgency ---- */
 	U("紧急|加急|尽快|马上|立刻|立即|急需|急用|十万火急|火速|赶紧|停线|断料|停产|"
@@ -703,6 +705,64 @@ static const cue_row builtin[] = {
 	  "约个时间|约时间", AZK_REQUEST, 10),
 	K("low odor|low-odor|odor test|odor rating|odour test|odor grade", AZK_BLOCK, 0),
 	I("low odor|low-odor|odor test|odor rating|odour test|odor grade", AZI_TECHNICAL, 25),
+	/* ---- linguistic cue families (general patterns, not sentences) ---- */
+	/* asking for the cause of a problem: a technical question, not blame */
+	K("是不是我们|是我们的问题|还是我们|还是设计|还是材料|是材料问题|材料问题还是|设计问题还是|"
+	  "工艺问题还是|什么原因|原因是什么|啥原因|怎么避免|如何避免|怎么改善|如何改善|"
+	  "有没有遇到过|遇到过类似|类似情况|怎么调|如何调整|该怎么调|what causes|what could cause|"
+	  "how to avoid|how can we avoid|any suggestion*|any advice", AZK_CAUSEQ, 10),
+	I("是不是我们|是我们的问题|还是我们|还是设计|还是材料|是材料问题|材料问题还是|设计问题还是|"
+	  "工艺问题还是|什么原因|原因是什么|啥原因|怎么避免|如何避免|怎么改善|如何改善|"
+	  "有没有遇到过|遇到过类似|类似情况|怎么调|如何调整|该怎么调|what causes|what could cause|"
+	  "how to avoid|how can we avoid|any suggestion*|any advice", AZI_TECHNICAL, 20),
+	/* collection: a billing fact becomes a dunning matter */
+	K("逾期|催款|催收|拖欠|欠款|尚未支付|尚未付款|仍未支付|仍未付款|未付|还没付|没付|拖了|拖着|"
+	  "一直拖|在拖|超期|付款提醒|催款函|账款提醒|逾期未付|宽限|催|催了|天天催|一直催|催得紧|催得太紧|"
+	  "催这么紧|overdue|past due|unpaid|final notice|"
+	  "payment reminder|remains unpaid|still outstanding|outstanding balance|outstanding amount",
+	  AZK_DUN, 10),
+	/* moving business to a competitor (a competitor must follow) */
+	K("转给|转到|转向|改用|换成|切换到|切到|转去|改买|switch to|switching to|move to|"
+	  "moving to|go with", AZK_SWITCH, 10),
+	/* legal and contract threats, ultimatums */
+	K("追究|追究责任|违约|违约责任|法律责任|依据合同|按照合同|按合同约定|否则|otherwise|"
+	  "breach of contract|legal|lawyer", AZK_THREAT, 10),
+	I("追究|追究责任|违约责任|法律责任|多次反映|反复反映|一再反映|始终未|始终没有|迟迟未|"
+	  "意见很大|意见大|很有意见|有意见|找不到人|要改改|得改改|该改改|改进一下|"
+	  "breach of contract", AZI_COMPLAINT, 30),
+	S("追究|追究责任|违约责任|法律责任|多次反映|反复反映|一再反映|始终未|始终没有|迟迟未|"
+	  "意见很大|意见大|很有意见|有意见|找不到人", -15),
+	/* notices and instructions do not ask for a reply */
+	K("如有疑问请|如有问题请|如有需要请|if you have any questions", AZK_BLOCK, 0),
+	U("no action needed|no action required|no action is needed|nothing needed|无需回复|不用回复|"
+	  "无需处理|不用处理|仅供参考|仅作参考", AZU_LOW, 30),
+	/* running out: a production need */
+	U("只够用|只够|快用完|急着用|着急用|马上要用|等着用料|赶快|来不及|等不了|等不及|赶不上|"
+	  "赶不及|can't wait|cannot wait", AZU_HIGH, 30),
+	/* rejection downstream, stopped lines, more legal words: serious */
+	K("被客户退|被我们客户|客户退回|被退回|客户不收|拒收了|退了回来|customer rejected|"
+	  "rejected by|was rejected|were rejected|line stopped|had to stop|仲裁|诉讼|法院|lawsuit|"
+	  "look elsewhere|alternative supplier|重新评估合作|重新考虑合作", AZK_THREAT, 10),
+	U("赶", AZU_MEDIUM, 10),
+	/* asks whose surface shadows the shorter 能不能/能否 */
+	K("能不能降|能不能跟价|能不能供|能不能做|能不能用于|能不能到", AZK_REQUEST, 10),
+	/* praise and agreement */
+	S("良好|情况良好|运行良好|表现良好|没得挑|无可挑剔|挑不出毛病|没有异议|promising|"
+	  "looks good|look good", 15),
+	I("优惠|多拿点|多要点|多拿一些|多拿些", AZI_INQUIRY, 15),
+	K("优惠", AZK_HAGGLE, 10),
+	I("po已|po已经|po发|发了po|订单已发|下一单|加一单|再下一单|下个订单", AZI_ORDER, 35),
+	I("发了没|发没发|到了没|到哪了|到哪里了|什么时候能发|啥时候发|啥时候到|啥时候能到|"
+	  "什么时候能发货", AZI_DELIVERY, 20),
+	I("喷漆|火焰处理|表面处理|丝印|移印", AZI_TECHNICAL, 25),
+	I("合资|入股|邀请我们|邀请我司|邀请贵司|invite you|invite us|参与其", AZI_COOPERATION, 30),
+	I("新年好|过年好|春节好|承蒙关照", AZI_OTHER, 30),
+	I("回访客户|售后回访|跟踪回访|电话回访", AZI_AFTER_SALES, 35),
+	/* claims for money back make a complaint serious */
+	K("credit note|reimburse*|扣款|扣钱|赔付", AZK_THREAT, 10),
+	/* a same-day need: 下午就要用, 今晚就要 */
+	U("下午就要|上午就要|今晚就要|今天就要|中午就要|下午要用|上午要用|晚上要用|下午就得|"
+	  "今晚要用|产线就要|线上等着", AZU_HIGH, 30),
 };
 
 #undef I
