@@ -228,6 +228,58 @@ day_label(TimestampTz t, int now_jd, int now_year, pg_tz *tz)
 }
 
 /*
+ * The display vocabulary as SQL functions -- channel_label(), channel_icon(),
+ * duration_text(), day_label() -- on the same code timeline() uses, so the
+ * panorama, reports and BI views label exactly as the timeline does.
+ */
+PG_FUNCTION_INFO_V1(commhub_channel_label);
+Datum
+commhub_channel_label(PG_FUNCTION_ARGS)
+{
+	const char *icon;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(channel_label(text_to_cstring(PG_GETARG_TEXT_PP(0)), &icon)));
+}
+
+PG_FUNCTION_INFO_V1(commhub_channel_icon);
+Datum
+commhub_channel_icon(PG_FUNCTION_ARGS)
+{
+	const char *icon = "•";
+
+	if (!PG_ARGISNULL(0))
+		(void) channel_label(text_to_cstring(PG_GETARG_TEXT_PP(0)), &icon);
+	PG_RETURN_TEXT_P(cstring_to_text(icon));
+}
+
+PG_FUNCTION_INFO_V1(commhub_duration_text);
+Datum
+commhub_duration_text(PG_FUNCTION_ARGS)
+{
+	char	   *d = duration_text(PG_GETARG_INT32(0));
+
+	if (d == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(d));
+}
+
+PG_FUNCTION_INFO_V1(commhub_day_label);
+Datum
+commhub_day_label(PG_FUNCTION_ARGS)
+{
+	static pg_tz *shanghai = NULL;
+	struct pg_tm ntm;
+	int			now_jd;
+
+	if (shanghai == NULL)
+		shanghai = pg_tzset("Asia/Shanghai");
+	local_date(PG_GETARG_TIMESTAMPTZ(1), shanghai, &now_jd, &ntm);
+	PG_RETURN_TEXT_P(cstring_to_text(day_label(PG_GETARG_TIMESTAMPTZ(0), now_jd, ntm.tm_year, shanghai)));
+}
+
+/*
  * commhub.timeline(customer_id, since, until, channels, intents, page_size,
  * after, sentiments, urgencies, thread) -- A3 in C: one kept plan (the
  * keyset index scan of idx_comm_timeline, as the caller: row security

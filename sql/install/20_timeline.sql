@@ -7,15 +7,9 @@ CREATE FUNCTION commhub.fit_width(text, integer) RETURNS text
 
 -- Display vocabulary (the seed's labels and icons).
 CREATE FUNCTION commhub.channel_label(communication_type text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE $1 WHEN 'phone' THEN '400电话' WHEN 'mobile' THEN '移动电话' WHEN 'wechat' THEN '企业微信'
-                   WHEN 'email' THEN 'Email' WHEN 'meeting' THEN '会议' WHEN 'visit' THEN '商务拜访'
-                   WHEN 'video' THEN '视频会议' WHEN 'form' THEN '表单' WHEN 'webchat' THEN '官网咨询' ELSE $1 END $$;
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_channel_label';
 CREATE FUNCTION commhub.channel_icon(communication_type text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE $1 WHEN 'phone' THEN '📞' WHEN 'mobile' THEN '📱' WHEN 'wechat' THEN '💬' WHEN 'email' THEN '📧'
-                   WHEN 'meeting' THEN '👥' WHEN 'visit' THEN '🤝' WHEN 'video' THEN '🎥' WHEN 'form' THEN '📝'
-                   WHEN 'webchat' THEN '🌐' ELSE '•' END $$;
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_channel_icon';
 CREATE FUNCTION commhub.intent_label(intent text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE $1 WHEN 'inquiry' THEN '询价' WHEN 'complaint' THEN '投诉' WHEN 'technical' THEN '技术支持'
@@ -29,12 +23,7 @@ CREATE FUNCTION commhub.urgency_label(level text) RETURNS text
     SELECT CASE $1 WHEN 'high' THEN '高' WHEN 'medium' THEN '中' WHEN 'low' THEN '低' END $$;
 -- 15分钟, 2小时, 1小时30分钟, 45秒
 CREATE FUNCTION commhub.duration_text(seconds integer) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN $1 IS NULL OR $1 <= 0 THEN NULL
-                WHEN $1 < 60 THEN $1 || '秒'
-                WHEN $1 < 3600 THEN round($1 / 60.0)::int || '分钟'
-                WHEN $1 % 3600 < 60 THEN ($1 / 3600) || '小时'
-                ELSE ($1 / 3600) || '小时' || (($1 % 3600) / 60) || '分钟' END $$;
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_duration_text';
 -- 刚刚, 5分钟前, 2小时前, 昨天, 3天前, 2周前, 4个月前
 CREATE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -47,17 +36,11 @@ CREATE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT no
                 WHEN $2 - $1 < interval '60 days' THEN extract(day FROM $2 - $1)::int / 7 || '周前'
                 WHEN $2 - $1 < interval '365 days' THEN extract(day FROM $2 - $1)::int / 30 || '个月前'
                 ELSE extract(day FROM $2 - $1)::int / 365 || '年前' END $$;
--- 今天 / 昨天 / 6月14日 (2023年6月14日 in another year).  One expression, so
--- the planner inlines it into the timeline query.
+-- 今天 / 昨天 prefix, then 6月14日 (2023年6月14日 in another year), in
+-- Asia/Shanghai.  channel_label/icon, duration_text and day_label are the C
+-- code timeline() uses (src/render.c).
 CREATE FUNCTION commhub.day_label(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = ($2 AT TIME ZONE 'Asia/Shanghai')::date THEN '今天 '
-                WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = ($2 AT TIME ZONE 'Asia/Shanghai')::date - 1 THEN '昨天 '
-                ELSE '' END
-        || CASE WHEN date_part('year', $1 AT TIME ZONE 'Asia/Shanghai') = date_part('year', $2 AT TIME ZONE 'Asia/Shanghai') THEN ''
-                ELSE date_part('year', $1 AT TIME ZONE 'Asia/Shanghai')::int || '年' END
-        || date_part('month', $1 AT TIME ZONE 'Asia/Shanghai')::int || '月'
-        || date_part('day', $1 AT TIME ZONE 'Asia/Shanghai')::int || '日' $$;
+    LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_day_label';
 
 -- Display tags of a record (C: it runs for every row of every page).
 CREATE FUNCTION commhub.record_tags(intent text, sentiment text, urgency text, attachments integer,

@@ -62,3 +62,13 @@ RETURNS TABLE (record_id varchar, communication_time timestamptz, communication_
                duration integer, duration_text text, attachment_count integer, tags text[],
                day_label text, related_records jsonb)
 LANGUAGE c STABLE ROWS 50 AS 'MODULE_PATHNAME', 'commhub_timeline';
+
+-- Display vocabulary in C, shared with timeline().
+CREATE OR REPLACE FUNCTION commhub.channel_label(communication_type text) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_channel_label';
+CREATE OR REPLACE FUNCTION commhub.channel_icon(communication_type text) RETURNS text
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_channel_icon';
+CREATE OR REPLACE FUNCTION commhub.duration_text(seconds integer) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_duration_text';
+CREATE OR REPLACE FUNCTION commhub.day_label(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
+    LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub_day_label';
