@@ -239,16 +239,6 @@ commhub_json_to_jsonb(json_t *j)
 	return JsonbPGetDatum(JsonbValueToJsonb(res));
 }
 
-char *
-commhub_current_tenant(void)
-{
-	int			rc = SPI_execute("SELECT commhub.current_tenant()", true, 1);
-
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "commhub: current_tenant() failed");
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
-
 PG_FUNCTION_INFO_V1(commhub_analyze_text);
 Datum
 commhub_analyze_text(PG_FUNCTION_ARGS)

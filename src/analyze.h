@@ -9,8 +9,6 @@
 extern const az_lexicon *commhub_lexicon(const char *tenant);
 /* jansson value -> jsonb Datum (built directly, no text round trip). */
 extern Datum commhub_json_to_jsonb(json_t *j);
-/* commhub.current_tenant() (inside SPI); palloc'd. */
-extern char *commhub_current_tenant(void);
 
 #define UNIX_US_FROM_PG(ts) ((ts) + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 #define PG_FROM_UNIX_US(us) ((us) - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)

@@ -20,6 +20,10 @@ extern void commhub_analyze_init(void);
 
 /* GUCs */
 extern char *commhub_tenant_guc;
+
+/* commhub.current_tenant() (tenant.c): the active tenant, checked. */
+extern const char *commhub_tenant(void);
+extern char *commhub_current_tenant(void);	/* palloc'd copy */
 extern int	commhub_wecom_gap_minutes;
 
 #endif

@@ -17,6 +17,9 @@
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "executor/spi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/memutils.h"
 #include "funcapi.h"
 #include "pgtime.h"
 #include <ctype.h>
@@ -280,23 +283,336 @@ commhub_day_label(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Display vocabulary as ready text Datums, made once per backend: the
+ * timeline forms every row's label, icon and tags from these without a
+ * string conversion per row.
+ */
+typedef struct
+{
+	const char *key;
+	size_t		keylen;
+	Datum		label;			/* text */
+	Datum		icon;			/* text (channels) */
+	Datum		tag;			/* text "[意图: 询价]" etc. (intents, moods, urgencies) */
+}			vocab;
+
+static vocab channels_v[9], intents_v[9], sentiments_v[3], urgencies_v[2];
+static Datum icon_other, tag_missed, tag_recalled, tag_pending;
+static bool vocab_ready = false;
+
+static Datum
+const_text(const char *s)
+{
+	size_t		len = strlen(s);
+	text	   *t = (text *) MemoryContextAlloc(TopMemoryContext, VARHDRSZ + len);
+
+	SET_VARSIZE(t, VARHDRSZ + len);
+	memcpy(VARDATA(t), s, len);
+	return PointerGetDatum(t);
+}
+
+static void
+vocab_init(void)
+{
+	static const char *const ch[][3] = {
+		{"phone", "400电话", "📞"}, {"mobile", "移动电话", "📱"}, {"wechat", "企业微信", "💬"},
+		{"email", "Email", "📧"}, {"meeting", "会议", "👥"}, {"visit", "商务拜访", "🤝"},
+		{"video", "视频会议", "🎥"}, {"form", "表单", "📝"}, {"webchat", "官网咨询", "🌐"}};
+	static const char *const in[][2] = {
+		{"inquiry", "询价"}, {"complaint", "投诉"}, {"technical", "技术支持"}, {"cooperation", "合作洽谈"},
+		{"order", "订单确认"}, {"payment", "付款"}, {"delivery", "交货"}, {"after_sales", "售后"}, {"other", "其他"}};
+	static const char *const se[][2] = {{"positive", "积极"}, {"neutral", "中性"}, {"negative", "消极"}};
+	static const char *const ur[][2] = {{"high", "高"}, {"medium", "中"}};
+	char		buf[64];
+
+	if (vocab_ready)
+		return;
+	for (int i = 0; i < 9; i++)
+	{
+		channels_v[i].key = ch[i][0];
+		channels_v[i].label = const_text(ch[i][1]);
+		channels_v[i].icon = const_text(ch[i][2]);
+		intents_v[i].key = in[i][0];
+		snprintf(buf, sizeof(buf), "[意图: %s]", in[i][1]);
+		intents_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 3; i++)
+	{
+		sentiments_v[i].key = se[i][0];
+		snprintf(buf, sizeof(buf), "[情绪: %s]", se[i][1]);
+		sentiments_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 2; i++)
+	{
+		urgencies_v[i].key = ur[i][0];
+		snprintf(buf, sizeof(buf), "[紧急: %s]", ur[i][1]);
+		urgencies_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 9; i++)
+		channels_v[i].keylen = strlen(channels_v[i].key), intents_v[i].keylen = strlen(intents_v[i].key);
+	for (int i = 0; i < 3; i++)
+		sentiments_v[i].keylen = strlen(sentiments_v[i].key);
+	for (int i = 0; i < 2; i++)
+		urgencies_v[i].keylen = strlen(urgencies_v[i].key);
+	icon_other = const_text("•");
+	tag_missed = const_text("[未接]");
+	tag_recalled = const_text("[已撤回]");
+	tag_pending = const_text("[待识别]");
+	vocab_ready = true;
+}
+
+/* The entry of vocabulary v whose key is the text datum d, or NULL. */
+static const vocab *
+vocab_find(const vocab *v, int n, Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+	const char *p = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+
+	for (int i = 0; i < n; i++)
+		if (v[i].keylen == len && v[i].key[0] == p[0] && memcmp(v[i].key, p, len) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* "<prefix><value>]" for a value outside the vocabulary (record_tags shows it raw). */
+static Datum
+raw_tag(const char *prefix, Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+	size_t		pl = strlen(prefix),
+				len = VARSIZE_ANY_EXHDR(t);
+	text	   *r = (text *) palloc(VARHDRSZ + pl + len + 1);
+
+	SET_VARSIZE(r, VARHDRSZ + pl + len + 1);
+	memcpy(VARDATA(r), prefix, pl);
+	memcpy(VARDATA(r) + pl, VARDATA_ANY(t), len);
+	VARDATA(r)[pl + len] = ']';
+	return PointerGetDatum(r);
+}
+
+/*
+ * A one-dimensional text[] of n elements, built in one allocation (what
+ * construct_array() makes, without its generic per-element work).
+ */
+static ArrayType *
+text_array(const Datum *elems, int n)
+{
+	size_t		size = ARR_OVERHEAD_NONULLS(1);
+	ArrayType  *a;
+	char	   *p;
+
+	for (int i = 0; i < n; i++)
+		size += INTALIGN(VARSIZE_ANY(DatumGetPointer(elems[i])));
+	a = (ArrayType *) palloc0(size);
+	SET_VARSIZE(a, size);
+	a->ndim = n > 0 ? 1 : 0;
+	a->dataoffset = 0;
+	a->elemtype = TEXTOID;
+	if (n == 0)
+	{
+		SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(0));
+		return a;
+	}
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
+	p = ARR_DATA_PTR(a);
+	for (int i = 0; i < n; i++)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(elems[i]);
+
+		memcpy(p, v, VARSIZE_ANY(v));
+		p += INTALIGN(VARSIZE_ANY(v));
+	}
+	return a;
+}
+
+/* Receives the timeline query's rows and puts display rows in the tuplestore. */
+typedef struct
+{
+	DestReceiver pub;
+	Tuplestorestate *ts;
+	TupleDesc	desc;
+	MemoryContext rowcxt;
+	pg_tz	   *tz;
+	int			now_jd;
+	int			now_year;
+	TimestampTz day_start;		/* [day_start, day_end): the local day of day_text */
+	TimestampTz day_end;
+	union
+	{
+		text		t;
+		char		b[VARHDRSZ + 64];
+	}			day_text;
+}			TimelineDest;
+
+/* Local midnight starting julian day jd, as an instant. */
+static TimestampTz
+local_midnight(int jd, pg_tz *tz)
+{
+	struct pg_tm tm;
+	int			off;
+	TimestampTz r;
+
+	memset(&tm, 0, sizeof(tm));
+	j2date(jd, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	off = DetermineTimeZoneOffset(&tm, tz);
+	if (tm2timestamp(&tm, 0, &off, &r) != 0)
+		return DT_NOBEGIN;
+	return r;
+}
+
+static bool
+timeline_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	TimelineDest *d = (TimelineDest *) self;
+	MemoryContext old = MemoryContextSwitchTo(d->rowcxt);
+	Datum	   *in;
+	bool	   *isn;
+	Datum		out[20];
+	bool		on[20];
+	Datum		tags[8];
+	int			ntags = 0;
+	TimestampTz t;
+	char		buf[64];
+	char	   *p;
+	const vocab *v;
+
+	slot_getallattrs(slot);
+	in = slot->tts_values;
+	isn = slot->tts_isnull;
+	memset(on, 0, sizeof(on));
+	/* stored columns, as they are */
+	for (int i = 0; i < 10; i++)
+	{
+		out[i] = in[i];
+		on[i] = isn[i];
+	}
+	t = DatumGetTimestampTz(in[1]);
+	/* cursor "<epoch us>:<id>" */
+	p = buf;
+	p += pg_lltoa(t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY, p);
+	*p++ = ':';
+	p += pg_ltoa(DatumGetInt32(in[10]), p);
+	out[10] = PointerGetDatum(cstring_to_text_with_len(buf, p - buf));
+	/* channel label and icon */
+	on[11] = on[12] = isn[2];
+	if (!isn[2])
+	{
+		v = vocab_find(channels_v, lengthof(channels_v), in[2]);
+		out[11] = v ? v->label : in[2];
+		out[12] = v ? v->icon : icon_other;
+	}
+	out[13] = in[11];
+	on[13] = isn[11];
+	out[14] = in[12];
+	on[14] = isn[12];
+	p = isn[12] ? NULL : duration_text(DatumGetInt32(in[12]));
+	on[15] = p == NULL;
+	if (p)
+		out[15] = CStringGetTextDatum(p);
+	out[16] = in[13];
+	on[16] = isn[13];
+	/* tags, as record_tags() */
+	if (!isn[6])
+	{
+		v = vocab_find(intents_v, lengthof(intents_v), in[6]);
+		tags[ntags++] = v ? v->tag : raw_tag("[意图: ", in[6]);
+	}
+	if (!isn[7])
+	{
+		v = vocab_find(sentiments_v, lengthof(sentiments_v), in[7]);
+		tags[ntags++] = v ? v->tag : raw_tag("[情绪: ", in[7]);
+	}
+	if (!isn[8] && (v = vocab_find(urgencies_v, lengthof(urgencies_v), in[8])) != NULL)
+		tags[ntags++] = v->tag;
+	if (!isn[13] && DatumGetInt32(in[13]) > 0)
+	{
+		snprintf(buf, sizeof(buf), "[附件: %d个]", DatumGetInt32(in[13]));
+		tags[ntags++] = CStringGetTextDatum(buf);
+	}
+	if (!isn[14] && DatumGetBool(in[14]))
+		tags[ntags++] = tag_missed;
+	if (DatumGetBool(in[15]))
+		tags[ntags++] = tag_recalled;
+	if (DatumGetBool(in[16]))
+		tags[ntags++] = tag_pending;
+	if (!isn[17])
+	{
+		Jsonb	   *rel = DatumGetJsonbP(in[17]);
+
+		if (JB_ROOT_IS_ARRAY(rel) && !JB_ROOT_IS_SCALAR(rel) && JB_ROOT_COUNT(rel) > 0)
+		{
+			snprintf(buf, sizeof(buf), "[关联: %d条]", (int) JB_ROOT_COUNT(rel));
+			tags[ntags++] = CStringGetTextDatum(buf);
+		}
+	}
+	out[17] = PointerGetDatum(text_array(tags, ntags));
+	/* day label: rows come newest first, so most share the previous row's day */
+	if (!(t >= d->day_start && t < d->day_end))
+	{
+		struct pg_tm tm;
+		int			jd;
+		char	   *label;
+
+		local_date(t, d->tz, &jd, &tm);
+		d->day_start = d->day_end = 0;
+		if (jd > 0)
+		{
+			TimestampTz s0 = local_midnight(jd, d->tz),
+						e0 = local_midnight(jd + 1, d->tz);
+
+			if (s0 != DT_NOBEGIN && e0 != DT_NOBEGIN && s0 <= t && t < e0)
+			{
+				d->day_start = s0;
+				d->day_end = e0;
+			}
+		}
+		label = day_label(t, d->now_jd, d->now_year, d->tz);
+		SET_VARSIZE(&d->day_text.t, VARHDRSZ + Min(strlen(label), 64));
+		memcpy(VARDATA(&d->day_text.t), label, Min(strlen(label), 64));
+	}
+	out[18] = PointerGetDatum(&d->day_text.t);
+	out[19] = in[17];
+	on[19] = isn[17];
+	tuplestore_putvalues(d->ts, d->desc, out, on);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(d->rowcxt);
+	return true;
+}
+
+static void
+timeline_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+timeline_noop(DestReceiver *self)
+{
+}
+
+/*
  * commhub.timeline(customer_id, since, until, channels, intents, page_size,
  * after, sentiments, urgencies, thread) -- A3 in C: one kept plan (the
  * keyset index scan of idx_comm_timeline, as the caller: row security
- * applies) and the display columns formed here, not by SQL functions per
- * row.  Newest first; the cursor is "<epoch microseconds>:<id>".
+ * applies) whose rows go straight from the executor into the result (a
+ * DestReceiver: no copy into an SPI tuple table), display columns formed
+ * from ready text.  Newest first; the cursor is "<epoch microseconds>:<id>".
  */
 PG_FUNCTION_INFO_V1(commhub_timeline);
 Datum
 commhub_timeline(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[256];
+	SPIPlanPtr	plan;
+	int			variant;
 	static pg_tz *shanghai = NULL;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			types[11] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
+	static const Oid types[11] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
 	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
-	Datum		args[11];
-	char		nulls[11];
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ParamListInfo params;
+	TimelineDest dest;
+	SPIExecuteOptions opts;
 	int32		page_size;
 	struct pg_tm ntm;
 	int			now_jd;
@@ -306,22 +622,20 @@ commhub_timeline(PG_FUNCTION_ARGS)
 						errmsg("page_size %s is outside 1..1000", PG_ARGISNULL(5) ? "<NULL>" : psprintf("%d", PG_GETARG_INT32(5))),
 						errhint("Ask for at most 1000 rows per page and follow the cursor.")));
 	page_size = PG_GETARG_INT32(5);
-	memset(nulls, ' ', sizeof(nulls));
+	params = makeParamList(11);
+	params->numParams = 11;
 	for (int i = 0; i < 11; i++)
-		args[i] = (Datum) 0;
-	if (PG_ARGISNULL(0))
-		nulls[0] = 'n';
-	else
-		args[0] = PG_GETARG_DATUM(0);
-	if (PG_ARGISNULL(1))
-		nulls[1] = 'n';
-	else
-		args[1] = PG_GETARG_DATUM(1);
-	if (PG_ARGISNULL(2))
-		nulls[2] = 'n';
-	else
-		args[2] = PG_GETARG_DATUM(2);
-	nulls[3] = nulls[4] = 'n';
+	{
+		params->params[i].value = (Datum) 0;
+		params->params[i].isnull = true;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
+	}
+#define SET_PARAM(i, argno) \
+	do { if (!PG_ARGISNULL(argno)) { params->params[i].value = PG_GETARG_DATUM(argno); params->params[i].isnull = false; } } while (0)
+	SET_PARAM(0, 0);
+	SET_PARAM(1, 1);
+	SET_PARAM(2, 2);
 	if (!PG_ARGISNULL(6))
 	{
 		char	   *after = text_to_cstring(PG_GETARG_TEXT_PP(6));
@@ -354,112 +668,92 @@ commhub_timeline(PG_FUNCTION_ARGS)
 				ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 								errmsg("after \"%s\": id %lld is out of range for a timeline cursor", after, (long long) id),
 								errhint("Pass the cursor column of the last row of the previous page.")));
-			args[3] = TimestampTzGetDatum(us - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
-			args[4] = Int32GetDatum((int32) id);
-			nulls[3] = nulls[4] = ' ';
+			params->params[3].value = TimestampTzGetDatum(us - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+			params->params[4].value = Int32GetDatum((int32) id);
+			params->params[3].isnull = params->params[4].isnull = false;
 		}
 	}
-	for (int i = 0; i < 4; i++)
-	{
-		int			argno = (int[]) {3, 4, 7, 8}[i];
-
-		if (PG_ARGISNULL(argno))
-			nulls[5 + i] = 'n';
-		else
-			args[5 + i] = PG_GETARG_DATUM(argno);
-	}
-	if (PG_ARGISNULL(9))
-		nulls[9] = 'n';
-	else
-		args[9] = PG_GETARG_DATUM(9);
-	args[10] = Int32GetDatum(page_size);
+	SET_PARAM(5, 3);
+	SET_PARAM(6, 4);
+	SET_PARAM(7, 7);
+	SET_PARAM(8, 8);
+	SET_PARAM(9, 9);
+#undef SET_PARAM
+	params->params[10].value = Int32GetDatum(page_size);
+	params->params[10].isnull = false;
 
 	if (shanghai == NULL)
 		shanghai = pg_tzset("Asia/Shanghai");
+	vocab_init();
 	local_date(GetCurrentTransactionStartTimestamp(), shanghai, &now_jd, &ntm);
 
-	InitMaterializedSRF(fcinfo, 0);
-	SPI_connect();
-	if (plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(
-									"SELECT c.record_id, c.communication_time, c.communication_type, c.channel, c.subject, c.summary, "
-									"       c.intent_category, c.sentiment, c.urgency_level, c.thread_id, c.id, c.direction, c.duration, "
-									"       c.attachment_count, c.missed, c.recalled_at IS NOT NULL, c.media_pending IS NOT NULL, c.related_records "
-									"  FROM commhub.customer_communications c "
-									" WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL "
-		/* OR-free bounds: always index conditions, even in the generic plan,
-		 * so a page 50k rows deep seeks exactly like the first page. */
-									"   AND c.communication_time >= coalesce($2, '-infinity') AND c.communication_time < coalesce($3, 'infinity') "
-									"   AND (c.communication_time, c.id) < (coalesce($4, 'infinity'), coalesce($5, 2147483647)) "
-									"   AND ($6 IS NULL OR c.communication_type = ANY ($6)) AND ($7 IS NULL OR c.intent_category = ANY ($7)) "
-									"   AND ($8 IS NULL OR c.sentiment = ANY ($8)) AND ($9 IS NULL OR c.urgency_level = ANY ($9)) "
-									"   AND ($10 IS NULL OR c.thread_id = $10) "
-									" ORDER BY c.communication_time DESC, c.id DESC LIMIT $11",
-									11, types);
+	InitMaterializedSRF(fcinfo, rsinfo->expectedDesc ? MAT_SRF_USE_EXPECTED_DESC : 0);
+	memset(&dest, 0, sizeof(dest));
+	dest.pub.receiveSlot = timeline_receive;
+	dest.pub.rStartup = timeline_startup;
+	dest.pub.rShutdown = timeline_noop;
+	dest.pub.rDestroy = timeline_noop;
+	dest.pub.mydest = DestTuplestore;
+	dest.ts = rsinfo->setResult;
+	dest.desc = rsinfo->setDesc;
+	dest.tz = shanghai;
+	dest.now_jd = now_jd;
+	dest.now_year = ntm.tm_year;
+	dest.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "commhub timeline row", ALLOCSET_SMALL_SIZES);
+	dest.day_start = dest.day_end = 0;
 
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "commhub: could not prepare the timeline query: %s", SPI_result_code_string(SPI_result));
-		plan = p;
+	/* one kept plan per combination of the filters given: each plan has
+	 * only the conditions it needs (fewer index keys to check per row) */
+	{
+		static const char *const conds[9] = {
+			NULL,
+			" AND c.communication_time >= $2",
+			" AND c.communication_time < $3",
+			" AND (c.communication_time, c.id) < ($4, $5)",
+			NULL,
+			" AND c.communication_type = ANY ($6)",
+			" AND c.intent_category = ANY ($7)",
+			" AND c.sentiment = ANY ($8)",
+			" AND c.urgency_level = ANY ($9)"};
+
+		variant = 0;
+		for (int i = 1; i < 10; i++)
+			if (i != 4 && i != 9 && !params->params[i].isnull)
+				variant |= 1 << (i < 4 ? i - 1 : i - 2);
+		if (!params->params[9].isnull)
+			variant |= 1 << 7;
+		SPI_connect();
+		if (plans[variant] == NULL)
+		{
+			StringInfoData q;
+			SPIPlanPtr	p;
+
+			initStringInfo(&q);
+			appendStringInfoString(&q,
+								   "SELECT c.record_id, c.communication_time, c.communication_type, c.channel, c.subject, c.summary, "
+								   "       c.intent_category, c.sentiment, c.urgency_level, c.thread_id, c.id, c.direction, c.duration, "
+								   "       c.attachment_count, c.missed, c.recalled_at IS NOT NULL, c.media_pending IS NOT NULL, c.related_records "
+								   "  FROM commhub.customer_communications c "
+								   " WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL");
+			for (int i = 1; i < 9; i++)
+				if (conds[i] && !params->params[i].isnull)
+					appendStringInfoString(&q, conds[i]);
+			if (!params->params[9].isnull)
+				appendStringInfoString(&q, " AND c.thread_id = $10");
+			appendStringInfoString(&q, " ORDER BY c.communication_time DESC, c.id DESC LIMIT $11");
+			p = SPI_prepare_cursor(q.data, 11, (Oid *) types, CURSOR_OPT_GENERIC_PLAN);
+			if (p == NULL || SPI_keepplan(p) != 0)
+				elog(ERROR, "commhub: could not prepare the timeline query: %s", SPI_result_code_string(SPI_result));
+			plans[variant] = p;
+		}
+		plan = plans[variant];
 	}
-	if (SPI_execute_plan(plan, args, nulls, true, 0) != SPI_OK_SELECT)
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) &dest;
+	if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: timeline query failed");
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	td = SPI_tuptable->tupdesc;
-		Datum		in[18];
-		bool		isn[18];
-		Datum		out[20];
-		bool		on[20];
-		TimestampTz t;
-		const char *icon;
-		const char *label;
-		char	   *type;
-		char	   *dur;
-
-		heap_deform_tuple(tup, td, in, isn);
-		memset(on, 0, sizeof(on));
-		/* stored columns, as they are */
-		for (int i = 0; i < 10; i++)
-		{
-			out[i] = in[i];
-			on[i] = isn[i];
-		}
-		t = DatumGetTimestampTz(in[1]);
-		out[10] = CStringGetTextDatum(psprintf(INT64_FORMAT ":%d",
-											   (int64) (t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY),
-											   DatumGetInt32(in[10])));
-		type = isn[2] ? NULL : TextDatumGetCString(in[2]);
-		label = type ? channel_label(type, &icon) : NULL;
-		on[11] = on[12] = type == NULL;
-		if (type)
-		{
-			out[11] = CStringGetTextDatum(label);
-			out[12] = CStringGetTextDatum(icon);
-		}
-		out[13] = in[11];
-		on[13] = isn[11];
-		out[14] = in[12];
-		on[14] = isn[12];
-		dur = isn[12] ? NULL : duration_text(DatumGetInt32(in[12]));
-		on[15] = dur == NULL;
-		if (dur)
-			out[15] = CStringGetTextDatum(dur);
-		out[16] = in[13];
-		on[16] = isn[13];
-		out[17] = PointerGetDatum(build_tags(isn[6] ? NULL : TextDatumGetCString(in[6]),
-											 isn[7] ? NULL : TextDatumGetCString(in[7]),
-											 isn[8] ? NULL : TextDatumGetCString(in[8]),
-											 !isn[13], isn[13] ? 0 : DatumGetInt32(in[13]),
-											 !isn[14] && DatumGetBool(in[14]),
-											 DatumGetBool(in[15]), DatumGetBool(in[16]),
-											 isn[17] ? NULL : DatumGetJsonbP(in[17])));
-		out[18] = CStringGetTextDatum(day_label(t, now_jd, ntm.tm_year, shanghai));
-		out[19] = in[17];
-		on[19] = isn[17];
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, out, on);
-	}
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -33,30 +33,11 @@ CREATE TABLE commhub.tenant_grants (
     PRIMARY KEY (tenant_id, role_name)
 );
 
--- SECURITY INVOKER on purpose: the membership check must see the caller.
+-- In C (tenant.c): it runs in every row security check and column default.
+-- The membership check sees the caller (current_user, as SECURITY INVOKER).
 CREATE FUNCTION commhub.current_tenant() RETURNS varchar
-LANGUAGE plpgsql STABLE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    t text := coalesce(nullif(current_setting('commhub.tenant', true), ''), 'T001');
-BEGIN
-    IF length(t) > 64 THEN
-        RAISE EXCEPTION 'commhub.tenant is longer than 64 characters'
-            USING ERRCODE = '22001', HINT = 'SET commhub.tenant to a tenant id such as T001.';
-    END IF;
-    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-       OR pg_has_role(current_user, 'commhub_admin', 'MEMBER')
-       OR EXISTS (SELECT 1 FROM commhub.tenant_grants g
-                   WHERE g.tenant_id = t
-                     AND pg_has_role(current_user, g.role_name, 'MEMBER')) THEN
-        RETURN t;
-    END IF;
-    RAISE EXCEPTION 'role "%" is not granted tenant "%"', current_user, t
-        USING ERRCODE = '42501',
-              HINT = format('An admin runs SELECT commhub.grant_tenant(%L, %L), or SET commhub.tenant to a tenant granted to you.', t, current_user);
-END
-$$;
+LANGUAGE c STABLE
+AS 'MODULE_PATHNAME', 'commhub_current_tenant_sql';
 
 CREATE FUNCTION commhub.grant_tenant(tenant_id text, role_name name) RETURNS void
 LANGUAGE sql SECURITY INVOKER
