@@ -57,6 +57,7 @@ _PG_init(void)
 	commhub_ingest_init();
 	commhub_analyze_init();
 	commhub_agent_worker_init();
+	commhub_mail_worker_init();
 	if (commhub_preloaded)
 		commhub_agent_shmem_init();
 	MarkGUCPrefixReserved("commhub");

@@ -24,6 +24,9 @@ extern char *commhub_tenant_guc;
 /* commhub.current_tenant() (tenant.c): the active tenant, checked. */
 extern const char *commhub_tenant(void);
 extern char *commhub_current_tenant(void);	/* palloc'd copy */
+
+/* mailsync.c: GUCs and the mail sync worker (E1). */
+extern void commhub_mail_worker_init(void);
 extern int	commhub_wecom_gap_minutes;
 
 #endif

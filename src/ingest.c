@@ -260,10 +260,16 @@ json_scalar_datum(json_t *v, ColConv *c, const char *col)
 	return InputFunctionCall(&c->in, (char *) str, c->ioparam, c->typmod);
 }
 
-static Datum
-rows_to_composite_array(json_t *rows)
+typedef struct ColIndex
 {
-	Oid			relid = get_relname_relid("customer_communications", get_namespace_oid("commhub", false));
+	char		name[NAMEDATALEN];
+	int			attno;
+} ColIndex;
+
+static Datum
+rows_to_composite_array(json_t *rows, const char *relname)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("commhub", false));
 	Oid			rowtype = get_rel_type_id(relid);
 	TupleDesc	td = lookup_rowtype_tupdesc_copy(rowtype, -1);
 	int			natts = td->natts;
@@ -275,14 +281,24 @@ rows_to_composite_array(json_t *rows)
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
+	HASHCTL		hctl;
+	HTAB	   *colmap;
 
+	memset(&hctl, 0, sizeof(hctl));
+	hctl.keysize = NAMEDATALEN;
+	hctl.entrysize = sizeof(ColIndex);
+	hctl.hcxt = CurrentMemoryContext;
+	colmap = hash_create("commhub columns", natts, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	for (int a = 0; a < natts; a++)
 	{
 		Form_pg_attribute att = TupleDescAttr(td, a);
 		Oid			infunc;
+		ColIndex   *ci;
 
 		if (att->attisdropped)
 			continue;
+		ci = hash_search(colmap, NameStr(att->attname), HASH_ENTER, NULL);
+		ci->attno = a;
 		conv[a].typid = att->atttypid;
 		conv[a].typmod = att->atttypmod;
 		conv[a].elemtype = get_element_type(att->atttypid);
@@ -293,17 +309,21 @@ rows_to_composite_array(json_t *rows)
 	{
 		json_t	   *row = json_array_get(rows, r);
 		HeapTuple	tup;
+		const char *col;
+		json_t	   *v;
 
-		for (int a = 0; a < natts; a++)
+		/* a row carries only its non-NULL columns: walk its keys, not the
+		 * table's columns */
+		memset(nulls, true, sizeof(bool) * natts);
+		json_object_foreach(row, col, v)
 		{
-			Form_pg_attribute att = TupleDescAttr(td, a);
-			const char *col = NameStr(att->attname);
-			json_t	   *v = att->attisdropped ? NULL : json_object_get(row, col);
+			ColIndex   *ci = hash_search(colmap, col, HASH_FIND, NULL);
+			int			a;
 
-			nulls[a] = (v == NULL || json_is_null(v));
-			values[a] = (Datum) 0;
-			if (nulls[a])
+			if (ci == NULL || json_is_null(v))
 				continue;
+			a = ci->attno;
+			nulls[a] = false;
 			if (conv[a].typid == JSONBOID)
 				values[a] = commhub_json_to_jsonb(v);
 			else if (conv[a].elemtype)
@@ -334,6 +354,14 @@ rows_to_composite_array(json_t *rows)
 				get_typlenbyvalalign(conv[a].elemtype, &elen, &ebyval, &ealign);
 				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype, elen, ebyval, ealign));
 			}
+			else if (json_is_string(v) &&
+					 (conv[a].typid == TEXTOID ||
+					  (conv[a].typid == VARCHAROID &&
+					   (conv[a].typmod < (int32) VARHDRSZ ||
+						strlen(json_string_value(v)) <= (size_t) (conv[a].typmod - VARHDRSZ)))))
+				/* what textin/varchar_in make when no length check can fail
+				 * (n bytes are at most n characters) */
+				values[a] = PointerGetDatum(cstring_to_text(json_string_value(v)));
 			else
 				values[a] = json_scalar_datum(v, &conv[a], col);
 		}
@@ -436,6 +464,7 @@ normalize_raw_mail(const char *data, size_t len, chn_error *err)
 	char		ebuf[256] = "";
 	json_t	   *parsed;
 	json_t	   *norm;
+	bool		dated_now = false;
 
 	if ((long long) len > MIME_MAX_MESSAGE_BYTES)
 	{
@@ -460,11 +489,40 @@ normalize_raw_mail(const char *data, size_t len, chn_error *err)
 
 		norm_format_time_utc(UNIX_US_FROM_PG(GetCurrentTransactionStartTimestamp()), iso, sizeof(iso));
 		json_object_set_new(parsed, "date", json_string(iso));
+		dated_now = true;
 		if (json_is_array(w))
 			json_array_append_new(w, json_string("no Date or Received header: dated at ingest"));
 	}
 	norm = chn_normalize("email", parsed, err);
 	json_decref(parsed);
+	if (norm && dated_now)
+	{
+		/* Its time is the ingest's, so it cannot be part of the message's
+		 * key: without a Message-ID the key is the message's bytes (CR
+		 * removed: IMAP servers send CRLF where the file had LF), and a
+		 * message ingested again keeps its first time (handle_existing). */
+		json_object_set_new(norm, "dated_at_ingest", json_true());
+		if (json_object_get(norm, "message_id") == NULL)
+		{
+			sha256_ctx	ctx;
+			uint8_t		dig[32];
+			char		hex[65];
+			size_t		from = 0;
+
+			sha256_init(&ctx);
+			for (size_t i = 0; i <= len; i++)
+				if (i == len || data[i] == '\r')
+				{
+					sha256_update(&ctx, data + from, i - from);
+					from = i + 1;
+				}
+			sha256_final(&ctx, dig);
+			for (int i = 0; i < 32; i++)
+				snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+			hex[57] = '\0';
+			json_object_set_new(norm, "source_record_id", json_sprintf("sha256:%s", hex));
+		}
+	}
 	return norm;
 }
 
@@ -1124,36 +1182,52 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 /* ------------------------------------------------------------ write */
 
 /* Insert attachment and task rows (JSON arrays) in one statement each. */
+/*
+ * INSERT ... SELECT ... FROM unnest($1::commhub.<rel>[]) with a kept plan;
+ * re-prepared when the row type's OID changes (extension re-created).
+ */
+static void
+insert_unnest(CachedStmt *st, const char *sql, json_t *rows, const char *relname, const char *tenant)
+{
+	Datum		args[2];
+	Oid			arrtype;
+
+	args[0] = rows_to_composite_array(rows, relname);
+	args[1] = CStringGetTextDatum(tenant);
+	arrtype = get_array_type(ARR_ELEMTYPE(DatumGetArrayTypeP(args[0])));
+	if (st->plan && st->types[0] != arrtype)
+	{
+		SPI_freeplan(st->plan);
+		st->plan = NULL;
+	}
+	st->sql = sql;
+	st->nargs = 2;
+	st->types[0] = arrtype;
+	st->types[1] = TEXTOID;
+	if (commhub_spi_run(st, args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "commhub: %s insert failed", relname);
+}
+
 static void
 insert_child_rows(json_t *atts, json_t *tasks, const char *tenant)
 {
-	Oid			types[2] = {JSONBOID, TEXTOID};
-	Datum		args[2];
-
-	args[1] = CStringGetTextDatum(tenant);
+	static CachedStmt att_stmt,
+				task_stmt;
 
 	if (json_array_size(atts) > 0)
-	{
-		args[0] = commhub_json_to_jsonb(atts);
-		if (SPI_CACHED(
-					   "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
-					   "SELECT a.attachment_id, a.record_id, $2, a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
-					   "FROM jsonb_populate_recordset(NULL::commhub.communication_attachments, $1) a "
-					   "ON CONFLICT (attachment_id) DO NOTHING",
-					   2, types, args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "commhub: attachment insert failed");
-	}
+		insert_unnest(&att_stmt,
+					  "INSERT INTO commhub.communication_attachments (attachment_id, record_id, tenant_id, file_name, file_type, file_size, file_url, file_hash, content_type, is_inline) "
+					  "SELECT a.attachment_id, a.record_id, $2, a.file_name, a.file_type, a.file_size, a.file_url, a.file_hash, a.content_type, coalesce(a.is_inline, false) "
+					  "FROM unnest($1::commhub.communication_attachments[]) a "
+					  "ON CONFLICT (attachment_id) DO NOTHING",
+					  atts, "communication_attachments", tenant);
 	if (json_array_size(tasks) > 0)
-	{
-		args[0] = commhub_json_to_jsonb(tasks);
-		if (SPI_CACHED(
-					   "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
-					   "SELECT t.task_id, $2, t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
-					   "FROM jsonb_populate_recordset(NULL::commhub.communication_tasks, $1) t "
-					   "ON CONFLICT (task_id) DO NOTHING",
-					   2, types, args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "commhub: task insert failed");
-	}
+		insert_unnest(&task_stmt,
+					  "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source) "
+					  "SELECT t.task_id, $2, t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer' "
+					  "FROM unnest($1::commhub.communication_tasks[]) t "
+					  "ON CONFLICT (task_id) DO NOTHING",
+					  tasks, "communication_tasks", tenant);
 }
 
 static void
@@ -1311,6 +1385,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	char	   *media_text;
 	char	   *media_kind;
 	char	   *old_urgency;
+	char	   *stored_time;
 	bool		isnull;
 	const char *policy = jstr(it->norm, "merge_policy");
 	char	   *new_raw = it->raw;
@@ -1321,7 +1396,8 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	args[2] = CStringGetTextDatum(jstr(it->norm, "source_record_id"));
 	if (SPI_CACHED(
 							  "SELECT id, record_id, content_original, normalized_hash, content_extra->>'source_version', "
-							  "content_extra->>'media_text', content_extra->>'media_kind', urgency_level "
+							  "content_extra->>'media_text', content_extra->>'media_kind', urgency_level, "
+							  "(extract(epoch FROM communication_time) * 1000000)::bigint "
 							  "FROM commhub.customer_communications WHERE tenant_id = $1 AND source_system = $2 "
 							  "AND source_record_id = $3 FOR UPDATE",
 							  3, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -1342,6 +1418,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	media_text = SPI_getvalue(tup, td, 6);
 	media_kind = SPI_getvalue(tup, td, 7);
 	old_urgency = SPI_getvalue(tup, td, 8);
+	stored_time = SPI_getvalue(tup, td, 9);
 
 	if (!force && policy && strcmp(policy, "enrich") == 0 && stored_raw)
 	{
@@ -1373,6 +1450,11 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 			it->status = "duplicate";
 			return;
 		}
+	}
+	if (json_is_true(json_object_get(it->norm, "dated_at_ingest")) && stored_time)
+	{
+		/* dated when first ingested: that time stands */
+		json_object_set_new(it->norm, "communication_time", json_integer(atoll(stored_time)));
 	}
 	normalized_hash(it);
 	if (!force && stored_hash && strcmp(stored_hash, it->hash) == 0)
@@ -1548,7 +1630,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	if (!force && json_array_size(rows) > 0)
 	{
 		args[0] = CStringGetTextDatum(tenant);
-		args[1] = rows_to_composite_array(rows);
+		args[1] = rows_to_composite_array(rows, "customer_communications");
 		PH(4);
 		{
 			/* The row type's OID changes if the extension is re-created. */

@@ -446,7 +446,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
 	/* Driven from unnest(): whatever plan the cache keeps, each record of
 	 * the chunk is found by an index probe, never by filtering a scan. */
-	SPI_execute_with_args("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
+	SPI_CACHED("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
 			   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
 			   "CROSS JOIN LATERAL ("
 			   "  SELECT * FROM ("

@@ -85,5 +85,13 @@ GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), c
                           commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb),
                           commhub.claim_agent_jobs(integer, boolean), commhub.next_job_due_ms()
    TO commhub_admin;
+-- Mailbox sync (E1): the password column is readable by admins only.
+GRANT SELECT (tenant_id, mailbox_id, imap_url, username, folders, sync_interval, max_message_bytes, tls_verify,
+              ca_file, enabled, last_sync_at, last_status, last_error, created_at, updated_at)
+   ON commhub.mailboxes TO commhub_reader;
+GRANT SELECT ON commhub.mailbox_folders, commhub.mailbox_sync_state TO commhub_reader;
+GRANT EXECUTE ON FUNCTION commhub.add_mailbox(text, text, text, text, text[], interval, boolean, text),
+                          commhub.sync_mailbox(text)
+   TO commhub_admin;
 -- Admins: configuration, staff, catalogue, tenants, deletes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA commhub TO commhub_admin;

@@ -1,0 +1,90 @@
+-- commhub install script, part 60: mailbox sync over IMAP (E1).
+-- A background worker (commhub mail sync, when preloaded) or
+-- commhub.sync_mailbox() fetches new messages of each configured folder
+-- and ingests them as raw mail; the place in each folder is remembered as
+-- UIDVALIDITY + last UID.  The password column is readable by admins only.
+
+CREATE TABLE commhub.mailboxes (
+    tenant_id         varchar(64)  NOT NULL DEFAULT commhub.current_tenant(),
+    mailbox_id        varchar(256) NOT NULL,              -- e.g. the address, zhang@company.cn
+    imap_url          text         NOT NULL CHECK (imap_url ~ '^imaps?://[^/?#]+/?$'),
+    username          text         NOT NULL,
+    password          text,
+    folders           text[]       NOT NULL DEFAULT ARRAY['INBOX', 'Sent', 'Drafts']
+                      CHECK (cardinality(folders) BETWEEN 1 AND 50),
+    sync_interval     interval     NOT NULL DEFAULT '5 minutes' CHECK (sync_interval >= interval '10 seconds'),
+    max_message_bytes bigint       NOT NULL DEFAULT 52428800 CHECK (max_message_bytes BETWEEN 1024 AND 52428800),
+    tls_verify        boolean      NOT NULL DEFAULT true,
+    ca_file           text,
+    enabled           boolean      NOT NULL DEFAULT true,
+    last_sync_at      timestamptz,
+    last_status       varchar(16)  CHECK (last_status IN ('ok', 'partial', 'failed')),
+    last_error        text,
+    created_at        timestamptz  NOT NULL DEFAULT now(),
+    updated_at        timestamptz  NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, mailbox_id)
+);
+
+CREATE TABLE commhub.mailbox_folders (
+    tenant_id        varchar(64)  NOT NULL DEFAULT commhub.current_tenant(),
+    mailbox_id       varchar(256) NOT NULL,
+    folder           text         NOT NULL,
+    uidvalidity      bigint,
+    last_uid         bigint       NOT NULL DEFAULT 0,
+    messages_seen    bigint       NOT NULL DEFAULT 0,
+    stored           bigint       NOT NULL DEFAULT 0,
+    merged           bigint       NOT NULL DEFAULT 0,   -- same key, changed content
+    duplicates       bigint       NOT NULL DEFAULT 0,
+    skipped_oversize bigint       NOT NULL DEFAULT 0,
+    failed           bigint       NOT NULL DEFAULT 0,
+    resets           integer      NOT NULL DEFAULT 0,   -- UIDVALIDITY changes seen
+    last_sync_at     timestamptz,
+    last_error       text,
+    PRIMARY KEY (tenant_id, mailbox_id, folder),
+    FOREIGN KEY (tenant_id, mailbox_id) REFERENCES commhub.mailboxes ON DELETE CASCADE
+);
+
+-- O2: sync state per mailbox and folder (no secrets).
+CREATE VIEW commhub.mailbox_sync_state WITH (security_barrier, security_invoker) AS
+SELECT m.tenant_id, m.mailbox_id, m.imap_url, m.username, m.enabled, m.sync_interval,
+       m.last_sync_at AS mailbox_synced_at, m.last_status, m.last_error AS mailbox_error,
+       f.folder, f.uidvalidity, f.last_uid, f.messages_seen, f.stored, f.merged, f.duplicates,
+       f.skipped_oversize, f.failed, f.resets, f.last_sync_at AS folder_synced_at, f.last_error AS folder_error,
+       CASE WHEN m.enabled THEN coalesce(m.last_sync_at + m.sync_interval, now()) END AS next_sync_at
+  FROM commhub.mailboxes m
+  LEFT JOIN commhub.mailbox_folders f ON f.tenant_id = m.tenant_id AND f.mailbox_id = m.mailbox_id;
+
+-- Configure (or reconfigure) a mailbox of the current tenant.  A NULL
+-- password keeps the stored one.
+CREATE FUNCTION commhub.add_mailbox(mailbox_id text, imap_url text, username text, password text,
+                                    folders text[] DEFAULT ARRAY['INBOX', 'Sent', 'Drafts'],
+                                    sync_interval interval DEFAULT '5 minutes',
+                                    tls_verify boolean DEFAULT true, ca_file text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#]+/?$' THEN
+        RAISE EXCEPTION 'imap_url "%" is not an IMAP server URL', imap_url
+            USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); folders go in the folders argument.';
+    END IF;
+    IF folders IS NULL OR cardinality(folders) = 0 OR EXISTS (SELECT 1 FROM unnest(folders) f WHERE f IS NULL OR f = '' OR f ~ '[\r\n]') THEN
+        RAISE EXCEPTION 'folders % is not a list of folder names', folders
+            USING ERRCODE = '22023', HINT = 'Pass folder names such as ARRAY[''INBOX'', ''Sent'', ''Drafts''].';
+    END IF;
+    INSERT INTO commhub.mailboxes AS m (mailbox_id, imap_url, username, password, folders, sync_interval, tls_verify, ca_file)
+    VALUES (add_mailbox.mailbox_id, add_mailbox.imap_url, add_mailbox.username, add_mailbox.password,
+            add_mailbox.folders, add_mailbox.sync_interval, add_mailbox.tls_verify, add_mailbox.ca_file)
+    ON CONFLICT ON CONSTRAINT mailboxes_pkey DO UPDATE
+       SET imap_url = EXCLUDED.imap_url, username = EXCLUDED.username,
+           password = coalesce(EXCLUDED.password, m.password), folders = EXCLUDED.folders,
+           sync_interval = EXCLUDED.sync_interval, tls_verify = EXCLUDED.tls_verify,
+           ca_file = EXCLUDED.ca_file, enabled = true, updated_at = now();
+END
+$$;
+
+-- Sync one mailbox of the current tenant now, in this transaction; returns
+-- per-folder counts.  The worker calls the same code on schedule.
+CREATE FUNCTION commhub.sync_mailbox(mailbox_id text) RETURNS jsonb
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'commhub_sync_mailbox';
