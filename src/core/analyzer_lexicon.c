@@ -764,6 +764,42 @@ static const cue_row builtin[] = {
 	U("下午就要|上午就要|今晚就要|今天就要|中午就要|下午要用|上午要用|晚上要用|下午就得|"
 	  "今晚要用|产线就要|线上等着", AZU_HIGH, 30),
 
+
+	/* ---- regional and register variants (families, not sentences) ---- */
+	/* Taiwan/Hong Kong business words: 品質 for 质量, 帳 for 账 (帳 folds to
+	 * 帐), 請款/支票/票期, 急件; Cantonese negations 冇/唔 */
+	I("品质问题|品质差|品质异常|品质投诉|品质不行|品质太差|品质不良|品质不稳|品质不稳定|"
+	  "品质客诉|品质事故|瑕疵|瑕疵品|刮伤|刮花|脏污|异物|以次充好|缺斤少两|分量不足|重量不足|漏发|"
+	  "敷衍|推脱|推卸|踢皮球|互相推|没诚意|没有诚意|不守信|说话不算数|不讲信用|食言|"
+	  "一问三不知|态度恶劣|讨个说法|要个说法|拖拖拉拉|效率太低|效率低|太拖|不专业",
+	  AZI_COMPLAINT, 30),
+	S("品质问题|品质差|品质异常|品质投诉|品质不行|品质太差|品质不良|品质不稳|品质不稳定|"
+	  "品质客诉|品质事故|瑕疵|瑕疵品|刮伤|刮花|脏污|以次充好|缺斤少两|分量不足|重量不足|漏发|"
+	  "敷衍|推脱|推卸|踢皮球|互相推|没诚意|没有诚意|不守信|说话不算数|不讲信用|食言|"
+	  "一问三不知|态度恶劣|讨个说法|要个说法|拖拖拉拉|效率太低|效率低|太拖", -18),
+	I("帐期|帐款|应收帐款|对帐单|帐单|转帐|挂帐|欠帐|结帐|请款|请款单|支票|票期|开支票|"
+	  "soa|statement of accounts", AZI_PAYMENT, 30),
+	S("品质稳定|品质很好|品质不错|效率高|效率很高|很有效率", 15),
+	U("急件|加急件|火烧眉毛|十万火急", AZU_HIGH, 30),
+	K("冇|唔", AZK_NEG, 10),
+	I("冇货|有冇|几钱|几多钱", AZI_INQUIRY, 25),
+	/* English: negated-by-prefix moods, spec failures, end of day */
+	I("dissatisfied|unsatisfied|dissatisfaction|out of spec|out-of-spec|off-spec|off spec|"
+	  "below spec|below standard|non-conforming|nonconforming|non-conformance|ncr|rejection|"
+	  "rejects|scratches|scratched|contamination|"
+	  "unreliable|unprofessional|no response|no reply|nobody replied|no one replied|"
+	  "still waiting|been waiting", AZI_COMPLAINT, 30),
+	S("dissatisfied|unsatisfied|dissatisfaction|out of spec|out-of-spec|off-spec|off spec|"
+	  "below spec|below standard|non-conforming|nonconforming|non-conformance|rejection|"
+	  "unreliable|unprofessional|no response|no reply|nobody replied|no one replied|"
+	  "still waiting|been waiting", -18),
+	D("eod|end of day|end of business|cob|close of business|下班前|收工前", AZD_TODAY, 0),
+	I("sds|coc|certificate of conformity|flammability|barrel temperature|injection pressure|"
+	  "cycle time|drying time|processing window|mechanical data", AZI_TECHNICAL, 30),
+	I("warpage|warping|sink marks|weld line*|flow marks", AZI_TECHNICAL, 25),
+	I("b/l|awb|air waybill|airway bill|tracking number|out for delivery|booking|vessel booking",
+	  AZI_DELIVERY, 25),
+	I("newsletter|webinar|unsubscribe|press release", AZI_OTHER, 30),
 	/* ---- cue families added after the blind dev5_corpus (e0001-e0225) ---- */
 	/* order changes state what stays the same; order reviews, signed and
 	 * repeat orders, English order confirmations */
