@@ -789,6 +789,7 @@ typedef struct scores
 	int			ndun;			/* collection words (AZK_DUN) */
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
+	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
 } scores;
 
 static void
@@ -907,6 +908,111 @@ compared_to(const az_ctx *ctx, const az_hit *h)
 {
 	return (h->s >= 3 && az_at(ctx->t, ctx->n, h->s - 3, "比")) ||
 		(h->s >= 5 && az_at(ctx->t, ctx->n, h->s - 5, "than "));
+}
+
+/* The sign-off block of an e-mail: the short lines after the last long
+ * line of the content ("谢谢！", "顺祝新春愉快", "Best regards,", a name).
+ * Their thanks and wishes are formulas, not the writer's mood.  Only for
+ * e-mails with at least three lines; UINT32_MAX when there is none. */
+static uint32_t
+closing_block(const az_ctx *ctx, const char *channel)
+{
+	size_t		p,
+				line_end,
+				nlines = 0,
+				last_long_end = 0;
+	size_t		ncp = 0;
+
+	if (!channel || strcmp(channel, "email") != 0)
+		return UINT32_MAX;
+	line_end = ctx->n;
+	for (p = ctx->n; p > ctx->content_start; p--)
+	{
+		unsigned char c = (unsigned char) ctx->t[p - 1];
+
+		if (c == '\n')
+		{
+			if (ncp > 20 && last_long_end == 0)
+				last_long_end = line_end;
+			nlines++;
+			ncp = 0;
+			line_end = p - 1;
+		}
+		else if ((c & 0xC0) != 0x80)
+			ncp++;
+	}
+	if (nlines < 2 || last_long_end == 0 || last_long_end >= ctx->n)
+		return UINT32_MAX;
+	return (uint32_t) last_long_end;
+}
+
+/* Quantities tied to a verb: "再下20吨", "追加8吨", "改成15吨" place or
+ * change an order; "样品3公斤", "2公斤样品" ask for a sample (an inquiry). */
+static void
+quantity_verbs(const az_ctx *ctx, scores *sc)
+{
+	static const char *const ord[] = {
+		"追加", "加订", "再要", "再来", "再拉", "再发", "再订", "再下", "再给我们发", "再给我发",
+		"改成", "改为", "加到", "减到", "增加到", "减少到", "订购", "订", "下",
+	};
+	static const char *const not_xia[] = {
+		"剩", "以", "一", "上", "留", "放", "写", "底", "接", "拿", "打",
+	};
+	bool		ordered = false,
+				sampled = false;
+	size_t		i,
+				k;
+
+	for (i = 0; i < ctx->nnums && !(ordered && sampled); i++)
+	{
+		const az_num *x = &ctx->nums[i];
+		const char *norm = NULL;
+		size_t		p,
+					ul,
+					b = x->s;
+
+		if (x->flags & (AZN_USED | AZN_PCT))
+			continue;
+		p = az_skip_sp(ctx->t, ctx->n, x->e);
+		ul = az_match_unit(ctx->t, ctx->n, p, &norm);
+		if (ul == 0 || !norm || (strcmp(norm, "吨") != 0 && strcmp(norm, "公斤") != 0 &&
+								 strcmp(norm, "包") != 0 && strcmp(norm, "件") != 0 &&
+								 strcmp(norm, "袋") != 0))
+			continue;
+		while (b > 0 && ctx->t[b - 1] == ' ')
+			b--;
+		for (k = 0; !ordered && k < sizeof(ord) / sizeof(ord[0]); k++)
+		{
+			size_t		l = strlen(ord[k]),
+						j;
+			bool		skip = false;
+
+			if (b < l || memcmp(ctx->t + b - l, ord[k], l) != 0)
+				continue;
+			if (strcmp(ord[k], "下") == 0)
+				for (j = 0; j < sizeof(not_xia) / sizeof(not_xia[0]); j++)
+					if (b >= l + 3 && memcmp(ctx->t + b - l - 3, not_xia[j], 3) == 0)
+						skip = true;
+			if (skip)
+				break;
+			sc->votes[AZI_ORDER] += 2.5;
+			ordered = true;
+		}
+		if (!sampled)
+		{
+			size_t		a = b > 12 ? b - 12 : 0,
+						e = p + ul + 9 < ctx->n ? p + ul + 9 : ctx->n;
+
+			for (; a + 3 <= b; a++)
+				if (memcmp(ctx->t + a, "样", 3) == 0)
+					sampled = true;
+			for (a = p + ul; !sampled && a + 3 <= e; a++)
+				if (memcmp(ctx->t + a, "样", 3) == 0)
+					sampled = true;
+			if (sampled)
+				sc->votes[AZI_INQUIRY] += 2.0;
+		}
+	}
 }
 
 /* Walk the hits once (phase 5). */
@@ -1075,6 +1181,8 @@ score_hits(az_ctx *ctx, scores *sc)
 						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
 					if (in_subject)
 						w *= 0.5;	/* a subject names a topic, not a mood */
+					if (h->s >= sc->closing_start)
+						w *= 0.4;	/* "顺祝商祺", "Thanks, Tom": a formula */
 					if (about_competitor)
 						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
 					sent_cur += w;
@@ -1646,7 +1754,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_find_money_qty(&ctx);
 
 	/* 5. one walk over the hits */
+	sc.closing_start = closing_block(&ctx, channel);
 	score_hits(&ctx, &sc);
+	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;

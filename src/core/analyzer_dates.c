@@ -308,6 +308,16 @@ duration_tail(const az_ctx *ctx, size_t p, double v, int32_t *days)
 		mult = 7.0 / 5.0;
 		q += 9;
 	}
+	else if (az_at(t, n, q, "个工作天"))	/* Taiwan: 三個工作天內 */
+	{
+		mult = 7.0 / 5.0;
+		q += 12;
+	}
+	else if (az_at(t, n, q, "工作天"))
+	{
+		mult = 7.0 / 5.0;
+		q += 9;
+	}
 	else if (az_at(t, n, q, "天") || az_at(t, n, q, "日"))
 	{
 		mult = 1;

@@ -763,6 +763,108 @@ static const cue_row builtin[] = {
 	/* a same-day need: 下午就要用, 今晚就要 */
 	U("下午就要|上午就要|今晚就要|今天就要|中午就要|下午要用|上午要用|晚上要用|下午就得|"
 	  "今晚要用|产线就要|线上等着", AZU_HIGH, 30),
+
+
+	/* ---- regional and register variants (families, not sentences) ---- */
+	/* Taiwan/Hong Kong business words: 品質 for 质量, 帳 for 账 (帳 folds to
+	 * 帐), 請款/支票/票期, 急件; Cantonese negations 冇/唔 */
+	I("品质问题|品质差|品质异常|品质投诉|品质不行|品质太差|品质不良|品质不稳|品质不稳定|"
+	  "品质客诉|品质事故|瑕疵|瑕疵品|刮伤|刮花|脏污|异物|以次充好|缺斤少两|分量不足|重量不足|漏发|"
+	  "敷衍|推脱|推卸|踢皮球|互相推|没诚意|没有诚意|不守信|说话不算数|不讲信用|食言|"
+	  "一问三不知|态度恶劣|讨个说法|要个说法|拖拖拉拉|效率太低|效率低|太拖|不专业",
+	  AZI_COMPLAINT, 30),
+	S("品质问题|品质差|品质异常|品质投诉|品质不行|品质太差|品质不良|品质不稳|品质不稳定|"
+	  "品质客诉|品质事故|瑕疵|瑕疵品|刮伤|刮花|脏污|以次充好|缺斤少两|分量不足|重量不足|漏发|"
+	  "敷衍|推脱|推卸|踢皮球|互相推|没诚意|没有诚意|不守信|说话不算数|不讲信用|食言|"
+	  "一问三不知|态度恶劣|讨个说法|要个说法|拖拖拉拉|效率太低|效率低|太拖", -18),
+	I("帐期|帐款|应收帐款|对帐单|帐单|转帐|挂帐|欠帐|结帐|请款|请款单|支票|票期|开支票|"
+	  "soa|statement of accounts", AZI_PAYMENT, 30),
+	S("品质稳定|品质很好|品质不错|效率高|效率很高|很有效率", 15),
+	U("急件|加急件|火烧眉毛|十万火急", AZU_HIGH, 30),
+	K("冇|唔", AZK_NEG, 10),
+	I("冇货|有冇|几钱|几多钱", AZI_INQUIRY, 25),
+	/* English: negated-by-prefix moods, spec failures, end of day */
+	I("dissatisfied|unsatisfied|dissatisfaction|out of spec|out-of-spec|off-spec|off spec|"
+	  "below spec|below standard|non-conforming|nonconforming|non-conformance|ncr|rejection|"
+	  "rejects|scratches|scratched|contamination|"
+	  "unreliable|unprofessional|no response|no reply|nobody replied|no one replied|"
+	  "still waiting|been waiting", AZI_COMPLAINT, 30),
+	S("dissatisfied|unsatisfied|dissatisfaction|out of spec|out-of-spec|off-spec|off spec|"
+	  "below spec|below standard|non-conforming|nonconforming|non-conformance|rejection|"
+	  "unreliable|unprofessional|no response|no reply|nobody replied|no one replied|"
+	  "still waiting|been waiting", -18),
+	D("eod|end of day|end of business|cob|close of business|下班前|收工前", AZD_TODAY, 0),
+	I("sds|coc|certificate of conformity|flammability|barrel temperature|injection pressure|"
+	  "cycle time|drying time|processing window|mechanical data", AZI_TECHNICAL, 30),
+	I("warpage|warping|sink marks|weld line*|flow marks", AZI_TECHNICAL, 25),
+	I("b/l|awb|air waybill|airway bill|tracking number|out for delivery|booking|vessel booking",
+	  AZI_DELIVERY, 25),
+	I("newsletter|webinar|unsubscribe|press release", AZI_OTHER, 30),
+	/* ---- cue families added after the blind dev5_corpus (e0001-e0225) ---- */
+	/* order changes state what stays the same; order reviews, signed and
+	 * repeat orders, English order confirmations */
+	I("交期不变|交货期不变|数量不变|价格不变|其他不变|其余不变|条件不变|其他条款不变|"
+	  "再下|再订|签订|签下|季度订单|年度订单|月度订单|订单评审|合同评审|口头确认|先暂停一下|"
+	  "等通知再|go ahead with|first order|po will follow|will issue the po|will send the po|"
+	  "send you the po|issue a po|same delivery date|as per the attached po", AZI_ORDER, 30),
+	/* "再便宜点我们就下单", "测完没问题就下单": an order promised on a
+	 * condition is still an inquiry */
+	I("就下单|就会下单|就可以下单|就能下单|才下单|才能下单|才会下单", AZI_INQUIRY, 10),
+	/* joint development, kick-offs */
+	I("co-develop*|codevelop*|jointly develop*|develop together|joint venture|合作开发|"
+	  "联合研发|共同研发|项目启动会|启动会", AZI_COOPERATION, 30),
+	/* moulding verbs, drying, marking */
+	I("mould*|mold*|dryer|dried|镭射|雷射|激光打标|打标|laser", AZI_TECHNICAL, 25),
+	/* remittances */
+	I("tt|telegraphic transfer|remitted|remit|bank slip|payment slip|swift copy", AZI_PAYMENT, 30),
+	/* "did you receive ...": a check, not an availability question */
+	K("有没有收到|是否收到|收到没有|收到没|收到了吗|did you receive|have you received|"
+	  "checking if you received|check if you received", AZK_QUESTION, 10),
+	/* complaints without 投诉: repeated excuses, broken assurances,
+	 * reproaches, demanded apologies, faint damning, polite English */
+	I("遍了|好几遍|又是明天|又是下周|又说|说没问题|说了没问题|保证没问题|说不会有问题|"
+	  "结果还是|结果又|还是有|还是老样子|怎么搞的|怎么弄的|搞错了|弄错了|我要的是|我们要的是|"
+	  "道歉|赔礼道歉|不太行|不怎么行|不咋地|不咋样|不怎么样|太不行|再这样|还这样|就不要了|"
+	  "raise a concern|raise concerns|raise an issue|i'm afraid|i am afraid|held up|holding up|"
+	  "happen again|incomplete|headache*|causing problems|causing issues|causing trouble|"
+	  "mistake|mistakes|incorrect", AZI_COMPLAINT, 25),
+	S("遍了|好几遍|又是明天|又是下周|说没问题|说了没问题|保证没问题|说不会有问题|结果还是|"
+	  "结果又|还是老样子|怎么搞的|怎么弄的|搞错了|弄错了|道歉|赔礼道歉|不太行|不怎么行|不咋地|"
+	  "不咋样|不怎么样|太不行|再这样|还这样|就不要了|raise a concern|raise concerns|"
+	  "i'm afraid|i am afraid|held up|holding up|happen again|incomplete|headache*|"
+	  "causing problems|causing issues|causing trouble|mistake|mistakes|incorrect", -15),
+	S("还是有|呵呵", -10),
+	I("到底|呵呵", AZI_COMPLAINT, 15),
+	S("到底", -8),
+	K("就不要了|就不用了|不再采购|不买了", AZK_THREAT, 10),
+	K("引入|引进", AZK_SWITCH, 10),
+	/* delivery: first lots, customs, trucks */
+	I("先送|先送一批|customs|at the gate|truck|trucks|clearance", AZI_DELIVERY, 25),
+	/* after-sales: guidance on site after a delivery */
+	I("过去指导|来指导|上门指导|派技术员|技术员过去|技术员来", AZI_AFTER_SALES, 25),
+	/* notices, surveys, small talk */
+	I("放假|放假安排|节前|节后|正常上班|holiday schedule|office will be closed|closed for|"
+	  "更名|new office|满意度调查|问卷|调查问卷|survey|questionnaire|"
+	  "没谈业务|没聊业务|不谈业务|闲聊|闲谈|聊家常", AZI_OTHER, 30),
+	/* mood words of visit reports; interest denied after the noun */
+	S("融洽|气氛融洽|气氛很好|气氛不错|很支持|大力支持|非常支持|十分支持", 15),
+	S("兴趣不大|意愿不大|意向不大|不感兴趣|没兴趣|没什么兴趣", -10),
+	/* 满意度 is a noun (a survey, a rate), not a mood; a forgiving reader */
+	K("满意度", AZK_BLOCK, 0),
+	S("满意度较高|满意度很高|满意度高", 10),
+	S("mistakes happen|things happen|no worries|no big deal", 6),
+	/* "没问题就下单": a condition, not praise; 行不行: a question */
+	K("没问题就|没问题的话|没有问题就|没问题后", AZK_BLOCK, 0),
+	K("行不行|行吗|可不可行|好不好", AZK_QUESTION, 10),
+	K("行不行|行吗|可不可行|好不好|有没有收到|是否收到|收到没有|收到没|收到了吗|"
+	  "兴趣不大|意愿不大|意向不大|不感兴趣|没兴趣|没什么兴趣|mistakes happen|things happen|"
+	  "no worries|no big deal", AZK_BLOCK, 0),	/* inherit nothing from 不行, 有没有 ... */
+	/* e-mail pleasantries say nothing about the matter */
+	K("hope you had a great|hope you are well|hope you're well|hope this email finds you well|"
+	  "hope all is well|hope you are doing well|have a great weekend|have a nice day|"
+	  "have a good day", AZK_BLOCK, 0),
+	/* "合同今天发我": a request */
+	K("发我|发给我|发给我们|给我发|给我们发|send me|send us", AZK_REQUEST, 10),
 };
 
 #undef I
