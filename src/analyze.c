@@ -10,6 +10,7 @@
  * nothing per ingest.
  */
 #include "postgres.h"
+#include <math.h>
 
 #include "pg_jansson.h"
 
@@ -92,6 +93,7 @@ commhub_lexicon(const char *tenant)
 	Datum		args[1];
 	az_lexicon *lex;
 	uint64		rows = 0;
+	int			guc_level;
 
 	if (lex_cache && !lex_stale && strcmp(lex_tenant, tenant) == 0)
 		return lex_cache;
@@ -104,6 +106,12 @@ commhub_lexicon(const char *tenant)
 		competitors_relid = get_relname_relid("competitors", nsp);
 	}
 	lex_stale = false;			/* an invalidation during the load re-marks it */
+	/* the queries below resolve names through pg_catalog only, whatever the
+	 * caller's search_path (the function itself runs without a SET clause:
+	 * it is called once per row) */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 
 	lex = az_lexicon_new();
 	if (lex == NULL)
@@ -149,11 +157,33 @@ commhub_lexicon(const char *tenant)
 		az_lexicon_free(lex);
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not compile the analyzer lexicon")));
 	}
+	AtEOXact_GUC(true, guc_level);
 	if (lex_cache)
 		az_lexicon_free(lex_cache);
 	lex_cache = lex;
 	strlcpy(lex_tenant, tenant, sizeof(lex_tenant));
 	return lex_cache;
+}
+
+/*
+ * A double as numeric in its shortest decimal form, as float8_numeric()
+ * gives (0.95, not 0.9499999...), without printing and parsing it: the
+ * analyzer's reals are scores with a few decimals, m / 10^k exactly.
+ */
+static Numeric
+real_to_numeric(double x)
+{
+	double		scale = 1;
+
+	if (isfinite(x) && fabs(x) < 1e12)
+		for (int k = 0; k <= 6; k++, scale *= 10)
+		{
+			double		m = rint(x * scale);
+
+			if (m / scale == x)
+				return int64_div_fast_to_numeric((int64) m, k);
+		}
+	return DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(x)));
 }
 
 /* Push a jansson value into a JsonbParseState (no text round trip). */
@@ -206,7 +236,7 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 			break;
 		case JSON_REAL:
 			v.type = jbvNumeric;
-			v.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(json_real_value(j))));
+			v.val.numeric = real_to_numeric(json_real_value(j));
 			break;
 		case JSON_TRUE:
 		case JSON_FALSE:
@@ -248,6 +278,7 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	char	   *subject = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	int64		at_us = 0;
 	const az_lexicon *lex;
+	const char *tenant;
 	json_t	   *res;
 	Datum		out;
 
@@ -260,12 +291,13 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		at_us = GetCurrentTransactionStartTimestamp() + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
 
 	/* The cached lexicon of the session's tenant; SPI only to (re)load it. */
-	if (lex_cache && !lex_stale && commhub_tenant_guc && strcmp(lex_tenant, commhub_tenant_guc) == 0)
+	tenant = commhub_tenant();	/* checked: the catalogue is the tenant's */
+	if (lex_cache && !lex_stale && strcmp(lex_tenant, tenant) == 0)
 		lex = lex_cache;
 	else
 	{
 		SPI_connect();
-		lex = commhub_lexicon(commhub_current_tenant());
+		lex = commhub_lexicon(tenant);
 		SPI_finish();
 	}
 	res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);

@@ -26,7 +26,7 @@ COMMENT ON FUNCTION commhub.reparse(text) IS
 
 CREATE FUNCTION commhub.analyze_text(content text, channel text DEFAULT NULL, subject text DEFAULT NULL,
                                      at timestamptz DEFAULT NULL) RETURNS jsonb
-    LANGUAGE c STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    LANGUAGE c STABLE PARALLEL SAFE
     AS 'MODULE_PATHNAME', 'commhub_analyze_text';
 COMMENT ON FUNCTION commhub.analyze_text(text, text, text, timestamptz) IS
     'The embedded A10 analyzer: intent, key info, sentiment, urgency, follow-ups (the seed''s A10 JSON); at resolves relative dates (default now)';

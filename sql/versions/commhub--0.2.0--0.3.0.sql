@@ -8,6 +8,13 @@ CREATE OR REPLACE FUNCTION commhub.current_tenant() RETURNS varchar
 LANGUAGE c STABLE
 AS 'MODULE_PATHNAME', 'commhub_current_tenant_sql';
 
+-- analyze_text() runs once per row: no SET clause (a GUC save/restore per
+-- call); the lexicon load inside sets search_path itself.
+CREATE OR REPLACE FUNCTION commhub.analyze_text(content text, channel text DEFAULT NULL, subject text DEFAULT NULL,
+                                     at timestamptz DEFAULT NULL) RETURNS jsonb
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'commhub_analyze_text';
+
 -- E1: mailbox sync over IMAP (tables, sync state view, add_mailbox,
 -- sync_mailbox; the worker is in the library).
 CREATE TABLE commhub.mailboxes (
