@@ -1,7 +1,7 @@
 -- Tenants are isolated by row-level security (S4, R4) and the three roles
 -- have the least privileges that work.
 BEGIN;
-SELECT plan(20);
+SELECT plan(28);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
@@ -68,5 +68,32 @@ RESET ROLE;
 SELECT ok(has_table_privilege('commhub_admin', 'commhub.staff_identities', 'INSERT'), 'admin manages staff identities');
 SELECT ok(NOT has_table_privilege('commhub_reader', 'commhub.ingest_errors', 'SELECT'), 'readers do not read raw failed payloads');
 SELECT ok(NOT has_table_privilege('commhub_writer', 'commhub.products', 'INSERT'), 'writers do not edit the catalogue');
+
+-- Mail sync (E1): the IMAP password is an admin-only column; sync state is
+-- readable; mailboxes are tenant rows like any other.
+SELECT ok(NOT has_column_privilege('commhub_reader', 'commhub.mailboxes', 'password', 'SELECT'), 'readers cannot read mailbox passwords');
+SELECT ok(NOT has_column_privilege('commhub_writer', 'commhub.mailboxes', 'password', 'SELECT'), 'writers cannot read mailbox passwords');
+SELECT ok(has_column_privilege('commhub_admin', 'commhub.mailboxes', 'password', 'SELECT'), 'admins can');
+SELECT ok(has_table_privilege('commhub_reader', 'commhub.mailbox_sync_state', 'SELECT'), 'readers see the sync state');
+SELECT ok(NOT has_function_privilege('commhub_writer', 'commhub.sync_mailbox(text)', 'EXECUTE'), 'only admins run a sync by hand');
+SET LOCAL commhub.tenant = 'T001';
+INSERT INTO commhub.mailboxes (mailbox_id, imap_url, username, password) VALUES ('tap@t001.cn', 'imaps://127.0.0.1:1', 'u', 'pw');
+SET LOCAL ROLE tap_reader_t002;
+SET LOCAL commhub.tenant = 'T002';
+SELECT is((SELECT count(*)::int FROM commhub.mailbox_sync_state WHERE mailbox_id = 'tap@t001.cn'), 0, 'T002 reader does not see T001 mailboxes');
+RESET ROLE;
+
+-- analyze_text() runs without a SET clause (once per row); the catalogue
+-- load inside still resolves operators in pg_catalog, not in a schema the
+-- caller put first.
+CREATE SCHEMA tap_evil;
+CREATE FUNCTION tap_evil.eq(varchar, text) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'hijacked'; END$$;
+CREATE OPERATOR tap_evil.= (LEFTARG = varchar, RIGHTARG = text, FUNCTION = tap_evil.eq);
+SET LOCAL search_path = tap_evil, pg_catalog, public;
+SET LOCAL commhub.tenant = 'T-TAP-EVIL';
+SELECT lives_ok($$SELECT commhub.analyze_text('询价PCR-ABS')$$, 'a hostile operator in the search_path does not reach the catalogue load');
+RESET search_path;
+SELECT is((SELECT proconfig FROM pg_proc WHERE oid = 'commhub.analyze_text(text, text, text, timestamptz)'::regprocedure), NULL,
+          'analyze_text has no per-call SET clause');
 SELECT * FROM finish();
 ROLLBACK;
