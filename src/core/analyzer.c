@@ -739,6 +739,15 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
+#ifndef AZ_QUOTE_W
+#define AZ_QUOTE_W 0.3
+#endif
+#ifndef AZ_RESUBJ_W
+#define AZ_RESUBJ_W 0.5
+#endif
+#ifndef AZ_FWD_W
+#define AZ_FWD_W 0.6
+#endif
 
 typedef struct name_ref
 {
@@ -973,6 +982,8 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 
 		if (x->flags & (AZN_USED | AZN_PCT))
 			continue;
+		if (x->s >= ctx->quote_start && !ctx->quote_fwd)
+			continue;
 		p = az_skip_sp(ctx->t, ctx->n, x->e);
 		ul = az_match_unit(ctx->t, ctx->n, p, &norm);
 		if (ul == 0 || !norm || (strcmp(norm, "吨") != 0 && strcmp(norm, "公斤") != 0 &&
@@ -1015,6 +1026,75 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 	}
 }
 
+/* Quoted earlier messages in an e-mail or a chat: the first line that
+ * starts with '>', or a reply / forward header line ("-----原始邮件-----",
+ * "在 2024-03-02 14:20，王磊 写道:", "On 3 Jun, Sarah wrote:", "From: …",
+ * "发件人: …", "---------- Forwarded message ----------").  Everything after
+ * it is the older conversation.  Only when the writer's own words come
+ * first (a few characters at least): a message that is all quote has no
+ * newer words to prefer. */
+static bool
+line_has(const char *t, size_t a, size_t b, const char *lit)
+{
+	for (; a < b; a++)
+		if (az_at(t, b, a, lit))
+			return true;
+	return false;
+}
+
+static void
+find_quote(az_ctx *ctx)
+{
+	static const char *const anywhere[] = {
+		"原始邮件", "原邮件", "original message", "写道:", " wrote:",
+	};
+	static const char *const fwd[] = {
+		"转发的邮件", "转发邮件", "forwarded message", "begin forwarded",
+	};
+	static const char *const lead[] = {
+		">", "发件人:", "from:", "寄件者:", "寄件人:",
+	};
+	size_t		p = ctx->content_start,
+				own = 0;
+
+	ctx->quote_start = UINT32_MAX;
+	ctx->quote_fwd = false;
+	while (p < ctx->n)
+	{
+		size_t		e = p,
+					q,
+					k;
+		bool		hit = false,
+					is_fwd = false;
+
+		while (e < ctx->n && ctx->t[e] != '\n')
+			e++;
+		q = az_skip_sp(ctx->t, e, p);
+		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
+			if (az_at(ctx->t, e, q, lead[k]))
+				hit = true;
+		for (k = 0; !hit && k < sizeof(fwd) / sizeof(fwd[0]); k++)
+			if (e - q < 80 && line_has(ctx->t, q, e, fwd[k]))
+				hit = is_fwd = true;
+		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
+			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
+				hit = true;
+		if (hit)
+		{
+			if (own >= 4)
+			{
+				ctx->quote_start = (uint32_t) p;
+				ctx->quote_fwd = is_fwd || ctx->fwd_subject;
+			}
+			return;
+		}
+		for (; q < e; q += az_u8len((unsigned char) ctx->t[q]))
+			if (ctx->t[q] != ' ')
+				own++;
+		p = e + 1;
+	}
+}
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -1052,7 +1132,12 @@ score_hits(az_ctx *ctx, scores *sc)
 		uint32_t	k;
 		bool		negated = false,
 					intensified = false,
-					cue = false;
+					cue = false,
+					in_quote = h->s >= ctx->quote_start,
+					muted = in_quote && !ctx->quote_fwd;
+		/* the older messages under a reply say what the matter was; the
+		 * new words say what it is now */
+		double		qf = !in_quote ? 1.0 : ctx->quote_fwd ? AZ_FWD_W : AZ_QUOTE_W;
 
 		/* sentence boundary since the previous hit closes the sentence */
 		if (i == 0)
@@ -1095,6 +1180,9 @@ score_hits(az_ctx *ctx, scores *sc)
 		hits_in_sentence++;
 		prev_end = h->e;
 		in_subject = ctx->content_start > 0 && h->s < ctx->content_start && !ctx->reply_subject;
+		/* "RE: 关于上批料黑点问题" names the thread, like the quote under it */
+		if (ctx->reply_subject && h->s < ctx->content_start && ctx->n > ctx->content_start + 12)
+			qf = AZ_RESUBJ_W;
 
 		if (neg_end != UINT32_MAX && h->s >= neg_end &&
 			units_between(ctx, neg_end, h->s, 3) <= 3)
@@ -1121,6 +1209,13 @@ score_hits(az_ctx *ctx, scores *sc)
 			const az_feat *f = &lex->feat[p->feat_off + k];
 			double		w = f->w / 10.0;
 
+			/* asks, threats, price talk and urgency of a quoted message
+			 * were answered already */
+			if (muted && f->kind != AZK_INTENT && f->kind != AZK_SENT &&
+				f->kind != AZK_NEG && f->kind != AZK_NOTA && f->kind != AZK_INTENS &&
+				f->kind != AZK_CONTRAST && f->kind != AZK_PRODUCT &&
+				f->kind != AZK_COMPETITOR && f->kind != AZK_FOLLOW)
+				continue;
 			switch (f->kind)
 			{
 				case AZK_NEG:
@@ -1185,6 +1280,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.4;	/* "顺祝商祺", "Thanks, Tom": a formula */
 					if (about_competitor)
 						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
+					w *= qf;
 					sent_cur += w;
 					/* a defect or problem word (not an emotion word, not a
 					 * negated positive) */
@@ -1231,6 +1327,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						if (about_competitor && f->arg != AZI_INQUIRY &&
 							f->arg != AZI_COOPERATION)
 							w *= 0.2;
+						w *= qf;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
 						{
@@ -1251,6 +1348,8 @@ score_hits(az_ctx *ctx, scores *sc)
 							lvl = AZU_LOW;
 							sc->urg_negated_high = true;
 						}
+						if (in_quote)
+							w *= qf;
 						if (sc->urg_w[lvl] == 0)
 						{
 							/* name the negation too: 不用马上 */
@@ -1583,6 +1682,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&sc, 0, sizeof(sc));
+	ctx.quote_start = UINT32_MAX;
 	if (!lex)
 	{
 		memset(&empty, 0, sizeof(empty));
@@ -1635,7 +1735,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		for (k = 0; k < sizeof(re) / sizeof(re[0]); k++)
 			if (az_at(ctx.t, ctx.n, p0, re[k]))
+			{
 				ctx.reply_subject = true;
+				if (k >= 2 && k != 4 && k != 5)
+					ctx.fwd_subject = true;
+			}
 	}
 	if (len > 0 && !az_fold_append(&ctx, content, len, (uint32_t) (slen + 1)))
 		ctx.orig_valid = false;
@@ -1755,6 +1859,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 	/* 5. one walk over the hits */
 	sc.closing_start = closing_block(&ctx, channel);
+	find_quote(&ctx);
 	score_hits(&ctx, &sc);
 	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
@@ -1827,6 +1932,13 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			else if (sc.votes[c] > second)
 				second = sc.votes[c];
 		}
+#ifdef AZ_DEBUG_VOTES
+		fprintf(stderr, "votes:");
+		for (c = 0; c < AZI_N; c++)
+			fprintf(stderr, " %s=%.2f", intent_names[c], sc.votes[c]);
+		fprintf(stderr, " neg=%.2f pos=%.2f sent=%.2f fact=%.2f thr=%d req=%d q=%d\n",
+				sc.neg_mag, sc.pos_mag, sc.sent_total, sc.fact_neg, sc.nthreat, sc.nreq, sc.nquestion);
+#endif
 		if (top < 1.2 && cat != AZI_OTHER)
 			cat = AZI_OTHER;
 		/* no topic, but clearly unhappy ("你们最近的料真的不行"): a
@@ -1899,6 +2011,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
 				continue;
+			if (d->s >= ctx.quote_start && !ctx.quote_fwd)
+				continue;	/* a date of a quoted message */
 			if (!date_is_deadline(&ctx, d))
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
