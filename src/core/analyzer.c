@@ -799,6 +799,7 @@ typedef struct scores
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
+	bool		ordered;		/* a quantity tied to an order verb (再下20吨) */
 } scores;
 
 static void
@@ -963,6 +964,7 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 	static const char *const ord[] = {
 		"追加", "加订", "再要", "再来", "再拉", "再发", "再订", "再下", "再给我们发", "再给我发",
 		"改成", "改为", "加到", "减到", "增加到", "减少到", "订购", "订", "下",
+		"先来", "先拉", "下单",
 	};
 	static const char *const not_xia[] = {
 		"剩", "以", "一", "上", "留", "放", "写", "底", "接", "拿", "打",
@@ -1008,6 +1010,7 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 				break;
 			sc->votes[AZI_ORDER] += 2.5;
 			ordered = true;
+			sc->ordered = true;
 		}
 		if (!sampled)
 		{
@@ -1054,6 +1057,11 @@ find_quote(az_ctx *ctx)
 	static const char *const lead[] = {
 		">", "发件人:", "from:", "寄件者:", "寄件人:",
 	};
+	/* the legal footer under a signature: boilerplate, muted like a quote */
+	static const char *const footer[] = {
+		"confidential", "intended recipient", "disclaimer", "保密", "指定收件人", "误收",
+		"收件人以外", "机密",
+	};
 	size_t		p = ctx->content_start,
 				own = 0;
 
@@ -1065,7 +1073,8 @@ find_quote(az_ctx *ctx)
 					q,
 					k;
 		bool		hit = false,
-					is_fwd = false;
+					is_fwd = false,
+					is_footer = false;
 
 		while (e < ctx->n && ctx->t[e] != '\n')
 			e++;
@@ -1079,12 +1088,15 @@ find_quote(az_ctx *ctx)
 		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
 			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
 				hit = true;
+		for (k = 0; !hit && own >= 4 && k < sizeof(footer) / sizeof(footer[0]); k++)
+			if (line_has(ctx->t, q, e, footer[k]))
+				hit = is_footer = true;
 		if (hit)
 		{
 			if (own >= 4)
 			{
 				ctx->quote_start = (uint32_t) p;
-				ctx->quote_fwd = is_fwd || ctx->fwd_subject;
+				ctx->quote_fwd = !is_footer && (is_fwd || ctx->fwd_subject);
 			}
 			return;
 		}
@@ -1857,6 +1869,19 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_find_dates(&ctx);
 	az_find_money_qty(&ctx);
 
+#ifdef AZ_DEBUG_VOTES
+	for (i = 0; i < ctx.nhits; i++)
+	{
+		const az_pat *pp = &lex->pat[ctx.hits[i].pat];
+		uint32_t	k;
+
+		fprintf(stderr, "hit [%.*s]", (int) (ctx.hits[i].e - ctx.hits[i].s), ctx.t + ctx.hits[i].s);
+		for (k = 0; k < pp->nfeat; k++)
+			fprintf(stderr, " %d/%d/%d", lex->feat[pp->feat_off + k].kind,
+					(int) lex->feat[pp->feat_off + k].arg, (int) lex->feat[pp->feat_off + k].w);
+		fprintf(stderr, "\n");
+	}
+#endif
 	/* 5. one walk over the hits */
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
@@ -1989,7 +2014,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			overall = "negative";
 		else
 			overall = "neutral";
-		if (cat == AZI_COMPLAINT && raw_s < 0.5)
+		/* a complaint is dissatisfaction by definition: thanks and
+		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
+		if (cat == AZI_COMPLAINT)
 		{
 			overall = "negative";
 			if (score > 0.4)
@@ -2066,9 +2093,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)
 			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
-		else if (strcmp(overall, "positive") != 0 && sc.nresolved == 0 &&
-				 (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))
-			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling */
+		else if (sc.nresolved == 0 && (sc.ordered ||
+				 (strcmp(overall, "positive") != 0 &&
+				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))
+			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling;
+									 * glad news of plans does not, an order
+									 * placed gladly ("先来10吨") does */
 		else
 			urg_level = AZU_LOW;	/* information, thanks, greetings, notices */
 
