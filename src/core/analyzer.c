@@ -739,6 +739,15 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
+#ifndef AZ_QUOTE_W
+#define AZ_QUOTE_W 0.3
+#endif
+#ifndef AZ_RESUBJ_W
+#define AZ_RESUBJ_W 0.5
+#endif
+#ifndef AZ_FWD_W
+#define AZ_FWD_W 0.6
+#endif
 
 typedef struct name_ref
 {
@@ -790,6 +799,7 @@ typedef struct scores
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
+	bool		ordered;		/* a quantity tied to an order verb (再下20吨) */
 } scores;
 
 static void
@@ -954,6 +964,7 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 	static const char *const ord[] = {
 		"追加", "加订", "再要", "再来", "再拉", "再发", "再订", "再下", "再给我们发", "再给我发",
 		"改成", "改为", "加到", "减到", "增加到", "减少到", "订购", "订", "下",
+		"先来", "先拉", "下单",
 	};
 	static const char *const not_xia[] = {
 		"剩", "以", "一", "上", "留", "放", "写", "底", "接", "拿", "打",
@@ -972,6 +983,8 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 					b = x->s;
 
 		if (x->flags & (AZN_USED | AZN_PCT))
+			continue;
+		if (x->s >= ctx->quote_start && !ctx->quote_fwd)
 			continue;
 		p = az_skip_sp(ctx->t, ctx->n, x->e);
 		ul = az_match_unit(ctx->t, ctx->n, p, &norm);
@@ -997,6 +1010,7 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 				break;
 			sc->votes[AZI_ORDER] += 2.5;
 			ordered = true;
+			sc->ordered = true;
 		}
 		if (!sampled)
 		{
@@ -1012,6 +1026,84 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 			if (sampled)
 				sc->votes[AZI_INQUIRY] += 2.0;
 		}
+	}
+}
+
+/* Quoted earlier messages in an e-mail or a chat: the first line that
+ * starts with '>', or a reply / forward header line ("-----原始邮件-----",
+ * "在 2024-03-02 14:20，王磊 写道:", "On 3 Jun, Sarah wrote:", "From: …",
+ * "发件人: …", "---------- Forwarded message ----------").  Everything after
+ * it is the older conversation.  Only when the writer's own words come
+ * first (a few characters at least): a message that is all quote has no
+ * newer words to prefer. */
+static bool
+line_has(const char *t, size_t a, size_t b, const char *lit)
+{
+	for (; a < b; a++)
+		if (az_at(t, b, a, lit))
+			return true;
+	return false;
+}
+
+static void
+find_quote(az_ctx *ctx)
+{
+	static const char *const anywhere[] = {
+		"原始邮件", "原邮件", "original message", "写道:", " wrote:",
+	};
+	static const char *const fwd[] = {
+		"转发的邮件", "转发邮件", "forwarded message", "begin forwarded",
+	};
+	static const char *const lead[] = {
+		">", "发件人:", "from:", "寄件者:", "寄件人:",
+	};
+	/* the legal footer under a signature: boilerplate, muted like a quote */
+	static const char *const footer[] = {
+		"confidential", "intended recipient", "disclaimer", "保密", "指定收件人", "误收",
+		"收件人以外", "机密",
+	};
+	size_t		p = ctx->content_start,
+				own = 0;
+
+	ctx->quote_start = UINT32_MAX;
+	ctx->quote_fwd = false;
+	while (p < ctx->n)
+	{
+		size_t		e = p,
+					q,
+					k;
+		bool		hit = false,
+					is_fwd = false,
+					is_footer = false;
+
+		while (e < ctx->n && ctx->t[e] != '\n')
+			e++;
+		q = az_skip_sp(ctx->t, e, p);
+		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
+			if (az_at(ctx->t, e, q, lead[k]))
+				hit = true;
+		for (k = 0; !hit && k < sizeof(fwd) / sizeof(fwd[0]); k++)
+			if (e - q < 80 && line_has(ctx->t, q, e, fwd[k]))
+				hit = is_fwd = true;
+		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
+			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
+				hit = true;
+		for (k = 0; !hit && own >= 4 && k < sizeof(footer) / sizeof(footer[0]); k++)
+			if (line_has(ctx->t, q, e, footer[k]))
+				hit = is_footer = true;
+		if (hit)
+		{
+			if (own >= 4)
+			{
+				ctx->quote_start = (uint32_t) p;
+				ctx->quote_fwd = !is_footer && (is_fwd || ctx->fwd_subject);
+			}
+			return;
+		}
+		for (; q < e; q += az_u8len((unsigned char) ctx->t[q]))
+			if (ctx->t[q] != ' ')
+				own++;
+		p = e + 1;
 	}
 }
 
@@ -1052,7 +1144,12 @@ score_hits(az_ctx *ctx, scores *sc)
 		uint32_t	k;
 		bool		negated = false,
 					intensified = false,
-					cue = false;
+					cue = false,
+					in_quote = h->s >= ctx->quote_start,
+					muted = in_quote && !ctx->quote_fwd;
+		/* the older messages under a reply say what the matter was; the
+		 * new words say what it is now */
+		double		qf = !in_quote ? 1.0 : ctx->quote_fwd ? AZ_FWD_W : AZ_QUOTE_W;
 
 		/* sentence boundary since the previous hit closes the sentence */
 		if (i == 0)
@@ -1095,6 +1192,9 @@ score_hits(az_ctx *ctx, scores *sc)
 		hits_in_sentence++;
 		prev_end = h->e;
 		in_subject = ctx->content_start > 0 && h->s < ctx->content_start && !ctx->reply_subject;
+		/* "RE: 关于上批料黑点问题" names the thread, like the quote under it */
+		if (ctx->reply_subject && h->s < ctx->content_start && ctx->n > ctx->content_start + 12)
+			qf = AZ_RESUBJ_W;
 
 		if (neg_end != UINT32_MAX && h->s >= neg_end &&
 			units_between(ctx, neg_end, h->s, 3) <= 3)
@@ -1121,6 +1221,13 @@ score_hits(az_ctx *ctx, scores *sc)
 			const az_feat *f = &lex->feat[p->feat_off + k];
 			double		w = f->w / 10.0;
 
+			/* asks, threats, price talk and urgency of a quoted message
+			 * were answered already */
+			if (muted && f->kind != AZK_INTENT && f->kind != AZK_SENT &&
+				f->kind != AZK_NEG && f->kind != AZK_NOTA && f->kind != AZK_INTENS &&
+				f->kind != AZK_CONTRAST && f->kind != AZK_PRODUCT &&
+				f->kind != AZK_COMPETITOR && f->kind != AZK_FOLLOW)
+				continue;
 			switch (f->kind)
 			{
 				case AZK_NEG:
@@ -1185,6 +1292,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.4;	/* "顺祝商祺", "Thanks, Tom": a formula */
 					if (about_competitor)
 						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
+					w *= qf;
 					sent_cur += w;
 					/* a defect or problem word (not an emotion word, not a
 					 * negated positive) */
@@ -1231,6 +1339,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						if (about_competitor && f->arg != AZI_INQUIRY &&
 							f->arg != AZI_COOPERATION)
 							w *= 0.2;
+						w *= qf;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
 						{
@@ -1251,6 +1360,8 @@ score_hits(az_ctx *ctx, scores *sc)
 							lvl = AZU_LOW;
 							sc->urg_negated_high = true;
 						}
+						if (in_quote)
+							w *= qf;
 						if (sc->urg_w[lvl] == 0)
 						{
 							/* name the negation too: 不用马上 */
@@ -1583,6 +1694,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&sc, 0, sizeof(sc));
+	ctx.quote_start = UINT32_MAX;
 	if (!lex)
 	{
 		memset(&empty, 0, sizeof(empty));
@@ -1635,7 +1747,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		for (k = 0; k < sizeof(re) / sizeof(re[0]); k++)
 			if (az_at(ctx.t, ctx.n, p0, re[k]))
+			{
 				ctx.reply_subject = true;
+				if (k >= 2 && k != 4 && k != 5)
+					ctx.fwd_subject = true;
+			}
 	}
 	if (len > 0 && !az_fold_append(&ctx, content, len, (uint32_t) (slen + 1)))
 		ctx.orig_valid = false;
@@ -1753,8 +1869,22 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_find_dates(&ctx);
 	az_find_money_qty(&ctx);
 
+#ifdef AZ_DEBUG_VOTES
+	for (i = 0; i < ctx.nhits; i++)
+	{
+		const az_pat *pp = &lex->pat[ctx.hits[i].pat];
+		uint32_t	k;
+
+		fprintf(stderr, "hit [%.*s]", (int) (ctx.hits[i].e - ctx.hits[i].s), ctx.t + ctx.hits[i].s);
+		for (k = 0; k < pp->nfeat; k++)
+			fprintf(stderr, " %d/%d/%d", lex->feat[pp->feat_off + k].kind,
+					(int) lex->feat[pp->feat_off + k].arg, (int) lex->feat[pp->feat_off + k].w);
+		fprintf(stderr, "\n");
+	}
+#endif
 	/* 5. one walk over the hits */
 	sc.closing_start = closing_block(&ctx, channel);
+	find_quote(&ctx);
 	score_hits(&ctx, &sc);
 	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
@@ -1827,6 +1957,13 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			else if (sc.votes[c] > second)
 				second = sc.votes[c];
 		}
+#ifdef AZ_DEBUG_VOTES
+		fprintf(stderr, "votes:");
+		for (c = 0; c < AZI_N; c++)
+			fprintf(stderr, " %s=%.2f", intent_names[c], sc.votes[c]);
+		fprintf(stderr, " neg=%.2f pos=%.2f sent=%.2f fact=%.2f thr=%d req=%d q=%d\n",
+				sc.neg_mag, sc.pos_mag, sc.sent_total, sc.fact_neg, sc.nthreat, sc.nreq, sc.nquestion);
+#endif
 		if (top < 1.2 && cat != AZI_OTHER)
 			cat = AZI_OTHER;
 		/* no topic, but clearly unhappy ("你们最近的料真的不行"): a
@@ -1877,7 +2014,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			overall = "negative";
 		else
 			overall = "neutral";
-		if (cat == AZI_COMPLAINT && raw_s < 0.5)
+		/* a complaint is dissatisfaction by definition: thanks and
+		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
+		if (cat == AZI_COMPLAINT)
 		{
 			overall = "negative";
 			if (score > 0.4)
@@ -1899,6 +2038,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
 				continue;
+			if (d->s >= ctx.quote_start && !ctx.quote_fwd)
+				continue;	/* a date of a quoted message */
 			if (!date_is_deadline(&ctx, d))
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
@@ -1952,9 +2093,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)
 			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
-		else if (strcmp(overall, "positive") != 0 && sc.nresolved == 0 &&
-				 (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))
-			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling */
+		else if (sc.nresolved == 0 && (sc.ordered ||
+				 (strcmp(overall, "positive") != 0 &&
+				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))
+			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling;
+									 * glad news of plans does not, an order
+									 * placed gladly ("先来10吨") does */
 		else
 			urg_level = AZU_LOW;	/* information, thanks, greetings, notices */
 

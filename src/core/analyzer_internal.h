@@ -265,6 +265,13 @@ typedef struct az_ctx
 	size_t		content_start;	/* folded offset where content begins */
 	bool		orig_valid;		/* original was valid UTF-8 without controls */
 	bool		reply_subject;	/* "Re:"/"回复:": the subject is inherited, not stated */
+	bool		fwd_subject;	/* "Fw:"/"转发:": a forwarded message */
+	/* quoted earlier messages: from quote_start on ("> ...", "-----原始邮件-----",
+	 * "在 … 写道:", "From: …"), UINT32_MAX when none; quote_fwd when they
+	 * were forwarded (the forwarded message is the matter) rather than
+	 * quoted under a reply (the new words are the matter) */
+	uint32_t	quote_start;
+	bool		quote_fwd;
 	/* hits after overlap resolution, sorted by start */
 	az_hit	   *hits;
 	size_t		nhits;

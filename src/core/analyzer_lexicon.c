@@ -865,6 +865,137 @@ static const cue_row builtin[] = {
 	  "have a good day", AZK_BLOCK, 0),
 	/* "合同今天发我": a request */
 	K("发我|发给我|发给我们|给我发|给我们发|send me|send us", AZK_REQUEST, 10),
+	/* ---- cue families added after the blind dev6_corpus (f0001-f0232):
+	 * WeCom fragments, call notes, typos, sarcasm, Cantonese ---- */
+	/* terse order fragments: 单已下, 这单先别发, 急单, 定单 (a common
+	 * misspelling of 订单), "价格按上次/按报价单" (the price is settled: an
+	 * order, not a price question) */
+	I("那单|此单|该单", AZI_ORDER, 15),
+	I("单已下|单下了|单已经下|单已经下了|单子已下|急单|加急单|定单|下定单|"
+	  "撤了吧|撤掉|撤回订单|先别发|别发了|先不要发|先不发|暂时别发|等我通知|等通知|"
+	  "价格按上次|价格按合同|价格按报价单|按报价单|按报价|按合同价|价格照旧|价格不变|"
+	  "价格可以|价格ok|价格没问题|就按这个价|下个月的量|下月的量|这个月的量|本月的量|"
+	  "先来|先拉|先下", AZI_ORDER, 30),
+	K("价格按上次|价格按合同|价格按报价单|按报价单|按报价|按合同价|价格照旧|价格不变|"
+	  "价格可以|价格ok|价格没问题|就按这个价", AZK_BLOCK, 0),
+	S("价格可以|价格ok|价格没问题", 10),
+	/* a price asked for in chat shorthand, prices that keep moving */
+	I("这价|准价|实价|底价|一口价|给个价|给个准价|啥价格|价格呢|最低多少|最低能到|能到多少|"
+	  "一天一个价|一天一个样|变来变去|说涨就涨", AZI_INQUIRY, 25),
+	K("这价|准价|实价|底价|一口价|给个价|给个准价|最低多少|最低能到|能到多少|一天一个价|"
+	  "一天一个样|变来变去|说涨就涨", AZK_HAGGLE, 10),
+	S("一天一个价|一天一个样|变来变去|说涨就涨", -15),
+	/* unreachable people, repeated asking, sarcastic praise of the
+	 * supplier, reproaches for a broken promise */
+	I("电话不接|微信不回|不回微信|消息不回|信息不回|不回信息|电话也不接|微信也不回|找了三天|"
+	  "找了好几天|联系不上|联系不到|找不着人|问了好几次|"
+	  "每天都在问|又来打扰|真的牛|真牛|可真牛|真是牛|可真行|真行啊|真有你的|"
+	  "挺有创意|真有创意|真会玩|厉害了|我真的服了|真的服了|服了|服气|醉了|看着办|自己看着办|"
+	  "这种事|出这种事|口头说|别再口头|倒垛|塌了|"
+	  "报错了|报错价|算错|算错了|死不认账|不认账|耍赖|很被动|有些被动|还没消息|"
+	  "没下文|又迟|又迟了|又晚了|又拖|又拖了|又改期|再拖|再拖就|骂了|骂人|"
+	  "发火|发飙|情绪激动|火大|语气很冲|语气较差|语气差|只有上批|只有上一批|只有以前|"
+	  "只有之前|只有原来|只有一半|解释下|解释解释", AZI_COMPLAINT, 30),
+	S("电话不接|微信不回|不回微信|消息不回|信息不回|不回信息|电话也不接|微信也不回|找了三天|"
+	  "找了好几天|联系不上|联系不到|找不着人|问了好几次|"
+	  "每天都在问|又来打扰|真的牛|真牛|可真牛|真是牛|可真行|真行啊|真有你的|"
+	  "挺有创意|真有创意|真会玩|厉害了|我真的服了|真的服了|服了|服气|醉了|看着办|自己看着办|"
+	  "出这种事|还是一样|还是这样|这次还是|这次又|口头说|别再口头|倒垛|塌了|报错了|报错价|"
+	  "算错了|死不认账|不认账|耍赖|很被动|有些被动|还没消息|没下文|又迟|又迟了|又晚了|又拖|"
+	  "又拖了|又改期|再拖|再拖就|骂了|骂人|发火|发飙|情绪激动|火大|语气很冲|语气较差|语气差|"
+	  "只有上批|只有上一批|只有一半", -18),
+	K("看着办|自己看着办|再拖就", AZK_THREAT, 10),
+	I("还是一样|还是这样|这次还是|这次又|倒了|被动|没消息|没有消息", AZI_COMPLAINT, 20),
+	/* pressure words count the chasing; in a payment matter they are
+	 * collection, not a complaint about the goods */
+	K("天天催|天天问|第四次了|第五次了|第n次", AZK_DUN, 10),
+	S("不影响使用|不影响生产", 5),
+	/* "不是要追责", "非投诉": feedback, not a complaint */
+	K("非投诉|不属于投诉|不作为投诉|不是要追责|不追责|不是追责|不是要索赔|不索赔|不是找茬|"
+	  "不是来找茬", AZK_DISCLAIM, 10),
+	I("非投诉|不属于投诉|不作为投诉|不是要追责|不追责|不是追责|不是要索赔|不索赔|"
+	  "不影响使用|怎么处理|剩下的料", AZI_AFTER_SALES, 25),
+	S("非投诉|不属于投诉|不作为投诉|不是要追责|不追责|不是追责|不是要索赔|不索赔", 0),
+	/* a problem gone after a fix or a replacement: settled */
+	K("试过了没问题|试了没问题|测试没问题|测了没问题|用了没问题|测试ok|试过ok|都正常|"
+	  "一切正常|用起来都正常|使用正常|使用稳定|没问题了|ok了|正常了|恢复正常|没再出现|"
+	  "没有再出现|银纹没了|黑点没了|问题没了|好多了", AZK_RESOLVED, 10),
+	/* "希望后续改善": an improvement hoped for, a mild reproach */
+	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
+	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),
+	S("银纹没了|黑点没了|问题没了|没问题了|正常了|恢复正常|没再出现|没有再出现", 12),
+	I("上月投诉|上个月投诉|之前投诉|前期投诉|投诉的|换货的|补发的|换的货|补的货|退货单|"
+	  "退货单号|退货申请|退货流程|补偿方案|补偿|折让", AZI_AFTER_SALES, 40),
+	S("上月投诉|上个月投诉|之前投诉|前期投诉|投诉的", 0),
+	/* documents and spec questions */
+	I("ul黄卡|黄卡|文件号|ul编号|ul号|sgs|sgs报告|第三方报告|能不能过|能过吗|缩水率|"
+	  "熔接线|按你们的建议|按您的建议|"
+	  "按照你们的建议|processing guide|processing parameters|processing tips|guideline*|"
+	  "料的问题还是|还是模具|还是模具问题|还是工艺问题", AZI_TECHNICAL, 30),
+	K("料的问题还是|还是模具|还是模具问题|还是工艺问题", AZK_CAUSEQ, 10),
+	I("能不能做到|能否做到|能做到|能达到|能不能达到", AZI_TECHNICAL, 20),
+	/* payment slang and Cantonese: 钱/数 for money, 发漂 for 发票 */
+	I("钱的事|钱到|钱已|钱下周|钱一定|钱还没|钱打|打钱|给钱|付钱|要钱|钱呢|嘅数|数未过|"
+	  "数仲未|没扣|未扣|抵扣|再核|核一下|发漂|发飘|开漂", AZI_PAYMENT, 30),
+	I("那笔|这笔", AZI_PAYMENT, 15),
+	I("钱", AZI_PAYMENT, 12),
+	/* pick-ups, earlier deliveries */
+	I("自提|来提货|带车|来车|提前到|提前送|提前发|提前交|能不能提前", AZI_DELIVERY, 30),
+	I("的车", AZI_DELIVERY, 20),
+	/* long-term and joint work, second sources */
+	I("框架协议|年度框架|合作协议|战略合作协议|代理协议|经销协议|联合实验室|"
+	  "应用开发|派驻|驻厂|second supplier|second source|dual source|2nd supplier",
+	  AZI_COOPERATION, 40),
+	/* notices about the writer's own details, favours for friends, wrong
+	 * group */
+	I("手机号|手机号码|电话号码|新号码|原号码|号码变更|号码已更换|手机号已更换|请惠存|惠存|"
+	  "联系方式变更|电话变更|原号码停用|name change|changed our name|company name|"
+	  "update your records|发错群|发错了群|发错人|发错消息|打错了", AZI_OTHER, 40),
+	I("我朋友|帮朋友|朋友要|朋友想", AZI_OTHER, 25),
+	K("发错群|发错了群|发错人|发错消息|号码已更换|手机号已更换", AZK_BLOCK, 0),
+	U("请惠存|惠存|update your records|please update your records", AZU_LOW, 30),
+	/* disclaimers under a signature: their "immediately" is boilerplate */
+	K("notify the sender immediately|please notify the sender|immediately delete|"
+	  "立即通知发件人|请立即通知|立即删除|请立即删除|并立即删除", AZK_BLOCK, 0),
+	/* price grumbles (still haggling), irritation, hints */
+	S("嫌贵|嫌太贵|嫌价格高|嫌价高|抢钱|宰人|坑人|太黑了|??", -18),
+	S("你懂的|原因你懂的", -10),
+	K("嫌贵|嫌太贵|嫌价格高|嫌价高|抢钱|宰人|坑人", AZK_HAGGLE, 10),
+	K("??", AZK_QUESTION, 10),
+	/* settled with thanks, invitations between friends */
+	K("就算结了|这事就算结了|这事结了|到此为止", AZK_RESOLVED, 10),
+	S("就算结了|这事就算结了|这事结了|测试ok|试过ok|测试没问题|试了没问题|用起来都正常|"
+	  "钓鱼|打球|来玩|来玩啊|一起吃饭|约饭|吃个饭|喝一杯|注意安全", 12),
+	/* an apology for a delay is not a complaint about one */
+	K("sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|久等了|"
+	  "抱歉晚了|不好意思晚了", AZK_BLOCK, 0),
+	S("sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|久等了|"
+	  "抱歉晚了|不好意思晚了", 5),
+	/* dunning: still not settled */
+	K("未结清|仍未结清|尚未结清|再次提醒|再次催|第二次催|还欠|仍欠|尚欠", AZK_DUN, 10),
+	S("未结清|仍未结清|尚未结清|再次提醒|再次催|第二次催", -15),
+	I("未结清|仍未结清|尚未结清|还欠|仍欠|尚欠", AZI_PAYMENT, 30),
+	/* chat imperatives without 请: 改一下, 发一下, 核下, 这周别送 */
+	K("改一下|改下|发一下|发下|给一下|给下|安排一下|安排下|核一下|核下|回一下|处理一下|处理下|"
+	  "寄一下|别送|别发|先别送|补发一下|补发下|先发一下|重发一下|再发一下|重新发一下", AZK_REQUEST, 10),
+	K("哪了|到哪", AZK_QUESTION, 10),
+	/* a truck at the gate, an audit or a bid tomorrow */
+	U("车已经在|车已到|车在门口|车到门口|已经在门口了|在门口等着|车在等|司机在等|等着卸货|"
+	  "等着装货|在等卸货|在等装货", AZU_HIGH, 30),
+	D("tmr|tmrw|2moro", AZD_TOMORROW, 0),
+	K("audit|审厂|验厂|来审|审核|招标|投标|开标", AZK_NEED, 10),
+	/* threats in polite English, contracts not renewed */
+	K("review our supplier list|review our supplier base|reconsider our supplier*|"
+	  "re-evaluate our|合同就不续了|不续了|不续约|不再续约|不再续签", AZK_THREAT, 10),
+	I("review our supplier list|review our supplier base|reconsider our supplier*|"
+	  "合同就不续了|不续了|不续约|不再续约|不再续签", AZI_COMPLAINT, 30),
+	S("review our supplier list|review our supplier base|reconsider our supplier*|"
+	  "合同就不续了|不续了|不续约|不再续约|不再续签", -15),
+	/* visit reports: "下一步" is our own plan, not the customer's deadline */
+	K("下一步|next step|next steps|后续安排", AZK_SELF, 10),
+	/* Cantonese tomorrow; out of material */
+	D("听日", AZD_TOMORROW, 0),
+	U("冇料|冇料用|没料用|快断料", AZU_HIGH, 30),
 };
 
 #undef I
