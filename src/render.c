@@ -435,6 +435,7 @@ typedef struct
 	TupleDesc	desc;
 	MemoryContext rowcxt;
 	pg_tz	   *tz;
+	uint64		rows;
 	int			now_jd;
 	int			now_year;
 	TimestampTz day_start;		/* [day_start, day_end): the local day of day_text */
@@ -475,6 +476,11 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	int			ntags = 0;
 	TimestampTz t;
 	char		buf[64];
+	union
+	{
+		text		t;
+		char		b[VARHDRSZ + 40];
+	}			cursor;
 	char	   *p;
 	const vocab *v;
 
@@ -490,11 +496,12 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	}
 	t = DatumGetTimestampTz(in[1]);
 	/* cursor "<epoch us>:<id>" */
-	p = buf;
+	p = VARDATA(&cursor.t);
 	p += pg_lltoa(t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY, p);
 	*p++ = ':';
 	p += pg_ltoa(DatumGetInt32(in[10]), p);
-	out[10] = PointerGetDatum(cstring_to_text_with_len(buf, p - buf));
+	SET_VARSIZE(&cursor.t, p - cursor.b);
+	out[10] = PointerGetDatum(&cursor.t);
 	/* channel label and icon */
 	on[11] = on[12] = isn[2];
 	if (!isn[2])
@@ -577,7 +584,8 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	on[19] = isn[17];
 	tuplestore_putvalues(d->ts, d->desc, out, on);
 	MemoryContextSwitchTo(old);
-	MemoryContextReset(d->rowcxt);
+	if (++d->rows % 64 == 0)
+		MemoryContextReset(d->rowcxt);
 	return true;
 }
 
