@@ -201,18 +201,47 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 				json_t	   *e;
 				JsonbValue *res;
 
-				pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+				size_t		n = json_object_size(j),
+							i = 0;
+				struct
+				{
+					const char *k;
+					int			len;
+					json_t	   *v;
+				}			stackkv[32],
+						   *kv = n <= 32 ? stackkv : palloc(n * sizeof(*kv));
+
+				/* keys in jsonb's order (length, then bytes): the sort that
+				 * closes every object then only confirms the order */
 				json_object_foreach(j, k, e)
+				{
+					size_t		at = i++;
+					int			len = (int) strlen(k);
+
+					while (at > 0 && (kv[at - 1].len > len ||
+									  (kv[at - 1].len == len && memcmp(kv[at - 1].k, k, len) > 0)))
+					{
+						kv[at] = kv[at - 1];
+						at--;
+					}
+					kv[at].k = k;
+					kv[at].len = len;
+					kv[at].v = e;
+				}
+				pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+				for (i = 0; i < n; i++)
 				{
 					JsonbValue	key;
 
 					key.type = jbvString;
-					key.val.string.val = (char *) k;
-					key.val.string.len = strlen(k);
+					key.val.string.val = (char *) kv[i].k;
+					key.val.string.len = kv[i].len;
 					pushJsonbValue(st, WJB_KEY, &key);
-					push_json(st, e, WJB_VALUE);
+					push_json(st, kv[i].v, WJB_VALUE);
 				}
 				res = pushJsonbValue(st, WJB_END_OBJECT, NULL);
+				if (kv != stackkv)
+					pfree(kv);
 				return res;
 			}
 		case JSON_ARRAY:

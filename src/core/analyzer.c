@@ -1036,13 +1036,42 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
  * it is the older conversation.  Only when the writer's own words come
  * first (a few characters at least): a message that is all quote has no
  * newer words to prefer. */
+/* Does t[a..b) contain lit (ASCII letters in any case, as az_at)?  The
+ * first byte is found with memchr (or a cheap case-folded test for
+ * letters) before az_at confirms: this runs for every line and literal. */
+static bool
+find_lit(const char *t, size_t a, size_t b, const char *lit)
+{
+	unsigned char c0 = (unsigned char) lit[0];
+	size_t		l = strlen(lit);
+
+	if (l == 0)
+		return true;
+	if (a + l > b)
+		return false;
+	if (!(c0 >= 'a' && c0 <= 'z'))
+	{
+		const char *p = t + a;
+		const char *last = t + b - l;
+
+		while (p <= last && (p = memchr(p, c0, (size_t) (last - p) + 1)) != NULL)
+		{
+			if (az_at(t, b, (size_t) (p - t), lit))
+				return true;
+			p++;
+		}
+		return false;
+	}
+	for (; a + l <= b; a++)
+		if ((((unsigned char) t[a]) | 0x20) == c0 && az_at(t, b, a, lit))
+			return true;
+	return false;
+}
+
 static bool
 line_has(const char *t, size_t a, size_t b, const char *lit)
 {
-	for (; a < b; a++)
-		if (az_at(t, b, a, lit))
-			return true;
-	return false;
+	return find_lit(t, a, b, lit);
 }
 
 static void
@@ -1646,13 +1675,7 @@ push_unique(json_t *arr, const char *s, size_t max)
 static bool
 span_has(const az_ctx *ctx, size_t a, size_t b, const char *lit)
 {
-	size_t		l = strlen(lit),
-				p;
-
-	for (p = a; p + l <= b; p++)
-		if (az_at(ctx->t, b, p, lit))
-			return true;
-	return false;
+	return find_lit(ctx->t, a, b, lit);
 }
 
 json_t *
