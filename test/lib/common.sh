@@ -9,7 +9,7 @@ export PGCLIENTENCODING=UTF8 LC_ALL=C.UTF-8
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DEB_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 postgresql-15-cron
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev
-  libjansson-dev python3 dovecot-imapd valgrind"
+  libjansson-dev python3 dovecot-imapd openssl curl valgrind"
 
 log() { printf '== %s\n' "$*" >&2; }
 
