@@ -59,6 +59,9 @@ _PG_init(void)
 	commhub_agent_worker_init();
 	commhub_mail_worker_init();
 	if (commhub_preloaded)
+	{
 		commhub_agent_shmem_init();
+		commhub_progress_shmem_init();
+	}
 	MarkGUCPrefixReserved("commhub");
 }

@@ -25,6 +25,26 @@ extern char *commhub_tenant_guc;
 extern const char *commhub_tenant(void);
 extern char *commhub_current_tenant(void);	/* palloc'd copy */
 
+/* An error that is not one item's fault (cancel, shutdown, out of memory
+ * or disk, system error): per-item error handling must let it end the
+ * call.  (A deadlock or serialization failure stays per item: the retry of
+ * that item alone is the recovery.) */
+static inline bool
+commhub_error_not_item(int sqlerrcode)
+{
+	int			cls = ERRCODE_TO_CATEGORY(sqlerrcode);
+
+	return cls == ERRCODE_TO_CATEGORY(ERRCODE_QUERY_CANCELED) ||	/* 57 */
+		cls == ERRCODE_TO_CATEGORY(ERRCODE_OUT_OF_MEMORY) ||	/* 53 */
+		cls == ERRCODE_TO_CATEGORY(ERRCODE_IO_ERROR);	/* 58 */
+}
+
+/* progress.c: long batch work reports where it is (commhub.ingest_progress). */
+extern void commhub_progress_shmem_init(void);
+extern void commhub_progress_start(const char *operation, const char *detail, const char *tenant, int64 total);
+extern void commhub_progress_update(const char *phase, int64 done, int64 stored, int64 errors);
+extern void commhub_progress_end(void);
+
 /* mailsync.c: GUCs and the mail sync worker (E1). */
 extern void commhub_mail_worker_init(void);
 extern int	commhub_wecom_gap_minutes;

@@ -1877,6 +1877,10 @@ store_in_subxact(IngestItem *items, int n, const char *tenant, chn_error *err)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		/* A cancel, a shutdown, out of memory or disk: not the payload's
+		 * fault -- the whole call fails. */
+		if (commhub_error_not_item(edata->sqlerrcode))
+			ReThrowError(edata);
 		strlcpy(err->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(err->sqlstate));
 		strlcpy(err->message, edata->message ? edata->message : "error", sizeof(err->message));
 		strlcpy(err->hint, edata->hint ? edata->hint : "", sizeof(err->hint));
@@ -1940,6 +1944,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 	iter = JsonbIteratorInit(&payloads->root);
 	tok = JsonbIteratorNext(&iter, &v, true);	/* WJB_BEGIN_ARRAY */
 	memset(ph_ms, 0, sizeof(ph_ms));
+	commhub_progress_start("ingest_batch", channel, tenant, total);
 	while (idx < total)
 	{
 		volatile int n = 0;
@@ -2032,6 +2037,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 		PG_END_TRY();
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(chunkcxt);
+		commhub_progress_update("storing", idx, counts[0] + counts[1] + counts[3], counts[4]);
 		if (total > CHUNK)
 			ereport(DEBUG1, (errmsg("commhub.ingest_batch: %d of %d payloads done", idx, total)));
 		CHECK_FOR_INTERRUPTS();
@@ -2039,6 +2045,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 			break;
 	}
 
+	commhub_progress_end();
 	ereport(DEBUG1, (errmsg_internal("commhub.ingest_batch phases (ms): normalize %.0f prep %.0f identify %.0f rows %.0f thread %.0f rows-to-composites %.0f insert %.0f existing %.0f children %.0f after %.0f enqueue %.0f",
 							  ph_ms[10], ph_ms[0], ph_ms[1], ph_ms[2], ph_ms[3], ph_ms[4], ph_ms[5], ph_ms[6], ph_ms[7], ph_ms[8], ph_ms[9])));
 	res = json_object();

@@ -139,6 +139,8 @@ ingest_one(const char *mailbox, const char *folder, uint32 uid, const char *data
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		if (commhub_error_not_item(ed->sqlerrcode))
+			ReThrowError(ed);
 		file_error(mailbox, folder, uid, unpack_sql_state(ed->sqlerrcode), ed->message, ed->hint);
 		FreeErrorData(ed);
 		status = NULL;
@@ -206,6 +208,7 @@ sync_folder(imap_conn *c, const char *tenant, const char *mailbox, const char *f
 		ok = (st != IMAP_CONNECT && st != IMAP_AUTH);
 		goto save;
 	}
+	commhub_progress_start("mail_sync", psprintf("%s/%s", mailbox, folder), tenant, (int64) n);
 	for (size_t i = 0; i < n; i++)
 	{
 		char	   *data = NULL;
@@ -266,7 +269,9 @@ sync_folder(imap_conn *c, const char *tenant, const char *mailbox, const char *f
 		else
 			r->stored++;
 		last_uid = msgs[i].uid;
+		commhub_progress_update("fetching", (int64) i + 1, r->stored + r->merged, r->failed + r->oversize);
 	}
+	commhub_progress_end();
 save:
 	free(msgs);
 	r->last_uid = last_uid;

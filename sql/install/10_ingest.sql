@@ -128,3 +128,17 @@ BEGIN
     RETURN commhub.reparse(record_id);
 END
 $$;
+
+-- O2: where long batch work is (ingest_batch per chunk, mailbox syncs per
+-- message).  Admins see every tenant's, others their tenant's.  Needs the
+-- library preloaded.
+CREATE FUNCTION commhub.ingest_progress_rows()
+RETURNS TABLE (pid integer, operation text, detail text, tenant_id text, phase text, items_total bigint,
+               items_done bigint, stored bigint, errors bigint, percent numeric, started_at timestamptz,
+               items_per_second numeric)
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'commhub_ingest_progress';
+CREATE VIEW commhub.ingest_progress AS
+SELECT p.*, now() - p.started_at AS elapsed,
+       CASE WHEN p.items_per_second > 0 AND p.items_total > p.items_done
+            THEN (p.items_total - p.items_done) / p.items_per_second * interval '1 second' END AS eta
+  FROM commhub.ingest_progress_rows() p;

@@ -85,6 +85,8 @@ GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), c
                           commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb),
                           commhub.claim_agent_jobs(integer, boolean), commhub.next_job_due_ms()
    TO commhub_admin;
+GRANT EXECUTE ON FUNCTION commhub.ingest_progress_rows() TO commhub_reader;
+GRANT SELECT ON commhub.ingest_progress TO commhub_reader;
 -- Mailbox sync (E1): the password column is readable by admins only.
 GRANT SELECT (tenant_id, mailbox_id, imap_url, username, folders, sync_interval, max_message_bytes, tls_verify,
               ca_file, enabled, last_sync_at, last_status, last_error, created_at, updated_at)

@@ -123,3 +123,20 @@ GRANT EXECUTE ON FUNCTION commhub.add_mailbox(text, text, text, text, text[], in
                           commhub.sync_mailbox(text)
    TO commhub_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.mailboxes, commhub.mailbox_folders, commhub.mailbox_sync_state TO commhub_admin;
+
+-- O2: progress of long batch work.
+CREATE FUNCTION commhub.ingest_progress_rows()
+RETURNS TABLE (pid integer, operation text, detail text, tenant_id text, phase text, items_total bigint,
+               items_done bigint, stored bigint, errors bigint, percent numeric, started_at timestamptz,
+               items_per_second numeric)
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'commhub_ingest_progress';
+CREATE VIEW commhub.ingest_progress AS
+SELECT p.*, now() - p.started_at AS elapsed,
+       CASE WHEN p.items_per_second > 0 AND p.items_total > p.items_done
+            THEN (p.items_total - p.items_done) / p.items_per_second * interval '1 second' END AS eta
+  FROM commhub.ingest_progress_rows() p;
+REVOKE ALL ON FUNCTION commhub.ingest_progress_rows() FROM PUBLIC;
+REVOKE ALL ON commhub.ingest_progress FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION commhub.ingest_progress_rows() TO commhub_reader;
+GRANT SELECT ON commhub.ingest_progress TO commhub_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.ingest_progress TO commhub_admin;
