@@ -993,6 +993,8 @@ static const cue_row builtin[] = {
 	  "合同就不续了|不续了|不续约|不再续约|不再续签", -15),
 	/* visit reports: "下一步" is our own plan, not the customer's deadline */
 	K("下一步|next step|next steps|后续安排", AZK_SELF, 10),
+	/* the writer promises a reply: "我整理下周四前回你" */
+	K("回你|回复你|答复你|给你回复|给你答复|get back to you", AZK_SELF, 10),
 	/* Cantonese tomorrow; out of material */
 	D("听日", AZD_TOMORROW, 0),
 	U("冇料|冇料用|没料用|快断料", AZU_HIGH, 30),
