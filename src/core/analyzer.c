@@ -1494,6 +1494,23 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 				ce,
 				j;
 
+	/* "说好今天回电话", "不是说好这周发吗": a promise made earlier, now
+	 * overdue -- a reproach, not a deadline */
+	{
+		static const char *const promised[] = {"说好的", "说好", "答应", "承诺", "promised"};
+		size_t		k,
+					b = d->s;
+
+		while (b > 0 && ctx->t[b - 1] == ' ')
+			b--;
+		for (k = 0; k < sizeof(promised) / sizeof(promised[0]); k++)
+		{
+			size_t		l = strlen(promised[k]);
+
+			if (b >= l && memcmp(ctx->t + b - l, promised[k], l) == 0)
+				return true;
+		}
+	}
 	az_clause_bounds(ctx, d->s, &cs, &ce);
 	/* "unless payment is received by tomorrow": a need word right before
 	 * the date makes it a deadline whatever else the clause says */
