@@ -1523,6 +1523,23 @@ date_is_past_context(const az_ctx *ctx, const az_date *d)
 				ce,
 				j;
 
+	/* "说好今天回电话", "不是说好这周发吗": a promise made earlier, now
+	 * overdue -- a reproach, not a deadline */
+	{
+		static const char *const promised[] = {"说好的", "说好", "答应", "承诺", "promised"};
+		size_t		k,
+					b = d->s;
+
+		while (b > 0 && ctx->t[b - 1] == ' ')
+			b--;
+		for (k = 0; k < sizeof(promised) / sizeof(promised[0]); k++)
+		{
+			size_t		l = strlen(promised[k]);
+
+			if (b >= l && memcmp(ctx->t + b - l, promised[k], l) == 0)
+				return true;
+		}
+	}
 	az_clause_bounds(ctx, d->s, &cs, &ce);
 	/* "unless payment is received by tomorrow": a need word right before
 	 * the date makes it a deadline whatever else the clause says */
@@ -1558,6 +1575,30 @@ is_weekend_word(const az_ctx *ctx, const az_date *d)
 	return false;
 }
 
+/* Narrow a clause [*cs, *ce) around p to its chat fragment: in WeCom a
+ * space between two Chinese characters separates fragments like a comma
+ * ("我们要跟客户交代 周五前给个结论吧"). */
+static void
+fragment_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
+{
+	size_t		q;
+
+	for (q = *cs; q < *ce; q++)
+	{
+		if (ctx->t[q] != ' ' || q < 3 || q + 1 >= ctx->n ||
+			(unsigned char) ctx->t[q - 3] < 0xE4 || (unsigned char) ctx->t[q - 3] > 0xE9 ||
+			(unsigned char) ctx->t[q + 1] < 0xE4 || (unsigned char) ctx->t[q + 1] > 0xE9)
+			continue;
+		if (q < p)
+			*cs = q + 1;
+		else
+		{
+			*ce = q;
+			break;
+		}
+	}
+}
+
 /* Is a date a deadline?  It is when the customer ties something to it:
  * "8月5日之前", "三天内", "by Friday", or a clause that asks or needs
  * ("希望下周三拿到", "明天能送到吗").  A date that only reports ("预计后天
@@ -1577,12 +1618,21 @@ date_is_deadline(const az_ctx *ctx, const az_date *d)
 	/* "样品我们周三之前安排测试", "订单今天下午发您": the writer's own plan is
 	 * not the customer's deadline unless someone asks or needs */
 	az_clause_bounds(ctx, d->s, &cs, &ce);
-	for (j = az_hit_lower_bound(ctx, (uint32_t) cs); j < ctx->nhits && ctx->hits[j].s < ce; j++)
-		if (az_hit_feat(ctx, &ctx->hits[j], AZK_SELF) && !az_hit_feat(ctx, &ctx->hits[j], AZK_NEED))
-			own = true;
+	{
+		size_t		fs = cs,
+					fe = ce;
+
+		fragment_bounds(ctx, d->s, &fs, &fe);
+		for (j = az_hit_lower_bound(ctx, (uint32_t) fs); j < ctx->nhits && ctx->hits[j].s < fe; j++)
+			if (az_hit_feat(ctx, &ctx->hits[j], AZK_SELF) && !az_hit_feat(ctx, &ctx->hits[j], AZK_NEED))
+				own = true;
+	}
 	for (j = 0; !own && j < sizeof(after) / sizeof(after[0]); j++)
 		if (az_at(ctx->t, ctx->n, p, after[j]))
 			return true;
+	/* "明早几点到": asks for the hour of an arrival, an ETA */
+	if (az_at(ctx->t, ctx->n, p, "几点"))
+		return false;
 	/* "能否周末送货", "周六有人收吗": asking whether a weekend day works
 	 * is about availability, not a deadline, unless something is needed */
 	if (is_weekend_word(ctx, d))

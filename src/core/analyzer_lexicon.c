@@ -993,9 +993,29 @@ static const cue_row builtin[] = {
 	  "合同就不续了|不续了|不续约|不再续约|不再续签", -15),
 	/* visit reports: "下一步" is our own plan, not the customer's deadline */
 	K("下一步|next step|next steps|后续安排", AZK_SELF, 10),
+	/* the writer promises a reply: "我整理下周四前回你" */
+	K("回你|回复你|答复你|给你回复|给你答复|get back to you", AZK_SELF, 10),
 	/* Cantonese tomorrow; out of material */
 	D("听日", AZD_TOMORROW, 0),
 	U("冇料|冇料用|没料用|快断料", AZU_HIGH, 30),
+	/* claims stated as a cost to bear or a loss to settle, and legal steps */
+	K("损失怎么算|损失谁承担|谁来承担|你们得出|费用你们出|维修费你们|要求我们承担|"
+	  "法律程序|走法律|法律途径|律师函|with immediate effect|suspending all orders", AZK_THREAT, 10),
+	I("损失怎么算|损失谁承担|谁来承担|你们得出|费用你们出|维修费你们|要求我们承担", AZI_COMPLAINT, 20),
+	S("损失怎么算|损失谁承担|谁来承担|你们得出|费用你们出|维修费你们|要求我们承担", -15),
+	/* the customer's own customer sends everything back */
+	K("货全退了|全退了|全部退回|整批退回|整批退了", AZK_THREAT, 10),
+	/* plain chat verdicts on quality or service */
+	I("越来越差|蜗牛|搵唔到人|找不到人|联系不上|唔覆|又没动静|没动静", AZI_COMPLAINT, 25),
+	S("越来越差|蜗牛|搵唔到人|找不到人|联系不上|唔覆|又没动静|没动静", -15),
+	/* settled or accepted: "不过能用 先这样吧", "改了浇口 好了 谢谢" */
+	K("先这样吧|就这样吧|不过能用|还能用|现在好了|已经好了|好了 谢谢|好了谢谢", AZK_RESOLVED, 10),
+	/* real praise of help */
+	S("太管用了|很管用|管用|处理得很专业|处理得很好|处理得很及时|很专业|唔该晒|多谢晒", 15),
+	/* a formula, not praise */
+	K("thanks for your patience|thank you for your patience|感谢您的耐心|感谢耐心", AZK_BLOCK, 0),
+	/* a car at the gate waits now */
+	U("司机到门口|到门口了|在门口了|车到了", AZU_HIGH, 25),
 };
 
 #undef I
