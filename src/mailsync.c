@@ -25,6 +25,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -69,6 +70,26 @@ typedef struct FolderResult
 } FolderResult;
 
 /* ------------------------------------------------------------ helpers */
+
+/* A cancel or shutdown stops a transfer at once (CHECK_FOR_INTERRUPTS
+ * then raises it; nothing may ereport inside curl's callback). */
+static bool
+transfer_should_abort(void *arg)
+{
+	return QueryCancelPending || ProcDiePending;
+}
+
+#define LIST_WINDOW 2000
+
+/* dst = src cut to fit dst (at a character boundary: stored as text). */
+static void
+set_error(char *dst, size_t dstlen, const char *src)
+{
+	int			len = pg_mbcliplen(src, strlen(src), (int) dstlen - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
 
 /* s as a JSON string literal. */
 static char *
@@ -125,6 +146,7 @@ ingest_one(const char *mailbox, const char *folder, uint32 uid, const char *data
 			|| SPI_processed != 1)
 			elog(ERROR, "commhub: ingest_email_raw gave no result");
 		status = MemoryContextStrdup(oldcxt, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+		SPI_freetuptable(SPI_tuptable);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
@@ -139,9 +161,14 @@ ingest_one(const char *mailbox, const char *folder, uint32 uid, const char *data
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
-		if (commhub_error_not_item(ed->sqlerrcode))
+		/* not this message's fault, or worth retrying (deadlock,
+		 * serialization, lock timeout): the sync stops before it and the
+		 * next one tries it again */
+		if (commhub_error_not_item(ed->sqlerrcode) ||
+			ERRCODE_TO_CATEGORY(ed->sqlerrcode) == ERRCODE_TO_CATEGORY(ERRCODE_T_R_SERIALIZATION_FAILURE) ||
+			ed->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
 			ReThrowError(ed);
-		file_error(mailbox, folder, uid, unpack_sql_state(ed->sqlerrcode), ed->message, ed->hint);
+		file_error(mailbox, folder, uid, unpack_sql_state(ed->sqlerrcode), ed->message ? ed->message : "error", ed->hint);
 		FreeErrorData(ed);
 		status = NULL;
 	}
@@ -161,7 +188,7 @@ sync_folder(imap_conn *c, const char *tenant, const char *mailbox, const char *f
 				uidnext = 0;
 	int64		known_validity = -1;
 	int64		last_uid = 0;
-	imap_msg   *msgs = NULL;
+	imap_msg   *volatile msgs = NULL;
 	size_t		n = 0;
 	char		err[512];
 	imap_status st;
@@ -188,7 +215,7 @@ sync_folder(imap_conn *c, const char *tenant, const char *mailbox, const char *f
 	st = imap_examine(c, folder, &uidvalidity, &uidnext, err, sizeof(err));
 	if (st != IMAP_OK)
 	{
-		snprintf(r->error, sizeof(r->error), "%s", err);
+		set_error(r->error, sizeof(r->error), err);
 		ok = (st == IMAP_NO_FOLDER || st == IMAP_PROTOCOL || st == IMAP_BAD_CONFIG);
 		goto save;
 	}
@@ -201,79 +228,139 @@ sync_folder(imap_conn *c, const char *tenant, const char *mailbox, const char *f
 	r->uidvalidity = uidvalidity;
 	if (uidnext != 0 && (int64) uidnext <= last_uid + 1)
 		goto save;				/* nothing new */
-	st = imap_list_after(c, folder, (uint32) last_uid, &msgs, &n, err, sizeof(err));
-	if (st != IMAP_OK)
-	{
-		snprintf(r->error, sizeof(r->error), "%s", err);
-		ok = (st != IMAP_CONNECT && st != IMAP_AUTH);
-		goto save;
-	}
-	commhub_progress_start("mail_sync", psprintf("%s/%s", mailbox, folder), tenant, (int64) n);
-	for (size_t i = 0; i < n; i++)
-	{
-		char	   *data = NULL;
-		size_t		len = 0;
-		const char *volatile status = NULL;
 
-		CHECK_FOR_INTERRUPTS();
-		if (batch > 0 && (int64) i >= batch)
+	/*
+	 * List in UID windows up to UIDNEXT (a listing of everything above the
+	 * place would be resent for every batch of a large first import), and
+	 * stop at the batch limit.
+	 */
+	commhub_progress_start("mail_sync", psprintf("%s/%s", mailbox, folder), tenant,
+						   uidnext ? (int64) uidnext - 1 - last_uid : 0);
+	PG_TRY();
+	{
+		int64		from = last_uid;
+		bool		stop = false;
+
+		while (!stop && (uidnext == 0 || from + 1 < (int64) uidnext))
 		{
-			r->more = true;
-			break;
+			int64		upto = uidnext ? Min(from + LIST_WINDOW, (int64) uidnext - 1) : 0;
+
+			imap_msg   *got = NULL;
+
+			free(msgs);
+			msgs = NULL;
+			st = imap_list_after(c, folder, (uint32) from, (uint32) upto, &got, &n, err, sizeof(err));
+			msgs = got;
+			if (st != IMAP_OK)
+			{
+				set_error(r->error, sizeof(r->error), err);
+				ok = (st != IMAP_CONNECT && st != IMAP_AUTH);
+				break;
+			}
+			for (size_t i = 0; i < n && !stop; i++)
+			{
+				char	   *data = NULL;
+				size_t		len = 0;
+				const char *volatile status = NULL;
+
+				CHECK_FOR_INTERRUPTS();
+				if (batch > 0 && r->seen >= batch)
+				{
+					r->more = true;
+					stop = true;
+					break;
+				}
+				r->seen++;
+				if ((int64) msgs[i].size > max_bytes)
+				{
+					r->oversize++;
+					file_error(mailbox, folder, msgs[i].uid, "54000",
+							   psprintf("message of %llu bytes is over the %lld-byte limit and was not downloaded",
+										(unsigned long long) msgs[i].size, (long long) max_bytes),
+							   "Messages over 50 MB are skipped; save the attachments elsewhere and forward a smaller copy.");
+					last_uid = msgs[i].uid;
+					continue;
+				}
+				st = imap_fetch(c, folder, uidvalidity, msgs[i].uid, (size_t) max_bytes, &data, &len, err, sizeof(err));
+				if (st == IMAP_TOO_LARGE)
+				{
+					r->oversize++;
+					file_error(mailbox, folder, msgs[i].uid, "54000",
+							   psprintf("message is over the %lld-byte limit and was not stored", (long long) max_bytes), NULL);
+					last_uid = msgs[i].uid;
+					continue;
+				}
+				if (st == IMAP_CHANGED || st == IMAP_PROTOCOL)
+				{
+					uint32		v2 = 0,
+								nx2 = 0;
+					char		err2[256];
+
+					/* renumbered meanwhile: stop, the next sync starts over;
+					 * else this one message cannot be fetched (expunged,
+					 * refused, malformed): file it and go on */
+					if (imap_examine(c, folder, &v2, &nx2, err2, sizeof(err2)) != IMAP_OK || v2 != uidvalidity)
+					{
+						set_error(r->error, sizeof(r->error), psprintf("UID %u: %s", msgs[i].uid, err));
+						r->seen--;
+						stop = true;
+						break;
+					}
+					r->failed++;
+					file_error(mailbox, folder, msgs[i].uid, "58030",
+							   psprintf("message could not be fetched: %s", err), NULL);
+					last_uid = msgs[i].uid;
+					continue;
+				}
+				if (st != IMAP_OK)
+				{
+					/* connection lost: stop; the place stays at the last message stored */
+					set_error(r->error, sizeof(r->error), psprintf("UID %u: %s", msgs[i].uid, err));
+					ok = false;
+					r->seen--;
+					stop = true;
+					break;
+				}
+				/* the fetch set \Seen: leave the user's unread mail unread */
+				if (!msgs[i].seen)
+					(void) imap_unsee(c, folder, msgs[i].uid, err, sizeof(err));
+				PG_TRY();
+				{
+					status = ingest_one(mailbox, folder, msgs[i].uid, data, len);
+				}
+				PG_FINALLY();
+				{
+					free(data);
+				}
+				PG_END_TRY();
+				if (status == NULL)
+					r->failed++;
+				else if (strcmp(status, "duplicate") == 0)
+					r->duplicates++;
+				else if (strcmp(status, "merged") == 0)
+					r->merged++;
+				else
+					r->stored++;
+				last_uid = msgs[i].uid;
+				commhub_progress_update("fetching", last_uid - from, r->stored + r->merged, r->failed + r->oversize);
+			}
+			if (uidnext == 0)
+				break;			/* one open-ended listing was everything */
+			from = upto;
+			if (n > 0 && !stop)
+				last_uid = Max(last_uid, (int64) msgs[n - 1].uid);
+			else if (!stop)
+				last_uid = Max(last_uid, upto);	/* an empty window: nothing there to wait for */
 		}
-		r->seen++;
-		if ((int64) msgs[i].size > max_bytes)
-		{
-			r->oversize++;
-			file_error(mailbox, folder, msgs[i].uid, "54000",
-					   psprintf("message of %llu bytes is over the %lld-byte limit and was not downloaded",
-								(unsigned long long) msgs[i].size, (long long) max_bytes),
-					   "Messages over 50 MB are skipped; save the attachments elsewhere and forward a smaller copy.");
-			last_uid = msgs[i].uid;
-			continue;
-		}
-		st = imap_fetch(c, folder, uidvalidity, msgs[i].uid, (size_t) max_bytes, &data, &len, err, sizeof(err));
-		if (st == IMAP_TOO_LARGE)
-		{
-			r->oversize++;
-			file_error(mailbox, folder, msgs[i].uid, "54000",
-					   psprintf("message is over the %lld-byte limit and was not stored", (long long) max_bytes), NULL);
-			last_uid = msgs[i].uid;
-			continue;
-		}
-		if (st != IMAP_OK)
-		{
-			/* stop here; the place stays at the last message stored */
-			snprintf(r->error, sizeof(r->error), "UID %u: %s", msgs[i].uid, err);
-			ok = (st != IMAP_CONNECT && st != IMAP_AUTH);
-			if (st == IMAP_CHANGED)
-				ok = true;
-			r->seen--;
-			break;
-		}
-		PG_TRY();
-		{
-			status = ingest_one(mailbox, folder, msgs[i].uid, data, len);
-		}
-		PG_FINALLY();
-		{
-			free(data);
-		}
-		PG_END_TRY();
-		if (status == NULL)
-			r->failed++;
-		else if (strcmp(status, "duplicate") == 0)
-			r->duplicates++;
-		else if (strcmp(status, "merged") == 0)
-			r->merged++;
-		else
-			r->stored++;
-		last_uid = msgs[i].uid;
-		commhub_progress_update("fetching", (int64) i + 1, r->stored + r->merged, r->failed + r->oversize);
 	}
-	commhub_progress_end();
+	PG_FINALLY();
+	{
+		free(msgs);
+		msgs = NULL;
+		commhub_progress_end();
+	}
+	PG_END_TRY();
 save:
-	free(msgs);
 	r->last_uid = last_uid;
 	{
 		Oid			t2[13] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID, INT4OID, TEXTOID, INT8OID};
@@ -361,7 +448,9 @@ sync_mailbox(const char *tenant, const char *mailbox, int batch, bool *more)
 	cfg.user = user;
 	cfg.password = password;
 	cfg.ca_file = ca_file;
-	cfg.timeout_ms = 120000;
+	cfg.timeout_ms = 120000;	/* below 1 KB/s this long: the connection is dead */
+	cfg.should_abort = transfer_should_abort;
+	cfg.abort_arg = NULL;
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "{\"mailbox_id\": %s, \"folders\": [", json_str(mailbox));
@@ -394,7 +483,7 @@ sync_mailbox(const char *tenant, const char *mailbox, int batch, bool *more)
 			if (r.error[0])
 			{
 				appendStringInfo(&out, ", \"error\": %s", json_str(r.error));
-				snprintf(mbox_error, sizeof(mbox_error), "%s: %s", folder, r.error);
+				set_error(mbox_error, sizeof(mbox_error), psprintf("%s: %s", folder, r.error));
 			}
 			appendStringInfoChar(&out, '}');
 			if (!alive)
@@ -406,7 +495,7 @@ sync_mailbox(const char *tenant, const char *mailbox, int batch, bool *more)
 		imap_close(conn);
 	}
 	PG_END_TRY();
-	appendStringInfo(&out, "], \"status\": \"%s\"}", status);
+	appendStringInfo(&out, "], \"status\": \"%s\", \"more\": %s}", status, *more ? "true" : "false");
 	{
 		Oid			t3[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 		Datum		a3[4] = {args[0], args[1], CStringGetTextDatum(status), (Datum) 0};
@@ -435,9 +524,14 @@ commhub_sync_mailbox(PG_FUNCTION_ARGS)
 				 errmsg("mailbox_id must not be NULL"),
 				 errhint("Pass the mailbox_id given to commhub.add_mailbox().")));
 	mailbox = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	tenant = commhub_tenant();
+	if (PG_NARGS() > 1 && (PG_ARGISNULL(1) || PG_GETARG_INT32(1) < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_messages must be at least 1"),
+				 errhint("Sync in steps of, say, 1000 messages and call again while the result says \"more\": true.")));
+	tenant = pstrdup(commhub_tenant());
 	SPI_connect();
-	res = sync_mailbox(tenant, mailbox, 0, &more);
+	res = sync_mailbox(tenant, mailbox, PG_NARGS() > 1 ? PG_GETARG_INT32(1) : 1000, &more);
 	res = (Jsonb *) SPI_datumTransfer(JsonbPGetDatum(res), false, -1);
 	SPI_finish();
 	PG_RETURN_JSONB_P(res);
@@ -471,8 +565,8 @@ commhub_mail_worker_init(void)
 
 typedef struct DueMailbox
 {
-	char		tenant[65];
-	char		mailbox[257];
+	char		tenant[64 * MAX_MULTIBYTE_CHAR_LEN + 1];		/* varchar(64) */
+	char		mailbox[256 * MAX_MULTIBYTE_CHAR_LEN + 1];	/* varchar(256) */
 } DueMailbox;
 
 /* The enabled mailboxes whose interval has passed (oldest first), in its own transaction. */
@@ -541,14 +635,14 @@ worker_sync_one(const DueMailbox *m)
 		ed = CopyErrorData();
 		FlushErrorState();
 		AbortCurrentTransaction();
-		ereport(LOG, (errmsg("commhub: mail sync of \"%s\" failed: %s", m->mailbox, ed->message)));
+		ereport(LOG, (errmsg("commhub: mail sync of \"%s\" failed: %s", m->mailbox, ed->message ? ed->message : "error")));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		{
 			Oid			t[3] = {TEXTOID, TEXTOID, TEXTOID};
-			Datum		a[3] = {CStringGetTextDatum(m->tenant), CStringGetTextDatum(m->mailbox), CStringGetTextDatum(ed->message)};
+			Datum		a[3] = {CStringGetTextDatum(m->tenant), CStringGetTextDatum(m->mailbox), CStringGetTextDatum(ed->message ? ed->message : "error")};
 
 			SPI_execute_with_args("UPDATE commhub.mailboxes SET last_sync_at = now(), last_status = 'failed', last_error = $3 "
 								  "WHERE tenant_id = $1 AND mailbox_id = $2", 3, t, a, NULL, false, 0);
@@ -574,6 +668,9 @@ commhub_mail_worker_main(Datum arg)
 	BackgroundWorkerUnblockSignals();
 	mail_database = GetConfigOptionByName("commhub.database", NULL, false);
 	BackgroundWorkerInitializeConnection(mail_database, NULL, 0);
+	/* a superuser session: names resolve in pg_catalog only (no operator
+	 * or function planted in a schema on the default path can run here) */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "commhub mail sync loop", ALLOCSET_DEFAULT_SIZES);
 	for (;;)
 	{

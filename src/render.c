@@ -393,7 +393,8 @@ raw_tag(const char *prefix, Datum d)
 
 /*
  * A one-dimensional text[] of n elements, built in one allocation (what
- * construct_array() makes, without its generic per-element work).
+ * construct_array() makes, without its generic per-element work).  The
+ * elements are plain in-memory texts (never toasted or expanded).
  */
 static ArrayType *
 text_array(const Datum *elems, int n)
@@ -443,6 +444,7 @@ typedef struct
 	union
 	{
 		text		t;
+		int32		align;
 		char		b[VARHDRSZ + 64];
 	}			day_text;
 }			TimelineDest;
@@ -479,6 +481,7 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	union
 	{
 		text		t;
+		int32		align;
 		char		b[VARHDRSZ + 40];
 	}			cursor;
 	char	   *p;
@@ -695,7 +698,7 @@ commhub_timeline(PG_FUNCTION_ARGS)
 	vocab_init();
 	local_date(GetCurrentTransactionStartTimestamp(), shanghai, &now_jd, &ntm);
 
-	InitMaterializedSRF(fcinfo, rsinfo->expectedDesc ? MAT_SRF_USE_EXPECTED_DESC : 0);
+	InitMaterializedSRF(fcinfo, rsinfo && IsA(rsinfo, ReturnSetInfo) && rsinfo->expectedDesc ? MAT_SRF_USE_EXPECTED_DESC : 0);
 	memset(&dest, 0, sizeof(dest));
 	dest.pub.receiveSlot = timeline_receive;
 	dest.pub.rStartup = timeline_startup;
@@ -742,7 +745,9 @@ commhub_timeline(PG_FUNCTION_ARGS)
 								   "       c.intent_category, c.sentiment, c.urgency_level, c.thread_id, c.id, c.direction, c.duration, "
 								   "       c.attachment_count, c.missed, c.recalled_at IS NOT NULL, c.media_pending IS NOT NULL, c.related_records "
 								   "  FROM commhub.customer_communications c "
-								   " WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL");
+								   " WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL"
+			/* finite times only (as before: a cursor is epoch microseconds) */
+								   "   AND c.communication_time > '-infinity' AND c.communication_time < 'infinity'");
 			for (int i = 1; i < 9; i++)
 				if (conds[i] && !params->params[i].isnull)
 					appendStringInfoString(&q, conds[i]);

@@ -6,8 +6,11 @@
  * role granted the tenant in commhub.tenant_grants.  It runs in every row
  * security check and column default, so it must cost little: the grants of
  * the tenant are read once per transaction (an index scan of tenant_grants
- * under the caller's snapshot) and again whenever tenant_grants changes
- * (relcache invalidation); role membership is PostgreSQL's own cached check.
+ * under the caller's snapshot) and again whenever tenant_grants changes: a
+ * statement trigger on it sends a relcache invalidation, which this backend
+ * sees at the next command (and at a rollback to a savepoint) and other
+ * backends at their next statement; role membership is PostgreSQL's own
+ * cached check.
  */
 #include "postgres.h"
 
@@ -16,7 +19,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_collation_d.h"
+#include "commands/trigger.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -41,6 +44,7 @@ static struct
 	LocalTransactionId lxid;
 	char		tenant[TENANT_MAX_CHARS * 4 + 1];
 	int			nroles;
+	int			cap;
 	NameData   *roles;			/* in TopMemoryContext */
 }			grants_cache;
 
@@ -64,7 +68,6 @@ load_grants(const char *t)
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
-	int			cap = 4;
 	Snapshot	snap;
 
 	if (!callback_registered)
@@ -78,15 +81,17 @@ load_grants(const char *t)
 	grants_cache.valid = false;
 	grants_cache.nroles = 0;
 	if (grants_cache.roles == NULL)
-		grants_cache.roles = MemoryContextAlloc(TopMemoryContext, cap * sizeof(NameData));
-	else
-		cap = GetMemoryChunkSpace(grants_cache.roles) / sizeof(NameData);
+	{
+		grants_cache.cap = 4;
+		grants_cache.roles = MemoryContextAlloc(TopMemoryContext, grants_cache.cap * sizeof(NameData));
+	}
 
 	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
 	rel = table_open(grants_relid, AccessShareLock);
 	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(t));
-	key.sk_collation = C_COLLATION_OID;
+	/* the index is ordered by the column's collation: search with it */
+	key.sk_collation = TupleDescAttr(RelationGetDescr(rel), 0)->attcollation;
 	scan = systable_beginscan(rel, rel->rd_pkindex, OidIsValid(rel->rd_pkindex), snap, 1, &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
@@ -95,10 +100,10 @@ load_grants(const char *t)
 
 		if (isnull)
 			continue;
-		if (grants_cache.nroles == cap)
+		if (grants_cache.nroles == grants_cache.cap)
 		{
-			cap *= 2;
-			grants_cache.roles = repalloc(grants_cache.roles, cap * sizeof(NameData));
+			grants_cache.cap *= 2;
+			grants_cache.roles = repalloc(grants_cache.roles, grants_cache.cap * sizeof(NameData));
 		}
 		grants_cache.roles[grants_cache.nroles++] = *DatumGetName(d);
 	}
@@ -158,4 +163,18 @@ commhub_current_tenant_sql(PG_FUNCTION_ARGS)
 {
 	(void) fcinfo;
 	PG_RETURN_TEXT_P(cstring_to_text(commhub_tenant()));
+}
+
+/* Statement trigger on tenant_grants: drop every backend's cached grants. */
+PG_FUNCTION_INFO_V1(commhub_tenant_grants_changed);
+Datum
+commhub_tenant_grants_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+						errmsg("commhub_tenant_grants_changed() must be called as a trigger")));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
+	return PointerGetDatum(NULL);
 }

@@ -39,6 +39,12 @@ CREATE FUNCTION commhub.current_tenant() RETURNS varchar
 LANGUAGE c STABLE
 AS 'MODULE_PATHNAME', 'commhub_current_tenant_sql';
 
+-- current_tenant() caches the grants; any change to them drops the cache.
+CREATE FUNCTION commhub.tenant_grants_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'commhub_tenant_grants_changed';
+CREATE TRIGGER tenant_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON commhub.tenant_grants
+    FOR EACH STATEMENT EXECUTE FUNCTION commhub.tenant_grants_changed();
+
 CREATE FUNCTION commhub.grant_tenant(tenant_id text, role_name name) RETURNS void
 LANGUAGE sql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp

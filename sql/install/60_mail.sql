@@ -7,7 +7,7 @@
 CREATE TABLE commhub.mailboxes (
     tenant_id         varchar(64)  NOT NULL DEFAULT commhub.current_tenant(),
     mailbox_id        varchar(256) NOT NULL,              -- e.g. the address, zhang@company.cn
-    imap_url          text         NOT NULL CHECK (imap_url ~ '^imaps?://[^/?#]+/?$'),
+    imap_url          text         NOT NULL CHECK (imap_url ~ '^imaps?://[^/?#@]+/?$'),
     username          text         NOT NULL,
     password          text,
     folders           text[]       NOT NULL DEFAULT ARRAY['INBOX', 'Sent', 'Drafts']
@@ -65,9 +65,9 @@ LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#]+/?$' THEN
+    IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#@]+/?$' THEN
         RAISE EXCEPTION 'imap_url "%" is not an IMAP server URL', imap_url
-            USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); folders go in the folders argument.';
+            USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); the user name and password go in their own arguments, folders in the folders argument.';
     END IF;
     IF folders IS NULL OR cardinality(folders) = 0 OR EXISTS (SELECT 1 FROM unnest(folders) f WHERE f IS NULL OR f = '' OR f ~ '[\r\n]') THEN
         RAISE EXCEPTION 'folders % is not a list of folder names', folders
@@ -84,7 +84,9 @@ BEGIN
 END
 $$;
 
--- Sync one mailbox of the current tenant now, in this transaction; returns
--- per-folder counts.  The worker calls the same code on schedule.
-CREATE FUNCTION commhub.sync_mailbox(mailbox_id text) RETURNS jsonb
-    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'commhub_sync_mailbox';
+-- Sync one mailbox of the current tenant now, in this transaction, at most
+-- max_messages per folder ("more": true when a folder has more; call
+-- again); returns per-folder counts.  The worker runs the same code on
+-- schedule, committing every commhub.mail_batch messages.
+CREATE FUNCTION commhub.sync_mailbox(mailbox_id text, max_messages integer DEFAULT 1000) RETURNS jsonb
+    LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'commhub_sync_mailbox';

@@ -93,7 +93,7 @@ GRANT SELECT (tenant_id, mailbox_id, imap_url, username, folders, sync_interval,
    ON commhub.mailboxes TO commhub_reader;
 GRANT SELECT ON commhub.mailbox_folders, commhub.mailbox_sync_state TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.add_mailbox(text, text, text, text, text[], interval, boolean, text),
-                          commhub.sync_mailbox(text)
+                          commhub.sync_mailbox(text, integer)
    TO commhub_admin;
 -- Admins: configuration, staff, catalogue, tenants, deletes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA commhub TO commhub_admin;

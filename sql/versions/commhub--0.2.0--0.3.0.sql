@@ -7,6 +7,12 @@
 CREATE OR REPLACE FUNCTION commhub.current_tenant() RETURNS varchar
 LANGUAGE c STABLE
 AS 'MODULE_PATHNAME', 'commhub_current_tenant_sql';
+-- current_tenant() caches the grants; any change to them drops the cache.
+CREATE FUNCTION commhub.tenant_grants_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'commhub_tenant_grants_changed';
+CREATE TRIGGER tenant_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON commhub.tenant_grants
+    FOR EACH STATEMENT EXECUTE FUNCTION commhub.tenant_grants_changed();
+REVOKE ALL ON FUNCTION commhub.tenant_grants_changed() FROM PUBLIC;
 
 -- analyze_text() runs once per row: no SET clause (a GUC save/restore per
 -- call); the lexicon load inside sets search_path itself.
@@ -20,7 +26,7 @@ CREATE OR REPLACE FUNCTION commhub.analyze_text(content text, channel text DEFAU
 CREATE TABLE commhub.mailboxes (
     tenant_id         varchar(64)  NOT NULL DEFAULT commhub.current_tenant(),
     mailbox_id        varchar(256) NOT NULL,              -- e.g. the address, zhang@company.cn
-    imap_url          text         NOT NULL CHECK (imap_url ~ '^imaps?://[^/?#]+/?$'),
+    imap_url          text         NOT NULL CHECK (imap_url ~ '^imaps?://[^/?#@]+/?$'),
     username          text         NOT NULL,
     password          text,
     folders           text[]       NOT NULL DEFAULT ARRAY['INBOX', 'Sent', 'Drafts']
@@ -78,9 +84,9 @@ LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#]+/?$' THEN
+    IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#@]+/?$' THEN
         RAISE EXCEPTION 'imap_url "%" is not an IMAP server URL', imap_url
-            USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); folders go in the folders argument.';
+            USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); the user name and password go in their own arguments, folders in the folders argument.';
     END IF;
     IF folders IS NULL OR cardinality(folders) = 0 OR EXISTS (SELECT 1 FROM unnest(folders) f WHERE f IS NULL OR f = '' OR f ~ '[\r\n]') THEN
         RAISE EXCEPTION 'folders % is not a list of folder names', folders
@@ -97,10 +103,12 @@ BEGIN
 END
 $$;
 
--- Sync one mailbox of the current tenant now, in this transaction; returns
--- per-folder counts.  The worker calls the same code on schedule.
-CREATE FUNCTION commhub.sync_mailbox(mailbox_id text) RETURNS jsonb
-    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'commhub_sync_mailbox';
+-- Sync one mailbox of the current tenant now, in this transaction, at most
+-- max_messages per folder ("more": true when a folder has more; call
+-- again); returns per-folder counts.  The worker runs the same code on
+-- schedule, committing every commhub.mail_batch messages.
+CREATE FUNCTION commhub.sync_mailbox(mailbox_id text, max_messages integer DEFAULT 1000) RETURNS jsonb
+    LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'commhub_sync_mailbox';
 
 ALTER TABLE commhub.mailboxes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON commhub.mailboxes
@@ -114,13 +122,13 @@ CREATE POLICY tenant_isolation ON commhub.mailbox_folders
 SELECT pg_catalog.pg_extension_config_dump('commhub.mailbox_folders', '');
 REVOKE ALL ON commhub.mailboxes, commhub.mailbox_folders, commhub.mailbox_sync_state FROM PUBLIC;
 REVOKE ALL ON FUNCTION commhub.add_mailbox(text, text, text, text, text[], interval, boolean, text),
-                       commhub.sync_mailbox(text) FROM PUBLIC;
+                       commhub.sync_mailbox(text, integer) FROM PUBLIC;
 GRANT SELECT (tenant_id, mailbox_id, imap_url, username, folders, sync_interval, max_message_bytes, tls_verify,
               ca_file, enabled, last_sync_at, last_status, last_error, created_at, updated_at)
    ON commhub.mailboxes TO commhub_reader;
 GRANT SELECT ON commhub.mailbox_folders, commhub.mailbox_sync_state TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.add_mailbox(text, text, text, text, text[], interval, boolean, text),
-                          commhub.sync_mailbox(text)
+                          commhub.sync_mailbox(text, integer)
    TO commhub_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.mailboxes, commhub.mailbox_folders, commhub.mailbox_sync_state TO commhub_admin;
 

@@ -18,13 +18,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct imap_conn
 {
 	CURL	   *h;
 	char	   *base;			/* scheme://host[:port] without trailing slash */
 	char		curl_err[CURL_ERROR_SIZE];
+	bool		(*should_abort) (void *arg);
+	void	   *abort_arg;
+	bool		aborted;
 };
+
+static int
+on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	imap_conn  *c = ud;
+
+	(void) dltotal;
+	(void) dlnow;
+	(void) ultotal;
+	(void) ulnow;
+	if (c->should_abort && c->should_abort(c->abort_arg))
+	{
+		c->aborted = true;
+		return 1;
+	}
+	return 0;
+}
 
 typedef struct
 {
@@ -33,6 +54,7 @@ typedef struct
 	size_t		cap;
 	size_t		max;
 	bool		over;
+	bool		oom;
 } buf_t;
 
 static size_t
@@ -55,7 +77,10 @@ on_write(char *p, size_t size, size_t nmemb, void *ud)
 			cap *= 2;
 		d = realloc(b->data, cap);
 		if (d == NULL)
+		{
+			b->oom = true;
 			return 0;
+		}
 		b->data = d;
 		b->cap = cap;
 	}
@@ -119,7 +144,18 @@ imap_open(const imap_config *cfg, char *err, size_t errlen)
 	curl_easy_setopt(c->h, CURLOPT_USERNAME, cfg->user ? cfg->user : "");
 	curl_easy_setopt(c->h, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
 	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000L);
+	/* no total time limit (a 50 MB message on a slow link takes long); a
+	 * transfer that stalls below 1 KB/s for timeout_ms fails */
+	curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+	curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, (cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000L) / 1000 + 1);
+	c->should_abort = cfg->should_abort;
+	c->abort_arg = cfg->abort_arg;
+	if (c->should_abort)
+	{
+		curl_easy_setopt(c->h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c->h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c->h, CURLOPT_XFERINFODATA, c);
+	}
 	/* imap:// must upgrade with STARTTLS: passwords never go in clear */
 	if (!tls)
 		curl_easy_setopt(c->h, CURLOPT_USE_SSL, (long) CURLUSESSL_ALL);
@@ -179,8 +215,13 @@ perform(imap_conn *c, const char *url, const char *custom, buf_t *b, char *err, 
 	curl_easy_setopt(c->h, CURLOPT_URL, url);
 	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, custom);
 	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, b);
+	c->aborted = false;
 	rc = curl_easy_perform(c->h);
-	st = b->over ? IMAP_TOO_LARGE : classify(rc);
+	st = b->oom || c->aborted ? IMAP_CONNECT : b->over ? IMAP_TOO_LARGE : classify(rc);
+	if (b->oom)
+		snprintf(c->curl_err, sizeof(c->curl_err), "out of memory receiving the answer");
+	else if (c->aborted)
+		snprintf(c->curl_err, sizeof(c->curl_err), "interrupted");
 	if (st != IMAP_OK)
 		set_err(err, errlen, "%s%s", c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc),
 				st == IMAP_NO_FOLDER ? " (the server answered NO)" : NULL);
@@ -188,14 +229,106 @@ perform(imap_conn *c, const char *url, const char *custom, buf_t *b, char *err, 
 }
 
 bool
+imap_mutf7(const char *utf8, char *buf, size_t buflen)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+	const unsigned char *p = (const unsigned char *) utf8;
+	size_t		o = 0;
+
+#define PUT(ch) do { if (o + 1 >= buflen) return false; buf[o++] = (char) (ch); } while (0)
+	while (*p)
+	{
+		uint32_t	bits = 0;
+		int			nbits = 0;
+
+		if (*p >= 0x20 && *p <= 0x7e)
+		{
+			PUT(*p);
+			if (*p == '&')
+				PUT('-');
+			p++;
+			continue;
+		}
+		PUT('&');
+		while (*p && !(*p >= 0x20 && *p <= 0x7e))
+		{
+			uint32_t	cp;
+			int			len,
+						nu;
+			uint16_t	u[2];
+
+			if (*p < 0x80)
+				return false;	/* control character */
+			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
+			if (len == 0 || *p > 0xF4)
+				return false;
+			cp = *p & (0x7F >> len);
+			for (int i = 1; i < len; i++)
+			{
+				if ((p[i] & 0xC0) != 0x80)
+					return false;
+				cp = (cp << 6) | (p[i] & 0x3F);
+			}
+			if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+				cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+				return false;
+			if (cp >= 0x10000)
+			{
+				cp -= 0x10000;
+				u[0] = (uint16_t) (0xD800 + (cp >> 10));
+				u[1] = (uint16_t) (0xDC00 + (cp & 0x3FF));
+				nu = 2;
+			}
+			else
+			{
+				u[0] = (uint16_t) cp;
+				nu = 1;
+			}
+			for (int i = 0; i < nu; i++)
+			{
+				bits = (bits << 16) | u[i];
+				nbits += 16;
+				while (nbits >= 6)
+				{
+					nbits -= 6;
+					PUT(b64[(bits >> nbits) & 63]);
+				}
+				bits &= (1u << nbits) - 1;
+			}
+			p += len;
+		}
+		if (nbits > 0)
+			PUT(b64[(bits << (6 - nbits)) & 63]);
+		PUT('-');
+	}
+#undef PUT
+	buf[o] = '\0';
+	return true;
+}
+
+/* The folder as the server names it: modified UTF-7 when it has non-ASCII. */
+static bool
+server_name(const char *folder, char *buf, size_t buflen)
+{
+	for (const unsigned char *p = (const unsigned char *) folder; *p; p++)
+		if (*p >= 0x80)
+			return imap_mutf7(folder, buf, buflen);
+	if (strlen(folder) + 1 > buflen)
+		return false;
+	strcpy(buf, folder);
+	return true;
+}
+
+bool
 imap_quote(const char *folder, char *buf, size_t buflen)
 {
 	size_t		o = 0;
+	char		name[512];
 
-	if (buflen < 3)
+	if (buflen < 3 || !server_name(folder, name, sizeof(name)))
 		return false;
 	buf[o++] = '"';
-	for (const char *p = folder; *p; p++)
+	for (const char *p = name; *p; p++)
 	{
 		if (*p == '\r' || *p == '\n')
 			return false;
@@ -221,8 +354,11 @@ imap_url_folder(const char *folder, char *buf, size_t buflen)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t		o = 0;
+	char		name[512];
 
-	for (const unsigned char *p = (const unsigned char *) folder; *p; p++)
+	if (!server_name(folder, name, sizeof(name)))
+		return false;
+	for (const unsigned char *p = (const unsigned char *) name; *p; p++)
 	{
 		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
 		{
@@ -329,6 +465,12 @@ imap_parse_fetch_sizes(const char *resp, size_t len, uint32_t after_uid, imap_ms
 				has_size = number_after(paren, rest, "RFC822.SIZE", &size32);
 				if (has_uid && has_size && uid > after_uid)
 				{
+					bool		seen = false;
+
+					for (size_t k = 0; k + 5 <= rest; k++)
+						if (paren[k] == '\\' && strncasecmp(paren + k + 1, "Seen", 4) == 0 &&
+							(k + 5 == rest || !isalnum((unsigned char) paren[k + 5])))
+							seen = true;
 					if (n == cap)
 					{
 						imap_msg   *nm;
@@ -341,6 +483,7 @@ imap_parse_fetch_sizes(const char *resp, size_t len, uint32_t after_uid, imap_ms
 					}
 					m[n].uid = uid;
 					m[n].size = size32;
+					m[n].seen = seen;
 					n++;
 				}
 			}
@@ -395,7 +538,7 @@ imap_examine(imap_conn *c, const char *folder, uint32_t *uidvalidity, uint32_t *
 }
 
 imap_status
-imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, imap_msg **out, size_t *n,
+imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, uint32_t upto_uid, imap_msg **out, size_t *n,
 				char *err, size_t errlen)
 {
 	char		f[1800];
@@ -411,7 +554,9 @@ imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, imap_msg *
 		set_err(err, errlen, "folder name \"%s\" is too long%s", folder, NULL);
 		return IMAP_BAD_CONFIG;
 	}
-	if (asprintf(&cmd, "UID FETCH %u:* (UID RFC822.SIZE)", after_uid + 1) < 0)
+	if ((upto_uid > after_uid
+		 ? asprintf(&cmd, "UID FETCH %u:%u (UID RFC822.SIZE FLAGS)", after_uid + 1, upto_uid)
+		 : asprintf(&cmd, "UID FETCH %u:* (UID RFC822.SIZE FLAGS)", after_uid + 1)) < 0)
 		return IMAP_PROTOCOL;
 	if (asprintf(&url, "%s/%s", c->base, f) < 0)
 	{
@@ -420,7 +565,12 @@ imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, imap_msg *
 	}
 	st = perform(c, url, cmd, &b, err, errlen);
 	if (st == IMAP_OK)
+	{
 		*n = imap_parse_fetch_sizes(b.data, b.len, after_uid, out);
+		/* "a:b" answers nothing above b, but keep the promise anyway */
+		while (upto_uid > after_uid && *n > 0 && (*out)[*n - 1].uid > upto_uid)
+			(*n)--;
+	}
 	free(b.data);
 	free(cmd);
 	free(url);
@@ -461,4 +611,32 @@ imap_fetch(imap_conn *c, const char *folder, uint32_t uidvalidity, uint32_t uid,
 	*data = b.data;
 	*len = b.len;
 	return IMAP_OK;
+}
+
+imap_status
+imap_unsee(imap_conn *c, const char *folder, uint32_t uid, char *err, size_t errlen)
+{
+	char		f[1800];
+	char	   *cmd;
+	char	   *url;
+	buf_t		b = {.max = 1 << 20};
+	imap_status st;
+
+	if (!imap_url_folder(folder, f, sizeof(f)))
+	{
+		set_err(err, errlen, "folder name \"%s\" is too long%s", folder, NULL);
+		return IMAP_BAD_CONFIG;
+	}
+	if (asprintf(&cmd, "UID STORE %u -FLAGS.SILENT (\\Seen)", uid) < 0)
+		return IMAP_PROTOCOL;
+	if (asprintf(&url, "%s/%s", c->base, f) < 0)
+	{
+		free(cmd);
+		return IMAP_PROTOCOL;
+	}
+	st = perform(c, url, cmd, &b, err, errlen);
+	free(b.data);
+	free(cmd);
+	free(url);
+	return st;
 }

@@ -24,13 +24,17 @@ typedef struct imap_config
 	const char *password;
 	const char *ca_file;		/* PEM bundle to verify the server with, or NULL: system CAs */
 	bool		tls_verify;		/* false: accept any certificate (tests only) */
-	long		timeout_ms;		/* per request; 0: 60 s */
+	long		timeout_ms;		/* a transfer slower than 1 KB/s for this long fails; 0: 60 s */
+	/* polled during transfers: return true to abort the request (IMAP_CONNECT) */
+	bool		(*should_abort) (void *arg);
+	void	   *abort_arg;
 } imap_config;
 
 typedef struct imap_msg
 {
 	uint32_t	uid;
 	uint64_t	size;			/* RFC822.SIZE */
+	bool		seen;			/* had \Seen before we fetched it */
 } imap_msg;
 
 typedef struct imap_conn imap_conn;
@@ -57,11 +61,19 @@ extern imap_status imap_examine(imap_conn *c, const char *folder, uint32_t *uidv
 								uint32_t *uidnext, char *err, size_t errlen);
 
 /*
- * The messages of folder with UID > after_uid, ascending, with sizes.
- * *out is malloc'd (free()); *n its length.
+ * The messages of folder with after_uid < UID <= upto_uid (0: no upper
+ * bound), ascending, with sizes and \Seen.  *out is malloc'd (free()); *n
+ * its length.
  */
-extern imap_status imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid,
+extern imap_status imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, uint32_t upto_uid,
 								   imap_msg **out, size_t *n, char *err, size_t errlen);
+
+/*
+ * Fetching a message sets \Seen on the server (curl SELECTs the folder
+ * and fetches BODY[]): take it off again for a message that was unseen, so
+ * the sync leaves the user's unread mail unread.
+ */
+extern imap_status imap_unsee(imap_conn *c, const char *folder, uint32_t uid, char *err, size_t errlen);
 
 /*
  * The raw message UID uid of folder (checked against uidvalidity), at most
@@ -83,10 +95,16 @@ extern bool imap_parse_examine(const char *resp, size_t len, uint32_t *uidvalidi
 extern size_t imap_parse_fetch_sizes(const char *resp, size_t len, uint32_t after_uid, imap_msg **out);
 
 /* A folder name as an IMAP quoted string ("Sent Items" -> "\"Sent Items\""),
- * into buf; false if it does not fit or holds CR/LF. */
+ * into buf; false if it does not fit or holds CR/LF.  A name with non-ASCII
+ * characters (UTF-8, e.g. 已发送) is first put in IMAP's modified UTF-7
+ * (&XfJT0ZAB-); an ASCII name is taken as already in the server's form. */
 extern bool imap_quote(const char *folder, char *buf, size_t buflen);
 
-/* The folder as a URL path segment (percent-encoded), into buf. */
+/* The folder as a URL path segment (modified UTF-7 as above, then
+ * percent-encoded), into buf. */
 extern bool imap_url_folder(const char *folder, char *buf, size_t buflen);
+
+/* UTF-8 -> IMAP modified UTF-7 (RFC 3501 5.1.3); false if invalid UTF-8 or too long. */
+extern bool imap_mutf7(const char *utf8, char *buf, size_t buflen);
 
 #endif

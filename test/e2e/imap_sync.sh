@@ -91,13 +91,19 @@ for f in test/fixtures/mime/*; do
     [ "$(basename "$f")" = roundcube__import.mbox ] && continue
     deliver sales INBOX "$f"
 done
-NFIX=$(ls test/fixtures/mime | grep -vc '^roundcube__import.mbox$')
+NFIX=$(( $(ls test/fixtures/mime | grep -vc '^roundcube__import.mbox$') + 1 ))   # + the read one
 mail_text "$(b64 'PCR-ABS-1000报价' GB2312)" 'Zhang <zhang@imap-aux.cn>' 'wang.li@ningbo-aux.com' sent1@imap-aux.cn \
     "$(b64 '王经理您好,PCR-ABS-1000含税价15800元/吨,50吨起订。' GB2312)" GB2312 > "$D/m1"
 mail_text "$(b64 '回复: 交期确认')" 'Zhang <zhang@imap-aux.cn>' 'wang.li@ningbo-aux.com' sent2@imap-aux.cn \
     "$(b64 '交期确认为7月15日,请安排收货。')" > "$D/m2"
 mail_text "$(b64 '草稿: 样品寄送')" 'zhang@imap-aux.cn' 'wang.li@ningbo-aux.com' draft1@imap-aux.cn "$(b64 '样品下周寄出')" > "$D/m3"
 deliver sales Sent "$D/m1"; deliver sales Sent "$D/m2"; deliver sales Drafts "$D/m3"
+# a folder with a Chinese name: on the server it is modified UTF-7 (&XfJT0ZAB-)
+mail_text "$(b64 '已发送: 样品单')" 'zhang@imap-aux.cn' 'wang.li@ningbo-aux.com' cnfolder1@imap-aux.cn "$(b64 '样品单已发出')" > "$D/m4"
+deliver sales '&XfJT0ZAB-' "$D/m4"
+# one INBOX message the user has already read (Maildir flag S)
+mail_text "$(b64 '已读的邮件')" 'wang.li@ningbo-aux.com' 'zhang@imap-aux.cn' read1@ningbo-aux.com "$(b64 '这封已经读过了')" > "$D/m5"
+mkdir -p "$D/home/sales/Maildir/cur"; cp "$D/m5" "$D/home/sales/Maildir/cur/$(date +%s).Mread.commhub-test:2,S"
 for i in 1 2 3 4 5; do
     mail_text "$(b64 "询价 $i")" 'wang.li@ningbo-aux.com' 'boss@imap-aux.cn' "boss$i@ningbo-aux.com" "$(b64 "老板您好,PP-T20月需求${i}0吨,请报价。")" > "$D/b$i"
     deliver boss INBOX "$D/b$i"
@@ -116,16 +122,28 @@ MB=sales@imap-aux.cn
 q "SELECT commhub.add_staff('zhang', 'email', 'zhang@imap-aux.cn')" >/dev/null
 q "SELECT commhub.add_customer('IMAP-AUX', '宁波奥克斯(IMAP)')" >/dev/null
 q "SELECT commhub.add_identity('IMAP-AUX', 'email', 'wang.li@ningbo-aux.com')" >/dev/null
-q "SELECT commhub.add_mailbox('$MB', '$URL', 'sales', 's3cret-imap-pw', ARRAY['INBOX', 'Sent', 'Drafts', 'Archive'], ca_file => '$D/cert.pem')" >/dev/null
+q "SELECT commhub.add_mailbox('$MB', '$URL', 'sales', 's3cret-imap-pw', ARRAY['INBOX', 'Sent', 'Drafts', 'Archive', '已发送'], ca_file => '$D/cert.pem')" >/dev/null
 fj() { q "SELECT (e->>'$2') FROM jsonb_array_elements(('$R')::jsonb->'folders') e WHERE e->>'folder' = '$1'"; }
 
+R=$(q "SELECT commhub.sync_mailbox('$MB', max_messages => 30)")
+tap_ok $([ "$(fj INBOX seen)" = 30 ] && echo "$R" | grep -q '"more": true' && \
+         [ "$(q "SELECT last_uid FROM commhub.mailbox_folders WHERE mailbox_id = '$MB' AND folder = 'INBOX'")" = 30 ]; echo $?) \
+   "max_messages 30: INBOX stops after 30 with \"more\": true, place at UID 30"
+s1=$(fj INBOX stored); m1=$(fj INBOX merged); d1=$(fj INBOX duplicates)
+R1=$R
+fj1() { local R=$R1; fj "$@"; }
 R=$(q "SELECT commhub.sync_mailbox('$MB')")
 echo "# first sync: $(echo "$R" | cut -c1-400)"
-tap_ok $([ "$(fj INBOX seen)" = "$NFIX" ] && [ "$(fj INBOX failed)" = 0 ] && \
-         [ $(( $(fj INBOX stored) + $(fj INBOX merged) + $(fj INBOX duplicates) )) = "$NFIX" ]; echo $?) \
-   "INBOX: all $NFIX real-world messages fetched and ingested, none refused (stored $(fj INBOX stored), merged $(fj INBOX merged), duplicates $(fj INBOX duplicates))"
-tap_ok $([ "$(fj Sent stored)" = 2 ] && [ "$(fj Drafts stored)" = 1 ]; echo $?) "Sent: 2 stored, Drafts: 1 stored"
-tap_ok $([ "$(fj Archive seen)" = 0 ] && fj Archive error | grep -qi 'NO'; echo $?) "a folder the server does not have is reported per folder: $(fj Archive error)"
+tap_ok $([ "$(fj INBOX seen)" = $((NFIX - 30)) ] && [ "$(fj INBOX failed)" = 0 ] && \
+         [ $(( s1 + m1 + d1 + $(fj INBOX stored) + $(fj INBOX merged) + $(fj INBOX duplicates) )) = "$NFIX" ]; echo $?) \
+   "INBOX: the next call takes the other $((NFIX - 30)); all $NFIX real-world messages ingested, none refused"
+tap_ok $([ "$(fj1 '已发送' stored)" = 1 ] && [ "$(q "SELECT subject FROM commhub.customer_communications WHERE message_id = 'cnfolder1@imap-aux.cn'")" = '已发送: 样品单' ]; echo $?) \
+   "a folder named 已发送 (modified UTF-7 on the server) syncs"
+nseen=$(ls "$D/home/sales/Maildir/cur" | grep -c ':2,[A-Za-z]*S')
+tap_ok $([ "$nseen" = 1 ] && [ "$(ls "$D/home/sales/Maildir/cur" | grep -c 'Mread.*:2,[A-Za-z]*S')" = 1 ]; echo $?) \
+   "the sync leaves unread mail unread on the server (only the message read before is \\Seen: $nseen)"
+tap_ok $([ "$(fj1 Sent stored)" = 2 ] && [ "$(fj1 Drafts stored)" = 1 ] && [ "$(fj Sent seen)" = 0 ]; echo $?) "Sent: 2 stored, Drafts: 1 stored (in the first call; nothing new in the second)"
+tap_ok $([ "$(fj Archive seen)" = 0 ] && fj1 Archive error | grep -qi 'NO' && fj Archive error | grep -qi 'NO'; echo $?) "a folder the server does not have is reported per folder: $(fj Archive error)"
 tap_ok $([ "$(q "SELECT last_status FROM commhub.mailboxes WHERE mailbox_id = '$MB'")" = partial ]; echo $?) "mailbox status 'partial' (one folder failed, the others synced)"
 tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE '$MB' = ANY (mailboxes)")" -ge $((NFIX * 3 / 4)) ]; echo $?) \
    "records carry the mailbox (messages sharing a Message-ID are one record) ($(q "SELECT count(*) FROM commhub.customer_communications WHERE '$MB' = ANY (mailboxes)") records)"
@@ -197,8 +215,8 @@ q "DROP ROLE IF EXISTS imap_reader; CREATE ROLE imap_reader; GRANT commhub_reade
 q "SELECT commhub.grant_tenant('T001', 'imap_reader')" >/dev/null
 out=$(q "SET ROLE imap_reader; SELECT password FROM commhub.mailboxes")
 tap_ok $(echo "$out" | grep -q 'permission denied'; echo $?) "a reader cannot read the password column"
-tap_ok $([ "$(q "SET ROLE imap_reader; SELECT count(*) FROM commhub.mailbox_sync_state WHERE mailbox_id = '$MB'" | tail -1)" = 4 ]; echo $?) \
-   "a reader sees the sync state of the 4 folders"
+tap_ok $([ "$(q "SET ROLE imap_reader; SELECT count(*) FROM commhub.mailbox_sync_state WHERE mailbox_id = '$MB'" | tail -1)" = 5 ]; echo $?) \
+   "a reader sees the sync state of the 5 folders"
 tap_ok $(tail -c +$((LOG_START + 1)) "$CLUSTER_DIR/server.log" | grep -q 's3cret-imap-pw'; [ $? -ne 0 ]; echo $?) "the password is not in the server log (syncs, failures, worker)"
 
 # the background worker: a due mailbox is synced without anyone asking, in batches of 2

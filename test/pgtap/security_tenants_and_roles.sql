@@ -1,7 +1,7 @@
 -- Tenants are isolated by row-level security (S4, R4) and the three roles
 -- have the least privileges that work.
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
@@ -69,13 +69,28 @@ SELECT ok(has_table_privilege('commhub_admin', 'commhub.staff_identities', 'INSE
 SELECT ok(NOT has_table_privilege('commhub_reader', 'commhub.ingest_errors', 'SELECT'), 'readers do not read raw failed payloads');
 SELECT ok(NOT has_table_privilege('commhub_writer', 'commhub.products', 'INSERT'), 'writers do not edit the catalogue');
 
+-- Grants are cached per transaction; a change to them is seen at once.
+SET LOCAL ROLE tap_reader_t002;
+SET LOCAL commhub.tenant = 'T003';
+SELECT throws_ok('SELECT count(*) FROM commhub.customers', '42501', NULL, 'T003 not granted yet');
+RESET ROLE;
+SELECT commhub.grant_tenant('T003', 'tap_reader_t002');
+SET LOCAL ROLE tap_reader_t002;
+SELECT lives_ok('SELECT count(*) FROM commhub.customers', 'a grant made in the same transaction counts at once');
+RESET ROLE;
+DELETE FROM commhub.tenant_grants WHERE tenant_id = 'T003';
+SET LOCAL ROLE tap_reader_t002;
+SELECT throws_ok('SELECT count(*) FROM commhub.customers', '42501', NULL, 'and so does a revoke');
+RESET ROLE;
+SET LOCAL commhub.tenant = 'T001';
+
 -- Mail sync (E1): the IMAP password is an admin-only column; sync state is
 -- readable; mailboxes are tenant rows like any other.
 SELECT ok(NOT has_column_privilege('commhub_reader', 'commhub.mailboxes', 'password', 'SELECT'), 'readers cannot read mailbox passwords');
 SELECT ok(NOT has_column_privilege('commhub_writer', 'commhub.mailboxes', 'password', 'SELECT'), 'writers cannot read mailbox passwords');
 SELECT ok(has_column_privilege('commhub_admin', 'commhub.mailboxes', 'password', 'SELECT'), 'admins can');
 SELECT ok(has_table_privilege('commhub_reader', 'commhub.mailbox_sync_state', 'SELECT'), 'readers see the sync state');
-SELECT ok(NOT has_function_privilege('commhub_writer', 'commhub.sync_mailbox(text)', 'EXECUTE'), 'only admins run a sync by hand');
+SELECT ok(NOT has_function_privilege('commhub_writer', 'commhub.sync_mailbox(text, integer)', 'EXECUTE'), 'only admins run a sync by hand');
 SET LOCAL commhub.tenant = 'T001';
 INSERT INTO commhub.mailboxes (mailbox_id, imap_url, username, password) VALUES ('tap@t001.cn', 'imaps://127.0.0.1:1', 'u', 'pw');
 SET LOCAL ROLE tap_reader_t002;

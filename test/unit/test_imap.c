@@ -88,6 +88,17 @@ test_fetch(void)
 	n = imap_parse_fetch_sizes(junk, strlen(junk), 0, &m);
 	check(n == 0, "other untagged lines, FETCH without UID or size, a bad sequence number: ignored");
 	free(m);
+	{
+		const char *flags = "* 1 FETCH (UID 3 RFC822.SIZE 10 FLAGS (\\Seen \\Answered))\r\n"
+			"* 2 FETCH (FLAGS () UID 4 RFC822.SIZE 11)\r\n"
+			"* 3 FETCH (UID 5 FLAGS (\\Seenx $Label) RFC822.SIZE 12)\r\n"
+			"* 4 FETCH (UID 6 RFC822.SIZE 13 FLAGS (\\SEEN))\r\n";
+
+		n = imap_parse_fetch_sizes(flags, strlen(flags), 0, &m);
+		check(n == 4 && m[0].seen && !m[1].seen && !m[2].seen && m[3].seen,
+			  "FLAGS: \\Seen in any case is read, \\Seenx is not, no flags is unseen");
+		free(m);
+	}
 	n = imap_parse_fetch_sizes(big, strlen(big), 0, &m);
 	check(n == 1 && m[0].uid == 4294967295u && m[0].size == 4294967295u, "32-bit maximum UID and size");
 	free(m);
@@ -115,6 +126,15 @@ test_names(void)
 		  "modified UTF-7 name (已发送) percent-encoded as is");
 	check(imap_url_folder("a/b;UID=1", b, sizeof(b)) && strcmp(b, "a%2Fb%3BUID%3D1") == 0,
 		  "'/' and ';' cannot smuggle URL parameters");
+	check(imap_mutf7("已发送", b, sizeof(b)) && strcmp(b, "&XfJT0ZAB-") == 0, "modified UTF-7: 已发送 -> &XfJT0ZAB- (RFC 3501 5.1.3)");
+	check(imap_mutf7("A&B", b, sizeof(b)) && strcmp(b, "A&-B") == 0, "modified UTF-7: & -> &-");
+	check(imap_mutf7("Entwürfe", b, sizeof(b)) && strcmp(b, "Entw&APw-rfe") == 0, "modified UTF-7: Entwürfe -> Entw&APw-rfe");
+	check(imap_mutf7("收件箱/客户", b, sizeof(b)) && strcmp(b, "&ZTZO9nux-/&W6JiNw-") == 0, "modified UTF-7: runs around ASCII");
+	check(imap_mutf7("\xF0\x9F\x93\xA7", b, sizeof(b)) && strcmp(b, "&2D3c5w-") == 0, "modified UTF-7: an emoji as a surrogate pair");
+	check(!imap_mutf7("bad\xC3", b, sizeof(b)) && !imap_mutf7("\xC0\x80", b, sizeof(b)) && !imap_mutf7("\xED\xA0\x80", b, sizeof(b)),
+		  "modified UTF-7: truncated, overlong and surrogate UTF-8 refused");
+	check(imap_quote("已发送", b, sizeof(b)) && strcmp(b, "\"&XfJT0ZAB-\"") == 0, "a Chinese folder name is quoted in modified UTF-7");
+	check(imap_url_folder("已发送", b, sizeof(b)) && strcmp(b, "%26XfJT0ZAB-") == 0, "and put in the URL the same way");
 }
 
 static void
