@@ -562,6 +562,9 @@ commhub_agent_worker_main(Datum arg)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(agent_database, NULL, 0);
+	/* a superuser session: names resolve in pg_catalog only (no operator
+	 * or function planted in a schema on the default path can run here) */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
 	pgstat_report_appname("commhub agent worker");
 
 	if (AgentShmem && my_slot >= 0 && my_slot < AGENT_MAX_WORKERS)

@@ -166,9 +166,11 @@ commhub_lexicon(const char *tenant)
 }
 
 /*
- * A double as numeric in its shortest decimal form, as float8_numeric()
- * gives (0.95, not 0.9499999...), without printing and parsing it: the
- * analyzer's reals are scores with a few decimals, m / 10^k exactly.
+ * A double as numeric, equal to what float8_numeric() gives (it prints 15
+ * significant digits: 0.95, not 0.9499999...), without printing and
+ * parsing: when x is m / 10^k for some k <= 6 and |m| < 10^15, that decimal
+ * is exactly what %.15g prints.  The analyzer's reals are scores with a few
+ * decimals; anything else takes float8_numeric().
  */
 static Numeric
 real_to_numeric(double x)
@@ -180,7 +182,7 @@ real_to_numeric(double x)
 		{
 			double		m = rint(x * scale);
 
-			if (m / scale == x)
+			if (fabs(m) < 1e15 && m / scale == x)
 				return int64_div_fast_to_numeric((int64) m, k);
 		}
 	return DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(x)));
