@@ -1016,6 +1016,40 @@ static const cue_row builtin[] = {
 	K("thanks for your patience|thank you for your patience|感谢您的耐心|感谢耐心", AZK_BLOCK, 0),
 	/* a car at the gate waits now */
 	U("司机到门口|到门口了|在门口了|车到了", AZU_HIGH, 25),
+	/* ---- open classes of the dev7 corpus (families, not sentences) ---- */
+	/* a sentence-final 吧 turns a chat line into a request ("分批送吧",
+	 * "订单取消吧"); the weight below 10 tells the scorer to count it only
+	 * at the end of a clause or fragment.  Assent, resignation and tag
+	 * questions ending in 吧 are not requests. */
+	K("吧", AZK_REQUEST, 5),
+	K("好吧|行吧|算了吧|不会吧|没事吧|了吧|的吧|吧台|酒吧|网吧", AZK_BLOCK, 0),
+	K("对吧|是吧", AZK_QUESTION, 10),
+	/* pausing or holding an order is an action to take */
+	K("先暂停|暂停一下|停一下|先停|先停下|先缓一缓|先缓缓|hold the po|hold our po", AZK_REQUEST, 10),
+	I("订单取消|这单取消|那单取消|单子取消|取消这单|取消那单|取消这个订单|push the po|"
+	  "push po|push our po|postpone the po|postpone po|订单推迟|订单延后|单子推迟|单子延后",
+	  AZI_ORDER, 30),
+	/* farewell formulas: "下次有机会再合作" closes a matter, it is not a
+	 * cooperation proposal */
+	K("下次有机会再合作|有机会再合作|下次再合作|以后有机会再合作|有机会再|下次有机会", AZK_BLOCK, 0),
+	/* the writer's own slip ("不好意思发错了", "my mistake"): an apology, not
+	 * wrong goods from us */
+	I("不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|我发错|我搞错|"
+	  "我弄错|我写错|我看错|我算错|我记错|我说错|是我搞错|是我弄错|是我的错|my mistake|my bad|"
+	  "my fault|sorry wrong", AZI_OTHER, 15),
+	/* apologies for trouble caused by the writer */
+	K("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", AZK_BLOCK, 0),
+	S("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", 3),
+	/* a consequence that would follow ("不然停线", "otherwise the line stops") */
+	K("不然|要不然|否则|otherwise|or else", AZK_COND, 10),
+	/* "核过了 没问题 可以开票": a check passed and a go-ahead, not praise */
+	K("没问题 可以|没问题可以|没问题,可以|核对无误|核过了", AZK_BLOCK, 0),
+	/* a need for the goods to arrive: "今天必须到", "明天一定要到厂" */
+	I("必须到|必须送到|必须到厂|一定要到|务必送到|务必到|要到货|必须发货|今天必须发", AZI_DELIVERY, 25),
+	U("今天必须到|今天必须送到|今天必须发|今天必须发货", AZU_HIGH, 30),
+	I("今天必须到|今天必须送到|今天必须发|今天必须发货", AZI_DELIVERY, 25),
 };
 
 #undef I
