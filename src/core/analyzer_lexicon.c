@@ -1050,6 +1050,45 @@ static const cue_row builtin[] = {
 	I("必须到|必须送到|必须到厂|一定要到|务必送到|务必到|要到货|必须发货|今天必须发", AZI_DELIVERY, 25),
 	U("今天必须到|今天必须送到|今天必须发|今天必须发货", AZU_HIGH, 30),
 	I("今天必须到|今天必须送到|今天必须发|今天必须发货", AZI_DELIVERY, 25),
+
+	/* ---- intent families added after the blind dev8 corpus (h0001-h0162) ---- */
+	/* a lot refused or a fix that did not help: a complaint, not a
+	 * processing question ("这批先不用了", "按你们说的做了 还是不行") */
+	I("还是不行|还是没用|照样不行|先不用了|不敢用|到现在都没|没落实|还没落实|"
+	  "third shipment|second shipment|cannot continue|can't continue|again above|again below",
+	  AZI_COMPLAINT, 30),
+	I("repeated|recurring|yet again|keeps happening", AZI_COMPLAINT, 25),
+	S("repeated|recurring|yet again|keeps happening", -10),
+	S("还是不行|还是没用|照样不行|先不用了|不敢用|到现在都没|没落实|还没落实|"
+	  "third shipment|second shipment|cannot continue|can't continue|again above|again below", -15),
+	/* a past quality problem referred to ("上次质量问题的补偿方案", "上次质量问题
+	 * 处理得很专业"): a follow-up, not a new complaint */
+	I("上次质量问题|上次的质量问题|之前的质量问题|之前质量问题|上回质量问题", AZI_AFTER_SALES, 30),
+	S("上次质量问题|上次的质量问题|之前的质量问题|之前质量问题|上回质量问题", 0),
+	I("例行回访|定期回访", AZI_AFTER_SALES, 35),
+	/* a fix suggested by us: a processing matter */
+	I("按你们建议|按您建议|按你们的方法|照你们的建议", AZI_TECHNICAL, 30),
+	I("能过ul|能过v0|能过5va|能过v-0|能不能过ul|pass ul", AZI_TECHNICAL, 30),
+	/* the price asked about, on a condition or still the old one: an inquiry */
+	I("能做的话|做得到的话|能给的话|这个价能做|做不了就算|老价格还|老价还|还是老价|能维持吗|还能维持",
+	  AZI_INQUIRY, 30),
+	K("能做的话|做得到的话|能给的话|这个价能做|做不了就算|老价格还|老价还|还是老价|能维持吗|还能维持",
+	  AZK_HAGGLE, 10),
+	/* working on something together, long contracts, joint bids */
+	I("一起报|一起出个方案|一起出方案|一起做个方案|一起开发|一起申报|联合申报|共同申报|牵头|"
+	  "长约|签三年|三年的协议|三年长约|两年的协议|长单", AZI_COOPERATION, 30),
+	/* an order for a month or the last one of the year; signed receipts */
+	I("月订单|月份订单|最后一单|交期提前|交期推迟|交期延后|改交期", AZI_ORDER, 30),
+	I("单子签了|签收单|签收了|签回单|回单", AZI_DELIVERY, 30),
+	/* where and when goods may be dropped */
+	I("别送|再送|不要送|以后再送|发新厂|送新厂|发到新厂|送到新厂|新厂地址|发老厂|送老厂|只收到",
+	  AZI_DELIVERY, 30),
+	/* "你们自己看看怎么办": the problem handed back to us, a reproach */
+	I("你们自己看看|自己看看怎么办|你们看怎么办|看怎么办吧|怎么办吧", AZI_COMPLAINT, 30),
+	S("你们自己看看|自己看看怎么办|你们看怎么办|看怎么办吧|怎么办吧", -15),
+	K("你们给个|给我们个|给个合理|给个方案", AZK_REQUEST, 10),
+	/* marketing from service sellers */
+	I("专线到|物流专线|我们专线|诚招|招商加盟|加盟", AZI_OTHER, 30),
 };
 
 #undef I
