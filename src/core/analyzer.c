@@ -1068,6 +1068,86 @@ find_lit(const char *t, size_t a, size_t b, const char *lit)
 	return false;
 }
 
+/* A-not-A questions: "接不接", "有没有货", "可以不可以", "到没到": the
+ * same word on both sides of 不/没 asks, whatever the word is.  The few
+ * fixed phrases of that shape that do not ask (动不动 "at every turn",
+ * 时不时 "now and then") are skipped.  Counts them in the new text (a
+ * quoted message was answered already). */
+static int
+a_not_a_questions(const az_ctx *ctx)
+{
+	/* 能不能/可不可以 are request cues of the lexicon already */
+	static const char *const not_ask[] = {"动", "时", "了", "不", "没", "一", "能", "可"};
+	size_t		p,
+				end = ctx->quote_start < ctx->n && !ctx->quote_fwd ? ctx->quote_start : ctx->n;
+	int			n = 0;
+
+	for (p = 0; p + 9 <= end; p += az_u8len((unsigned char) ctx->t[p]))
+	{
+		unsigned char c = (unsigned char) ctx->t[p];
+		size_t		l,
+					k;
+
+		if (c < 0xE4 || c > 0xE9)
+			continue;
+		for (l = 3; l <= 6; l += 3)
+		{
+			if (p + 2 * l + 3 > end)
+				break;
+			if (l == 6 && ((unsigned char) ctx->t[p + 3] < 0xE4 ||
+						   (unsigned char) ctx->t[p + 3] > 0xE9))
+				break;
+			if (!az_at(ctx->t, end, p + l, "不") && !az_at(ctx->t, end, p + l, "没"))
+				continue;
+			if (memcmp(ctx->t + p, ctx->t + p + l + 3, l) != 0)
+				continue;
+			for (k = 0; k < sizeof(not_ask) / sizeof(not_ask[0]); k++)
+				if (az_at(ctx->t, end, p, not_ask[k]))
+					break;
+			if (l == 3 && k < sizeof(not_ask) / sizeof(not_ask[0]))
+				continue;
+			n++;
+			p += l;				/* past 不: "接不接" counts once */
+			break;
+		}
+	}
+	return n;
+}
+
+/* Itemised minutes ("纪要： 1. … 2. … 3. …"): a record of what was
+ * said and decided.  A request recorded there ("客户要求每车随货附COA",
+ * "我方负责场地") is a standing arrangement, not one waiting for a reply;
+ * only a deadline, an urgency word or a complaint makes it pressing. */
+static bool
+itemised_minutes(const az_ctx *ctx, const char *channel)
+{
+	size_t		p;
+	bool		one = false,
+				two = false;
+
+	if (!(channel && (strcmp(channel, "meeting") == 0 || strcmp(channel, "video") == 0)) &&
+		!find_lit(ctx->t, 0, ctx->n, "纪要") && !find_lit(ctx->t, 0, ctx->n, "minutes"))
+		return false;
+	for (p = ctx->content_start; p + 1 < ctx->n; p++)
+	{
+		unsigned char c = (unsigned char) ctx->t[p],
+					prev = p > 0 ? (unsigned char) ctx->t[p - 1] : '\n';
+
+		if ((c != '1' && c != '2') || az_isalnum(prev) || prev == '.')
+			continue;
+		if (!(ctx->t[p + 1] == '.' || ctx->t[p + 1] == ')' ||
+			  az_at(ctx->t, ctx->n, p + 1, "、")))
+			continue;
+		if (ctx->t[p + 1] == '.' && p + 2 < ctx->n && az_isdigit((unsigned char) ctx->t[p + 2]))
+			continue;			/* 1.5mm */
+		if (c == '1')
+			one = true;
+		else if (one)
+			two = true;
+	}
+	return two;
+}
+
 static bool
 line_has(const char *t, size_t a, size_t b, const char *lit)
 {
@@ -1148,6 +1228,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				nota_end = UINT32_MAX,
 				intens_end = UINT32_MAX,
 				switch_end = UINT32_MAX,
+				cond_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1174,6 +1255,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		bool		negated = false,
 					intensified = false,
 					cue = false,
+					conditional = false,
 					in_quote = h->s >= ctx->quote_start,
 					muted = in_quote && !ctx->quote_fwd;
 		/* the older messages under a reply say what the matter was; the
@@ -1192,7 +1274,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
 		if (gap_clause)
 		{
-			neg_end = intens_end = nota_end = comp_end = switch_end = UINT32_MAX;
+			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = UINT32_MAX;
 			comp_us_known = false;
 		}
 		if (gap_sentence)
@@ -1231,6 +1313,14 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (intens_end != UINT32_MAX && h->s >= intens_end &&
 			units_between(ctx, intens_end, h->s, 2) <= 2)
 			intensified = true;
+
+		/* "今天必须到,不然停线": after 不然/否则 an urgency word (停线,
+		 * 断料) is what would happen to the writer, a reason for urgency,
+		 * not a complaint or a mood; a threat there ("否则索赔", "不然这单
+		 * 就给会通了") still counts */
+		if (cond_end != UINT32_MAX && h->s >= cond_end && az_hit_feat(ctx, h, AZK_URG) &&
+			!az_hit_feat(ctx, h, AZK_THREAT))
+			conditional = true;
 
 		/* negative words in a clause about a competitor ("金发的料质量不稳定")
 		 * are not a complaint to us, unless the clause also addresses us */
@@ -1321,6 +1411,8 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.4;	/* "顺祝商祺", "Thanks, Tom": a formula */
 					if (about_competitor)
 						w *= w < 0 ? 0.2 : 0.3;	/* their merits or faults */
+					if (conditional && w < 0)
+						w *= 0.2;
 					w *= qf;
 					sent_cur += w;
 					/* a defect or problem word (not an emotion word, not a
@@ -1368,6 +1460,8 @@ score_hits(az_ctx *ctx, scores *sc)
 						if (about_competitor && f->arg != AZI_INQUIRY &&
 							f->arg != AZI_COOPERATION)
 							w *= 0.2;
+						if (conditional && f->arg == AZI_COMPLAINT)
+							w *= 0.2;
 						w *= qf;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
@@ -1405,6 +1499,16 @@ score_hits(az_ctx *ctx, scores *sc)
 						sc->follow[f->arg] = true;
 					break;
 				case AZK_REQUEST:
+					/* a weak request cue (a sentence-final 吧: "分批送吧")
+					 * asks only at the end of a clause or a chat fragment */
+					if (f->w < 10)
+					{
+						unsigned char nc = h->e < ctx->n ? (unsigned char) ctx->t[h->e] : 0;
+
+						if (!(nc == 0 || nc == ' ' || nc == '~' || nc >= 0xF0 ||
+							  break_at(ctx->t, ctx->n, h->e, false)))
+							break;
+					}
 					if (sc->nreq < MAX_REQ)
 						sc->req_pos[sc->nreq++] = h->e;
 					break;
@@ -1439,6 +1543,9 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_SWITCH:
 					if (!negated)
 						switch_end = h->e;
+					break;
+				case AZK_COND:
+					cond_end = h->e;
 					break;
 				case AZK_CAUSEQ:
 					if (!negated)
@@ -1959,6 +2066,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
 	score_hits(&ctx, &sc);
+	sc.nquestion += a_not_a_questions(&ctx);
 	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
@@ -2087,6 +2195,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			overall = "negative";
 		else
 			overall = "neutral";
+		/* receipts and checks in a billing matter ("发票收到了 谢谢 这周付",
+		 * "对账单核过了 没问题") are routine courtesy, not a glad mood */
+		if (cat == AZI_PAYMENT && raw_s < 1.2 && strcmp(overall, "positive") == 0)
+			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and
 		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
 		if (cat == AZI_COMPLAINT)
@@ -2102,6 +2214,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		int			date_level = -1;
 		int			date_idx = -1;
+		bool		minutes = itemised_minutes(&ctx, channel);
+		bool		near_date = false;	/* any date in the next two weeks */
 		bool		far_deadline = false;	/* a dated deadline weeks away */
 
 		for (i = 0; i < ctx.ndates; i++)
@@ -2113,6 +2227,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				continue;
 			if (d->s >= ctx.quote_start && !ctx.quote_fwd)
 				continue;	/* a date of a quoted message */
+			if (d->rel <= 16)
+				near_date = true;
 			if (!date_is_deadline(&ctx, d))
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
@@ -2162,6 +2278,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_MEDIUM;
 		else if (date_level == AZU_LOW && far_deadline)
 			urg_level = AZU_LOW;	/* the only deadline is weeks away */
+		else if (minutes && !near_date)
+			urg_level = AZU_LOW;	/* itemised minutes: arrangements on record;
+									 * anything due within two weeks, ours
+									 * included ("我方于本周五前回签"), is pending */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)

