@@ -745,9 +745,14 @@ commhub_timeline(PG_FUNCTION_ARGS)
 								   "       c.intent_category, c.sentiment, c.urgency_level, c.thread_id, c.id, c.direction, c.duration, "
 								   "       c.attachment_count, c.missed, c.recalled_at IS NOT NULL, c.media_pending IS NOT NULL, c.related_records "
 								   "  FROM commhub.customer_communications c "
-								   " WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL"
-			/* finite times only (as before: a cursor is epoch microseconds) */
-								   "   AND c.communication_time > '-infinity' AND c.communication_time < 'infinity'");
+								   " WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1 AND c.canonical_record_id IS NULL");
+			/* finite times only (a cursor is epoch microseconds); a bound
+			 * given already excludes that end, and a second key on the
+			 * same column would only cost a check per row */
+			if (params->params[1].isnull)
+				appendStringInfoString(&q, " AND c.communication_time > '-infinity'");
+			if (params->params[2].isnull && params->params[3].isnull)
+				appendStringInfoString(&q, " AND c.communication_time < 'infinity'");
 			for (int i = 1; i < 9; i++)
 				if (conds[i] && !params->params[i].isnull)
 					appendStringInfoString(&q, conds[i]);
