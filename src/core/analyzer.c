@@ -748,6 +748,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_FWD_W
 #define AZ_FWD_W 0.6
 #endif
+#ifndef AZ_THREAT_COMPLAINT
+#define AZ_THREAT_COMPLAINT 1.5
+#endif
 
 typedef struct name_ref
 {
@@ -2126,6 +2129,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
 							sc.votes[AZI_PAYMENT] > 0)))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		/* a threat (法律程序, 不会再从你们这里订) on top of a grievance makes
+		 * the matter a complaint, whatever it is about -- unless it is our
+		 * own dunning letter */
+		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
+			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
+			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
 		{
@@ -2222,6 +2231,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			const az_date *d = &ctx.dates[i];
 			int			lvl = -1;
+			int			rel;
 
 			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
 				continue;
@@ -2233,10 +2243,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
 			 * three weeks low; a month or a quarter is never "high" */
+			rel = d->rel;
 			if (d->gran <= 1)
-				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+				lvl = rel <= 3 ? AZU_HIGH : rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
-				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+				lvl = rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			/* a bare "下周"/"next week" starts in a few days but runs a
 			 * week: not a deadline within three days */
 			if (lvl == AZU_HIGH && d->gran == 1 &&
@@ -2244,7 +2255,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				lvl = AZU_MEDIUM;
 			/* "请在30天内完成整改并回复": the request is tied to a date
 			 * weeks away (a request elsewhere still needs a reply now) */
-			if (d->gran <= 1 && d->rel >= 25)
+			if (d->gran <= 1 && rel >= 25)
 			{
 				size_t		ss,
 							se;
