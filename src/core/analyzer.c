@@ -795,6 +795,7 @@ typedef struct scores
 	double		fact_neg;		/* negative weight of defect / problem words */
 	int			ndisclaim;		/* 不是投诉 / not a complaint */
 	int			nresolved;		/* 已解决 / 整改有效 / close the case */
+	int			nresched;		/* 原订 / 改到 / reschedule: a date moved */
 	uint32_t	threat_s,
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
@@ -1550,6 +1551,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_COND:
 					cond_end = h->e;
 					break;
+				case AZK_RESCHED:
+					if (!negated && !in_quote)
+						sc->nresched++;
+					break;
 				case AZK_CAUSEQ:
 					if (!negated)
 						sc->ncause++;
@@ -2135,6 +2140,17 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
 			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
+		 * moving the date of an order changes the order; delivery words
+		 * only name what is moved */
+		if (sc.nresched > 0 && sc.votes[AZI_ORDER] > 0 &&
+			sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER])
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_ORDER] += moved;
+		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
 		{

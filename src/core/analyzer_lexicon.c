@@ -1092,8 +1092,8 @@ static const cue_row builtin[] = {
 
 	/* ---- cue families added after the blind dev9 corpus (i0001-i0189) ---- */
 	/* unsolicited marketing and job seekers: nothing to do with a sale */
-	I("退订|回t退订|退订回t|欢迎来电咨询|网站排名|网站优化|seo优化|加微信了解|"
-	  "free quote|unsubscribe", AZI_OTHER, 35),
+	I("退订|回t退订|退订回t|unsubscribe", AZI_OTHER, 80),
+	I("欢迎来电咨询|网站排名|网站优化|seo优化|加微信了解|free quote", AZI_OTHER, 35),
 	I("招不招|还招人|招人吗|在招人|招工|找工作|工作机会", AZI_OTHER, 40),
 	K("请笑纳|敬请笑纳|笑纳|敬请见谅|请见谅|敬请谅解|请谅解", AZK_BLOCK, 0),
 	/* asking for a quote in other words ("请报价钱", "你们报的…含运费吧") */
@@ -1128,10 +1128,12 @@ static const cue_row builtin[] = {
 	K("退款已收到|退款收到了|已收到退款|refund received|无其他问题|没有其他问题|按原计划执行",
 	  AZK_RESOLVED, 10),
 	/* orders signed, amended or rescheduled */
-	I("用印|已用印|盖好章|盖好了章|原订|原定|increase po|increase the po|increase our po|"
+	I("用印|已用印|盖好章|盖好了章|原订|increase po|increase the po|increase our po|"
 	  "increase the order|increase our order|reduce the po|reduce our order|amend the po|"
 	  "revise the po|change the po", AZI_ORDER, 35),
 	I("送完|发完|交完|送齐|发齐", AZI_DELIVERY, 25),
+	K("原订|推迟到|延到|延后到|顺延到|postpone*|reschedul*|push back|pushed back", AZK_RESCHED, 10),
+	K("same price|same pricing|at the same price|价格不变|价格照旧", AZK_BLOCK, 0),
 	/* paying in parts or later */
 	I("分两次付|分期付|分批付|付一半|资金紧|资金紧张|手头紧", AZI_PAYMENT, 30),
 	/* urgency: material running out, "尽速"; a form's urgency field */
