@@ -796,6 +796,9 @@ typedef struct scores
 	int			ndisclaim;		/* 不是投诉 / not a complaint */
 	int			nresolved;		/* 已解决 / 整改有效 / close the case */
 	int			nresched;		/* 原订 / 改到 / reschedule: a date moved */
+	uint32_t	last_q_e;		/* end of the last question cue */
+	uint32_t	last_res_s;		/* start of the last settled-matter cue */
+	int			nanota;			/* A-not-A questions */
 	uint32_t	threat_s,
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
@@ -1564,6 +1567,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
+					sc->last_q_e = h->e;
 					break;
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;
@@ -1575,7 +1579,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_RESOLVED:
 					if (!negated)
+					{
 						sc->nresolved++;
+						sc->last_res_s = h->s;
+					}
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
@@ -2074,7 +2081,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
 	score_hits(&ctx, &sc);
-	sc.nquestion += a_not_a_questions(&ctx);
+	sc.nanota = a_not_a_questions(&ctx);
+	sc.nquestion += sc.nanota;
 	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
@@ -2309,6 +2317,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_LOW;	/* itemised minutes: arrangements on record;
 									 * anything due within two weeks, ours
 									 * included ("我方于本周五前回签"), is pending */
+		else if (sc.nresolved > 0 && sc.nreq == 0 && sc.nanota == 0 &&
+				 sc.last_res_s >= sc.last_q_e && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "已回复 客户表示满意 无其他问题": the question
+									 * reported was answered */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)

@@ -1134,6 +1134,13 @@ static const cue_row builtin[] = {
 	I("送完|发完|交完|送齐|发齐", AZI_DELIVERY, 25),
 	K("原订|推迟到|延到|延后到|顺延到|postpone*|reschedul*|push back|pushed back", AZK_RESCHED, 10),
 	K("same price|same pricing|at the same price|价格不变|价格照旧", AZK_BLOCK, 0),
+	/* a stake on a date: the date is a deadline */
+	K("holding up|held up|is blocking|blocks our", AZK_NEED, 10),
+	K("想要几份|想要一份|想要些|想要一些|想索取|索取", AZK_REQUEST, 10),
+	/* service on site after a sale */
+	I("巡检|现场巡检|上门服务|现场服务|驻厂|驻场", AZI_AFTER_SALES, 30),
+	/* carriers advertising */
+	I("低至|整车零担|全国直达|城直达", AZI_OTHER, 30),
 	/* paying in parts or later */
 	I("分两次付|分期付|分批付|付一半|资金紧|资金紧张|手头紧", AZI_PAYMENT, 30),
 	/* urgency: material running out, "尽速"; a form's urgency field */
