@@ -1139,6 +1139,14 @@ static const cue_row builtin[] = {
 	K("想要几份|想要一份|想要些|想要一些|想索取|索取", AZK_REQUEST, 10),
 	/* service on site after a sale */
 	I("巡检|现场巡检|上门服务|现场服务|驻厂|驻场", AZI_AFTER_SALES, 30),
+	/* doing something together, supplying for the long run, a pricing
+	 * mechanism for a framework: cooperation */
+	I("一起做|一起搞|长期供应|稳定供应", AZI_COOPERATION, 30),
+	I("价格按季度|价格按月度|按季度调价|按季度调|随行就市|价格联动|调价机制|联动定价", AZI_COOPERATION, 20),
+	/* can you match (a competitor's price): haggling */
+	I("能不能跟|能跟上吗|跟不跟得上", AZI_INQUIRY, 15),
+	K("能不能跟|能跟上吗|跟不跟得上", AZK_HAGGLE, 10),
+	S("收到👍|收到 👍|👍收到|👍 收到", 0),
 	/* carriers advertising */
 	I("低至|整车零担|全国直达|城直达", AZI_OTHER, 30),
 	/* paying in parts or later */
