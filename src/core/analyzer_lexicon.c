@@ -1147,6 +1147,8 @@ static const cue_row builtin[] = {
 	I("能不能跟|能跟上吗|跟不跟得上", AZI_INQUIRY, 15),
 	K("能不能跟|能跟上吗|跟不跟得上", AZK_HAGGLE, 10),
 	S("收到👍|收到 👍|👍收到|👍 收到", 0),
+	/* outrage at a price is a negative mood even while haggling */
+	S("太狠了|是认真的吗|开玩笑吧|are you serious|you must be joking", -20),
 	/* carriers advertising */
 	I("低至|整车零担|全国直达|城直达", AZI_OTHER, 30),
 	/* paying in parts or later */
