@@ -748,6 +748,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_FWD_W
 #define AZ_FWD_W 0.6
 #endif
+#ifndef AZ_THREAT_COMPLAINT
+#define AZ_THREAT_COMPLAINT 1.5
+#endif
 
 typedef struct name_ref
 {
@@ -792,6 +795,10 @@ typedef struct scores
 	double		fact_neg;		/* negative weight of defect / problem words */
 	int			ndisclaim;		/* 不是投诉 / not a complaint */
 	int			nresolved;		/* 已解决 / 整改有效 / close the case */
+	int			nresched;		/* 原订 / 改到 / reschedule: a date moved */
+	uint32_t	last_q_e;		/* end of the last question cue */
+	uint32_t	last_res_s;		/* start of the last settled-matter cue */
+	int			nanota;			/* A-not-A questions */
 	uint32_t	threat_s,
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
@@ -1547,6 +1554,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_COND:
 					cond_end = h->e;
 					break;
+				case AZK_RESCHED:
+					if (!negated && !in_quote)
+						sc->nresched++;
+					break;
 				case AZK_CAUSEQ:
 					if (!negated)
 						sc->ncause++;
@@ -1556,6 +1567,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
+					sc->last_q_e = h->e;
 					break;
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;
@@ -1567,7 +1579,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_RESOLVED:
 					if (!negated)
+					{
 						sc->nresolved++;
+						sc->last_res_s = h->s;
+					}
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
@@ -2066,7 +2081,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
 	score_hits(&ctx, &sc);
-	sc.nquestion += a_not_a_questions(&ctx);
+	sc.nanota = a_not_a_questions(&ctx);
+	sc.nquestion += sc.nanota;
 	quantity_verbs(&ctx, &sc);
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
@@ -2126,6 +2142,23 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
 							sc.votes[AZI_PAYMENT] > 0)))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		/* a threat (法律程序, 不会再从你们这里订) on top of a grievance makes
+		 * the matter a complaint, whatever it is about -- unless it is our
+		 * own dunning letter */
+		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
+			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
+			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
+		 * moving the date of an order changes the order; delivery words
+		 * only name what is moved */
+		if (sc.nresched > 0 && sc.votes[AZI_ORDER] > 0 &&
+			sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER])
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_ORDER] += moved;
+		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
 		{
@@ -2222,6 +2255,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			const az_date *d = &ctx.dates[i];
 			int			lvl = -1;
+			int			rel;
 
 			if (!d->rel_known || d->rel < 0 || date_is_past_context(&ctx, d))
 				continue;
@@ -2233,10 +2267,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				continue;
 			/* <= 3 days high, within about two weeks medium, beyond about
 			 * three weeks low; a month or a quarter is never "high" */
+			rel = d->rel;
 			if (d->gran <= 1)
-				lvl = d->rel <= 3 ? AZU_HIGH : d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+				lvl = rel <= 3 ? AZU_HIGH : rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			else
-				lvl = d->rel <= 16 ? AZU_MEDIUM : AZU_LOW;
+				lvl = rel <= 16 ? AZU_MEDIUM : AZU_LOW;
 			/* a bare "下周"/"next week" starts in a few days but runs a
 			 * week: not a deadline within three days */
 			if (lvl == AZU_HIGH && d->gran == 1 &&
@@ -2244,7 +2279,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				lvl = AZU_MEDIUM;
 			/* "请在30天内完成整改并回复": the request is tied to a date
 			 * weeks away (a request elsewhere still needs a reply now) */
-			if (d->gran <= 1 && d->rel >= 25)
+			if (d->gran <= 1 && rel >= 25)
 			{
 				size_t		ss,
 							se;
@@ -2282,6 +2317,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_LOW;	/* itemised minutes: arrangements on record;
 									 * anything due within two weeks, ours
 									 * included ("我方于本周五前回签"), is pending */
+		else if (sc.nresolved > 0 && sc.nreq == 0 && sc.nanota == 0 &&
+				 sc.last_res_s >= sc.last_q_e && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "已回复 客户表示满意 无其他问题": the question
+									 * reported was answered */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)

@@ -80,7 +80,8 @@ enum az_kind
 	AZK_CAUSEQ,					/* 是不是我们…/还是设计问题/有没有遇到过: asks for a cause, not blame */
 	AZK_DUN,					/* 逾期/催收/unpaid: collection, not a neutral billing fact */
 	AZK_SWITCH,					/* 转给/改用/switch to + competitor: moving business away */
-	AZK_COND					/* 不然/否则/otherwise: what follows is a consequence, not a fact */
+	AZK_COND,					/* 不然/否则/otherwise: what follows is a consequence, not a fact */
+	AZK_RESCHED					/* 原订/改到/推迟到/reschedule: a date moved (of an order: an order change) */
 };
 
 enum

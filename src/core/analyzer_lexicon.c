@@ -1089,6 +1089,80 @@ static const cue_row builtin[] = {
 	K("你们给个|给我们个|给个合理|给个方案", AZK_REQUEST, 10),
 	/* marketing from service sellers */
 	I("专线到|物流专线|我们专线|诚招|招商加盟|加盟", AZI_OTHER, 30),
+
+	/* ---- cue families added after the blind dev9 corpus (i0001-i0189) ---- */
+	/* unsolicited marketing and job seekers: nothing to do with a sale */
+	I("退订|回t退订|退订回t|unsubscribe", AZI_OTHER, 80),
+	I("欢迎来电咨询|网站排名|网站优化|seo优化|加微信了解|free quote", AZI_OTHER, 35),
+	I("招不招|还招人|招人吗|在招人|招工|找工作|工作机会", AZI_OTHER, 40),
+	K("请笑纳|敬请笑纳|笑纳|敬请见谅|请见谅|敬请谅解|请谅解", AZK_BLOCK, 0),
+	/* asking for a quote in other words ("请报价钱", "你们报的…含运费吧") */
+	I("请报|麻烦报|帮忙报|报一个价|各报一个|各报个|含运费|"
+	  "不含运费|含不含运费|含税吗", AZI_INQUIRY, 25),
+	K("请报关|请报备|请报销|请报告", AZK_BLOCK, 0),
+	I("接受不了", AZI_COMPLAINT, 20),
+	S("接受不了", -15),
+	K("价格接受不了|价接受不了|价我们接受不了|价格我们接受不了|才卖|的料才|人家才|他们才", AZK_HAGGLE, 10),
+	/* goods spilt, short or scrapped, a change of recipe suspected: blame */
+	I("撒出来|撒了一地|漏料|漏出来|实到|实收|只到了|废了|白干了|又换配方|换配方了|改配方了|"
+	  "是不是又换|是不是换了|偷偷换|这样怎么收|让我们怎么|叫我们怎么|这怎么用", AZI_COMPLAINT, 30),
+	S("撒出来|撒了一地|漏料|漏出来|废了|白干了|又换配方|换配方了|改配方了|是不是又换|偷偷换|"
+	  "这样怎么收|让我们怎么|叫我们怎么|这怎么用", -15),
+	I("wrong invoice|incorrect invoice|invoice is wrong|invoice was wrong|correct and reissue|"
+	  "wrong amount|incorrect amount", AZI_COMPLAINT, 35),
+	/* leaving us for good: a threat to switch suppliers */
+	K("不会再从你们|不再从你们|不会再找你们|不会再跟你们|再也不订|再也不买|不会再订|不会再买",
+	  AZK_THREAT, 10),
+	I("不会再从你们|不再从你们|不会再找你们|不会再跟你们|再也不订|再也不买|不会再订|不会再买",
+	  AZI_COMPLAINT, 40),
+	S("不会再从你们|不再从你们|不会再找你们|不会再跟你们|再也不订|再也不买|不会再订|不会再买", -20),
+	/* not blaming us, asking how to adjust: a processing question */
+	K("不是说你们|不是怪你们|不怪你们|不是说料不好|不是客诉|这不是客诉|并非客诉|不算客诉|"
+	  "not blaming", AZK_DISCLAIM, 10),
+	K("要不要加|是不是要加|需不需要加|要不要调|是不是要调|提一点试试|降一点试试", AZK_CAUSEQ, 10),
+	I("支援|技术支援|温度再|调高温度|调低温度|提高温度|降低温度", AZI_TECHNICAL, 20),
+	K("请报|麻烦报|帮忙报", AZK_REQUEST, 10),
+	/* returned or replaced goods, warranty, commissioning visits */
+	I("换过来|换回来的|换过的|换货的|退的那|退的货|退回来的|退回的|质保期内|保修期内|"
+	  "安装调试|现场指导", AZI_AFTER_SALES, 30),
+	K("退款已收到|退款收到了|已收到退款|refund received|无其他问题|没有其他问题|按原计划执行",
+	  AZK_RESOLVED, 10),
+	/* orders signed, amended or rescheduled */
+	I("用印|已用印|盖好章|盖好了章|原订|increase po|increase the po|increase our po|"
+	  "increase the order|increase our order|reduce the po|reduce our order|amend the po|"
+	  "revise the po|change the po", AZI_ORDER, 35),
+	I("送完|发完|交完|送齐|发齐", AZI_DELIVERY, 25),
+	K("原订|推迟到|延到|延后到|顺延到|postpone*|reschedul*|push back|pushed back", AZK_RESCHED, 10),
+	K("same price|same pricing|at the same price|价格不变|价格照旧", AZK_BLOCK, 0),
+	/* a stake on a date: the date is a deadline */
+	K("holding up|held up|is blocking|blocks our", AZK_NEED, 10),
+	K("想要几份|想要一份|想要些|想要一些|想索取|索取", AZK_REQUEST, 10),
+	/* service on site after a sale */
+	I("巡检|现场巡检|上门服务|现场服务|驻厂|驻场", AZI_AFTER_SALES, 30),
+	/* doing something together, supplying for the long run, a pricing
+	 * mechanism for a framework: cooperation */
+	I("一起做|一起搞|长期供应|稳定供应", AZI_COOPERATION, 30),
+	I("价格按季度|价格按月度|按季度调价|按季度调|随行就市|价格联动|调价机制|联动定价", AZI_COOPERATION, 20),
+	/* can you match (a competitor's price): haggling */
+	I("能不能跟|能跟上吗|跟不跟得上", AZI_INQUIRY, 15),
+	K("能不能跟|能跟上吗|跟不跟得上", AZK_HAGGLE, 10),
+	S("收到👍|收到 👍|👍收到|👍 收到", 0),
+	/* outrage at a price is a negative mood even while haggling */
+	S("太狠了|是认真的吗|开玩笑吧|are you serious|you must be joking", -20),
+	/* carriers advertising */
+	I("低至|整车零担|全国直达|城直达", AZI_OTHER, 30),
+	/* paying in parts or later */
+	I("分两次付|分期付|分批付|付一半|资金紧|资金紧张|手头紧", AZI_PAYMENT, 30),
+	/* urgency: material running out, "尽速"; a form's urgency field */
+	U("尽速|从速|run out of material|runs out of material|running out of material|"
+	  "will run out|line will stop", AZU_HIGH, 30),
+	U("no immediate hurry|no immediate rush|not immediately urgent|no immediate urgency", AZU_LOW, 30),
+	K("紧急程度", AZK_BLOCK, 0),
+	U("紧急程度：高|紧急程度:高|紧急程度：紧急|紧急程度:紧急|紧急程度：急|紧急程度:急", AZU_HIGH, 30),
+	U("紧急程度：低|紧急程度:低|紧急程度：不急|紧急程度:不急", AZU_LOW, 30),
+	K("紧急程度：一般|紧急程度:一般|紧急程度：普通|紧急程度:普通", AZK_BLOCK, 0),
+	/* "要到我们这": we are where it goes, not who acts */
+	K("到我们这|到我们这里|到我们这边|到我们手上|到我们手里", AZK_BLOCK, 0),
 };
 
 #undef I
