@@ -1204,7 +1204,10 @@ find_quote(az_ctx *ctx)
 		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
 			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
 				hit = true;
-		for (k = 0; !hit && own >= 4 && k < sizeof(footer) / sizeof(footer[0]); k++)
+		/* a legal footer sits at the end: only the last 2 KB are looked at
+		 * (a long e-mail's "请保密" in its body is not a footer, and a 25 KB
+		 * text is not scanned eight more times) */
+		for (k = 0; !hit && own >= 4 && ctx->n - p <= 2048 && k < sizeof(footer) / sizeof(footer[0]); k++)
 			if (line_has(ctx->t, q, e, footer[k]))
 				hit = is_footer = true;
 		if (hit)

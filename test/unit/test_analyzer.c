@@ -718,6 +718,26 @@ test_catalogue(const char *path)
 	check(bad == 0 && total > 50, "catalogue.json: every canonical name and alias resolves");
 }
 
+/* A legal footer is muted only at the end of a text: "请保密" early in a long
+ * e-mail's body is the writer's own words, and what follows still counts. */
+static void
+test_footer_position(void)
+{
+	char	   *text = malloc(8192);
+	json_t	   *r;
+
+	strcpy(text, "张经理您好，上次的事情谢谢您。\n这次的价格请保密，不要外传。\n");
+	for (int i = 0; i < 40; i++)
+		strcat(text, "以下为本次记录的明细内容，请查收。\n");
+	strcat(text, "结果发现有黑点和杂质，质量问题严重，很不满意，请尽快给出处理方案，否则我们要索赔。\n");
+	r = az_analyze(LEX, text, strlen(text), "email", NULL, T0);
+	check(strlen(text) > 2048 && strcmp(str_at(r, "intent", "category"), "complaint") == 0 &&
+		  strcmp(str_at(r, "urgency", "level"), "high") == 0,
+		  "a long e-mail with 请保密 early in its body: its closing demand (请尽快…否则索赔) is not muted as a footer (urgency high)");
+	json_decref(r);
+	free(text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -737,6 +757,7 @@ main(int argc, char **argv)
 	test_subject_and_channel();
 	test_robustness();
 	test_lexicon_api();
+	test_footer_position();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
