@@ -736,6 +736,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_POLITE_DAMP
 #define AZ_POLITE_DAMP 0.5
 #endif
+#ifndef AZ_APOLOGY_DAMP
+#define AZ_APOLOGY_DAMP 0.3
+#endif
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
@@ -803,6 +806,7 @@ typedef struct scores
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
+	int			napology;		/* the writer apologises (AZK_APOLOGY) */
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
@@ -1568,6 +1572,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_DUN:
 					sc->ndun++;
 					break;
+				case AZK_APOLOGY:
+					if (!negated && !muted)
+						sc->napology++;
+					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
@@ -2138,6 +2146,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_TECHNICAL] += moved;
 		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
+			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
 			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
 			;					/* unhappy about a price: still haggling */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
@@ -2212,6 +2221,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* 6b. sentiment */
 	{
 		double		raw_s = sc.sent_total;
+		bool		apology = sc.napology > 0 && cat != AZI_COMPLAINT && sc.ndun == 0 &&
+			sc.nthreat == 0;
 
 		/* outside a complaint or a collection matter, defect and problem
 		 * words mostly describe facts (a return, a processing question, a
@@ -2221,11 +2232,18 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
 				sc.nreq > 0 ? AZ_POLITE_DAMP * sc.mild_neg :
 				AZ_FACT_DAMP * sc.fact_neg;
+		/* the writer apologises for its own news ("不好意思，订单先暂停，项目
+		 *推迟了", "delayed by 3 days. Sorry for the inconvenience"): bad
+		 * news told politely, not a grievance -- unless it is a complaint,
+		 * a threat or our dunning */
+		if (apology && raw_s < 0)
+			raw_s *= AZ_APOLOGY_DAMP;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
 		 * note; thanks closing a request stays neutral */
-		if (raw_s >= 1.0 || (raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 &&
-							 cat != AZI_ORDER && cat != AZI_INQUIRY))
+		if (raw_s >= 1.0 + (apology ? 1.0 : 0) ||
+			(raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 && !apology &&
+			 cat != AZI_ORDER && cat != AZI_INQUIRY))
 			overall = "positive";
 		else if (raw_s <= -1.2)
 			overall = "negative";

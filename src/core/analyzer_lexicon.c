@@ -206,7 +206,7 @@ static const cue_row builtin[] = {
 	  "worse|refund|worried|"
 	  "too expensive|expensive|higher than|losses|wrong|failed|failure", -15),
 	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般|cancel*|错了", -6),
-	S("表示认可|已解决|基本解决|解决了|sorry for|apologi*|抱歉|致歉|敬请谅解|请谅解|不便之处", 10),
+	S("表示认可|已解决|基本解决|解决了", 10),
 	S("表示理解|可以理解", 6),
 	S("issue|issues|problem|problems|concern|concerns|concerned", -6),
 
@@ -1042,6 +1042,19 @@ static const cue_row builtin[] = {
 	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", AZK_BLOCK, 0),
 	S("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
 	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", 3),
+	/* the writer apologises ("不好意思，订单先暂停", "Sorry for the inconvenience",
+	 * "抱歉 发错群了"): its own news told politely -- neither a glad mood nor
+	 * a grievance; "不好意思打扰一下" only opens a message */
+	K("不好意思|抱歉|致歉|sorry for|apologi*|敬请谅解|请谅解|敬请见谅|请见谅|不便之处|"
+	  "sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|抱歉晚了|不好意思晚了|"
+	  "sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦|"
+	  "不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|"
+	  "my mistake|my bad|my fault|sorry wrong", AZK_APOLOGY, 10),
+	S("不好意思|抱歉|致歉|sorry for|apologi*|敬请谅解|请谅解|不便之处|"
+	  "不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|"
+	  "my mistake|my bad|my fault|sorry wrong", 0),
+	K("不好意思打扰|不好意思打扰一下|抱歉打扰|抱歉打扰一下|sorry to bother|sorry to trouble", AZK_BLOCK, 0),
 	/* a consequence that would follow ("不然停线", "otherwise the line stops") */
 	K("不然|要不然|否则|otherwise|or else", AZK_COND, 10),
 	/* "核过了 没问题 可以开票": a check passed and a go-ahead, not praise */

@@ -476,6 +476,11 @@ test_sentiment(void)
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
+	/* the writer apologising for its own news is neither glad nor aggrieved;
+	 * an opener "不好意思打扰" does not soften a complaint */
+	check_field("不好意思，上周那个订单先暂停，终端客户项目推迟了", "sentiment", "overall", "neutral");
+	check_field("抱歉 刚才那条发错群了 请忽略", "sentiment", "overall", "neutral");
+	check_field("不好意思打扰一下，这批料颜色偏黄，我们很不满意", "sentiment", "overall", "negative");
 	{
 		json_t	   *r = an("非常满意", T0);
 		json_t	   *r2 = an("满意", T0);
