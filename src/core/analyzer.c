@@ -807,6 +807,7 @@ typedef struct scores
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
 	int			napology;		/* the writer apologises (AZK_APOLOGY) */
+	int			nwon;			/* business won (AZK_WON) */
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
@@ -1576,6 +1577,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (!negated && !muted)
 						sc->napology++;
 					break;
+				case AZK_WON:
+					if (!negated && !muted)
+						sc->nwon++;
+					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
@@ -1892,6 +1897,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	double		confidence,
 				score;
 	const char *overall;
+	bool		glad_plans = false;	/* positive, and not only for business won */
 	sbuf		tmp,
 				line,
 				prodname;
@@ -2262,6 +2268,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				score = 0.4;
 		}
 		score = round2(score);
+		/* the urgency of business won is that of the order it brings */
+		glad_plans = strcmp(overall, "positive") == 0 &&
+			(sc.nwon == 0 || raw_s - 1.2 * sc.nwon >= 1.0);
 	}
 
 	/* 6c. urgency */
@@ -2347,7 +2356,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.nhorizon > 0)
 			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
 		else if (sc.nresolved == 0 && (sc.ordered ||
-				 (strcmp(overall, "positive") != 0 &&
+				 (!glad_plans &&
 				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))
 			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling;
 									 * glad news of plans does not, an order

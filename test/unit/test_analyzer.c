@@ -481,6 +481,9 @@ test_sentiment(void)
 	check_field("不好意思，上周那个订单先暂停，终端客户项目推迟了", "sentiment", "overall", "neutral");
 	check_field("抱歉 刚才那条发错群了 请忽略", "sentiment", "overall", "neutral");
 	check_field("不好意思打扰一下，这批料颜色偏黄，我们很不满意", "sentiment", "overall", "negative");
+	/* business won is glad news, and its urgency is that of the order */
+	check_field("拜访客户，对方当场签订季度订单，下周发PO", "sentiment", "overall", "positive");
+	check_field("上次报的价格我们老板批了 可以下单了 PO下午发你", "urgency", "level", "medium");
 	{
 		json_t	   *r = an("非常满意", T0);
 		json_t	   *r2 = an("满意", T0);
