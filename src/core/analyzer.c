@@ -2232,9 +2232,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 		/* outside a complaint or a collection matter, defect and problem
 		 * words mostly describe facts (a return, a processing question, a
-		 * resolved case), not the customer's mood: damp them */
+		 * resolved case), not the customer's mood: damp them.  Urgency
+		 * does not change that when the customer asks ("我们断料了 今天能
+		 * 发吗", "停线等待 请今天联系我"): a stressed but polite request;
+		 * an urgent after-sales matter (a defect to inspect at once) is
+		 * left as it is */
 		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
-			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
+			(sc.urg_w[AZU_HIGH] <= 0 ||
+			 ((sc.nreq > 0 || sc.nquestion > 0) && cat != AZI_AFTER_SALES)) && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
 				sc.nreq > 0 ? AZ_POLITE_DAMP * sc.mild_neg :
 				AZ_FACT_DAMP * sc.fact_neg;

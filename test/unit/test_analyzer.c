@@ -481,6 +481,9 @@ test_sentiment(void)
 	check_field("不好意思，上周那个订单先暂停，终端客户项目推迟了", "sentiment", "overall", "neutral");
 	check_field("抱歉 刚才那条发错群了 请忽略", "sentiment", "overall", "neutral");
 	check_field("不好意思打扰一下，这批料颜色偏黄，我们很不满意", "sentiment", "overall", "negative");
+	/* a stressed but polite request stays neutral */
+	check_field("我们这边断料了，今天下午能不能先送3吨PC/ABS过来？拜托了！", "sentiment", "overall",
+				"neutral");
 	/* business won is glad news, and its urgency is that of the order */
 	check_field("拜访客户，对方当场签订季度订单，下周发PO", "sentiment", "overall", "positive");
 	check_field("上次报的价格我们老板批了 可以下单了 PO下午发你", "urgency", "level", "medium");
