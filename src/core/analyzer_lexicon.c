@@ -975,6 +975,11 @@ static const cue_row builtin[] = {
 	K("就算结了|这事就算结了|这事结了|到此为止", AZK_RESOLVED, 10),
 	S("就算结了|这事就算结了|这事结了|测试ok|试过ok|测试没问题|试了没问题|用起来都正常|"
 	  "钓鱼|打球|来玩|来玩啊|一起吃饭|约饭|吃个饭|喝一杯|注意安全", 12),
+	/* friendly small talk between acquaintances is a warm note; a mass
+	 * notice (a survey, an announcement, an advert) is not a mood */
+	S("叙旧|好久没聚|聚一聚|聚聚|来坐坐|记得来坐坐|注意保暖|注意身体|多保重|"
+	  "season's greetings|prosperous", 12),
+	S("满意度调查|满意度问卷|pleased to announce|欢迎来电咨询|欢迎来电|欢迎咨询|欢迎致电", 0),
 	/* an apology for a delay is not a complaint about one */
 	K("sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|久等了|"
 	  "抱歉晚了|不好意思晚了", AZK_BLOCK, 0),

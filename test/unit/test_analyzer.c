@@ -484,6 +484,10 @@ test_sentiment(void)
 	/* a stressed but polite request stays neutral */
 	check_field("我们这边断料了，今天下午能不能先送3吨PC/ABS过来？拜托了！", "sentiment", "overall",
 				"neutral");
+	/* small talk between acquaintances is warm; a survey notice is not a mood */
+	check_field("王总 最近忙啥呢 好久没聚了", "sentiment", "overall", "positive");
+	check_field("尊敬的供应商：请于10月31日前填写附件的年度供应商满意度问卷，约需5分钟。", "sentiment",
+				"overall", "neutral");
 	/* business won is glad news, and its urgency is that of the order */
 	check_field("拜访客户，对方当场签订季度订单，下周发PO", "sentiment", "overall", "positive");
 	check_field("上次报的价格我们老板批了 可以下单了 PO下午发你", "urgency", "level", "medium");
