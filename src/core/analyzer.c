@@ -808,6 +808,7 @@ typedef struct scores
 	int			ndun;			/* collection words (AZK_DUN) */
 	int			napology;		/* the writer apologises (AZK_APOLOGY) */
 	int			nwon;			/* business won (AZK_WON) */
+	int			ncheckok;		/* a check passed (AZK_CHECKOK) */
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
@@ -1581,6 +1582,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (!negated && !muted)
 						sc->nwon++;
 					break;
+				case AZK_CHECKOK:
+					if (!negated && !muted)
+						sc->ncheckok++;
+					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
@@ -2261,8 +2266,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else
 			overall = "neutral";
 		/* receipts and checks in a billing matter ("发票收到了 谢谢 这周付",
-		 * "对账单核过了 没问题") are routine courtesy, not a glad mood */
-		if (cat == AZI_PAYMENT && raw_s < 1.2 && strcmp(overall, "positive") == 0)
+		 * "对账单核过了 没问题", "双方确认无误") are routine courtesy, not a
+		 * glad mood; only what goes beyond the passed check ("合作愉快")
+		 * counts */
+		if (cat == AZI_PAYMENT && raw_s - 2.0 * sc.ncheckok < 1.2 &&
+			strcmp(overall, "positive") == 0)
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and
 		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */

@@ -1073,6 +1073,7 @@ static const cue_row builtin[] = {
 	K("不然|要不然|否则|otherwise|or else", AZK_COND, 10),
 	/* "核过了 没问题 可以开票": a check passed and a go-ahead, not praise */
 	K("没问题 可以|没问题可以|没问题,可以|核对无误|核过了", AZK_BLOCK, 0),
+	K("没问题|没有问题|无误|确认无误|核对无误|没问题 可以|没问题可以|没问题,可以", AZK_CHECKOK, 10),
 	/* a need for the goods to arrive: "今天必须到", "明天一定要到厂" */
 	I("必须到|必须送到|必须到厂|一定要到|务必送到|务必到|要到货|必须发货|今天必须发", AZI_DELIVERY, 25),
 	U("今天必须到|今天必须送到|今天必须发|今天必须发货", AZU_HIGH, 30),

@@ -484,6 +484,8 @@ test_sentiment(void)
 	/* a stressed but polite request stays neutral */
 	check_field("我们这边断料了，今天下午能不能先送3吨PC/ABS过来？拜托了！", "sentiment", "overall",
 				"neutral");
+	/* a passed check in a billing matter is routine */
+	check_field("发票收到了，没问题，下周安排付款。", "sentiment", "overall", "neutral");
 	/* small talk between acquaintances is warm; a survey notice is not a mood */
 	check_field("王总 最近忙啥呢 好久没聚了", "sentiment", "overall", "positive");
 	check_field("尊敬的供应商：请于10月31日前填写附件的年度供应商满意度问卷，约需5分钟。", "sentiment",
