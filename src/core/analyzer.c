@@ -894,7 +894,8 @@ clause_asks(const az_ctx *ctx, size_t p)
 static bool
 is_reproach(const az_ctx *ctx, const az_hit *h)
 {
-	static const char *const ask[] = {"能不能", "能否", "可不可以", "就不能", "could you be"};
+	static const char *const ask[] = {"能不能", "能否", "可不可以", "就不能", "希望", "下次",
+	"could you be"};
 	static const char *const more[] = {"一点", "一些", "点", "些", "more"};
 	size_t		cs,
 				ce,

@@ -277,6 +277,15 @@ static const cue_row builtin[] = {
 	  "works great|well done|improved|on time", 12),
 	S("浓厚兴趣|兴趣浓厚|非常棒|太棒了", 20),
 	S("扩产|扩大产能|翻倍|业务增长|增长不错|增加用量|用量增加", 12),
+	/* hedged faint praise ("还行吧", "凑合用") and English understatement
+	 * ("not quite what we expected", "a bit below par") */
+	S("还行吧|还可以吧|也就那样|就那样吧", 0),
+	S("凑合|凑合用|还凑合|将就|将就着用|马马虎虎|勉勉强强", -8),
+	S("not quite what we expected|not what we expected|below expectations|below our expectations|"
+	  "below par|fell short|falls short|fall short of|left a lot to be desired|"
+	  "leaves a lot to be desired|not impressed|underwhelming|not best pleased|a bit disappointing|"
+	  "somewhat disappointing|rather disappointing", -20),
+	S("less than ideal|not ideal|could be better|could have been better|not thrilled", -10),
 	/* business won: a contract signed on the spot, a project nominated, a
 	 * fixed or larger volume, a go-ahead from the customer's boss -- a glad
 	 * turn, unlike a routine PO */

@@ -484,6 +484,11 @@ test_sentiment(void)
 	/* a stressed but polite request stays neutral */
 	check_field("我们这边断料了，今天下午能不能先送3吨PC/ABS过来？拜托了！", "sentiment", "overall",
 				"neutral");
+	/* hedged faint praise is not praise; understatement and a wish for a
+	 * missing quality are dissatisfaction */
+	check_field("还可以吧，凑合用", "sentiment", "overall", "neutral");
+	check_field("希望下次能准时一点", "sentiment", "overall", "negative");
+	check_field("The quality is not quite what we expected.", "sentiment", "overall", "negative");
 	/* a passed check in a billing matter is routine */
 	check_field("发票收到了，没问题，下周安排付款。", "sentiment", "overall", "neutral");
 	/* small talk between acquaintances is warm; a survey notice is not a mood */
