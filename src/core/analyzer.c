@@ -736,6 +736,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_POLITE_DAMP
 #define AZ_POLITE_DAMP 0.5
 #endif
+#ifndef AZ_APOLOGY_DAMP
+#define AZ_APOLOGY_DAMP 0.3
+#endif
 #ifndef AZ_FACT_DAMP
 #define AZ_FACT_DAMP 0.5
 #endif
@@ -803,6 +806,9 @@ typedef struct scores
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
+	int			napology;		/* the writer apologises (AZK_APOLOGY) */
+	int			nwon;			/* business won (AZK_WON) */
+	int			ncheckok;		/* a check passed (AZK_CHECKOK) */
 	double		mild_neg;		/* negative weight of words milder than anger */
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
@@ -888,7 +894,8 @@ clause_asks(const az_ctx *ctx, size_t p)
 static bool
 is_reproach(const az_ctx *ctx, const az_hit *h)
 {
-	static const char *const ask[] = {"能不能", "能否", "可不可以", "就不能", "could you be"};
+	static const char *const ask[] = {"能不能", "能否", "可不可以", "就不能", "希望", "下次",
+	"could you be"};
 	static const char *const more[] = {"一点", "一些", "点", "些", "more"};
 	size_t		cs,
 				ce,
@@ -1568,6 +1575,18 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_DUN:
 					sc->ndun++;
 					break;
+				case AZK_APOLOGY:
+					if (!negated && !muted)
+						sc->napology++;
+					break;
+				case AZK_WON:
+					if (!negated && !muted)
+						sc->nwon++;
+					break;
+				case AZK_CHECKOK:
+					if (!negated && !muted)
+						sc->ncheckok++;
+					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
@@ -1884,6 +1903,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	double		confidence,
 				score;
 	const char *overall;
+	bool		glad_plans = false;	/* positive, and not only for business won */
 	sbuf		tmp,
 				line,
 				prodname;
@@ -2138,6 +2158,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_TECHNICAL] += moved;
 		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
+			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
 			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
 			;					/* unhappy about a price: still haggling */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
@@ -2212,28 +2233,45 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* 6b. sentiment */
 	{
 		double		raw_s = sc.sent_total;
+		bool		apology = sc.napology > 0 && cat != AZI_COMPLAINT && sc.ndun == 0 &&
+			sc.nthreat == 0;
 
 		/* outside a complaint or a collection matter, defect and problem
 		 * words mostly describe facts (a return, a processing question, a
-		 * resolved case), not the customer's mood: damp them */
+		 * resolved case), not the customer's mood: damp them.  Urgency
+		 * does not change that when the customer asks ("我们断料了 今天能
+		 * 发吗", "停线等待 请今天联系我"): a stressed but polite request;
+		 * an urgent after-sales matter (a defect to inspect at once) is
+		 * left as it is */
 		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
-			sc.urg_w[AZU_HIGH] <= 0 && !sc.haggled)
+			(sc.urg_w[AZU_HIGH] <= 0 ||
+			 ((sc.nreq > 0 || sc.nquestion > 0) && cat != AZI_AFTER_SALES)) && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
 				sc.nreq > 0 ? AZ_POLITE_DAMP * sc.mild_neg :
 				AZ_FACT_DAMP * sc.fact_neg;
+		/* the writer apologises for its own news ("不好意思，订单先暂停，项目
+		 *推迟了", "delayed by 3 days. Sorry for the inconvenience"): bad
+		 * news told politely, not a grievance -- unless it is a complaint,
+		 * a threat or our dunning */
+		if (apology && raw_s < 0)
+			raw_s *= AZ_APOLOGY_DAMP;
 		score = 0.5 + 0.5 * tanh(raw_s / 3.5);
 		/* thanks with nothing asked ("样品收到了,谢谢!") is a positive
 		 * note; thanks closing a request stays neutral */
-		if (raw_s >= 1.0 || (raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 &&
-							 cat != AZI_ORDER && cat != AZI_INQUIRY))
+		if (raw_s >= 1.0 + (apology ? 1.0 : 0) ||
+			(raw_s >= AZ_THANKS_POS && sc.nreq == 0 && sc.nquestion == 0 && !apology &&
+			 cat != AZI_ORDER && cat != AZI_INQUIRY))
 			overall = "positive";
 		else if (raw_s <= -1.2)
 			overall = "negative";
 		else
 			overall = "neutral";
 		/* receipts and checks in a billing matter ("发票收到了 谢谢 这周付",
-		 * "对账单核过了 没问题") are routine courtesy, not a glad mood */
-		if (cat == AZI_PAYMENT && raw_s < 1.2 && strcmp(overall, "positive") == 0)
+		 * "对账单核过了 没问题", "双方确认无误") are routine courtesy, not a
+		 * glad mood; only what goes beyond the passed check ("合作愉快")
+		 * counts */
+		if (cat == AZI_PAYMENT && raw_s - 2.0 * sc.ncheckok < 1.2 &&
+			strcmp(overall, "positive") == 0)
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and
 		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
@@ -2244,6 +2282,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				score = 0.4;
 		}
 		score = round2(score);
+		/* the urgency of business won is that of the order it brings */
+		glad_plans = strcmp(overall, "positive") == 0 &&
+			(sc.nwon == 0 || raw_s - 1.2 * sc.nwon >= 1.0);
 	}
 
 	/* 6c. urgency */
@@ -2329,7 +2370,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.nhorizon > 0)
 			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
 		else if (sc.nresolved == 0 && (sc.ordered ||
-				 (strcmp(overall, "positive") != 0 &&
+				 (!glad_plans &&
 				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))
 			urg_level = AZU_MEDIUM;	/* an order or an inquiry needs handling;
 									 * glad news of plans does not, an order

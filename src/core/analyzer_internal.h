@@ -81,7 +81,10 @@ enum az_kind
 	AZK_DUN,					/* 逾期/催收/unpaid: collection, not a neutral billing fact */
 	AZK_SWITCH,					/* 转给/改用/switch to + competitor: moving business away */
 	AZK_COND,					/* 不然/否则/otherwise: what follows is a consequence, not a fact */
-	AZK_RESCHED					/* 原订/改到/推迟到/reschedule: a date moved (of an order: an order change) */
+	AZK_RESCHED,				/* 原订/改到/推迟到/reschedule: a date moved (of an order: an order change) */
+	AZK_APOLOGY,				/* 抱歉/不好意思/sorry for: the writer apologises for trouble of its own */
+	AZK_WON,					/* 当场签订/项目定点/老板批了: business won, an order placed gladly */
+	AZK_CHECKOK					/* 没问题/无误: a check passed (routine in a billing matter) */
 };
 
 enum

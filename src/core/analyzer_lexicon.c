@@ -206,7 +206,7 @@ static const cue_row builtin[] = {
 	  "worse|refund|worried|"
 	  "too expensive|expensive|higher than|losses|wrong|failed|failure", -15),
 	S("问题|慢|贵|催|还没|高了|一般般|很一般|比较一般|cancel*|错了", -6),
-	S("表示认可|已解决|基本解决|解决了|sorry for|apologi*|抱歉|致歉|敬请谅解|请谅解|不便之处", 10),
+	S("表示认可|已解决|基本解决|解决了", 10),
 	S("表示理解|可以理解", 6),
 	S("issue|issues|problem|problems|concern|concerns|concerned", -6),
 
@@ -277,6 +277,24 @@ static const cue_row builtin[] = {
 	  "works great|well done|improved|on time", 12),
 	S("浓厚兴趣|兴趣浓厚|非常棒|太棒了", 20),
 	S("扩产|扩大产能|翻倍|业务增长|增长不错|增加用量|用量增加", 12),
+	/* hedged faint praise ("还行吧", "凑合用") and English understatement
+	 * ("not quite what we expected", "a bit below par") */
+	S("还行吧|还可以吧|也就那样|就那样吧", 0),
+	S("凑合|凑合用|还凑合|将就|将就着用|马马虎虎|勉勉强强", -8),
+	S("not quite what we expected|not what we expected|below expectations|below our expectations|"
+	  "below par|fell short|falls short|fall short of|left a lot to be desired|"
+	  "leaves a lot to be desired|not impressed|underwhelming|not best pleased|a bit disappointing|"
+	  "somewhat disappointing|rather disappointing", -20),
+	S("less than ideal|not ideal|could be better|could have been better|not thrilled", -10),
+	/* business won: a contract signed on the spot, a project nominated, a
+	 * fixed or larger volume, a go-ahead from the customer's boss -- a glad
+	 * turn, unlike a routine PO */
+	S("签订年度|签年度|签了年度|年度采购合同|当场签订|当场签|当场确认|当场下单|项目定点|"
+	  "开始正式下单|正式下单|固定采购|用量提高|提高用量|老板批了|领导批了|董事会批了|"
+	  "总部批了|集团批了|可以下单了", 12),
+	K("签订年度|签年度|签了年度|年度采购合同|当场签订|当场签|当场确认|当场下单|项目定点|"
+	  "开始正式下单|正式下单|固定采购|用量提高|提高用量|老板批了|领导批了|董事会批了|"
+	  "总部批了|集团批了|可以下单了", AZK_WON, 10),
 	S("上次投诉|之前的投诉|投诉处理|处理投诉|处理客户投诉|投诉的处理|客诉处理|处理客诉|技术问题|"
 	  "技术交流|问题描述", 0),
 	I("态度差|态度不好|服务差|服务态度差|弄坏|搞坏|冲击强度不够|强度不足|冲击不够|冲击强度不足",
@@ -966,6 +984,11 @@ static const cue_row builtin[] = {
 	K("就算结了|这事就算结了|这事结了|到此为止", AZK_RESOLVED, 10),
 	S("就算结了|这事就算结了|这事结了|测试ok|试过ok|测试没问题|试了没问题|用起来都正常|"
 	  "钓鱼|打球|来玩|来玩啊|一起吃饭|约饭|吃个饭|喝一杯|注意安全", 12),
+	/* friendly small talk between acquaintances is a warm note; a mass
+	 * notice (a survey, an announcement, an advert) is not a mood */
+	S("叙旧|好久没聚|聚一聚|聚聚|来坐坐|记得来坐坐|注意保暖|注意身体|多保重|"
+	  "season's greetings|prosperous", 12),
+	S("满意度调查|满意度问卷|pleased to announce|欢迎来电咨询|欢迎来电|欢迎咨询|欢迎致电", 0),
 	/* an apology for a delay is not a complaint about one */
 	K("sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|久等了|"
 	  "抱歉晚了|不好意思晚了", AZK_BLOCK, 0),
@@ -1042,10 +1065,24 @@ static const cue_row builtin[] = {
 	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", AZK_BLOCK, 0),
 	S("sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
 	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦", 3),
+	/* the writer apologises ("不好意思，订单先暂停", "Sorry for the inconvenience",
+	 * "抱歉 发错群了"): its own news told politely -- neither a glad mood nor
+	 * a grievance; "不好意思打扰一下" only opens a message */
+	K("不好意思|抱歉|致歉|sorry for|apologi*|敬请谅解|请谅解|敬请见谅|请见谅|不便之处|"
+	  "sorry for the delay|apologies for the delay|sorry for the late|抱歉久等|抱歉晚了|不好意思晚了|"
+	  "sorry for the trouble|sorry for the inconvenience|apologies for the inconvenience|"
+	  "sorry about that|添麻烦了|给你们添麻烦|给您添麻烦|"
+	  "不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|"
+	  "my mistake|my bad|my fault|sorry wrong", AZK_APOLOGY, 10),
+	S("不好意思|抱歉|致歉|sorry for|apologi*|敬请谅解|请谅解|不便之处|"
+	  "不好意思发错|发错了不好意思|抱歉发错|不好意思打错|不好意思搞错|不好意思弄错|"
+	  "my mistake|my bad|my fault|sorry wrong", 0),
+	K("不好意思打扰|不好意思打扰一下|抱歉打扰|抱歉打扰一下|sorry to bother|sorry to trouble", AZK_BLOCK, 0),
 	/* a consequence that would follow ("不然停线", "otherwise the line stops") */
 	K("不然|要不然|否则|otherwise|or else", AZK_COND, 10),
 	/* "核过了 没问题 可以开票": a check passed and a go-ahead, not praise */
 	K("没问题 可以|没问题可以|没问题,可以|核对无误|核过了", AZK_BLOCK, 0),
+	K("没问题|没有问题|无误|确认无误|核对无误|没问题 可以|没问题可以|没问题,可以", AZK_CHECKOK, 10),
 	/* a need for the goods to arrive: "今天必须到", "明天一定要到厂" */
 	I("必须到|必须送到|必须到厂|一定要到|务必送到|务必到|要到货|必须发货|今天必须发", AZI_DELIVERY, 25),
 	U("今天必须到|今天必须送到|今天必须发|今天必须发货", AZU_HIGH, 30),

@@ -476,6 +476,28 @@ test_sentiment(void)
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
+	/* the writer apologising for its own news is neither glad nor aggrieved;
+	 * an opener "不好意思打扰" does not soften a complaint */
+	check_field("不好意思，上周那个订单先暂停，终端客户项目推迟了", "sentiment", "overall", "neutral");
+	check_field("抱歉 刚才那条发错群了 请忽略", "sentiment", "overall", "neutral");
+	check_field("不好意思打扰一下，这批料颜色偏黄，我们很不满意", "sentiment", "overall", "negative");
+	/* a stressed but polite request stays neutral */
+	check_field("我们这边断料了，今天下午能不能先送3吨PC/ABS过来？拜托了！", "sentiment", "overall",
+				"neutral");
+	/* hedged faint praise is not praise; understatement and a wish for a
+	 * missing quality are dissatisfaction */
+	check_field("还可以吧，凑合用", "sentiment", "overall", "neutral");
+	check_field("希望下次能准时一点", "sentiment", "overall", "negative");
+	check_field("The quality is not quite what we expected.", "sentiment", "overall", "negative");
+	/* a passed check in a billing matter is routine */
+	check_field("发票收到了，没问题，下周安排付款。", "sentiment", "overall", "neutral");
+	/* small talk between acquaintances is warm; a survey notice is not a mood */
+	check_field("王总 最近忙啥呢 好久没聚了", "sentiment", "overall", "positive");
+	check_field("尊敬的供应商：请于10月31日前填写附件的年度供应商满意度问卷，约需5分钟。", "sentiment",
+				"overall", "neutral");
+	/* business won is glad news, and its urgency is that of the order */
+	check_field("拜访客户，对方当场签订季度订单，下周发PO", "sentiment", "overall", "positive");
+	check_field("上次报的价格我们老板批了 可以下单了 PO下午发你", "urgency", "level", "medium");
 	{
 		json_t	   *r = an("非常满意", T0);
 		json_t	   *r2 = an("满意", T0);
