@@ -351,11 +351,5 @@ PG_FUNCTION_INFO_V1(commhub_lexicon_changed);
 Datum
 commhub_lexicon_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-						errmsg("commhub_lexicon_changed() must be called as a trigger")));
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
-	return PointerGetDatum(NULL);
+	return commhub_relcache_trigger(fcinfo, "commhub_lexicon_changed");
 }

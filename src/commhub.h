@@ -6,6 +6,7 @@
 #define COMMHUB_H
 
 #include "postgres.h"
+#include "fmgr.h"
 
 /* True when loaded through shared_preload_libraries (workers registered). */
 extern bool commhub_preloaded;
@@ -24,6 +25,8 @@ extern char *commhub_tenant_guc;
 /* commhub.current_tenant() (tenant.c): the active tenant, checked. */
 extern const char *commhub_tenant(void);
 extern char *commhub_current_tenant(void);	/* palloc'd copy */
+/* statement trigger body: relcache invalidation of the trigger's table */
+extern Datum commhub_relcache_trigger(FunctionCallInfo fcinfo, const char *name);
 
 /* An error that is not one item's fault (cancel, shutdown, out of memory
  * or disk, system error): per-item error handling must let it end the

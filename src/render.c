@@ -83,100 +83,237 @@ commhub_fit_width(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }
 
-static const char *
-label_of(const char *v, const char *const map[][2], int n)
+/*
+ * Display vocabulary as ready text Datums, made once per backend: the
+ * timeline forms every row's label, icon and tags from these without a
+ * string conversion per row.
+ */
+typedef struct
+{
+	const char *key;
+	size_t		keylen;
+	const char *label_s;		/* channels: label and icon as C strings */
+	const char *icon_s;
+	Datum		label;			/* text */
+	Datum		icon;			/* text (channels) */
+	Datum		tag;			/* text "[意图: 询价]" etc. (intents, moods, urgencies) */
+}			vocab;
+
+static vocab channels_v[9], intents_v[9], sentiments_v[3], urgencies_v[2];
+static Datum icon_other, tag_missed, tag_recalled, tag_pending;
+static bool vocab_ready = false;
+
+static Datum
+const_text(const char *s)
+{
+	size_t		len = strlen(s);
+	text	   *t = (text *) MemoryContextAlloc(TopMemoryContext, VARHDRSZ + len);
+
+	SET_VARSIZE(t, VARHDRSZ + len);
+	memcpy(VARDATA(t), s, len);
+	return PointerGetDatum(t);
+}
+
+static void
+vocab_init(void)
+{
+	static const char *const ch[][3] = {
+		{"phone", "400电话", "📞"}, {"mobile", "移动电话", "📱"}, {"wechat", "企业微信", "💬"},
+		{"email", "Email", "📧"}, {"meeting", "会议", "👥"}, {"visit", "商务拜访", "🤝"},
+		{"video", "视频会议", "🎥"}, {"form", "表单", "📝"}, {"webchat", "官网咨询", "🌐"}};
+	static const char *const in[][2] = {
+		{"inquiry", "询价"}, {"complaint", "投诉"}, {"technical", "技术支持"}, {"cooperation", "合作洽谈"},
+		{"order", "订单确认"}, {"payment", "付款"}, {"delivery", "交货"}, {"after_sales", "售后"}, {"other", "其他"}};
+	static const char *const se[][2] = {{"positive", "积极"}, {"neutral", "中性"}, {"negative", "消极"}};
+	static const char *const ur[][2] = {{"high", "高"}, {"medium", "中"}};
+	char		buf[64];
+
+	if (vocab_ready)
+		return;
+	for (int i = 0; i < 9; i++)
+	{
+		channels_v[i].key = ch[i][0];
+		channels_v[i].label_s = ch[i][1];
+		channels_v[i].icon_s = ch[i][2];
+		channels_v[i].label = const_text(ch[i][1]);
+		channels_v[i].icon = const_text(ch[i][2]);
+		intents_v[i].key = in[i][0];
+		snprintf(buf, sizeof(buf), "[意图: %s]", in[i][1]);
+		intents_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 3; i++)
+	{
+		sentiments_v[i].key = se[i][0];
+		snprintf(buf, sizeof(buf), "[情绪: %s]", se[i][1]);
+		sentiments_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 2; i++)
+	{
+		urgencies_v[i].key = ur[i][0];
+		snprintf(buf, sizeof(buf), "[紧急: %s]", ur[i][1]);
+		urgencies_v[i].tag = const_text(buf);
+	}
+	for (int i = 0; i < 9; i++)
+		channels_v[i].keylen = strlen(channels_v[i].key), intents_v[i].keylen = strlen(intents_v[i].key);
+	for (int i = 0; i < 3; i++)
+		sentiments_v[i].keylen = strlen(sentiments_v[i].key);
+	for (int i = 0; i < 2; i++)
+		urgencies_v[i].keylen = strlen(urgencies_v[i].key);
+	icon_other = const_text("•");
+	tag_missed = const_text("[未接]");
+	tag_recalled = const_text("[已撤回]");
+	tag_pending = const_text("[待识别]");
+	vocab_ready = true;
+}
+
+/* The entry of vocabulary v whose key is p[0..len), or NULL. */
+static const vocab *
+vocab_lookup(const vocab *v, int n, const char *p, size_t len)
 {
 	for (int i = 0; i < n; i++)
-		if (strcmp(map[i][0], v) == 0)
-			return map[i][1];
-	return v;
+		if (v[i].keylen == len && v[i].key[0] == p[0] && memcmp(v[i].key, p, len) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* The entry of vocabulary v whose key is the text datum d, or NULL. */
+static const vocab *
+vocab_find(const vocab *v, int n, Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	return vocab_lookup(v, n, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/* "<prefix><value>]" for a value outside the vocabulary (record_tags shows it raw). */
+static Datum
+raw_tag(const char *prefix, Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+	size_t		pl = strlen(prefix),
+				len = VARSIZE_ANY_EXHDR(t);
+	text	   *r = (text *) palloc(VARHDRSZ + pl + len + 1);
+
+	SET_VARSIZE(r, VARHDRSZ + pl + len + 1);
+	memcpy(VARDATA(r), prefix, pl);
+	memcpy(VARDATA(r) + pl, VARDATA_ANY(t), len);
+	VARDATA(r)[pl + len] = ']';
+	return PointerGetDatum(r);
 }
 
 /*
- * commhub.record_tags(intent, sentiment, urgency, attachments, missed,
- * recalled, media_pending, related) -> text[] of display tags such as
- * [意图: 询价] [情绪: 积极] [紧急: 高] [附件: 2个].  In C because it runs for
- * every row of every timeline page.
+ * A one-dimensional text[] of n elements, built in one allocation (what
+ * construct_array() makes, without its generic per-element work).  The
+ * elements are plain in-memory texts (never toasted or expanded).
  */
-/* The tags of one record; the arguments' NULLs as in record_tags(). */
 static ArrayType *
-build_tags(const char *intent, const char *sentiment, const char *urgency, bool has_att, int32 att,
-		   bool missed, bool recalled, bool media_pending, Jsonb *related)
+text_array(const Datum *elems, int n)
 {
-	static const char *const intents[][2] = {
-		{"inquiry", "询价"}, {"complaint", "投诉"}, {"technical", "技术支持"}, {"cooperation", "合作洽谈"},
-		{"order", "订单确认"}, {"payment", "付款"}, {"delivery", "交货"}, {"after_sales", "售后"}, {"other", "其他"}};
-	static const char *const sentiments[][2] = {{"positive", "积极"}, {"neutral", "中性"}, {"negative", "消极"}};
-	static const char *const urgencies[][2] = {{"high", "高"}, {"medium", "中"}, {"low", "低"}};
-	Datum		tags[8];
-	int			n = 0;
-	char		buf[160];
+	size_t		size = ARR_OVERHEAD_NONULLS(1);
+	ArrayType  *a;
+	char	   *p;
 
-	if (intent)
+	for (int i = 0; i < n; i++)
+		size += INTALIGN(VARSIZE_ANY(DatumGetPointer(elems[i])));
+	a = (ArrayType *) palloc0(size);
+	SET_VARSIZE(a, size);
+	a->ndim = n > 0 ? 1 : 0;
+	a->dataoffset = 0;
+	a->elemtype = TEXTOID;
+	if (n == 0)
 	{
-		snprintf(buf, sizeof(buf), "[意图: %s]", label_of(intent, intents, lengthof(intents)));
-		tags[n++] = CStringGetTextDatum(buf);
+		SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(0));
+		return a;
 	}
-	if (sentiment)
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
+	p = ARR_DATA_PTR(a);
+	for (int i = 0; i < n; i++)
 	{
-		snprintf(buf, sizeof(buf), "[情绪: %s]", label_of(sentiment, sentiments, lengthof(sentiments)));
-		tags[n++] = CStringGetTextDatum(buf);
+		struct varlena *v = (struct varlena *) DatumGetPointer(elems[i]);
+
+		memcpy(p, v, VARSIZE_ANY(v));
+		p += INTALIGN(VARSIZE_ANY(v));
 	}
-	if (urgency && (strcmp(urgency, "high") == 0 || strcmp(urgency, "medium") == 0))
+	return a;
+}
+
+/*
+ * The display tags of one record -- [意图: 询价] [情绪: 积极] [紧急: 高]
+ * [附件: 2个] [未接] [已撤回] [待识别] [关联: 2条] -- into tags[] (at most
+ * 8); the timeline and commhub.record_tags() both use it.
+ */
+static int
+record_tag_datums(Datum *tags, Datum intent, bool intent_null, Datum sentiment, bool sentiment_null,
+				  Datum urgency, bool urgency_null, bool has_att, int32 att,
+				  bool missed, bool recalled, bool media_pending, Jsonb *related)
+{
+	int			n = 0;
+	const vocab *v;
+	char		buf[64];
+
+	vocab_init();
+	if (!intent_null)
 	{
-		snprintf(buf, sizeof(buf), "[紧急: %s]", label_of(urgency, urgencies, lengthof(urgencies)));
-		tags[n++] = CStringGetTextDatum(buf);
+		v = vocab_find(intents_v, lengthof(intents_v), intent);
+		tags[n++] = v ? v->tag : raw_tag("[意图: ", intent);
 	}
+	if (!sentiment_null)
+	{
+		v = vocab_find(sentiments_v, lengthof(sentiments_v), sentiment);
+		tags[n++] = v ? v->tag : raw_tag("[情绪: ", sentiment);
+	}
+	if (!urgency_null && (v = vocab_find(urgencies_v, lengthof(urgencies_v), urgency)) != NULL)
+		tags[n++] = v->tag;
 	if (has_att && att > 0)
 	{
 		snprintf(buf, sizeof(buf), "[附件: %d个]", att);
 		tags[n++] = CStringGetTextDatum(buf);
 	}
 	if (missed)
-		tags[n++] = CStringGetTextDatum("[未接]");
+		tags[n++] = tag_missed;
 	if (recalled)
-		tags[n++] = CStringGetTextDatum("[已撤回]");
+		tags[n++] = tag_recalled;
 	if (media_pending)
-		tags[n++] = CStringGetTextDatum("[待识别]");
+		tags[n++] = tag_pending;
 	if (related && JB_ROOT_IS_ARRAY(related) && !JB_ROOT_IS_SCALAR(related) && JB_ROOT_COUNT(related) > 0)
 	{
 		snprintf(buf, sizeof(buf), "[关联: %d条]", (int) JB_ROOT_COUNT(related));
 		tags[n++] = CStringGetTextDatum(buf);
 	}
-	return construct_array(tags, n, TEXTOID, -1, false, TYPALIGN_INT);
+	return n;
 }
 
+/*
+ * commhub.record_tags(intent, sentiment, urgency, attachments, missed,
+ * recalled, media_pending, related) -> text[] of display tags.
+ */
 PG_FUNCTION_INFO_V1(commhub_record_tags);
 Datum
 commhub_record_tags(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_ARRAYTYPE_P(build_tags(PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0)),
-									 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
-									 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)),
-									 !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3),
-									 !PG_ARGISNULL(4) && PG_GETARG_BOOL(4),
-									 !PG_ARGISNULL(5), !PG_ARGISNULL(6),
-									 PG_ARGISNULL(7) ? NULL : PG_GETARG_JSONB_P(7)));
+	Datum		tags[8];
+	int			n = record_tag_datums(tags, PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1),
+									  PG_GETARG_DATUM(2), PG_ARGISNULL(2),
+									  !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3),
+									  !PG_ARGISNULL(4) && PG_GETARG_BOOL(4), !PG_ARGISNULL(5), !PG_ARGISNULL(6),
+									  PG_ARGISNULL(7) ? NULL : PG_GETARG_JSONB_P(7));
+
+	PG_RETURN_ARRAYTYPE_P(text_array(tags, n));
 }
 
 /* ------------------------------------------------------------ timeline */
 
+/* commhub.channel_label(): the Chinese label of a channel (icon in *icon). */
 static const char *
 channel_label(const char *t, const char **icon)
 {
-	static const char *const map[][3] = {
-		{"phone", "400电话", "📞"}, {"mobile", "移动电话", "📱"}, {"wechat", "企业微信", "💬"},
-		{"email", "Email", "📧"}, {"meeting", "会议", "👥"}, {"visit", "商务拜访", "🤝"},
-		{"video", "视频会议", "🎥"}, {"form", "表单", "📝"}, {"webchat", "官网咨询", "🌐"}};
+	const vocab *v;
 
-	for (int i = 0; i < (int) lengthof(map); i++)
-		if (strcmp(t, map[i][0]) == 0)
-		{
-			*icon = map[i][2];
-			return map[i][1];
-		}
-	*icon = "•";
-	return t;
+	vocab_init();
+	v = vocab_lookup(channels_v, lengthof(channels_v), t, strlen(t));
+	*icon = v ? v->icon_s : "•";
+	return v ? v->label_s : t;
 }
 
 /* commhub.duration_text() */
@@ -282,152 +419,6 @@ commhub_day_label(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(day_label(PG_GETARG_TIMESTAMPTZ(0), now_jd, ntm.tm_year, shanghai)));
 }
 
-/*
- * Display vocabulary as ready text Datums, made once per backend: the
- * timeline forms every row's label, icon and tags from these without a
- * string conversion per row.
- */
-typedef struct
-{
-	const char *key;
-	size_t		keylen;
-	Datum		label;			/* text */
-	Datum		icon;			/* text (channels) */
-	Datum		tag;			/* text "[意图: 询价]" etc. (intents, moods, urgencies) */
-}			vocab;
-
-static vocab channels_v[9], intents_v[9], sentiments_v[3], urgencies_v[2];
-static Datum icon_other, tag_missed, tag_recalled, tag_pending;
-static bool vocab_ready = false;
-
-static Datum
-const_text(const char *s)
-{
-	size_t		len = strlen(s);
-	text	   *t = (text *) MemoryContextAlloc(TopMemoryContext, VARHDRSZ + len);
-
-	SET_VARSIZE(t, VARHDRSZ + len);
-	memcpy(VARDATA(t), s, len);
-	return PointerGetDatum(t);
-}
-
-static void
-vocab_init(void)
-{
-	static const char *const ch[][3] = {
-		{"phone", "400电话", "📞"}, {"mobile", "移动电话", "📱"}, {"wechat", "企业微信", "💬"},
-		{"email", "Email", "📧"}, {"meeting", "会议", "👥"}, {"visit", "商务拜访", "🤝"},
-		{"video", "视频会议", "🎥"}, {"form", "表单", "📝"}, {"webchat", "官网咨询", "🌐"}};
-	static const char *const in[][2] = {
-		{"inquiry", "询价"}, {"complaint", "投诉"}, {"technical", "技术支持"}, {"cooperation", "合作洽谈"},
-		{"order", "订单确认"}, {"payment", "付款"}, {"delivery", "交货"}, {"after_sales", "售后"}, {"other", "其他"}};
-	static const char *const se[][2] = {{"positive", "积极"}, {"neutral", "中性"}, {"negative", "消极"}};
-	static const char *const ur[][2] = {{"high", "高"}, {"medium", "中"}};
-	char		buf[64];
-
-	if (vocab_ready)
-		return;
-	for (int i = 0; i < 9; i++)
-	{
-		channels_v[i].key = ch[i][0];
-		channels_v[i].label = const_text(ch[i][1]);
-		channels_v[i].icon = const_text(ch[i][2]);
-		intents_v[i].key = in[i][0];
-		snprintf(buf, sizeof(buf), "[意图: %s]", in[i][1]);
-		intents_v[i].tag = const_text(buf);
-	}
-	for (int i = 0; i < 3; i++)
-	{
-		sentiments_v[i].key = se[i][0];
-		snprintf(buf, sizeof(buf), "[情绪: %s]", se[i][1]);
-		sentiments_v[i].tag = const_text(buf);
-	}
-	for (int i = 0; i < 2; i++)
-	{
-		urgencies_v[i].key = ur[i][0];
-		snprintf(buf, sizeof(buf), "[紧急: %s]", ur[i][1]);
-		urgencies_v[i].tag = const_text(buf);
-	}
-	for (int i = 0; i < 9; i++)
-		channels_v[i].keylen = strlen(channels_v[i].key), intents_v[i].keylen = strlen(intents_v[i].key);
-	for (int i = 0; i < 3; i++)
-		sentiments_v[i].keylen = strlen(sentiments_v[i].key);
-	for (int i = 0; i < 2; i++)
-		urgencies_v[i].keylen = strlen(urgencies_v[i].key);
-	icon_other = const_text("•");
-	tag_missed = const_text("[未接]");
-	tag_recalled = const_text("[已撤回]");
-	tag_pending = const_text("[待识别]");
-	vocab_ready = true;
-}
-
-/* The entry of vocabulary v whose key is the text datum d, or NULL. */
-static const vocab *
-vocab_find(const vocab *v, int n, Datum d)
-{
-	text	   *t = DatumGetTextPP(d);
-	const char *p = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
-
-	for (int i = 0; i < n; i++)
-		if (v[i].keylen == len && v[i].key[0] == p[0] && memcmp(v[i].key, p, len) == 0)
-			return &v[i];
-	return NULL;
-}
-
-/* "<prefix><value>]" for a value outside the vocabulary (record_tags shows it raw). */
-static Datum
-raw_tag(const char *prefix, Datum d)
-{
-	text	   *t = DatumGetTextPP(d);
-	size_t		pl = strlen(prefix),
-				len = VARSIZE_ANY_EXHDR(t);
-	text	   *r = (text *) palloc(VARHDRSZ + pl + len + 1);
-
-	SET_VARSIZE(r, VARHDRSZ + pl + len + 1);
-	memcpy(VARDATA(r), prefix, pl);
-	memcpy(VARDATA(r) + pl, VARDATA_ANY(t), len);
-	VARDATA(r)[pl + len] = ']';
-	return PointerGetDatum(r);
-}
-
-/*
- * A one-dimensional text[] of n elements, built in one allocation (what
- * construct_array() makes, without its generic per-element work).  The
- * elements are plain in-memory texts (never toasted or expanded).
- */
-static ArrayType *
-text_array(const Datum *elems, int n)
-{
-	size_t		size = ARR_OVERHEAD_NONULLS(1);
-	ArrayType  *a;
-	char	   *p;
-
-	for (int i = 0; i < n; i++)
-		size += INTALIGN(VARSIZE_ANY(DatumGetPointer(elems[i])));
-	a = (ArrayType *) palloc0(size);
-	SET_VARSIZE(a, size);
-	a->ndim = n > 0 ? 1 : 0;
-	a->dataoffset = 0;
-	a->elemtype = TEXTOID;
-	if (n == 0)
-	{
-		SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(0));
-		return a;
-	}
-	ARR_DIMS(a)[0] = n;
-	ARR_LBOUND(a)[0] = 1;
-	p = ARR_DATA_PTR(a);
-	for (int i = 0; i < n; i++)
-	{
-		struct varlena *v = (struct varlena *) DatumGetPointer(elems[i]);
-
-		memcpy(p, v, VARSIZE_ANY(v));
-		p += INTALIGN(VARSIZE_ANY(v));
-	}
-	return a;
-}
-
 /* Receives the timeline query's rows and puts display rows in the tuplestore. */
 typedef struct
 {
@@ -475,9 +466,8 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	Datum		out[20];
 	bool		on[20];
 	Datum		tags[8];
-	int			ntags = 0;
+	int			ntags;
 	TimestampTz t;
-	char		buf[64];
 	union
 	{
 		text		t;
@@ -524,39 +514,10 @@ timeline_receive(TupleTableSlot *slot, DestReceiver *self)
 	out[16] = in[13];
 	on[16] = isn[13];
 	/* tags, as record_tags() */
-	if (!isn[6])
-	{
-		v = vocab_find(intents_v, lengthof(intents_v), in[6]);
-		tags[ntags++] = v ? v->tag : raw_tag("[意图: ", in[6]);
-	}
-	if (!isn[7])
-	{
-		v = vocab_find(sentiments_v, lengthof(sentiments_v), in[7]);
-		tags[ntags++] = v ? v->tag : raw_tag("[情绪: ", in[7]);
-	}
-	if (!isn[8] && (v = vocab_find(urgencies_v, lengthof(urgencies_v), in[8])) != NULL)
-		tags[ntags++] = v->tag;
-	if (!isn[13] && DatumGetInt32(in[13]) > 0)
-	{
-		snprintf(buf, sizeof(buf), "[附件: %d个]", DatumGetInt32(in[13]));
-		tags[ntags++] = CStringGetTextDatum(buf);
-	}
-	if (!isn[14] && DatumGetBool(in[14]))
-		tags[ntags++] = tag_missed;
-	if (DatumGetBool(in[15]))
-		tags[ntags++] = tag_recalled;
-	if (DatumGetBool(in[16]))
-		tags[ntags++] = tag_pending;
-	if (!isn[17])
-	{
-		Jsonb	   *rel = DatumGetJsonbP(in[17]);
-
-		if (JB_ROOT_IS_ARRAY(rel) && !JB_ROOT_IS_SCALAR(rel) && JB_ROOT_COUNT(rel) > 0)
-		{
-			snprintf(buf, sizeof(buf), "[关联: %d条]", (int) JB_ROOT_COUNT(rel));
-			tags[ntags++] = CStringGetTextDatum(buf);
-		}
-	}
+	ntags = record_tag_datums(tags, in[6], isn[6], in[7], isn[7], in[8], isn[8],
+							  !isn[13], isn[13] ? 0 : DatumGetInt32(in[13]),
+							  !isn[14] && DatumGetBool(in[14]), DatumGetBool(in[15]), DatumGetBool(in[16]),
+							  isn[17] ? NULL : DatumGetJsonbP(in[17]));
 	out[17] = PointerGetDatum(text_array(tags, ntags));
 	/* day label: rows come newest first, so most share the previous row's day */
 	if (!(t >= d->day_start && t < d->day_end))

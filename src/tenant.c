@@ -165,16 +165,26 @@ commhub_current_tenant_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(commhub_tenant()));
 }
 
-/* Statement trigger on tenant_grants: drop every backend's cached grants. */
-PG_FUNCTION_INFO_V1(commhub_tenant_grants_changed);
+/*
+ * A statement trigger that drops every backend's caches built from the
+ * table it is on (a relcache invalidation): tenant_grants here, the
+ * analyzer's catalogue tables in analyze.c.
+ */
 Datum
-commhub_tenant_grants_changed(PG_FUNCTION_ARGS)
+commhub_relcache_trigger(FunctionCallInfo fcinfo, const char *name)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-						errmsg("commhub_tenant_grants_changed() must be called as a trigger")));
+						errmsg("%s() must be called as a trigger", name)));
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(commhub_tenant_grants_changed);
+Datum
+commhub_tenant_grants_changed(PG_FUNCTION_ARGS)
+{
+	return commhub_relcache_trigger(fcinfo, "commhub_tenant_grants_changed");
 }

@@ -504,12 +504,36 @@ imap_parse_fetch_sizes(const char *resp, size_t len, uint32_t after_uid, imap_ms
 	return n;
 }
 
+/*
+ * One request: custom command cmd (NULL: a plain fetch) on the server URL
+ * (folder NULL) or on folder's URL followed by suffix.  The answer is in *b
+ * (free b->data).
+ */
+static imap_status
+request(imap_conn *c, const char *folder, const char *suffix, const char *cmd, buf_t *b,
+		char *err, size_t errlen)
+{
+	char		f[1800];
+	char		url[4096];
+
+	if (folder && !imap_url_folder(folder, f, sizeof(f)))
+	{
+		set_err(err, errlen, "folder name \"%s\" is not usable%s", folder, NULL);
+		return IMAP_BAD_CONFIG;
+	}
+	if (snprintf(url, sizeof(url), "%s/%s%s", c->base, folder ? f : "", suffix ? suffix : "") >= (int) sizeof(url))
+	{
+		set_err(err, errlen, "URL for folder \"%s\" is too long%s", folder, NULL);
+		return IMAP_BAD_CONFIG;
+	}
+	return perform(c, url, cmd, b, err, errlen);
+}
+
 imap_status
 imap_examine(imap_conn *c, const char *folder, uint32_t *uidvalidity, uint32_t *uidnext, char *err, size_t errlen)
 {
 	char		q[600];
-	char	   *cmd;
-	char	   *url;
+	char		cmd[700];
 	buf_t		b = {.max = 1 << 20};
 	imap_status st;
 
@@ -518,22 +542,14 @@ imap_examine(imap_conn *c, const char *folder, uint32_t *uidvalidity, uint32_t *
 		set_err(err, errlen, "folder name \"%s\" is not usable%s", folder, NULL);
 		return IMAP_BAD_CONFIG;
 	}
-	if (asprintf(&cmd, "STATUS %s (UIDVALIDITY UIDNEXT MESSAGES)", q) < 0)
-		return IMAP_PROTOCOL;
-	if (asprintf(&url, "%s/", c->base) < 0)
-	{
-		free(cmd);
-		return IMAP_PROTOCOL;
-	}
-	st = perform(c, url, cmd, &b, err, errlen);
+	snprintf(cmd, sizeof(cmd), "STATUS %s (UIDVALIDITY UIDNEXT MESSAGES)", q);
+	st = request(c, NULL, NULL, cmd, &b, err, errlen);
 	if (st == IMAP_OK && !imap_parse_examine(b.data, b.len, uidvalidity, uidnext))
 	{
 		set_err(err, errlen, "STATUS %s gave no UIDVALIDITY%s", folder, NULL);
 		st = IMAP_PROTOCOL;
 	}
 	free(b.data);
-	free(cmd);
-	free(url);
 	return st;
 }
 
@@ -541,29 +557,17 @@ imap_status
 imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, uint32_t upto_uid, imap_msg **out, size_t *n,
 				char *err, size_t errlen)
 {
-	char		f[1800];
-	char	   *cmd;
-	char	   *url;
+	char		cmd[80];
 	buf_t		b = {.max = 64 << 20};
 	imap_status st;
 
 	*out = NULL;
 	*n = 0;
-	if (!imap_url_folder(folder, f, sizeof(f)))
-	{
-		set_err(err, errlen, "folder name \"%s\" is too long%s", folder, NULL);
-		return IMAP_BAD_CONFIG;
-	}
-	if ((upto_uid > after_uid
-		 ? asprintf(&cmd, "UID FETCH %u:%u (UID RFC822.SIZE FLAGS)", after_uid + 1, upto_uid)
-		 : asprintf(&cmd, "UID FETCH %u:* (UID RFC822.SIZE FLAGS)", after_uid + 1)) < 0)
-		return IMAP_PROTOCOL;
-	if (asprintf(&url, "%s/%s", c->base, f) < 0)
-	{
-		free(cmd);
-		return IMAP_PROTOCOL;
-	}
-	st = perform(c, url, cmd, &b, err, errlen);
+	if (upto_uid > after_uid)
+		snprintf(cmd, sizeof(cmd), "UID FETCH %u:%u (UID RFC822.SIZE FLAGS)", after_uid + 1, upto_uid);
+	else
+		snprintf(cmd, sizeof(cmd), "UID FETCH %u:* (UID RFC822.SIZE FLAGS)", after_uid + 1);
+	st = request(c, folder, NULL, cmd, &b, err, errlen);
 	if (st == IMAP_OK)
 	{
 		*n = imap_parse_fetch_sizes(b.data, b.len, after_uid, out);
@@ -572,8 +576,6 @@ imap_list_after(imap_conn *c, const char *folder, uint32_t after_uid, uint32_t u
 			(*n)--;
 	}
 	free(b.data);
-	free(cmd);
-	free(url);
 	return st;
 }
 
@@ -581,22 +583,14 @@ imap_status
 imap_fetch(imap_conn *c, const char *folder, uint32_t uidvalidity, uint32_t uid, size_t max_bytes,
 		   char **data, size_t *len, char *err, size_t errlen)
 {
-	char		f[1800];
-	char	   *url;
+	char		suffix[64];
 	buf_t		b = {.max = max_bytes};
 	imap_status st;
 
 	*data = NULL;
 	*len = 0;
-	if (!imap_url_folder(folder, f, sizeof(f)))
-	{
-		set_err(err, errlen, "folder name \"%s\" is too long%s", folder, NULL);
-		return IMAP_BAD_CONFIG;
-	}
-	if (asprintf(&url, "%s/%s;UIDVALIDITY=%u/;UID=%u", c->base, f, uidvalidity, uid) < 0)
-		return IMAP_PROTOCOL;
-	st = perform(c, url, NULL, &b, err, errlen);
-	free(url);
+	snprintf(suffix, sizeof(suffix), ";UIDVALIDITY=%u/;UID=%u", uidvalidity, uid);
+	st = request(c, folder, suffix, NULL, &b, err, errlen);
 	if (st != IMAP_OK)
 	{
 		free(b.data);
@@ -616,27 +610,12 @@ imap_fetch(imap_conn *c, const char *folder, uint32_t uidvalidity, uint32_t uid,
 imap_status
 imap_unsee(imap_conn *c, const char *folder, uint32_t uid, char *err, size_t errlen)
 {
-	char		f[1800];
-	char	   *cmd;
-	char	   *url;
+	char		cmd[64];
 	buf_t		b = {.max = 1 << 20};
 	imap_status st;
 
-	if (!imap_url_folder(folder, f, sizeof(f)))
-	{
-		set_err(err, errlen, "folder name \"%s\" is too long%s", folder, NULL);
-		return IMAP_BAD_CONFIG;
-	}
-	if (asprintf(&cmd, "UID STORE %u -FLAGS.SILENT (\\Seen)", uid) < 0)
-		return IMAP_PROTOCOL;
-	if (asprintf(&url, "%s/%s", c->base, f) < 0)
-	{
-		free(cmd);
-		return IMAP_PROTOCOL;
-	}
-	st = perform(c, url, cmd, &b, err, errlen);
+	snprintf(cmd, sizeof(cmd), "UID STORE %u -FLAGS.SILENT (\\Seen)", uid);
+	st = request(c, folder, NULL, cmd, &b, err, errlen);
 	free(b.data);
-	free(cmd);
-	free(url);
 	return st;
 }
