@@ -84,6 +84,18 @@ LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF mailbox_id IS NULL OR btrim(mailbox_id) = '' OR char_length(mailbox_id) > 256 THEN
+        RAISE EXCEPTION 'mailbox_id % is not a mailbox name', coalesce(quote_literal(mailbox_id), 'NULL')
+            USING ERRCODE = '22023', HINT = 'Name the mailbox, e.g. by its address (zhang@company.cn), in at most 256 characters.';
+    END IF;
+    IF username IS NULL OR username = '' THEN
+        RAISE EXCEPTION 'username must be given for mailbox %', mailbox_id
+            USING ERRCODE = '22004', HINT = 'Pass the IMAP login name (often the full address).';
+    END IF;
+    IF sync_interval IS NULL OR sync_interval < interval '10 seconds' THEN
+        RAISE EXCEPTION 'sync_interval % is shorter than 10 seconds', coalesce(sync_interval::text, 'NULL')
+            USING ERRCODE = '22023', HINT = 'Sync every few minutes, e.g. interval ''5 minutes'' (the default).';
+    END IF;
     IF imap_url IS NULL OR imap_url !~ '^imaps?://[^/?#@]+/?$' THEN
         RAISE EXCEPTION 'imap_url "%" is not an IMAP server URL', imap_url
             USING ERRCODE = '22023', HINT = 'Use imaps://host[:port] (implicit TLS) or imap://host[:port] (STARTTLS is then required); the user name and password go in their own arguments, folders in the folders argument.';

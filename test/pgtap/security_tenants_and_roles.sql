@@ -1,7 +1,7 @@
 -- Tenants are isolated by row-level security (S4, R4) and the three roles
 -- have the least privileges that work.
 BEGIN;
-SELECT plan(31);
+SELECT plan(36);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
@@ -97,6 +97,13 @@ SET LOCAL ROLE tap_reader_t002;
 SET LOCAL commhub.tenant = 'T002';
 SELECT is((SELECT count(*)::int FROM commhub.mailbox_sync_state WHERE mailbox_id = 'tap@t001.cn'), 0, 'T002 reader does not see T001 mailboxes');
 RESET ROLE;
+
+-- add_mailbox refuses bad input with a named field, an SQLSTATE and a hint, and writes nothing.
+SELECT throws_ok($$SELECT commhub.add_mailbox(NULL, 'imaps://127.0.0.1:1', 'u', 'p')$$, '22023', NULL, 'add_mailbox: NULL mailbox_id');
+SELECT throws_ok($$SELECT commhub.add_mailbox('m@x.cn', 'imaps://127.0.0.1:1', '', 'p')$$, '22004', NULL, 'add_mailbox: empty username');
+SELECT throws_ok($$SELECT commhub.add_mailbox('m@x.cn', 'imaps://127.0.0.1:1', 'u', 'p', sync_interval => '1 second')$$, '22023', NULL, 'add_mailbox: sync_interval under 10 s');
+SELECT throws_ok($$SELECT commhub.add_mailbox('m@x.cn', 'imaps://u:pw@127.0.0.1:1', 'u', 'p')$$, '22023', NULL, 'add_mailbox: credentials in the URL');
+SELECT is((SELECT count(*)::int FROM commhub.mailboxes WHERE mailbox_id = 'm@x.cn'), 0, 'and nothing was written');
 
 -- analyze_text() runs without a SET clause (once per row); the catalogue
 -- load inside still resolves operators in pg_catalog, not in a schema the
