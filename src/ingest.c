@@ -60,6 +60,7 @@ static double ph_ms[11];
 #include "commhub.h"
 #include "analyze.h"
 #include "ingest.h"
+#include "json_arena.h"
 #include "thread.h"
 #include "spi_cache.h"
 #include "agent.h"
@@ -442,14 +443,22 @@ normalized_hash(IngestItem *it)
 	if (!s)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	sha256_hex(s, strlen(s), it->hash);
-	free(s);
+	json_arena_free(s);
 }
 
 static void
 items_free(IngestItem *items, int n)
 {
+	/* in the arena (a batch chunk) the objects go with it: drop the references */
+	bool		arena = json_arena_active();
+
 	for (int i = 0; i < n; i++)
 	{
+		if (arena)
+		{
+			items[i].norm = items[i].row = items[i].atts = items[i].tasks = items[i].keys = NULL;
+			continue;
+		}
 		json_decref(items[i].norm);
 		json_decref(items[i].row);
 		json_decref(items[i].atts);
@@ -1989,6 +1998,8 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 		 * one).  SPI_finish frees it with the chunk.
 		 */
 		SPI_connect();
+		/* the chunk's jansson values live in the arena (json_arena.c) */
+		json_arena_enter();
 		PG_TRY();
 		{
 			instr_time	n0, n1;
@@ -2072,6 +2083,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 		PG_FINALLY();
 		{
 			items_free(items, n);
+			json_arena_leave();
 		}
 		PG_END_TRY();
 		SPI_finish();

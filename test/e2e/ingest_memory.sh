@@ -29,3 +29,4 @@ tap_ok $([ -n "$small" ] && [ -n "$big" ] && [ $((big - small)) -lt 65536 ]; ech
    "12x the payloads raise the backend's peak memory by under 64 MB (by $(( (${big:-0} - ${small:-0}) / 1024 )) MB)"
 rm -f "$out" "$out.pid"
 q "DROP TABLE mem_payloads" >/dev/null
+tap_done
