@@ -204,6 +204,7 @@ static bool
 extension_ready(void)
 {
 	bool		ready;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -214,6 +215,8 @@ extension_ready(void)
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	/* the commit leaves TopMemoryContext current: back to the loop's */
+	MemoryContextSwitchTo(cxt);
 	return ready;
 }
 
@@ -301,6 +304,7 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 	bool		isnull;
 	bool		have_rows = false;
 	int			claimed = 0;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	/*
 	 * The claim itself is commhub.claim_agent_jobs (35_agent_runtime.sql):
@@ -381,6 +385,7 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	return claimed;
 }
@@ -398,6 +403,7 @@ write_result(AgentJob *job)
 	bool		ok = job->err == LLM_OK;
 	long		delay = 0;
 	char	   *answer_text = NULL;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	/* A model answer must have the agent's shape (N3). */
 	if (ok && !job->webhook)
@@ -489,6 +495,7 @@ write_result(AgentJob *job)
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	free(answer_text);
 	if (strcmp(status, "queued") == 0 && delay == 0)

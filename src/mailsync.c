@@ -574,6 +574,7 @@ static int
 due_mailboxes(DueMailbox *out, int max, bool *ready)
 {
 	int			n = 0;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -599,6 +600,8 @@ due_mailboxes(DueMailbox *out, int max, bool *ready)
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	/* the commit leaves TopMemoryContext current: back to the loop's */
+	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	return n;
 }
@@ -654,6 +657,7 @@ worker_sync_one(const DueMailbox *m)
 		more = false;
 	}
 	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	return more;
 }

@@ -262,4 +262,26 @@ tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer
                 AND analyzed_by LIKE 'model:fake_down/%'")" = 200 ]; echo $?) \
    "one job per record, each record refined by the model once the endpoint is back"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+
+# 8. A long-lived worker does not grow: 3,000 webhook jobs leave each
+#    worker's TopMemoryContext where it was (it once kept ~80 bytes a job
+#    there: a commit leaves TopMemoryContext current, not the loop's).
+top_used() {  # pid -> bytes used in TopMemoryContext itself, from a fresh dump
+    local before; before=$(wc -l < "$CLUSTER_DIR/server.log")
+    q "SELECT pg_log_backend_memory_contexts($1)" >/dev/null
+    for _ in $(seq 1 40); do
+        v=$(tail -n +"$((before + 1))" "$CLUSTER_DIR/server.log" | grep "\[$1\] LOG:  level: 0; TopMemoryContext:" | tail -1 | sed -E 's/.* ([0-9]+) used$/\1/')
+        [ -n "$v" ] && { echo "$v"; return; }
+        sleep 0.25
+    done
+}
+wpids=$(q "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")
+before=0; for p in $wpids; do before=$((before + $(top_used "$p"))); done
+q "INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, payload)
+   SELECT 'T001', 'webhook', 'robot', '{\"msgtype\": \"text\", \"text\": {\"content\": \"mem\"}}' FROM generate_series(1, 3000)" >/dev/null
+wait_for "SELECT count(*) = 0 FROM commhub.agent_jobs WHERE agent = 'webhook' AND status IN ('queued', 'running')" 120
+after=0; for p in $wpids; do after=$((after + $(top_used "$p"))); done
+echo "# agent workers' TopMemoryContext: $before bytes used before 3,000 webhook jobs, $after after"
+tap_ok $([ -n "$wpids" ] && [ "$before" -gt 0 ] && [ $((after - before)) -lt 32768 ]; echo $?) \
+   "3,000 jobs grow the workers' TopMemoryContext by under 32 kB (by $((after - before)) bytes)"
 tap_done
