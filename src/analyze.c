@@ -91,8 +91,8 @@ commhub_lexicon(const char *tenant)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
-	az_lexicon *lex;
-	uint64		rows = 0;
+	az_lexicon *volatile lex;
+	volatile uint64 rows = 0;
 	int			guc_level;
 
 	if (lex_cache && !lex_stale && strcmp(lex_tenant, tenant) == 0)
@@ -117,46 +117,56 @@ commhub_lexicon(const char *tenant)
 	if (lex == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory building the analyzer lexicon")));
 	args[0] = CStringGetTextDatum(tenant);
-	if (SPI_execute_with_args("SELECT canonical, category, aliases FROM commhub.products WHERE tenant_id = $1 ORDER BY canonical",
-							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "commhub: loading products failed");
-	rows += SPI_processed;
-	for (uint64 i = 0; i < SPI_processed; i++)
+	/* A load that fails (a lock timeout, a cancel) must leave the cache
+	 * marked stale -- else this backend keeps the old catalogue until the
+	 * next change -- and must not leak the half-built lexicon. */
+	PG_TRY();
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	td = SPI_tuptable->tupdesc;
-		bool		isnull;
-		char	   *canonical = SPI_getvalue(tup, td, 1);
-		char	   *category = SPI_getvalue(tup, td, 2);
-		Datum		aliases = SPI_getbinval(tup, td, 3, &isnull);
+		if (SPI_execute_with_args("SELECT canonical, category, aliases FROM commhub.products WHERE tenant_id = $1 ORDER BY canonical",
+								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "commhub: loading products failed");
+		rows += SPI_processed;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	td = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *canonical = SPI_getvalue(tup, td, 1);
+			char	   *category = SPI_getvalue(tup, td, 2);
+			Datum		aliases = SPI_getbinval(tup, td, 3, &isnull);
 
-		add_aliases(lex, true, canonical, category, aliases, isnull);
-	}
-	if (SPI_execute_with_args("SELECT canonical, aliases FROM commhub.competitors WHERE tenant_id = $1 ORDER BY canonical",
-							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "commhub: loading competitors failed");
-	rows += SPI_processed;
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	td = SPI_tuptable->tupdesc;
-		bool		isnull;
-		char	   *canonical = SPI_getvalue(tup, td, 1);
-		Datum		aliases = SPI_getbinval(tup, td, 2, &isnull);
+			add_aliases(lex, true, canonical, category, aliases, isnull);
+		}
+		if (SPI_execute_with_args("SELECT canonical, aliases FROM commhub.competitors WHERE tenant_id = $1 ORDER BY canonical",
+								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "commhub: loading competitors failed");
+		rows += SPI_processed;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	td = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *canonical = SPI_getvalue(tup, td, 1);
+			Datum		aliases = SPI_getbinval(tup, td, 2, &isnull);
 
-		add_aliases(lex, false, canonical, NULL, aliases, isnull);
+			add_aliases(lex, false, canonical, NULL, aliases, isnull);
+		}
+		if (rows == 0)
+		{
+			/* A tenant without a catalogue gets the built-in default one. */
+			az_lexicon_free(lex);
+			lex = az_lexicon_default();
+		}
+		else if (az_lexicon_build(lex) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not compile the analyzer lexicon")));
 	}
-	if (rows == 0)
+	PG_CATCH();
 	{
-		/* A tenant without a catalogue gets the built-in default one. */
 		az_lexicon_free(lex);
-		lex = az_lexicon_default();
+		lex_stale = true;
+		PG_RE_THROW();
 	}
-	else if (az_lexicon_build(lex) != 0)
-	{
-		az_lexicon_free(lex);
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not compile the analyzer lexicon")));
-	}
+	PG_END_TRY();
 	AtEOXact_GUC(true, guc_level);
 	if (lex_cache)
 		az_lexicon_free(lex_cache);
