@@ -47,6 +47,7 @@ typedef struct ProgressSlot
 static ProgressSlot *slots = NULL;
 static int	nslots = 0;
 static ProgressSlot *mine = NULL;
+static SubTransactionId mine_subid = InvalidSubTransactionId;	/* where it started */
 static bool xact_cb = false;
 
 static shmem_request_hook_type prev_request = NULL;
@@ -108,6 +109,15 @@ progress_xact(XactEvent event, void *arg)
 		clear_mine();
 }
 
+/* A batch that failed inside a savepoint (ROLLBACK TO, a PL/pgSQL
+ * exception block) is over too, though the transaction goes on. */
+static void
+progress_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && mine != NULL && mySubid == mine_subid)
+		clear_mine();
+}
+
 static void
 progress_exit(int code, Datum arg)
 {
@@ -124,6 +134,7 @@ commhub_progress_start(const char *operation, const char *detail, const char *te
 	if (!xact_cb)
 	{
 		RegisterXactCallback(progress_xact, NULL);
+		RegisterSubXactCallback(progress_subxact, NULL);
 		before_shmem_exit(progress_exit, (Datum) 0);
 		xact_cb = true;
 	}
@@ -139,6 +150,7 @@ commhub_progress_start(const char *operation, const char *detail, const char *te
 	s->started = s->updated = GetCurrentTimestamp();
 	SpinLockRelease(&s->mutex);
 	mine = s;
+	mine_subid = GetCurrentSubTransactionId();
 }
 
 void

@@ -43,6 +43,22 @@ wait $bg
 tap_ok $([ $cancelled = 0 ] && [ "$(q "SELECT count(*) FROM commhub.ingest_progress")" = 0 ] && \
          [ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE source_record_id LIKE 'prog3-%'")" = 0 ]; echo $?) \
    "a batch cancelled half-way leaves no progress row (and no records)"
+# a batch that fails inside a savepoint (here a PL/pgSQL exception block)
+# is over, though its transaction goes on: its row goes at once
+q "CREATE OR REPLACE FUNCTION public.prog_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
+   BEGIN IF NEW.source_record_id LIKE 'progfail-%' THEN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = 'disk_full'; END IF;
+   RETURN NEW; END \$\$;
+   CREATE TRIGGER prog_fail BEFORE INSERT ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION public.prog_fail()" >/dev/null
+left=$(q "DO \$\$ DECLARE n int; BEGIN
+            BEGIN
+              PERFORM commhub.ingest_batch('wechat', (SELECT jsonb_agg(jsonb_set(e, '{msgid}', to_jsonb('progfail-' || (e->>'msgid')))) FROM progress_payloads, jsonb_array_elements(p) e));
+            EXCEPTION WHEN disk_full THEN NULL;
+            END;
+            SELECT count(*) INTO n FROM commhub.ingest_progress WHERE pid = pg_backend_pid();
+            RAISE NOTICE 'left=%', n;
+          END \$\$" 2>&1 | sed -n 's/.*left=\([0-9]*\).*/\1/p')
+q "DROP TRIGGER prog_fail ON commhub.customer_communications; DROP FUNCTION public.prog_fail()" >/dev/null
+tap_ok $([ "$left" = 0 ]; echo $?) "a batch failed inside a savepoint leaves no progress row while its transaction goes on (left: ${left:-?})"
 q "DROP ROLE IF EXISTS prog_reader; CREATE ROLE prog_reader; GRANT commhub_reader TO prog_reader" >/dev/null
 q "SELECT commhub.grant_tenant('T077', 'prog_reader')" >/dev/null
 psql_db commhub -At -c "SELECT commhub.ingest_batch('wechat', (SELECT jsonb_agg(jsonb_set(e, '{msgid}', to_jsonb('prog2-' || (e->>'msgid')))) FROM progress_payloads, jsonb_array_elements(p) e))" >/dev/null 2>&1 &
