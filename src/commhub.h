@@ -31,7 +31,8 @@ extern Datum commhub_relcache_trigger(FunctionCallInfo fcinfo, const char *name)
 /* An error that is not one item's fault (cancel, shutdown, out of memory
  * or disk, system error): per-item error handling must let it end the
  * call.  (A deadlock or serialization failure stays per item: the retry of
- * that item alone is the recovery.) */
+ * that item alone is the recovery; if that fails too, ingest_batch fails
+ * the call rather than file a good payload as a bad one.) */
 static inline bool
 commhub_error_not_item(int sqlerrcode)
 {

@@ -1447,12 +1447,15 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 			json_decref(old);
 			json_decref(it->norm);
 			it->norm = m;
-			if (stored_raw[0] == '[')
-				new_raw = psprintf("%.*s,%s]", (int) strlen(stored_raw) - 1, stored_raw, it->raw);
-			else
-				new_raw = psprintf("[%s,%s]", stored_raw, it->raw);
 			it->event_count = nevents + 1;
 		}
+		/* The stored events stay even when today's parser cannot read them
+		 * (the record then shows the new event until a reparse folds them
+		 * all): an event once stored is never dropped. */
+		if (stored_raw[0] == '[')
+			new_raw = psprintf("%.*s,%s]", (int) strlen(stored_raw) - 1, stored_raw, it->raw);
+		else
+			new_raw = psprintf("[%s,%s]", stored_raw, it->raw);
 	}
 	else if (!force && policy && strcmp(policy, "version") == 0 && stored_ver)
 	{
@@ -1830,25 +1833,28 @@ commhub_ingest(PG_FUNCTION_ARGS)
 
 	memset(&it, 0, sizeof(it));
 	it.channel = channel;
-	pj = payload_to_json(payload, &it.raw, &it.err, "payload");
-	if (pj == NULL)
-		raise_chn_error(&it.err);
-	it.norm = chn_normalize(channel, pj, &it.err);
-	json_decref(pj);
-	if (it.norm == NULL)
-		raise_chn_error(&it.err);
 
 	SPI_connect();
+	/* every jansson value of the call, on every path, goes with the arena */
+	json_arena_enter();
 	PG_TRY();
 	{
-		char	   *tenant = commhub_current_tenant();
+		char	   *tenant;
 
+		pj = payload_to_json(payload, &it.raw, &it.err, "payload");
+		if (pj == NULL)
+			raise_chn_error(&it.err);
+		it.norm = chn_normalize(channel, pj, &it.err);
+		if (it.norm == NULL)
+			raise_chn_error(&it.err);
+		tenant = commhub_current_tenant();
 		store_items(&it, 1, tenant, false);
 		result = item_result(&it);
 	}
 	PG_FINALLY();
 	{
 		items_free(&it, 1);
+		json_arena_leave();
 	}
 	PG_END_TRY();
 	{
@@ -2057,6 +2063,16 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 						reset_item_outputs(&items[i]);
 						if (!store_in_subxact(&items[i], 1, tenant, &err))
 						{
+							/* A conflict with a concurrent session that its
+							 * retry alone did not resolve is no bad payload:
+							 * the call fails, to be retried (it is idempotent). */
+							if (strncmp(err.sqlstate, "40", 2) == 0 || strcmp(err.sqlstate, "55P03") == 0)
+								ereport(ERROR,
+										(errcode(MAKE_SQLSTATE(err.sqlstate[0], err.sqlstate[1], err.sqlstate[2],
+															   err.sqlstate[3], err.sqlstate[4])),
+										 errmsg("payloads[%d]: %s", items[i].index, err.message),
+										 errhint("A concurrent session changed the same communication; retry the batch "
+												 "(items already stored come back as duplicates).")));
 							items[i].failed = true;
 							counts[4]++;
 							record_ingest_error(tenant, channel, items[i].index, items[i].raw, &err);
@@ -2139,21 +2155,23 @@ commhub_ingest_email_raw(PG_FUNCTION_ARGS)
 	if (it.mailbox && strlen(it.mailbox) > 256)
 		ereport(ERROR, (errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION), errmsg("mailbox is longer than 256 characters"),
 						errhint("Pass the mailbox address or folder name.")));
-	it.norm = normalize_raw_mail(VARDATA_ANY(msg), len, &it.err);
-	if (it.norm == NULL)
-		raise_chn_error(&it.err);
-	it.raw = psprintf("%s%s", RAW_MAIL_PREFIX,
-					  text_to_cstring(DatumGetTextPP(DirectFunctionCall2(binary_encode, PointerGetDatum(msg),
-																		 CStringGetTextDatum("base64")))));
 	SPI_connect();
+	json_arena_enter();
 	PG_TRY();
 	{
+		it.norm = normalize_raw_mail(VARDATA_ANY(msg), len, &it.err);
+		if (it.norm == NULL)
+			raise_chn_error(&it.err);
+		it.raw = psprintf("%s%s", RAW_MAIL_PREFIX,
+						  text_to_cstring(DatumGetTextPP(DirectFunctionCall2(binary_encode, PointerGetDatum(msg),
+																			 CStringGetTextDatum("base64")))));
 		store_items(&it, 1, commhub_current_tenant(), false);
 		result = item_result(&it);
 	}
 	PG_FINALLY();
 	{
 		items_free(&it, 1);
+		json_arena_leave();
 	}
 	PG_END_TRY();
 	{
@@ -2196,19 +2214,22 @@ commhub_reparse(PG_FUNCTION_ARGS)
 						errhint("Only ingested records keep their original payload.")));
 	it.mailbox = mailboxes;
 	it.raw = stored;
-	it.norm = normalize_stored(it.channel, stored, &it.err, &it.event_count);
-	if (it.norm == NULL)
-		raise_chn_error(&it.err);
+	json_arena_enter();
 	PG_TRY();
 	{
-		char	   *tenant = commhub_current_tenant();
+		char	   *tenant;
 
+		it.norm = normalize_stored(it.channel, stored, &it.err, &it.event_count);
+		if (it.norm == NULL)
+			raise_chn_error(&it.err);
+		tenant = commhub_current_tenant();
 		store_items(&it, 1, tenant, true);
 		result = item_result(&it);
 	}
 	PG_FINALLY();
 	{
 		items_free(&it, 1);
+		json_arena_leave();
 	}
 	PG_END_TRY();
 	{

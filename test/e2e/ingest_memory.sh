@@ -28,5 +28,28 @@ tap_ok $(grep -qx 1000 "$out" && grep -qx 12000 "$out"; echo $?) "both batches s
 tap_ok $([ -n "$small" ] && [ -n "$big" ] && [ $((big - small)) -lt 65536 ]; echo $?) \
    "12x the payloads raise the backend's peak memory by under 64 MB (by $(( (${big:-0} - ${small:-0}) / 1024 )) MB)"
 rm -f "$out" "$out.pid"
+
+# Batches that fail half-way (an error no retry can help: disk full, raised
+# here by a trigger) must not leave their chunk's values behind: 30 failed
+# batches of 1,000 once grew a backend by 7 MB each.
+q "CREATE OR REPLACE FUNCTION public.mem_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
+   BEGIN IF NEW.source_record_id LIKE 'memfail-%' THEN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = 'disk_full'; END IF;
+   RETURN NEW; END \$\$;
+   CREATE TRIGGER mem_fail BEFORE INSERT ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION public.mem_fail()" >/dev/null
+{
+    echo "SELECT pg_backend_pid() \\g $out.pid"
+    echo "CREATE TEMP TABLE f AS SELECT (SELECT jsonb_agg(jsonb_set(e, '{msgid}', to_jsonb('memfail-' || (e->>'msgid')))) FROM jsonb_array_elements(p) e) AS p FROM mem_payloads WHERE n = 1000;"
+    echo "SELECT commhub.ingest_batch('wechat', p) FROM f;"
+    echo "\\! sed -n 's/^VmPeak:[[:space:]]*\\([0-9]*\\) kB/small \\1/p' /proc/\$(cat $out.pid)/status"
+    for _ in $(seq 1 30); do echo "SELECT commhub.ingest_batch('wechat', p) FROM f;"; done
+    echo "\\! sed -n 's/^VmPeak:[[:space:]]*\\([0-9]*\\) kB/big \\1/p' /proc/\$(cat $out.pid)/status"
+} | "$PGBIN/psql" -X -d commhub -At > "$out" 2>&1
+q "DROP TRIGGER mem_fail ON commhub.customer_communications; DROP FUNCTION public.mem_fail()" >/dev/null
+small=$(sed -n 's/^small //p' "$out"); big=$(sed -n 's/^big //p' "$out"); fails=$(grep -c 'disk full (test)' "$out")
+echo "# peak backend memory: $small kB after one failed batch, $big kB after 30 more"
+tap_ok $([ "$fails" = 31 ]; echo $?) "every batch failed with the error ($fails of 31)"
+tap_ok $([ -n "$small" ] && [ -n "$big" ] && [ $((big - small)) -lt 32768 ]; echo $?) \
+   "30 failed batches raise the backend's peak memory by under 32 MB (by $(( (${big:-0} - ${small:-0}) / 1024 )) MB)"
+rm -f "$out" "$out.pid"
 q "DROP TABLE mem_payloads" >/dev/null
 tap_done
