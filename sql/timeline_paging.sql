@@ -20,6 +20,8 @@ SELECT count(*) AS in_range FROM commhub.timeline('C-TL', since => '2024-06-02 0
 SELECT count(*) AS phone_only FROM commhub.timeline('C-TL', channels => ARRAY['phone']);
 -- bad arguments
 SELECT * FROM commhub.timeline('C-TL', after => 'garbage');
+SELECT * FROM commhub.timeline('C-TL', after => '9999999999999999999:1');
+SELECT * FROM commhub.timeline('C-TL', after => '-9223372036854775800:1');
 SELECT * FROM commhub.timeline('C-TL', page_size => 0);
 -- every display column equals the SQL display functions' answer, over varied
 -- rows (every channel, intent, mood and urgency, NULLs, missed, recalled, pending

@@ -21,6 +21,7 @@
 #include "tcop/dest.h"
 #include "utils/memutils.h"
 #include "funcapi.h"
+#include "common/int.h"
 #include "pgtime.h"
 #include <ctype.h>
 
@@ -633,14 +634,27 @@ commhub_timeline(PG_FUNCTION_ARGS)
 							errmsg("after \"%s\" is not a timeline cursor", after),
 							errhint("Pass the cursor column of the last row of the previous page.")));
 		{
-			int64		us = pg_strtoint64(pnstrdup(after, colon - after));
-			int64		id = pg_strtoint64(colon + 1);
+			int64		us;
+			int64		id = pg_strtoint64(colon + 1);	/* at most 10 digits */
+			TimestampTz ts;
+
+			errno = 0;
+			us = strtoll(after, NULL, 10);	/* stops at the colon */
+			if (errno == ERANGE)
+				ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+								errmsg("after \"%s\": the time is out of range for a timeline cursor", after),
+								errhint("Pass the cursor column of the last row of the previous page.")));
 
 			if (id > PG_INT32_MAX)
 				ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 								errmsg("after \"%s\": id %lld is out of range for a timeline cursor", after, (long long) id),
 								errhint("Pass the cursor column of the last row of the previous page.")));
-			params->params[3].value = TimestampTzGetDatum(us - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+			if (pg_sub_s64_overflow(us, (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY, &ts) ||
+				!IS_VALID_TIMESTAMP(ts))
+				ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+								errmsg("after \"%s\": time %lld is out of range for a timeline cursor", after, (long long) us),
+								errhint("Pass the cursor column of the last row of the previous page.")));
+			params->params[3].value = TimestampTzGetDatum(ts);
 			params->params[4].value = Int32GetDatum((int32) id);
 			params->params[3].isnull = params->params[4].isnull = false;
 		}

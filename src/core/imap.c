@@ -129,7 +129,7 @@ imap_open(const imap_config *cfg, char *err, size_t errlen)
 	if (c == NULL)
 		return NULL;
 	c->base = strdup(cfg->url);
-	while (strlen(c->base) > 0 && c->base[strlen(c->base) - 1] == '/')
+	while (c->base != NULL && strlen(c->base) > 0 && c->base[strlen(c->base) - 1] == '/')
 		c->base[strlen(c->base) - 1] = '\0';
 	c->h = curl_easy_init();
 	if (c->h == NULL || c->base == NULL)
