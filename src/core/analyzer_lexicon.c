@@ -1200,6 +1200,67 @@ static const cue_row builtin[] = {
 	K("紧急程度：一般|紧急程度:一般|紧急程度：普通|紧急程度:普通", AZK_BLOCK, 0),
 	/* "要到我们这": we are where it goes, not who acts */
 	K("到我们这|到我们这里|到我们这边|到我们手上|到我们手里", AZK_BLOCK, 0),
+
+	/* ---- cue families added after the blind dev10 corpus (j0001-j0113) ---- */
+	/* "这个怎么解释", "作何解释": a demand for an explanation is a reproach;
+	 * a measured value below the stated one is a quality grievance */
+	I("怎么解释|如何解释|作何解释|怎么交代|如何交代|怎么跟我们交代|标称的一半|"
+	  "只有标称|低于标称|达不到标称|不到标称|和标称|与标称|跟标称|how do you explain|"
+	  "please explain why", AZI_COMPLAINT, 30),
+	S("怎么解释|如何解释|作何解释|怎么交代|如何交代|怎么跟我们交代|标称的一半|只有标称|"
+	  "低于标称|达不到标称|不到标称|how do you explain|please explain why", -15),
+	/* "打电话也没人接", "消息也不回": nobody answers */
+	I("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|"
+	  "什么意思|啥意思|几个意思", AZI_COMPLAINT, 25),
+	S("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|"
+	  "什么意思|啥意思|几个意思", -15),
+	/* a shortfall counted: "少了两包", "实际38包", "short by 2 bags" */
+	I("少了|实际只有|实际只|实际到|短少了|short by|missing", AZI_COMPLAINT, 20),
+	I("少了两|少了一|少了几|少两包|少一包|少两袋|少一袋|少两箱|少一箱|缺了两|缺了一|短了两|短了一|"
+	  "差了两包|差了一包", AZI_COMPLAINT, 45),
+	/* a settled claim or a complaint handled to the customer's
+	 * satisfaction: a follow-up, not a new claim */
+	I("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", AZI_AFTER_SALES, 40),
+	S("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", 0),
+	U("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", AZU_MEDIUM, 0),
+	K("对处理结果满意|处理结果满意|处理满意|处理得满意|赔偿款已到账|赔款已到账|赔偿已到账|"
+	  "赔偿款已收到|赔款已收到|赔付已到账|补偿已到账|客户表示理解|表示理解|客户接受了|客户已接受|"
+	  "已解释清楚|解释清楚了|已作解释|已解释", AZK_RESOLVED, 10),
+	/* the customer's own project or plan moved: news, not a grievance */
+	K("项目推迟|项目延期|项目延后|项目往后推|项目推后|计划推迟|"
+	  "计划延后|project delayed|project postponed|project on hold|project was postponed",
+	  AZK_BLOCK, 0),
+	/* pausing or cancelling an order is an order change, not a mood */
+	S("订单先暂停|暂停订单|订单暂停|先暂停|先暂停一下|暂停一下|订单取消|取消订单|这单取消|订单取消吧",
+	  0),
+	/* an address given wrongly or changed: a delivery matter */
+	I("地址错了|地址发错|发的地址|改地址|地址改成|地址改为|更改地址|更改收货|更改送货",
+	  AZI_DELIVERY, 35),
+	/* when will it arrive, in other words */
+	I("什么时候可以到|什么时候会到|何时到|何时能到|何时可到|何时发|何时发货|几时到|几时能到|"
+	  "几时发|大概什么时候到|可以到|什么时候可以发|什么时候可以送|when can you ship|"
+	  "when will you ship|when can we expect", AZI_DELIVERY, 30),
+	/* food contact and regulatory questions are documents, not a sale */
+	I("食品级|食品接触|fda|lfgb|医疗级|reach报告|rohs报告|符合fda|通过fda", AZI_TECHNICAL, 30),
+	/* asking whether a processing setting is right: a technical question
+	 * even when a defect is named */
+	K("够不够|够吗|是否足够|是不是不够|合适吗|多少合适|怎么设|怎么设置|如何设置|设多少|"
+	  "要不要提高|要不要降低|is it enough|is that enough|what setting", AZK_CAUSEQ, 10),
+	I("够不够|是否足够|多少合适|怎么设|怎么设置|如何设置|设多少", AZI_TECHNICAL, 15),
+	/* chat imperatives in billing and logistics: 开个专票, 给我一下, 备注一下 */
+	K("开个|开张|开一张|开一下|给我一下|给我下|发我一下|备注一下|备注下|注明一下|写一下|"
+	  "盼能|盼贵司|期盼", AZK_REQUEST, 10),
+	/* serious: the customer's own customer has sent the goods back; "就换
+	 * 巴斯夫": switching to a named competitor */
+	K("客户已经退货|客户已退货|客户退货了|客户都退货|客户把货退|客户全退|客户退回来|终端退货|"
+	  "终端客户退货|our customer returned|customer has returned", AZK_THREAT, 10),
+	K("就换|换用|改换|换到|就用", AZK_SWITCH, 10),
+	/* come over today: "下午过来看一下" */
+	U("下午过来|上午过来|今天过来|现在过来|马上过来|下午来一趟|今天来一趟|上午来一趟|"
+	  "下午派人|今天派人", AZU_HIGH, 25),
 };
 
 #undef I

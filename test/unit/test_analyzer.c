@@ -760,6 +760,47 @@ test_footer_position(void)
 	free(text);
 }
 
+/* Rule classes found with the blind dev10 corpus (j0001-j0113). */
+static void
+test_dev10_classes(void)
+{
+	/* a demand for an explanation, a value below the stated one, nobody
+	 * answering, a counted shortfall: complaints without 投诉 */
+	check_field("你们的料我们测了，冲击强度只有标称的一半，这个怎么解释？", "intent", "category",
+				"complaint");
+	check_field("说好上周五发货，到现在还没动静，打电话也没人接，什么意思？", "intent", "category",
+				"complaint");
+	check_field("货到了，但是少了两包，签收单上写的是40包，实际38包。", "intent", "category",
+				"complaint");
+	/* a settled claim is a follow-up: after-sales, not urgent */
+	check_field("回访：客户对上次索赔处理结果满意，赔偿款已到账，双方继续合作。", "intent", "category",
+				"after_sales");
+	check_field("回访：客户对上次索赔处理结果满意，赔偿款已到账，双方继续合作。", "urgency", "level",
+				"low");
+	/* the customer's own project moved: an order paused, no grievance */
+	check_field("客户来电说原定下周的订单先暂停，他们的项目推迟了，具体恢复时间另行通知。", "intent",
+				"category", "order");
+	check_field("客户来电说原定下周的订单先暂停，他们的项目推迟了，具体恢复时间另行通知。",
+				"sentiment", "overall", "neutral");
+	/* an address given wrongly, an arrival asked about in other words */
+	check_field("不好意思，我上次发的地址错了，应该是二号仓，麻烦改一下", "intent", "category",
+				"delivery");
+	check_field("請問這批貨大概什麼時候可以到高雄？我們要安排倉位。", "intent", "category", "delivery");
+	/* food contact documents; a processing setting asked about with a
+	 * defect named */
+	check_field("你们的再生PP能做食品级吗？有没有FDA？", "intent", "category", "technical");
+	check_field("刘工，干燥条件是多少？120度4小时够不够？我们这边打出来有银纹", "intent", "category",
+				"technical");
+	/* questions in small talk and from job seekers ask nothing of a sale */
+	check_field("访客：你好，请问你们招聘注塑技术员吗？我有五年经验", "urgency", "level", "low");
+	check_field("昨天吃饭那家店叫什么名字来着？挺好吃的", "urgency", "level", "low");
+	/* serious: the customer's customer sent it back; switching to a rival */
+	check_field("上週收到的回收ABS顏色跟樣品差很多，偏黃，我們客戶已經退貨了，請給個說法。", "urgency",
+				"level", "high");
+	check_field("回访客户，对方抱怨上次注塑后翘曲严重，说如果下批还这样就换巴斯夫。", "urgency", "level",
+				"high");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -780,6 +821,7 @@ main(int argc, char **argv)
 	test_robustness();
 	test_lexicon_api();
 	test_footer_position();
+	test_dev10_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
