@@ -1258,6 +1258,71 @@ static const cue_row builtin[] = {
 	K("客户已经退货|客户已退货|客户退货了|客户都退货|客户把货退|客户全退|客户退回来|终端退货|"
 	  "终端客户退货|our customer returned|customer has returned", AZK_THREAT, 10),
 	K("就换|换用|改换|换到|就用", AZK_SWITCH, 10),
+	/* ---- second dev10 batch (j0114-j0163): longer mails, glad and grumbling
+	 * customers ---- */
+	/* a problem grown smaller after a fix: improvement feedback, a glad
+	 * after-sales note ("黑点明显少了", "缩痕基本没了", "继续保持") */
+	K("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "好转|比上次好多了|比上批好多了|比之前好多了|比以前好多了", AZK_RESOLVED, 10),
+	I("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "比上次好多了|比上批好多了|比之前好多了|比以前好多了", AZI_AFTER_SALES, 25),
+	S("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "好转|比上次好多了|比上批好多了|比之前好多了|比以前好多了", 15),
+	S("继续保持|保持下去|keep it up|keep up the good work", 15),
+	/* our engineer came and fixed it on site: after-sales service */
+	I("技术过来|工程师过来|你们技术来|过来调|来调试|上门调|现场调|现场解决|现场解决了|现场调整",
+	  AZI_AFTER_SALES, 35),
+	/* a small matter, a replacement asked for: after-sales feedback */
+	K("不算大问题|不是大问题|不算什么大问题|不是什么大问题|小问题而已", AZK_DISCLAIM, 10),
+	S("不算大问题|不是大问题|不算什么大问题|不是什么大问题|小问题而已", 5),
+	I("换两包|换一包|换几包|换两袋|换一袋|帮忙换|给我们换|换一批", AZI_AFTER_SALES, 30),
+	/* quality or counts that vary and burden the customer */
+	I("波动大|波动比较大|波动很大|波动太大|波动较大|反复调|来回调|一批一个样|批次差异|批间差异|"
+	  "跟实际|与实际不符|和实际不符|实际对不上|过磅只有|过磅少|磅差|"
+	  "真不知道你们|不知道你们怎么|怎么做质检|怎么做的质检|怎么检验的|怎么把关|深一块浅一块|"
+	  "一块深一块浅|颜色不均|不好意思给客户|没法给客户|没脸|"
+	  "等了一个礼拜|等了半个月|等了两周|等了十天|都等了|等了这么久|等这么久|"
+	  "涨得太快|涨太快|涨得太狠|涨这么快|怎么跟客户交代|怎么向客户交代|"
+	  "second delay|third delay|another delay|impatient|losing patience|running out of patience",
+	  AZI_COMPLAINT, 35),
+	S("波动大|波动比较大|波动很大|波动太大|波动较大|反复调|来回调|一批一个样|"
+	  "与实际不符|和实际不符|实际对不上|过磅只有|"
+	  "真不知道你们|不知道你们怎么|怎么做质检|怎么做的质检|怎么检验的|怎么把关|深一块浅一块|"
+	  "一块深一块浅|颜色不均|不好意思给客户|没法给客户|没脸|"
+	  "等了一个礼拜|等了半个月|等了两周|等了十天|都等了|等了这么久|等这么久|"
+	  "涨得太快|涨太快|涨得太狠|涨这么快|怎么跟客户交代|怎么向客户交代|"
+	  "second delay|third delay|another delay|impatient|losing patience|running out of patience",
+	  -18),
+	I("等了一周|等了好几天|等了一个星期|等了一个礼拜|等了半个月|等了两周|等了十天|等了这么久|等这么久|"
+	  "都等了", AZI_COMPLAINT, 40),
+	K("look for a local source|look for another source|find another source|another source|"
+	  "other sources|alternative source*", AZK_THREAT, 10),
+	I("look for a local source|look for another source|find another source|another source|"
+	  "alternative source*", AZI_COMPLAINT, 30),
+	/* the old price asked for again: haggling */
+	I("还按老价|按老价格走|还按原价|还按上次的价|能不能按老价|能不能按原价|能否按原价", AZI_INQUIRY, 30),
+	K("还按老价|按老价格走|还按原价|还按上次的价|能不能按老价|能不能按原价|能否按原价", AZK_HAGGLE, 10),
+	/* the price settled in English: an order, not a price question */
+	I("price as last order|price as last time|same price as last|price as before|price as per|"
+	  "price as agreed|as per last order", AZI_ORDER, 30),
+	K("price as last order|price as last time|same price as last|price as before|price as per|"
+	  "price as agreed|as per last order", AZK_BLOCK, 0),
+	/* recycled-content papers are documents */
+	I("recycled content declaration|content declaration|grs certif*|tc certificate|transaction certificate|"
+	  "再生料含量|再生含量|回收含量", AZI_TECHNICAL, 30),
+	/* all future business promised to us: cooperation */
+	I("以后都找你们|以后都从你们|以后就找你们|都找你们拿|都从你们这拿|以后就用你们|都在你们这拿|"
+	  "都交给你们|全部给你们做", AZI_COOPERATION, 35),
+	S("以后都找你们|以后都从你们|以后就找你们|都找你们拿|都从你们这拿|以后就用你们|都在你们这拿|"
+	  "都交给你们|全部给你们做", 12),
+	/* English praise of a result, a win-win offer; a formula of thanks
+	 * for understanding is not praise */
+	S("were fine|was fine|looks fine|look fine|look reasonable|looks reasonable|all good|went well|"
+	  "went very well|went smoothly|worked fine|works fine|win-win|win win|mutually beneficial", 12),
+	K("appreciate your understanding|thank you for your understanding|thanks for your understanding|"
+	  "感谢理解|感谢您的理解|感谢你的理解|谢谢理解|谢谢您的理解", AZK_BLOCK, 0),
+	S("appreciate your understanding|thank you for your understanding|thanks for your understanding|"
+	  "感谢理解|感谢您的理解|感谢你的理解|谢谢理解|谢谢您的理解", 0),
 	/* come over today: "下午过来看一下" */
 	U("下午过来|上午过来|今天过来|现在过来|马上过来|下午来一趟|今天来一趟|上午来一趟|"
 	  "下午派人|今天派人", AZU_HIGH, 25),

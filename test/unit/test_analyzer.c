@@ -801,6 +801,49 @@ test_dev10_classes(void)
 				"high");
 }
 
+/* Rule classes found with the second dev10 batch (j0114-j0163). */
+static void
+test_dev10b_classes(void)
+{
+	/* a defect grown smaller after a fix: glad after-sales feedback */
+	check_field("这次的料比上次好多了，黑点明显少了，继续保持哈", "intent", "category", "after_sales");
+	check_field("这次的料比上次好多了，黑点明显少了，继续保持哈", "sentiment", "overall", "positive");
+	check_field("王工 上次你们技术过来调的参数很管用 现在缩痕基本没了 谢谢啊", "intent", "category",
+				"after_sales");
+	/* a small matter with a replacement asked for */
+	check_field("上周那批料有两包结块了，不算大问题，帮忙换两包就行", "intent", "category",
+				"after_sales");
+	/* varying quality that burdens the customer, counts that do not match,
+	 * a reproach about inspection, a long wait */
+	check_field("客户反映最近两批回收ABS的熔指波动比较大，他们注塑参数要反复调，希望我们控制一下。",
+				"intent", "category", "complaint");
+	check_field("送货单上的数量跟实际对不上，单子写25吨，过磅只有24.3吨，麻烦核实一下", "intent",
+				"category", "complaint");
+	check_field("真不知道你们怎么做质检的，这批颜色深一块浅一块，我都不好意思给客户送", "intent",
+				"category", "complaint");
+	check_field("货什么时候发啊，都等了一个礼拜了，线上快没料了", "intent", "category", "complaint");
+	check_field("I understand the port congestion is not your fault, but this is the second delay this "
+				"month and our customer is getting impatient. Please make sure the next shipment leaves "
+				"on time, otherwise we need to look for a local source.", "intent", "category",
+				"complaint");
+	/* the old price asked for again: haggling, and an unhappy one */
+	check_field("你们这价格也涨得太快了吧，我们怎么跟客户交代？能不能还按老价格走这一单？", "intent",
+				"category", "inquiry");
+	check_field("你们这价格也涨得太快了吧，我们怎么跟客户交代？能不能还按老价格走这一单？",
+				"sentiment", "overall", "negative");
+	/* a price settled in English is an order */
+	check_field("Our stock of PA66 GF30 will run out on Wednesday. Can you ship 5 tons by Tuesday? "
+				"Price as last order.", "intent", "category", "order");
+	/* all future business promised to us */
+	check_field("老板说你们的服务没得说，以后PBT的料都找你们拿了😄", "intent", "category", "cooperation");
+	/* a closed case with praise; thanks for understanding is a formula */
+	check_field("Thank you for the 8D report. The corrective actions look reasonable and the last two "
+				"lots were fine. We consider this case closed.", "sentiment", "overall", "positive");
+	check_field("Due to a temporary cash-flow issue, we kindly ask to split the outstanding amount of "
+				"USD 48,000 into two payments. We apologize for the inconvenience and appreciate your "
+				"understanding.", "sentiment", "overall", "neutral");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -822,6 +865,7 @@ main(int argc, char **argv)
 	test_lexicon_api();
 	test_footer_position();
 	test_dev10_classes();
+	test_dev10b_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
