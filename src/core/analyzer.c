@@ -2355,6 +2355,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_MEDIUM;
 		else if (cat == AZI_COMPLAINT)
 			urg_level = AZU_MEDIUM;
+		else if (cat == AZI_OTHER)
+			urg_level = AZU_LOW;	/* small talk, job seekers, sellers, notices:
+									 * a question there asks nothing of the
+									 * business (a near date or an urgent word
+									 * was counted above) */
 		else if (date_level == AZU_LOW && far_deadline)
 			urg_level = AZU_LOW;	/* the only deadline is weeks away */
 		else if (minutes && !near_date)

@@ -1200,6 +1200,132 @@ static const cue_row builtin[] = {
 	K("紧急程度：一般|紧急程度:一般|紧急程度：普通|紧急程度:普通", AZK_BLOCK, 0),
 	/* "要到我们这": we are where it goes, not who acts */
 	K("到我们这|到我们这里|到我们这边|到我们手上|到我们手里", AZK_BLOCK, 0),
+
+	/* ---- cue families added after the blind dev10 corpus (j0001-j0113) ---- */
+	/* "这个怎么解释", "作何解释": a demand for an explanation is a reproach;
+	 * a measured value below the stated one is a quality grievance */
+	I("怎么解释|如何解释|作何解释|怎么交代|如何交代|怎么跟我们交代|标称的一半|"
+	  "只有标称|低于标称|达不到标称|不到标称|和标称|与标称|跟标称|how do you explain|"
+	  "please explain why", AZI_COMPLAINT, 30),
+	S("怎么解释|如何解释|作何解释|怎么交代|如何交代|怎么跟我们交代|标称的一半|只有标称|"
+	  "低于标称|达不到标称|不到标称|how do you explain|please explain why", -15),
+	/* "打电话也没人接", "消息也不回": nobody answers */
+	I("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|"
+	  "什么意思|啥意思|几个意思", AZI_COMPLAINT, 25),
+	S("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|"
+	  "什么意思|啥意思|几个意思", -15),
+	/* a shortfall counted: "少了两包", "实际38包", "short by 2 bags" */
+	I("少了|实际只有|实际只|实际到|短少了|short by|missing", AZI_COMPLAINT, 20),
+	I("少了两|少了一|少了几|少两包|少一包|少两袋|少一袋|少两箱|少一箱|缺了两|缺了一|短了两|短了一|"
+	  "差了两包|差了一包", AZI_COMPLAINT, 45),
+	/* a settled claim or a complaint handled to the customer's
+	 * satisfaction: a follow-up, not a new claim */
+	I("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", AZI_AFTER_SALES, 40),
+	S("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", 0),
+	U("上次索赔|之前的索赔|前期索赔|索赔处理|索赔的处理|理赔处理|索赔结果|理赔结果|赔偿款|赔款|"
+	  "赔偿金|理赔款", AZU_MEDIUM, 0),
+	K("对处理结果满意|处理结果满意|处理满意|处理得满意|赔偿款已到账|赔款已到账|赔偿已到账|"
+	  "赔偿款已收到|赔款已收到|赔付已到账|补偿已到账|客户表示理解|表示理解|客户接受了|客户已接受|"
+	  "已解释清楚|解释清楚了|已作解释|已解释", AZK_RESOLVED, 10),
+	/* the customer's own project or plan moved: news, not a grievance */
+	K("项目推迟|项目延期|项目延后|项目往后推|项目推后|计划推迟|"
+	  "计划延后|project delayed|project postponed|project on hold|project was postponed",
+	  AZK_BLOCK, 0),
+	/* pausing or cancelling an order is an order change, not a mood */
+	S("订单先暂停|暂停订单|订单暂停|先暂停|先暂停一下|暂停一下|订单取消|取消订单|这单取消|订单取消吧",
+	  0),
+	/* an address given wrongly or changed: a delivery matter */
+	I("地址错了|地址发错|发的地址|改地址|地址改成|地址改为|更改地址|更改收货|更改送货",
+	  AZI_DELIVERY, 35),
+	/* when will it arrive, in other words */
+	I("什么时候可以到|什么时候会到|何时到|何时能到|何时可到|何时发|何时发货|几时到|几时能到|"
+	  "几时发|大概什么时候到|可以到|什么时候可以发|什么时候可以送|when can you ship|"
+	  "when will you ship|when can we expect", AZI_DELIVERY, 30),
+	/* food contact and regulatory questions are documents, not a sale */
+	I("食品级|食品接触|fda|lfgb|医疗级|reach报告|rohs报告|符合fda|通过fda", AZI_TECHNICAL, 30),
+	/* asking whether a processing setting is right: a technical question
+	 * even when a defect is named */
+	K("够不够|够吗|是否足够|是不是不够|合适吗|多少合适|怎么设|怎么设置|如何设置|设多少|"
+	  "要不要提高|要不要降低|is it enough|is that enough|what setting", AZK_CAUSEQ, 10),
+	I("够不够|是否足够|多少合适|怎么设|怎么设置|如何设置|设多少", AZI_TECHNICAL, 15),
+	/* chat imperatives in billing and logistics: 开个专票, 给我一下, 备注一下 */
+	K("开个|开张|开一张|开一下|给我一下|给我下|发我一下|备注一下|备注下|注明一下|写一下|"
+	  "盼能|盼贵司|期盼", AZK_REQUEST, 10),
+	/* serious: the customer's own customer has sent the goods back; "就换
+	 * 巴斯夫": switching to a named competitor */
+	K("客户已经退货|客户已退货|客户退货了|客户都退货|客户把货退|客户全退|客户退回来|终端退货|"
+	  "终端客户退货|our customer returned|customer has returned", AZK_THREAT, 10),
+	K("就换|换用|改换|换到|就用", AZK_SWITCH, 10),
+	/* ---- second dev10 batch (j0114-j0163): longer mails, glad and grumbling
+	 * customers ---- */
+	/* a problem grown smaller after a fix: improvement feedback, a glad
+	 * after-sales note ("黑点明显少了", "缩痕基本没了", "继续保持") */
+	K("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "好转|比上次好多了|比上批好多了|比之前好多了|比以前好多了", AZK_RESOLVED, 10),
+	I("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "比上次好多了|比上批好多了|比之前好多了|比以前好多了", AZI_AFTER_SALES, 25),
+	S("明显少了|少了很多|少多了|基本没了|基本没有了|基本消失|明显减少|明显改善|改善明显|大有改善|"
+	  "好转|比上次好多了|比上批好多了|比之前好多了|比以前好多了", 15),
+	S("继续保持|保持下去|keep it up|keep up the good work", 15),
+	/* our engineer came and fixed it on site: after-sales service */
+	I("技术过来|工程师过来|你们技术来|过来调|来调试|上门调|现场调|现场解决|现场解决了|现场调整",
+	  AZI_AFTER_SALES, 35),
+	/* a small matter, a replacement asked for: after-sales feedback */
+	K("不算大问题|不是大问题|不算什么大问题|不是什么大问题|小问题而已", AZK_DISCLAIM, 10),
+	S("不算大问题|不是大问题|不算什么大问题|不是什么大问题|小问题而已", 5),
+	I("换两包|换一包|换几包|换两袋|换一袋|帮忙换|给我们换|换一批", AZI_AFTER_SALES, 30),
+	/* quality or counts that vary and burden the customer */
+	I("波动大|波动比较大|波动很大|波动太大|波动较大|反复调|来回调|一批一个样|批次差异|批间差异|"
+	  "跟实际|与实际不符|和实际不符|实际对不上|过磅只有|过磅少|磅差|"
+	  "真不知道你们|不知道你们怎么|怎么做质检|怎么做的质检|怎么检验的|怎么把关|深一块浅一块|"
+	  "一块深一块浅|颜色不均|不好意思给客户|没法给客户|没脸|"
+	  "等了一个礼拜|等了半个月|等了两周|等了十天|都等了|等了这么久|等这么久|"
+	  "涨得太快|涨太快|涨得太狠|涨这么快|怎么跟客户交代|怎么向客户交代|"
+	  "second delay|third delay|another delay|impatient|losing patience|running out of patience",
+	  AZI_COMPLAINT, 35),
+	S("波动大|波动比较大|波动很大|波动太大|波动较大|反复调|来回调|一批一个样|"
+	  "与实际不符|和实际不符|实际对不上|过磅只有|"
+	  "真不知道你们|不知道你们怎么|怎么做质检|怎么做的质检|怎么检验的|怎么把关|深一块浅一块|"
+	  "一块深一块浅|颜色不均|不好意思给客户|没法给客户|没脸|"
+	  "等了一个礼拜|等了半个月|等了两周|等了十天|都等了|等了这么久|等这么久|"
+	  "涨得太快|涨太快|涨得太狠|涨这么快|怎么跟客户交代|怎么向客户交代|"
+	  "second delay|third delay|another delay|impatient|losing patience|running out of patience",
+	  -18),
+	I("等了一周|等了好几天|等了一个星期|等了一个礼拜|等了半个月|等了两周|等了十天|等了这么久|等这么久|"
+	  "都等了", AZI_COMPLAINT, 40),
+	K("look for a local source|look for another source|find another source|another source|"
+	  "other sources|alternative source*", AZK_THREAT, 10),
+	I("look for a local source|look for another source|find another source|another source|"
+	  "alternative source*", AZI_COMPLAINT, 30),
+	/* the old price asked for again: haggling */
+	I("还按老价|按老价格走|还按原价|还按上次的价|能不能按老价|能不能按原价|能否按原价", AZI_INQUIRY, 30),
+	K("还按老价|按老价格走|还按原价|还按上次的价|能不能按老价|能不能按原价|能否按原价", AZK_HAGGLE, 10),
+	/* the price settled in English: an order, not a price question */
+	I("price as last order|price as last time|same price as last|price as before|price as per|"
+	  "price as agreed|as per last order", AZI_ORDER, 30),
+	K("price as last order|price as last time|same price as last|price as before|price as per|"
+	  "price as agreed|as per last order", AZK_BLOCK, 0),
+	/* recycled-content papers are documents */
+	I("recycled content declaration|content declaration|grs certif*|tc certificate|transaction certificate|"
+	  "再生料含量|再生含量|回收含量", AZI_TECHNICAL, 30),
+	/* all future business promised to us: cooperation */
+	I("以后都找你们|以后都从你们|以后就找你们|都找你们拿|都从你们这拿|以后就用你们|都在你们这拿|"
+	  "都交给你们|全部给你们做", AZI_COOPERATION, 35),
+	S("以后都找你们|以后都从你们|以后就找你们|都找你们拿|都从你们这拿|以后就用你们|都在你们这拿|"
+	  "都交给你们|全部给你们做", 12),
+	/* English praise of a result, a win-win offer; a formula of thanks
+	 * for understanding is not praise */
+	S("were fine|was fine|looks fine|look fine|look reasonable|looks reasonable|all good|went well|"
+	  "went very well|went smoothly|worked fine|works fine|win-win|win win|mutually beneficial", 12),
+	K("appreciate your understanding|thank you for your understanding|thanks for your understanding|"
+	  "感谢理解|感谢您的理解|感谢你的理解|谢谢理解|谢谢您的理解", AZK_BLOCK, 0),
+	S("appreciate your understanding|thank you for your understanding|thanks for your understanding|"
+	  "感谢理解|感谢您的理解|感谢你的理解|谢谢理解|谢谢您的理解", 0),
+	/* come over today: "下午过来看一下" */
+	U("下午过来|上午过来|今天过来|现在过来|马上过来|下午来一趟|今天来一趟|上午来一趟|"
+	  "下午派人|今天派人", AZU_HIGH, 25),
 };
 
 #undef I

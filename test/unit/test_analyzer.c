@@ -760,6 +760,90 @@ test_footer_position(void)
 	free(text);
 }
 
+/* Rule classes found with the blind dev10 corpus (j0001-j0113). */
+static void
+test_dev10_classes(void)
+{
+	/* a demand for an explanation, a value below the stated one, nobody
+	 * answering, a counted shortfall: complaints without 投诉 */
+	check_field("你们的料我们测了，冲击强度只有标称的一半，这个怎么解释？", "intent", "category",
+				"complaint");
+	check_field("说好上周五发货，到现在还没动静，打电话也没人接，什么意思？", "intent", "category",
+				"complaint");
+	check_field("货到了，但是少了两包，签收单上写的是40包，实际38包。", "intent", "category",
+				"complaint");
+	/* a settled claim is a follow-up: after-sales, not urgent */
+	check_field("回访：客户对上次索赔处理结果满意，赔偿款已到账，双方继续合作。", "intent", "category",
+				"after_sales");
+	check_field("回访：客户对上次索赔处理结果满意，赔偿款已到账，双方继续合作。", "urgency", "level",
+				"low");
+	/* the customer's own project moved: an order paused, no grievance */
+	check_field("客户来电说原定下周的订单先暂停，他们的项目推迟了，具体恢复时间另行通知。", "intent",
+				"category", "order");
+	check_field("客户来电说原定下周的订单先暂停，他们的项目推迟了，具体恢复时间另行通知。",
+				"sentiment", "overall", "neutral");
+	/* an address given wrongly, an arrival asked about in other words */
+	check_field("不好意思，我上次发的地址错了，应该是二号仓，麻烦改一下", "intent", "category",
+				"delivery");
+	check_field("請問這批貨大概什麼時候可以到高雄？我們要安排倉位。", "intent", "category", "delivery");
+	/* food contact documents; a processing setting asked about with a
+	 * defect named */
+	check_field("你们的再生PP能做食品级吗？有没有FDA？", "intent", "category", "technical");
+	check_field("刘工，干燥条件是多少？120度4小时够不够？我们这边打出来有银纹", "intent", "category",
+				"technical");
+	/* questions in small talk and from job seekers ask nothing of a sale */
+	check_field("访客：你好，请问你们招聘注塑技术员吗？我有五年经验", "urgency", "level", "low");
+	check_field("昨天吃饭那家店叫什么名字来着？挺好吃的", "urgency", "level", "low");
+	/* serious: the customer's customer sent it back; switching to a rival */
+	check_field("上週收到的回收ABS顏色跟樣品差很多，偏黃，我們客戶已經退貨了，請給個說法。", "urgency",
+				"level", "high");
+	check_field("回访客户，对方抱怨上次注塑后翘曲严重，说如果下批还这样就换巴斯夫。", "urgency", "level",
+				"high");
+}
+
+/* Rule classes found with the second dev10 batch (j0114-j0163). */
+static void
+test_dev10b_classes(void)
+{
+	/* a defect grown smaller after a fix: glad after-sales feedback */
+	check_field("这次的料比上次好多了，黑点明显少了，继续保持哈", "intent", "category", "after_sales");
+	check_field("这次的料比上次好多了，黑点明显少了，继续保持哈", "sentiment", "overall", "positive");
+	check_field("王工 上次你们技术过来调的参数很管用 现在缩痕基本没了 谢谢啊", "intent", "category",
+				"after_sales");
+	/* a small matter with a replacement asked for */
+	check_field("上周那批料有两包结块了，不算大问题，帮忙换两包就行", "intent", "category",
+				"after_sales");
+	/* varying quality that burdens the customer, counts that do not match,
+	 * a reproach about inspection, a long wait */
+	check_field("客户反映最近两批回收ABS的熔指波动比较大，他们注塑参数要反复调，希望我们控制一下。",
+				"intent", "category", "complaint");
+	check_field("送货单上的数量跟实际对不上，单子写25吨，过磅只有24.3吨，麻烦核实一下", "intent",
+				"category", "complaint");
+	check_field("真不知道你们怎么做质检的，这批颜色深一块浅一块，我都不好意思给客户送", "intent",
+				"category", "complaint");
+	check_field("货什么时候发啊，都等了一个礼拜了，线上快没料了", "intent", "category", "complaint");
+	check_field("I understand the port congestion is not your fault, but this is the second delay this "
+				"month and our customer is getting impatient. Please make sure the next shipment leaves "
+				"on time, otherwise we need to look for a local source.", "intent", "category",
+				"complaint");
+	/* the old price asked for again: haggling, and an unhappy one */
+	check_field("你们这价格也涨得太快了吧，我们怎么跟客户交代？能不能还按老价格走这一单？", "intent",
+				"category", "inquiry");
+	check_field("你们这价格也涨得太快了吧，我们怎么跟客户交代？能不能还按老价格走这一单？",
+				"sentiment", "overall", "negative");
+	/* a price settled in English is an order */
+	check_field("Our stock of PA66 GF30 will run out on Wednesday. Can you ship 5 tons by Tuesday? "
+				"Price as last order.", "intent", "category", "order");
+	/* all future business promised to us */
+	check_field("老板说你们的服务没得说，以后PBT的料都找你们拿了😄", "intent", "category", "cooperation");
+	/* a closed case with praise; thanks for understanding is a formula */
+	check_field("Thank you for the 8D report. The corrective actions look reasonable and the last two "
+				"lots were fine. We consider this case closed.", "sentiment", "overall", "positive");
+	check_field("Due to a temporary cash-flow issue, we kindly ask to split the outstanding amount of "
+				"USD 48,000 into two payments. We apologize for the inconvenience and appreciate your "
+				"understanding.", "sentiment", "overall", "neutral");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -780,6 +864,8 @@ main(int argc, char **argv)
 	test_robustness();
 	test_lexicon_api();
 	test_footer_position();
+	test_dev10_classes();
+	test_dev10b_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
