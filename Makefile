@@ -85,4 +85,7 @@ eval: test/corpus/eval
 	@test/corpus/eval test/corpus/a10_corpus.jsonl
 	@echo "== development corpus (test/corpus/dev_corpus.jsonl)"
 	@test/corpus/eval test/corpus/dev_corpus.jsonl
-.PHONY: eval
+# aggregate confusion tables of the held-out corpus (no item ids or texts)
+eval-summary: test/corpus/eval
+	@test/corpus/eval test/corpus/a10_corpus.jsonl -s
+.PHONY: eval eval-summary

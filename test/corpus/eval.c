@@ -203,6 +203,18 @@ main(int argc, char **argv)
 				cfp = 0,
 				cfn = 0;
 	bool		verbose = argc > 2 && strcmp(argv[2], "-v") == 0;
+	/* -s: aggregate tables only (no item ids or texts) -- safe to look at
+	 * on the held-out corpus */
+	bool		summary = verbose || (argc > 2 && strcmp(argv[2], "-s") == 0);
+	static const char *const moods[3] = {"positive", "neutral", "negative"};
+	static const char *const levels[3] = {"high", "medium", "low"};
+	static const char *const chans[9] = {"phone", "mobile", "wechat", "email", "meeting", "visit", "video", "form", "webchat"};
+	long		sconf[4][4] = {{0}},
+				uconf[4][4] = {{0}},
+				ch_n[10] = {0},
+				ch_int[10] = {0},
+				ch_sent[10] = {0},
+				ch_urg[10] = {0};
 	az_lexicon *lex;
 	double		macro = 0;
 	int			ncls = 0,
@@ -211,7 +223,7 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 	{
-		fprintf(stderr, "usage: %s corpus.jsonl [-v]\n", argv[0]);
+		fprintf(stderr, "usage: %s corpus.jsonl [-v | -s]\n", argv[0]);
 		return 2;
 	}
 	f = fopen(argv[1], "r");
@@ -261,6 +273,34 @@ main(int argc, char **argv)
 			ok_int++;
 		else if (verbose)
 			printf("INTENT %s: gold %s pred %s\n", sget(g, "id"), intents[gi], intents[pi]);
+		{
+			int			c = 9,
+						sg = 3,
+						sp = 3,
+						ug = 3,
+						up = 3;
+
+			for (int k = 0; k < 9; k++)
+				if (strcmp(sget(g, "channel"), chans[k]) == 0)
+					c = k;
+			for (int k = 0; k < 3; k++)
+			{
+				if (strcmp(sget(g, "sentiment"), moods[k]) == 0)
+					sg = k;
+				if (strcmp(sget(json_object_get(r, "sentiment"), "overall"), moods[k]) == 0)
+					sp = k;
+				if (strcmp(sget(g, "urgency"), levels[k]) == 0)
+					ug = k;
+				if (strcmp(sget(json_object_get(r, "urgency"), "level"), levels[k]) == 0)
+					up = k;
+			}
+			sconf[sg][sp]++;
+			uconf[ug][up]++;
+			ch_n[c]++;
+			ch_int[c] += gi == pi;
+			ch_sent[c] += sg == sp;
+			ch_urg[c] += ug == up;
+		}
 		if (strcmp(sget(g, "sentiment"), sget(json_object_get(r, "sentiment"), "overall")) == 0)
 			ok_sent++;
 		else if (verbose)
@@ -340,7 +380,36 @@ main(int argc, char **argv)
 		macro += f1(tp, fp, fn);
 		ncls++;
 	}
-	if (verbose)
+	if (summary)
+	{
+		printf("sentiment confusion (rows gold, cols pred):\n%12s", "");
+		for (j = 0; j < 3; j++)
+			printf(" %8s", moods[j]);
+		printf("\n");
+		for (i = 0; i < 3; i++)
+		{
+			printf("%12s", moods[i]);
+			for (j = 0; j < 3; j++)
+				printf(" %8ld", sconf[i][j]);
+			printf("\n");
+		}
+		printf("urgency confusion (rows gold, cols pred):\n%12s", "");
+		for (j = 0; j < 3; j++)
+			printf(" %8s", levels[j]);
+		printf("\n");
+		for (i = 0; i < 3; i++)
+		{
+			printf("%12s", levels[i]);
+			for (j = 0; j < 3; j++)
+				printf(" %8ld", uconf[i][j]);
+			printf("\n");
+		}
+		printf("per channel (items: intent / sentiment / urgency right):\n");
+		for (i = 0; i < 9; i++)
+			if (ch_n[i])
+				printf("%12s %4ld: %4ld / %4ld / %4ld\n", chans[i], ch_n[i], ch_int[i], ch_sent[i], ch_urg[i]);
+	}
+	if (summary)
 	{
 		printf("confusion (rows gold, cols pred):\n%12s", "");
 		for (j = 0; j < NINT; j++)
