@@ -3,6 +3,7 @@
 #   make installcheck             pg_regress (sql/ + expected/) against a running server
 #   make unit                     C unit tests of the server-independent core (src/core)
 #   make unit-asan                the same under AddressSanitizer + UBSan
+#   make unit-valgrind            the plain binaries under valgrind (leaks fail)
 #   make fuzz                     libFuzzer targets (clang), not run in CI
 # The full suite, with a throwaway cluster, is test/run.sh (see README.md).
 
@@ -68,6 +69,11 @@ unit: unit-build
 unit-asan:
 	$(MAKE) unit UNIT_BIN=test/unit/bin-asan UNIT_FLAGS="$(UNIT_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer"
 
+# the plain binaries under valgrind: leaks and invalid accesses fail the test
+VALGRIND = valgrind -q --leak-check=full --error-exitcode=99 --suppressions=test/unit/test_mime.supp
+unit-valgrind: unit-build
+	UNIT_RUNNER="$(VALGRIND)" test/run_unit.sh $(UNIT_BIN) $(UNIT_TESTS)
+
 # ---- fuzzers (clang + libFuzzer) --------------------------------------
 FUZZ_TARGETS = $(sort $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c))))
 test/fuzz/bin/%: test/fuzz/%.c $(CORE_SRCS)
@@ -75,7 +81,7 @@ test/fuzz/bin/%: test/fuzz/%.c $(CORE_SRCS)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
 fuzz: $(addprefix test/fuzz/bin/,$(FUZZ_TARGETS))
 
-.PHONY: unit unit-build unit-asan fuzz
+.PHONY: unit unit-build unit-asan unit-valgrind fuzz
 
 # ---- analyzer evaluation on the labeled corpora -----------------------
 test/corpus/eval: test/corpus/eval.c $(CORE_SRCS)

@@ -2,7 +2,8 @@
 # Every commhub test, on a fresh Debian 12 machine (the README's test command):
 #   installs missing Debian packages, builds, installs, starts a throwaway
 #   cluster with pg_cron and commhub preloaded, then runs
-#     1. C unit tests of the server-independent core (and again under ASan/UBSan)
+#     1. C unit tests of the server-independent core (again under ASan/UBSan,
+#        and under valgrind)
 #     2. pg_regress (sql/ + expected/)
 #     3. pgTAP (test/pgtap/*.sql) with pg_prove
 #     4. end-to-end scripts (test/e2e/*.sh: workers, pg_cron, IMAP, fake LLM)
@@ -21,8 +22,12 @@ build_and_install || { echo "0 passed, 1 failed"; exit 1; }
 # 1. unit tests (plain, then sanitizers)
 log "unit tests"
 make -s unit-build >/dev/null 2>&1 || make unit-build
-for variant in plain asan; do
-    if [ $variant = plain ]; then out=$(make -s unit 2>&1); else out=$(make -s unit-asan 2>&1); fi
+for variant in plain asan valgrind; do
+    case $variant in
+        plain) out=$(make -s unit 2>&1) ;;
+        asan) out=$(make -s unit-asan 2>&1) ;;
+        valgrind) out=$(make -s unit-valgrind 2>&1) ;;
+    esac
     echo "$out" | grep -v '^ok ' | grep -E 'passed|not ok|rror' | sed "s/^/[$variant] /"
     line=$(echo "$out" | grep '^unit: ' | tail -1)
     if [ -n "$line" ]; then
