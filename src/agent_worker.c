@@ -503,6 +503,67 @@ write_result(AgentJob *job)
 }
 
 /*
+ * write_result, and if it fails (a deadlock with an ingest updating the same
+ * record, a lock or statement timeout, an answer the record's constraints
+ * refuse), the job -- not the worker -- pays: a conflict puts it back in the
+ * queue for another attempt, anything else fails it with the reason.  An
+ * ERROR escaping here would end the worker and strand every job it has in
+ * flight until their leases expire.
+ */
+static void
+write_result_guarded(AgentJob *job)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	PG_TRY();
+	{
+		write_result(job);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+		bool		conflict;
+		Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
+		Datum		args[3];
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		conflict = ERRCODE_TO_CATEGORY(ed->sqlerrcode) == ERRCODE_TO_CATEGORY(ERRCODE_T_R_SERIALIZATION_FAILURE) ||
+			ed->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
+		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
+							 (long long) job->job_id, conflict ? "will retry" : "job failed",
+							 ed->message ? ed->message : "error")));
+		args[0] = Int64GetDatum(job->job_id);
+		args[1] = Int32GetDatum(job->attempts);
+		args[2] = CStringGetTextDatum(psprintf("apply: %s", ed->message ? ed->message : "error"));
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		SPI_execute_with_args(conflict
+							  ? "UPDATE commhub.agent_jobs SET status = 'queued', last_error = $3, error_class = 'apply', "
+							  "next_attempt_at = now() + interval '1 second', lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
+							  : "UPDATE commhub.agent_jobs SET status = 'failed', last_error = $3, error_class = 'apply', "
+							  "finished_at = now(), lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()",
+							  3, types, args, NULL, false, 0);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
+		FreeErrorData(ed);
+	}
+	PG_END_TRY();
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/*
  * Delete finished jobs older than commhub.job_retention, in its own short
  * transaction.  An error (say a lock timeout) is logged, not fatal: the next
  * prune interval tries again.
@@ -638,7 +699,7 @@ commhub_agent_worker_main(Datum arg)
 			AgentJob   *job = finished;
 
 			finished = job->next;
-			write_result(job);
+			write_result_guarded(job);
 			free_job(job);
 			MemoryContextReset(loopcxt);
 		}

@@ -284,4 +284,35 @@ after=0; for p in $wpids; do after=$((after + $(top_used "$p"))); done
 echo "# agent workers' TopMemoryContext: $before bytes used before 3,000 webhook jobs, $after after"
 tap_ok $([ -n "$wpids" ] && [ "$before" -gt 0 ] && [ $((after - before)) -lt 32768 ]; echo $?) \
    "3,000 jobs grow the workers' TopMemoryContext by under 32 kB (by $((after - before)) bytes)"
+
+# 9. An answer the database refuses fails its job, not the worker; a
+#    conflict (a deadlock with an ingest on the same record) retries the job.
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+q "CREATE SEQUENCE IF NOT EXISTS public.e2e_conflict_seq;
+   CREATE OR REPLACE FUNCTION public.e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+     IF NEW.analyzed_by LIKE 'model:%' AND NEW.source_record_id = 'E2E-REFUSE' THEN
+       RAISE EXCEPTION 'refused (test)' USING ERRCODE = 'check_violation'; END IF;
+     IF NEW.analyzed_by LIKE 'model:%' AND NEW.source_record_id = 'E2E-CONFLICT' AND nextval('public.e2e_conflict_seq') = 1 THEN
+       RAISE EXCEPTION 'deadlock (test)' USING ERRCODE = 'deadlock_detected'; END IF;
+     RETURN NEW; END \$\$;
+   CREATE TRIGGER e2e_refuse BEFORE UPDATE ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION public.e2e_refuse()" >/dev/null
+wpids=$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")
+visit "E2E-REFUSE" "客户询价PCR-ABS-1000,月需求30吨" >/dev/null
+visit "E2E-CONFLICT" "客户询价PCR-ABS-1000,月需求40吨" >/dev/null
+for i in $(seq 1 5); do visit "E2E-AFTER-$i" "客户询价PP-T20,月需求${i}0吨" >/dev/null; done
+wait_for "SELECT count(*) = 7 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE (c.source_record_id IN ('E2E-REFUSE', 'E2E-CONFLICT') OR c.source_record_id LIKE 'E2E-AFTER-%')
+            AND j.agent = 'A10' AND j.status IN ('succeeded', 'failed', 'dead')" 60
+tap_ok $([ "$(q "SELECT j.status || ' ' || j.error_class || ' ' || (j.last_error LIKE '%refused (test)%') FROM commhub.agent_jobs j
+                 JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-REFUSE' AND j.agent = 'A10'")" = "failed apply true" ]; echo $?) \
+   "an answer the database refuses fails its job with the reason (error_class apply)"
+tap_ok $([ "$(q "SELECT j.status || ' ' || (j.attempts >= 2) FROM commhub.agent_jobs j
+                 JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-CONFLICT' AND j.agent = 'A10'")" = "succeeded true" ]; echo $?) \
+   "a deadlock while applying an answer re-queues the job, which then succeeds"
+tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")" = "$wpids" ] &&
+         [ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+                 WHERE c.source_record_id LIKE 'E2E-AFTER-%' AND j.status = 'succeeded'")" = 5 ]; echo $?) \
+   "the workers lived through both (same pids) and the jobs after them succeeded"
+q "DROP TRIGGER e2e_refuse ON commhub.customer_communications; DROP FUNCTION public.e2e_refuse(); DROP SEQUENCE public.e2e_conflict_seq" >/dev/null
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 tap_done
