@@ -29,3 +29,31 @@ SELECT source_record_id, canonical_record_id IS NOT NULL AS folded,
        jsonb_array_length(coalesce(related_records, '[]')) AS related
   FROM commhub.customer_communications c WHERE customer_id = 'C-DUP' ORDER BY communication_time, id;
 SELECT count(*) AS timeline_rows FROM commhub.timeline('C-DUP');
+-- Three logs of calls 8 minutes apart, in one batch (c at 10:00, b at 10:08,
+-- a at 10:16), stored in the order a, b, c (a batch inserts in record_id
+-- order; the ids below were picked so that it is a, b, c): b folds into a,
+-- and c -- 8 minutes from b but 16 from a -- stays canonical, exactly as
+-- when they come one by one.  (The batch once linked c to b, itself a
+-- duplicate: a chain.)
+SELECT commhub.add_customer('C-CHAIN', '链式去重客户');
+SELECT commhub.add_identity('C-CHAIN', 'phone', '13600137000');
+SELECT commhub.add_customer('C-CHAIN2', '逐条去重客户');
+SELECT commhub.add_identity('C-CHAIN2', 'phone', '13600137001');
+CREATE TEMP TABLE chain_calls AS
+SELECT customer, jsonb_build_array(
+ jsonb_build_object('call_sn', 'chain-c' || n, 'tel', '4008208820', 'caller_id', phone, 'callee_id', '8001',
+  'start_time', '2024-06-17 10:00:00', 'answer_time', '2024-06-17 10:00:05', 'end_time', '2024-06-17 10:05:05', 'call_duration', 300, 'state', 'answered'),
+ jsonb_build_object('uniqueid', 'chain-b' || n || '.1', 'linkedid', 'chain-b' || n || '.1', 'src', phone, 'dst', '8001',
+  'calldate', '2024-06-17 10:08:00', 'answer', '2024-06-17 10:08:05', 'end', '2024-06-17 10:13:05', 'duration', 305, 'billsec', 300, 'disposition', 'ANSWERED'),
+ jsonb_build_object('variables', jsonb_build_object('uuid', 'chain-a' || n, 'direction', 'inbound', 'caller_id_number', phone,
+  'destination_number', '8001', 'start_epoch', '1718590560', 'answer_epoch', '1718590565', 'end_epoch', '1718590865', 'billsec', '300',
+  'hangup_cause', 'NORMAL_CLEARING'))) AS calls
+  FROM (VALUES ('C-CHAIN', 18, '13600137000'), ('C-CHAIN2', 1, '13600137001')) v(customer, n, phone);
+-- C-CHAIN: one batch
+SELECT r->>'inserted' AS inserted FROM chain_calls, commhub.ingest_batch('phone', calls) r WHERE customer = 'C-CHAIN';
+-- C-CHAIN2: the same three, one by one in the order a, b, c
+SELECT commhub.ingest('phone', calls->2)->>'status' AS a, commhub.ingest('phone', calls->1)->>'status' AS b,
+       commhub.ingest('phone', calls->0)->>'status' AS c FROM chain_calls WHERE customer = 'C-CHAIN2';
+SELECT customer_id, left(source_record_id, 7) AS call, rank() OVER (PARTITION BY customer_id ORDER BY id) AS stored,
+       (SELECT left(p.source_record_id, 7) FROM commhub.customer_communications p WHERE p.record_id = c.canonical_record_id) AS folded_into
+  FROM commhub.customer_communications c WHERE customer_id IN ('C-CHAIN', 'C-CHAIN2') ORDER BY customer_id, communication_time;

@@ -440,72 +440,104 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	for (int i = 0; i < n; i++)
 		if (strcmp(in[i].customer_id, "UNMATCHED") != 0)
 			ids[nids++] = CStringGetTextDatum(in[i].record_id);
-	if (nids == 0)
-		return;
 	args[0] = CStringGetTextDatum(tenant);
-	args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
-	/* Driven from unnest(): whatever plan the cache keeps, each record of
-	 * the chunk is found by an index probe, never by filtering a scan. */
-	SPI_CACHED("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
-			   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
-			   "CROSS JOIN LATERAL ("
-			   "  SELECT * FROM ("
-			   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
-			   "    WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND p.tenant_id = $1 AND p.fp_bands && c.fp_bands "
-			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-			   "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
-			   "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 AND length(p.content) >= 20 "
-			   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
-			   "    ORDER BY p.id + 0 LIMIT 1) "
-			   "  UNION ALL "
-			   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
-			   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa "
-			   "                         WHERE pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id LIMIT 20) pa "
-			   "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id "
-			   "    WHERE c.attachment_count > 0 AND ca.record_id = c.record_id AND ca.file_hash IS NOT NULL "
-			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-			   "      AND p.communication_type <> c.communication_type "
-			   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
-			   "    ORDER BY p.id + 0 LIMIT 1) "
-			   "  UNION ALL "
-			   "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
-			   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
-			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-			   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
-			   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
-			   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
-			   "    ORDER BY p.id + 0 LIMIT 1) "
-			   "  UNION ALL "
-			   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
-			   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
-			   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-			   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
-			   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
-			   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
-			   "    ORDER BY p.id + 0 LIMIT 1) "
-			   "  ) u ORDER BY u.id LIMIT 1) k "
-			   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
-			   2, types, args, NULL, false, 0);
-	tt = SPI_tuptable;
-	nmatch = SPI_processed;
-	for (uint64 r = 0; r < nmatch; r++)
+	/*
+	 * The query sees the chunk as it was before any of its links: a record
+	 * could be linked to one that the same pass links to another (a chain,
+	 * c -> b -> a), which ingesting them one by one never does -- by then b
+	 * is no longer canonical.  So a link whose target is itself linked in
+	 * this pass waits, and the waiting records are looked up again once the
+	 * others are written.  The lowest-id record linked in a pass always
+	 * links to a record not linked in it, so each pass settles some.
+	 */
+	while (nids > 0)
 	{
-		Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
-		Datum		a3[3];
+		int			nwait = 0;
+		HTAB	   *linked;
+		HASHCTL		hctl;
 
-		a3[0] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
-		a3[1] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 2));
-		a3[2] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 3));
-		SPI_CACHED("UPDATE commhub.customer_communications c SET canonical_record_id = $2, "
-				   "related_records = coalesce(c.related_records, '[]') || jsonb_build_array(jsonb_build_object("
-				   "  'record_id', $2, 'relation', 'duplicate_of', 'match', $3)) "
-				   "WHERE record_id = $1",
-				   3, t3, a3, NULL, false, 0);
-		SPI_CACHED("UPDATE commhub.customer_communications p SET related_records = coalesce(p.related_records, '[]') || "
-				   "  jsonb_build_array(jsonb_build_object('record_id', $1, 'relation', 'duplicate', 'match', $3, "
-				   "    'channel', (SELECT channel FROM commhub.customer_communications WHERE record_id = $1))) "
-				   "WHERE record_id = $2 AND NOT coalesce(p.related_records @> jsonb_build_array(jsonb_build_object('record_id', $1)), false)",
-				   3, t3, a3, NULL, false, 0);
+		args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
+		/* Driven from unnest(): whatever plan the cache keeps, each record of
+		 * the chunk is found by an index probe, never by filtering a scan. */
+		SPI_CACHED("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
+				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
+				   "CROSS JOIN LATERAL ("
+				   "  SELECT * FROM ("
+				   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
+				   "    WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND p.tenant_id = $1 AND p.fp_bands && c.fp_bands "
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
+				   "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 AND length(p.content) >= 20 "
+				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "  UNION ALL "
+				   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
+				   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa "
+				   "                         WHERE pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id LIMIT 20) pa "
+				   "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id "
+				   "    WHERE c.attachment_count > 0 AND ca.record_id = c.record_id AND ca.file_hash IS NOT NULL "
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+				   "      AND p.communication_type <> c.communication_type "
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "  UNION ALL "
+				   "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
+				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+				   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
+				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "  UNION ALL "
+				   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
+				   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
+				   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
+				   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "  ) u ORDER BY u.id LIMIT 1) k "
+				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
+				   2, types, args, NULL, false, 0);
+		tt = SPI_tuptable;
+		nmatch = SPI_processed;
+		memset(&hctl, 0, sizeof(hctl));
+		hctl.keysize = 65;
+		hctl.entrysize = 65;
+		hctl.hcxt = CurrentMemoryContext;
+		linked = hash_create("commhub linked", Max(nmatch, 4), &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		for (uint64 r = 0; r < nmatch; r++)
+			(void) hash_search(linked, SPI_getvalue(tt->vals[r], tt->tupdesc, 1), HASH_ENTER, NULL);
+		for (uint64 r = 0; r < nmatch; r++)
+		{
+			Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
+			Datum		a3[3];
+			char	   *target = SPI_getvalue(tt->vals[r], tt->tupdesc, 2);
+			bool		found = false;
+
+			(void) hash_search(linked, target, HASH_FIND, &found);
+			if (found)
+			{
+				/* its target is linked in this pass: look it up again after */
+				ids[nwait++] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+				continue;
+			}
+			a3[0] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+			a3[1] = CStringGetTextDatum(target);
+			a3[2] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 3));
+			SPI_CACHED("UPDATE commhub.customer_communications c SET canonical_record_id = $2, "
+					   "related_records = coalesce(c.related_records, '[]') || jsonb_build_array(jsonb_build_object("
+					   "  'record_id', $2, 'relation', 'duplicate_of', 'match', $3)) "
+					   "WHERE record_id = $1",
+					   3, t3, a3, NULL, false, 0);
+			SPI_CACHED("UPDATE commhub.customer_communications p SET related_records = coalesce(p.related_records, '[]') || "
+					   "  jsonb_build_array(jsonb_build_object('record_id', $1, 'relation', 'duplicate', 'match', $3, "
+					   "    'channel', (SELECT channel FROM commhub.customer_communications WHERE record_id = $1))) "
+					   "WHERE record_id = $2 AND NOT coalesce(p.related_records @> jsonb_build_array(jsonb_build_object('record_id', $1)), false)",
+					   3, t3, a3, NULL, false, 0);
+		}
+		hash_destroy(linked);
+		nids = nwait;
 	}
 }
 
