@@ -41,3 +41,25 @@ SELECT batch_index, channel, sqlstate, field, left(message, 60) AS message, hint
        payload IS NOT NULL AS kept_payload
   FROM commhub.ingest_errors ORDER BY id;
 SELECT source_record_id FROM commhub.customer_communications WHERE customer_id = 'C-BATCH' ORDER BY 1;
+
+-- A conflict with a concurrent session (here a serialization failure raised
+-- by a trigger for one payload, every time) is no bad payload: after the
+-- item's own retry fails too, the batch fails with that SQLSTATE -- nothing
+-- is filed in ingest_errors and nothing is stored.
+CREATE FUNCTION conflict_always() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.source_record_id = 'B-CONFLICT' THEN
+    RAISE EXCEPTION 'could not serialize access (test)' USING ERRCODE = 'serialization_failure';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER conflict_always BEFORE INSERT ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION conflict_always();
+SELECT count(*) AS errors_before FROM commhub.ingest_errors \gset
+SELECT commhub.ingest_batch('visit', '[
+  {"visit_id": "B-OK-3", "customer_id": "C-BATCH", "visit_date": "2024-06-17 09:00", "location": "宁波", "content": "回访"},
+  {"visit_id": "B-CONFLICT", "customer_id": "C-BATCH", "visit_date": "2024-06-17 10:00", "location": "宁波", "content": "回访"}
+]') AS batch;
+SELECT count(*) - :errors_before AS new_errors FROM commhub.ingest_errors;
+SELECT count(*) AS stored FROM commhub.customer_communications WHERE source_record_id IN ('B-OK-3', 'B-CONFLICT');
+DROP TRIGGER conflict_always ON commhub.customer_communications;
+DROP FUNCTION conflict_always();
