@@ -180,3 +180,17 @@ SELECT commhub.report('weekly', NULL, :until, '2024-06-01');
 SELECT commhub.set_insight_status('INS-x', 'done');
 SELECT commhub.run_scheduled('hourly');
 RESET commhub.tenant;
+-- A record at midnight belongs to the day it starts, in the reports as in the
+-- BI views (a visit given only its date is stored at 00:00 Shanghai time).
+SET commhub.tenant = 'TREP';
+SELECT commhub.ingest('visit', '{"visit_id": "V-MIDNIGHT", "customer_id": "R-GROW", "visit_date": "2024-06-10",
+  "location": "宁波", "content": "拜访客户,讨论年度框架协议"}')->>'status' AS midnight_visit;
+SELECT (SELECT count(*) FROM commhub.report_records(commhub.report_scope(NULL), '2024-06-10 00:00+08', '2024-06-11 00:00+08') r
+         WHERE r.source_record_id = 'V-MIDNIGHT') AS in_its_day,
+       (SELECT count(*) FROM commhub.report_records(commhub.report_scope(NULL), '2024-06-09 00:00+08', '2024-06-10 00:00+08') r
+         WHERE r.source_record_id = 'V-MIDNIGHT') AS in_the_day_before;
+-- The BI health score is customer_overview()'s, customer by customer.
+SELECT count(*) AS refreshed FROM commhub.refresh_views();
+SELECT count(*) AS customers, count(*) FILTER (WHERE b.health_score = (commhub.customer_overview(b.customer_id) -> 'health' ->> 'score')::int) AS same_score
+  FROM commhub.bi_customer_health b;
+RESET commhub.tenant;

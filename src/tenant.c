@@ -3,7 +3,8 @@
  *
  * The active tenant is the setting commhub.tenant (empty or unset: T001),
  * honoured only for superusers, members of commhub_admin, and members of a
- * role granted the tenant in commhub.tenant_grants.  It runs in every row
+ * role granted the tenant in commhub.tenant_grants -- the session's role
+ * (after SET ROLE), also inside SECURITY DEFINER functions.  It runs in every row
  * security check and column default, so it must cost little: the grants of
  * the tenant are read once per transaction (an index scan of tenant_grants
  * under the caller's snapshot) and again whenever tenant_grants changes: a
@@ -119,7 +120,10 @@ const char *
 commhub_tenant(void)
 {
 	const char *t = commhub_tenant_guc;
-	Oid			me = GetUserId();
+	/* The session's role, not the owner of a SECURITY DEFINER function
+	 * running now: a definer function (its owner a superuser) must not let
+	 * its caller act in a tenant the caller is not granted. */
+	Oid			me = GetOuterUserId();
 	Oid			admin;
 
 	if (t == NULL || t[0] == '\0')

@@ -8,7 +8,10 @@
 --   sentiment 30  mean sentiment score of the last 90 days (0..1)
 --   response  20  mean inbound -> first outbound reply: <=2h 20 ... >72h 0
 --   minus 5 per complaint in 30 days (max 15), 3 per overdue task (max 10)
-CREATE FUNCTION commhub.health(customer_id text, at timestamptz DEFAULT now())
+-- health_for() takes the tenant: the BI view computes every tenant's scores
+-- with it (as its owner); row security still limits any other caller to
+-- the tenants it is granted.  health() is the caller's tenant's.
+CREATE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
                records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
                response_minutes numeric, complaints_30d integer, overdue_tasks integer)
@@ -16,7 +19,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 WITH c AS (
     SELECT * FROM commhub.customer_communications x
-     WHERE x.tenant_id = commhub.current_tenant() AND x.customer_id = health.customer_id
+     WHERE x.tenant_id = health_for.tenant AND x.customer_id = health_for.customer_id
        AND x.canonical_record_id IS NULL AND x.communication_time <= at
        AND x.communication_time > at - interval '180 days'),
 s AS (
@@ -39,7 +42,7 @@ r AS (
      WHERE i.direction = 'inbound' AND o.t IS NOT NULL AND i.communication_time > at - interval '90 days'),
 t AS (
     SELECT count(*)::int AS overdue FROM commhub.communication_tasks k
-     WHERE k.tenant_id = commhub.current_tenant() AND k.customer_id = health.customer_id
+     WHERE k.tenant_id = health_for.tenant AND k.customer_id = health_for.customer_id
        AND k.status IN ('pending', 'in_progress') AND k.due_at < at)
 SELECT greatest(0, least(100, round(
           CASE WHEN s.last_contact IS NULL THEN 0
@@ -59,6 +62,13 @@ SELECT greatest(0, least(100, round(
        s.last_contact, s.n30, s.nprev, round(s.s30, 2), round(s.sprev, 2), round(r.minutes, 1), s.complaints, t.overdue
   FROM s, r, t
 $$;
+
+CREATE FUNCTION commhub.health(customer_id text, at timestamptz DEFAULT now())
+RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
+               records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
+               response_minutes numeric, complaints_30d integer, overdue_tasks integer)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM commhub.health_for(commhub.current_tenant(), health.customer_id, health.at) $$;
 
 CREATE FUNCTION commhub.trend_arrow(trend text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT CASE $1 WHEN 'upward' THEN '↑' WHEN 'downward' THEN '↓' ELSE '→' END $$;

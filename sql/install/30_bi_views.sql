@@ -52,16 +52,8 @@ CREATE MATERIALIZED VIEW commhub.mv_customer_health AS
 SELECT cu.tenant_id, cu.customer_id, cu.name AS customer_name, cu.priority, coalesce(cu.owner, 'unassigned') AS owner,
        s.last_contact_at, s.records_30d, s.records_90d, s.negative_30d, s.complaints_30d,
        round(s.sentiment_avg_90d, 2) AS sentiment_avg_90d,
-       greatest(0, least(100, round(
-           CASE WHEN s.last_contact_at IS NULL THEN 0
-                WHEN now() - s.last_contact_at <= interval '3 days' THEN 30
-                WHEN now() - s.last_contact_at <= interval '7 days' THEN 25
-                WHEN now() - s.last_contact_at <= interval '14 days' THEN 18
-                WHEN now() - s.last_contact_at <= interval '30 days' THEN 10 ELSE 3 END
-         + CASE WHEN s.records_prev_60d = 0 THEN CASE WHEN s.records_30d > 0 THEN 15 ELSE 0 END
-                ELSE 20 * least(1.0, s.records_30d / (s.records_prev_60d / 2.0)) END
-         + 30 * coalesce(s.sentiment_avg_90d, 0.5) + 10
-         - least(15, 5 * s.complaints_30d))))::int AS health_score,
+       -- the same score as customer_overview() (commhub.health)
+       (SELECT h.score FROM commhub.health_for(cu.tenant_id, cu.customer_id, now()) h) AS health_score,
        (SELECT count(*) FROM commhub.communication_tasks t
          WHERE t.tenant_id = cu.tenant_id AND t.customer_id = cu.customer_id AND t.status IN ('pending', 'in_progress'))::int AS open_followups,
        (SELECT count(*) FROM commhub.communication_insights i

@@ -530,12 +530,16 @@ BEGIN
         n := n + k;
     END IF;
     IF cardinality(urgent_ids) > 0 THEN
+        -- LISTEN needs no privilege: any role connected to the database
+        -- hears commhub_urgent, whatever its tenant.  The payload is what
+        -- N5 asks for (ids, channel, time, urgency_reason) and no content;
+        -- a listener reads the record itself under row security.
         -- Set-based: one NOTIFY per urgent record, one webhook job per
         -- record and enabled webhook, in two statements.
         PERFORM pg_notify('commhub_urgent', jsonb_build_object(
                     'record_id', c.record_id, 'customer_id', nullif(c.customer_id, 'UNMATCHED'),
                     'tenant_id', t, 'urgency_reason', c.urgency_reason, 'channel', c.communication_type,
-                    'summary', c.summary, 'communication_time', c.communication_time, 'source', 'builtin')::text)
+                    'communication_time', c.communication_time, 'source', 'builtin')::text)
            FROM unnest(urgent_ids) WITH ORDINALITY AS u(rid, ord)
           CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x
                                WHERE x.tenant_id = t AND x.record_id = u.rid OFFSET 0) c
@@ -595,6 +599,13 @@ BEGIN
     END IF;
     IF iid IS NULL THEN
         RETURN 0;
+    END IF;
+    -- the insight must be this tenant's, of this customer
+    IF NOT EXISTS (SELECT 1 FROM commhub.communication_insights i
+                    WHERE i.tenant_id = t AND i.insight_id = iid AND i.customer_id = enqueue_agent_enrichment.customer_id) THEN
+        RAISE EXCEPTION 'insight_id "%" is not an insight of customer "%" in tenant "%"', iid, customer_id, t
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the insight_id the agent saved for this customer (commhub.communication_insights).';
     END IF;
     b := b - 'insight_id' - 'insight_ids';
     IF octet_length(b::text) > 8000 THEN          -- A16 carries whole reports: drop them first
@@ -670,7 +681,8 @@ BEGIN
     SELECT * INTO j FROM commhub.agent_jobs x WHERE x.job_id = apply_agent_result.job_id;
     SELECT e.model INTO model FROM commhub.agent_endpoints e WHERE e.tenant_id = j.tenant_id AND e.name = j.endpoint;
     IF j.agent = 'A10' AND j.record_id IS NOT NULL THEN
-        SELECT urgency_level = 'high' INTO was_high FROM commhub.customer_communications WHERE record_id = j.record_id;
+        SELECT urgency_level = 'high' INTO was_high FROM commhub.customer_communications
+         WHERE tenant_id = j.tenant_id AND record_id = j.record_id;
         UPDATE commhub.customer_communications x SET
             intent_category = answer #>> '{intent,category}',
             intent_detail = left(answer #>> '{intent,detail}', 128),
@@ -688,12 +700,12 @@ BEGIN
             analysis = answer,
             analyzed_by = left(format('model:%s/%s@A10v%s', j.endpoint, model, coalesce(j.prompt_version, 0)), 64),
             updated_at = now()
-         WHERE x.record_id = j.record_id
+         WHERE x.tenant_id = j.tenant_id AND x.record_id = j.record_id
         RETURNING * INTO c;
         IF c.urgency_level = 'high' AND NOT coalesce(was_high, false) THEN
             PERFORM pg_notify('commhub_urgent', jsonb_build_object(
                 'record_id', c.record_id, 'customer_id', nullif(c.customer_id, 'UNMATCHED'), 'tenant_id', c.tenant_id,
-                'urgency_reason', c.urgency_reason, 'channel', c.communication_type, 'summary', c.summary,
+                'urgency_reason', c.urgency_reason, 'channel', c.communication_type,
                 'communication_time', c.communication_time, 'source', 'model')::text);
             INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, record_id, customer_id, payload)
             SELECT c.tenant_id, 'webhook', w.name, c.record_id, nullif(c.customer_id, 'UNMATCHED'), commhub.urgent_markdown(c)
@@ -704,7 +716,7 @@ BEGIN
             insight_data = coalesce(i.insight_data, '{}') || jsonb_build_object('model', answer),
             generated_by = left(format('model:%s/%s@%sv%s', j.endpoint, model, j.agent, coalesce(j.prompt_version, 0)), 64),
             updated_at = now()
-         WHERE i.insight_id = j.payload->>'insight_id';
+         WHERE i.tenant_id = j.tenant_id AND i.insight_id = j.payload->>'insight_id';
     END IF;
 END
 $$;

@@ -157,7 +157,9 @@ BEGIN
 END
 $$;
 
--- The customer's timeline entries in (since, until], near-duplicates folded.
+-- The customer's timeline entries in [since, until), near-duplicates folded
+-- (half-open like the reports and the BI views: a record at midnight
+-- belongs to the day it starts).
 CREATE FUNCTION commhub.agent_records(customer_id text, since timestamptz, until timestamptz)
     RETURNS SETOF commhub.customer_communications ROWS 100
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
@@ -165,7 +167,7 @@ AS $$
     SELECT c.* FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = $1
        AND c.canonical_record_id IS NULL
-       AND c.communication_time > $2 AND c.communication_time <= $3
+       AND c.communication_time >= $2 AND c.communication_time < $3
 $$;
 
 -- Mean hours from an inbound record to the first outbound record after it

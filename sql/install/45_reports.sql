@@ -245,6 +245,10 @@ BEGIN
                        coalesce(a ->> 'expected_impact', '-'),
                        (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'recommended_actions') e),
                        CASE WHEN (a ->> 'escalation_required')::boolean THEN '需升级: ' || coalesce(a ->> 'escalation_to', '') ELSE '' END);
+        -- One run at a time per alert: two overlapping runs (risk_5min, a
+        -- manual run_agent, the weekly job) would both find no insight yet
+        -- and both notify.  The second waits here and then sees the first's.
+        PERFORM pg_advisory_xact_lock(hashtextextended('commhub A14 ' || commhub.current_tenant() || '|' || key, 0));
         SELECT i.insight_id, i.notification_sent, i.notification_time, i.insight_data ->> 'risk_level' AS level
           INTO prev
           FROM commhub.communication_insights i
@@ -619,7 +623,7 @@ CREATE FUNCTION commhub.report_records(scope jsonb, since timestamptz, until tim
 AS $$
     SELECT c.* FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant() AND c.canonical_record_id IS NULL
-       AND c.communication_time > $2 AND c.communication_time <= $3
+       AND c.communication_time >= $2 AND c.communication_time < $3   -- [since, until): a midnight record is its own day's
        AND ($1 ->> 'kind' = 'tenant'
             OR c.customer_id IN (SELECT jsonb_array_elements_text($1 -> 'customers'))
             OR ($1 ->> 'staff' IS NOT NULL AND $1 ->> 'staff' IN (c.handled_by, c.initiated_by, c.assigned_to)))
@@ -888,12 +892,12 @@ BEGIN
     l := l || '## 二、客户活跃度'::text || ''::text;
     k := 0;
     FOR r IN
-        SELECT k2.customer_id, k2.name, count(*) FILTER (WHERE c.communication_time > since) AS n_now,
-               count(*) FILTER (WHERE c.communication_time <= since) AS n_prev, max(c.communication_time) AS last_at
+        SELECT k2.customer_id, k2.name, count(*) FILTER (WHERE c.communication_time >= since) AS n_now,
+               count(*) FILTER (WHERE c.communication_time < since) AS n_prev, max(c.communication_time) AS last_at
           FROM commhub.report_records(scope, prev0, until) c
           JOIN commhub.customers k2 ON k2.tenant_id = c.tenant_id AND k2.customer_id = c.customer_id
          GROUP BY 1, 2
-        HAVING count(*) FILTER (WHERE c.communication_time > since) > 0
+        HAVING count(*) FILTER (WHERE c.communication_time >= since) > 0
          ORDER BY 3 DESC, 1 LIMIT 10
     LOOP
         IF k = 0 THEN
@@ -1352,7 +1356,7 @@ BEGIN
     IF to_regprocedure('commhub.reparse(text)') IS NOT NULL THEN
         FOR r IN SELECT c.record_id FROM commhub.customer_communications c
                   WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = cid AND c.analysis IS NULL
-                    AND c.communication_time > t0 AND c.communication_time <= t1
+                    AND c.communication_time >= t0 AND c.communication_time < t1
                   ORDER BY c.communication_time LIMIT 500 LOOP
             BEGIN
                 EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;

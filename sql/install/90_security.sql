@@ -61,6 +61,7 @@ GRANT SELECT ON commhub.bi_daily_activity, commhub.bi_response_times, commhub.bi
 GRANT EXECUTE ON FUNCTION commhub.timeline(text, timestamptz, timestamptz, text[], text[], integer, text, text[], text[], text),
                           commhub.timeline_text(text, timestamptz, timestamptz),
                           commhub.customer_overview(text), commhub.health(text, timestamptz),
+                          commhub.health_for(text, text, timestamptz),
                           commhub.display_width(text), commhub.fit_width(text, integer),
                           commhub.search_terms(text), commhub.search(text, text, integer)
    TO commhub_reader;

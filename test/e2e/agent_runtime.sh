@@ -95,6 +95,8 @@ out=$(psql_db commhub -At -c "LISTEN commhub_urgent" \
         -c "SELECT commhub.ingest('visit', jsonb_build_object('visit_id', 'E2E-URG', 'customer_id', 'E2E-C1', 'visit_date', '2024-06-15 11:00', 'content', '客户投诉产品严重质量问题,生产线停线,要求今天立即处理,非常紧急!'))->>'status'" \
         -c "SELECT 1" 2>&1)
 echo "$out" | grep -q 'Asynchronous notification "commhub_urgent" with payload ".*urgency_reason' ; tap_ok $? "NOTIFY commhub_urgent carries record_id, customer_id and urgency_reason"
+# any connected role can LISTEN: the payload carries ids and the reason, no content
+echo "$out" | grep 'Asynchronous notification "commhub_urgent"' | grep -q '"summary"'; [ $? -ne 0 ]; tap_ok $? "the NOTIFY payload carries no summary (LISTEN needs no privilege)"
 wait_for "SELECT count(*) >= 1 FROM commhub.agent_jobs WHERE agent = 'webhook' AND status = 'succeeded'" 30
 tap_ok $? "the urgent record's webhook job was delivered"
 curl -s "http://127.0.0.1:$PORT/webhook/robot" | grep -q '紧急沟通提醒'; tap_ok $? "the WeCom robot received a markdown message"

@@ -1,7 +1,7 @@
 -- Tenants are isolated by row-level security (S4, R4) and the three roles
 -- have the least privileges that work.
 BEGIN;
-SELECT plan(36);
+SELECT plan(42);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
@@ -117,5 +117,37 @@ SELECT lives_ok($$SELECT commhub.analyze_text('询价PCR-ABS')$$, 'a hostile ope
 RESET search_path;
 SELECT is((SELECT proconfig FROM pg_proc WHERE oid = 'commhub.analyze_text(text, text, text, timestamptz)'::regprocedure), NULL,
           'analyze_text has no per-call SET clause');
+
+-- SECURITY DEFINER functions check the caller's tenant, not their owner's:
+-- a T001 writer cannot queue jobs in T002 through them.
+INSERT INTO commhub.communication_insights (insight_id, tenant_id, customer_id, insight_type, insight_title, insight_data)
+VALUES ('TAP-INS-T2', 'T002', 'TAP-C2', 'insight', 'T002 的洞察', '{}'),
+       ('TAP-INS-T1', 'T001', 'TAP-C1', 'insight', 'T001 的洞察', '{}');
+SET LOCAL ROLE tap_writer_t001;
+SET LOCAL commhub.tenant = 'T002';
+SELECT throws_ok($$SELECT commhub.enqueue_after_ingest('{}', ARRAY['TAP-R2'])$$, '42501', NULL,
+                 'a T001 writer cannot enqueue T002 records through the SECURITY DEFINER enqueue_after_ingest');
+SELECT throws_ok($$SELECT commhub.enqueue_agent_enrichment('A11', 'TAP-C2', 'TAP-INS-T2', '{}')$$, '42501', NULL,
+                 'nor queue an agent job in T002 through enqueue_agent_enrichment');
+SET LOCAL commhub.tenant = 'T001';
+RESET ROLE;
+INSERT INTO commhub.agent_endpoints (tenant_id, name, base_url, model) VALUES ('T001', 'tap-ep', 'http://127.0.0.1:9/v1', 'm');
+INSERT INTO commhub.agent_routes (tenant_id, agent, endpoint) VALUES ('T001', 'A11', 'tap-ep');
+SET LOCAL ROLE tap_writer_t001;
+SELECT throws_ok($$SELECT commhub.enqueue_agent_enrichment('A11', 'TAP-C1', 'TAP-INS-T2', '{}')$$, '22023', NULL,
+                 'in its own tenant, an insight of another tenant is refused');
+SELECT cmp_ok((SELECT commhub.enqueue_agent_enrichment('A11', 'TAP-C1', 'TAP-INS-T1', '{}')), '>', 0::bigint,
+              'its own customer''s insight is queued');
+RESET ROLE;
+-- a job of T001 whose payload names a T002 insight changes nothing there
+INSERT INTO commhub.agent_jobs (job_id, tenant_id, agent, endpoint, customer_id, payload)
+VALUES (-77, 'T001', 'A11', 'tap-ep', 'TAP-C1', '{"insight_id": "TAP-INS-T2"}');
+SELECT commhub.apply_agent_result(-77, '{"summary": "written from T001"}');
+SELECT is((SELECT insight_data FROM commhub.communication_insights WHERE insight_id = 'TAP-INS-T2'), '{}'::jsonb,
+          'apply_agent_result leaves another tenant''s insight alone');
+UPDATE commhub.agent_jobs SET payload = '{"insight_id": "TAP-INS-T1"}' WHERE job_id = -77;
+SELECT commhub.apply_agent_result(-77, '{"summary": "written from T001"}');
+SELECT is((SELECT insight_data -> 'model' ->> 'summary' FROM commhub.communication_insights WHERE insight_id = 'TAP-INS-T1'),
+          'written from T001', 'and enriches its own tenant''s insight');
 SELECT * FROM finish();
 ROLLBACK;
