@@ -240,7 +240,8 @@ prepare_and_submit(llm_engine *eng, AgentJob *job, HeapTuple tup, TupleDesc td)
 	llm_request_init(&req);
 	if (url == NULL)
 	{
-		snprintf(job->message, sizeof(job->message), "endpoint \"%s\" is not configured", job->endpoint);
+		snprintf(job->message, sizeof(job->message), job->webhook ? "webhook \"%s\" is not configured or disabled"
+				 : "endpoint \"%s\" is not configured", job->endpoint);
 		job->err = LLM_FAIL_CLIENT;
 		job->done = true;
 		job->next = finished;
@@ -324,6 +325,7 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 		"  FROM commhub.agent_jobs c"
 		"  LEFT JOIN commhub.agent_endpoints e ON c.agent <> 'webhook' AND e.tenant_id = c.tenant_id AND e.name = c.endpoint"
 		"  LEFT JOIN commhub.notify_webhooks w ON c.agent = 'webhook' AND w.tenant_id = c.tenant_id AND w.name = c.endpoint"
+		"        AND w.enabled"
 		"  LEFT JOIN LATERAL (SELECT * FROM commhub.agent_prompts p WHERE p.agent = c.agent AND p.active"
 		"                        AND p.tenant_id IN (c.tenant_id, 'T001')"
 		"                      ORDER BY (p.tenant_id = c.tenant_id) DESC, p.version DESC LIMIT 1) p ON true"

@@ -400,7 +400,7 @@ BEGIN
           FROM commhub.agent_endpoints x
           LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
         UNION ALL
-        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0 FROM commhub.notify_webhooks w
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0 FROM commhub.notify_webhooks w WHERE w.enabled
     LOOP
         budget := least(n, e.max_inflight - e.live);
         IF budget > 0 AND e.rpm IS NOT NULL THEN
@@ -418,7 +418,8 @@ BEGIN
              ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
         cand := cand || coalesce(ids, '{}');
     END LOOP;
-    -- When asked: due jobs whose endpoint or webhook no longer exists.
+    -- When asked: due jobs whose endpoint or webhook no longer exists, or
+    -- whose webhook was disabled meanwhile (the worker fails them unsent).
     IF include_orphans THEN
         SELECT array_agg(q.job_id) INTO ids FROM (
             SELECT j.job_id FROM commhub.agent_jobs j
@@ -426,7 +427,7 @@ BEGIN
                     OR (j.status = 'running' AND j.lease_expires_at < now()))
                AND CASE WHEN j.agent = 'webhook'
                         THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
-                                          WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint)
+                                          WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint AND w.enabled)
                         ELSE NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
                                           WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint) END
              ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;

@@ -7,7 +7,8 @@
 -- job's tenant: enqueue_agent_enrichment() accepts only an insight of the
 -- caller's tenant and customer; apply_agent_result() updates only rows of
 -- the job's tenant.  NOTIFY commhub_urgent no longer carries the summary
--- (any connected role can LISTEN).
+-- (any connected role can LISTEN).  Jobs of a webhook disabled after they
+-- were queued are failed unsent.
 -- Reports and agents read [since, until): a record at midnight belongs to
 -- the day it starts, as in the BI views.  A14 alerts notify once when two
 -- runs overlap.  The BI health score is customer_overview()'s (health_for).
@@ -71,6 +72,107 @@ RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d 
                response_minutes numeric, complaints_30d integer, overdue_tasks integer)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM commhub.health_for(commhub.current_tenant(), health.customer_id, health.at) $$;
+
+CREATE OR REPLACE FUNCTION commhub.claim_agent_jobs(n integer, include_orphans boolean DEFAULT true) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e record;
+    cand bigint[] := '{}';
+    ids bigint[];
+    budget integer;
+    step double precision;      -- seconds between requests
+    tau double precision;       -- burst tolerance, seconds
+    tat timestamptz;
+BEGIN
+    IF n IS NULL OR n <= 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
+    -- Each model endpoint gives at most its free in-flight and rate budget;
+    -- each webhook (no limits) up to n.
+    FOR e IN
+        SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
+               (SELECT count(*) FROM commhub.agent_jobs r
+                 WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live
+          FROM commhub.agent_endpoints x
+          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+        UNION ALL
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0 FROM commhub.notify_webhooks w WHERE w.enabled
+    LOOP
+        budget := least(n, e.max_inflight - e.live);
+        IF budget > 0 AND e.rpm IS NOT NULL THEN
+            step := 60.0 / e.rpm;
+            tau := (greatest(1, ceil(e.rpm / 60.0)) - 1) * step;
+            tat := greatest(coalesce(e.rate_tat, now()), now());
+            budget := least(budget, greatest(0, floor((tau - extract(epoch FROM tat - now())) / step + 1e-6)::int + 1));
+        END IF;
+        CONTINUE WHEN budget <= 0;
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND (j.agent = 'webhook') = e.webhook
+               AND ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+             ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END LOOP;
+    -- When asked: due jobs whose endpoint or webhook no longer exists, or
+    -- whose webhook was disabled meanwhile (the worker fails them unsent).
+    IF include_orphans THEN
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+               AND CASE WHEN j.agent = 'webhook'
+                        THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
+                                          WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint AND w.enabled)
+                        ELSE NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
+                                          WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint) END
+             ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END IF;
+    IF cardinality(cand) = 0 THEN
+        RETURN;
+    END IF;
+    -- The oldest n candidates across endpoints.
+    WITH c AS (SELECT j.job_id FROM commhub.agent_jobs j WHERE j.job_id = ANY (cand)
+                ORDER BY j.next_attempt_at, j.job_id LIMIT n),
+         u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
+                      worker_pid = pg_backend_pid(),
+                      lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
+                                               WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
+                 FROM c WHERE j.job_id = c.job_id
+               RETURNING j.job_id)
+    SELECT array_agg(u.job_id) INTO ids FROM u;
+    -- Spend the rate budget of what was claimed.
+    INSERT INTO commhub.agent_endpoint_state AS s (tenant_id, endpoint, rate_tat)
+    SELECT j.tenant_id, j.endpoint,
+           greatest(coalesce(min(st.rate_tat), now()), now()) + count(*) * make_interval(secs => 60.0 / min(x.requests_per_minute))
+      FROM commhub.agent_jobs j
+      JOIN commhub.agent_endpoints x ON x.tenant_id = j.tenant_id AND x.name = j.endpoint AND x.requests_per_minute IS NOT NULL
+      LEFT JOIN commhub.agent_endpoint_state st ON st.tenant_id = j.tenant_id AND st.endpoint = j.endpoint
+     WHERE j.job_id = ANY (ids) AND j.agent <> 'webhook'
+     GROUP BY j.tenant_id, j.endpoint
+    ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO UPDATE SET rate_tat = EXCLUDED.rate_tat;
+    -- Jobs held back by the rate wait, still queued, for the next free slot.
+    FOR e IN
+        SELECT x.tenant_id, x.name, s.rate_tat
+                   - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot
+          FROM commhub.agent_endpoints x
+          JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+         WHERE x.requests_per_minute IS NOT NULL
+    LOOP
+        CONTINUE WHEN e.slot <= now();
+        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
+         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
+                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    END LOOP;
+    RETURN QUERY SELECT unnest(coalesce(ids, '{}'));
+END
+$$;
 
 CREATE OR REPLACE FUNCTION commhub.enqueue_after_ingest(record_ids text[], urgent_ids text[]) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

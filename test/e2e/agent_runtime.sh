@@ -316,5 +316,18 @@ tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_act
                  WHERE c.source_record_id LIKE 'E2E-AFTER-%' AND j.status = 'succeeded'")" = 5 ]; echo $?) \
    "the workers lived through both (same pids) and the jobs after them succeeded"
 q "DROP TRIGGER e2e_refuse ON commhub.customer_communications; DROP FUNCTION public.e2e_refuse(); DROP SEQUENCE public.e2e_conflict_seq" >/dev/null
+
+# 10. A webhook disabled after its jobs were queued sends nothing more: the
+#     jobs fail unsent with the reason.
+q "SELECT commhub.set_webhook('robot2', 'http://127.0.0.1:$PORT/webhook/robot2?key=k2', true)" >/dev/null
+q "BEGIN; INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, payload, next_attempt_at)
+   SELECT 'T001', 'webhook', 'robot2', '{\"msgtype\": \"text\", \"text\": {\"content\": \"disabled\"}}', now() + interval '2 seconds'
+     FROM generate_series(1, 3);
+   SELECT commhub.set_webhook('robot2', 'http://127.0.0.1:$PORT/webhook/robot2?key=k2', false); COMMIT" >/dev/null
+wait_for "SELECT count(*) = 3 FROM commhub.agent_jobs WHERE endpoint = 'robot2' AND status IN ('failed', 'dead', 'succeeded')" 30
+tap_ok $([ "$(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') FROM commhub.agent_jobs WHERE endpoint = 'robot2'")" = \
+           'failed: client_error: webhook "robot2" is not configured or disabled' ] &&
+         ! curl -s "http://127.0.0.1:$PORT/webhook/robot2" | grep -q 'disabled'; echo $?) \
+   "jobs of a webhook disabled after they were queued fail unsent ($(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') FROM commhub.agent_jobs WHERE endpoint = 'robot2'"))"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 tap_done
