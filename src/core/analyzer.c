@@ -2175,7 +2175,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
 		 * moving the date of an order changes the order; delivery words
 		 * only name what is moved */
-		if (sc.nresched > 0 && sc.votes[AZI_ORDER] > 0 &&
+		/* "那20吨推到月底再发": a named quantity moved is an order too */
+		if (sc.nresched > 0 && (sc.votes[AZI_ORDER] > 0 || ctx.qty.found) &&
 			sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER])
 		{
 			double		moved = sc.votes[AZI_DELIVERY] * 0.6;

@@ -1326,6 +1326,70 @@ static const cue_row builtin[] = {
 	/* come over today: "下午过来看一下" */
 	U("下午过来|上午过来|今天过来|现在过来|马上过来|下午来一趟|今天来一趟|上午来一趟|"
 	  "下午派人|今天派人", AZU_HIGH, 25),
+
+	/* ---- cue families added after the blind dev11 corpus (k0001-k0178):
+	 * salespeople's call notes, WeCom one-liners, sellers and strangers ---- */
+	/* money in chat shorthand ("款昨天打了", "这个月的款月底走"), rebates,
+	 * paying later */
+	I("款", AZI_PAYMENT, 15),
+	K("款式|新款|爆款|款型|同款|老款|款号|贷款|存款|捐款|条款", AZK_BLOCK, 0),
+	I("返点|返利|rebate|rebates", AZI_PAYMENT, 30),
+	I("才能付|才付|再付|就付|会付|款走|月底走|走款|对账时|对账发现|双方差|差额|对账单上", AZI_PAYMENT, 25),
+	/* "下单量要减": the volume, not an order placed */
+	I("下单量|订单量", AZI_ORDER, 8),
+	/* contract clauses and a date moved: order changes */
+	I("合同条款|条款|交期调整|调整交期|交期变更|变更交期|交货期调整|交期更改|安排一车|要一车|订一车",
+	  AZI_ORDER, 30),
+	K("推到|往后推|挪到|推迟至|延至|延后至|顺延至|原定|原计划", AZK_RESCHED, 10),
+	I("推到|往后推|挪到|推迟至|延至|延后至|顺延至", AZI_ORDER, 20),
+	/* a price quoted in a call note, a rival price to match */
+	I("报了|报过去|报给他|报给客户|报给他们|给他报|给客户报|价太高|价高了|价格高了|报价高了|"
+	  "要是能做到|如果能做到|能做到的话|做到这个价", AZI_INQUIRY, 25),
+	K("价太高|价高了|价格高了|报价高了|要是能做到|如果能做到|能做到的话|做到这个价", AZK_HAGGLE, 10),
+	/* sellers, strangers, impostors: nothing to do with a sale */
+	I("推销|推广|婉拒|已婉拒|没理|骚扰电话|百度|排名|派遣|劳务|人力资源|代开|冒充|假冒|诈骗|"
+	  "骗子|代办|认证咨询|咨询公司|主办方|我是学生|大学生|研究生|毕业论文|论文|实习|"
+	  "seo|ranking|your website|boost your|digital marketing|lead generation|logistics company",
+	  AZI_OTHER, 35),
+	I("端午快乐|端午节快乐|中秋节快乐|元宵快乐|元宵节快乐|五一快乐|劳动节快乐|国庆节快乐|七夕快乐|"
+	  "周末愉快|节日愉快|假期愉快|没见到人|没见到老板|没见着人|老板不在|老板在外地|不在厂里|"
+	  "留了资料|留了名片|留下资料|聊了一会|聊了几句|聊了下|聊了聊|改名了|更名了|公司改名",
+	  AZI_OTHER, 30),
+	/* goods arrived, in a call note's words */
+	I("料到了|料已到|料已经到|料收到了|料已收到|东西到了|东西收到了|货都到了|到货了", AZI_DELIVERY, 25),
+	I("啥时候发|啥时候到|啥时候能到", AZI_DELIVERY, 15),
+	/* quality feedback after a delivery: an after-sales note */
+	I("反馈不错|反馈很好|反馈良好|反馈挺好|品质不错|质量不错|料很好|料不错|料挺好|用得不错|用着不错|"
+	  "用着挺好|用得挺好|验收通过|料子没问题|料没问题|货没问题|换的那批|换的料|换过的料|"
+	  "performed well|performed really well|performs well|running well|runs well|zero rejects|"
+	  "no rejects|zero defects", AZI_AFTER_SALES, 30),
+	S("zero rejects|no rejects|zero defects|performed really well|验收通过", 15),
+	/* not our fault, a small thing to watch next time */
+	K("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", AZK_DISCLAIM, 10),
+	I("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", AZI_AFTER_SALES, 15),
+	S("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", 0),
+	/* thanks for help given is not a request */
+	K("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
+	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
+	S("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
+	  "thanks for your help|thank you for your help", 10),
+	K("用的少了|用得少了|用量少了|用量下降|订单下滑|需求下滑|需求下降", AZK_BLOCK, 0),
+	/* asking for another grade: a selection question */
+	K("别的牌号|其他牌号|别的型号|其他型号|换个牌号|换个型号|推荐一款|推荐个", AZK_CAUSEQ, 10),
+	I("别的牌号|其他牌号|别的型号|其他型号|换个牌号|换个型号|推荐一款|推荐个", AZI_TECHNICAL, 25),
+	/* more business promised, prices locked: cooperation */
+	I("多给我们点量|多给点量|多给我们一些量|量多给|份额给我们|价格锁|锁半年|锁一年", AZI_COOPERATION, 35),
+	/* complaints: repeated errors, still not arrived, damaged packing */
+	I("开错了两次|错了两次|开错两次|又开错|至今未到|至今未收到|至今没到|至今还没到|至今没收到|至今未发|"
+	  "外包装破|包装破了", AZI_COMPLAINT, 25),
+	S("开错了两次|错了两次|开错两次|又开错|至今未到|至今未收到|至今没到|至今还没到|至今没收到|至今未发|"
+	  "外包装破|包装破了", -15),
 };
 
 #undef I

@@ -844,6 +844,35 @@ test_dev10b_classes(void)
 				"understanding.", "sentiment", "overall", "neutral");
 }
 
+/* Rule classes found with the blind dev11 corpus (k0001-k0178): call
+ * notes, WeCom one-liners, sellers and strangers. */
+static void
+test_dev11_classes(void)
+{
+	/* money in chat shorthand, rebates */
+	check_field("这批的款下周才能付，财务那边在走流程", "intent", "category", "payment");
+	check_field("去年说好的返利什么时候结一下", "intent", "category", "payment");
+	/* sellers, strangers and greetings are not business */
+	check_field("您好，我们专业做网站推广，可以帮贵司提升百度排名，期待与您合作", "intent", "category",
+				"other");
+	check_field("400来电：有人冒充我司业务员在网上低价卖料，客户来核实，已说明", "intent", "category",
+				"other");
+	check_field("给刘总打了个电话，端午快乐，顺便聊了几句", "intent", "category", "other");
+	/* a named quantity moved to another date: an order change */
+	check_field("客户问原定月底的那30吨能不能推到下个月中再发", "intent", "category", "order");
+	/* a quoted price haggled in a call note */
+	check_field("今天给客户报了13800一吨，他说人家才13500，要是能做到13500就下", "intent", "category",
+				"inquiry");
+	/* quality feedback after a delivery; not our fault */
+	check_field("上批料客户那边用得不错，反馈很好", "intent", "category", "after_sales");
+	check_field("回访：今年用量少了，主要是他们自己订单下滑，不是我们的问题", "intent", "category",
+				"after_sales");
+	/* another grade asked for: a selection question */
+	check_field("这款料冲击不够，还有别的牌号推荐吗", "intent", "category", "technical");
+	/* thanks for help is not a request */
+	check_field("上批货质量不错，谢谢你们帮忙", "urgency", "level", "low");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -866,6 +895,7 @@ main(int argc, char **argv)
 	test_footer_position();
 	test_dev10_classes();
 	test_dev10b_classes();
+	test_dev11_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
