@@ -813,6 +813,10 @@ typedef struct scores
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
 	bool		ordered;		/* a quantity tied to an order verb (再下20吨) */
+	int			nanswered;		/* 已告知 / 已婉拒 (AZK_ANSWERED) */
+	uint32_t	last_ans_e;		/* end of the last answered cue */
+	int			nreturn;		/* 退货 / 换货 / replacement (AZK_RETURN) */
+	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
 } scores;
 
 static void
@@ -1587,6 +1591,21 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (!negated && !muted)
 						sc->ncheckok++;
 					break;
+				case AZK_ANSWERED:
+					if (!negated && !in_quote)
+					{
+						sc->nanswered++;
+						sc->last_ans_e = h->e;
+					}
+					break;
+				case AZK_SENTDOC:
+					if (!negated && !muted)
+						sc->nsentdoc++;
+					break;
+				case AZK_RETURN:
+					if (!negated && !muted)
+						sc->nreturn++;
+					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
@@ -2159,8 +2178,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
 			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
-			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
-			;					/* unhappy about a price: still haggling */
+			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
+			(sc.nreturn > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
+			;					/* unhappy about a price: still haggling; a
+								 * return or a replacement asked for without
+								 * anger or threats: after-sales business */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
 			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
@@ -2295,6 +2317,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		bool		minutes = itemised_minutes(&ctx, channel);
 		bool		near_date = false;	/* any date in the next two weeks */
 		bool		far_deadline = false;	/* a dated deadline weeks away */
+		bool		answered = false;	/* the note's question answered on the call */
 
 		for (i = 0; i < ctx.ndates; i++)
 		{
@@ -2344,6 +2367,30 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				date_idx = (int) i;
 			}
 		}
+		/* "客户问…,已告知…": a call note whose question was answered on the
+		 * call, with nothing asked or dated after the answer */
+		if (sc.nanswered > 0 && sc.last_ans_e >= sc.last_q_e)
+		{
+			int			r;
+
+			answered = true;
+			for (r = 0; r < sc.nreq; r++)
+				if (sc.req_pos[r] > sc.last_ans_e)
+					answered = false;
+			for (i = 0; i < ctx.ndates; i++)
+				if (ctx.dates[i].s >= sc.last_ans_e)
+					answered = false;
+			/* "已告知明天回复": an action of ours still pending */
+			{
+				static const char *const pend[] = {"明天", "后天", "下周", "稍后", "晚点", "回头",
+				"回复", "回电", "再", "会"};
+				size_t		pi;
+
+				for (pi = 0; pi < sizeof(pend) / sizeof(pend[0]); pi++)
+					if (span_has(&ctx, sc.last_ans_e, ctx.n, pend[pi]))
+						answered = false;
+			}
+		}
 		if (sc.urg_w[AZU_LOW] > 0 && sc.urg_w[AZU_HIGH] <= sc.urg_w[AZU_LOW])
 			urg_level = AZU_LOW;
 		else if (sc.urg_w[AZU_HIGH] > 0)
@@ -2371,10 +2418,19 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				 sc.last_res_s >= sc.last_q_e && cat != AZI_COMPLAINT)
 			urg_level = AZU_LOW;	/* "已回复 客户表示满意 无其他问题": the question
 									 * reported was answered */
+		else if (answered && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "问是否招聘,已告知人事电话": answered */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
 		else if (sc.nhorizon > 0)
-			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
+			urg_level = AZU_LOW;	/* "next year", "到时候再说", "有结果告诉你":
+									 * nothing asked now */
+		else if (sc.nsentdoc > 0 && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "合同签好了,扫描件发你了": a document sent
+									 * back, nothing asked */
+		else if (sc.ndisclaim > 0 && sc.nreturn == 0 && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "不是投诉,就反馈一下,下批注意": feedback
+									 * on record, nothing asked */
 		else if (sc.nresolved == 0 && (sc.ordered ||
 				 (!glad_plans &&
 				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))

@@ -1379,6 +1379,23 @@ static const cue_row builtin[] = {
 	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
 	S("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
 	  "thanks for your help|thank you for your help", 10),
+	/* a call note's question answered on the call ("已告知人事电话", "已婉拒") */
+	K("已告知|已答复|已回复|已解释|已作解释|已说明|已婉拒|已回绝|已给出答复", AZK_ANSWERED, 10),
+	/* goods going back or replaced: after-sales business even when the
+	 * defect is named */
+	K("退货|换货|退换|退换货|补发|退回|退款|换一批|换两包|换一包|replacement|replace|refund|"
+	  "return the|send back", AZK_RETURN, 10),
+	/* the customer will come back to us, or only reports a forecast:
+	 * nothing asked now */
+	K("回去再商量|再商量|考虑下|考虑一下|内部比一下|内部比较|内部讨论|内部评估|有结果告诉你|有结果再告诉|"
+	  "有结果通知|有结果再说|给结果|再反馈|再定|再看|后续再跟|再跟进|暂时不动|get back to you|"
+	  "will revert|revert to you|forecast|预测量", AZK_HORIZON, 10),
+	/* a signed contract or a scan sent back */
+	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
+	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
+	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* "你们盖完章寄回来一份": our stamp asked for */
+	K("你们盖完章|盖完章寄回|盖章后寄回|盖章后回传|寄回来一份|回传一份", AZK_REQUEST, 10),
 	K("用的少了|用得少了|用量少了|用量下降|订单下滑|需求下滑|需求下降", AZK_BLOCK, 0),
 	/* asking for another grade: a selection question */
 	K("别的牌号|其他牌号|别的型号|其他型号|换个牌号|换个型号|推荐一款|推荐个", AZK_CAUSEQ, 10),

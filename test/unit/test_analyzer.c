@@ -871,6 +871,20 @@ test_dev11_classes(void)
 	check_field("这款料冲击不够，还有别的牌号推荐吗", "intent", "category", "technical");
 	/* thanks for help is not a request */
 	check_field("上批货质量不错，谢谢你们帮忙", "urgency", "level", "low");
+	/* a replacement asked for without anger or threats stays after-sales */
+	check_field("客户来电 上周到的PP有3包结块 要求换货 语气不太好", "intent", "category",
+				"after_sales");
+	check_field("上批料黑点太多了，我们很不满意，马上换货，不然以后不订了", "intent", "category",
+				"complaint");
+	/* a call note answered on the call; a signed contract sent back; the
+	 * customer will come back to us; feedback on record */
+	check_field("400来电：有人问我们是否收购废料，已告知不回收", "urgency", "level", "low");
+	check_field("客户来电问能否开专票，已告知可以", "urgency", "level", "low");
+	check_field("客户来电问样品报告，已告知明天发过去", "urgency", "level", "medium");
+	check_field("采购合同签好了，扫描件发你邮箱了，原件下周寄出", "urgency", "level", "low");
+	check_field("合同我签好了，你们盖完章寄回来一份", "urgency", "level", "medium");
+	check_field("报价收到了，我们内部评估一下，有结果告诉你", "urgency", "level", "low");
+	check_field("不是投诉，就是说一下，这批袋子有点脏，以后注意就行", "urgency", "level", "low");
 }
 
 int
