@@ -770,8 +770,9 @@ static const cue_row builtin[] = {
 	I("优惠|多拿点|多要点|多拿一些|多拿些", AZI_INQUIRY, 15),
 	K("优惠", AZK_HAGGLE, 10),
 	I("po已|po已经|po发|发了po|订单已发|下一单|加一单|再下一单|下个订单", AZI_ORDER, 35),
-	I("发了没|发没发|到了没|到哪了|到哪里了|什么时候能发|啥时候发|啥时候到|啥时候能到|"
+	I("发了没|发没发|到了没|到哪了|到哪里了|什么时候能发|"
 	  "什么时候能发货", AZI_DELIVERY, 20),
+	I("啥时候发|啥时候到|啥时候能到|啥时候能发", AZI_DELIVERY, 30),
 	I("喷漆|火焰处理|表面处理|丝印|移印", AZI_TECHNICAL, 25),
 	I("合资|入股|邀请我们|邀请我司|邀请贵司|invite you|invite us|参与其", AZI_COOPERATION, 30),
 	I("新年好|过年好|春节好|承蒙关照", AZI_OTHER, 30),
@@ -1347,7 +1348,8 @@ static const cue_row builtin[] = {
 	  "要是能做到|如果能做到|能做到的话|做到这个价", AZI_INQUIRY, 25),
 	K("价太高|价高了|价格高了|报价高了|要是能做到|如果能做到|能做到的话|做到这个价", AZK_HAGGLE, 10),
 	/* sellers, strangers, impostors: nothing to do with a sale */
-	I("推销|推广|婉拒|已婉拒|没理|骚扰电话|百度|排名|派遣|劳务|人力资源|代开|冒充|假冒|诈骗|"
+	I("推销|婉拒|已婉拒", AZI_OTHER, 45),
+	I("推广|没理|骚扰电话|百度|排名|派遣|劳务|人力资源|代开|冒充|假冒|诈骗|"
 	  "骗子|代办|认证咨询|咨询公司|主办方|我是学生|大学生|研究生|毕业论文|论文|实习|"
 	  "seo|ranking|your website|boost your|digital marketing|lead generation|logistics company",
 	  AZI_OTHER, 35),
@@ -1357,7 +1359,6 @@ static const cue_row builtin[] = {
 	  AZI_OTHER, 30),
 	/* goods arrived, in a call note's words */
 	I("料到了|料已到|料已经到|料收到了|料已收到|东西到了|东西收到了|货都到了|到货了", AZI_DELIVERY, 25),
-	I("啥时候发|啥时候到|啥时候能到", AZI_DELIVERY, 15),
 	/* quality feedback after a delivery: an after-sales note */
 	I("反馈不错|反馈很好|反馈良好|反馈挺好|品质不错|质量不错|料很好|料不错|料挺好|用得不错|用着不错|"
 	  "用着挺好|用得挺好|验收通过|料子没问题|料没问题|货没问题|换的那批|换的料|换过的料|"
@@ -1379,6 +1380,24 @@ static const cue_row builtin[] = {
 	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
 	S("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
 	  "thanks for your help|thank you for your help", 10),
+	/* sellers introducing themselves: a pitch, not a partnership we are
+	 * asked about */
+	I("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|我司主营|本公司主营|常年供应|"
+	  "常年收购|高价回收|大量收购|贷款|代理记账|工商注册|网站建设|培训课程|诚邀您参加|诚邀参加|"
+	  "leading manufacturer|professional manufacturer|leading supplier|professional supplier|"
+	  "we specialize in|we specialise in|establish business relationship|business relationship with|"
+	  "esteemed company|our products include|our product range", AZI_OTHER, 45),
+	S("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|专业生产|专业从事", 0),
+	I("专业生产|专业从事|主营", AZI_OTHER, 15),
+	/* sellers' and organisers' formulas: an invitation or a hope for
+	 * business says nothing of the writer's mood about us */
+	S("诚邀贵司合作|诚邀您参加|诚邀参加|诚邀您|诚邀贵司|诚邀合作|欢迎洽谈合作|欢迎洽谈|欢迎合作|合作请加微信|期待与您合作|"
+	  "期待与贵司合作|期待与您见面|期待您的光临|期待您的莅临|欢迎莅临|欢迎光临|"
+	  "looking forward to cooperation|looking forward to cooperating|look forward to cooperation|"
+	  "look forward to cooperating|pleased to invite|we'd love to partner|would love to partner|"
+	  "we are pleased to offer|competitive rates", 0),
+	I("诚邀贵司合作|诚邀合作|欢迎洽谈合作|欢迎合作|合作请加微信|we'd love to partner|would love to partner",
+	  AZI_OTHER, 25),
 	/* a call note's question answered on the call ("已告知人事电话", "已婉拒") */
 	K("已告知|已答复|已回复|已解释|已作解释|已说明|已婉拒|已回绝|已给出答复", AZK_ANSWERED, 10),
 	/* goods going back or replaced: after-sales business even when the

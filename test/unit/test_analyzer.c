@@ -885,6 +885,19 @@ test_dev11_classes(void)
 	check_field("合同我签好了，你们盖完章寄回来一份", "urgency", "level", "medium");
 	check_field("报价收到了，我们内部评估一下，有结果告诉你", "urgency", "level", "low");
 	check_field("不是投诉，就是说一下，这批袋子有点脏，以后注意就行", "urgency", "level", "low");
+	/* sellers' pitches and invitations: other, and their formulas are no mood */
+	check_field("您好，我司专业生产色母粒和功能助剂，产品广泛用于ABS改性，诚邀贵司合作，可免费寄样。",
+				"intent", "category", "other");
+	check_field("您好，我司专业生产色母粒和功能助剂，产品广泛用于ABS改性，诚邀贵司合作，可免费寄样。",
+				"sentiment", "overall", "neutral");
+	check_field("Dear purchasing manager, we are a leading manufacturer of color masterbatch and would like "
+				"to establish business relationship with your esteemed company.", "intent", "category",
+				"other");
+	check_field("诚邀您参加下月在深圳举办的塑料展，我司展位号3A15，期待与您见面", "sentiment", "overall",
+				"neutral");
+	check_field("400来电：某软件公司推销ERP系统，说可以长期合作，已婉拒", "intent", "category", "other");
+	/* when will it come, in chat words */
+	check_field("客户问上周下的那批料啥时候能到", "intent", "category", "delivery");
 }
 
 int
