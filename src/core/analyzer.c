@@ -806,6 +806,7 @@ typedef struct scores
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
+	int			ndun_live;		/* collection words of the new text (not quoted, not a Re: subject) */
 	int			napology;		/* the writer apologises (AZK_APOLOGY) */
 	int			nwon;			/* business won (AZK_WON) */
 	int			ncheckok;		/* a check passed (AZK_CHECKOK) */
@@ -1262,6 +1263,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
+				mistake = false,
 				about_competitor,
 				gap_clause,
 				gap_sentence,
@@ -1305,12 +1307,13 @@ score_hits(az_ctx *ctx, scores *sc)
 			/* price words in a sentence about an invoice, a payment, an
 			 * order or a contract are a billing or contract matter, not
 			 * haggling */
-			if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+			if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 			{
 				haggle_shift(votes_cur);
 				sc->haggled = true;
 			}
 			haggle = false;
+			mistake = false;
 			for (c = 0; c < AZI_N; c++)
 			{
 				prev_votes[c] = votes_cur[c] * boost;
@@ -1578,6 +1581,8 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_DUN:
 					sc->ndun++;
+					if (qf == 1.0 && !negated)
+						sc->ndun_live++;
 					break;
 				case AZK_APOLOGY:
 					if (!negated && !muted)
@@ -1628,6 +1633,12 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_HAGGLE:
 					haggle = true;
 					break;
+				case AZK_MISTAKE:
+					/* "报价单价格写错了", "三天报了三个价": our mistake
+					 * about a price is a complaint, not haggling */
+					if (!negated && !muted)
+						mistake = true;
+					break;
 				case AZK_THREAT:
 					if (!negated)
 					{
@@ -1668,7 +1679,7 @@ score_hits(az_ctx *ctx, scores *sc)
 			neg_end = UINT32_MAX;
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+	if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 	{
 		haggle_shift(votes_cur);
 		sc->haggled = true;
@@ -2179,7 +2190,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
 			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
 			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
-			(sc.nreturn > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
+			(sc.nreturn > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
+			(sc.ndun > 0 && sc.nthreat == 0 && sc.votes[AZI_PAYMENT] > sc.votes[AZI_COMPLAINT]))
 			;					/* unhappy about a price: still haggling; a
 								 * return or a replacement asked for without
 								 * anger or threats: after-sales business */
@@ -2422,7 +2434,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			urg_level = AZU_LOW;	/* "问是否招聘,已告知人事电话": answered */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
-		else if (sc.nhorizon > 0)
+		else if (sc.nhorizon > 0 && !sc.ordered)
 			urg_level = AZU_LOW;	/* "next year", "到时候再说", "有结果告诉你":
 									 * nothing asked now */
 		else if (sc.nsentdoc > 0 && cat != AZI_COMPLAINT)
@@ -2431,6 +2443,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.ndisclaim > 0 && sc.nreturn == 0 && cat != AZI_COMPLAINT)
 			urg_level = AZU_LOW;	/* "不是投诉,就反馈一下,下批注意": feedback
 									 * on record, nothing asked */
+		else if (sc.nresolved == 0 && cat == AZI_PAYMENT && sc.ndun_live > 0)
+			urg_level = sc.nthreat > 0 ? AZU_HIGH : AZU_MEDIUM;	/* money overdue:
+									 * collection to follow up; a legal step
+									 * threatened makes it pressing */
 		else if (sc.nresolved == 0 && (sc.ordered ||
 				 (!glad_plans &&
 				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))

@@ -1380,6 +1380,31 @@ static const cue_row builtin[] = {
 	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
 	S("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
 	  "thanks for your help|thank you for your help", 10),
+	/* mistakes of ours about a price: a complaint, not haggling */
+	K("写错|写错了|算错|算错了|报错|报错了|报错价|开错|开错了|不一致|不一样|对不上|每次都不一样|乱报|"
+	  "报了三个价|报了两个价|三个价|两个价", AZK_MISTAKE, 10),
+	/* an order in a call note: 要货, the price settled as last time */
+	I("要货", AZI_ORDER, 25),
+	I("价格跟上次一样|跟上次一样的价|价格和上次一样|价格同上次|价格还是上次的|还是上次的价|价格还是上次",
+	  AZI_ORDER, 30),
+	/* more business promised, partnership sought in chat words */
+	I("量还会加|量会加|还会加量|会加量|量还会增加|长期供|找你们合作|想跟你们合作|想和你们合作",
+	  AZI_COOPERATION, 30),
+	/* a job seeker's A-not-A question */
+	K("收不收|缺不缺", AZK_QUESTION, 10),
+	/* reproaches for chasing or for nobody there; prices we cannot live
+	 * with */
+	S("怎么还在催|还在催|还催|怎么还催|怎么没人|怎么没有人", -20),
+	S("做不下去|做不下来|没法做|亏本", -15),
+	K("做不下去|亏本|没利润|没有利润|利润太薄", AZK_HAGGLE, 10),
+	/* the rest is fine: not praise of the matter */
+	S("其他的没问题|其他没问题|别的没问题|其余没问题|其它没问题", 0),
+	/* e-mail formulas of thanks */
+	S("thank you for attending|thanks for attending|thank you for your order|thanks for your order|"
+	  "thank you for your email|thanks for your email|thank you for your reply|thanks for your reply|"
+	  "thank you for your letter|thanks for your letter|thank you for your quotation|"
+	  "thanks for your quotation|thank you for your inquiry|thanks for your inquiry|感谢您的来信|感谢来信|"
+	  "谢谢您的回复|感谢您的回复|感谢回复|谢谢回复|感谢您的邮件|感谢您的询价|感谢询价", 0),
 	/* sellers introducing themselves: a pitch, not a partnership we are
 	 * asked about */
 	I("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|我司主营|本公司主营|常年供应|"

@@ -898,6 +898,17 @@ test_dev11_classes(void)
 	check_field("400来电：某软件公司推销ERP系统，说可以长期合作，已婉拒", "intent", "category", "other");
 	/* when will it come, in chat words */
 	check_field("客户问上周下的那批料啥时候能到", "intent", "category", "delivery");
+	/* a mistake of ours about a price is a complaint, not haggling */
+	check_field("你们给的报价单单价写错了，跟电话里说的不一致", "intent", "category", "complaint");
+	/* chasing in a billing matter is collection, not a complaint */
+	check_field("发票还没收到，财务在催了，帮忙查一下", "intent", "category", "payment");
+	check_field("钱早就打了 怎么还在催", "sentiment", "overall", "negative");
+	check_field("客户拖欠货款，已经超期两个月，还在找理由", "urgency", "level", "medium");
+	/* an order in a call note */
+	check_field("老王要货，PP-T20 5吨，下周二前送到，价格跟上次一样", "intent", "category", "order");
+	/* e-mail formulas of thanks are no praise */
+	check_field("Thank you for your email. We will check internally and revert.", "sentiment", "overall",
+				"neutral");
 }
 
 int
