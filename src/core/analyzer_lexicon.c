@@ -1405,6 +1405,20 @@ static const cue_row builtin[] = {
 	  "thank you for your letter|thanks for your letter|thank you for your quotation|"
 	  "thanks for your quotation|thank you for your inquiry|thanks for your inquiry|感谢您的来信|感谢来信|"
 	  "谢谢您的回复|感谢您的回复|感谢回复|谢谢回复|感谢您的邮件|感谢您的询价|感谢询价", 0),
+	/* salutations and closing formulas that name a partnership or a hope
+	 * for a reply: no partnership topic, no mood */
+	K("尊敬的合作伙伴|亲爱的合作伙伴|各位合作伙伴|尊敬的各位合作伙伴|dear partner|dear partners|"
+	  "dear valued partner|dear valued partners|dear business partner", AZK_BLOCK, 0),
+	I("感谢合作|感谢您的合作|感谢贵司的合作|感谢一直以来的合作|感谢您一直以来的合作|支持与合作|支持和合作|"
+	  "thank you for your cooperation|thanks for your cooperation|thank you for your partnership|"
+	  "thanks for your partnership|thank you for your continued support|thank you for your support",
+	  AZI_OTHER, 15),
+	S("感谢合作|感谢您的合作|感谢贵司的合作|支持与合作|支持和合作|"
+	  "thank you for your cooperation|thanks for your cooperation|thank you for your support", 0),
+	/* glad about speed */
+	S("这么快|速度很快|处理得很快|处理很快|反应很快|响应很快|效率很高|so quickly|so fast|"
+	  "quick replacement|quick turnaround|fast turnaround|没有任何问题|没任何问题|完全没问题|"
+	  "no issues at all|no problems at all", 15),
 	/* sellers introducing themselves: a pitch, not a partnership we are
 	 * asked about */
 	I("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|我司主营|本公司主营|常年供应|"

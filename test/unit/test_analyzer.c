@@ -909,6 +909,11 @@ test_dev11_classes(void)
 	/* e-mail formulas of thanks are no praise */
 	check_field("Thank you for your email. We will check internally and revert.", "sentiment", "overall",
 				"neutral");
+	/* salutations and thanks that name a partnership are no partnership topic */
+	check_field("尊敬的合作伙伴：我司将于6月8日至10日端午放假，11日正常上班，祝节日快乐！", "intent",
+				"category", "other");
+	check_field("Dear partners, thank you for your cooperation this year. Wishing you a merry Christmas and "
+				"a happy new year!", "intent", "category", "other");
 }
 
 int
