@@ -1383,6 +1383,10 @@ static const cue_row builtin[] = {
 	/* mistakes of ours about a price: a complaint, not haggling */
 	K("写错|写错了|算错|算错了|报错|报错了|报错价|开错|开错了|不一致|不一样|对不上|每次都不一样|乱报|"
 	  "报了三个价|报了两个价|三个价|两个价", AZK_MISTAKE, 10),
+	/* an offer accepted: an order */
+	I("就这么定了|那就定了|就定这个|就定了|那就这么定|accept your offer|accept the offer|"
+	  "accept your quotation|accept your quote|proceed with the order|please proceed with|we accept your",
+	  AZI_ORDER, 30),
 	/* an order in a call note: 要货, the price settled as last time */
 	I("要货", AZI_ORDER, 25),
 	I("价格跟上次一样|跟上次一样的价|价格和上次一样|价格同上次|价格还是上次的|还是上次的价|价格还是上次",

@@ -914,6 +914,10 @@ test_dev11_classes(void)
 				"category", "other");
 	check_field("Dear partners, thank you for your cooperation this year. Wishing you a merry Christmas and "
 				"a happy new year!", "intent", "category", "other");
+	/* an offer accepted, a quantity asked for with 来: an order */
+	check_field("行 那就13200 来15吨", "intent", "category", "order");
+	check_field("We accept your offer of USD 1,480/MT. Please proceed with 20 MT.", "intent", "category",
+				"order");
 }
 
 int
