@@ -2390,8 +2390,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				if (sc.req_pos[r] > sc.last_ans_e)
 					answered = false;
 			for (i = 0; i < ctx.ndates; i++)
-				if (ctx.dates[i].s >= sc.last_ans_e)
-					answered = false;
+				if (ctx.dates[i].s >= sc.last_ans_e &&
+					!(ctx.dates[i].rel_known && ctx.dates[i].rel > 16))
+					answered = false;	/* a date told weeks away is information */
 			/* "已告知明天回复": an action of ours still pending */
 			{
 				static const char *const pend[] = {"明天", "后天", "下周", "稍后", "晚点", "回头",

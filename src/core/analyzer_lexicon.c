@@ -1383,6 +1383,28 @@ static const cue_row builtin[] = {
 	/* mistakes of ours about a price: a complaint, not haggling */
 	K("写错|写错了|算错|算错了|报错|报错了|报错价|开错|开错了|不一致|不一样|对不上|每次都不一样|乱报|"
 	  "报了三个价|报了两个价|三个价|两个价", AZK_MISTAKE, 10),
+	/* goods arrived, in mail and chat words; thanks said twice is no
+	 * repetition of a problem */
+	I("goods received|received the goods|goods arrived|material arrived|arrived in good condition|"
+	  "received in good condition|终于到了|终于收到", AZI_DELIVERY, 25),
+	I("thanks again|thank you again|再次感谢", AZI_OTHER, 0),
+	S("thanks again|thank you again|再次感谢", 8),
+	/* an inspection passed at the customer's customer, a case closed, a
+	 * better result this time: after-sales feedback */
+	I("验过了|一次就验过|一次通过|一次就过了|验收过了|这次好多了|consider the case closed|"
+	  "consider this case closed|consider this closed|consider the matter closed", AZI_AFTER_SALES, 25),
+	S("验过了|一次就验过|一次通过|一次就过了|验收过了", 12),
+	/* a first order, a price accepted; formulas of pleasure in a routine
+	 * confirmation */
+	I("首单|下首单|第一单", AZI_ORDER, 30),
+	S("能接受|能够接受", 12),
+	S("只能接受|只接受", 0),
+	S("pleased to confirm our order|pleased to confirm the order|happy to confirm our order|"
+	  "pleased to place our order|pleased to place an order", 0),
+	/* a notice of ours received: the reply is no notice */
+	K("your notice of|received your notice|your notice", AZK_BLOCK, 0),
+	/* waiting for the boss to sign: nothing asked now */
+	K("等老板签字|等领导签字|等老板批|等领导批|等老板回来|等签字", AZK_HORIZON, 10),
 	/* an offer accepted: an order */
 	I("就这么定了|那就定了|就定这个|就定了|那就这么定|accept your offer|accept the offer|"
 	  "accept your quotation|accept your quote|proceed with the order|please proceed with|we accept your",

@@ -918,6 +918,19 @@ test_dev11_classes(void)
 	check_field("行 那就13200 来15吨", "intent", "category", "order");
 	check_field("We accept your offer of USD 1,480/MT. Please proceed with 20 MT.", "intent", "category",
 				"order");
+	/* glad receipt of goods; thanks said twice is no repeated problem */
+	check_field("Hi, goods received in good condition, the quality is great. Thanks again!", "intent",
+				"category", "delivery");
+	check_field("Hi, goods received in good condition, the quality is great. Thanks again!", "sentiment",
+				"overall", "positive");
+	/* a customer's inspection passed: after-sales feedback */
+	check_field("客户说这批颜色很正，他们客户一次就验过了", "intent", "category", "after_sales");
+	/* a first order confirmed */
+	check_field("视频会议：客户确认下月下首单20吨", "intent", "category", "order");
+	/* a date told weeks away in an answer is information */
+	check_field("来电：客户问UL证书有效期，已告知明年5月到期", "urgency", "level", "low");
+	/* waiting for the boss to sign */
+	check_field("客户说价格能接受，等老板签字再说", "urgency", "level", "low");
 }
 
 int
