@@ -73,7 +73,7 @@ static const cue_row builtin[] = {
 	  "太离谱|离谱|忍无可忍|受不了", AZI_COMPLAINT, 40),
 	I("complaint|complain*|unacceptable|disappointed|disappointing|defective|refund|"
 	  "quality issue*|quality problem*|not acceptable|furious|angry", AZI_COMPLAINT, 40),
-	I("延误|拖延|迟迟|一直没|还没到|还没收到|没收到|催了|催货|又延期|一再|屡次|多次|"
+	I("延误|拖延|迟迟|一直没|还没到|还没收到|没收到|催了|又延期|一再|屡次|多次|"
 	  "缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|"
 	  "混料|短装|少发|错发|发错|破损|损坏|受潮|结块|生气|愤怒|抱怨|退款|不良|不良率|"
 	  "报废|返工|停线|断料|影响生产|影响交付|损失|未收到|还未", AZI_COMPLAINT, 20),
@@ -200,7 +200,7 @@ static const cue_row builtin[] = {
 	  "发黄|色差|黑点|气泡|异味|断裂|发脆|破损|损坏|受潮|结块|短装|少发|错发|发错|杂质|"
 	  "混料|报废|返工|抱怨|不稳定|担心|担忧|遗憾|麻烦了|影响生产|停线|断料|"
 	  "换供应商|考虑其他供应商|找别家|取消订单|暂停合作|停止合作|最后一次|"
-	  "又延期|一再|屡次|再三|催了|催货|还没到|还没收到|没收到|未收到|还没发|"
+	  "又延期|一再|屡次|再三|催了|还没到|还没收到|没收到|未收到|还没发|"
 	  "不理想|偏高|太高|偏贵|涨价|上涨|贵了", -15),
 	S("bad|defect|defects|defective|delayed|delay|late|broken|damaged|cracked|crack*|"
 	  "worse|refund|worried|"
@@ -1368,13 +1368,16 @@ static const cue_row builtin[] = {
 	/* not our fault, a small thing to watch next time */
 	K("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
 	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
-	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", AZK_DISCLAIM, 10),
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", AZK_DISCLAIM, 10),
 	I("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
 	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
-	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", AZI_AFTER_SALES, 15),
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", AZI_AFTER_SALES, 15),
 	S("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
 	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
-	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue", 0),
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", 0),
 	/* thanks for help given is not a request */
 	K("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
 	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
@@ -1405,6 +1408,25 @@ static const cue_row builtin[] = {
 	K("your notice of|received your notice|your notice", AZK_BLOCK, 0),
 	/* waiting for the boss to sign: nothing asked now */
 	K("等老板签字|等领导签字|等老板批|等领导批|等老板回来|等签字", AZK_HORIZON, 10),
+	/* a call note: the customer pushes for the goods (催货) -- a delivery
+	 * matter, stressed but not a grievance by itself */
+	I("催货|来电催货|打电话催货", AZI_DELIVERY, 30),
+	S("催货|来电催货|打电话催货", -6),
+	/* samples asked for again, a personnel change, more orders to come */
+	I("再寄|多寄|再寄点|再寄一些", AZI_INQUIRY, 25),
+	I("换了新的采购|新的采购经理|新采购经理|采购经理换了", AZI_OTHER, 35),
+	I("会增加订单|增加订单|加大订单|会多下单", AZI_COOPERATION, 30),
+	/* we are the newcomer: a chance, not a threat */
+	I("我们有机会|我们的机会|有机会切入|有机会进入|机会来了", AZI_COOPERATION, 35),
+	S("我们有机会|我们的机会|有机会切入|有机会进入|机会来了", 15),
+	/* still comparing, still testing, nothing needed now: no request */
+	K("还在比价|在比价|还在对比|还在考虑|还在评估|还在测|还在试|没什么需求|暂无需求|暂时没有需求|"
+	  "没有需求|保持联系", AZK_HORIZON, 10),
+	I("没什么需求|暂无需求|暂时没有需求|没有需求|保持联系", AZI_OTHER, 10),
+	K("没什么需求|暂无需求|暂时没有需求|没有需求|保持联系", AZK_BLOCK, 0),
+	/* asks reported in a call note: "让我们查一下", samples to send again */
+	K("让我们|再寄|多寄|再寄点|再寄一些", AZK_REQUEST, 10),
+	K("让我们知道|让我们知道一下|让我们了解|让我们了解一下|让我们心里有数|让我们有个准备", AZK_BLOCK, 0),
 	/* an offer accepted: an order */
 	I("就这么定了|那就定了|就定这个|就定了|那就这么定|accept your offer|accept the offer|"
 	  "accept your quotation|accept your quote|proceed with the order|please proceed with|we accept your",

@@ -931,6 +931,17 @@ test_dev11_classes(void)
 	check_field("来电：客户问UL证书有效期，已告知明年5月到期", "urgency", "level", "low");
 	/* waiting for the boss to sign */
 	check_field("客户说价格能接受，等老板签字再说", "urgency", "level", "low");
+	/* call notes (fourth dev11 batch): pushing for goods is a delivery
+	 * matter; samples again; a newcomer's chance; small feedback; nothing
+	 * needed now; what the customer asks us to check */
+	check_field("客户来电催货，说周五前必须到", "intent", "category", "delivery");
+	check_field("客户说上次样品测试通过了，要再寄5公斤", "intent", "category", "inquiry");
+	check_field("客户说上次样品测试通过了，要再寄5公斤", "urgency", "level", "medium");
+	check_field("跟客户吃饭，听说他们想引入第二供应商，我们有机会", "intent", "category", "cooperation");
+	check_field("客户说料有一包破了，不多，下次包装注意点就行", "intent", "category", "after_sales");
+	check_field("回访老客户，最近没什么需求，保持联系", "urgency", "level", "low");
+	check_field("打电话跟进报价，客户说还在比价", "urgency", "level", "low");
+	check_field("客户说款付了，让我们查一下到账没有", "urgency", "level", "medium");
 }
 
 int
