@@ -1427,6 +1427,31 @@ static const cue_row builtin[] = {
 	/* asks reported in a call note: "让我们查一下", samples to send again */
 	K("让我们|再寄|多寄|再寄点|再寄一些", AZK_REQUEST, 10),
 	K("让我们知道|让我们知道一下|让我们了解|让我们了解一下|让我们心里有数|让我们有个准备", AZK_BLOCK, 0),
+	/* chat questions (fifth dev11 batch) */
+	/* the cause of an earlier problem asked after: an after-sales follow-up */
+	I("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", AZI_AFTER_SALES, 35),
+	S("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", 0),
+	K("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", AZK_RETURN, 10),
+	/* a PO's delivery date to confirm: an order confirmation */
+	I("确认交期|确认下交期|确认一下交期|确认交货期", AZI_ORDER, 20),
+	/* where a material may be used; management-system certificates */
+	I("户外能用|户外用|能用在|能不能用在|能用吗|iso14001|iso9001|iatf16949|体系证书|iso证书", AZI_TECHNICAL, 30),
+	/* "还是一样的吗": a question, not a reproach */
+	K("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", AZK_QUESTION, 10),
+	I("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", AZI_INQUIRY, 15),
+	S("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", 0),
+	/* money due by a day */
+	I("前到账|之前到账|前付|之前付", AZI_PAYMENT, 30),
+	/* where to buy: an inquiry */
+	I("在哪里能买|哪里能买|哪里可以买|在哪买|哪里买|where can i buy|where to buy", AZI_INQUIRY, 35),
+	/* a seller asking whether we need something */
+	I("贵司需要|贵司是否需要|贵司有没有需要|贵公司需要|贵司是否有需求|do you need any", AZI_OTHER, 45),
+	S("贵司需要|贵司是否需要|贵司有没有需要|贵公司需要|贵司是否有需求|do you need any", 0),
+	/* nobody answered for a long time */
+	I("一直没人回复|一直没回复|一直没人理|一直没人管|一直没人联系|到现在没人", AZI_COMPLAINT, 40),
+	S("一直没人回复|一直没回复|一直没人理|一直没人管|一直没人联系|到现在没人", -20),
+	/* asked for today: explicit urgency */
+	U("今天能到吗|今天能发吗|今天能送吗|今天能不能到|今天能不能发|今天能不能送|今天能到不", AZU_HIGH, 30),
 	/* an offer accepted: an order */
 	I("就这么定了|那就定了|就定这个|就定了|那就这么定|accept your offer|accept the offer|"
 	  "accept your quotation|accept your quote|proceed with the order|please proceed with|we accept your",

@@ -942,6 +942,14 @@ test_dev11_classes(void)
 	check_field("回访老客户，最近没什么需求，保持联系", "urgency", "level", "low");
 	check_field("打电话跟进报价，客户说还在比价", "urgency", "level", "low");
 	check_field("客户说款付了，让我们查一下到账没有", "urgency", "level", "medium");
+	/* chat questions (fifth dev11 batch) */
+	check_field("上次那批料发黄的问题查出原因了吗？", "intent", "category", "after_sales");
+	check_field("你们的再生PP户外能用吗？", "intent", "category", "technical");
+	check_field("上批料用下来挺好，这次还是一样的吗？", "intent", "category", "inquiry");
+	check_field("你们的产品在哪里能买到？", "intent", "category", "inquiry");
+	check_field("请问贵司需要吨袋吗？我们是做包装的", "intent", "category", "other");
+	check_field("退货的事情处理得怎么样了？一直没人回复", "intent", "category", "complaint");
+	check_field("补发的那批今天能到吗？", "urgency", "level", "high");
 }
 
 int
