@@ -806,6 +806,7 @@ typedef struct scores
 				threat_e;
 	int			ncause;			/* asks for the cause of a problem (AZK_CAUSEQ) */
 	int			ndun;			/* collection words (AZK_DUN) */
+	int			ndun_live;		/* collection words of the new text (not quoted, not a Re: subject) */
 	int			napology;		/* the writer apologises (AZK_APOLOGY) */
 	int			nwon;			/* business won (AZK_WON) */
 	int			ncheckok;		/* a check passed (AZK_CHECKOK) */
@@ -813,6 +814,10 @@ typedef struct scores
 	uint32_t	disclaim_end;	/* end of the last "不是投诉" */
 	uint32_t	closing_start;	/* sign-off block of an e-mail (UINT32_MAX: none) */
 	bool		ordered;		/* a quantity tied to an order verb (再下20吨) */
+	int			nanswered;		/* 已告知 / 已婉拒 (AZK_ANSWERED) */
+	uint32_t	last_ans_e;		/* end of the last answered cue */
+	int			nreturn;		/* 退货 / 换货 / replacement (AZK_RETURN) */
+	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
 } scores;
 
 static void
@@ -978,7 +983,7 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 	static const char *const ord[] = {
 		"追加", "加订", "再要", "再来", "再拉", "再发", "再订", "再下", "再给我们发", "再给我发",
 		"改成", "改为", "加到", "减到", "增加到", "减少到", "订购", "订", "下",
-		"先来", "先拉", "下单",
+		"先来", "先拉", "下单", "来", "先要", "就要", "订了",
 	};
 	static const char *const not_xia[] = {
 		"剩", "以", "一", "上", "留", "放", "写", "底", "接", "拿", "打",
@@ -1258,6 +1263,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
+				mistake = false,
 				about_competitor,
 				gap_clause,
 				gap_sentence,
@@ -1301,12 +1307,13 @@ score_hits(az_ctx *ctx, scores *sc)
 			/* price words in a sentence about an invoice, a payment, an
 			 * order or a contract are a billing or contract matter, not
 			 * haggling */
-			if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+			if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 			{
 				haggle_shift(votes_cur);
 				sc->haggled = true;
 			}
 			haggle = false;
+			mistake = false;
 			for (c = 0; c < AZI_N; c++)
 			{
 				prev_votes[c] = votes_cur[c] * boost;
@@ -1574,6 +1581,8 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_DUN:
 					sc->ndun++;
+					if (qf == 1.0 && !negated)
+						sc->ndun_live++;
 					break;
 				case AZK_APOLOGY:
 					if (!negated && !muted)
@@ -1586,6 +1595,21 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_CHECKOK:
 					if (!negated && !muted)
 						sc->ncheckok++;
+					break;
+				case AZK_ANSWERED:
+					if (!negated && !in_quote)
+					{
+						sc->nanswered++;
+						sc->last_ans_e = h->e;
+					}
+					break;
+				case AZK_SENTDOC:
+					if (!negated && !muted)
+						sc->nsentdoc++;
+					break;
+				case AZK_RETURN:
+					if (!negated && !muted)
+						sc->nreturn++;
 					break;
 				case AZK_QUESTION:
 					sc->nquestion++;
@@ -1608,6 +1632,12 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
+					break;
+				case AZK_MISTAKE:
+					/* "报价单价格写错了", "三天报了三个价": our mistake
+					 * about a price is a complaint, not haggling */
+					if (!negated && !muted)
+						mistake = true;
 					break;
 				case AZK_THREAT:
 					if (!negated)
@@ -1649,7 +1679,7 @@ score_hits(az_ctx *ctx, scores *sc)
 			neg_end = UINT32_MAX;
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+	if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
 	{
 		haggle_shift(votes_cur);
 		sc->haggled = true;
@@ -2159,8 +2189,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
 			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
-			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0))
-			;					/* unhappy about a price: still haggling */
+			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
+			(sc.nreturn > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
+			(sc.ndun > 0 && sc.nthreat == 0 && sc.votes[AZI_PAYMENT] > sc.votes[AZI_COMPLAINT]))
+			;					/* unhappy about a price: still haggling; a
+								 * return or a replacement asked for without
+								 * anger or threats: after-sales business */
 		else if ((neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0) ||
 			(neg >= 3.0 && (sc.votes[AZI_DELIVERY] > 0 || sc.votes[AZI_AFTER_SALES] > 0 ||
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
@@ -2175,7 +2209,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
 		 * moving the date of an order changes the order; delivery words
 		 * only name what is moved */
-		if (sc.nresched > 0 && sc.votes[AZI_ORDER] > 0 &&
+		/* "那20吨推到月底再发": a named quantity moved is an order too */
+		if (sc.nresched > 0 && (sc.votes[AZI_ORDER] > 0 || ctx.qty.found) &&
 			sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER])
 		{
 			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
@@ -2294,6 +2329,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		bool		minutes = itemised_minutes(&ctx, channel);
 		bool		near_date = false;	/* any date in the next two weeks */
 		bool		far_deadline = false;	/* a dated deadline weeks away */
+		bool		answered = false;	/* the note's question answered on the call */
 
 		for (i = 0; i < ctx.ndates; i++)
 		{
@@ -2343,6 +2379,31 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				date_idx = (int) i;
 			}
 		}
+		/* "客户问…,已告知…": a call note whose question was answered on the
+		 * call, with nothing asked or dated after the answer */
+		if (sc.nanswered > 0 && sc.last_ans_e >= sc.last_q_e)
+		{
+			int			r;
+
+			answered = true;
+			for (r = 0; r < sc.nreq; r++)
+				if (sc.req_pos[r] > sc.last_ans_e)
+					answered = false;
+			for (i = 0; i < ctx.ndates; i++)
+				if (ctx.dates[i].s >= sc.last_ans_e &&
+					!(ctx.dates[i].rel_known && ctx.dates[i].rel > 16))
+					answered = false;	/* a date told weeks away is information */
+			/* "已告知明天回复": an action of ours still pending */
+			{
+				static const char *const pend[] = {"明天", "后天", "下周", "稍后", "晚点", "回头",
+				"回复", "回电", "再", "会"};
+				size_t		pi;
+
+				for (pi = 0; pi < sizeof(pend) / sizeof(pend[0]); pi++)
+					if (span_has(&ctx, sc.last_ans_e, ctx.n, pend[pi]))
+						answered = false;
+			}
+		}
 		if (sc.urg_w[AZU_LOW] > 0 && sc.urg_w[AZU_HIGH] <= sc.urg_w[AZU_LOW])
 			urg_level = AZU_LOW;
 		else if (sc.urg_w[AZU_HIGH] > 0)
@@ -2370,10 +2431,23 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				 sc.last_res_s >= sc.last_q_e && cat != AZI_COMPLAINT)
 			urg_level = AZU_LOW;	/* "已回复 客户表示满意 无其他问题": the question
 									 * reported was answered */
+		else if (answered && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "问是否招聘,已告知人事电话": answered */
 		else if (sc.nreq > 0 || sc.nquestion > 0)
 			urg_level = AZU_MEDIUM;	/* a request that needs a reply or an action */
-		else if (sc.nhorizon > 0)
-			urg_level = AZU_LOW;	/* "next year", "到时候再说": nothing asked now */
+		else if (sc.nhorizon > 0 && !sc.ordered)
+			urg_level = AZU_LOW;	/* "next year", "到时候再说", "有结果告诉你":
+									 * nothing asked now */
+		else if (sc.nsentdoc > 0 && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "合同签好了,扫描件发你了": a document sent
+									 * back, nothing asked */
+		else if (sc.ndisclaim > 0 && sc.nreturn == 0 && cat != AZI_COMPLAINT)
+			urg_level = AZU_LOW;	/* "不是投诉,就反馈一下,下批注意": feedback
+									 * on record, nothing asked */
+		else if (sc.nresolved == 0 && cat == AZI_PAYMENT && sc.ndun_live > 0)
+			urg_level = sc.nthreat > 0 ? AZU_HIGH : AZU_MEDIUM;	/* money overdue:
+									 * collection to follow up; a legal step
+									 * threatened makes it pressing */
 		else if (sc.nresolved == 0 && (sc.ordered ||
 				 (!glad_plans &&
 				  (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_AFTER_SALES))))

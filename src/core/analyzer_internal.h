@@ -84,7 +84,11 @@ enum az_kind
 	AZK_RESCHED,				/* 原订/改到/推迟到/reschedule: a date moved (of an order: an order change) */
 	AZK_APOLOGY,				/* 抱歉/不好意思/sorry for: the writer apologises for trouble of its own */
 	AZK_WON,					/* 当场签订/项目定点/老板批了: business won, an order placed gladly */
-	AZK_CHECKOK					/* 没问题/无误: a check passed (routine in a billing matter) */
+	AZK_CHECKOK,				/* 没问题/无误: a check passed (routine in a billing matter) */
+	AZK_ANSWERED,				/* 已告知/已答复/已婉拒: a call note's question answered on the call */
+	AZK_RETURN,					/* 退货/换货/补发/查出原因: an after-sales process under way */
+	AZK_SENTDOC,				/* 合同签好了/扫描件发你了/原件寄出: a document sent, nothing asked */
+	AZK_MISTAKE					/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
 };
 
 enum

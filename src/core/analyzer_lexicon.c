@@ -73,7 +73,7 @@ static const cue_row builtin[] = {
 	  "太离谱|离谱|忍无可忍|受不了", AZI_COMPLAINT, 40),
 	I("complaint|complain*|unacceptable|disappointed|disappointing|defective|refund|"
 	  "quality issue*|quality problem*|not acceptable|furious|angry", AZI_COMPLAINT, 40),
-	I("延误|拖延|迟迟|一直没|还没到|还没收到|没收到|催了|催货|又延期|一再|屡次|多次|"
+	I("延误|拖延|迟迟|一直没|还没到|还没收到|没收到|催了|又延期|一再|屡次|多次|"
 	  "缺陷|开裂|裂纹|变形|发黄|色差|黑点|气泡|异味|断裂|发脆|脆性|飞边|流痕|毛刺|杂质|"
 	  "混料|短装|少发|错发|发错|破损|损坏|受潮|结块|生气|愤怒|抱怨|退款|不良|不良率|"
 	  "报废|返工|停线|断料|影响生产|影响交付|损失|未收到|还未", AZI_COMPLAINT, 20),
@@ -200,7 +200,7 @@ static const cue_row builtin[] = {
 	  "发黄|色差|黑点|气泡|异味|断裂|发脆|破损|损坏|受潮|结块|短装|少发|错发|发错|杂质|"
 	  "混料|报废|返工|抱怨|不稳定|担心|担忧|遗憾|麻烦了|影响生产|停线|断料|"
 	  "换供应商|考虑其他供应商|找别家|取消订单|暂停合作|停止合作|最后一次|"
-	  "又延期|一再|屡次|再三|催了|催货|还没到|还没收到|没收到|未收到|还没发|"
+	  "又延期|一再|屡次|再三|催了|还没到|还没收到|没收到|未收到|还没发|"
 	  "不理想|偏高|太高|偏贵|涨价|上涨|贵了", -15),
 	S("bad|defect|defects|defective|delayed|delay|late|broken|damaged|cracked|crack*|"
 	  "worse|refund|worried|"
@@ -770,8 +770,9 @@ static const cue_row builtin[] = {
 	I("优惠|多拿点|多要点|多拿一些|多拿些", AZI_INQUIRY, 15),
 	K("优惠", AZK_HAGGLE, 10),
 	I("po已|po已经|po发|发了po|订单已发|下一单|加一单|再下一单|下个订单", AZI_ORDER, 35),
-	I("发了没|发没发|到了没|到哪了|到哪里了|什么时候能发|啥时候发|啥时候到|啥时候能到|"
+	I("发了没|发没发|到了没|到哪了|到哪里了|什么时候能发|"
 	  "什么时候能发货", AZI_DELIVERY, 20),
+	I("啥时候发|啥时候到|啥时候能到|啥时候能发", AZI_DELIVERY, 30),
 	I("喷漆|火焰处理|表面处理|丝印|移印", AZI_TECHNICAL, 25),
 	I("合资|入股|邀请我们|邀请我司|邀请贵司|invite you|invite us|参与其", AZI_COOPERATION, 30),
 	I("新年好|过年好|春节好|承蒙关照", AZI_OTHER, 30),
@@ -1326,6 +1327,217 @@ static const cue_row builtin[] = {
 	/* come over today: "下午过来看一下" */
 	U("下午过来|上午过来|今天过来|现在过来|马上过来|下午来一趟|今天来一趟|上午来一趟|"
 	  "下午派人|今天派人", AZU_HIGH, 25),
+
+	/* ---- cue families added after the blind dev11 corpus (k0001-k0178):
+	 * salespeople's call notes, WeCom one-liners, sellers and strangers ---- */
+	/* money in chat shorthand ("款昨天打了", "这个月的款月底走"), rebates,
+	 * paying later */
+	I("款", AZI_PAYMENT, 15),
+	K("款式|新款|爆款|款型|同款|老款|款号|贷款|存款|捐款|条款", AZK_BLOCK, 0),
+	I("返点|返利|rebate|rebates", AZI_PAYMENT, 30),
+	I("才能付|才付|再付|就付|会付|款走|月底走|走款|对账时|对账发现|双方差|差额|对账单上", AZI_PAYMENT, 25),
+	/* "下单量要减": the volume, not an order placed */
+	I("下单量|订单量", AZI_ORDER, 8),
+	/* contract clauses and a date moved: order changes */
+	I("合同条款|条款|交期调整|调整交期|交期变更|变更交期|交货期调整|交期更改|安排一车|要一车|订一车",
+	  AZI_ORDER, 30),
+	K("推到|往后推|挪到|推迟至|延至|延后至|顺延至|原定|原计划", AZK_RESCHED, 10),
+	I("推到|往后推|挪到|推迟至|延至|延后至|顺延至", AZI_ORDER, 20),
+	/* a price quoted in a call note, a rival price to match */
+	I("报了|报过去|报给他|报给客户|报给他们|给他报|给客户报|价太高|价高了|价格高了|报价高了|"
+	  "要是能做到|如果能做到|能做到的话|做到这个价", AZI_INQUIRY, 25),
+	K("价太高|价高了|价格高了|报价高了|要是能做到|如果能做到|能做到的话|做到这个价", AZK_HAGGLE, 10),
+	/* sellers, strangers, impostors: nothing to do with a sale */
+	I("推销|婉拒|已婉拒", AZI_OTHER, 45),
+	I("推广|没理|骚扰电话|百度|排名|派遣|劳务|人力资源|代开|冒充|假冒|诈骗|"
+	  "骗子|代办|认证咨询|咨询公司|主办方|我是学生|大学生|研究生|毕业论文|论文|实习|"
+	  "seo|ranking|your website|boost your|digital marketing|lead generation|logistics company",
+	  AZI_OTHER, 35),
+	I("端午快乐|端午节快乐|中秋节快乐|元宵快乐|元宵节快乐|五一快乐|劳动节快乐|国庆节快乐|七夕快乐|"
+	  "周末愉快|节日愉快|假期愉快|没见到人|没见到老板|没见着人|老板不在|老板在外地|不在厂里|"
+	  "留了资料|留了名片|留下资料|聊了一会|聊了几句|聊了下|聊了聊|改名了|更名了|公司改名",
+	  AZI_OTHER, 30),
+	/* goods arrived, in a call note's words */
+	I("料到了|料已到|料已经到|料收到了|料已收到|东西到了|东西收到了|货都到了|到货了", AZI_DELIVERY, 25),
+	/* quality feedback after a delivery: an after-sales note */
+	I("反馈不错|反馈很好|反馈良好|反馈挺好|品质不错|质量不错|料很好|料不错|料挺好|用得不错|用着不错|"
+	  "用着挺好|用得挺好|验收通过|料子没问题|料没问题|货没问题|换的那批|换的料|换过的料|"
+	  "performed well|performed really well|performs well|running well|runs well|zero rejects|"
+	  "no rejects|zero defects", AZI_AFTER_SALES, 30),
+	S("zero rejects|no rejects|zero defects|performed really well|验收通过", 15),
+	/* not our fault, a small thing to watch next time */
+	K("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", AZK_DISCLAIM, 10),
+	I("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", AZI_AFTER_SALES, 15),
+	S("不是我们的问题|不是我方的问题|不是我们这边的问题|不是料的问题|跟我们没关系|和我们没关系|"
+	  "与我方无关|以后注意就行|下次注意就行|注意一下就行|以后注意就好|下次注意就好|"
+	  "以后注意点就行|下次注意点就行|not a big deal|not a major issue|注意点就行|注意就行|注意下就行|"
+	  "注意点就好|注意就好|注意下就好", 0),
+	/* thanks for help given is not a request */
+	K("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
+	  "thanks for your help|thank you for your help", AZK_BLOCK, 0),
+	S("谢谢你们帮忙|谢谢你们的帮忙|谢谢帮忙|感谢帮忙|多谢帮忙|感谢你们的帮忙|感谢你们帮忙|谢谢您帮忙|"
+	  "thanks for your help|thank you for your help", 10),
+	/* mistakes of ours about a price: a complaint, not haggling */
+	K("写错|写错了|算错|算错了|报错|报错了|报错价|开错|开错了|不一致|不一样|对不上|每次都不一样|乱报|"
+	  "报了三个价|报了两个价|三个价|两个价", AZK_MISTAKE, 10),
+	/* goods arrived, in mail and chat words; thanks said twice is no
+	 * repetition of a problem */
+	I("goods received|received the goods|goods arrived|material arrived|arrived in good condition|"
+	  "received in good condition|终于到了|终于收到", AZI_DELIVERY, 25),
+	I("thanks again|thank you again|再次感谢", AZI_OTHER, 0),
+	S("thanks again|thank you again|再次感谢", 8),
+	/* an inspection passed at the customer's customer, a case closed, a
+	 * better result this time: after-sales feedback */
+	I("验过了|一次就验过|一次通过|一次就过了|验收过了|这次好多了|consider the case closed|"
+	  "consider this case closed|consider this closed|consider the matter closed", AZI_AFTER_SALES, 25),
+	S("验过了|一次就验过|一次通过|一次就过了|验收过了", 12),
+	/* a first order, a price accepted; formulas of pleasure in a routine
+	 * confirmation */
+	I("首单|下首单|第一单", AZI_ORDER, 30),
+	S("能接受|能够接受", 12),
+	S("只能接受|只接受", 0),
+	S("pleased to confirm our order|pleased to confirm the order|happy to confirm our order|"
+	  "pleased to place our order|pleased to place an order", 0),
+	/* a notice of ours received: the reply is no notice */
+	K("your notice of|received your notice|your notice", AZK_BLOCK, 0),
+	/* waiting for the boss to sign: nothing asked now */
+	K("等老板签字|等领导签字|等老板批|等领导批|等老板回来|等签字", AZK_HORIZON, 10),
+	/* a call note: the customer pushes for the goods (催货) -- a delivery
+	 * matter, stressed but not a grievance by itself */
+	I("催货|来电催货|打电话催货", AZI_DELIVERY, 30),
+	S("催货|来电催货|打电话催货", -6),
+	/* samples asked for again, a personnel change, more orders to come */
+	I("再寄|多寄|再寄点|再寄一些", AZI_INQUIRY, 25),
+	I("换了新的采购|新的采购经理|新采购经理|采购经理换了", AZI_OTHER, 35),
+	I("会增加订单|增加订单|加大订单|会多下单", AZI_COOPERATION, 30),
+	/* we are the newcomer: a chance, not a threat */
+	I("我们有机会|我们的机会|有机会切入|有机会进入|机会来了", AZI_COOPERATION, 35),
+	S("我们有机会|我们的机会|有机会切入|有机会进入|机会来了", 15),
+	/* still comparing, still testing, nothing needed now: no request */
+	K("还在比价|在比价|还在对比|还在考虑|还在评估|还在测|还在试|没什么需求|暂无需求|暂时没有需求|"
+	  "没有需求|保持联系", AZK_HORIZON, 10),
+	I("没什么需求|暂无需求|暂时没有需求|没有需求|保持联系", AZI_OTHER, 10),
+	K("没什么需求|暂无需求|暂时没有需求|没有需求|保持联系", AZK_BLOCK, 0),
+	/* asks reported in a call note: "让我们查一下", samples to send again */
+	K("让我们|再寄|多寄|再寄点|再寄一些", AZK_REQUEST, 10),
+	K("让我们知道|让我们知道一下|让我们了解|让我们了解一下|让我们心里有数|让我们有个准备", AZK_BLOCK, 0),
+	/* chat questions (fifth dev11 batch) */
+	/* the cause of an earlier problem asked after: an after-sales follow-up */
+	I("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", AZI_AFTER_SALES, 35),
+	S("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", 0),
+	K("查出原因|原因查出|查到原因|原因找到|原因出来|分析结果出来|调查结果|查清楚了吗", AZK_RETURN, 10),
+	/* a PO's delivery date to confirm: an order confirmation */
+	I("确认交期|确认下交期|确认一下交期|确认交货期", AZI_ORDER, 20),
+	/* where a material may be used; management-system certificates */
+	I("户外能用|户外用|能用在|能不能用在|能用吗|iso14001|iso9001|iatf16949|体系证书|iso证书", AZI_TECHNICAL, 30),
+	/* "还是一样的吗": a question, not a reproach */
+	K("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", AZK_QUESTION, 10),
+	I("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", AZI_INQUIRY, 15),
+	S("还是一样的吗|还是一样吗|是一样的吗|一样的吗|还是同一批吗", 0),
+	/* money due by a day */
+	I("前到账|之前到账|前付|之前付", AZI_PAYMENT, 30),
+	/* where to buy: an inquiry */
+	I("在哪里能买|哪里能买|哪里可以买|在哪买|哪里买|where can i buy|where to buy", AZI_INQUIRY, 35),
+	/* a seller asking whether we need something */
+	I("贵司需要|贵司是否需要|贵司有没有需要|贵公司需要|贵司是否有需求|do you need any", AZI_OTHER, 45),
+	S("贵司需要|贵司是否需要|贵司有没有需要|贵公司需要|贵司是否有需求|do you need any", 0),
+	/* nobody answered for a long time */
+	I("一直没人回复|一直没回复|一直没人理|一直没人管|一直没人联系|到现在没人", AZI_COMPLAINT, 40),
+	S("一直没人回复|一直没回复|一直没人理|一直没人管|一直没人联系|到现在没人", -20),
+	/* asked for today: explicit urgency */
+	U("今天能到吗|今天能发吗|今天能送吗|今天能不能到|今天能不能发|今天能不能送|今天能到不", AZU_HIGH, 30),
+	/* an offer accepted: an order */
+	I("就这么定了|那就定了|就定这个|就定了|那就这么定|accept your offer|accept the offer|"
+	  "accept your quotation|accept your quote|proceed with the order|please proceed with|we accept your",
+	  AZI_ORDER, 30),
+	/* an order in a call note: 要货, the price settled as last time */
+	I("要货", AZI_ORDER, 25),
+	I("价格跟上次一样|跟上次一样的价|价格和上次一样|价格同上次|价格还是上次的|还是上次的价|价格还是上次",
+	  AZI_ORDER, 30),
+	/* more business promised, partnership sought in chat words */
+	I("量还会加|量会加|还会加量|会加量|量还会增加|长期供|找你们合作|想跟你们合作|想和你们合作",
+	  AZI_COOPERATION, 30),
+	/* a job seeker's A-not-A question */
+	K("收不收|缺不缺", AZK_QUESTION, 10),
+	/* reproaches for chasing or for nobody there; prices we cannot live
+	 * with */
+	S("怎么还在催|还在催|还催|怎么还催|怎么没人|怎么没有人", -20),
+	S("做不下去|做不下来|没法做|亏本", -15),
+	K("做不下去|亏本|没利润|没有利润|利润太薄", AZK_HAGGLE, 10),
+	/* the rest is fine: not praise of the matter */
+	S("其他的没问题|其他没问题|别的没问题|其余没问题|其它没问题", 0),
+	/* e-mail formulas of thanks */
+	S("thank you for attending|thanks for attending|thank you for your order|thanks for your order|"
+	  "thank you for your email|thanks for your email|thank you for your reply|thanks for your reply|"
+	  "thank you for your letter|thanks for your letter|thank you for your quotation|"
+	  "thanks for your quotation|thank you for your inquiry|thanks for your inquiry|感谢您的来信|感谢来信|"
+	  "谢谢您的回复|感谢您的回复|感谢回复|谢谢回复|感谢您的邮件|感谢您的询价|感谢询价", 0),
+	/* salutations and closing formulas that name a partnership or a hope
+	 * for a reply: no partnership topic, no mood */
+	K("尊敬的合作伙伴|亲爱的合作伙伴|各位合作伙伴|尊敬的各位合作伙伴|dear partner|dear partners|"
+	  "dear valued partner|dear valued partners|dear business partner", AZK_BLOCK, 0),
+	I("感谢合作|感谢您的合作|感谢贵司的合作|感谢一直以来的合作|感谢您一直以来的合作|支持与合作|支持和合作|"
+	  "thank you for your cooperation|thanks for your cooperation|thank you for your partnership|"
+	  "thanks for your partnership|thank you for your continued support|thank you for your support",
+	  AZI_OTHER, 15),
+	S("感谢合作|感谢您的合作|感谢贵司的合作|支持与合作|支持和合作|"
+	  "thank you for your cooperation|thanks for your cooperation|thank you for your support", 0),
+	/* glad about speed */
+	S("这么快|速度很快|处理得很快|处理很快|反应很快|响应很快|效率很高|so quickly|so fast|"
+	  "quick replacement|quick turnaround|fast turnaround|没有任何问题|没任何问题|完全没问题|"
+	  "no issues at all|no problems at all", 15),
+	/* sellers introducing themselves: a pitch, not a partnership we are
+	 * asked about */
+	I("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|我司主营|本公司主营|常年供应|"
+	  "常年收购|高价回收|大量收购|贷款|代理记账|工商注册|网站建设|培训课程|诚邀您参加|诚邀参加|"
+	  "leading manufacturer|professional manufacturer|leading supplier|professional supplier|"
+	  "we specialize in|we specialise in|establish business relationship|business relationship with|"
+	  "esteemed company|our products include|our product range", AZI_OTHER, 45),
+	S("我司专业生产|我司专业从事|我们专业生产|我们专业从事|本公司专业|专业生产|专业从事", 0),
+	I("专业生产|专业从事|主营", AZI_OTHER, 15),
+	/* sellers' and organisers' formulas: an invitation or a hope for
+	 * business says nothing of the writer's mood about us */
+	S("诚邀贵司合作|诚邀您参加|诚邀参加|诚邀您|诚邀贵司|诚邀合作|欢迎洽谈合作|欢迎洽谈|欢迎合作|合作请加微信|期待与您合作|"
+	  "期待与贵司合作|期待与您见面|期待您的光临|期待您的莅临|欢迎莅临|欢迎光临|"
+	  "looking forward to cooperation|looking forward to cooperating|look forward to cooperation|"
+	  "look forward to cooperating|pleased to invite|we'd love to partner|would love to partner|"
+	  "we are pleased to offer|competitive rates", 0),
+	I("诚邀贵司合作|诚邀合作|欢迎洽谈合作|欢迎合作|合作请加微信|we'd love to partner|would love to partner",
+	  AZI_OTHER, 25),
+	/* a call note's question answered on the call ("已告知人事电话", "已婉拒") */
+	K("已告知|已答复|已回复|已解释|已作解释|已说明|已婉拒|已回绝|已给出答复", AZK_ANSWERED, 10),
+	/* goods going back or replaced: after-sales business even when the
+	 * defect is named */
+	K("退货|换货|退换|退换货|补发|退回|退款|换一批|换两包|换一包|replacement|replace|refund|"
+	  "return the|send back", AZK_RETURN, 10),
+	/* the customer will come back to us, or only reports a forecast:
+	 * nothing asked now */
+	K("回去再商量|再商量|考虑下|考虑一下|内部比一下|内部比较|内部讨论|内部评估|有结果告诉你|有结果再告诉|"
+	  "有结果通知|有结果再说|给结果|再反馈|再定|再看|后续再跟|再跟进|暂时不动|get back to you|"
+	  "will revert|revert to you|forecast|预测量", AZK_HORIZON, 10),
+	/* a signed contract or a scan sent back */
+	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
+	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
+	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* "你们盖完章寄回来一份": our stamp asked for */
+	K("你们盖完章|盖完章寄回|盖章后寄回|盖章后回传|寄回来一份|回传一份", AZK_REQUEST, 10),
+	K("用的少了|用得少了|用量少了|用量下降|订单下滑|需求下滑|需求下降", AZK_BLOCK, 0),
+	/* asking for another grade: a selection question */
+	K("别的牌号|其他牌号|别的型号|其他型号|换个牌号|换个型号|推荐一款|推荐个", AZK_CAUSEQ, 10),
+	I("别的牌号|其他牌号|别的型号|其他型号|换个牌号|换个型号|推荐一款|推荐个", AZI_TECHNICAL, 25),
+	/* more business promised, prices locked: cooperation */
+	I("多给我们点量|多给点量|多给我们一些量|量多给|份额给我们|价格锁|锁半年|锁一年", AZI_COOPERATION, 35),
+	/* complaints: repeated errors, still not arrived, damaged packing */
+	I("开错了两次|错了两次|开错两次|又开错|至今未到|至今未收到|至今没到|至今还没到|至今没收到|至今未发|"
+	  "外包装破|包装破了", AZI_COMPLAINT, 25),
+	S("开错了两次|错了两次|开错两次|又开错|至今未到|至今未收到|至今没到|至今还没到|至今没收到|至今未发|"
+	  "外包装破|包装破了", -15),
 };
 
 #undef I

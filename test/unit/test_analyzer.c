@@ -844,6 +844,114 @@ test_dev10b_classes(void)
 				"understanding.", "sentiment", "overall", "neutral");
 }
 
+/* Rule classes found with the blind dev11 corpus (k0001-k0178): call
+ * notes, WeCom one-liners, sellers and strangers. */
+static void
+test_dev11_classes(void)
+{
+	/* money in chat shorthand, rebates */
+	check_field("这批的款下周才能付，财务那边在走流程", "intent", "category", "payment");
+	check_field("去年说好的返利什么时候结一下", "intent", "category", "payment");
+	/* sellers, strangers and greetings are not business */
+	check_field("您好，我们专业做网站推广，可以帮贵司提升百度排名，期待与您合作", "intent", "category",
+				"other");
+	check_field("400来电：有人冒充我司业务员在网上低价卖料，客户来核实，已说明", "intent", "category",
+				"other");
+	check_field("给刘总打了个电话，端午快乐，顺便聊了几句", "intent", "category", "other");
+	/* a named quantity moved to another date: an order change */
+	check_field("客户问原定月底的那30吨能不能推到下个月中再发", "intent", "category", "order");
+	/* a quoted price haggled in a call note */
+	check_field("今天给客户报了13800一吨，他说人家才13500，要是能做到13500就下", "intent", "category",
+				"inquiry");
+	/* quality feedback after a delivery; not our fault */
+	check_field("上批料客户那边用得不错，反馈很好", "intent", "category", "after_sales");
+	check_field("回访：今年用量少了，主要是他们自己订单下滑，不是我们的问题", "intent", "category",
+				"after_sales");
+	/* another grade asked for: a selection question */
+	check_field("这款料冲击不够，还有别的牌号推荐吗", "intent", "category", "technical");
+	/* thanks for help is not a request */
+	check_field("上批货质量不错，谢谢你们帮忙", "urgency", "level", "low");
+	/* a replacement asked for without anger or threats stays after-sales */
+	check_field("客户来电 上周到的PP有3包结块 要求换货 语气不太好", "intent", "category",
+				"after_sales");
+	check_field("上批料黑点太多了，我们很不满意，马上换货，不然以后不订了", "intent", "category",
+				"complaint");
+	/* a call note answered on the call; a signed contract sent back; the
+	 * customer will come back to us; feedback on record */
+	check_field("400来电：有人问我们是否收购废料，已告知不回收", "urgency", "level", "low");
+	check_field("客户来电问能否开专票，已告知可以", "urgency", "level", "low");
+	check_field("客户来电问样品报告，已告知明天发过去", "urgency", "level", "medium");
+	check_field("采购合同签好了，扫描件发你邮箱了，原件下周寄出", "urgency", "level", "low");
+	check_field("合同我签好了，你们盖完章寄回来一份", "urgency", "level", "medium");
+	check_field("报价收到了，我们内部评估一下，有结果告诉你", "urgency", "level", "low");
+	check_field("不是投诉，就是说一下，这批袋子有点脏，以后注意就行", "urgency", "level", "low");
+	/* sellers' pitches and invitations: other, and their formulas are no mood */
+	check_field("您好，我司专业生产色母粒和功能助剂，产品广泛用于ABS改性，诚邀贵司合作，可免费寄样。",
+				"intent", "category", "other");
+	check_field("您好，我司专业生产色母粒和功能助剂，产品广泛用于ABS改性，诚邀贵司合作，可免费寄样。",
+				"sentiment", "overall", "neutral");
+	check_field("Dear purchasing manager, we are a leading manufacturer of color masterbatch and would like "
+				"to establish business relationship with your esteemed company.", "intent", "category",
+				"other");
+	check_field("诚邀您参加下月在深圳举办的塑料展，我司展位号3A15，期待与您见面", "sentiment", "overall",
+				"neutral");
+	check_field("400来电：某软件公司推销ERP系统，说可以长期合作，已婉拒", "intent", "category", "other");
+	/* when will it come, in chat words */
+	check_field("客户问上周下的那批料啥时候能到", "intent", "category", "delivery");
+	/* a mistake of ours about a price is a complaint, not haggling */
+	check_field("你们给的报价单单价写错了，跟电话里说的不一致", "intent", "category", "complaint");
+	/* chasing in a billing matter is collection, not a complaint */
+	check_field("发票还没收到，财务在催了，帮忙查一下", "intent", "category", "payment");
+	check_field("钱早就打了 怎么还在催", "sentiment", "overall", "negative");
+	check_field("客户拖欠货款，已经超期两个月，还在找理由", "urgency", "level", "medium");
+	/* an order in a call note */
+	check_field("老王要货，PP-T20 5吨，下周二前送到，价格跟上次一样", "intent", "category", "order");
+	/* e-mail formulas of thanks are no praise */
+	check_field("Thank you for your email. We will check internally and revert.", "sentiment", "overall",
+				"neutral");
+	/* salutations and thanks that name a partnership are no partnership topic */
+	check_field("尊敬的合作伙伴：我司将于6月8日至10日端午放假，11日正常上班，祝节日快乐！", "intent",
+				"category", "other");
+	check_field("Dear partners, thank you for your cooperation this year. Wishing you a merry Christmas and "
+				"a happy new year!", "intent", "category", "other");
+	/* an offer accepted, a quantity asked for with 来: an order */
+	check_field("行 那就13200 来15吨", "intent", "category", "order");
+	check_field("We accept your offer of USD 1,480/MT. Please proceed with 20 MT.", "intent", "category",
+				"order");
+	/* glad receipt of goods; thanks said twice is no repeated problem */
+	check_field("Hi, goods received in good condition, the quality is great. Thanks again!", "intent",
+				"category", "delivery");
+	check_field("Hi, goods received in good condition, the quality is great. Thanks again!", "sentiment",
+				"overall", "positive");
+	/* a customer's inspection passed: after-sales feedback */
+	check_field("客户说这批颜色很正，他们客户一次就验过了", "intent", "category", "after_sales");
+	/* a first order confirmed */
+	check_field("视频会议：客户确认下月下首单20吨", "intent", "category", "order");
+	/* a date told weeks away in an answer is information */
+	check_field("来电：客户问UL证书有效期，已告知明年5月到期", "urgency", "level", "low");
+	/* waiting for the boss to sign */
+	check_field("客户说价格能接受，等老板签字再说", "urgency", "level", "low");
+	/* call notes (fourth dev11 batch): pushing for goods is a delivery
+	 * matter; samples again; a newcomer's chance; small feedback; nothing
+	 * needed now; what the customer asks us to check */
+	check_field("客户来电催货，说周五前必须到", "intent", "category", "delivery");
+	check_field("客户说上次样品测试通过了，要再寄5公斤", "intent", "category", "inquiry");
+	check_field("客户说上次样品测试通过了，要再寄5公斤", "urgency", "level", "medium");
+	check_field("跟客户吃饭，听说他们想引入第二供应商，我们有机会", "intent", "category", "cooperation");
+	check_field("客户说料有一包破了，不多，下次包装注意点就行", "intent", "category", "after_sales");
+	check_field("回访老客户，最近没什么需求，保持联系", "urgency", "level", "low");
+	check_field("打电话跟进报价，客户说还在比价", "urgency", "level", "low");
+	check_field("客户说款付了，让我们查一下到账没有", "urgency", "level", "medium");
+	/* chat questions (fifth dev11 batch) */
+	check_field("上次那批料发黄的问题查出原因了吗？", "intent", "category", "after_sales");
+	check_field("你们的再生PP户外能用吗？", "intent", "category", "technical");
+	check_field("上批料用下来挺好，这次还是一样的吗？", "intent", "category", "inquiry");
+	check_field("你们的产品在哪里能买到？", "intent", "category", "inquiry");
+	check_field("请问贵司需要吨袋吗？我们是做包装的", "intent", "category", "other");
+	check_field("退货的事情处理得怎么样了？一直没人回复", "intent", "category", "complaint");
+	check_field("补发的那批今天能到吗？", "urgency", "level", "high");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -866,6 +974,7 @@ main(int argc, char **argv)
 	test_footer_position();
 	test_dev10_classes();
 	test_dev10b_classes();
+	test_dev11_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
