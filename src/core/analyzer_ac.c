@@ -21,9 +21,16 @@
  * Identical surfaces are merged into one pattern carrying all their
  * features.  The trie is built from the sorted surfaces, so the node
  * count is known exactly before allocation (1 + sum of len - lcp).  The
- * failure function is folded into a complete DFA table; each entry keeps
- * "target node << 1 | has-output", so the scan loop is one table load
- * per byte and only touches the output chain when a pattern ends there.
+ * failure function is folded into a complete DFA table, so the scan loop
+ * is one table load per byte.  The nodes are then renumbered: the root,
+ * the nodes where no pattern ends (breadth-first), then those where one
+ * does, so "has output" is node >= out_min and the output chain is only
+ * touched when a pattern ends there; with at most 65536 nodes the table
+ * is 16-bit.  Byte classes are numbered lead bytes first, then ASCII,
+ * then UTF-8 continuation bytes, so the entries read after a whole
+ * character (a lead byte or ASCII comes next) share a row's first cache
+ * lines.  The table is several MB: its cache footprint is what the scan
+ * costs.
  * Patterns that begin (end) with an ASCII letter or digit only match at
  * an ASCII word boundary ("po" is not found in "report").
  *
@@ -371,17 +378,83 @@ void
 az_automaton_free(az_lexicon *lex)
 {
 	free(lex->delta);
+	free(lex->delta16);
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
 	free(lex->feat);
 	lex->delta = NULL;
+	lex->delta16 = NULL;
+	lex->out_min = 0;
 	lex->node_pat = NULL;
 	lex->dict = NULL;
 	lex->pat = NULL;
 	lex->feat = NULL;
 	lex->nnodes = lex->npat = lex->nfeat = 0;
 	lex->built = false;
+}
+
+/*
+ * Renumber the nodes (see the top of the file): the root stays 0, then the
+ * nodes without output, then those with output, each in breadth-first
+ * order (queue[0..nq) holds every node but the root).  Rewrites delta,
+ * node_pat and dict; narrows delta to 16 bits when the node ids fit.
+ * tmp: scratch of nnodes entries.  Returns -1 on OOM.
+ */
+static int
+renumber(az_lexicon *lex, const uint32_t *queue, size_t nq, uint32_t *tmp)
+{
+	size_t		nodes = lex->nnodes,
+				nclass = lex->nclass,
+				i,
+				a;
+	uint32_t   *perm = tmp,
+				k = 0;
+	int32_t    *np = malloc(nodes * sizeof(int32_t));
+	uint32_t   *nd = calloc(nodes, sizeof(uint32_t));
+	bool		narrow = nodes <= 65536;
+	void	   *nt = narrow ? malloc(nodes * nclass * sizeof(uint16_t)) :
+		malloc(nodes * nclass * sizeof(uint32_t));
+
+#define HAS_OUT(v) ((v) != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
+	if (!np || !nd || !nt)
+	{
+		free(np);
+		free(nd);
+		free(nt);
+		return -1;
+	}
+	perm[0] = k++;
+	for (i = 0; i < nq; i++)
+		if (!HAS_OUT(queue[i]))
+			perm[queue[i]] = k++;
+	lex->out_min = k;
+	for (i = 0; i < nq; i++)
+		if (HAS_OUT(queue[i]))
+			perm[queue[i]] = k++;
+#undef HAS_OUT
+	for (i = 0; i < nodes; i++)
+	{
+		uint32_t	u = perm[i];
+		const uint32_t *row = &lex->delta[i * nclass];
+
+		np[u] = lex->node_pat[i];
+		nd[u] = perm[lex->dict[i]];
+		if (narrow)
+			for (a = 0; a < nclass; a++)
+				((uint16_t *) nt)[(size_t) u * nclass + a] = (uint16_t) perm[row[a]];
+		else
+			for (a = 0; a < nclass; a++)
+				((uint32_t *) nt)[(size_t) u * nclass + a] = perm[row[a]];
+	}
+	free(lex->node_pat);
+	free(lex->dict);
+	free(lex->delta);
+	lex->node_pat = np;
+	lex->dict = nd;
+	lex->delta = narrow ? NULL : nt;
+	lex->delta16 = narrow ? nt : NULL;
+	return 0;
 }
 
 int
@@ -436,9 +509,13 @@ az_automaton_build(az_lexicon *lex)
 	}
 	nclass = 1;
 	memset(lex->cls, 0, sizeof(lex->cls));
-	for (b = 0; b < 256; b++)
+	for (i = 0; i < 256; i++)
+	{
+		/* lead bytes 0xC0.., then ASCII, then continuation bytes */
+		b = (int) ((i + 0xC0) & 0xFF);
 		if (used[b] && !(b >= 'A' && b <= 'Z'))
 			lex->cls[b] = (uint8_t) nclass++;
+	}
 	for (b = 'A'; b <= 'Z'; b++)
 		lex->cls[b] = lex->cls[b - 'A' + 'a'];
 	if (nclass > 256)
@@ -555,14 +632,8 @@ az_automaton_build(az_lexicon *lex)
 					*d = lex->delta[(size_t) f * nclass + a];
 			}
 		}
-		/* encode "has output" in bit 0 of every transition */
-		for (i = 0; i < nodes * nclass; i++)
-		{
-			uint32_t	v = lex->delta[i];
-
-			lex->delta[i] = (v << 1) |
-				(uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0);
-		}
+		if (renumber(lex, queue, qt, fail) != 0)
+			goto oom;
 	}
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
@@ -582,18 +653,62 @@ oom:
 	return -1;
 }
 
+/* Record the patterns ending at node s (text position i); false when the
+ * hit cap is reached.  Returns -1 on OOM. */
+static int
+scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
+			uint32_t s, az_hit **hp, size_t *cap, size_t *cnt)
+{
+	uint32_t	v;
+	int			guard = 0;
+
+	for (v = s; v != 0 && guard < 4096; v = lex->dict[v], guard++)
+	{
+		int32_t		pi = lex->node_pat[v];
+		const az_pat *p;
+		size_t		st;
+
+		if (pi < 0)
+			continue;
+		p = &lex->pat[pi];
+		st = i + 1 - p->len;
+		if (p->lbound && st > 0 && az_isalnum(u[st - 1]))
+			continue;
+		if (p->rbound && i + 1 < n && az_isalnum(u[i + 1]))
+			continue;
+		if (*cnt == *cap)
+		{
+			az_hit	   *nh;
+
+			if (*cap >= (size_t) AZ_MAX_HITS * 4)
+				return 0;
+			nh = realloc(*hp, *cap * 2 * sizeof(az_hit));
+			if (!nh)
+				return -1;
+			*hp = nh;
+			*cap *= 2;
+		}
+		(*hp)[*cnt].s = (uint32_t) st;
+		(*hp)[*cnt].e = (uint32_t) (i + 1);
+		(*hp)[*cnt].pat = (uint32_t) pi;
+		(*cnt)++;
+	}
+	return 1;
+}
+
 long
 az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
-	const uint32_t *delta = lex->delta;
 	const uint8_t *cls = lex->cls;
-	const uint32_t nclass = lex->nclass;
+	const size_t nclass = lex->nclass;
+	const uint32_t out_min = lex->out_min;
 	const unsigned char *u = (const unsigned char *) t;
 	size_t		cap = 48,
 				cnt = 0,
 				i;
 	uint32_t	s = 0;
 	az_hit	   *h;
+	int			r = 1;
 
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
@@ -601,53 +716,33 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	h = malloc(cap * sizeof(*h));
 	if (!h)
 		return -1;
-	for (i = 0; i < n; i++)
+	if (lex->delta16)
 	{
-		uint32_t	d = delta[(size_t) s * nclass + cls[u[i]]];
+		const uint16_t *delta = lex->delta16;
 
-		s = d >> 1;
-		if (d & 1)
+		for (i = 0; i < n && r > 0; i++)
 		{
-			uint32_t	v;
-			int			guard = 0;
-
-			for (v = s; v != 0 && guard < 4096; v = lex->dict[v], guard++)
-			{
-				int32_t		pi = lex->node_pat[v];
-				const az_pat *p;
-				size_t		st;
-
-				if (pi < 0)
-					continue;
-				p = &lex->pat[pi];
-				st = i + 1 - p->len;
-				if (p->lbound && st > 0 && az_isalnum(u[st - 1]))
-					continue;
-				if (p->rbound && i + 1 < n && az_isalnum(u[i + 1]))
-					continue;
-				if (cnt == cap)
-				{
-					az_hit	   *nh;
-
-					if (cap >= (size_t) AZ_MAX_HITS * 4)
-						goto done;
-					nh = realloc(h, cap * 2 * sizeof(*h));
-					if (!nh)
-					{
-						free(h);
-						return -1;
-					}
-					h = nh;
-					cap *= 2;
-				}
-				h[cnt].s = (uint32_t) st;
-				h[cnt].e = (uint32_t) (i + 1);
-				h[cnt].pat = (uint32_t) pi;
-				cnt++;
-			}
+			s = delta[s * nclass + cls[u[i]]];
+			if (s >= out_min)
+				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}
-done:
+	else
+	{
+		const uint32_t *delta = lex->delta;
+
+		for (i = 0; i < n && r > 0; i++)
+		{
+			s = delta[s * nclass + cls[u[i]]];
+			if (s >= out_min)
+				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
+		}
+	}
+	if (r < 0)
+	{
+		free(h);
+		return -1;
+	}
 	*out = h;
 	return (long) cnt;
 }

@@ -185,7 +185,9 @@ struct az_lexicon
 	size_t		ncomp,
 				capcomp;
 	/* compiled automaton */
-	uint32_t   *delta;			/* nnodes x nclass, complete DFA */
+	uint32_t   *delta;			/* nnodes x nclass, complete DFA (> 65536 nodes) */
+	uint16_t   *delta16;		/* the same in 16 bits (<= 65536 nodes) */
+	uint32_t	out_min;		/* nodes >= out_min have output */
 	int32_t    *node_pat;		/* pattern ending at node, -1 if none */
 	uint32_t   *dict;			/* next node with output on the suffix chain */
 	uint32_t	nnodes;
