@@ -25,12 +25,13 @@
  * is one table load per byte.  The nodes are then renumbered: the root,
  * the nodes where no pattern ends (breadth-first), then those where one
  * does, so "has output" is node >= out_min and the output chain is only
- * touched when a pattern ends there; with at most 65536 nodes the table
- * is 16-bit.  Byte classes are numbered lead bytes first, then ASCII,
- * then UTF-8 continuation bytes, so the entries read after a whole
- * character (a lead byte or ASCII comes next) share a row's first cache
- * lines.  The table is several MB: its cache footprint is what the scan
- * costs.
+ * touched when a pattern ends there.  With at most 65536 nodes the table
+ * is 16-bit; its rows are padded to a power of two (a shift, not a
+ * multiply, on the per-byte path).  Byte classes are numbered lead bytes
+ * first, then ASCII, then UTF-8 continuation bytes, so the entries read
+ * after a whole character (a lead byte or ASCII comes next) share a row's
+ * first cache line.  The table is several MB: its cache footprint is what
+ * the scan costs.
  * Patterns that begin (end) with an ASCII letter or digit only match at
  * an ASCII word boundary ("po" is not found in "report").
  *
@@ -409,12 +410,18 @@ renumber(az_lexicon *lex, const uint32_t *queue, size_t nq, uint32_t *tmp)
 				i,
 				a;
 	uint32_t   *perm = tmp,
-				k = 0;
+				k = 0,
+				shift = 0;
 	int32_t    *np = malloc(nodes * sizeof(int32_t));
 	uint32_t   *nd = calloc(nodes, sizeof(uint32_t));
 	bool		narrow = nodes <= 65536;
-	void	   *nt = narrow ? malloc(nodes * nclass * sizeof(uint16_t)) :
-		malloc(nodes * nclass * sizeof(uint32_t));
+	void	   *nt;
+
+	while (((size_t) 1 << shift) < nclass)
+		shift++;
+	/* calloc: the padding of each row is never read, but defined */
+	nt = narrow ? calloc(nodes << shift, sizeof(uint16_t)) :
+		calloc(nodes << shift, sizeof(uint32_t));
 
 #define HAS_OUT(v) ((v) != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
 	if (!np || !nd || !nt)
@@ -442,16 +449,17 @@ renumber(az_lexicon *lex, const uint32_t *queue, size_t nq, uint32_t *tmp)
 		nd[u] = perm[lex->dict[i]];
 		if (narrow)
 			for (a = 0; a < nclass; a++)
-				((uint16_t *) nt)[(size_t) u * nclass + a] = (uint16_t) perm[row[a]];
+				((uint16_t *) nt)[((size_t) u << shift) + a] = (uint16_t) perm[row[a]];
 		else
 			for (a = 0; a < nclass; a++)
-				((uint32_t *) nt)[(size_t) u * nclass + a] = perm[row[a]];
+				((uint32_t *) nt)[((size_t) u << shift) + a] = perm[row[a]];
 	}
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->delta);
 	lex->node_pat = np;
 	lex->dict = nd;
+	lex->row_shift = shift;
 	lex->delta = narrow ? NULL : nt;
 	lex->delta16 = narrow ? nt : NULL;
 	return 0;
@@ -700,7 +708,7 @@ long
 az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
 	const uint8_t *cls = lex->cls;
-	const size_t nclass = lex->nclass;
+	const uint32_t shift = lex->row_shift;
 	const uint32_t out_min = lex->out_min;
 	const unsigned char *u = (const unsigned char *) t;
 	size_t		cap = 48,
@@ -722,7 +730,7 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 
 		for (i = 0; i < n && r > 0; i++)
 		{
-			s = delta[s * nclass + cls[u[i]]];
+			s = delta[((size_t) s << shift) + cls[u[i]]];
 			if (s >= out_min)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
@@ -733,7 +741,7 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 
 		for (i = 0; i < n && r > 0; i++)
 		{
-			s = delta[s * nclass + cls[u[i]]];
+			s = delta[((size_t) s << shift) + cls[u[i]]];
 			if (s >= out_min)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}

@@ -40,28 +40,6 @@
 
 #include "analyzer_internal.h"
 
-bool
-az_at(const char *t, size_t n, size_t p, const char *lit)
-{
-	size_t		i;
-
-	for (i = 0; lit[i]; i++)
-	{
-		unsigned char a,
-					b;
-
-		if (p + i >= n)
-			return false;
-		a = (unsigned char) t[p + i];
-		b = (unsigned char) lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char) (a - 'A' + 'a');
-		if (a != b)
-			return false;
-	}
-	return true;
-}
-
 size_t
 az_skip_sp(const char *t, size_t n, size_t p)
 {
