@@ -45,6 +45,10 @@
 
 #include "analyzer_internal.h"
 
+/* Every key set below is an ASCII literal: jansson need not check each
+ * one for valid UTF-8 (strlen + a call per character, ~35 keys a call). */
+#define json_object_set_new json_object_set_new_nocheck
+
 static const char *const intent_names[AZI_N] = {
 	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
 	"delivery", "after_sales", "other"
@@ -407,10 +411,63 @@ sb_limit_words(sbuf *s, size_t max)
 	s->b[cut] = '\0';
 }
 
+/* Is s[0..n) valid UTF-8 by jansson's rules (no overlongs, surrogates or
+ * code points above U+10FFFF; NUL allowed)?  The same test json_stringn()
+ * makes, without its call per character; mostly ASCII and CJK here. */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		unsigned	c = u[i];
+
+		if (c < 0x80)
+			i++;
+		else if (c >= 0xC2 && c <= 0xDF)
+		{
+			if (n - i < 2 || (u[i + 1] & 0xC0) != 0x80)
+				return false;
+			i += 2;
+		}
+		else if (c >= 0xE0 && c <= 0xEF)
+		{
+			uint32_t	cp;
+
+			if (n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+				return false;
+			cp = ((c & 0x0F) << 12) | ((uint32_t) (u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+			if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+				return false;
+			i += 3;
+		}
+		else if (c >= 0xF0 && c <= 0xF4)
+		{
+			uint32_t	cp;
+
+			if (n - i < 4 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80 ||
+				(u[i + 3] & 0xC0) != 0x80)
+				return false;
+			cp = ((c & 0x07) << 18) | ((uint32_t) (u[i + 1] & 0x3F) << 12) |
+				((uint32_t) (u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
+			if (cp < 0x10000 || cp > 0x10FFFF)
+				return false;
+			i += 4;
+		}
+		else
+			return false;
+	}
+	return true;
+}
+
+/* A JSON string of s[0..n), "" when it is not valid UTF-8 (as
+ * json_stringn() would refuse it). */
 static json_t *
 jstr(const char *s, size_t n)
 {
-	json_t	   *j = json_stringn(s, n);
+	json_t	   *j = s && utf8_valid(s, n) ? json_stringn_nocheck(s, n) : NULL;
 
 	return j ? j : json_string("");
 }
