@@ -387,6 +387,7 @@ az_automaton_free(az_lexicon *lex)
 	lex->delta = NULL;
 	lex->delta16 = NULL;
 	lex->out_min = 0;
+	lex->max_depth = 0;
 	lex->node_pat = NULL;
 	lex->dict = NULL;
 	lex->pat = NULL;
@@ -594,6 +595,8 @@ az_automaton_build(az_lexicon *lex)
 			}
 			pp->nfeat = (uint16_t) (fi - pp->feat_off);
 			pp->len = (uint16_t) (len > 65535 ? 65535 : len);
+			if (len > lex->max_depth)
+				lex->max_depth = len > UINT32_MAX ? UINT32_MAX : (uint32_t) len;
 			pp->lbound = len > 0 && az_isalnum((unsigned char) s[0]);
 			pp->rbound = !prefix && len > 0 && az_isalnum((unsigned char) s[len - 1]);
 			lex->node_pat[u] = (int32_t) pi;
@@ -704,6 +707,92 @@ scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
 	return 1;
 }
 
+/*
+ * The scan in two interleaved halves: each byte's table load waits for
+ * the previous one, so one stream is bound by the load latency; two
+ * independent streams overlap their loads.  The state after a byte
+ * depends only on the last max_depth bytes (it is the longest suffix of
+ * the text that is a trie path), so the second stream starts max_depth
+ * bytes before the middle, from the root, and reports only from the
+ * middle on: the hits, first half's then second's, are those of one
+ * sequential scan, in the same order.  Returns -2 when the hit cap was
+ * reached (the caller scans sequentially, which stops where it always
+ * did), -1 on OOM.
+ */
+static long
+scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	const uint16_t *delta = lex->delta16;
+	const uint8_t *cls = lex->cls;
+	const uint32_t shift = lex->row_shift;
+	const uint32_t out_min = lex->out_min;
+	size_t		mid = n / 2,
+				start2 = mid - lex->max_depth,
+				len2 = n - start2,
+				cap1 = 48,
+				cap2 = 48,
+				cnt1 = 0,
+				cnt2 = 0,
+				j;
+	uint32_t	s1 = 0,
+				s2 = 0;
+	az_hit	   *h1 = malloc(cap1 * sizeof(az_hit)),
+			   *h2 = malloc(cap2 * sizeof(az_hit));
+	int			r = 1;
+
+	if (!h1 || !h2)
+	{
+		free(h1);
+		free(h2);
+		return -1;
+	}
+	/* both streams while the first has bytes (len2 >= mid) */
+	for (j = 0; j < mid && r > 0; j++)
+	{
+		size_t		i2 = start2 + j;
+
+		s1 = delta[((size_t) s1 << shift) + cls[u[j]]];
+		s2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+		if (s1 >= out_min)
+			r = scan_output(lex, u, n, j, s1, &h1, &cap1, &cnt1);
+		if (s2 >= out_min && i2 >= mid && r > 0)
+			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+	}
+	for (; j < len2 && r > 0; j++)
+	{
+		size_t		i2 = start2 + j;
+
+		s2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+		if (s2 >= out_min && i2 >= mid)
+			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+	}
+	if (r <= 0 || cnt1 + cnt2 > (size_t) AZ_MAX_HITS * 4)
+	{
+		free(h1);
+		free(h2);
+		return r < 0 ? -1 : -2;
+	}
+	if (cnt2 > 0)
+	{
+		if (cnt1 + cnt2 > cap1)
+		{
+			az_hit	   *nh = realloc(h1, (cnt1 + cnt2) * sizeof(az_hit));
+
+			if (!nh)
+			{
+				free(h1);
+				free(h2);
+				return -1;
+			}
+			h1 = nh;
+		}
+		memcpy(h1 + cnt1, h2, cnt2 * sizeof(az_hit));
+	}
+	free(h2);
+	*out = h1;
+	return (long) (cnt1 + cnt2);
+}
+
 long
 az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
@@ -721,6 +810,13 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
 		return 0;
+	if (lex->delta16 && n >= 2 * (size_t) lex->max_depth + 64)
+	{
+		long		r2 = scan_halves(lex, u, n, out);
+
+		if (r2 != -2)
+			return r2;
+	}
 	h = malloc(cap * sizeof(*h));
 	if (!h)
 		return -1;

@@ -189,6 +189,7 @@ struct az_lexicon
 	uint16_t   *delta16;		/* the same in 16 bits (<= 65536 nodes) */
 	uint32_t	out_min;		/* nodes >= out_min have output */
 	uint32_t	row_shift;		/* rows of delta/delta16 are 1 << row_shift wide */
+	uint32_t	max_depth;		/* longest surface, bytes (saturated) */
 	int32_t    *node_pat;		/* pattern ending at node, -1 if none */
 	uint32_t   *dict;			/* next node with output on the suffix chain */
 	uint32_t	nnodes;
