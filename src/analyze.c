@@ -198,10 +198,10 @@ real_to_numeric(double x)
 static void
 json_to_jbv(json_t *j, JsonbValue *v)
 {
-	check_stack_depth();
 	switch (json_typeof(j))
 	{
 		case JSON_OBJECT:
+			check_stack_depth();
 			{
 				const char *k;
 				json_t	   *e;
@@ -247,6 +247,7 @@ json_to_jbv(json_t *j, JsonbValue *v)
 				return;
 			}
 		case JSON_ARRAY:
+			check_stack_depth();
 			{
 				size_t		n = json_array_size(j);
 				JsonbValue *elems = palloc(Max(n, 1) * sizeof(JsonbValue));
@@ -421,7 +422,8 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		if (res == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 		out = commhub_json_to_jsonb(res);
-		json_decref(res);
+		/* no json_decref(res): it would walk the whole tree only to call
+		 * the arena's no-op free; the rewind below releases it all */
 	}
 	PG_FINALLY();
 	{
