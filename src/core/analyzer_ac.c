@@ -21,17 +21,16 @@
  * Identical surfaces are merged into one pattern carrying all their
  * features.  The trie is built from the sorted surfaces, so the node
  * count is known exactly before allocation (1 + sum of len - lcp).  The
- * failure function is folded into a complete DFA table, so the scan loop
- * is one table load per byte.  The nodes are then renumbered: the root,
- * the nodes where no pattern ends (breadth-first), then those where one
- * does, so "has output" is node >= out_min and the output chain is only
- * touched when a pattern ends there.  With at most 65536 nodes the table
- * is 16-bit; its rows are padded to a power of two (a shift, not a
- * multiply, on the per-byte path).  Byte classes are numbered lead bytes
- * first, then ASCII, then UTF-8 continuation bytes, so the entries read
- * after a whole character (a lead byte or ASCII comes next) share a row's
- * first cache line.  The table is several MB: its cache footprint is what
- * the scan costs.
+ * failure function is folded into a complete DFA table; each entry keeps
+ * "target node << 1 | has-output", so the scan loop is one table load
+ * per byte and only touches the output chain when a pattern ends there.
+ * With at most 32768 nodes the entries are 16-bit (32-bit beyond), and
+ * rows are padded to a power of two (a shift, not a multiply, on the
+ * per-byte path).  Byte classes are numbered lead bytes first, then ASCII,
+ * then UTF-8 continuation bytes, so the entries read after a whole
+ * character (a lead byte or ASCII comes next) share a row's first cache
+ * line.  The table is several MB: its cache footprint is what the scan
+ * costs.
  * Patterns that begin (end) with an ASCII letter or digit only match at
  * an ASCII word boundary ("po" is not found in "report").
  *
@@ -386,7 +385,6 @@ az_automaton_free(az_lexicon *lex)
 	free(lex->feat);
 	lex->delta = NULL;
 	lex->delta16 = NULL;
-	lex->out_min = 0;
 	lex->max_depth = 0;
 	lex->node_pat = NULL;
 	lex->dict = NULL;
@@ -396,75 +394,11 @@ az_automaton_free(az_lexicon *lex)
 	lex->built = false;
 }
 
-/*
- * Renumber the nodes (see the top of the file): the root stays 0, then the
- * nodes without output, then those with output, each in breadth-first
- * order (queue[0..nq) holds every node but the root).  Rewrites delta,
- * node_pat and dict; narrows delta to 16 bits when the node ids fit.
- * tmp: scratch of nnodes entries.  Returns -1 on OOM.
- */
-static int
-renumber(az_lexicon *lex, const uint32_t *queue, size_t nq, uint32_t *tmp)
-{
-	size_t		nodes = lex->nnodes,
-				nclass = lex->nclass,
-				i,
-				a;
-	uint32_t   *perm = tmp,
-				k = 0,
-				shift = 0;
-	int32_t    *np = malloc(nodes * sizeof(int32_t));
-	uint32_t   *nd = calloc(nodes, sizeof(uint32_t));
-	bool		narrow = nodes <= 65536;
-	void	   *nt;
-
-	while (((size_t) 1 << shift) < nclass)
-		shift++;
-	/* calloc: the padding of each row is never read, but defined */
-	nt = narrow ? calloc(nodes << shift, sizeof(uint16_t)) :
-		calloc(nodes << shift, sizeof(uint32_t));
-
-#define HAS_OUT(v) ((v) != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
-	if (!np || !nd || !nt)
-	{
-		free(np);
-		free(nd);
-		free(nt);
-		return -1;
-	}
-	perm[0] = k++;
-	for (i = 0; i < nq; i++)
-		if (!HAS_OUT(queue[i]))
-			perm[queue[i]] = k++;
-	lex->out_min = k;
-	for (i = 0; i < nq; i++)
-		if (HAS_OUT(queue[i]))
-			perm[queue[i]] = k++;
-#undef HAS_OUT
-	for (i = 0; i < nodes; i++)
-	{
-		uint32_t	u = perm[i];
-		const uint32_t *row = &lex->delta[i * nclass];
-
-		np[u] = lex->node_pat[i];
-		nd[u] = perm[lex->dict[i]];
-		if (narrow)
-			for (a = 0; a < nclass; a++)
-				((uint16_t *) nt)[((size_t) u << shift) + a] = (uint16_t) perm[row[a]];
-		else
-			for (a = 0; a < nclass; a++)
-				((uint32_t *) nt)[((size_t) u << shift) + a] = perm[row[a]];
-	}
-	free(lex->node_pat);
-	free(lex->dict);
-	free(lex->delta);
-	lex->node_pat = np;
-	lex->dict = nd;
-	lex->row_shift = shift;
-	lex->delta = narrow ? NULL : nt;
-	lex->delta16 = narrow ? nt : NULL;
-	return 0;
-}
+/* the build's access to the table, whichever its width */
+#define DIDX(u, c)	(((size_t) (u) << shift) + (c))
+#define DGET(i)		(narrow ? (uint32_t) lex->delta16[i] : lex->delta[i])
+#define DSET(i, v)	do { if (narrow) lex->delta16[i] = (uint16_t) (v); \
+						 else lex->delta[i] = (v); } while (0)
 
 int
 az_automaton_build(az_lexicon *lex)
@@ -476,9 +410,11 @@ az_automaton_build(az_lexicon *lex)
 				nodes,
 				npat;
 	uint32_t	nclass,
+				shift = 0,
 			   *fail = NULL,
 			   *queue = NULL;
-	bool		used[256];
+	bool		used[256],
+				narrow;
 	int			b;
 
 	az_automaton_free(lex);
@@ -532,7 +468,14 @@ az_automaton_build(az_lexicon *lex)
 
 	lex->nclass = nclass;
 	lex->nnodes = (uint32_t) nodes;
-	lex->delta = calloc(nodes * nclass, sizeof(uint32_t));
+	while (((size_t) 1 << shift) < nclass)
+		shift++;
+	lex->row_shift = shift;
+	narrow = nodes <= 32768;	/* node << 1 | 1 fits in 16 bits */
+	if (narrow)
+		lex->delta16 = calloc(nodes << shift, sizeof(uint16_t));
+	else
+		lex->delta = calloc(nodes << shift, sizeof(uint32_t));
 	lex->node_pat = malloc(nodes * sizeof(int32_t));
 	lex->dict = calloc(nodes, sizeof(uint32_t));
 	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
@@ -540,7 +483,7 @@ az_automaton_build(az_lexicon *lex)
 	fail = calloc(nodes, sizeof(uint32_t));
 	queue = malloc(nodes * sizeof(uint32_t));
 	pstr = malloc((npat ? npat : 1) * sizeof(char *));
-	if (!lex->delta || !lex->node_pat || !lex->dict || !lex->pat ||
+	if ((!lex->delta && !lex->delta16) || !lex->node_pat || !lex->dict || !lex->pat ||
 		!lex->feat || !fail || !queue || !pstr)
 		goto oom;
 	for (i = 0; i < nodes; i++)
@@ -565,11 +508,11 @@ az_automaton_build(az_lexicon *lex)
 			for (k = 0; k < len; k++)
 			{
 				uint32_t	c = lex->cls[(unsigned char) s[k]];
-				uint32_t   *d = &lex->delta[(size_t) u * nclass + c];
+				size_t		di = DIDX(u, c);
 
-				if (*d == 0)
-					*d = next++;
-				u = *d;
+				if (DGET(di) == 0)
+					DSET(di, next++);
+				u = DGET(di);
 			}
 			pp->feat_off = fi;
 			while (j < n && strcmp(it[j].s, s) == 0)
@@ -616,7 +559,7 @@ az_automaton_build(az_lexicon *lex)
 
 		for (a = 0; a < nclass; a++)
 		{
-			uint32_t	v = lex->delta[a];
+			uint32_t	v = DGET(a);
 
 			if (v)
 			{
@@ -632,19 +575,29 @@ az_automaton_build(az_lexicon *lex)
 			lex->dict[u] = lex->node_pat[f] >= 0 ? f : lex->dict[f];
 			for (a = 0; a < nclass; a++)
 			{
-				uint32_t   *d = &lex->delta[(size_t) u * nclass + a];
+				size_t		di = DIDX(u, a);
+				uint32_t	d = DGET(di);
 
-				if (*d)
+				if (d)
 				{
-					fail[*d] = lex->delta[(size_t) f * nclass + a];
-					queue[qt++] = *d;
+					fail[d] = DGET(DIDX(f, a));
+					queue[qt++] = d;
 				}
 				else
-					*d = lex->delta[(size_t) f * nclass + a];
+					DSET(di, DGET(DIDX(f, a)));
 			}
 		}
-		if (renumber(lex, queue, qt, fail) != 0)
-			goto oom;
+		/* encode "has output" in bit 0 of every transition (the root has
+		 * none: the scan never reports at the root) */
+		for (i = 0; i < nodes; i++)
+			for (a = 0; a < nclass; a++)
+			{
+				size_t		di = DIDX(i, a);
+				uint32_t	v = DGET(di);
+
+				DSET(di, (v << 1) |
+					 (uint32_t) (v != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0)));
+			}
 	}
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
@@ -663,6 +616,10 @@ oom:
 	az_automaton_free(lex);
 	return -1;
 }
+
+#undef DIDX
+#undef DGET
+#undef DSET
 
 /* Record the patterns ending at node s (text position i); false when the
  * hit cap is reached.  Returns -1 on OOM. */
@@ -725,7 +682,6 @@ scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **ou
 	const uint16_t *delta = lex->delta16;
 	const uint8_t *cls = lex->cls;
 	const uint32_t shift = lex->row_shift;
-	const uint32_t out_min = lex->out_min;
 	size_t		mid = n / 2,
 				start2 = mid - lex->max_depth,
 				len2 = n - start2,
@@ -751,19 +707,24 @@ scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **ou
 	{
 		size_t		i2 = start2 + j;
 
-		s1 = delta[((size_t) s1 << shift) + cls[u[j]]];
-		s2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-		if (s1 >= out_min)
+		uint32_t	d1 = delta[((size_t) s1 << shift) + cls[u[j]]],
+					d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+
+		s1 = d1 >> 1;
+		s2 = d2 >> 1;
+		if (d1 & 1)
 			r = scan_output(lex, u, n, j, s1, &h1, &cap1, &cnt1);
-		if (s2 >= out_min && i2 >= mid && r > 0)
+		if ((d2 & 1) && i2 >= mid && r > 0)
 			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
 	}
 	for (; j < len2 && r > 0; j++)
 	{
 		size_t		i2 = start2 + j;
 
-		s2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-		if (s2 >= out_min && i2 >= mid)
+		uint32_t	d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+
+		s2 = d2 >> 1;
+		if ((d2 & 1) && i2 >= mid)
 			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
 	}
 	if (r <= 0 || cnt1 + cnt2 > (size_t) AZ_MAX_HITS * 4)
@@ -798,7 +759,6 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
 	const uint8_t *cls = lex->cls;
 	const uint32_t shift = lex->row_shift;
-	const uint32_t out_min = lex->out_min;
 	const unsigned char *u = (const unsigned char *) t;
 	size_t		cap = 48,
 				cnt = 0,
@@ -826,8 +786,10 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 
 		for (i = 0; i < n && r > 0; i++)
 		{
-			s = delta[((size_t) s << shift) + cls[u[i]]];
-			if (s >= out_min)
+			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
+
+			s = d >> 1;
+			if (d & 1)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}
@@ -837,8 +799,10 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 
 		for (i = 0; i < n && r > 0; i++)
 		{
-			s = delta[((size_t) s << shift) + cls[u[i]]];
-			if (s >= out_min)
+			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
+
+			s = d >> 1;
+			if (d & 1)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}
