@@ -198,23 +198,26 @@ real_to_numeric(double x)
 	return DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(x)));
 }
 
-/* Push a jansson value into a JsonbParseState (no text round trip). */
-static JsonbValue *
-push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
+/*
+ * A jansson value as a JsonbValue tree, built directly (no text round trip,
+ * no JsonbParseState): objects get their pairs in jsonb's order (key
+ * length, then bytes) -- the order pushJsonbValue's closing sort would give
+ * them; jansson keys are unique, so there is nothing to de-duplicate.
+ * Strings point into the jansson value, which must outlive the result.
+ */
+static void
+json_to_jbv(json_t *j, JsonbValue *v)
 {
-	JsonbValue	v;
-
-	check_stack_depth();
 	switch (json_typeof(j))
 	{
 		case JSON_OBJECT:
+			check_stack_depth();
 			{
 				const char *k;
 				json_t	   *e;
-				JsonbValue *res;
-
 				size_t		n = json_object_size(j),
 							i = 0;
+				JsonbPair  *pairs = palloc(Max(n, 1) * sizeof(JsonbPair));
 				struct
 				{
 					const char *k;
@@ -223,8 +226,6 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 				}			stackkv[32],
 						   *kv = n <= 32 ? stackkv : palloc(n * sizeof(*kv));
 
-				/* keys in jsonb's order (length, then bytes): the sort that
-				 * closes every object then only confirms the order */
 				json_object_foreach(j, k, e)
 				{
 					size_t		at = i++;
@@ -240,74 +241,149 @@ push_json(JsonbParseState **st, json_t *j, JsonbIteratorToken tok)
 					kv[at].len = len;
 					kv[at].v = e;
 				}
-				pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 				for (i = 0; i < n; i++)
 				{
-					JsonbValue	key;
-
-					key.type = jbvString;
-					key.val.string.val = (char *) kv[i].k;
-					key.val.string.len = kv[i].len;
-					pushJsonbValue(st, WJB_KEY, &key);
-					push_json(st, kv[i].v, WJB_VALUE);
+					pairs[i].key.type = jbvString;
+					pairs[i].key.val.string.val = (char *) kv[i].k;
+					pairs[i].key.val.string.len = kv[i].len;
+					pairs[i].order = (uint32) i;
+					json_to_jbv(kv[i].v, &pairs[i].value);
 				}
-				res = pushJsonbValue(st, WJB_END_OBJECT, NULL);
 				if (kv != stackkv)
 					pfree(kv);
-				return res;
+				v->type = jbvObject;
+				v->val.object.nPairs = (int) n;
+				v->val.object.pairs = pairs;
+				return;
 			}
 		case JSON_ARRAY:
+			check_stack_depth();
 			{
-				size_t		i;
-				json_t	   *e;
+				size_t		n = json_array_size(j);
+				JsonbValue *elems = palloc(Max(n, 1) * sizeof(JsonbValue));
 
-				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
-				json_array_foreach(j, i, e)
-					push_json(st, e, WJB_ELEM);
-				return pushJsonbValue(st, WJB_END_ARRAY, NULL);
+				for (size_t i = 0; i < n; i++)
+					json_to_jbv(json_array_get(j, i), &elems[i]);
+				v->type = jbvArray;
+				v->val.array.nElems = (int) n;
+				v->val.array.elems = elems;
+				v->val.array.rawScalar = false;
+				return;
 			}
 		case JSON_STRING:
-			v.type = jbvString;
-			v.val.string.val = (char *) json_string_value(j);
-			v.val.string.len = json_string_length(j);
-			break;
+			v->type = jbvString;
+			v->val.string.val = (char *) json_string_value(j);
+			v->val.string.len = json_string_length(j);
+			return;
 		case JSON_INTEGER:
-			v.type = jbvNumeric;
-			v.val.numeric = int64_to_numeric(json_integer_value(j));
-			break;
+			v->type = jbvNumeric;
+			v->val.numeric = int64_to_numeric(json_integer_value(j));
+			return;
 		case JSON_REAL:
-			v.type = jbvNumeric;
-			v.val.numeric = real_to_numeric(json_real_value(j));
-			break;
+			v->type = jbvNumeric;
+			v->val.numeric = real_to_numeric(json_real_value(j));
+			return;
 		case JSON_TRUE:
 		case JSON_FALSE:
-			v.type = jbvBool;
-			v.val.boolean = json_is_true(j);
-			break;
+			v->type = jbvBool;
+			v->val.boolean = json_is_true(j);
+			return;
 		default:
-			v.type = jbvNull;
-			break;
+			v->type = jbvNull;
+			return;
 	}
-	if (*st == NULL)
-	{
-		/* a scalar at top level is a one-element raw-scalar array */
-		pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
-		(*st)->contVal.val.array.rawScalar = true;
-		pushJsonbValue(st, WJB_ELEM, &v);
-		return pushJsonbValue(st, WJB_END_ARRAY, NULL);
-	}
-	return pushJsonbValue(st, tok, &v);
 }
 
 /* jansson value -> jsonb Datum, built directly as a JsonbValue tree (no
- * text round trip; reals keep their shortest form: 0.95, not 0.94999...). */
+ * text round trip; reals keep their shortest form: 0.95, not 0.94999...).
+ * A scalar becomes jsonb's one-element raw-scalar array, as
+ * JsonbValueToJsonb makes it. */
 Datum
 commhub_json_to_jsonb(json_t *j)
 {
-	JsonbParseState *st = NULL;
-	JsonbValue *res = push_json(&st, j, WJB_ELEM);
+	JsonbValue	v;
 
-	return JsonbPGetDatum(JsonbValueToJsonb(res));
+	json_to_jbv(j, &v);
+	return JsonbPGetDatum(JsonbValueToJsonb(&v));
+}
+
+/*
+ * The analysis is built with jansson, a few dozen small allocations per
+ * call (objects, their hash tables, keys, strings) that all die when the
+ * result has been copied into jsonb.  analyze_text runs once per row, so
+ * for the length of one call jansson allocates from a bump arena instead
+ * of malloc: freeing is a no-op, and the arena is rewound after the call.
+ * The backend is single-threaded and nothing else uses jansson in between;
+ * the allocator is restored however the call ends.  The first block is
+ * kept for the next call (it grows, up to a cap, after a call that needed
+ * more); extra blocks are malloc'd and released on rewind.
+ */
+#define ARENA_MIN	((size_t) 32 << 10)
+#define ARENA_MAX	((size_t) 1 << 20)
+#define ARENA_ALIGN 16
+
+typedef struct arena_block
+{
+	struct arena_block *next;
+	size_t		pad;			/* keeps the payload 16-byte aligned */
+} arena_block;
+
+static char *arena_base = NULL;
+static size_t arena_size = 0,
+			arena_used = 0,
+			arena_extra = 0;	/* bytes asked for beyond the first block */
+static arena_block *arena_blocks = NULL;
+
+static void *
+arena_malloc(size_t n)
+{
+	arena_block *b;
+
+	n = (n + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
+	if (n <= arena_size - arena_used)
+	{
+		void	   *p = arena_base + arena_used;
+
+		arena_used += n;
+		return p;
+	}
+	b = malloc(sizeof(arena_block) + n);
+	if (!b)
+		return NULL;
+	b->next = arena_blocks;
+	arena_blocks = b;
+	arena_extra += n;
+	return b + 1;
+}
+
+static void
+arena_free(void *p)
+{
+}
+
+/* Rewind; the first block grows when the call needed more. */
+static void
+arena_rewind(void)
+{
+	while (arena_blocks)
+	{
+		arena_block *b = arena_blocks;
+
+		arena_blocks = b->next;
+		free(b);
+	}
+	if (arena_extra > 0 && arena_size < ARENA_MAX)
+	{
+		size_t		want = arena_size;
+
+		while (want < arena_used + arena_extra && want < ARENA_MAX)
+			want *= 2;
+		free(arena_base);
+		arena_base = malloc(want);
+		arena_size = arena_base ? want : 0;
+	}
+	arena_used = 0;
+	arena_extra = 0;
 }
 
 PG_FUNCTION_INFO_V1(commhub_analyze_text);
@@ -322,6 +398,8 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	const char *tenant;
 	json_t	   *res;
 	Datum		out;
+	json_malloc_t saved_malloc;
+	json_free_t saved_free;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -341,16 +419,26 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		lex = commhub_lexicon(tenant);
 		SPI_finish();
 	}
-	res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
-	if (res == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
+	if (arena_base == NULL)
+	{
+		arena_base = malloc(ARENA_MIN);
+		arena_size = arena_base ? ARENA_MIN : 0;
+	}
+	json_get_alloc_funcs(&saved_malloc, &saved_free);
+	json_set_alloc_funcs(arena_malloc, arena_free);
 	PG_TRY();
 	{
+		res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
+		if (res == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 		out = commhub_json_to_jsonb(res);
+		/* no json_decref(res): it would walk the whole tree only to call
+		 * the arena's no-op free; the rewind below releases it all */
 	}
 	PG_FINALLY();
 	{
-		json_decref(res);
+		json_set_alloc_funcs(saved_malloc, saved_free);
+		arena_rewind();
 	}
 	PG_END_TRY();
 	PG_RETURN_DATUM(out);

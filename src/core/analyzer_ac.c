@@ -24,6 +24,13 @@
  * failure function is folded into a complete DFA table; each entry keeps
  * "target node << 1 | has-output", so the scan loop is one table load
  * per byte and only touches the output chain when a pattern ends there.
+ * With at most 32768 nodes the entries are 16-bit (32-bit beyond), and
+ * rows are padded to a power of two (a shift, not a multiply, on the
+ * per-byte path).  Byte classes are numbered lead bytes first, then ASCII,
+ * then UTF-8 continuation bytes, so the entries read after a whole
+ * character (a lead byte or ASCII comes next) share a row's first cache
+ * line.  The table is several MB: its cache footprint is what the scan
+ * costs.
  * Patterns that begin (end) with an ASCII letter or digit only match at
  * an ASCII word boundary ("po" is not found in "report").
  *
@@ -371,11 +378,14 @@ void
 az_automaton_free(az_lexicon *lex)
 {
 	free(lex->delta);
+	free(lex->delta16);
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
 	free(lex->feat);
 	lex->delta = NULL;
+	lex->delta16 = NULL;
+	lex->max_depth = 0;
 	lex->node_pat = NULL;
 	lex->dict = NULL;
 	lex->pat = NULL;
@@ -383,6 +393,12 @@ az_automaton_free(az_lexicon *lex)
 	lex->nnodes = lex->npat = lex->nfeat = 0;
 	lex->built = false;
 }
+
+/* the build's access to the table, whichever its width */
+#define DIDX(u, c)	(((size_t) (u) << shift) + (c))
+#define DGET(i)		(narrow ? (uint32_t) lex->delta16[i] : lex->delta[i])
+#define DSET(i, v)	do { if (narrow) lex->delta16[i] = (uint16_t) (v); \
+						 else lex->delta[i] = (v); } while (0)
 
 int
 az_automaton_build(az_lexicon *lex)
@@ -394,9 +410,11 @@ az_automaton_build(az_lexicon *lex)
 				nodes,
 				npat;
 	uint32_t	nclass,
+				shift = 0,
 			   *fail = NULL,
 			   *queue = NULL;
-	bool		used[256];
+	bool		used[256],
+				narrow;
 	int			b;
 
 	az_automaton_free(lex);
@@ -436,9 +454,13 @@ az_automaton_build(az_lexicon *lex)
 	}
 	nclass = 1;
 	memset(lex->cls, 0, sizeof(lex->cls));
-	for (b = 0; b < 256; b++)
+	for (i = 0; i < 256; i++)
+	{
+		/* lead bytes 0xC0.., then ASCII, then continuation bytes */
+		b = (int) ((i + 0xC0) & 0xFF);
 		if (used[b] && !(b >= 'A' && b <= 'Z'))
 			lex->cls[b] = (uint8_t) nclass++;
+	}
 	for (b = 'A'; b <= 'Z'; b++)
 		lex->cls[b] = lex->cls[b - 'A' + 'a'];
 	if (nclass > 256)
@@ -446,7 +468,14 @@ az_automaton_build(az_lexicon *lex)
 
 	lex->nclass = nclass;
 	lex->nnodes = (uint32_t) nodes;
-	lex->delta = calloc(nodes * nclass, sizeof(uint32_t));
+	while (((size_t) 1 << shift) < nclass)
+		shift++;
+	lex->row_shift = shift;
+	narrow = nodes <= 32768;	/* node << 1 | 1 fits in 16 bits */
+	if (narrow)
+		lex->delta16 = calloc(nodes << shift, sizeof(uint16_t));
+	else
+		lex->delta = calloc(nodes << shift, sizeof(uint32_t));
 	lex->node_pat = malloc(nodes * sizeof(int32_t));
 	lex->dict = calloc(nodes, sizeof(uint32_t));
 	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
@@ -454,7 +483,7 @@ az_automaton_build(az_lexicon *lex)
 	fail = calloc(nodes, sizeof(uint32_t));
 	queue = malloc(nodes * sizeof(uint32_t));
 	pstr = malloc((npat ? npat : 1) * sizeof(char *));
-	if (!lex->delta || !lex->node_pat || !lex->dict || !lex->pat ||
+	if ((!lex->delta && !lex->delta16) || !lex->node_pat || !lex->dict || !lex->pat ||
 		!lex->feat || !fail || !queue || !pstr)
 		goto oom;
 	for (i = 0; i < nodes; i++)
@@ -479,11 +508,11 @@ az_automaton_build(az_lexicon *lex)
 			for (k = 0; k < len; k++)
 			{
 				uint32_t	c = lex->cls[(unsigned char) s[k]];
-				uint32_t   *d = &lex->delta[(size_t) u * nclass + c];
+				size_t		di = DIDX(u, c);
 
-				if (*d == 0)
-					*d = next++;
-				u = *d;
+				if (DGET(di) == 0)
+					DSET(di, next++);
+				u = DGET(di);
 			}
 			pp->feat_off = fi;
 			while (j < n && strcmp(it[j].s, s) == 0)
@@ -509,6 +538,8 @@ az_automaton_build(az_lexicon *lex)
 			}
 			pp->nfeat = (uint16_t) (fi - pp->feat_off);
 			pp->len = (uint16_t) (len > 65535 ? 65535 : len);
+			if (len > lex->max_depth)
+				lex->max_depth = len > UINT32_MAX ? UINT32_MAX : (uint32_t) len;
 			pp->lbound = len > 0 && az_isalnum((unsigned char) s[0]);
 			pp->rbound = !prefix && len > 0 && az_isalnum((unsigned char) s[len - 1]);
 			lex->node_pat[u] = (int32_t) pi;
@@ -528,7 +559,7 @@ az_automaton_build(az_lexicon *lex)
 
 		for (a = 0; a < nclass; a++)
 		{
-			uint32_t	v = lex->delta[a];
+			uint32_t	v = DGET(a);
 
 			if (v)
 			{
@@ -544,25 +575,29 @@ az_automaton_build(az_lexicon *lex)
 			lex->dict[u] = lex->node_pat[f] >= 0 ? f : lex->dict[f];
 			for (a = 0; a < nclass; a++)
 			{
-				uint32_t   *d = &lex->delta[(size_t) u * nclass + a];
+				size_t		di = DIDX(u, a);
+				uint32_t	d = DGET(di);
 
-				if (*d)
+				if (d)
 				{
-					fail[*d] = lex->delta[(size_t) f * nclass + a];
-					queue[qt++] = *d;
+					fail[d] = DGET(DIDX(f, a));
+					queue[qt++] = d;
 				}
 				else
-					*d = lex->delta[(size_t) f * nclass + a];
+					DSET(di, DGET(DIDX(f, a)));
 			}
 		}
-		/* encode "has output" in bit 0 of every transition */
-		for (i = 0; i < nodes * nclass; i++)
-		{
-			uint32_t	v = lex->delta[i];
+		/* encode "has output" in bit 0 of every transition (the root has
+		 * none: the scan never reports at the root) */
+		for (i = 0; i < nodes; i++)
+			for (a = 0; a < nclass; a++)
+			{
+				size_t		di = DIDX(i, a);
+				uint32_t	v = DGET(di);
 
-			lex->delta[i] = (v << 1) |
-				(uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0);
-		}
+				DSET(di, (v << 1) |
+					 (uint32_t) (v != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0)));
+			}
 	}
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
@@ -582,72 +617,200 @@ oom:
 	return -1;
 }
 
+#undef DIDX
+#undef DGET
+#undef DSET
+
+/* Record the patterns ending at node s (text position i); false when the
+ * hit cap is reached.  Returns -1 on OOM. */
+static int
+scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
+			uint32_t s, az_hit **hp, size_t *cap, size_t *cnt)
+{
+	uint32_t	v;
+	int			guard = 0;
+
+	for (v = s; v != 0 && guard < 4096; v = lex->dict[v], guard++)
+	{
+		int32_t		pi = lex->node_pat[v];
+		const az_pat *p;
+		size_t		st;
+
+		if (pi < 0)
+			continue;
+		p = &lex->pat[pi];
+		st = i + 1 - p->len;
+		if (p->lbound && st > 0 && az_isalnum(u[st - 1]))
+			continue;
+		if (p->rbound && i + 1 < n && az_isalnum(u[i + 1]))
+			continue;
+		if (*cnt == *cap)
+		{
+			az_hit	   *nh;
+
+			if (*cap >= (size_t) AZ_MAX_HITS * 4)
+				return 0;
+			nh = realloc(*hp, *cap * 2 * sizeof(az_hit));
+			if (!nh)
+				return -1;
+			*hp = nh;
+			*cap *= 2;
+		}
+		(*hp)[*cnt].s = (uint32_t) st;
+		(*hp)[*cnt].e = (uint32_t) (i + 1);
+		(*hp)[*cnt].pat = (uint32_t) pi;
+		(*cnt)++;
+	}
+	return 1;
+}
+
+/*
+ * The scan in two interleaved halves: each byte's table load waits for
+ * the previous one, so one stream is bound by the load latency; two
+ * independent streams overlap their loads.  The state after a byte
+ * depends only on the last max_depth bytes (it is the longest suffix of
+ * the text that is a trie path), so the second stream starts max_depth
+ * bytes before the middle, from the root, and reports only from the
+ * middle on: the hits, first half's then second's, are those of one
+ * sequential scan, in the same order.  Returns -2 when the hit cap was
+ * reached (the caller scans sequentially, which stops where it always
+ * did), -1 on OOM.
+ */
+static long
+scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	const uint16_t *delta = lex->delta16;
+	const uint8_t *cls = lex->cls;
+	const uint32_t shift = lex->row_shift;
+	size_t		mid = n / 2,
+				start2 = mid - lex->max_depth,
+				len2 = n - start2,
+				cap1 = 48,
+				cap2 = 48,
+				cnt1 = 0,
+				cnt2 = 0,
+				j;
+	uint32_t	s1 = 0,
+				s2 = 0;
+	az_hit	   *h1 = malloc(cap1 * sizeof(az_hit)),
+			   *h2 = malloc(cap2 * sizeof(az_hit));
+	int			r = 1;
+
+	if (!h1 || !h2)
+	{
+		free(h1);
+		free(h2);
+		return -1;
+	}
+	/* both streams while the first has bytes (len2 >= mid) */
+	for (j = 0; j < mid && r > 0; j++)
+	{
+		size_t		i2 = start2 + j;
+
+		uint32_t	d1 = delta[((size_t) s1 << shift) + cls[u[j]]],
+					d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+
+		s1 = d1 >> 1;
+		s2 = d2 >> 1;
+		if (d1 & 1)
+			r = scan_output(lex, u, n, j, s1, &h1, &cap1, &cnt1);
+		if ((d2 & 1) && i2 >= mid && r > 0)
+			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+	}
+	for (; j < len2 && r > 0; j++)
+	{
+		size_t		i2 = start2 + j;
+
+		uint32_t	d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
+
+		s2 = d2 >> 1;
+		if ((d2 & 1) && i2 >= mid)
+			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+	}
+	if (r <= 0 || cnt1 + cnt2 > (size_t) AZ_MAX_HITS * 4)
+	{
+		free(h1);
+		free(h2);
+		return r < 0 ? -1 : -2;
+	}
+	if (cnt2 > 0)
+	{
+		if (cnt1 + cnt2 > cap1)
+		{
+			az_hit	   *nh = realloc(h1, (cnt1 + cnt2) * sizeof(az_hit));
+
+			if (!nh)
+			{
+				free(h1);
+				free(h2);
+				return -1;
+			}
+			h1 = nh;
+		}
+		memcpy(h1 + cnt1, h2, cnt2 * sizeof(az_hit));
+	}
+	free(h2);
+	*out = h1;
+	return (long) (cnt1 + cnt2);
+}
+
 long
 az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
-	const uint32_t *delta = lex->delta;
 	const uint8_t *cls = lex->cls;
-	const uint32_t nclass = lex->nclass;
+	const uint32_t shift = lex->row_shift;
 	const unsigned char *u = (const unsigned char *) t;
 	size_t		cap = 48,
 				cnt = 0,
 				i;
 	uint32_t	s = 0;
 	az_hit	   *h;
+	int			r = 1;
 
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
 		return 0;
+	if (lex->delta16 && n >= 2 * (size_t) lex->max_depth + 64)
+	{
+		long		r2 = scan_halves(lex, u, n, out);
+
+		if (r2 != -2)
+			return r2;
+	}
 	h = malloc(cap * sizeof(*h));
 	if (!h)
 		return -1;
-	for (i = 0; i < n; i++)
+	if (lex->delta16)
 	{
-		uint32_t	d = delta[(size_t) s * nclass + cls[u[i]]];
+		const uint16_t *delta = lex->delta16;
 
-		s = d >> 1;
-		if (d & 1)
+		for (i = 0; i < n && r > 0; i++)
 		{
-			uint32_t	v;
-			int			guard = 0;
+			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
 
-			for (v = s; v != 0 && guard < 4096; v = lex->dict[v], guard++)
-			{
-				int32_t		pi = lex->node_pat[v];
-				const az_pat *p;
-				size_t		st;
-
-				if (pi < 0)
-					continue;
-				p = &lex->pat[pi];
-				st = i + 1 - p->len;
-				if (p->lbound && st > 0 && az_isalnum(u[st - 1]))
-					continue;
-				if (p->rbound && i + 1 < n && az_isalnum(u[i + 1]))
-					continue;
-				if (cnt == cap)
-				{
-					az_hit	   *nh;
-
-					if (cap >= (size_t) AZ_MAX_HITS * 4)
-						goto done;
-					nh = realloc(h, cap * 2 * sizeof(*h));
-					if (!nh)
-					{
-						free(h);
-						return -1;
-					}
-					h = nh;
-					cap *= 2;
-				}
-				h[cnt].s = (uint32_t) st;
-				h[cnt].e = (uint32_t) (i + 1);
-				h[cnt].pat = (uint32_t) pi;
-				cnt++;
-			}
+			s = d >> 1;
+			if (d & 1)
+				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}
-done:
+	else
+	{
+		const uint32_t *delta = lex->delta;
+
+		for (i = 0; i < n && r > 0; i++)
+		{
+			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
+
+			s = d >> 1;
+			if (d & 1)
+				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
+		}
+	}
+	if (r < 0)
+	{
+		free(h);
+		return -1;
+	}
 	*out = h;
 	return (long) cnt;
 }

@@ -189,7 +189,10 @@ struct az_lexicon
 	size_t		ncomp,
 				capcomp;
 	/* compiled automaton */
-	uint32_t   *delta;			/* nnodes x nclass, complete DFA */
+	uint32_t   *delta;			/* nnodes x nclass, complete DFA (> 32768 nodes) */
+	uint16_t   *delta16;		/* the same in 16 bits (<= 32768 nodes) */
+	uint32_t	row_shift;		/* rows of delta/delta16 are 1 << row_shift wide */
+	uint32_t	max_depth;		/* longest surface, bytes (saturated) */
 	int32_t    *node_pat;		/* pattern ending at node, -1 if none */
 	uint32_t   *dict;			/* next node with output on the suffix chain */
 	uint32_t	nnodes;
@@ -367,8 +370,29 @@ az_isdigit(unsigned char c)
 }
 
 /* Does t[p..n) start with the string lit (exact bytes, ASCII
- * case-insensitive)? */
-bool		az_at(const char *t, size_t n, size_t p, const char *lit);
+ * case-insensitive)?  Inline: it is called for nearly every character
+ * with a literal, and the first byte usually settles it. */
+static inline bool
+az_at(const char *t, size_t n, size_t p, const char *lit)
+{
+	size_t		i;
+
+	for (i = 0; lit[i]; i++)
+	{
+		unsigned char a,
+					b;
+
+		if (p + i >= n)
+			return false;
+		a = (unsigned char) t[p + i];
+		b = (unsigned char) lit[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char) (a - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
 /* Index of the hit whose start is >= p (binary search). */
 size_t		az_hit_lower_bound(const az_ctx *ctx, uint32_t p);
 /* Feature of kind k carried by a hit, or NULL. */

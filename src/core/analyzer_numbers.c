@@ -40,28 +40,6 @@
 
 #include "analyzer_internal.h"
 
-bool
-az_at(const char *t, size_t n, size_t p, const char *lit)
-{
-	size_t		i;
-
-	for (i = 0; lit[i]; i++)
-	{
-		unsigned char a,
-					b;
-
-		if (p + i >= n)
-			return false;
-		a = (unsigned char) t[p + i];
-		b = (unsigned char) lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char) (a - 'A' + 'a');
-		if (a != b)
-			return false;
-	}
-	return true;
-}
-
 size_t
 az_skip_sp(const char *t, size_t n, size_t p)
 {
@@ -71,6 +49,12 @@ az_skip_sp(const char *t, size_t n, size_t p)
 }
 
 /* ---- Chinese numerals ---------------------------------------------- */
+
+/* Bit (cp & 0xFF) is set for the low byte of every code point of the
+ * switch in cn_char(). */
+static const uint64_t cn_lowbyte[4] = {
+	0x0001001000002289ULL, 0x400128002000104aULL, 0x8000000000501040ULL, 0x4240000088040002ULL
+};
 
 /* Returns 3 if t[p] is a Chinese numeral character; *digit 0..9 or -1,
  * *unit 10/100/1000/10000/100000000 or 0. */
@@ -85,6 +69,11 @@ cn_char(const char *t, size_t n, size_t p, int *digit, long *unit)
 	cp = ((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F);
 	*digit = -1;
 	*unit = 0;
+	/* most characters are not numerals: the low byte of every code point
+	 * below has its bit here, so one test skips the search through the
+	 * cases (a code point added below must be added here too) */
+	if (!(cn_lowbyte[(cp & 0xFF) >> 6] >> (cp & 63) & 1))
+		return 0;
 	switch (cp)
 	{
 		case 0x96F6:			/* 零 */
