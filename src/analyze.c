@@ -29,6 +29,7 @@
 
 #include "commhub.h"
 #include "analyze.h"
+#include "json_arena.h"
 #include "analyzer.h"
 
 static az_lexicon *lex_cache = NULL;
@@ -311,81 +312,10 @@ commhub_json_to_jsonb(json_t *j)
  * The analysis is built with jansson, a few dozen small allocations per
  * call (objects, their hash tables, keys, strings) that all die when the
  * result has been copied into jsonb.  analyze_text runs once per row, so
- * for the length of one call jansson allocates from a bump arena instead
- * of malloc: freeing is a no-op, and the arena is rewound after the call.
- * The backend is single-threaded and nothing else uses jansson in between;
- * the allocator is restored however the call ends.  The first block is
- * kept for the next call (it grows, up to a cap, after a call that needed
- * more); extra blocks are malloc'd and released on rewind.
+ * for the length of one call jansson allocates from the bump arena of
+ * json_arena.c (as ingest_batch does per chunk): freeing is a no-op and
+ * leaving the arena releases it all, however the call ends.
  */
-#define ARENA_MIN	((size_t) 32 << 10)
-#define ARENA_MAX	((size_t) 1 << 20)
-#define ARENA_ALIGN 16
-
-typedef struct arena_block
-{
-	struct arena_block *next;
-	size_t		pad;			/* keeps the payload 16-byte aligned */
-} arena_block;
-
-static char *arena_base = NULL;
-static size_t arena_size = 0,
-			arena_used = 0,
-			arena_extra = 0;	/* bytes asked for beyond the first block */
-static arena_block *arena_blocks = NULL;
-
-static void *
-arena_malloc(size_t n)
-{
-	arena_block *b;
-
-	n = (n + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
-	if (n <= arena_size - arena_used)
-	{
-		void	   *p = arena_base + arena_used;
-
-		arena_used += n;
-		return p;
-	}
-	b = malloc(sizeof(arena_block) + n);
-	if (!b)
-		return NULL;
-	b->next = arena_blocks;
-	arena_blocks = b;
-	arena_extra += n;
-	return b + 1;
-}
-
-static void
-arena_free(void *p)
-{
-}
-
-/* Rewind; the first block grows when the call needed more. */
-static void
-arena_rewind(void)
-{
-	while (arena_blocks)
-	{
-		arena_block *b = arena_blocks;
-
-		arena_blocks = b->next;
-		free(b);
-	}
-	if (arena_extra > 0 && arena_size < ARENA_MAX)
-	{
-		size_t		want = arena_size;
-
-		while (want < arena_used + arena_extra && want < ARENA_MAX)
-			want *= 2;
-		free(arena_base);
-		arena_base = malloc(want);
-		arena_size = arena_base ? want : 0;
-	}
-	arena_used = 0;
-	arena_extra = 0;
-}
-
 PG_FUNCTION_INFO_V1(commhub_analyze_text);
 Datum
 commhub_analyze_text(PG_FUNCTION_ARGS)
@@ -398,8 +328,6 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	const char *tenant;
 	json_t	   *res;
 	Datum		out;
-	json_malloc_t saved_malloc;
-	json_free_t saved_free;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -419,13 +347,7 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		lex = commhub_lexicon(tenant);
 		SPI_finish();
 	}
-	if (arena_base == NULL)
-	{
-		arena_base = malloc(ARENA_MIN);
-		arena_size = arena_base ? ARENA_MIN : 0;
-	}
-	json_get_alloc_funcs(&saved_malloc, &saved_free);
-	json_set_alloc_funcs(arena_malloc, arena_free);
+	json_arena_enter();
 	PG_TRY();
 	{
 		res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
@@ -433,12 +355,11 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 		out = commhub_json_to_jsonb(res);
 		/* no json_decref(res): it would walk the whole tree only to call
-		 * the arena's no-op free; the rewind below releases it all */
+		 * the arena's no-op free; leaving the arena releases it all */
 	}
 	PG_FINALLY();
 	{
-		json_set_alloc_funcs(saved_malloc, saved_free);
-		arena_rewind();
+		json_arena_leave();
 	}
 	PG_END_TRY();
 	PG_RETURN_DATUM(out);
