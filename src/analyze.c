@@ -123,34 +123,25 @@ commhub_lexicon(const char *tenant)
 	 * next change -- and must not leak the half-built lexicon. */
 	PG_TRY();
 	{
-		if (SPI_execute_with_args("SELECT canonical, category, aliases FROM commhub.products WHERE tenant_id = $1 ORDER BY canonical",
-								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "commhub: loading products failed");
-		rows += SPI_processed;
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[i];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			bool		isnull;
-			char	   *canonical = SPI_getvalue(tup, td, 1);
-			char	   *category = SPI_getvalue(tup, td, 2);
-			Datum		aliases = SPI_getbinval(tup, td, 3, &isnull);
+		/* products, then competitors: canonical, category, aliases */
+		static const char *const sql[2] = {
+			"SELECT canonical, category, aliases FROM commhub.products WHERE tenant_id = $1 ORDER BY canonical",
+		"SELECT canonical, NULL::text, aliases FROM commhub.competitors WHERE tenant_id = $1 ORDER BY canonical"};
 
-			add_aliases(lex, true, canonical, category, aliases, isnull);
-		}
-		if (SPI_execute_with_args("SELECT canonical, aliases FROM commhub.competitors WHERE tenant_id = $1 ORDER BY canonical",
-								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "commhub: loading competitors failed");
-		rows += SPI_processed;
-		for (uint64 i = 0; i < SPI_processed; i++)
+		for (int k = 0; k < 2; k++)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[i];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			bool		isnull;
-			char	   *canonical = SPI_getvalue(tup, td, 1);
-			Datum		aliases = SPI_getbinval(tup, td, 2, &isnull);
+			if (SPI_execute_with_args(sql[k], 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+				elog(ERROR, "commhub: loading the %s failed", k == 0 ? "products" : "competitors");
+			rows += SPI_processed;
+			for (uint64 i = 0; i < SPI_processed; i++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[i];
+				TupleDesc	td = SPI_tuptable->tupdesc;
+				bool		isnull;
+				Datum		aliases = SPI_getbinval(tup, td, 3, &isnull);
 
-			add_aliases(lex, false, canonical, NULL, aliases, isnull);
+				add_aliases(lex, k == 0, SPI_getvalue(tup, td, 1), SPI_getvalue(tup, td, 2), aliases, isnull);
+			}
 		}
 		if (rows == 0)
 		{
