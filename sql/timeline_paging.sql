@@ -80,3 +80,7 @@ SELECT (SELECT count(*) FROM got) AS rows_got, (SELECT count(*) FROM want) AS ro
 SELECT bool_and(ok) AS ordered FROM (
   SELECT (communication_time, split_part("cursor", ':', 2)::int) < lag((communication_time, split_part("cursor", ':', 2)::int))
            OVER (PARTITION BY k ORDER BY (communication_time, split_part("cursor", ':', 2)::int) DESC) IS NOT FALSE AS ok FROM got) x;
+-- relative time, past and future (a planned meeting, a sender's clock ahead)
+SELECT d, commhub.relative_time(timestamptz '2024-06-15 12:00+08' + d, timestamptz '2024-06-15 12:00+08') AS relative
+  FROM unnest(ARRAY[interval '-30 seconds', '-5 minutes', '-3 hours', '-1 day', '-5 days', '-20 days', '-90 days', '-400 days',
+                    '30 seconds', '5 minutes', '3 hours', '2 days']) AS d;

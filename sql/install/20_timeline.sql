@@ -28,6 +28,11 @@ CREATE FUNCTION commhub.duration_text(seconds integer) RETURNS text
 CREATE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN $1 IS NULL THEN NULL
+                -- later than now (a planned meeting, a sender's clock ahead)
+                WHEN $1 - $2 >= interval '1 day'
+                     THEN ($1 AT TIME ZONE 'Asia/Shanghai')::date - ($2 AT TIME ZONE 'Asia/Shanghai')::date || '天后'
+                WHEN $1 - $2 >= interval '1 hour' THEN extract(epoch FROM $1 - $2)::int / 3600 || '小时后'
+                WHEN $1 - $2 >= interval '1 minute' THEN extract(epoch FROM $1 - $2)::int / 60 || '分钟后'
                 WHEN $2 - $1 < interval '1 minute' THEN '刚刚'
                 WHEN $2 - $1 < interval '1 hour' THEN extract(epoch FROM $2 - $1)::int / 60 || '分钟前'
                 WHEN $2 - $1 < interval '1 day' THEN extract(epoch FROM $2 - $1)::int / 3600 || '小时前'

@@ -12,6 +12,7 @@
 -- Reports and agents read [since, until): a record at midnight belongs to
 -- the day it starts, as in the BI views.  A14 alerts notify once when two
 -- runs overlap.  The BI health score is customer_overview()'s (health_for).
+-- relative_time() says 3小时后 for a time later than now (was 刚刚).
 CREATE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
                records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
@@ -65,6 +66,23 @@ SELECT greatest(0, least(100, round(
 $$;
 REVOKE ALL ON FUNCTION commhub.health_for(text, text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION commhub.health_for(text, text, timestamptz) TO commhub_reader;
+
+CREATE OR REPLACE FUNCTION commhub.relative_time(t timestamptz, now_ timestamptz DEFAULT now()) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN $1 IS NULL THEN NULL
+                -- later than now (a planned meeting, a sender's clock ahead)
+                WHEN $1 - $2 >= interval '1 day'
+                     THEN ($1 AT TIME ZONE 'Asia/Shanghai')::date - ($2 AT TIME ZONE 'Asia/Shanghai')::date || '天后'
+                WHEN $1 - $2 >= interval '1 hour' THEN extract(epoch FROM $1 - $2)::int / 3600 || '小时后'
+                WHEN $1 - $2 >= interval '1 minute' THEN extract(epoch FROM $1 - $2)::int / 60 || '分钟后'
+                WHEN $2 - $1 < interval '1 minute' THEN '刚刚'
+                WHEN $2 - $1 < interval '1 hour' THEN extract(epoch FROM $2 - $1)::int / 60 || '分钟前'
+                WHEN $2 - $1 < interval '1 day' THEN extract(epoch FROM $2 - $1)::int / 3600 || '小时前'
+                WHEN ($2 AT TIME ZONE 'Asia/Shanghai')::date - ($1 AT TIME ZONE 'Asia/Shanghai')::date = 1 THEN '昨天'
+                WHEN $2 - $1 < interval '14 days' THEN ($2 AT TIME ZONE 'Asia/Shanghai')::date - ($1 AT TIME ZONE 'Asia/Shanghai')::date || '天前'
+                WHEN $2 - $1 < interval '60 days' THEN extract(day FROM $2 - $1)::int / 7 || '周前'
+                WHEN $2 - $1 < interval '365 days' THEN extract(day FROM $2 - $1)::int / 30 || '个月前'
+                ELSE extract(day FROM $2 - $1)::int / 365 || '年前' END $$;
 
 CREATE OR REPLACE FUNCTION commhub.health(customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
