@@ -12,6 +12,10 @@ SELECT record_id LIKE 'VISIT-%' AS ok, communication_time, snippet FROM commhub.
 SELECT count(*) AS pcr FROM commhub.search('pcr-abs', 'C-SRCH');
 SELECT count(*) AS fullwidth FROM commhub.search('ＰＣＲ', 'C-SRCH');
 SELECT * FROM commhub.search('询', 'C-SRCH');
+-- the snippet is cut where the match is, also when NFKC changes lengths before it (㎏ -> kg)
+SELECT commhub.ingest('visit', '{"visit_id": "S-5", "customer_id": "C-SRCH", "visit_date": "2024-06-14 09:00", "location": "宁波",
+  "content": "样品每包25㎏,共㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏㎏,客户再次报价确认"}')->>'status' AS loaded;
+SELECT snippet LIKE '%报价确认%' AS snippet_shows_match FROM commhub.search('报价确认', 'C-SRCH');
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT 1 FROM commhub.customer_communications c
  WHERE commhub.search_terms(coalesce(c.subject, '') || ' ' || left(coalesce(c.content, ''), 4000)) @> ARRAY['询价'];

@@ -28,7 +28,8 @@ BEGIN
     SELECT c.record_id, c.customer_id, c.communication_time, commhub.channel_label(c.communication_type),
            c.subject, c.summary,
            CASE WHEN strpos(lower(normalize(coalesce(c.content, ''), NFKC)), q) > 0
-                THEN substr(c.content, greatest(1, strpos(lower(normalize(c.content, NFKC)), q) - 20), length(q) + 40)
+                -- cut from the text the match was found in: NFKC changes lengths (㎏ -> kg)
+                THEN substr(normalize(c.content, NFKC), greatest(1, strpos(lower(normalize(c.content, NFKC)), q) - 20), length(q) + 40)
                 ELSE c.subject::text END
       FROM commhub.customer_communications c
      WHERE c.tenant_id = commhub.current_tenant()

@@ -12,7 +12,8 @@
 -- Reports and agents read [since, until): a record at midnight belongs to
 -- the day it starts, as in the BI views.  A14 alerts notify once when two
 -- runs overlap.  The BI health score is customer_overview()'s (health_for).
--- relative_time() says 3小时后 for a time later than now (was 刚刚).
+-- relative_time() says 3小时后 for a time later than now (was 刚刚); search()
+-- cuts its snippet from the normalized text the match was found in.
 CREATE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
                records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
