@@ -878,6 +878,7 @@ typedef struct scores
 	uint32_t	last_ans_e;		/* end of the last answered cue */
 	int			nreturn;		/* 退货 / 换货 / replacement (AZK_RETURN) */
 	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
+	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
 } scores;
 
 static void
@@ -1529,6 +1530,10 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.2;
 					w *= qf;
 					sent_cur += w;
+					/* thanks after a request or a question closes it */
+					if (w > 0 && (sc->nreq > 0 || sc->nquestion > 0) &&
+						az_hit_feat(ctx, h, AZK_THANKS))
+						sc->thanks_pos += w;
 					/* a defect or problem word (not an emotion word, not a
 					 * negated positive) */
 					if (w < 0 && !negated && f->w >= -15)
@@ -2396,6 +2401,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * glad mood; only what goes beyond the passed check ("合作愉快")
 		 * counts */
 		if (cat == AZI_PAYMENT && raw_s - 2.0 * sc.ncheckok < 1.2 &&
+			strcmp(overall, "positive") == 0)
+			overall = "neutral";
+		/* thanks closing a request or a question ("请查收并回复确认。非常
+		 * 感谢!", "Could you send the MSDS? Thanks a lot!") is courtesy:
+		 * positive only when something besides the thanks is glad */
+		if ((sc.nreq > 0 || sc.nquestion > 0) && raw_s - sc.thanks_pos < 0.8 &&
 			strcmp(overall, "positive") == 0)
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and

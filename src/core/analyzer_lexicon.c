@@ -186,6 +186,10 @@ static const cue_row builtin[] = {
 	S("感兴趣|很感兴趣|比较感兴趣", 15),
 	S("非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|感谢配合|many thanks|thanks a lot",
 	  15),
+	/* gratitude for help given ("这次断料多亏贵司连夜发货") */
+	S("多亏|多亏了|幸亏有|帮了大忙|帮了我们大忙|解了燃眉之急|saved us|lifesaver", 15),
+	K("谢谢|感谢|多谢|thanks|thank you|thx|非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|"
+	  "感谢配合|many thanks|thanks a lot|thanks again|thank you again|再次感谢", AZK_THANKS, 10),
 
 	/* ---- sentiment: negative ---- */
 	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"

@@ -952,6 +952,17 @@ test_dev11_classes(void)
 	check_field("补发的那批今天能到吗？", "urgency", "level", "high");
 }
 
+static void
+test_dev12_classes(void)
+{
+	/* thanks closing a request is courtesy; thanks for help given is not */
+	check_field("Could you please send us the MSDS and TDS? Our customer needs them. Thanks a lot!",
+				"sentiment", "overall", "neutral");
+	check_field("货款已转出，请回复确认，非常感谢！", "sentiment", "overall", "neutral");
+	check_field("这次断料多亏你们连夜发货，非常感谢！", "sentiment", "overall", "positive");
+	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -975,6 +986,7 @@ main(int argc, char **argv)
 	test_dev10_classes();
 	test_dev10b_classes();
 	test_dev11_classes();
+	test_dev12_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
