@@ -943,6 +943,21 @@ static const cue_row builtin[] = {
 	K("试过了没问题|试了没问题|测试没问题|测了没问题|用了没问题|测试ok|试过ok|都正常|"
 	  "一切正常|用起来都正常|使用正常|使用稳定|没问题了|ok了|正常了|恢复正常|没再出现|"
 	  "没有再出现|银纹没了|黑点没了|问题没了|好多了", AZK_RESOLVED, 10),
+	K("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", AZK_RESOLVED, 10),
+	S("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", 12),
+	I("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", AZI_AFTER_SALES, 20),
+	/* a defect told in passing, with nothing demanded ("破了点 料没漏 没事
+	 * 就是跟你说下", "下次补上就行", "no worries"): feedback, not a grievance */
+	K("没事 就是|没事就是|没事,就是|没事 只是|没事,只是|没事的|不碍事|不要紧|就是跟你说下|"
+	  "就是跟你说一下|就跟你说一声|跟你说一声|就是告诉你一声|就是提个醒|下次补上就行|补上就行|"
+	  "补上就好|下次补就行|补过来就行|换一下就行|换掉就行|带过来就行|no worries|no big deal|"
+	  "fine for us|fine with us|works for us", AZK_DISCLAIM, 10),
+	/* a record without complaints is praise ("质量零投诉") */
+	K("零投诉|零客诉|无投诉|无客诉|没有投诉|没有客诉|没有任何投诉|zero complaints|no complaints", AZK_BLOCK, 0),
+	S("零投诉|零客诉|无投诉|无客诉|没有投诉|没有客诉|没有任何投诉|zero complaints|no complaints", 15),
+	/* "希望以后继续由她对接": a wish to go on, not a reproach */
+	K("希望以后继续|希望以后还|希望今后继续|希望继续", AZK_BLOCK, 0),
+	S("希望以后继续|希望以后还|希望今后继续|希望继续", 8),
 	/* "希望后续改善": an improvement hoped for, a mild reproach */
 	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
 	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),

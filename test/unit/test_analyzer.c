@@ -473,6 +473,13 @@ test_sentiment(void)
 	/* a return request states facts; thanks with nothing asked; dunning */
 	check_field("有两包料受潮了，麻烦给换一下", "sentiment", "overall", "neutral");
 	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
+	/* a defect told in passing, a record without complaints, a wish to go on */
+	check_field("刚看了下 有两包外包装破了点 料没漏 没事 就是跟你说下", "sentiment", "overall", "neutral");
+	check_field("Understood, no worries. A delay of two days is fine for us.", "sentiment", "overall",
+				"neutral");
+	check_field("贵司上半年交期准时率100%，质量零投诉，特此感谢", "sentiment", "overall", "positive");
+	check_field("客户来电表扬业务员小李服务好，希望以后继续由她对接", "sentiment", "overall", "positive");
+	check_field("最近几批色差问题再也没出现过，我们很满意", "sentiment", "overall", "positive");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
