@@ -174,7 +174,7 @@ static const cue_row builtin[] = {
 	  "测试通过|验证通过|认证通过|审核通过|通过了|非常好|特别好|真不错|好用|很顺", 20),
 	S("great|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
 	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
-	  "well received|works well|fantastic|outstanding|glad", 20),
+	  "works well|fantastic|outstanding|glad", 20),
 	S("期待|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
 	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
 	  "一直以来的支持|战略合作|深度合作", 12),
@@ -958,6 +958,18 @@ static const cue_row builtin[] = {
 	/* "希望以后继续由她对接": a wish to go on, not a reproach */
 	K("希望以后继续|希望以后还|希望今后继续|希望继续", AZK_BLOCK, 0),
 	S("希望以后继续|希望以后还|希望今后继续|希望继续", 8),
+	/* the caller's manner noted in a call note ("态度还好", "语气平和"):
+	 * calm, no grievance */
+	K("态度还好|态度还可以|态度客气|态度很客气|态度还算客气|语气还算客气|语气客气|语气平和|语气还好|"
+	  "态度平和|心平气和|态度还算配合|语气缓和|语气还可以", AZK_DISCLAIM, 10),
+	/* formulas and no-objection words that are no praise: "Well received,
+	 * thanks", "对目前供货没有意见", "其他没有问题", "找到解决办法" */
+	K("well received|well noted|duly noted|noted with thanks|没有意见|没意见|无意见|其他没有问题|"
+	  "其它没有问题|别的没有问题|其余没有问题|其他都没问题|其他都没有问题|解决办法|解决方法|"
+	  "找到解决|想办法解决|如何解决", AZK_BLOCK, 0),
+	S("well received|well noted|duly noted|noted with thanks|没有意见|没意见|无意见|其他没有问题|"
+	  "其它没有问题|别的没有问题|其余没有问题|其他都没问题|其他都没有问题|解决办法|解决方法|"
+	  "找到解决|想办法解决|如何解决", 0),
 	/* "希望后续改善": an improvement hoped for, a mild reproach */
 	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
 	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),

@@ -480,6 +480,12 @@ test_sentiment(void)
 	check_field("贵司上半年交期准时率100%，质量零投诉，特此感谢", "sentiment", "overall", "positive");
 	check_field("客户来电表扬业务员小李服务好，希望以后继续由她对接", "sentiment", "overall", "positive");
 	check_field("最近几批色差问题再也没出现过，我们很满意", "sentiment", "overall", "positive");
+	/* calm manner noted, no-objection words and formulas carry no mood */
+	check_field("客户说上批货少了两包，让我们补发，语气还算客气。", "sentiment", "overall", "neutral");
+	check_field("客户问阻燃ABS的灼热丝能不能过750度，其他没有问题", "sentiment", "overall", "neutral");
+	check_field("拜访客户仓库，预计月中补货，客户对目前供货没有意见", "sentiment", "overall", "neutral");
+	check_field("有没有增韧的建议？这不是投诉，只是想找到解决办法。谢谢！", "sentiment", "overall",
+				"neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
