@@ -970,6 +970,24 @@ static const cue_row builtin[] = {
 	S("well received|well noted|duly noted|noted with thanks|没有意见|没意见|无意见|其他没有问题|"
 	  "其它没有问题|别的没有问题|其余没有问题|其他都没问题|其他都没有问题|解决办法|解决方法|"
 	  "找到解决|想办法解决|如何解决", 0),
+	/* a requirement not met, stated as a fact ("阻燃只到V1，达不到我们要求的
+	 * V0"): a specification gap, mild unless anger comes with it */
+	S("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", -10),
+	I("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", AZI_TECHNICAL, 15),
+	I("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", AZI_COMPLAINT, 15),
+	/* worse than before ("这次的料比上次差远了", "一批不如一批"): a grievance */
+	S("差远了|差太多了|差了很多|比上次差|比以前差|比上批差|不如上次|不如以前|不如上批|没以前好|"
+	  "没上次好|没上批好|大不如前|一批不如一批|越来越差|worse than before|worse than last", -25),
+	I("差远了|差太多了|差了很多|比上次差|比以前差|比上批差|不如上次|不如以前|不如上批|没以前好|"
+	  "没上次好|没上批好|大不如前|一批不如一批|越来越差|worse than before|worse than last",
+	  AZI_COMPLAINT, 30),
+	/* the writer's own slip told the day after ("不好意思 昨天说错了 是要15吨") */
+	K("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错",
+	  AZK_APOLOGY, 10),
+	S("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错", 0),
 	/* "希望后续改善": an improvement hoped for, a mild reproach */
 	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
 	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),

@@ -486,6 +486,12 @@ test_sentiment(void)
 	check_field("拜访客户仓库，预计月中补货，客户对目前供货没有意见", "sentiment", "overall", "neutral");
 	check_field("有没有增韧的建议？这不是投诉，只是想找到解决办法。谢谢！", "sentiment", "overall",
 				"neutral");
+	/* a requirement not met stated as a fact; worse than before; the writer's own slip */
+	check_field("样品测试结果出来了，拉伸强度都达标，但阻燃只到V1，达不到我们要求的V0，还请看看能否改进配方。",
+				"sentiment", "overall", "neutral");
+	check_field("这次的料比上次差远了 注塑一直卡料", "sentiment", "overall", "negative");
+	check_field("这次的料比上次差远了 注塑一直卡料", "intent", "category", "complaint");
+	check_field("不好意思 昨天说错了 是要15吨 不是5吨", "sentiment", "overall", "neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
