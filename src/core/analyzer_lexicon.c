@@ -988,6 +988,19 @@ static const cue_row builtin[] = {
 	K("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错",
 	  AZK_APOLOGY, 10),
 	S("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错", 0),
+	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
+	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
+	/* letter formulas that open or close a mail: no mood of their own */
+	K("hope this email finds you well|hope this mail finds you well|hope this message finds you well|"
+	  "hope you are well|hope you are doing well|hope all is well|glad to hear from you|"
+	  "期待您的回复|期待你的回复|期待回复|期待您的早日回复|期待您的光临|期待与您见面|期待您的来访|"
+	  "如有疑问欢迎|欢迎随时联系|欢迎随时联络|欢迎来电|欢迎垂询|欢迎咨询|欢迎索取|欢迎来电咨询|"
+	  "很高兴收到您的来信|很高兴收到你的来信", AZK_BLOCK, 0),
+	S("hope this email finds you well|hope this mail finds you well|hope this message finds you well|"
+	  "hope you are well|hope you are doing well|hope all is well|glad to hear from you|"
+	  "期待您的回复|期待你的回复|期待回复|期待您的早日回复|期待您的光临|期待与您见面|期待您的来访|"
+	  "如有疑问欢迎|欢迎随时联系|欢迎随时联络|欢迎来电|欢迎垂询|欢迎咨询|欢迎索取|欢迎来电咨询|"
+	  "很高兴收到您的来信|很高兴收到你的来信", 0),
 	/* "希望后续改善": an improvement hoped for, a mild reproach */
 	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
 	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),

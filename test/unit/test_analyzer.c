@@ -492,6 +492,10 @@ test_sentiment(void)
 	check_field("这次的料比上次差远了 注塑一直卡料", "sentiment", "overall", "negative");
 	check_field("这次的料比上次差远了 注塑一直卡料", "intent", "category", "complaint");
 	check_field("不好意思 昨天说错了 是要15吨 不是5吨", "sentiment", "overall", "neutral");
+	/* letter formulas carry no mood; praise of speed in chat words does */
+	check_field("陳先生您好：感謝您的詢價，PC/ABS報價為每噸港幣16500元。如有疑問歡迎隨時聯絡。順頌商祺",
+				"sentiment", "overall", "neutral");
+	check_field("辛苦啦 这次到货挺快的 下周再来10吨", "sentiment", "overall", "positive");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
