@@ -988,6 +988,14 @@ static const cue_row builtin[] = {
 	K("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错",
 	  AZK_APOLOGY, 10),
 	S("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错", 0),
+	/* someone else presses the writer ("我们财务在催了", "客户那边催得紧"),
+	 * stress, neither our dunning nor a grievance */
+	K("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", AZK_BLOCK, 0),
+	S("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", 0),
+	U("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", AZU_MEDIUM, 15),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

@@ -496,6 +496,9 @@ test_sentiment(void)
 	check_field("陳先生您好：感謝您的詢價，PC/ABS報價為每噸港幣16500元。如有疑問歡迎隨時聯絡。順頌商祺",
 				"sentiment", "overall", "neutral");
 	check_field("辛苦啦 这次到货挺快的 下周再来10吨", "sentiment", "overall", "positive");
+	/* a third party presses the writer: stress, not our dunning */
+	check_field("张总 上月的货款这周能安排吗 我们财务在催了", "sentiment", "overall", "neutral");
+	check_field("尾款我们这周五前付清，麻烦先安排发货，客户那边催得紧。", "sentiment", "overall", "neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
