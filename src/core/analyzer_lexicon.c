@@ -996,6 +996,8 @@ static const cue_row builtin[] = {
 	  "那边催得紧|那边在催|上面在催", 0),
 	U("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
 	  "那边催得紧|那边在催|上面在催", AZU_MEDIUM, 15),
+	/* no hurry asked for: whatever the matter, the writer is calm */
+	K("不急|不着急|不用急|不是很急|不太急|no rush|not urgent|no hurry", AZK_DISCLAIM, 10),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

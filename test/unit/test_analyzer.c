@@ -499,6 +499,11 @@ test_sentiment(void)
 	/* a third party presses the writer: stress, not our dunning */
 	check_field("张总 上月的货款这周能安排吗 我们财务在催了", "sentiment", "overall", "neutral");
 	check_field("尾款我们这周五前付清，麻烦先安排发货，客户那边催得紧。", "sentiment", "overall", "neutral");
+	/* a problem told with "不急": calm */
+	check_field("熔接线明显 强度不够 是料的问题还是模具？你们技术能远程看下吗 不急 下周都行", "sentiment",
+				"overall", "neutral");
+	check_field("退货申请：PCR-PP-800 2吨，熔指偏高不适用。不急，下批来货时一起处理即可。", "sentiment",
+				"overall", "neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
