@@ -998,6 +998,14 @@ static const cue_row builtin[] = {
 	  "那边催得紧|那边在催|上面在催", AZU_MEDIUM, 15),
 	/* no hurry asked for: whatever the matter, the writer is calm */
 	K("不急|不着急|不用急|不是很急|不太急|no rush|not urgent|no hurry", AZK_DISCLAIM, 10),
+	/* consent to an arrangement noted ("送货改到周三，客户同意", "同意补发一包"):
+	 * a fact of the matter, no glad mood */
+	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|同意补发|同意换货|"
+	  "同意退货|同意退回|客户认可|客户也认可", AZK_BLOCK, 0),
+	S("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|同意补发|同意换货|"
+	  "同意退货|同意退回|客户认可|客户也认可", 0),
+	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|客户认可|客户也认可",
+	  AZK_ANSWERED, 10),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

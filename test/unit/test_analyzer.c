@@ -504,6 +504,10 @@ test_sentiment(void)
 				"overall", "neutral");
 	check_field("退货申请：PCR-PP-800 2吨，熔指偏高不适用。不急，下批来货时一起处理即可。", "sentiment",
 				"overall", "neutral");
+	/* consent to an arrangement noted in a call note: a fact, settled */
+	check_field("电话确认：下周一送货改到下周三，客户同意", "sentiment", "overall", "neutral");
+	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "sentiment", "overall", "neutral");
+	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "urgency", "level", "low");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
