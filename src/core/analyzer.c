@@ -879,6 +879,7 @@ typedef struct scores
 	int			nreturn;		/* 退货 / 换货 / replacement (AZK_RETURN) */
 	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
 	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
+	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
 } scores;
 
 static void
@@ -1728,6 +1729,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_HAGGLE:
 					haggle = true;
 					break;
+				case AZK_REPEAT:
+					if (!negated && !muted)
+						sc->nrepeat++;
+					break;
 				case AZK_MISTAKE:
 					/* "报价单价格写错了", "三天报了三个价": our mistake
 					 * about a price is a complaint, not haggling */
@@ -2373,7 +2378,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * 发吗", "停线等待 请今天联系我"): a stressed but polite request;
 		 * an urgent after-sales matter (a defect to inspect at once) is
 		 * left as it is */
+		/* a fault repeated ("发票金额有误，已经是第二次了", "3rd time the
+		 * truck came without the COA") is a grievance, however polite */
 		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
+			(sc.nrepeat == 0 || sc.fact_neg <= 0 || sc.ndisclaim > 0) &&
 			(sc.urg_w[AZU_HIGH] <= 0 ||
 			 ((sc.nreq > 0 || sc.nquestion > 0) && cat != AZI_AFTER_SALES)) && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :

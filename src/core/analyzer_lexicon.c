@@ -1006,6 +1006,9 @@ static const cue_row builtin[] = {
 	  "同意退货|同意退回|客户认可|客户也认可", 0),
 	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|客户认可|客户也认可",
 	  AZK_ANSWERED, 10),
+	/* a fault repeated */
+	K("第二次了|第三次了|又一次|每次都|每次到货都|third time|second time|"
+	  "3rd time|2nd time|every time|once again", AZK_REPEAT, 10),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

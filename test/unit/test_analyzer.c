@@ -508,6 +508,10 @@ test_sentiment(void)
 	check_field("电话确认：下周一送货改到下周三，客户同意", "sentiment", "overall", "neutral");
 	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "sentiment", "overall", "neutral");
 	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "urgency", "level", "low");
+	/* a fault repeated is a grievance, however polite */
+	check_field("贵司开来的发票金额与合同不符，已经是第二次了，麻烦重新开具。谢谢。", "sentiment", "overall",
+				"negative");
+	check_field("贵司开来的发票金额与合同不符，麻烦重新开具。谢谢。", "sentiment", "overall", "neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
