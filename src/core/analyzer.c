@@ -878,6 +878,8 @@ typedef struct scores
 	uint32_t	last_ans_e;		/* end of the last answered cue */
 	int			nreturn;		/* 退货 / 换货 / replacement (AZK_RETURN) */
 	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
+	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
+	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
 } scores;
 
 static void
@@ -1529,6 +1531,10 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.2;
 					w *= qf;
 					sent_cur += w;
+					/* thanks after a request or a question closes it */
+					if (w > 0 && (sc->nreq > 0 || sc->nquestion > 0) &&
+						az_hit_feat(ctx, h, AZK_THANKS))
+						sc->thanks_pos += w;
 					/* a defect or problem word (not an emotion word, not a
 					 * negated positive) */
 					if (w < 0 && !negated && f->w >= -15)
@@ -1722,6 +1728,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
+					break;
+				case AZK_REPEAT:
+					if (!negated && !muted)
+						sc->nrepeat++;
 					break;
 				case AZK_MISTAKE:
 					/* "报价单价格写错了", "三天报了三个价": our mistake
@@ -2368,7 +2378,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * 发吗", "停线等待 请今天联系我"): a stressed but polite request;
 		 * an urgent after-sales matter (a defect to inspect at once) is
 		 * left as it is */
+		/* a fault repeated ("发票金额有误，已经是第二次了", "3rd time the
+		 * truck came without the COA") is a grievance, however polite */
 		if (cat != AZI_COMPLAINT && (cat != AZI_PAYMENT || sc.ndun == 0) && sc.nthreat == 0 &&
+			(sc.nrepeat == 0 || sc.fact_neg <= 0 || sc.ndisclaim > 0) &&
 			(sc.urg_w[AZU_HIGH] <= 0 ||
 			 ((sc.nreq > 0 || sc.nquestion > 0) && cat != AZI_AFTER_SALES)) && !sc.haggled)
 			raw_s += sc.ndisclaim > 0 || sc.nresolved > 0 ? 0.7 * sc.neg_mag :
@@ -2396,6 +2409,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * glad mood; only what goes beyond the passed check ("合作愉快")
 		 * counts */
 		if (cat == AZI_PAYMENT && raw_s - 2.0 * sc.ncheckok < 1.2 &&
+			strcmp(overall, "positive") == 0)
+			overall = "neutral";
+		/* thanks closing a request or a question ("请查收并回复确认。非常
+		 * 感谢!", "Could you send the MSDS? Thanks a lot!") is courtesy:
+		 * positive only when something besides the thanks is glad */
+		if ((sc.nreq > 0 || sc.nquestion > 0) && raw_s - sc.thanks_pos < 0.8 &&
 			strcmp(overall, "positive") == 0)
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and

@@ -88,7 +88,9 @@ enum az_kind
 	AZK_ANSWERED,				/* 已告知/已答复/已婉拒: a call note's question answered on the call */
 	AZK_RETURN,					/* 退货/换货/补发/查出原因: an after-sales process under way */
 	AZK_SENTDOC,				/* 合同签好了/扫描件发你了/原件寄出: a document sent, nothing asked */
-	AZK_MISTAKE					/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
+	AZK_MISTAKE,				/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
+	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
+	AZK_REPEAT					/* 第二次了/每次都/third time: a fault repeated, a grievance */
 };
 
 enum

@@ -174,7 +174,7 @@ static const cue_row builtin[] = {
 	  "测试通过|验证通过|认证通过|审核通过|通过了|非常好|特别好|真不错|好用|很顺", 20),
 	S("great|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
 	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
-	  "well received|works well|fantastic|outstanding|glad", 20),
+	  "works well|fantastic|outstanding|glad", 20),
 	S("期待|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
 	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
 	  "一直以来的支持|战略合作|深度合作", 12),
@@ -186,6 +186,10 @@ static const cue_row builtin[] = {
 	S("感兴趣|很感兴趣|比较感兴趣", 15),
 	S("非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|感谢配合|many thanks|thanks a lot",
 	  15),
+	/* gratitude for help given ("这次断料多亏贵司连夜发货") */
+	S("多亏|多亏了|幸亏有|帮了大忙|帮了我们大忙|解了燃眉之急|saved us|lifesaver", 15),
+	K("谢谢|感谢|多谢|thanks|thank you|thx|非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|"
+	  "感谢配合|many thanks|thanks a lot|thanks again|thank you again|再次感谢", AZK_THANKS, 10),
 
 	/* ---- sentiment: negative ---- */
 	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"
@@ -939,6 +943,85 @@ static const cue_row builtin[] = {
 	K("试过了没问题|试了没问题|测试没问题|测了没问题|用了没问题|测试ok|试过ok|都正常|"
 	  "一切正常|用起来都正常|使用正常|使用稳定|没问题了|ok了|正常了|恢复正常|没再出现|"
 	  "没有再出现|银纹没了|黑点没了|问题没了|好多了", AZK_RESOLVED, 10),
+	K("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", AZK_RESOLVED, 10),
+	S("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", 12),
+	I("再也没出现|再也没有出现|再没出现|再也没发生|没再发生|再也没有发生", AZI_AFTER_SALES, 20),
+	/* a defect told in passing, with nothing demanded ("破了点 料没漏 没事
+	 * 就是跟你说下", "下次补上就行", "no worries"): feedback, not a grievance */
+	K("没事 就是|没事就是|没事,就是|没事 只是|没事,只是|没事的|不碍事|不要紧|就是跟你说下|"
+	  "就是跟你说一下|就跟你说一声|跟你说一声|就是告诉你一声|就是提个醒|下次补上就行|补上就行|"
+	  "补上就好|下次补就行|补过来就行|换一下就行|换掉就行|带过来就行|no worries|no big deal|"
+	  "fine for us|fine with us|works for us", AZK_DISCLAIM, 10),
+	/* a record without complaints is praise ("质量零投诉") */
+	K("零投诉|零客诉|无投诉|无客诉|没有投诉|没有客诉|没有任何投诉|zero complaints|no complaints", AZK_BLOCK, 0),
+	S("零投诉|零客诉|无投诉|无客诉|没有投诉|没有客诉|没有任何投诉|zero complaints|no complaints", 15),
+	/* "希望以后继续由她对接": a wish to go on, not a reproach */
+	K("希望以后继续|希望以后还|希望今后继续|希望继续", AZK_BLOCK, 0),
+	S("希望以后继续|希望以后还|希望今后继续|希望继续", 8),
+	/* the caller's manner noted in a call note ("态度还好", "语气平和"):
+	 * calm, no grievance */
+	K("态度还好|态度还可以|态度客气|态度很客气|态度还算客气|语气还算客气|语气客气|语气平和|语气还好|"
+	  "态度平和|心平气和|态度还算配合|语气缓和|语气还可以", AZK_DISCLAIM, 10),
+	/* formulas and no-objection words that are no praise: "Well received,
+	 * thanks", "对目前供货没有意见", "其他没有问题", "找到解决办法" */
+	K("well received|well noted|duly noted|noted with thanks|没有意见|没意见|无意见|其他没有问题|"
+	  "其它没有问题|别的没有问题|其余没有问题|其他都没问题|其他都没有问题|解决办法|解决方法|"
+	  "找到解决|想办法解决|如何解决", AZK_BLOCK, 0),
+	S("well received|well noted|duly noted|noted with thanks|没有意见|没意见|无意见|其他没有问题|"
+	  "其它没有问题|别的没有问题|其余没有问题|其他都没问题|其他都没有问题|解决办法|解决方法|"
+	  "找到解决|想办法解决|如何解决", 0),
+	/* a requirement not met, stated as a fact ("阻燃只到V1，达不到我们要求的
+	 * V0"): a specification gap, mild unless anger comes with it */
+	S("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", -10),
+	I("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", AZI_TECHNICAL, 15),
+	I("达不到我们要求|达不到我们的要求|没达到我们的要求|没达到我们要求|未达到我们的要求|未达到我们要求|"
+	  "达不到我们", AZI_COMPLAINT, 15),
+	/* worse than before ("这次的料比上次差远了", "一批不如一批"): a grievance */
+	S("差远了|差太多了|差了很多|比上次差|比以前差|比上批差|不如上次|不如以前|不如上批|没以前好|"
+	  "没上次好|没上批好|大不如前|一批不如一批|越来越差|worse than before|worse than last", -25),
+	I("差远了|差太多了|差了很多|比上次差|比以前差|比上批差|不如上次|不如以前|不如上批|没以前好|"
+	  "没上次好|没上批好|大不如前|一批不如一批|越来越差|worse than before|worse than last",
+	  AZI_COMPLAINT, 30),
+	/* the writer's own slip told the day after ("不好意思 昨天说错了 是要15吨") */
+	K("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错",
+	  AZK_APOLOGY, 10),
+	S("昨天说错|刚才说错|刚说错|之前说错|前面说错|上次说错|刚才写错|刚写错|昨天写错|前面写错", 0),
+	/* someone else presses the writer ("我们财务在催了", "客户那边催得紧"),
+	 * stress, neither our dunning nor a grievance */
+	K("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", AZK_BLOCK, 0),
+	S("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", 0),
+	U("财务在催|财务催了|财务也在催|财务那边在催|财务一直在催|老板在催|领导在催|客户在催|客户催得紧|"
+	  "那边催得紧|那边在催|上面在催", AZU_MEDIUM, 15),
+	/* no hurry asked for: whatever the matter, the writer is calm */
+	K("不急|不着急|不用急|不是很急|不太急|no rush|not urgent|no hurry", AZK_DISCLAIM, 10),
+	/* consent to an arrangement noted ("送货改到周三，客户同意", "同意补发一包"):
+	 * a fact of the matter, no glad mood */
+	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|同意补发|同意换货|"
+	  "同意退货|同意退回|客户认可|客户也认可", AZK_BLOCK, 0),
+	S("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|同意补发|同意换货|"
+	  "同意退货|同意退回|客户认可|客户也认可", 0),
+	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|客户认可|客户也认可",
+	  AZK_ANSWERED, 10),
+	/* a fault repeated */
+	K("第二次了|第三次了|又一次|每次都|每次到货都|third time|second time|"
+	  "3rd time|2nd time|every time|once again", AZK_REPEAT, 10),
+	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
+	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
+	/* letter formulas that open or close a mail: no mood of their own */
+	K("hope this email finds you well|hope this mail finds you well|hope this message finds you well|"
+	  "hope you are well|hope you are doing well|hope all is well|glad to hear from you|"
+	  "期待您的回复|期待你的回复|期待回复|期待您的早日回复|期待您的光临|期待与您见面|期待您的来访|"
+	  "如有疑问欢迎|欢迎随时联系|欢迎随时联络|欢迎来电|欢迎垂询|欢迎咨询|欢迎索取|欢迎来电咨询|"
+	  "很高兴收到您的来信|很高兴收到你的来信", AZK_BLOCK, 0),
+	S("hope this email finds you well|hope this mail finds you well|hope this message finds you well|"
+	  "hope you are well|hope you are doing well|hope all is well|glad to hear from you|"
+	  "期待您的回复|期待你的回复|期待回复|期待您的早日回复|期待您的光临|期待与您见面|期待您的来访|"
+	  "如有疑问欢迎|欢迎随时联系|欢迎随时联络|欢迎来电|欢迎垂询|欢迎咨询|欢迎索取|欢迎来电咨询|"
+	  "很高兴收到您的来信|很高兴收到你的来信", 0),
 	/* "希望后续改善": an improvement hoped for, a mild reproach */
 	K("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", AZK_BLOCK, 0),
 	S("希望后续改善|希望改善|希望改进|希望后续改进|希望加强|希望以后改进|希望能改善", -5),

@@ -473,6 +473,45 @@ test_sentiment(void)
 	/* a return request states facts; thanks with nothing asked; dunning */
 	check_field("有两包料受潮了，麻烦给换一下", "sentiment", "overall", "neutral");
 	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
+	/* a defect told in passing, a record without complaints, a wish to go on */
+	check_field("刚看了下 有两包外包装破了点 料没漏 没事 就是跟你说下", "sentiment", "overall", "neutral");
+	check_field("Understood, no worries. A delay of two days is fine for us.", "sentiment", "overall",
+				"neutral");
+	check_field("贵司上半年交期准时率100%，质量零投诉，特此感谢", "sentiment", "overall", "positive");
+	check_field("客户来电表扬业务员小李服务好，希望以后继续由她对接", "sentiment", "overall", "positive");
+	check_field("最近几批色差问题再也没出现过，我们很满意", "sentiment", "overall", "positive");
+	/* calm manner noted, no-objection words and formulas carry no mood */
+	check_field("客户说上批货少了两包，让我们补发，语气还算客气。", "sentiment", "overall", "neutral");
+	check_field("客户问阻燃ABS的灼热丝能不能过750度，其他没有问题", "sentiment", "overall", "neutral");
+	check_field("拜访客户仓库，预计月中补货，客户对目前供货没有意见", "sentiment", "overall", "neutral");
+	check_field("有没有增韧的建议？这不是投诉，只是想找到解决办法。谢谢！", "sentiment", "overall",
+				"neutral");
+	/* a requirement not met stated as a fact; worse than before; the writer's own slip */
+	check_field("样品测试结果出来了，拉伸强度都达标，但阻燃只到V1，达不到我们要求的V0，还请看看能否改进配方。",
+				"sentiment", "overall", "neutral");
+	check_field("这次的料比上次差远了 注塑一直卡料", "sentiment", "overall", "negative");
+	check_field("这次的料比上次差远了 注塑一直卡料", "intent", "category", "complaint");
+	check_field("不好意思 昨天说错了 是要15吨 不是5吨", "sentiment", "overall", "neutral");
+	/* letter formulas carry no mood; praise of speed in chat words does */
+	check_field("陳先生您好：感謝您的詢價，PC/ABS報價為每噸港幣16500元。如有疑問歡迎隨時聯絡。順頌商祺",
+				"sentiment", "overall", "neutral");
+	check_field("辛苦啦 这次到货挺快的 下周再来10吨", "sentiment", "overall", "positive");
+	/* a third party presses the writer: stress, not our dunning */
+	check_field("张总 上月的货款这周能安排吗 我们财务在催了", "sentiment", "overall", "neutral");
+	check_field("尾款我们这周五前付清，麻烦先安排发货，客户那边催得紧。", "sentiment", "overall", "neutral");
+	/* a problem told with "不急": calm */
+	check_field("熔接线明显 强度不够 是料的问题还是模具？你们技术能远程看下吗 不急 下周都行", "sentiment",
+				"overall", "neutral");
+	check_field("退货申请：PCR-PP-800 2吨，熔指偏高不适用。不急，下批来货时一起处理即可。", "sentiment",
+				"overall", "neutral");
+	/* consent to an arrangement noted in a call note: a fact, settled */
+	check_field("电话确认：下周一送货改到下周三，客户同意", "sentiment", "overall", "neutral");
+	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "sentiment", "overall", "neutral");
+	check_field("客户来电要换货，说上批颜色不对，我说下周安排，客户同意", "urgency", "level", "low");
+	/* a fault repeated is a grievance, however polite */
+	check_field("贵司开来的发票金额与合同不符，已经是第二次了，麻烦重新开具。谢谢。", "sentiment", "overall",
+				"negative");
+	check_field("贵司开来的发票金额与合同不符，麻烦重新开具。谢谢。", "sentiment", "overall", "neutral");
 	check_field("麻烦发一份价格表，谢谢", "sentiment", "overall", "neutral");
 	check_field("尊敬的客户：贵司有一笔货款已逾期30天未付，请尽快安排付款", "sentiment", "overall",
 				"negative");
@@ -952,6 +991,17 @@ test_dev11_classes(void)
 	check_field("补发的那批今天能到吗？", "urgency", "level", "high");
 }
 
+static void
+test_dev12_classes(void)
+{
+	/* thanks closing a request is courtesy; thanks for help given is not */
+	check_field("Could you please send us the MSDS and TDS? Our customer needs them. Thanks a lot!",
+				"sentiment", "overall", "neutral");
+	check_field("货款已转出，请回复确认，非常感谢！", "sentiment", "overall", "neutral");
+	check_field("这次断料多亏你们连夜发货，非常感谢！", "sentiment", "overall", "positive");
+	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -975,6 +1025,7 @@ main(int argc, char **argv)
 	test_dev10_classes();
 	test_dev10b_classes();
 	test_dev11_classes();
+	test_dev12_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
