@@ -29,6 +29,15 @@ REVOKE ALL ON ALL TABLES IN SCHEMA commhub FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA commhub FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION commhub.current_tenant() TO commhub_reader;
 GRANT SELECT ON commhub.tenant_grants TO commhub_reader;
+-- tenant_grants under row security too: a role sees the grants of the roles
+-- it belongs to, not every tenant's ids and role names; admins see and
+-- change all.  current_tenant() reads the table in C, past row security.
+ALTER TABLE commhub.tenant_grants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_grants ON commhub.tenant_grants FOR SELECT
+    USING (role_name IN (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER')));
+CREATE POLICY admin_grants ON commhub.tenant_grants
+    USING (pg_catalog.pg_has_role('commhub_admin', 'MEMBER'))
+    WITH CHECK (pg_catalog.pg_has_role('commhub_admin', 'MEMBER'));
 GRANT EXECUTE ON FUNCTION commhub.analyze_text(text, text, text, timestamptz),
                           commhub.normalize_identity(text, text),
                           commhub.thread(text)

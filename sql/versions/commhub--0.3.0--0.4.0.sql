@@ -14,6 +14,7 @@
 -- runs overlap.  The BI health score is customer_overview()'s (health_for).
 -- relative_time() says 3小时后 for a time later than now (was 刚刚); search()
 -- cuts its snippet from the normalized text the match was found in.
+-- tenant_grants is under row security (own grants; admins all).
 CREATE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
                records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
@@ -784,3 +785,12 @@ CREATE VIEW commhub.bi_customer_health WITH (security_barrier) AS
 REVOKE ALL ON commhub.mv_customer_health, commhub.bi_customer_health FROM PUBLIC;
 GRANT SELECT ON commhub.bi_customer_health TO commhub_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.mv_customer_health, commhub.bi_customer_health TO commhub_admin;
+
+-- tenant_grants under row security: a role sees the grants of the roles it
+-- belongs to; admins see and change all.
+ALTER TABLE commhub.tenant_grants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_grants ON commhub.tenant_grants FOR SELECT
+    USING (role_name IN (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER')));
+CREATE POLICY admin_grants ON commhub.tenant_grants
+    USING (pg_catalog.pg_has_role('commhub_admin', 'MEMBER'))
+    WITH CHECK (pg_catalog.pg_has_role('commhub_admin', 'MEMBER'));

@@ -1,7 +1,7 @@
 -- Tenants are isolated by row-level security (S4, R4) and the three roles
 -- have the least privileges that work.
 BEGIN;
-SELECT plan(42);
+SELECT plan(45);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_reader_t002') THEN CREATE ROLE tap_reader_t002; END IF;
@@ -149,5 +149,18 @@ UPDATE commhub.agent_jobs SET payload = '{"insight_id": "TAP-INS-T1"}' WHERE job
 SELECT commhub.apply_agent_result(-77, '{"summary": "written from T001"}');
 SELECT is((SELECT insight_data -> 'model' ->> 'summary' FROM commhub.communication_insights WHERE insight_id = 'TAP-INS-T1'),
           'written from T001', 'and enriches its own tenant''s insight');
+
+-- tenant_grants: a reader sees its own grants only, not every tenant's
+SET LOCAL ROLE tap_reader_t002;
+SELECT is((SELECT string_agg(tenant_id || ':' || role_name, ',') FROM commhub.tenant_grants), 'T002:tap_reader_t002',
+          'a reader sees only its own tenant grants');
+SELECT throws_ok($$INSERT INTO commhub.tenant_grants (tenant_id, role_name) VALUES ('T001', 'tap_reader_t002')$$, '42501', NULL,
+                 'and cannot grant itself a tenant');
+RESET ROLE;
+SET LOCAL commhub.tenant = 'T002';
+SET LOCAL ROLE tap_reader_t002;
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications), 1,
+          'current_tenant() still finds the grant (it reads tenant_grants past row security)');
+RESET ROLE;
 SELECT * FROM finish();
 ROLLBACK;
