@@ -535,8 +535,7 @@ write_result_guarded(AgentJob *job)
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
-		conflict = ERRCODE_TO_CATEGORY(ed->sqlerrcode) == ERRCODE_TO_CATEGORY(ERRCODE_T_R_SERIALIZATION_FAILURE) ||
-			ed->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
+		conflict = commhub_error_is_conflict(ed->sqlerrcode) || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
 		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
 							 (long long) job->job_id, conflict ? "will retry" : "job failed",
 							 ed->message ? ed->message : "error")));

@@ -43,6 +43,15 @@ commhub_error_not_item(int sqlerrcode)
 		cls == ERRCODE_TO_CATEGORY(ERRCODE_IO_ERROR);	/* 58 */
 }
 
+/* A conflict with a concurrent session -- deadlock, serialization failure,
+ * lock timeout: worth retrying, never the payload's or the answer's fault. */
+static inline bool
+commhub_error_is_conflict(int sqlerrcode)
+{
+	return ERRCODE_TO_CATEGORY(sqlerrcode) == ERRCODE_TO_CATEGORY(ERRCODE_T_R_SERIALIZATION_FAILURE) ||	/* 40 */
+		sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;	/* 55P03 */
+}
+
 /* progress.c: long batch work reports where it is (commhub.ingest_progress). */
 extern void commhub_progress_shmem_init(void);
 extern void commhub_progress_start(const char *operation, const char *detail, const char *tenant, int64 total);

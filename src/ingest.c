@@ -2066,10 +2066,12 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 							/* A conflict with a concurrent session that its
 							 * retry alone did not resolve is no bad payload:
 							 * the call fails, to be retried (it is idempotent). */
-							if (strncmp(err.sqlstate, "40", 2) == 0 || strcmp(err.sqlstate, "55P03") == 0)
+							int			code = MAKE_SQLSTATE(err.sqlstate[0], err.sqlstate[1], err.sqlstate[2],
+															 err.sqlstate[3], err.sqlstate[4]);
+
+							if (commhub_error_is_conflict(code))
 								ereport(ERROR,
-										(errcode(MAKE_SQLSTATE(err.sqlstate[0], err.sqlstate[1], err.sqlstate[2],
-															   err.sqlstate[3], err.sqlstate[4])),
+										(errcode(code),
 										 errmsg("payloads[%d]: %s", items[i].index, err.message),
 										 errhint("A concurrent session changed the same communication; retry the batch "
 												 "(items already stored come back as duplicates).")));

@@ -165,8 +165,7 @@ ingest_one(const char *mailbox, const char *folder, uint32 uid, const char *data
 		 * serialization, lock timeout): the sync stops before it and the
 		 * next one tries it again */
 		if (commhub_error_not_item(ed->sqlerrcode) ||
-			ERRCODE_TO_CATEGORY(ed->sqlerrcode) == ERRCODE_TO_CATEGORY(ERRCODE_T_R_SERIALIZATION_FAILURE) ||
-			ed->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
+			commhub_error_is_conflict(ed->sqlerrcode))
 			ReThrowError(ed);
 		file_error(mailbox, folder, uid, unpack_sql_state(ed->sqlerrcode), ed->message ? ed->message : "error", ed->hint);
 		FreeErrorData(ed);

@@ -183,6 +183,23 @@ sget(json_t *o, const char *k)
 	return s ? s : "";
 }
 
+/* A 3x3 confusion table (rows gold, cols predicted). */
+static void
+print_conf3(const char *what, const char *const names[3], long conf[4][4])
+{
+	printf("%s confusion (rows gold, cols pred):\n%12s", what, "");
+	for (int j = 0; j < 3; j++)
+		printf(" %8s", names[j]);
+	printf("\n");
+	for (int i = 0; i < 3; i++)
+	{
+		printf("%12s", names[i]);
+		for (int j = 0; j < 3; j++)
+			printf(" %8ld", conf[i][j]);
+		printf("\n");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -382,35 +399,12 @@ main(int argc, char **argv)
 	}
 	if (summary)
 	{
-		printf("sentiment confusion (rows gold, cols pred):\n%12s", "");
-		for (j = 0; j < 3; j++)
-			printf(" %8s", moods[j]);
-		printf("\n");
-		for (i = 0; i < 3; i++)
-		{
-			printf("%12s", moods[i]);
-			for (j = 0; j < 3; j++)
-				printf(" %8ld", sconf[i][j]);
-			printf("\n");
-		}
-		printf("urgency confusion (rows gold, cols pred):\n%12s", "");
-		for (j = 0; j < 3; j++)
-			printf(" %8s", levels[j]);
-		printf("\n");
-		for (i = 0; i < 3; i++)
-		{
-			printf("%12s", levels[i]);
-			for (j = 0; j < 3; j++)
-				printf(" %8ld", uconf[i][j]);
-			printf("\n");
-		}
+		print_conf3("sentiment", moods, sconf);
+		print_conf3("urgency", levels, uconf);
 		printf("per channel (items: intent / sentiment / urgency right):\n");
 		for (i = 0; i < 9; i++)
 			if (ch_n[i])
 				printf("%12s %4ld: %4ld / %4ld / %4ld\n", chans[i], ch_n[i], ch_int[i], ch_sent[i], ch_urg[i]);
-	}
-	if (summary)
-	{
 		printf("confusion (rows gold, cols pred):\n%12s", "");
 		for (j = 0; j < NINT; j++)
 			printf(" %5.5s", intents[j]);
