@@ -80,3 +80,7 @@ SELECT round((SELECT ms FROM t WHERE what = 'timeline first page') / (SELECT ms 
        round((SELECT ms FROM t WHERE what = 'timeline first page') / (SELECT ms FROM t WHERE what = 'bare first page, all shown columns'), 2) AS "first page vs bare, all shown columns",
        round((SELECT ms FROM t WHERE what = 'timeline deep page') / (SELECT ms FROM t WHERE what = 'bare deep page'), 2) AS "deep page vs bare",
        round((SELECT ms FROM t WHERE what = 'timeline deep page') / (SELECT ms FROM t WHERE what = 'timeline first page'), 2) AS "deep vs first (target ~1)";
+-- the same first page through pgbench, as an application sees it
+SELECT CASE WHEN :size >= 100000 THEN 5 ELSE 1 END AS tl_secs \gset
+\setenv TL_SECS :tl_secs
+\! bash bench/lib/timeline_client.sh commhub
