@@ -83,4 +83,5 @@ SELECT round((SELECT ms FROM t WHERE what = 'timeline first page') / (SELECT ms 
 -- the same first page through pgbench, as an application sees it
 SELECT CASE WHEN :size >= 100000 THEN 5 ELSE 1 END AS tl_secs \gset
 \setenv TL_SECS :tl_secs
-\! bash bench/lib/timeline_client.sh commhub
+\setenv TL_DB :DBNAME
+\! bash bench/lib/timeline_client.sh

@@ -236,6 +236,7 @@ prepare_and_submit(llm_engine *eng, AgentJob *job, HeapTuple tup, TupleDesc td)
 	char	   *prompt = NULL;
 	json_t	   *vars = NULL;
 	int			rc;
+	char		idem[40];
 
 	llm_request_init(&req);
 	if (url == NULL)
@@ -254,9 +255,14 @@ prepare_and_submit(llm_engine *eng, AgentJob *job, HeapTuple tup, TupleDesc td)
 	req.temperature = DatumGetFloat4(SPI_getbinval(tup, td, 17, &isnull));
 	if (job->webhook)
 	{
+		/* the same key on every attempt: delivery is at least once (a
+		 * worker that dies between the POST and recording it sends again
+		 * after the lease), so receivers can drop the repeat */
+		snprintf(idem, sizeof(idem), "commhub-job-%lld", (long long) job->job_id);
 		req.kind = LLM_KIND_WEBHOOK;
 		req.url = url;
 		req.body_json = vars_text;
+		req.idempotency_key = idem;
 	}
 	else
 	{

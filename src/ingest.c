@@ -2226,6 +2226,11 @@ commhub_reparse(PG_FUNCTION_ARGS)
 			raise_chn_error(&it.err);
 		tenant = commhub_current_tenant();
 		store_items(&it, 1, tenant, true);
+		/* a record the scheduled catch-up marked as failing is fine now */
+		if (SPI_CACHED("UPDATE commhub.customer_communications SET sync_status = 'synced', sync_error = NULL "
+					   "WHERE record_id = $1 AND sync_status = 'analysis_failed'",
+					   1, types, args, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "commhub: could not clear the analysis failure of record \"%s\"", record_id);
 		result = item_result(&it);
 	}
 	PG_FINALLY();

@@ -7,7 +7,7 @@
 # send it).  Called at the end of bench/timeline.sql on its data; the
 # server-side figures above are the main ones.
 set -u
-DB=${1:-commhub}
+DB=${1:-${TL_DB:-commhub}}
 SECS=${TL_SECS:-5}
 PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1)
 [ -x "$PGBENCH" ] || { echo "timeline_client: pgbench not found, skipped"; exit 0; }

@@ -1356,6 +1356,8 @@ BEGIN
     IF to_regprocedure('commhub.reparse(text)') IS NOT NULL THEN
         FOR r IN SELECT c.record_id FROM commhub.customer_communications c
                   WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = cid AND c.analysis IS NULL
+                    AND c.content_original IS NOT NULL
+                    AND c.sync_status IS DISTINCT FROM 'analysis_failed'
                     AND c.communication_time >= t0 AND c.communication_time < t1
                   ORDER BY c.communication_time LIMIT 500 LOOP
             BEGIN
@@ -1364,6 +1366,13 @@ BEGIN
             EXCEPTION WHEN OTHERS THEN
                 failed := failed + 1;
                 RAISE WARNING 'A10 catch-up of record % failed: %', r.record_id, SQLERRM;
+                -- the record's own fault, not a passing one (locks, privileges, resources)
+                IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
+                    UPDATE commhub.customer_communications x
+                       SET sync_status = 'analysis_failed',
+                           sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
+                     WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
+                END IF;
             END;
         END LOOP;
     END IF;

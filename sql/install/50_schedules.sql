@@ -7,7 +7,8 @@
 --   weekly   Mon   09:00  A11-A15 for every customer active in 90 days, weekly report
 --   monthly  1st   09:00  A11-A16 for every customer active in 90 days, monthly report
 --   risk_5min every 5 min A14 for vip/high customers (notifies new high alerts)
---   refresh_views  15 min commhub.refresh_views() when it exists
+--   refresh_views  15 min commhub.refresh_views() when it exists: one job
+--                         for every tenant (the views hold all tenants' rows)
 -- The seed's times are Asia/Shanghai; pg_cron 1.4 runs in UTC (GMT) unless
 -- cron.timezone (1.5+) says otherwise, so 09:00 becomes 01:00.
 -- Model refinement of A11-A16 belongs to the agent runtime (agent_jobs);
@@ -64,14 +65,27 @@ BEGIN
     IF k = 'daily' THEN
         -- A10 catch-up: records the analyzer has not seen (newest first, bounded)
         IF to_regprocedure('commhub.reparse(text)') IS NOT NULL THEN
+            -- only records that keep their payload can be re-parsed; one
+            -- that fails is marked (sync_status 'analysis_failed', the
+            -- reason in sync_error) and not tried again, so failures never
+            -- crowd out the rest; reparse(record_id) retries it by hand
             FOR r IN SELECT c.record_id FROM commhub.customer_communications c
                       WHERE c.tenant_id = commhub.current_tenant() AND c.analysis IS NULL
+                        AND c.content_original IS NOT NULL
+                        AND c.sync_status IS DISTINCT FROM 'analysis_failed'
                       ORDER BY c.communication_time DESC LIMIT 1000 LOOP
                 BEGIN
                     EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;
                     n := n + 1;
                 EXCEPTION WHEN OTHERS THEN
                     RAISE WARNING 'commhub daily: A10 catch-up of record %: % (%)', r.record_id, SQLERRM, SQLSTATE;
+                    -- the record's own fault, not a passing one (locks, privileges, resources)
+                    IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
+                        UPDATE commhub.customer_communications x
+                           SET sync_status = 'analysis_failed',
+                               sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
+                         WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
+                    END IF;
                 END;
             END LOOP;
         END IF;
@@ -152,8 +166,10 @@ DECLARE
     h text := CASE WHEN local_cron THEN '9' ELSE '1' END;
 BEGIN
     RETURN QUERY
-    SELECT 'commhub_' || x.kind || sfx, x.sched, x.local_time,
-           CASE WHEN t = 'T001' THEN '' ELSE format('SET commhub.tenant = %L; ', t) END
+    -- refresh_views() refreshes every tenant's rows: one job, shared
+    SELECT CASE WHEN x.kind = 'refresh_views' THEN 'commhub_refresh_views' ELSE 'commhub_' || x.kind || sfx END,
+           x.sched, x.local_time,
+           CASE WHEN t = 'T001' OR x.kind = 'refresh_views' THEN '' ELSE format('SET commhub.tenant = %L; ', t) END
            || format('SELECT commhub.run_scheduled(%L)', x.kind)
       FROM (VALUES ('daily', '0 ' || h || ' * * *', '每天 09:00 Asia/Shanghai', 1),
                    ('weekly', '0 ' || h || ' * * 1', '每周一 09:00 Asia/Shanghai', 2),
@@ -205,14 +221,14 @@ BEGIN
         EXECUTE 'SELECT cron.schedule($1, $2, $3)' USING j.jobname, j.schedule, j.command;
         RETURN NEXT format('%s: %s (%s) -> %s', j.jobname, j.schedule, j.local_time, j.command);
     END LOOP;
-    -- a view-refresh job whose function has gone
-    IF to_regprocedure('commhub.refresh_views()') IS NULL THEN
-        FOR stale IN EXECUTE 'SELECT jobid, jobname FROM cron.job WHERE jobname = $1'
-                     USING 'commhub_refresh_views' || CASE WHEN commhub.current_tenant() = 'T001' THEN ''
-                                                           ELSE '_' || lower(commhub.current_tenant()) END LOOP
-            EXECUTE 'SELECT cron.unschedule($1)' USING stale.jobid;
-        END LOOP;
-    END IF;
+    -- this tenant's own view-refresh job from 0.4.0 (the shared one
+    -- replaces it), and the shared one if its function has gone
+    FOR stale IN EXECUTE 'SELECT jobid, jobname FROM cron.job WHERE jobname = ANY ($1)'
+                 USING ARRAY['commhub_refresh_views_' || lower(commhub.current_tenant())]
+                       || CASE WHEN to_regprocedure('commhub.refresh_views()') IS NULL
+                               THEN ARRAY['commhub_refresh_views'] ELSE ARRAY[]::text[] END LOOP
+        EXECUTE 'SELECT cron.unschedule($1)' USING stale.jobid;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION commhub.install_schedules() IS
@@ -229,7 +245,15 @@ BEGIN
     PERFORM commhub.require_pg_cron();
     FOR j IN EXECUTE 'SELECT jobid, jobname FROM cron.job WHERE jobname = ANY ($1) ORDER BY jobid'
              USING ARRAY(SELECT n || sfx FROM unnest(ARRAY['commhub_daily', 'commhub_weekly', 'commhub_monthly',
-                                                           'commhub_risk_5min', 'commhub_refresh_views']) AS u(n)) LOOP
+                                                           'commhub_risk_5min']) AS u(n))
+                   || ARRAY['commhub_refresh_views_' || lower(commhub.current_tenant())] LOOP
+        EXECUTE 'SELECT cron.unschedule($1)' USING j.jobid;
+        RETURN NEXT j.jobname::text;
+    END LOOP;
+    -- the shared view refresh goes with the last tenant's jobs
+    FOR j IN EXECUTE $q$SELECT jobid, jobname FROM cron.job WHERE jobname = 'commhub_refresh_views'
+                         AND NOT EXISTS (SELECT 1 FROM cron.job o
+                                          WHERE o.jobname ~ '^commhub_(daily|weekly|monthly|risk_5min)(_|$)')$q$ LOOP
         EXECUTE 'SELECT cron.unschedule($1)' USING j.jobid;
         RETURN NEXT j.jobname::text;
     END LOOP;

@@ -62,6 +62,7 @@ typedef struct llm_xfer
 	size_t		body_len;
 	char	   *secret;			/* api key copy, for scrubbing; wiped */
 	char	   *url_query;		/* query string of url, for scrubbing; wiped */
+	char		idem[80];		/* "Idempotency-Key: ..." or "" */
 	long		total_timeout_ms;
 	size_t		cap;			/* max response bytes */
 	char	   *resp;
@@ -924,6 +925,12 @@ build_headers(llm_xfer *x)
 			return false;
 		x->headers = t;
 	}
+	if (x->idem[0])
+	{
+		if (!(t = curl_slist_append(x->headers, x->idem)))
+			return false;
+		x->headers = t;
+	}
 	if (x->secret)
 	{
 		size_t		al = strlen(x->secret) + sizeof("Authorization: Bearer ");
@@ -984,6 +991,17 @@ llm_engine_submit(llm_engine *eng, const llm_request *req, void *user)
 				llm_set_error(eng, "api_key contains spaces or control characters");
 				return LLM_SUBMIT_INVALID;
 			}
+	if (req->idempotency_key)
+	{
+		size_t		n = strlen(req->idempotency_key);
+
+		if (n < 1 || n > 64 || strspn(req->idempotency_key,
+									  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != n)
+		{
+			llm_set_error(eng, "idempotency_key must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+			return LLM_SUBMIT_INVALID;
+		}
+	}
 	if (req->kind == LLM_KIND_CHAT)
 	{
 		if (!text_ok(eng, "model", req->model, LLM_MAX_MODEL_BYTES, true) ||
@@ -1039,6 +1057,8 @@ llm_engine_submit(llm_engine *eng, const llm_request *req, void *user)
 	else
 		memcpy(x->url, req->url, strlen(req->url) + 1);
 	x->url_query = url_query_copy(x->url);
+	if (req->idempotency_key)
+		snprintf(x->idem, sizeof(x->idem), "Idempotency-Key: %s", req->idempotency_key);
 	if (req->api_key && *req->api_key)
 	{
 		x->secret = strdup(req->api_key);

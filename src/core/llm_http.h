@@ -143,6 +143,12 @@ typedef struct llm_request
 	/* LLM_KIND_WEBHOOK */
 	const char *body_json;		/* must be valid JSON */
 
+	/* NULL = none; else sent as "Idempotency-Key: <key>" (1-64 bytes of
+	 * A-Z a-z 0-9 . _ : -).  The same key on every attempt lets a receiver
+	 * drop the repeat that at-least-once delivery can bring (a worker that
+	 * dies after sending and before recording the success). */
+	const char *idempotency_key;
+
 	/* limits (0 = default) */
 	long		connect_timeout_ms;
 	long		total_timeout_ms;

@@ -100,6 +100,10 @@ echo "$out" | grep 'Asynchronous notification "commhub_urgent"' | grep -q '"summ
 wait_for "SELECT count(*) >= 1 FROM commhub.agent_jobs WHERE agent = 'webhook' AND status = 'succeeded'" 30
 tap_ok $? "the urgent record's webhook job was delivered"
 curl -s "http://127.0.0.1:$PORT/webhook/robot" | grep -q '紧急沟通提醒'; tap_ok $? "the WeCom robot received a markdown message"
+# delivery is at least once; the job id as Idempotency-Key lets a receiver drop a repeat
+key=$(curl -s "http://127.0.0.1:$PORT/webhook/robot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0])')
+tap_ok $([ "$key" = "commhub-job-$(q "SELECT min(job_id) FROM commhub.agent_jobs WHERE agent = 'webhook' AND endpoint = 'robot'")" ]; echo $?) \
+   "the webhook POST carries Idempotency-Key: commhub-job-<job_id> ($key)"
 
 # 5. The API key is never readable by commhub_reader.
 q "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_reader') THEN CREATE ROLE e2e_reader; END IF; END \$\$;

@@ -22,6 +22,18 @@ before=$(q "SELECT count(*) FROM cron.job")
 q "SELECT count(*) FROM commhub.install_schedules()" >/dev/null
 tap_ok $([ "$(q "SELECT count(*) FROM cron.job")" = "$before" ]; echo $?) "installing twice is idempotent ($before jobs)"
 
+# Tenants: each has its own report jobs; the view refresh (the views hold
+# every tenant's rows) is one shared job.  A per-tenant one as 0.4.0 made it:
+q "SELECT cron.schedule('commhub_refresh_views_t002', '*/15 * * * *', 'SELECT 1')" >/dev/null
+q "SET commhub.tenant = 'T002'; SELECT count(*) FROM commhub.install_schedules()" >/dev/null
+tap_ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname LIKE 'commhub\_refresh\_views%'")" = 1 ] &&
+         [ "$(q "SELECT count(*) FROM cron.job WHERE jobname = 'commhub_daily_t002' AND command LIKE 'SET commhub.tenant = ''T002''; %'")" = 1 ]; echo $?) \
+   "a second tenant gets its own daily job and shares the one view-refresh job (its 0.4.0 one is removed)"
+q "SET commhub.tenant = 'T002'; SELECT count(*) FROM commhub.uninstall_schedules()" >/dev/null
+tap_ok $([ "$(q "SELECT count(*) FROM cron.job WHERE jobname LIKE 'commhub\_%\_t002'")" = 0 ] &&
+         [ "$(q "SELECT count(*) FROM cron.job WHERE jobname = 'commhub_refresh_views'")" = 1 ]; echo $?) \
+   "uninstalling the second tenant keeps the shared refresh job the first still uses"
+
 # A one-minute job running the same entry point the schedules use.
 q "SELECT cron.schedule('commhub_e2e_minute', '* * * * *', \$\$SELECT commhub.run_scheduled('risk_5min')\$\$)" >/dev/null
 fired=1

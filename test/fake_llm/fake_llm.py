@@ -32,7 +32,8 @@ ENDPOINTS
       "markdown": {"content": "..."}} (or text); records it and answers
       {"errcode":0,"errmsg":"ok"}.  Bad message: errcode 40008.  Names
       starting with "fail": errcode 93000; with "busy": errcode -1.
-  GET  /webhook/<name>   {"name", "count", "messages": [bodies, oldest first]}
+  GET  /webhook/<name>   {"name", "count", "messages": [bodies, oldest first],
+      "keys": [the Idempotency-Key header of each, or null]}
 
 PER-REQUEST MARKERS in the user (or system) prompt, overriding /control:
   [[mode:M]]  M is one of
@@ -94,6 +95,7 @@ class State:
         self.max_inflight = 0
         self.flaky = {}
         self.webhooks = {}
+        self.webhook_keys = {}
 
 
 STATE = State()
@@ -344,7 +346,8 @@ class Handler(BaseHTTPRequestHandler):
             name = p[len("/webhook/"):]
             with STATE.lock:
                 msgs = list(STATE.webhooks.get(name, []))
-            self.send_json(200, {"name": name, "count": len(msgs), "messages": msgs})
+                keys = list(STATE.webhook_keys.get(name, []))
+            self.send_json(200, {"name": name, "count": len(msgs), "messages": msgs, "keys": keys})
         elif p == "/health":
             self.send_json(200, {"ok": True})
         else:
@@ -411,6 +414,9 @@ class Handler(BaseHTTPRequestHandler):
                     lst = STATE.webhooks.setdefault(name, [])
                     lst.append(msg)
                     del lst[:-MAX_WEBHOOK_MESSAGES]
+                    keys = STATE.webhook_keys.setdefault(name, [])
+                    keys.append(self.headers.get("Idempotency-Key"))
+                    del keys[:-MAX_WEBHOOK_MESSAGES]
         self.send_json(200, resp)
 
     def chat(self, path, body):

@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(85);
+SELECT plan(91);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -310,6 +310,27 @@ SELECT is((commhub.run_analysis('C-GROW', '2023-12-01', now()) #>> '{analysis_su
 SELECT is((SELECT count(*)::int FROM commhub.customer_communications
             WHERE tenant_id = 'TAGENTS' AND source_record_id = 'AG-V1' AND analysis IS NOT NULL), 1, 'A16: the record is analysed');
 SELECT ok(commhub.run_agent('A16', 'C-QUIET') ? 'action_plan', 'run_agent(''A16'') is run_analysis');
+-- a record whose payload no longer parses is marked once and not retried;
+-- one without a payload is not attempted; reparse() after a fix clears it
+SELECT lives_ok($$SELECT commhub.ingest_batch('visit', '[{"visit_id": "AG-V2", "customer_id": "C-GROW", "visit_date": "2024-01-02 10:00", "content": "拜访,客户询价"},
+                                                        {"visit_id": "AG-V3", "customer_id": "C-GROW", "visit_date": "2024-01-03 10:00", "content": "电话回访"}]')$$,
+                'ingest two visits');
+CREATE TEMP TABLE ag_saved AS SELECT record_id, content_original FROM commhub.customer_communications
+ WHERE tenant_id = 'TAGENTS' AND source_record_id = 'AG-V2';
+UPDATE commhub.customer_communications SET analysis = NULL,
+       content_original = CASE source_record_id WHEN 'AG-V2' THEN '{"visit_id": "AG-V2", "customer_id": "C-GROW"' END
+ WHERE tenant_id = 'TAGENTS' AND source_record_id IN ('AG-V2', 'AG-V3');
+SELECT is(commhub.run_analysis('C-GROW', '2023-12-01', now()) #>> '{analysis_summary,a10_failed}', '1', 'A16 catch-up: the record that no longer parses fails');
+SELECT is((SELECT sync_status || ' ' || (sync_error LIKE 'A10 catch-up %')::text FROM commhub.customer_communications
+            WHERE tenant_id = 'TAGENTS' AND source_record_id = 'AG-V2'), 'analysis_failed true',
+          'A16 catch-up: it is marked analysis_failed with the reason in sync_error');
+SELECT is(commhub.run_analysis('C-GROW', '2023-12-01', now()) #>> '{analysis_summary,a10_failed}', '0',
+          'A16 catch-up: a marked record is not tried again, and one without a payload is never tried');
+UPDATE commhub.customer_communications c SET content_original = s.content_original FROM ag_saved s WHERE c.record_id = s.record_id;
+SELECT lives_ok($$SELECT commhub.reparse((SELECT record_id FROM ag_saved))$$, 'reparse after the fix');
+SELECT is((SELECT sync_status || ' ' || (sync_error IS NULL)::text || ' ' || (analysis IS NOT NULL)::text
+             FROM commhub.customer_communications WHERE record_id = (SELECT record_id FROM ag_saved)),
+          'synced true true', 'a successful reparse clears the mark');
 
 -- privileges: readers read reports, writers run agents, admins schedule
 DO $$ BEGIN

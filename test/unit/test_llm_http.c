@@ -804,7 +804,24 @@ test_webhook(llm_engine *eng)
 																				 json_object_get(got, "messages"), 0), "markdown"), "content")),
 				 "**紧急** 宁波奥克斯: 客户投诉交货延迟") == 0,
 		  "webhook: the robot received the markdown content");
+	check(got && json_is_null(json_array_get(json_object_get(got, "keys"), 0)),
+		  "webhook: no Idempotency-Key header unless asked for");
 	json_decref(got);
+	r.idempotency_key = "commhub-job-42";
+	x = one(eng, &r, 0);
+	got = fake_call("/webhook/alerts", NULL);
+	check(x->err == LLM_OK && got && json_integer_value(json_object_get(got, "count")) == 2 &&
+		  json_string_value(json_array_get(json_object_get(got, "keys"), 1)) &&
+		  strcmp(json_string_value(json_array_get(json_object_get(got, "keys"), 1)), "commhub-job-42") == 0,
+		  "webhook: the Idempotency-Key header is sent as given");
+	json_decref(got);
+	r.idempotency_key = "job 42\r\nX-Evil: 1";
+	check(llm_engine_submit(eng, &r, NULL) == LLM_SUBMIT_INVALID &&
+		  strncmp(llm_engine_last_error(eng), "idempotency_key must be", 23) == 0,
+		  "webhook: an Idempotency-Key with spaces or CR/LF is refused (header injection)");
+	r.idempotency_key = "";
+	check(llm_engine_submit(eng, &r, NULL) == LLM_SUBMIT_INVALID, "webhook: an empty Idempotency-Key is refused");
+	r.idempotency_key = NULL;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/webhook/fail?key=WEBHOOK-KEY-693a91f6", fake_port);
 	x = one(eng, &r, 1);
