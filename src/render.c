@@ -20,6 +20,7 @@
 #include "nodes/params.h"
 #include "tcop/dest.h"
 #include "utils/memutils.h"
+#include "utils/guc.h"
 #include "funcapi.h"
 #include "common/int.h"
 #include "pgtime.h"
@@ -745,7 +746,30 @@ commhub_timeline(PG_FUNCTION_ARGS)
 	opts.params = params;
 	opts.read_only = true;
 	opts.dest = (DestReceiver *) &dest;
-	if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
+
+	/*
+	 * A page after a cursor, or with a time range, must read
+	 * idx_comm_timeline backwards: rows come out in (time, id) order, no
+	 * sort.  With generic parameters the planner may prefer the seed's
+	 * idx_comm_customer_time and sort each run of equal times by id (an
+	 * incremental sort: a deep page cost 1.4x the first).  So these plans
+	 * are made (and remade after an invalidation) without sorts -- set
+	 * for the call, as a function's SET clause would.  The plain first
+	 * page already gets the backward scan, and pays nothing.
+	 */
+	if (variant != 0)
+	{
+		int			nest = NewGUCNestLevel();
+
+		(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("enable_incremental_sort", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
+			elog(ERROR, "commhub: timeline query failed");
+		AtEOXact_GUC(true, nest);
+	}
+	else if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: timeline query failed");
 	SPI_finish();
 	return (Datum) 0;
