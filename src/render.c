@@ -240,6 +240,24 @@ text_array(const Datum *elems, int n)
 	return a;
 }
 
+/* "<prefix><n><suffix>" as a text, without printf (it runs for many rows). */
+static Datum
+count_tag(const char *prefix, int32 n, const char *suffix)
+{
+	size_t		pl = strlen(prefix),
+				sl = strlen(suffix);
+	text	   *r = (text *) palloc(VARHDRSZ + pl + 12 + sl);
+	char	   *p = VARDATA(r);
+
+	memcpy(p, prefix, pl);
+	p += pl;
+	p += pg_ltoa(n, p);
+	memcpy(p, suffix, sl);
+	p += sl;
+	SET_VARSIZE(r, p - (char *) r);
+	return PointerGetDatum(r);
+}
+
 /*
  * The display tags of one record -- [意图: 询价] [情绪: 积极] [紧急: 高]
  * [附件: 2个] [未接] [已撤回] [待识别] [关联: 2条] -- into tags[] (at most
@@ -252,7 +270,6 @@ record_tag_datums(Datum *tags, Datum intent, bool intent_null, Datum sentiment, 
 {
 	int			n = 0;
 	const vocab *v;
-	char		buf[64];
 
 	vocab_init();
 	if (!intent_null)
@@ -268,10 +285,7 @@ record_tag_datums(Datum *tags, Datum intent, bool intent_null, Datum sentiment, 
 	if (!urgency_null && (v = vocab_find(urgencies_v, lengthof(urgencies_v), urgency)) != NULL)
 		tags[n++] = v->tag;
 	if (has_att && att > 0)
-	{
-		snprintf(buf, sizeof(buf), "[附件: %d个]", att);
-		tags[n++] = CStringGetTextDatum(buf);
-	}
+		tags[n++] = count_tag("[附件: ", att, "个]");
 	if (missed)
 		tags[n++] = tag_missed;
 	if (recalled)
@@ -280,8 +294,7 @@ record_tag_datums(Datum *tags, Datum intent, bool intent_null, Datum sentiment, 
 		tags[n++] = tag_pending;
 	if (related && JB_ROOT_IS_ARRAY(related) && !JB_ROOT_IS_SCALAR(related) && JB_ROOT_COUNT(related) > 0)
 	{
-		snprintf(buf, sizeof(buf), "[关联: %d条]", (int) JB_ROOT_COUNT(related));
-		tags[n++] = CStringGetTextDatum(buf);
+		tags[n++] = count_tag("[关联: ", (int32) JB_ROOT_COUNT(related), "条]");
 	}
 	return n;
 }
