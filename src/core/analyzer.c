@@ -1343,6 +1343,8 @@ score_hits(az_ctx *ctx, scores *sc)
 				intens_end = UINT32_MAX,
 				switch_end = UINT32_MAX,
 				cond_end = UINT32_MAX,
+				if_end = UINT32_MAX,
+				req_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1390,6 +1392,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (gap_clause)
 		{
 			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = UINT32_MAX;
+			if_end = req_end = UINT32_MAX;
 			comp_us_known = false;
 		}
 		if (gap_sentence)
@@ -1516,6 +1519,15 @@ score_hits(az_ctx *ctx, scores *sc)
 						}
 						else if (clause_asks(ctx, h->s))
 							w *= 0.3;	/* the topic asked about */
+						/* "如果测试通过,我们就下单", "if the trial goes
+						 * well": a condition, not a mood */
+						else if (if_end != UINT32_MAX && h->s >= if_end)
+							w *= 0.3;
+						/* "请继续按时对账", "希望贵司交期稳定", "please keep
+						 * the colour consistent": the quality asked for */
+						else if (req_end != UINT32_MAX && h->s >= req_end &&
+								 !az_hit_feat(ctx, h, AZK_THANKS))
+							w *= 0.3;
 					}
 					if (intensified)
 						w *= intens_mult;
@@ -1631,6 +1643,11 @@ score_hits(az_ctx *ctx, scores *sc)
 					}
 					if (sc->nreq < MAX_REQ)
 						sc->req_pos[sc->nreq++] = h->e;
+					if (!negated)
+						req_end = h->e;
+					break;
+				case AZK_IF:
+					if_end = h->e;
 					break;
 				case AZK_PRODUCT:
 					add_name(sc->prod, &sc->nprod, h->s, f->arg, h->s, h->e);
@@ -1710,6 +1727,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
+					/* a question mark ends what a request or a condition
+					 * reaches, however the next clause starts */
+					if (h->e - h->s == 1)
+						if_end = req_end = UINT32_MAX;
 					break;
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;

@@ -190,6 +190,19 @@ static const cue_row builtin[] = {
 	S("多亏|多亏了|幸亏有|帮了大忙|帮了我们大忙|解了燃眉之急|saved us|lifesaver", 15),
 	K("谢谢|感谢|多谢|thanks|thank you|thx|非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|"
 	  "感谢配合|many thanks|thanks a lot|thanks again|thank you again|再次感谢", AZK_THANKS, 10),
+	/* courtesy that goes with a request as thanks do ("I really appreciate your
+	 * help", "a quote would also be helpful", "麻烦尽快,辛苦了") */
+	/* a condition: "如果样品测试通过", "只要质量稳定", "if the trial goes well" */
+	K("如果|假如|倘若|若是|要是|只要|一旦|万一|if|as long as|provided that", AZK_IF, 10),
+	K("主要是|只要是|需要是", AZK_BLOCK, 0),
+	/* a passed check or a liking as the condition of a later step ("测试通过后再谈价格") */
+	S("通过后|测试通过后|验证通过后|认证通过后|审核通过后|合格后|满意后|认可后|确认没问题后|"
+	  "没问题再|满意的话|满意再|合适的话|可以的话|ok的话", 0),
+	/* settled: not the 问题 inside */
+	S("问题解决了|问题已解决|问题都解决了|问题已经解决|问题已经解决了|问题得到解决", 10),
+	K("辛苦|辛苦了|appreciate*|appreciated|helpful|grateful|很有帮助|有帮助|"
+	  "thank you for your help|thanks for your help|thank you for your time|"
+	  "thanks for your time", AZK_THANKS, 10),
 
 	/* ---- sentiment: negative ---- */
 	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"
