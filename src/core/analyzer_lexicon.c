@@ -1022,6 +1022,11 @@ static const cue_row builtin[] = {
 	/* a fault repeated */
 	K("第二次了|第三次了|又一次|每次都|每次到货都|third time|second time|"
 	  "3rd time|2nd time|every time|once again", AZK_REPEAT, 10),
+	/* a wait that has gone on ("发票一直没收到，已经一个月了", "都说了好几天了",
+	 * "退货都签收半个月了"): a grievance like a fault repeated */
+	K("好几天了|好多天了|两天了|三天了|四天了|五天了|一周了|两周了|一个星期了|两个星期了|"
+	  "半个月了|一个月了|一个多月了|两个月了|几个月了|好久了|很久了|这么久了|都说了|说了好几次|"
+	  "说了几次|提了好几次|for weeks|for a month|still waiting", AZK_REPEAT, 10),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

@@ -1016,6 +1016,9 @@ test_dev14_classes(void)
 	check_field("后续也请继续按时对账。", "sentiment", "overall", "neutral");
 	/* a settled problem is good news, not a problem word */
 	check_field("谢谢你们上次的技术支持，问题解决了！", "sentiment", "overall", "positive");
+	/* a wait that has gone on is a grievance, like a fault repeated */
+	check_field("发票一直没收到，已经一个月了", "sentiment", "overall", "negative");
+	check_field("发票还没收到，麻烦查一下", "sentiment", "overall", "neutral");
 }
 
 int
