@@ -1019,6 +1019,11 @@ test_dev14_classes(void)
 	/* a wait that has gone on is a grievance, like a fault repeated */
 	check_field("发票一直没收到，已经一个月了", "sentiment", "overall", "negative");
 	check_field("发票还没收到，麻烦查一下", "sentiment", "overall", "neutral");
+	/* mild trouble told frankly; a cold counterpart in a visit note */
+	check_field("说实话这次交期让我们有点难办，希望以后有变化提前说一声。", "sentiment", "overall",
+				"negative");
+	check_field("拜访客户，对方态度比较冷淡，感觉有流失风险。", "sentiment", "overall", "negative");
+	check_field("货款这两天有点紧 下周一定付 别催了哈", "urgency", "level", "low");
 }
 
 int
