@@ -195,6 +195,7 @@ static const cue_row builtin[] = {
 	/* a condition: "如果样品测试通过", "只要质量稳定", "if the trial goes well" */
 	K("如果|假如|倘若|若是|要是|只要|一旦|万一|if|as long as|provided that", AZK_IF, 10),
 	K("主要是|只要是|需要是", AZK_BLOCK, 0),
+	K("只要求", AZK_REQUEST, 10),	/* not 只要 + 要求 */
 	/* a passed check or a liking as the condition of a later step ("测试通过后再谈价格") */
 	S("通过后|测试通过后|验证通过后|认证通过后|审核通过后|合格后|满意后|认可后|确认没问题后|"
 	  "没问题再|满意的话|满意再|合适的话|可以的话|ok的话", 0),
@@ -456,6 +457,8 @@ static const cue_row builtin[] = {
 	 * disappointing", "合作总体很愉快…唯一的问题是…": what follows is the point */
 	K("说实话|说实在的|老实说|坦白说|实话实说|唯一的问题|"
 	  "唯一不足|美中不足|only issue|only problem|only concern", AZK_CONTRAST, 5),
+	K("说实话|说实在的|老实说|坦白说|实话实说|唯一的问题|"
+	  "唯一不足|美中不足|only issue|only problem|only concern", AZK_MOODONLY, 10),
 
 	/* ---- urgency ---- */
 	U("紧急|加急|尽快|马上|立刻|立即|急需|急用|十万火急|火速|赶紧|停线|断料|停产|"
@@ -1023,14 +1026,18 @@ static const cue_row builtin[] = {
 	  "同意退货|同意退回|客户认可|客户也认可", 0),
 	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|客户认可|客户也认可",
 	  AZK_ANSWERED, 10),
-	/* trouble caused to the writer, said mildly ("让我们有点难办", "我们压力很大",
-	 * "比较被动"), and a cold or evasive counterpart in a visit note */
-	S("有点难办|很难办|不好办|比较难办|挺难办|为难|很为难|压力很大|压力大|压力太大|吃不消|"
+	/* trouble caused to the writer, said mildly ("让我们有点难办", "比较被动"),
+	 * and a cold or evasive counterpart in a visit note */
+	S("有点难办|很难办|不好办|比较难办|挺难办|为难|很为难|吃不消|"
 	  "扛不住|比较被动|挺被动|态度冷淡|比较冷淡|很冷淡|流失风险|有流失|别催了|别老催|别再催|"
 	  "not satisfied|not pleased", -15),
+	K("有点难办|很难办|不好办|比较难办|挺难办|为难|很为难|吃不消|"
+	  "扛不住|比较被动|挺被动|态度冷淡|比较冷淡|很冷淡|流失风险|有流失|别催了|别老催|别再催|"
+	  "not satisfied|not pleased", AZK_MOODONLY, 10),
 	/* "别催了": the debtor asks us not to press -- no time pressure of the
-	 * customer's (not the urgency of 催了) */
+	 * customer's (not the urgency of 催了), no complaint vote of 催了 */
 	U("别催了|别老催|别再催", AZU_LOW, 10),
+	I("别催了|别老催|别再催", AZI_COMPLAINT, 0),
 	/* a fault repeated */
 	K("第二次了|第三次了|又一次|每次都|每次到货都|third time|second time|"
 	  "3rd time|2nd time|every time|once again", AZK_REPEAT, 10),

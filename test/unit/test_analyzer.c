@@ -1024,6 +1024,9 @@ test_dev14_classes(void)
 				"negative");
 	check_field("拜访客户，对方态度比较冷淡，感觉有流失风险。", "sentiment", "overall", "negative");
 	check_field("货款这两天有点紧 下周一定付 别催了哈", "urgency", "level", "low");
+	/* mood-only words and praise damped as a condition leave the intent as it was */
+	check_field("货款这两天有点紧 下周一定付 别催了哈", "intent", "category", "payment");
+	check_field("说实话，这批料的价格能不能再降一点？", "intent", "category", "inquiry");
 }
 
 int
