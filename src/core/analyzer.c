@@ -832,6 +832,8 @@ typedef struct scores
 	double		sent_total;
 	double		neg_mag;		/* sum of negative sentiment magnitudes */
 	double		pos_mag;
+	double		pos_topic;		/* praise damped as a condition or a request (AZK_IF) */
+	double		neg_mood;		/* negative weight of mood-only words (AZK_MOODONLY) */
 	double		top_neg_w,
 				top_pos_w;
 	uint32_t	top_neg_s,
@@ -1343,11 +1345,14 @@ score_hits(az_ctx *ctx, scores *sc)
 				intens_end = UINT32_MAX,
 				switch_end = UINT32_MAX,
 				cond_end = UINT32_MAX,
+				if_end = UINT32_MAX,
+				req_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
 				sent_cur = 0,
 				boost = 1.0,
+				vboost = 1.0,	/* the same for the intent votes */
 				votes_cur[AZI_N],
 				prev_sent = 0,
 				prev_votes[AZI_N];
@@ -1368,6 +1373,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		const az_pat *p = &lex->pat[h->pat];
 		uint32_t	k;
 		bool		negated = false,
+					cond_praise = false,
 					intensified = false,
 					cue = false,
 					conditional = false,
@@ -1390,6 +1396,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (gap_clause)
 		{
 			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = UINT32_MAX;
+			if_end = req_end = UINT32_MAX;
 			comp_us_known = false;
 		}
 		if (gap_sentence)
@@ -1408,12 +1415,12 @@ score_hits(az_ctx *ctx, scores *sc)
 			mistake = false;
 			for (c = 0; c < AZI_N; c++)
 			{
-				prev_votes[c] = votes_cur[c] * boost;
+				prev_votes[c] = votes_cur[c] * vboost;
 				sc->votes[c] += prev_votes[c];
 			}
 			memset(votes_cur, 0, sizeof(votes_cur));
 			sent_cur = 0;
-			boost = 1.0;
+			boost = vboost = 1.0;
 			hits_in_sentence = 0;
 		}
 		hits_in_sentence++;
@@ -1487,25 +1494,34 @@ score_hits(az_ctx *ctx, scores *sc)
 						h->s - sc->disclaim_end <= 30)
 						sc->ndisclaim--;
 					/* the clause after 但是/but carries the point; opening a
-					 * sentence ("However, ..."), it answers the previous one */
+					 * sentence ("However, ..."), it answers the previous one.
+					 * A candour marker (说实话, 唯一的问题是) weighs the mood
+					 * of what follows, not its topic */
 					sent_cur *= 0.5;
+					if (hits_in_sentence == 1)
+					{
+						sc->sent_total -= 0.5 * prev_sent;
+						prev_sent = 0;
+					}
+					boost = 1.4;
+					if (az_hit_feat(ctx, h, AZK_MOODONLY))
+						break;
 					for (c = 0; c < AZI_N; c++)
 						votes_cur[c] *= 0.6;
 					if (hits_in_sentence == 1)
 					{
-						sc->sent_total -= 0.5 * prev_sent;
 						for (c = 0; c < AZI_N; c++)
 							sc->votes[c] -= 0.4 * prev_votes[c];
-						prev_sent = 0;
 						memset(prev_votes, 0, sizeof(prev_votes));
 					}
-					boost = 1.4;
+					vboost = 1.4;
 					break;
 				case AZK_HEDGE:
 					sc->hedges++;
 					break;
 				case AZK_SENT:
 					cue = true;
+					cond_praise = false;
 					if (w > 0 && !negated && !in_subject)
 					{
 						if (is_reproach(ctx, h))
@@ -1516,6 +1532,21 @@ score_hits(az_ctx *ctx, scores *sc)
 						}
 						else if (clause_asks(ctx, h->s))
 							w *= 0.3;	/* the topic asked about */
+						/* "如果测试通过,我们就下单", "if the trial goes
+						 * well": a condition, not a mood */
+						else if (if_end != UINT32_MAX && h->s >= if_end)
+						{
+							w *= 0.3;
+							cond_praise = true;
+						}
+						/* "请继续按时对账", "希望贵司交期稳定", "please keep
+						 * the colour consistent": the quality asked for */
+						else if (req_end != UINT32_MAX && h->s >= req_end &&
+								 !az_hit_feat(ctx, h, AZK_THANKS))
+						{
+							w *= 0.3;
+							cond_praise = true;
+						}
 					}
 					if (intensified)
 						w *= intens_mult;
@@ -1541,6 +1572,9 @@ score_hits(az_ctx *ctx, scores *sc)
 						sc->fact_neg += -w;
 					if (w < 0 && !negated && f->w >= -20 && f->w < 0)
 						sc->mild_neg += -w;
+					if (w < 0 && az_hit_feat(ctx, h, AZK_MOODONLY) &&
+						!az_hit_feat(ctx, h, AZK_CONTRAST))
+						sc->neg_mood += -w;
 					if (w < 0)
 					{
 						sc->neg_mag += -w;
@@ -1554,6 +1588,11 @@ score_hits(az_ctx *ctx, scores *sc)
 					else
 					{
 						sc->pos_mag += w;
+						/* praise as a condition or the thing asked for is
+						 * no mood, but it still tells what the matter is
+						 * about: the intent weighs it as before */
+						if (cond_praise)
+							sc->pos_topic += w / 0.3 * 0.7;
 						if (w > sc->top_pos_w)
 						{
 							sc->top_pos_w = w;
@@ -1631,6 +1670,11 @@ score_hits(az_ctx *ctx, scores *sc)
 					}
 					if (sc->nreq < MAX_REQ)
 						sc->req_pos[sc->nreq++] = h->e;
+					if (!negated)
+						req_end = h->e;
+					break;
+				case AZK_IF:
+					if_end = h->e;
 					break;
 				case AZK_PRODUCT:
 					add_name(sc->prod, &sc->nprod, h->s, f->arg, h->s, h->e);
@@ -1710,6 +1754,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_QUESTION:
 					sc->nquestion++;
 					sc->last_q_e = h->e;
+					/* a question mark ends what a request or a condition
+					 * reaches, however the next clause starts */
+					if (h->e - h->s == 1)
+						if_end = req_end = UINT32_MAX;
 					break;
 				case AZK_DISCLAIM:
 					sc->ndisclaim++;
@@ -1786,7 +1834,7 @@ score_hits(az_ctx *ctx, scores *sc)
 	}
 	if (ctx->nhits > 0)
 		for (c = 0; c < AZI_N; c++)
-			sc->votes[c] += votes_cur[c] * boost;
+			sc->votes[c] += votes_cur[c] * vboost;
 }
 
 /* Which clause-level context makes a date not a deadline (already done). */
@@ -2256,7 +2304,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 	/* 6a. intent */
 	{
-		double		neg = sc.neg_mag - 0.3 * sc.pos_mag;
+		double		neg = sc.neg_mag - sc.neg_mood - 0.3 * (sc.pos_mag + sc.pos_topic);
 		double		top = 0,
 					second = 0;
 		int			c;

@@ -90,7 +90,9 @@ enum az_kind
 	AZK_SENTDOC,				/* 合同签好了/扫描件发你了/原件寄出: a document sent, nothing asked */
 	AZK_MISTAKE,				/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
 	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
-	AZK_REPEAT					/* 第二次了/每次都/third time: a fault repeated, a grievance */
+	AZK_REPEAT,					/* 第二次了/每次都/third time: a fault repeated, a grievance */
+	AZK_IF,						/* 如果/只要/if: praise in the clause is a condition, not a mood */
+	AZK_MOODONLY				/* a word of mood, not of topic: weighs the sentiment, not the intent */
 };
 
 enum

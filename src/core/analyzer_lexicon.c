@@ -190,6 +190,20 @@ static const cue_row builtin[] = {
 	S("多亏|多亏了|幸亏有|帮了大忙|帮了我们大忙|解了燃眉之急|saved us|lifesaver", 15),
 	K("谢谢|感谢|多谢|thanks|thank you|thx|非常感谢|十分感谢|万分感谢|太感谢|特别感谢|感谢支持|"
 	  "感谢配合|many thanks|thanks a lot|thanks again|thank you again|再次感谢", AZK_THANKS, 10),
+	/* courtesy that goes with a request as thanks do ("I really appreciate your
+	 * help", "a quote would also be helpful", "麻烦尽快,辛苦了") */
+	/* a condition: "如果样品测试通过", "只要质量稳定", "if the trial goes well" */
+	K("如果|假如|倘若|若是|要是|只要|一旦|万一|if|as long as|provided that", AZK_IF, 10),
+	K("主要是|只要是|需要是", AZK_BLOCK, 0),
+	K("只要求", AZK_REQUEST, 10),	/* not 只要 + 要求 */
+	/* a passed check or a liking as the condition of a later step ("测试通过后再谈价格") */
+	S("通过后|测试通过后|验证通过后|认证通过后|审核通过后|合格后|满意后|认可后|确认没问题后|"
+	  "没问题再|满意的话|满意再|合适的话|可以的话|ok的话", 0),
+	/* settled: not the 问题 inside */
+	S("问题解决了|问题已解决|问题都解决了|问题已经解决|问题已经解决了|问题得到解决", 10),
+	K("辛苦|辛苦了|appreciate*|appreciated|helpful|grateful|很有帮助|有帮助|"
+	  "thank you for your help|thanks for your help|thank you for your time|"
+	  "thanks for your time", AZK_THANKS, 10),
 
 	/* ---- sentiment: negative ---- */
 	S("不满|不满意|失望|很失望|非常失望|生气|愤怒|很差|太差|质量差|差评|差劲|糟糕|"
@@ -439,6 +453,12 @@ static const cue_row builtin[] = {
 	K("quite|rather|a bit|slightly|somewhat|a little", AZK_INTENS, 8),
 	K("但是|但|不过|可是|然而|却|but|however|though", AZK_CONTRAST, 10),
 	K("只是|,就是", AZK_CONTRAST, 5),	/* weaker: does not take back a disclaimer */
+	/* "说实话这次交期让我们有点难办", "To be honest, the results were a bit
+	 * disappointing", "合作总体很愉快…唯一的问题是…": what follows is the point */
+	K("说实话|说实在的|老实说|坦白说|实话实说|唯一的问题|"
+	  "唯一不足|美中不足|only issue|only problem|only concern", AZK_CONTRAST, 5),
+	K("说实话|说实在的|老实说|坦白说|实话实说|唯一的问题|"
+	  "唯一不足|美中不足|only issue|only problem|only concern", AZK_MOODONLY, 10),
 
 	/* ---- urgency ---- */
 	U("紧急|加急|尽快|马上|立刻|立即|急需|急用|十万火急|火速|赶紧|停线|断料|停产|"
@@ -1006,9 +1026,26 @@ static const cue_row builtin[] = {
 	  "同意退货|同意退回|客户认可|客户也认可", 0),
 	K("客户同意|客户已同意|客户也同意|客户表示同意|对方同意|对方已同意|客户认可|客户也认可",
 	  AZK_ANSWERED, 10),
+	/* trouble caused to the writer, said mildly ("让我们有点难办", "比较被动"),
+	 * and a cold or evasive counterpart in a visit note */
+	S("有点难办|很难办|不好办|比较难办|挺难办|为难|很为难|吃不消|"
+	  "扛不住|比较被动|挺被动|态度冷淡|比较冷淡|很冷淡|流失风险|有流失|别催了|别老催|别再催|"
+	  "not satisfied|not pleased", -15),
+	K("有点难办|很难办|不好办|比较难办|挺难办|为难|很为难|吃不消|"
+	  "扛不住|比较被动|挺被动|态度冷淡|比较冷淡|很冷淡|流失风险|有流失|别催了|别老催|别再催|"
+	  "not satisfied|not pleased", AZK_MOODONLY, 10),
+	/* "别催了": the debtor asks us not to press -- no time pressure of the
+	 * customer's (not the urgency of 催了), no complaint vote of 催了 */
+	U("别催了|别老催|别再催", AZU_LOW, 10),
+	I("别催了|别老催|别再催", AZI_COMPLAINT, 0),
 	/* a fault repeated */
 	K("第二次了|第三次了|又一次|每次都|每次到货都|third time|second time|"
 	  "3rd time|2nd time|every time|once again", AZK_REPEAT, 10),
+	/* a wait that has gone on ("发票一直没收到，已经一个月了", "都说了好几天了",
+	 * "退货都签收半个月了"): a grievance like a fault repeated */
+	K("好几天了|好多天了|两天了|三天了|四天了|五天了|一周了|两周了|一个星期了|两个星期了|"
+	  "半个月了|一个月了|一个多月了|两个月了|几个月了|好久了|很久了|这么久了|都说了|说了好几次|"
+	  "说了几次|提了好几次|for weeks|for a month|still waiting", AZK_REPEAT, 10),
 	/* praise of speed in chat words ("这次到货挺快的", "响应真快") */
 	S("挺快|挺快的|蛮快|蛮快的|真快|好快|够快|quick delivery|fast delivery|arrived quickly", 15),
 	/* letter formulas that open or close a mail: no mood of their own */

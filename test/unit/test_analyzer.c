@@ -1002,6 +1002,33 @@ test_dev12_classes(void)
 	check_field("样品收到了，谢谢！", "sentiment", "overall", "positive");
 }
 
+static void
+test_dev14_classes(void)
+{
+	/* courtesy going with a request is not a glad mood */
+	check_field("Is there any way the 15 tons can leave tomorrow? I really appreciate your help.",
+				"sentiment", "overall", "neutral");
+	check_field("Could you share the TDS? A quote for 5 tons would also be helpful. Thanks,", "sentiment",
+				"overall", "neutral");
+	/* praise as a condition or as the thing asked for is not praise */
+	check_field("如果样品测试通过，我们下个月就下单。", "sentiment", "overall", "neutral");
+	check_field("客户表示样品测试通过后再谈价格，年用量约100吨。", "sentiment", "overall", "neutral");
+	check_field("后续也请继续按时对账。", "sentiment", "overall", "neutral");
+	/* a settled problem is good news, not a problem word */
+	check_field("谢谢你们上次的技术支持，问题解决了！", "sentiment", "overall", "positive");
+	/* a wait that has gone on is a grievance, like a fault repeated */
+	check_field("发票一直没收到，已经一个月了", "sentiment", "overall", "negative");
+	check_field("发票还没收到，麻烦查一下", "sentiment", "overall", "neutral");
+	/* mild trouble told frankly; a cold counterpart in a visit note */
+	check_field("说实话这次交期让我们有点难办，希望以后有变化提前说一声。", "sentiment", "overall",
+				"negative");
+	check_field("拜访客户，对方态度比较冷淡，感觉有流失风险。", "sentiment", "overall", "negative");
+	check_field("货款这两天有点紧 下周一定付 别催了哈", "urgency", "level", "low");
+	/* mood-only words and praise damped as a condition leave the intent as it was */
+	check_field("货款这两天有点紧 下周一定付 别催了哈", "intent", "category", "payment");
+	check_field("说实话，这批料的价格能不能再降一点？", "intent", "category", "inquiry");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1026,6 +1053,7 @@ main(int argc, char **argv)
 	test_dev10b_classes();
 	test_dev11_classes();
 	test_dev12_classes();
+	test_dev14_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
