@@ -7,7 +7,8 @@
  * Shapes are detected from keys only.  Numbers may arrive as JSON strings
  * (and ids as numbers); times as epoch s/ms/us (number or string), ISO 8601
  * with/without zone, RFC 5322, or wall-clock Asia/Shanghai ("2024-06-15
- * 09:30").  A time of 0 / "0" / "" / "0000-00-00 ..." counts as absent.
+ * 09:30"); an integer time is read as its decimal string would be, so a
+ * compact 20240615093000 is accepted as a number too.  A time of 0 / "0" / "" / "0000-00-00 ..." counts as absent.
  *
  * Accepted shapes (key fields) per channel:
  *   wechat  WeCom session archive {msgid, action, from, tolist, roomid, msgtime,
@@ -461,9 +462,21 @@ gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 		return -1;
 	if (v == NULL)
 		return 0;
-	if (json_is_number(v))
+	if (json_is_integer(v))
 	{
-		double		d = json_number_value(v);
+		/* read like its decimal string: an epoch in s/ms/us, or a compact
+		 * local time such as 20240615093000 that vendors send as a number */
+		char		b[32];
+
+		if (json_integer_value(v) == 0)
+			return 0;
+		snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		if (norm_parse_time(b, us))
+			return 1;
+	}
+	else if (json_is_real(v))
+	{
+		double		d = json_real_value(v);
 
 		if (d == 0)
 			return 0;

@@ -122,6 +122,30 @@ check_file(const char *channel, const char *name, const char *spec)
 	json_decref(n);
 }
 
+/* an inline payload (JSON text) normalizes and matches spec */
+static void
+check_json(const char *channel, const char *json, const char *desc, const char *spec)
+{
+	json_error_t je;
+	json_t	   *p = json_loads(json, JSON_DECODE_ANY, &je);
+	json_t	   *n = NULL;
+	chn_error	e;
+
+	if (p == NULL)
+	{
+		ok(0, "%s: bad test JSON (%s)", desc, je.text);
+		return;
+	}
+	n = chn_normalize(channel, p, &e);
+	ok(n != NULL, "%s normalizes", desc);
+	if (n == NULL)
+		printf("#   error %s field=%s: %s\n", e.sqlstate, e.field, e.message);
+	else
+		expect(desc, n, spec);
+	json_decref(n);
+	json_decref(p);
+}
+
 static void
 check_err_payload(const char *channel, json_t *p, const char *state, const char *field, const char *desc)
 {
@@ -324,6 +348,11 @@ test_phone(void)
 	check_file("phone", "phone_carrier400_missed",
 			   "{\"missed\":true,\"communication_time\":1718447520000000,\"call_number\":\"057487654321\","
 			   "\"subject\":\"未接来电 057487654321\",\"content\":\"未接来电 057487654321 → 4008208820\"}");
+	/* yyyyMMddHHmmss sent as a JSON number, as it is accepted as a string */
+	check_json("phone", "{\"call_sn\":\"CT-NUM-1\",\"tel\":\"4008208820\",\"caller_id\":\"13800138000\","
+			   "\"start_time\":20240615093000,\"answer_time\":20240615093010,\"end_time\":20240615094510}",
+			   "carrier push with numeric yyyyMMddHHmmss times",
+			   "{\"communication_time\":1718415000000000,\"duration\":900,\"missed\":false}");
 
 	/* the real FreeSWITCH mod_json_cdr fixture (an internal 1001 -> 1002 call) */
 	{
