@@ -2047,8 +2047,8 @@ phone_freeswitch(Ctx *c, const json_t *p)
 	orig = gs_first(c, v, NULL, "originating_leg_uuid", "originator", NULL);
 	if (gt_first(c, v, &us, "start_uepoch", "start_epoch", "start_stamp", NULL) <= 0)
 		return c->failed ? false : time_missing(c, "start_epoch");
-	has_ans = gt_first(c, v, &ans, "answer_uepoch", "answer_epoch", NULL);
-	has_end = gt_first(c, v, &endus, "end_uepoch", "end_epoch", NULL);
+	has_ans = gt_first(c, v, &ans, "answer_uepoch", "answer_epoch", "answer_stamp", NULL);
+	has_end = gt_first(c, v, &endus, "end_uepoch", "end_epoch", "end_stamp", NULL);
 	gnn(c, v, "billsec", &billsec);
 	gnn(c, v, "duration", &dur);
 	cause = gs(c, v, "hangup_cause");

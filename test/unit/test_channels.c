@@ -353,6 +353,19 @@ test_phone(void)
 			   "\"start_time\":20240615093000,\"answer_time\":20240615093010,\"end_time\":20240615094510}",
 			   "carrier push with numeric yyyyMMddHHmmss times",
 			   "{\"communication_time\":1718415000000000,\"duration\":900,\"missed\":false}");
+	/* a FreeSWITCH CDR template with the *_stamp variables only (no epochs, no billsec) */
+	check_json("phone", "{\"variables\":{\"uuid\":\"fs-stamps-1\",\"caller_id_number\":\"13800138000\","
+			   "\"destination_number\":\"4008208820\",\"start_stamp\":\"2024-06-15 09:30:00\","
+			   "\"answer_stamp\":\"2024-06-15 09:30:10\",\"end_stamp\":\"2024-06-15 09:45:10\","
+			   "\"hangup_cause\":\"NORMAL_CLEARING\"}}",
+			   "FreeSWITCH CDR with stamps only, answered",
+			   "{\"communication_time\":1718415000000000,\"duration\":900,\"missed\":false,"
+			   "\"content\":\"来电 13800138000 → 4008208820,通话 15分钟\"}");
+	check_json("phone", "{\"variables\":{\"uuid\":\"fs-stamps-2\",\"caller_id_number\":\"13800138000\","
+			   "\"destination_number\":\"4008208820\",\"start_stamp\":\"2024-06-15 09:30:00\","
+			   "\"answer_stamp\":\"\",\"end_stamp\":\"2024-06-15 09:30:25\",\"hangup_cause\":\"ORIGINATOR_CANCEL\"}}",
+			   "FreeSWITCH CDR with stamps only, unanswered",
+			   "{\"communication_time\":1718415000000000,\"missed\":true}");
 
 	/* the real FreeSWITCH mod_json_cdr fixture (an internal 1001 -> 1002 call) */
 	{
