@@ -57,7 +57,8 @@
  * scalars filling a's gaps (subject and direction_hint of an answered leg win
  * over a missed one), content lines of b not yet in a appended, attachments,
  * participants, addresses, references, follow_up_items unioned, extra merged
- * key by key (latest "event"), missed only if every leg was missed,
+ * key by key (latest "event" in the meeting's life cycle, whatever the
+ * arrival order), missed only if every leg was missed,
  * media_pending dropped when the newer part brings content without it.
  *
  * Every loop is bounded by the input (array sizes, string lengths) or by a
@@ -4217,6 +4218,36 @@ jint(const json_t *o, const char *k, json_int_t dflt)
 	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
+/*
+ * Zoom event a comes later in a meeting's life than b.  "Latest" is by
+ * the life cycle, not by arrival: webhooks arrive out of order and are
+ * re-delivered, and folding an event already folded must change nothing
+ * (an identical re-delivery is a duplicate).  Ties: the greater name.
+ */
+static int
+event_rank(const char *e)
+{
+	static const char *const order[] = {
+		"meeting.created", "meeting.started", "meeting.participant_joined", "meeting.participant_left",
+		"meeting.ended", "recording.started", "recording.stopped", "recording.completed",
+		"recording.transcript_completed"
+	};
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (strcmp(e, order[i]) == 0)
+			return (int) i + 1;
+	return 0;
+}
+
+static bool
+event_later(const char *a, const char *b)
+{
+	int			ra = event_rank(a),
+				rb = event_rank(b);
+
+	return ra != rb ? ra > rb : strcmp(a, b) > 0;
+}
+
 json_t *
 chn_merge(const json_t *a, const json_t *b)
 {
@@ -4321,7 +4352,8 @@ chn_merge(const json_t *a, const json_t *b)
 						union_array(er, eb, k, NULL);
 					else if (x == NULL || json_is_null(x))
 						json_object_set_new(er, k, json_deep_copy(v));
-					else if (strcmp(k, "event") == 0 && json_is_string(v) && !json_equal(x, v))
+					else if (strcmp(k, "event") == 0 && json_is_string(v) && json_is_string(x) &&
+							 event_later(json_string_value(v), json_string_value(x)))
 						json_object_set(er, k, v);	/* latest event */
 				}
 			}

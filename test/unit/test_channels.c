@@ -894,7 +894,29 @@ test_merge(void)
 	expect("merge Zoom events (out of order)", m,
 		   "{\"communication_time\":1718415000000000,\"duration\":2700,"
 		   "\"recording_url\":\"https://zoom.us/rec/play/Qg75t7xZBtEbAkjdlgbfdngBBBB\"}");
+	ok(m && strcmp(json_string_value(json_object_get(json_object_get(m, "extra"), "event")), "recording.transcript_completed") == 0,
+	   "merge Zoom events (out of order): extra.event is the latest in the meeting's life, not the last to arrive");
 	json_decref(m);
+
+	{
+		/* Zoom re-delivers a webhook it got no 200 for: folding an event
+		 * already folded must change nothing (else the re-delivery is
+		 * 'merged' and appended to the stored events, not 'duplicate') */
+		static const char *const zoom2[] = {"video_zoom_ended", "video_zoom_recording"};
+		json_t	   *acc = fold("video", zoom2, 2);
+		json_t	   *again = norm_file("video", "video_zoom_ended");
+		json_t	   *r = acc && again ? chn_merge(acc, again) : NULL;
+
+		ok(r && json_equal(r, acc), "merge Zoom: a re-delivered earlier event (meeting.ended after recording.completed) changes nothing");
+		if (r && !json_equal(r, acc))
+		{
+			diag_json("before", json_object_get(acc, "extra"));
+			diag_json("after", json_object_get(r, "extra"));
+		}
+		json_decref(r);
+		json_decref(again);
+		json_decref(acc);
+	}
 
 	m = fold("video", teams, 2);
 	expect("merge Teams v1 then v2", m, "{\"source_version\":2,\"duration\":2100,\"merge_policy\":\"version\"}");
