@@ -1203,6 +1203,25 @@ wx_direction(Ctx *c, const char *from, const json_t *tolist, const char *to1)
 		put_s(c, "direction_hint", "outbound");
 }
 
+/* a coordinate given as a number or a numeric string ("29.868388") */
+static bool
+coord(const json_t *v, double *out)
+{
+	const char *s;
+	char	   *end;
+
+	if (json_is_number(v))
+	{
+		*out = json_number_value(v);
+		return isfinite(*out);
+	}
+	s = json_string_value(v);
+	if (s == NULL || *s == '\0')
+		return false;
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && isfinite(*out);
+}
+
 /* one rendered media/message item of the archive (top level or inside
  * mixed/chatrecord); appends to content, may set media_pending and
  * attachments; returns a subject label (static) */
@@ -1301,14 +1320,14 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 	{
 		const char *t = json_string_value(json_object_get(obj, "title"));
 		const char *a = json_string_value(json_object_get(obj, "address"));
-		json_t	   *lat = json_object_get(obj, "latitude");
-		json_t	   *lng = json_object_get(obj, "longitude");
+		double		lat,
+					lng;
 
 		sb_printf(content, "[位置] %s", t ? t : "");
 		if (a && *a)
 			sb_printf(content, " %s", a);
-		if (json_is_number(lat) && json_is_number(lng))
-			sb_printf(content, " (%.6f, %.6f)", json_number_value(lat), json_number_value(lng));
+		if (coord(json_object_get(obj, "latitude"), &lat) && coord(json_object_get(obj, "longitude"), &lng))
+			sb_printf(content, " (%.6f, %.6f)", lat, lng);
 		if (depth == 0)
 			put_extra(c, "location", obj);
 		return "[location]";

@@ -257,6 +257,12 @@ test_wechat(void)
 			   "\"subject\":\"[link]\",\"media_pending\":null}");
 	check_file("wechat", "wechat_archive_location",
 			   "{\"content\":\"[位置] 奥克斯大厦 浙江省宁波市鄞州区日丽中路 757 号 (29.868388, 121.549792)\",\"subject\":\"[location]\"}");
+	/* the same location with its coordinates as strings (numbers may arrive as strings) */
+	check_json("wechat", "{\"msgid\":\"loc-str-1\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+			   "\"roomid\":\"\",\"msgtime\":\"1718415360000\",\"msgtype\":\"location\",\"location\":{\"longitude\":\"121.549792\","
+			   "\"latitude\":\"29.868388\",\"address\":\"浙江省宁波市鄞州区日丽中路 757 号\",\"title\":\"奥克斯大厦\",\"zoom\":\"15\"}}",
+			   "WeCom location with string coordinates",
+			   "{\"content\":\"[位置] 奥克斯大厦 浙江省宁波市鄞州区日丽中路 757 号 (29.868388, 121.549792)\"}");
 	check_file("wechat", "wechat_archive_weapp",
 			   "{\"content\":\"[小程序] 拓中在线选型 按冷量选压缩机 (拓中商城)\",\"subject\":\"[weapp]\"}");
 	check_file("wechat", "wechat_archive_card", "{\"content\":\"[名片] 拓中机电 lijing\",\"subject\":\"[card]\"}");
