@@ -47,3 +47,18 @@ SELECT commhub.add_identity('C-ID2', 'email', 'someone@qq.com');
 SELECT source_record_id, customer_id, match_status FROM commhub.customer_communications WHERE source_record_id = 'id-2@qq.com';
 SELECT count(*) AS tasks_moved FROM commhub.communication_tasks t JOIN commhub.customer_communications c USING (record_id)
  WHERE c.source_record_id = 'id-2@qq.com' AND t.customer_id = 'C-ID2';
+-- C2 when the sender is neither a known staff nor a known customer identity:
+-- the channel's own evidence decides (an Asterisk CDR from extension 8002 in
+-- from-internal, a WeCom member writing to an external contact wm...);
+-- without such evidence an unknown sender stays inbound
+SELECT status FROM jsonb_to_record(commhub.ingest('phone', '{"uniqueid": "ID-OUT-1", "src": "8002", "dst": "0574-87654321",
+  "dcontext": "from-internal", "calldate": "2024-06-15 15:00:00", "billsec": 60, "disposition": "ANSWERED"}')) AS r(status text);
+SELECT status FROM jsonb_to_record(commhub.ingest('wechat', '{"msgid": "ID-WX-OUT-1", "action": "send", "from": "lisi",
+  "tolist": ["wmAUXzhang01"], "roomid": "", "msgtime": 1718436600000, "msgtype": "text", "text": {"content": "张经理,报价单已发邮箱"}}')) AS r(status text);
+SELECT status FROM jsonb_to_record(commhub.ingest('wechat', '{"msgid": "ID-WX-IN-1", "action": "send", "from": "wmAUXzhang01",
+  "tolist": ["lisi"], "roomid": "", "msgtime": 1718436700000, "msgtype": "text", "text": {"content": "收到,谢谢"}}')) AS r(status text);
+SELECT status FROM jsonb_to_record(commhub.ingest('wechat', '{"msgid": "ID-WX-IN-2", "action": "send", "from": "zhaowu",
+  "tolist": ["wangming"], "roomid": "", "msgtime": 1718436800000, "msgtype": "text", "text": {"content": "王总,样品到了吗"}}')) AS r(status text);
+SELECT source_record_id, customer_id, direction, subject
+  FROM commhub.customer_communications WHERE source_record_id IN ('ID-OUT-1', 'ID-WX-OUT-1', 'ID-WX-IN-1', 'ID-WX-IN-2')
+ ORDER BY communication_time;

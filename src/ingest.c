@@ -757,8 +757,10 @@ typedef struct Resolution
  * C1: the customer is the best-ranked customer identity among addresses
  * that are not staff (email > domain > phone > WeCom > meeting; then from >
  * to > cc); an explicit customer_id in the payload wins.  C2: direction is
- * outbound when the sender is staff, inbound when the sender is not staff,
- * internal when everyone is staff, else the payload's hint.
+ * outbound when the sender is staff (internal when everyone is staff),
+ * inbound when the sender is a customer identity; a sender that is neither
+ * (an unregistered extension or WeCom member) takes the payload's hint
+ * (CDR context, WeCom id kinds), else inbound.
  */
 static void
 resolve(IngestItem *it, HTAB *hits, Resolution *res)
@@ -768,6 +770,7 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 	int			best = INT_MAX;
 	bool		from_seen = false,
 				from_is_staff = false,
+				from_is_customer = false,
 				any_external = false;
 	const char *explicit_id = jstr(it->norm, "customer_id");
 	const char *hint = jstr(it->norm, "direction_hint");
@@ -821,6 +824,8 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 			from_seen = true;
 			if (staff)
 				from_is_staff = true;
+			else if (hit && hit->is_customer)
+				from_is_customer = true;
 		}
 		if (!staff)
 			any_external = true;
@@ -853,7 +858,7 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 
 	if (from_seen && from_is_staff)
 		res->direction = any_external ? "outbound" : (json_array_size(it->keys) > 0 ? "internal" : "outbound");
-	else if (from_seen && !from_is_staff)
+	else if (from_seen && (from_is_customer || !hint || strcmp(hint, "outbound") != 0))
 		res->direction = "inbound";
 	else if (hint && (strcmp(hint, "inbound") == 0 || strcmp(hint, "outbound") == 0))
 		res->direction = hint;

@@ -7,7 +7,8 @@
  * Shapes are detected from keys only.  Numbers may arrive as JSON strings
  * (and ids as numbers); times as epoch s/ms/us (number or string), ISO 8601
  * with/without zone, RFC 5322, or wall-clock Asia/Shanghai ("2024-06-15
- * 09:30").  A time of 0 / "0" / "" / "0000-00-00 ..." counts as absent.
+ * 09:30"); an integer time is read as its decimal string would be, so a
+ * compact 20240615093000 is accepted as a number too.  A time of 0 / "0" / "" / "0000-00-00 ..." counts as absent.
  *
  * Accepted shapes (key fields) per channel:
  *   wechat  WeCom session archive {msgid, action, from, tolist, roomid, msgtime,
@@ -56,7 +57,8 @@
  * scalars filling a's gaps (subject and direction_hint of an answered leg win
  * over a missed one), content lines of b not yet in a appended, attachments,
  * participants, addresses, references, follow_up_items unioned, extra merged
- * key by key (latest "event"), missed only if every leg was missed,
+ * key by key (latest "event" in the meeting's life cycle, whatever the
+ * arrival order), missed only if every leg was missed,
  * media_pending dropped when the newer part brings content without it.
  *
  * Every loop is bounded by the input (array sizes, string lengths) or by a
@@ -461,9 +463,21 @@ gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 		return -1;
 	if (v == NULL)
 		return 0;
-	if (json_is_number(v))
+	if (json_is_integer(v))
 	{
-		double		d = json_number_value(v);
+		/* read like its decimal string: an epoch in s/ms/us, or a compact
+		 * local time such as 20240615093000 that vendors send as a number */
+		char		b[32];
+
+		if (json_integer_value(v) == 0)
+			return 0;
+		snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		if (norm_parse_time(b, us))
+			return 1;
+	}
+	else if (json_is_real(v))
+	{
+		double		d = json_real_value(v);
 
 		if (d == 0)
 			return 0;
@@ -1189,6 +1203,25 @@ wx_direction(Ctx *c, const char *from, const json_t *tolist, const char *to1)
 		put_s(c, "direction_hint", "outbound");
 }
 
+/* a coordinate given as a number or a numeric string ("29.868388") */
+static bool
+coord(const json_t *v, double *out)
+{
+	const char *s;
+	char	   *end;
+
+	if (json_is_number(v))
+	{
+		*out = json_number_value(v);
+		return isfinite(*out);
+	}
+	s = json_string_value(v);
+	if (s == NULL || *s == '\0')
+		return false;
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && isfinite(*out);
+}
+
 /* one rendered media/message item of the archive (top level or inside
  * mixed/chatrecord); appends to content, may set media_pending and
  * attachments; returns a subject label (static) */
@@ -1287,14 +1320,14 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 	{
 		const char *t = json_string_value(json_object_get(obj, "title"));
 		const char *a = json_string_value(json_object_get(obj, "address"));
-		json_t	   *lat = json_object_get(obj, "latitude");
-		json_t	   *lng = json_object_get(obj, "longitude");
+		double		lat,
+					lng;
 
 		sb_printf(content, "[位置] %s", t ? t : "");
 		if (a && *a)
 			sb_printf(content, " %s", a);
-		if (json_is_number(lat) && json_is_number(lng))
-			sb_printf(content, " (%.6f, %.6f)", json_number_value(lat), json_number_value(lng));
+		if (coord(json_object_get(obj, "latitude"), &lat) && coord(json_object_get(obj, "longitude"), &lng))
+			sb_printf(content, " (%.6f, %.6f)", lat, lng);
 		if (depth == 0)
 			put_extra(c, "location", obj);
 		return "[location]";
@@ -2034,8 +2067,8 @@ phone_freeswitch(Ctx *c, const json_t *p)
 	orig = gs_first(c, v, NULL, "originating_leg_uuid", "originator", NULL);
 	if (gt_first(c, v, &us, "start_uepoch", "start_epoch", "start_stamp", NULL) <= 0)
 		return c->failed ? false : time_missing(c, "start_epoch");
-	has_ans = gt_first(c, v, &ans, "answer_uepoch", "answer_epoch", NULL);
-	has_end = gt_first(c, v, &endus, "end_uepoch", "end_epoch", NULL);
+	has_ans = gt_first(c, v, &ans, "answer_uepoch", "answer_epoch", "answer_stamp", NULL);
+	has_end = gt_first(c, v, &endus, "end_uepoch", "end_epoch", "end_stamp", NULL);
 	gnn(c, v, "billsec", &billsec);
 	gnn(c, v, "duration", &dur);
 	cause = gs(c, v, "hangup_cause");
@@ -4204,6 +4237,36 @@ jint(const json_t *o, const char *k, json_int_t dflt)
 	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
+/*
+ * Zoom event a comes later in a meeting's life than b.  "Latest" is by
+ * the life cycle, not by arrival: webhooks arrive out of order and are
+ * re-delivered, and folding an event already folded must change nothing
+ * (an identical re-delivery is a duplicate).  Ties: the greater name.
+ */
+static int
+event_rank(const char *e)
+{
+	static const char *const order[] = {
+		"meeting.created", "meeting.started", "meeting.participant_joined", "meeting.participant_left",
+		"meeting.ended", "recording.started", "recording.stopped", "recording.completed",
+		"recording.transcript_completed"
+	};
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (strcmp(e, order[i]) == 0)
+			return (int) i + 1;
+	return 0;
+}
+
+static bool
+event_later(const char *a, const char *b)
+{
+	int			ra = event_rank(a),
+				rb = event_rank(b);
+
+	return ra != rb ? ra > rb : strcmp(a, b) > 0;
+}
+
 json_t *
 chn_merge(const json_t *a, const json_t *b)
 {
@@ -4308,7 +4371,8 @@ chn_merge(const json_t *a, const json_t *b)
 						union_array(er, eb, k, NULL);
 					else if (x == NULL || json_is_null(x))
 						json_object_set_new(er, k, json_deep_copy(v));
-					else if (strcmp(k, "event") == 0 && json_is_string(v) && !json_equal(x, v))
+					else if (strcmp(k, "event") == 0 && json_is_string(v) && json_is_string(x) &&
+							 event_later(json_string_value(v), json_string_value(x)))
 						json_object_set(er, k, v);	/* latest event */
 				}
 			}

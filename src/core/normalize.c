@@ -2048,12 +2048,12 @@ norm_phone(const char *in, char *out, size_t outlen)
 			return false;
 		return phone_emit(out, outlen, "+", d + start, nd - start);
 	}
-	/* "8613800138000", "8657487654321": country code without '+' */
+	/* "8613800138000", "8657487654321", "864008208820": country code without '+' */
 	if ((nd == 12 || nd == 13) && d[0] == '8' && d[1] == '6')
 	{
 		char		tmp[PHONE_MAX_DIGITS + 2];
 
-		if (cn_mobile(d + 2, nd - 2))
+		if (cn_mobile(d + 2, nd - 2) || cn_service(d + 2, nd - 2))
 			return phone_emit(out, outlen, "", d + 2, nd - 2);
 		tmp[0] = '0';
 		memcpy(tmp + 1, d + 2, nd - 2);

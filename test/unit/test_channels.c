@@ -122,6 +122,30 @@ check_file(const char *channel, const char *name, const char *spec)
 	json_decref(n);
 }
 
+/* an inline payload (JSON text) normalizes and matches spec */
+static void
+check_json(const char *channel, const char *json, const char *desc, const char *spec)
+{
+	json_error_t je;
+	json_t	   *p = json_loads(json, JSON_DECODE_ANY, &je);
+	json_t	   *n = NULL;
+	chn_error	e;
+
+	if (p == NULL)
+	{
+		ok(0, "%s: bad test JSON (%s)", desc, je.text);
+		return;
+	}
+	n = chn_normalize(channel, p, &e);
+	ok(n != NULL, "%s normalizes", desc);
+	if (n == NULL)
+		printf("#   error %s field=%s: %s\n", e.sqlstate, e.field, e.message);
+	else
+		expect(desc, n, spec);
+	json_decref(n);
+	json_decref(p);
+}
+
 static void
 check_err_payload(const char *channel, json_t *p, const char *state, const char *field, const char *desc)
 {
@@ -233,6 +257,12 @@ test_wechat(void)
 			   "\"subject\":\"[link]\",\"media_pending\":null}");
 	check_file("wechat", "wechat_archive_location",
 			   "{\"content\":\"[位置] 奥克斯大厦 浙江省宁波市鄞州区日丽中路 757 号 (29.868388, 121.549792)\",\"subject\":\"[location]\"}");
+	/* the same location with its coordinates as strings (numbers may arrive as strings) */
+	check_json("wechat", "{\"msgid\":\"loc-str-1\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+			   "\"roomid\":\"\",\"msgtime\":\"1718415360000\",\"msgtype\":\"location\",\"location\":{\"longitude\":\"121.549792\","
+			   "\"latitude\":\"29.868388\",\"address\":\"浙江省宁波市鄞州区日丽中路 757 号\",\"title\":\"奥克斯大厦\",\"zoom\":\"15\"}}",
+			   "WeCom location with string coordinates",
+			   "{\"content\":\"[位置] 奥克斯大厦 浙江省宁波市鄞州区日丽中路 757 号 (29.868388, 121.549792)\"}");
 	check_file("wechat", "wechat_archive_weapp",
 			   "{\"content\":\"[小程序] 拓中在线选型 按冷量选压缩机 (拓中商城)\",\"subject\":\"[weapp]\"}");
 	check_file("wechat", "wechat_archive_card", "{\"content\":\"[名片] 拓中机电 lijing\",\"subject\":\"[card]\"}");
@@ -324,6 +354,24 @@ test_phone(void)
 	check_file("phone", "phone_carrier400_missed",
 			   "{\"missed\":true,\"communication_time\":1718447520000000,\"call_number\":\"057487654321\","
 			   "\"subject\":\"未接来电 057487654321\",\"content\":\"未接来电 057487654321 → 4008208820\"}");
+	/* yyyyMMddHHmmss sent as a JSON number, as it is accepted as a string */
+	check_json("phone", "{\"call_sn\":\"CT-NUM-1\",\"tel\":\"4008208820\",\"caller_id\":\"13800138000\","
+			   "\"start_time\":20240615093000,\"answer_time\":20240615093010,\"end_time\":20240615094510}",
+			   "carrier push with numeric yyyyMMddHHmmss times",
+			   "{\"communication_time\":1718415000000000,\"duration\":900,\"missed\":false}");
+	/* a FreeSWITCH CDR template with the *_stamp variables only (no epochs, no billsec) */
+	check_json("phone", "{\"variables\":{\"uuid\":\"fs-stamps-1\",\"caller_id_number\":\"13800138000\","
+			   "\"destination_number\":\"4008208820\",\"start_stamp\":\"2024-06-15 09:30:00\","
+			   "\"answer_stamp\":\"2024-06-15 09:30:10\",\"end_stamp\":\"2024-06-15 09:45:10\","
+			   "\"hangup_cause\":\"NORMAL_CLEARING\"}}",
+			   "FreeSWITCH CDR with stamps only, answered",
+			   "{\"communication_time\":1718415000000000,\"duration\":900,\"missed\":false,"
+			   "\"content\":\"来电 13800138000 → 4008208820,通话 15分钟\"}");
+	check_json("phone", "{\"variables\":{\"uuid\":\"fs-stamps-2\",\"caller_id_number\":\"13800138000\","
+			   "\"destination_number\":\"4008208820\",\"start_stamp\":\"2024-06-15 09:30:00\","
+			   "\"answer_stamp\":\"\",\"end_stamp\":\"2024-06-15 09:30:25\",\"hangup_cause\":\"ORIGINATOR_CANCEL\"}}",
+			   "FreeSWITCH CDR with stamps only, unanswered",
+			   "{\"communication_time\":1718415000000000,\"missed\":true}");
 
 	/* the real FreeSWITCH mod_json_cdr fixture (an internal 1001 -> 1002 call) */
 	{
@@ -852,7 +900,29 @@ test_merge(void)
 	expect("merge Zoom events (out of order)", m,
 		   "{\"communication_time\":1718415000000000,\"duration\":2700,"
 		   "\"recording_url\":\"https://zoom.us/rec/play/Qg75t7xZBtEbAkjdlgbfdngBBBB\"}");
+	ok(m && strcmp(json_string_value(json_object_get(json_object_get(m, "extra"), "event")), "recording.transcript_completed") == 0,
+	   "merge Zoom events (out of order): extra.event is the latest in the meeting's life, not the last to arrive");
 	json_decref(m);
+
+	{
+		/* Zoom re-delivers a webhook it got no 200 for: folding an event
+		 * already folded must change nothing (else the re-delivery is
+		 * 'merged' and appended to the stored events, not 'duplicate') */
+		static const char *const zoom2[] = {"video_zoom_ended", "video_zoom_recording"};
+		json_t	   *acc = fold("video", zoom2, 2);
+		json_t	   *again = norm_file("video", "video_zoom_ended");
+		json_t	   *r = acc && again ? chn_merge(acc, again) : NULL;
+
+		ok(r && json_equal(r, acc), "merge Zoom: a re-delivered earlier event (meeting.ended after recording.completed) changes nothing");
+		if (r && !json_equal(r, acc))
+		{
+			diag_json("before", json_object_get(acc, "extra"));
+			diag_json("after", json_object_get(r, "extra"));
+		}
+		json_decref(r);
+		json_decref(again);
+		json_decref(acc);
+	}
 
 	m = fold("video", teams, 2);
 	expect("merge Teams v1 then v2", m, "{\"source_version\":2,\"duration\":2100,\"merge_policy\":\"version\"}");

@@ -808,7 +808,7 @@ test_webhook(llm_engine *eng)
 		  "webhook: no Idempotency-Key header unless asked for");
 	json_decref(got);
 	r.idempotency_key = "commhub-job-42";
-	x = one(eng, &r, 0);
+	x = one(eng, &r, 3);		/* its own slot: on_done does not free one it overwrites */
 	got = fake_call("/webhook/alerts", NULL);
 	check(x->err == LLM_OK && got && json_integer_value(json_object_get(got, "count")) == 2 &&
 		  json_string_value(json_array_get(json_object_get(got, "keys"), 1)) &&
