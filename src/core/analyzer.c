@@ -937,6 +937,23 @@ haggle_shift(double *votes)
 	votes[AZI_INQUIRY] += moved;
 }
 
+/* A chat line: short enough that its fragments are one utterance
+ * (bytes of folded content, about 40 Chinese characters). */
+#define AZ_CHAT_LINE 120
+
+/* Only complaint (or inquiry) votes in a sentence: a grumble with no
+ * topic of its own. */
+static bool
+single_grumble(const double *votes)
+{
+	int			c;
+
+	for (c = 0; c < AZI_N; c++)
+		if (c != AZI_COMPLAINT && c != AZI_INQUIRY && votes[c] > 0)
+			return false;
+	return true;
+}
+
 /* Does the clause around p ask (a question word in it, or it ends with
  * '?')?  A positive word in a question ("质量稳定吗", "批次稳定性怎么
  * 保证") names the topic asked about, not the customer's mood. */
@@ -1355,6 +1372,8 @@ score_hits(az_ctx *ctx, scores *sc)
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
+				haggle_prev = false,
+				named_complaint = false,
 				mistake = false,
 				about_competitor,
 				gap_clause,
@@ -1399,13 +1418,27 @@ score_hits(az_ctx *ctx, scores *sc)
 			/* price words in a sentence about an invoice, a payment, an
 			 * order or a contract are a billing or contract matter, not
 			 * haggling */
-			if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+			/* "投诉我们业务员…要个报价等了三天": a complaint named
+			 * as such is not haggling because a quote is mentioned */
+			if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
+				votes_cur[AZI_ORDER] <= 0)
 			{
 				haggle_shift(votes_cur);
 				sc->haggled = true;
 			}
+			/* "价格太高了 金发才13000 你们13500 差太多了吧": a chat
+			 * fragment after price talk that only grumbles goes on
+			 * haggling */
+			else if (!haggle && haggle_prev && !named_complaint && votes_cur[AZI_COMPLAINT] > 0 &&
+					 single_grumble(votes_cur) && ctx->n - ctx->content_start < AZ_CHAT_LINE)
+				haggle_shift(votes_cur);
+			else if (!single_grumble(votes_cur))
+				haggle_prev = false;	/* a topic of its own */
+			if (haggle && !mistake && !named_complaint)
+				haggle_prev = true;
 			haggle = false;
 			mistake = false;
+			named_complaint = false;
 			for (c = 0; c < AZI_N; c++)
 			{
 				prev_votes[c] = votes_cur[c] * boost;
@@ -1436,6 +1469,13 @@ score_hits(az_ctx *ctx, scores *sc)
 		 * 就给会通了") still counts */
 		if (cond_end != UINT32_MAX && h->s >= cond_end && az_hit_feat(ctx, h, AZK_URG) &&
 			!az_hit_feat(ctx, h, AZK_THREAT))
+			conditional = true;
+		/* "明天十点前必须到 不然要扣款了": a penalty announced for a
+		 * failure that has not happened yet, with nothing wrong so far,
+		 * is a reason for urgency, not a complaint */
+		if (cond_end != UINT32_MAX && h->s >= cond_end && az_hit_feat(ctx, h, AZK_THREAT) &&
+			sc->fact_neg <= 0 && sc->neg_mag <= 0 && sc->votes[AZI_COMPLAINT] <= 0 &&
+			votes_cur[AZI_COMPLAINT] <= 0)
 			conditional = true;
 
 		/* negative words in a clause about a competitor ("金发的料质量不稳定")
@@ -1582,6 +1622,11 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						/* "打了三次都没人接" in our own call note: the
+						 * customer does not answer us */
+						if (ctx->own_note && f->arg == AZI_COMPLAINT &&
+							az_hit_feat(ctx, h, AZK_NOREPLY))
+							w *= 0.2;
 						w *= qf;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
@@ -1617,6 +1662,8 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_FOLLOW:
 					if (f->arg > 0 && f->arg < AZF_N && !negated)
 						sc->follow[f->arg] = true;
+					if (f->arg == AZF_COMPLAINT && !negated && !muted)
+						named_complaint = true;
 					break;
 				case AZK_REQUEST:
 					/* a weak request cue (a sentence-final 吧: "分批送吧")
@@ -1740,7 +1787,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						mistake = true;
 					break;
 				case AZK_THREAT:
-					if (!negated)
+					if (!negated && !conditional)
 					{
 						if (sc->nthreat == 0)
 						{
@@ -1779,11 +1826,15 @@ score_hits(az_ctx *ctx, scores *sc)
 			neg_end = UINT32_MAX;
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+	if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
+		votes_cur[AZI_ORDER] <= 0)
 	{
 		haggle_shift(votes_cur);
 		sc->haggled = true;
 	}
+	else if (!haggle && haggle_prev && !named_complaint && votes_cur[AZI_COMPLAINT] > 0 &&
+			 single_grumble(votes_cur) && ctx->n - ctx->content_start < AZ_CHAT_LINE)
+		haggle_shift(votes_cur);
 	if (ctx->nhits > 0)
 		for (c = 0; c < AZI_N; c++)
 			sc->votes[c] += votes_cur[c] * boost;
@@ -2041,6 +2092,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_lexicon	empty;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.own_note = channel && strcmp(channel, "mobile") == 0;
 	memset(&sc, 0, sizeof(sc));
 	ctx.quote_start = UINT32_MAX;
 	if (!lex)
@@ -2237,6 +2289,13 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sc.nanota = a_not_a_questions(&ctx);
 	sc.nquestion += sc.nanota;
 	quantity_verbs(&ctx, &sc);
+	/* a call note or visit report that opens with 回访 ("回访佛山XX，…",
+	 * "电话回访：…") records a post-sale follow-up; plans mentioned on
+	 * the way (下月加到30吨, 下季度照旧) are what the follow-up found */
+	if (ctx.n > ctx.content_start &&
+		find_lit(ctx.t, ctx.content_start,
+				 ctx.content_start + 18 < ctx.n ? ctx.content_start + 18 : ctx.n, "回访"))
+		sc.votes[AZI_AFTER_SALES] += 2.5;
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;

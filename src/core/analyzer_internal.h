@@ -90,7 +90,8 @@ enum az_kind
 	AZK_SENTDOC,				/* 合同签好了/扫描件发你了/原件寄出: a document sent, nothing asked */
 	AZK_MISTAKE,				/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
 	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
-	AZK_REPEAT					/* 第二次了/每次都/third time: a fault repeated, a grievance */
+	AZK_REPEAT,					/* 第二次了/每次都/third time: a fault repeated, a grievance */
+	AZK_NOREPLY					/* 没人接/也不回: nobody answers (the customer, in our own call note) */
 };
 
 enum
@@ -280,6 +281,8 @@ typedef struct az_ctx
 	bool		orig_valid;		/* original was valid UTF-8 without controls */
 	bool		reply_subject;	/* "Re:"/"回复:": the subject is inherited, not stated */
 	bool		fwd_subject;	/* "Fw:"/"转发:": a forwarded message */
+	bool		own_note;		/* a salesperson's own call note (channel mobile):
+								 * who did not answer is the customer */
 	/* quoted earlier messages: from quote_start on ("> ...", "-----原始邮件-----",
 	 * "在 … 写道:", "From: …"), UINT32_MAX when none; quote_fwd when they
 	 * were forwarded (the forwarded message is the matter) rather than
