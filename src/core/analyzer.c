@@ -63,10 +63,10 @@ static const char *const intent_labels[AZI_N] = {
 
 /* ---- small text helpers -------------------------------------------- */
 
-/* Bytes that may start a break: \n \r ! ? ; , . and the lead bytes of
+/* Bytes that may start a break: \n \r ! ? ; , . space and the lead bytes of
  * 。 、 (E3) and … (E2). */
 static const uint8_t break_lead[256] = {
-	['\n'] = 1,['\r'] = 1,['!'] = 1,['?'] = 1,[';'] = 1,[','] = 1,['.'] = 1,
+	['\n'] = 1,['\r'] = 1,['!'] = 1,['?'] = 1,[';'] = 1,[','] = 1,['.'] = 1,[' '] = 1,
 	[0xE2] = 1,[0xE3] = 1,
 };
 
@@ -88,6 +88,11 @@ break_at(const char *t, size_t n, size_t p, bool sentence_only)
 			return 1;
 		case ',':
 			return sentence_only ? 0 : 1;
+		case ' ':
+			/* "样品测试过了 效果不错 准备下单": in chat lines a space
+			 * between Chinese words is a comma */
+			return !sentence_only && p > 0 && p + 1 < n &&
+				(unsigned char) t[p - 1] >= 0x80 && (unsigned char) t[p + 1] >= 0xE3 ? 1 : 0;
 		case '.':
 			if (p > 0 && p + 1 < n && az_isdigit((unsigned char) t[p - 1]) &&
 				az_isdigit((unsigned char) t[p + 1]))

@@ -1656,8 +1656,10 @@ static const cue_row builtin[] = {
 	I("换过货|换了货|已换货|已经换货|退过货|换下来的|退回来的|补的货|补过来", AZI_AFTER_SALES, 30),
 	K("换过货|换了货|已换货|已经换货|退过货|换下来的|补的货|补过来", AZK_RETURN, 10),
 	/* nobody answering: who did not answer depends on who writes */
-	K("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|不接电话|都没人接",
-	  AZK_NOREPLY, 10),
+	K("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|不接电话|都没人接|"
+	  "打了三次|打了两次|打了几次|打了好几次|微信也不回|消息也不回|短信也不回|电话也不接", AZK_NOREPLY, 10),
+	/* the customer keeps using the material: feedback, not a grievance */
+	K("先用着|先用着看|能用就行|将就用|凑合用|还能将就", AZK_DISCLAIM, 10),
 };
 
 #undef I

@@ -1043,6 +1043,11 @@ test_dev13_classes(void)
 	check_field("你们是不是换原料了 最近两批都特别脆", "intent", "category", "complaint");
 	check_field("上次杂质的问题已经换过货了，客户问换下来的料什么时候拉走", "intent", "category",
 				"after_sales");
+	/* a space between Chinese words in a chat line is a comma: the
+	 * competitor's clause ends there */
+	check_field("试模过了 效果挺好 比之前用的金发的还稳 准备下单", "intent", "category", "order");
+	/* the customer keeps using the material: feedback, not a grievance */
+	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
 
 int
