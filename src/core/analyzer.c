@@ -885,6 +885,7 @@ typedef struct scores
 	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
 	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
 	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
+	int			njoint;			/* developing or processing together (AZK_JOINT) */
 } scores;
 
 static void
@@ -1365,6 +1366,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				intens_end = UINT32_MAX,
 				switch_end = UINT32_MAX,
 				cond_end = UINT32_MAX,
+				anota_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1413,7 +1415,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
 		if (gap_clause)
 		{
-			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = UINT32_MAX;
+			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = anota_end = UINT32_MAX;
 			comp_us_known = false;
 		}
 		if (gap_sentence)
@@ -1511,6 +1513,15 @@ score_hits(az_ctx *ctx, scores *sc)
 			switch (f->kind)
 			{
 				case AZK_NEG:
+					/* "接不接", "有没有": an A-not-A question asks, it does
+					 * not negate */
+					if (h->e - h->s == 3 && h->s >= 3 && h->e + 3 <= ctx->n &&
+						(unsigned char) ctx->t[h->s - 3] >= 0xE3 &&
+						memcmp(ctx->t + h->s - 3, ctx->t + h->e, 3) == 0)
+					{
+						anota_end = h->e;
+						break;
+					}
 					neg_start = h->s;
 					neg_end = h->e;
 					neg_w = w;
@@ -1551,6 +1562,11 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_SENT:
 					cue = true;
+					/* "有没有兴趣一起…": the mood asked about is the
+					 * reader's, not the writer's */
+					if (w > 0 && anota_end != UINT32_MAX && h->s >= anota_end &&
+						units_between(ctx, anota_end, h->s, 2) <= 2)
+						w = 0;
 					if (w > 0 && !negated && !in_subject)
 					{
 						if (is_reproach(ctx, h))
@@ -1784,6 +1800,10 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_REPEAT:
 					if (!negated && !muted)
 						sc->nrepeat++;
+					break;
+				case AZK_JOINT:
+					if (!negated)
+						sc->njoint++;
 					break;
 				case AZK_MISTAKE:
 					/* "报价单价格写错了", "三天报了三个价": our mistake
@@ -2381,6 +2401,16 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			sc.votes[AZI_DELIVERY] -= moved;
 			sc.votes[AZI_ORDER] += moved;
+		}
+		/* "联合开发低气味PP，我们出配方", "OEM代工 我们有配方": developing
+		 * or processing together is a partnership; the recipes, schemes
+		 * and specs it names are its subject, not a technical question */
+		if (sc.njoint > 0 && sc.nthreat == 0)
+		{
+			double		moved = sc.votes[AZI_TECHNICAL] * 0.6;
+
+			sc.votes[AZI_TECHNICAL] -= moved;
+			sc.votes[AZI_COOPERATION] += moved;
 		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)

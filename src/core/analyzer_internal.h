@@ -91,7 +91,8 @@ enum az_kind
 	AZK_MISTAKE,				/* 写错/算错/不一样: a mistake of ours, not a price level haggled */
 	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
 	AZK_REPEAT,					/* 第二次了/每次都/third time: a fault repeated, a grievance */
-	AZK_NOREPLY					/* 没人接/也不回: nobody answers (the customer, in our own call note) */
+	AZK_NOREPLY,				/* 没人接/也不回: nobody answers (the customer, in our own call note) */
+	AZK_JOINT					/* 联合开发/代工/来料加工: developing or processing together */
 };
 
 enum

@@ -1626,6 +1626,14 @@ static const cue_row builtin[] = {
 	/* supply guarantees, frameworks and joint work in call-note words */
 	I("保供|保供协议|供货框架|合作框架|聊框架|谈框架|一起研发|合作开发|共同研发|联合研发|"
 	  "互相介绍客户|互相介绍|资源共享|互推客户|来审厂|来验厂|过来审厂|来我们这审厂", AZI_COOPERATION, 30),
+	/* developing or processing together outweighs the recipes and
+	 * schemes it names (配方, 方案): a partnership */
+	I("一起开发|联合开发|共同开发|合作开发|共同研发|联合研发|一起研发|代工|来料加工|代加工|代为加工|"
+	  "代为改性|接oem|做oem|考虑oem|oem代工|toll compounding|toll processing|提供配方|出配方|"
+	  "联合实验室|外包给你们", AZI_COOPERATION, 30),
+	K("一起开发|联合开发|共同开发|合作开发|共同研发|联合研发|一起研发|代工|来料加工|代加工|代为加工|"
+	  "代为改性|接oem|做oem|考虑oem|oem代工|toll compounding|toll processing|提供配方|出配方|"
+	  "联合实验室|外包给你们", AZK_JOINT, 10),
 	/* a sample being evaluated before a purchase */
 	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
 	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),

@@ -1046,6 +1046,11 @@ test_dev13_classes(void)
 	/* a space between Chinese words in a chat line is a comma: the
 	 * competitor's clause ends there */
 	check_field("试模过了 效果挺好 比之前用的金发的还稳 准备下单", "intent", "category", "order");
+	/* developing or processing together is a partnership, whatever
+	 * recipes it names */
+	check_field("一家电器厂想跟我们联合开发低气味ABS，配方由我们出，希望先给个方案", "intent", "category",
+				"cooperation");
+	check_field("你们接不接代工 我们有配方 缺产能", "intent", "category", "cooperation");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
