@@ -795,6 +795,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_INQ
 #define AZ_QTY_INQ 1.0
 #endif
+#ifndef AZ_QTY_ORDER
+#define AZ_QTY_ORDER 1.5
+#endif
 #ifndef AZ_THANKS_POS
 #define AZ_THANKS_POS 0.75
 #endif
@@ -886,6 +889,7 @@ typedef struct scores
 	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
 	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
 	int			njoint;			/* developing or processing together (AZK_JOINT) */
+	int			nhaggle;		/* price talk (AZK_HAGGLE) */
 } scores;
 
 static void
@@ -1796,6 +1800,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
+					sc->nhaggle++;
 					break;
 				case AZK_REPEAT:
 					if (!negated && !muted)
@@ -2324,7 +2329,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;
-	if (ctx.qty.found)
+	/* a WeCom line that names a quantity of goods and asks nothing
+	 * ("这批照旧发10吨", "月底前到就行 PCR-ABS 1000 8吨", "是要15吨 不是5吨")
+	 * places or corrects an order; goods going back are after-sales */
+	if (ctx.qty.found && channel && strcmp(channel, "wechat") == 0 &&
+		ctx.n - ctx.content_start < AZ_CHAT_LINE && sc.nquestion == 0 && sc.npriceq == 0 &&
+		sc.nreturn == 0 && sc.nhaggle == 0)
+		sc.votes[AZI_ORDER] += AZ_QTY_ORDER;
+	else if (ctx.qty.found)
 		sc.votes[AZI_INQUIRY] += AZ_QTY_INQ;
 	if (channel)
 	{

@@ -1051,6 +1051,9 @@ test_dev13_classes(void)
 	check_field("一家电器厂想跟我们联合开发低气味ABS，配方由我们出，希望先给个方案", "intent", "category",
 				"cooperation");
 	check_field("你们接不接代工 我们有配方 缺产能", "intent", "category", "cooperation");
+	/* a WeCom line naming a quantity and asking nothing places an order */
+	check_field_ch("wechat", "下月的量还是老样子 15吨 月中到就行", "intent", "category", "order");
+	check_field_ch("wechat", "更正一下 是要12吨 不是2吨", "intent", "category", "order");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
