@@ -1634,6 +1634,12 @@ static const cue_row builtin[] = {
 	K("一起开发|联合开发|共同开发|合作开发|共同研发|联合研发|一起研发|代工|来料加工|代加工|代为加工|"
 	  "代为改性|接oem|做oem|考虑oem|oem代工|toll compounding|toll processing|提供配方|出配方|"
 	  "联合实验室|外包给你们", AZK_JOINT, 10),
+	/* good wishes for the partnership there is ("明年继续合作哈", "这两年合作很
+	 *愉快"): a formula, not a partnership proposed */
+	I("继续合作|合作很愉快|合作得很愉快|合作一直很愉快|多年合作|多年的合作|双方继续合作|明年继续合作|"
+	  "继续合作愉快|继续愉快合作", AZI_OTHER, 10),
+	S("继续合作|合作很愉快|合作得很愉快|合作一直很愉快|双方继续合作|明年继续合作|继续合作愉快|"
+	  "继续愉快合作", 12),
 	/* a sample being evaluated before a purchase */
 	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
 	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),

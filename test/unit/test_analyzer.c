@@ -1054,6 +1054,8 @@ test_dev13_classes(void)
 	/* a WeCom line naming a quantity and asking nothing places an order */
 	check_field_ch("wechat", "下月的量还是老样子 15吨 月中到就行", "intent", "category", "order");
 	check_field_ch("wechat", "更正一下 是要12吨 不是2吨", "intent", "category", "order");
+	/* good wishes for the partnership there is are a formula */
+	check_field("国庆快乐 明年继续合作哈", "intent", "category", "other");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
