@@ -890,6 +890,7 @@ typedef struct scores
 	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
 	int			njoint;			/* developing or processing together (AZK_JOINT) */
 	int			nhaggle;		/* price talk (AZK_HAGGLE) */
+	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
 static void
@@ -2325,7 +2326,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (ctx.n > ctx.content_start &&
 		find_lit(ctx.t, ctx.content_start,
 				 ctx.content_start + 18 < ctx.n ? ctx.content_start + 18 : ctx.n, "回访"))
+	{
 		sc.votes[AZI_AFTER_SALES] += 2.5;
+		sc.followup = true;
+	}
 	/* a product asked about, or an amount named, leans to an inquiry */
 	if (sc.nprod > 0 && sc.nquestion > 0)
 		sc.votes[AZI_INQUIRY] += 1.5;
@@ -2659,6 +2663,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.ndisclaim > 0 && sc.nreturn == 0 && cat != AZI_COMPLAINT)
 			urg_level = AZU_LOW;	/* "不是投诉,就反馈一下,下批注意": feedback
 									 * on record, nothing asked */
+		else if (sc.followup && cat == AZI_AFTER_SALES)
+			urg_level = AZU_LOW;	/* "回访…用着稳定,下月加到30吨": what a
+									 * follow-up found, nothing asked */
 		else if (sc.nresolved == 0 && cat == AZI_PAYMENT && sc.ndun_live > 0)
 			urg_level = sc.nthreat > 0 ? AZU_HIGH : AZU_MEDIUM;	/* money overdue:
 									 * collection to follow up; a legal step

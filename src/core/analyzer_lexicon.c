@@ -1640,6 +1640,11 @@ static const cue_row builtin[] = {
 	  "继续合作愉快|继续愉快合作", AZI_OTHER, 10),
 	S("继续合作|合作很愉快|合作得很愉快|合作一直很愉快|双方继续合作|明年继续合作|继续合作愉快|"
 	  "继续愉快合作", 12),
+	/* "单号已发我微信", "定位发我了": sent to the writer, nothing asked */
+	K("已发我|已经发我|发我了|发给我了|发我微信了|已发给我", AZK_BLOCK, 0),
+	/* the customer weighs it and will come back: nothing asked now */
+	K("还在犹豫|在犹豫|还在考虑|还在评估|等老板拍板|等拍板|老板拍板|再说吧|月底再说|下周再说|"
+	  "下个月再说|年后再说|测完再说|试完再说|上机试", AZK_HORIZON, 10),
 	/* a sample being evaluated before a purchase */
 	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
 	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),

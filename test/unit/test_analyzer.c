@@ -1056,6 +1056,11 @@ test_dev13_classes(void)
 	check_field_ch("wechat", "更正一下 是要12吨 不是2吨", "intent", "category", "order");
 	/* good wishes for the partnership there is are a formula */
 	check_field("国庆快乐 明年继续合作哈", "intent", "category", "other");
+	/* a follow-up note records what it found: nothing asked */
+	check_field("回访东莞客户，用着挺稳定，下个月计划加到20吨", "urgency", "level", "low");
+	/* sent to the writer; the customer weighs it: nothing asked now */
+	check_field_ch("mobile", "客户说合同盖好章寄回来了，快递单号已发我", "urgency", "level", "low");
+	check_field_ch("mobile", "跟进佛山客户，报价发过去了，客户还在犹豫", "urgency", "level", "low");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
