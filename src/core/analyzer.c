@@ -795,6 +795,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_INQ
 #define AZ_QTY_INQ 1.0
 #endif
+#ifndef AZ_SHIP_ASKED
+#define AZ_SHIP_ASKED 2.0
+#endif
 #ifndef AZ_QTY_ORDER
 #define AZ_QTY_ORDER 1.5
 #endif
@@ -2331,7 +2334,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		sc.followup = true;
 	}
 	/* a product asked about, or an amount named, leans to an inquiry */
-	if (sc.nprod > 0 && sc.nquestion > 0)
+	/* ... unless it is goods asked to be shipped ("今天下午能不能先送3吨
+	 * PC/ABS过来", "那30吨什么时候能发") */
+	if (sc.nprod > 0 && sc.nquestion > 0 && sc.votes[AZI_DELIVERY] < AZ_SHIP_ASKED)
 		sc.votes[AZI_INQUIRY] += 1.5;
 	/* a WeCom line that names a quantity of goods and asks nothing
 	 * ("这批照旧发10吨", "月底前到就行 PCR-ABS 1000 8吨", "是要15吨 不是5吨")
@@ -2340,7 +2345,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		ctx.n - ctx.content_start < AZ_CHAT_LINE && sc.nquestion == 0 && sc.npriceq == 0 &&
 		sc.nreturn == 0 && sc.nhaggle == 0)
 		sc.votes[AZI_ORDER] += AZ_QTY_ORDER;
-	else if (ctx.qty.found)
+	else if (ctx.qty.found && sc.votes[AZI_DELIVERY] < AZ_SHIP_ASKED)
 		sc.votes[AZI_INQUIRY] += AZ_QTY_INQ;
 	if (channel)
 	{
