@@ -798,6 +798,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_SHIP_ASKED
 #define AZ_SHIP_ASKED 2.0
 #endif
+#ifndef AZ_SARCASM_COMPLAINT
+#define AZ_SARCASM_COMPLAINT 2.5
+#endif
 #ifndef AZ_QTY_ORDER
 #define AZ_QTY_ORDER 1.5
 #endif
@@ -893,6 +896,7 @@ typedef struct scores
 	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
 	int			njoint;			/* developing or processing together (AZK_JOINT) */
 	int			nhaggle;		/* price talk (AZK_HAGGLE) */
+	int			nsarcasm;		/* sarcastic praise (AZK_SARCASM) */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
@@ -1814,6 +1818,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (!negated)
 						sc->njoint++;
 					break;
+				case AZK_SARCASM:
+					if (!negated && !muted)
+						sc->nsarcasm++;
+					break;
 				case AZK_MISTAKE:
 					/* "报价单价格写错了", "三天报了三个价": our mistake
 					 * about a price is a complaint, not haggling */
@@ -2405,6 +2413,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
 							sc.votes[AZI_PAYMENT] > 0)))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		/* sarcastic praise of our delivery, logistics or service is a
+		 * reproach: the topic it names is what the complaint is about */
+		if (sc.nsarcasm > 0 && sc.nhaggle == 0 && sc.ndisclaim == 0 && sc.nresolved == 0)
+			sc.votes[AZI_COMPLAINT] += AZ_SARCASM_COMPLAINT;
 		/* a threat (法律程序, 不会再从你们这里订) on top of a grievance makes
 		 * the matter a complaint, whatever it is about -- unless it is our
 		 * own dunning letter */

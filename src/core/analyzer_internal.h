@@ -92,7 +92,8 @@ enum az_kind
 	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
 	AZK_REPEAT,					/* 第二次了/每次都/third time: a fault repeated, a grievance */
 	AZK_NOREPLY,				/* 没人接/也不回: nobody answers (the customer, in our own call note) */
-	AZK_JOINT					/* 联合开发/代工/来料加工: developing or processing together */
+	AZK_JOINT,					/* 联合开发/代工/来料加工: developing or processing together */
+	AZK_SARCASM					/* 挺有创意/蜗牛都比你们快/服了: sarcastic praise, a reproach */
 };
 
 enum

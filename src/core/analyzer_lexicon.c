@@ -1645,6 +1645,10 @@ static const cue_row builtin[] = {
 	/* the customer weighs it and will come back: nothing asked now */
 	K("还在犹豫|在犹豫|还在考虑|还在评估|等老板拍板|等拍板|老板拍板|再说吧|月底再说|下周再说|"
 	  "下个月再说|年后再说|测完再说|试完再说|上机试", AZK_HORIZON, 10),
+	/* sarcastic praise ("你们物流挺有创意啊", "蜗牛都比你们快", "交期跟天气预报
+	 * 差不多"): a reproach, whatever the topic it names */
+	K("真的牛|真牛|可真牛|真是牛|可真行|真行啊|真有你的|挺有创意|真有创意|真会玩|厉害了|我真的服了|"
+	  "真的服了|服了|醉了|蜗牛|龟速|天气预报|让人佩服|真是佩服|呵呵", AZK_SARCASM, 10),
 	/* a sample being evaluated before a purchase */
 	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
 	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),

@@ -1063,6 +1063,8 @@ test_dev13_classes(void)
 	check_field_ch("mobile", "跟进佛山客户，报价发过去了，客户还在犹豫", "urgency", "level", "low");
 	/* goods asked to be shipped are not an inquiry for the product */
 	check_field("线上快没料了，明天上午能不能先送5吨PP-T20过来？", "intent", "category", "delivery");
+	/* sarcastic praise of our logistics is a reproach */
+	check_field("你们发货挺有创意啊 无锡的货跑到常州去了", "intent", "category", "complaint");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
