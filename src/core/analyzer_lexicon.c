@@ -1649,6 +1649,9 @@ static const cue_row builtin[] = {
 	 * 差不多"): a reproach, whatever the topic it names */
 	K("真的牛|真牛|可真牛|真是牛|可真行|真行啊|真有你的|挺有创意|真有创意|真会玩|厉害了|我真的服了|"
 	  "真的服了|服了|醉了|蜗牛|龟速|天气预报|让人佩服|真是佩服|呵呵", AZK_SARCASM, 10),
+	/* praise reported in a call note ("夸了我们物流", "用得顺") */
+	S("夸了|夸我们|夸你们|夸了我们|表扬了|表扬我们|表扬你们|用得顺|用着顺|用得挺顺|用得很顺|"
+	  "到货很快|到得很快|比以前快|比上次快", 15),
 	/* a sample being evaluated before a purchase */
 	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
 	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),

@@ -1065,6 +1065,8 @@ test_dev13_classes(void)
 	check_field("线上快没料了，明天上午能不能先送5吨PP-T20过来？", "intent", "category", "delivery");
 	/* sarcastic praise of our logistics is a reproach */
 	check_field("你们发货挺有创意啊 无锡的货跑到常州去了", "intent", "category", "complaint");
+	/* praise reported in a call note */
+	check_field_ch("mobile", "客户说这批到货比上次快，还夸了我们司机", "sentiment", "overall", "positive");
 	/* the customer keeps using the material: feedback, not a grievance */
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
