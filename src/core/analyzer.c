@@ -63,10 +63,10 @@ static const char *const intent_labels[AZI_N] = {
 
 /* ---- small text helpers -------------------------------------------- */
 
-/* Bytes that may start a break: \n \r ! ? ; , . and the lead bytes of
+/* Bytes that may start a break: \n \r ! ? ; , . space and the lead bytes of
  * 。 、 (E3) and … (E2). */
 static const uint8_t break_lead[256] = {
-	['\n'] = 1,['\r'] = 1,['!'] = 1,['?'] = 1,[';'] = 1,[','] = 1,['.'] = 1,
+	['\n'] = 1,['\r'] = 1,['!'] = 1,['?'] = 1,[';'] = 1,[','] = 1,['.'] = 1,[' '] = 1,
 	[0xE2] = 1,[0xE3] = 1,
 };
 
@@ -88,6 +88,11 @@ break_at(const char *t, size_t n, size_t p, bool sentence_only)
 			return 1;
 		case ',':
 			return sentence_only ? 0 : 1;
+		case ' ':
+			/* "样品测试过了 效果不错 准备下单": in chat lines a space
+			 * between Chinese words is a comma */
+			return !sentence_only && p > 0 && p + 1 < n &&
+				(unsigned char) t[p - 1] >= 0x80 && (unsigned char) t[p + 1] >= 0xE3 ? 1 : 0;
 		case '.':
 			if (p > 0 && p + 1 < n && az_isdigit((unsigned char) t[p - 1]) &&
 				az_isdigit((unsigned char) t[p + 1]))
@@ -790,6 +795,15 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_INQ
 #define AZ_QTY_INQ 1.0
 #endif
+#ifndef AZ_SHIP_ASKED
+#define AZ_SHIP_ASKED 2.0
+#endif
+#ifndef AZ_SARCASM_COMPLAINT
+#define AZ_SARCASM_COMPLAINT 2.5
+#endif
+#ifndef AZ_QTY_ORDER
+#define AZ_QTY_ORDER 1.5
+#endif
 #ifndef AZ_THANKS_POS
 #define AZ_THANKS_POS 0.75
 #endif
@@ -882,6 +896,10 @@ typedef struct scores
 	int			nsentdoc;		/* a signed document sent back (AZK_SENTDOC) */
 	double		thanks_pos;		/* positive weight of thanks words (AZK_THANKS) */
 	int			nrepeat;		/* a fault repeated (AZK_REPEAT) */
+	int			njoint;			/* developing or processing together (AZK_JOINT) */
+	int			nhaggle;		/* price talk (AZK_HAGGLE) */
+	int			nsarcasm;		/* sarcastic praise (AZK_SARCASM) */
+	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
 static void
@@ -937,6 +955,23 @@ haggle_shift(double *votes)
 
 	votes[AZI_COMPLAINT] -= moved;
 	votes[AZI_INQUIRY] += moved;
+}
+
+/* A chat line: short enough that its fragments are one utterance
+ * (bytes of folded content, about 40 Chinese characters). */
+#define AZ_CHAT_LINE 120
+
+/* Only complaint (or inquiry) votes in a sentence: a grumble with no
+ * topic of its own. */
+static bool
+single_grumble(const double *votes)
+{
+	int			c;
+
+	for (c = 0; c < AZI_N; c++)
+		if (c != AZI_COMPLAINT && c != AZI_INQUIRY && votes[c] > 0)
+			return false;
+	return true;
 }
 
 /* Does the clause around p ask (a question word in it, or it ends with
@@ -1347,6 +1382,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				cond_end = UINT32_MAX,
 				if_end = UINT32_MAX,
 				req_end = UINT32_MAX,
+				anota_end = UINT32_MAX,
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1360,6 +1396,8 @@ score_hits(az_ctx *ctx, scores *sc)
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
+				haggle_prev = false,
+				named_complaint = false,
 				mistake = false,
 				about_competitor,
 				gap_clause,
@@ -1395,7 +1433,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
 		if (gap_clause)
 		{
-			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = UINT32_MAX;
+			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = anota_end = UINT32_MAX;
 			if_end = req_end = UINT32_MAX;
 			comp_us_known = false;
 		}
@@ -1406,13 +1444,27 @@ score_hits(az_ctx *ctx, scores *sc)
 			/* price words in a sentence about an invoice, a payment, an
 			 * order or a contract are a billing or contract matter, not
 			 * haggling */
-			if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+			/* "投诉我们业务员…要个报价等了三天": a complaint named
+			 * as such is not haggling because a quote is mentioned */
+			if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
+				votes_cur[AZI_ORDER] <= 0)
 			{
 				haggle_shift(votes_cur);
 				sc->haggled = true;
 			}
+			/* "价格太高了 金发才13000 你们13500 差太多了吧": a chat
+			 * fragment after price talk that only grumbles goes on
+			 * haggling */
+			else if (!haggle && haggle_prev && !named_complaint && votes_cur[AZI_COMPLAINT] > 0 &&
+					 single_grumble(votes_cur) && ctx->n - ctx->content_start < AZ_CHAT_LINE)
+				haggle_shift(votes_cur);
+			else if (!single_grumble(votes_cur))
+				haggle_prev = false;	/* a topic of its own */
+			if (haggle && !mistake && !named_complaint)
+				haggle_prev = true;
 			haggle = false;
 			mistake = false;
+			named_complaint = false;
 			for (c = 0; c < AZI_N; c++)
 			{
 				prev_votes[c] = votes_cur[c] * vboost;
@@ -1444,6 +1496,13 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (cond_end != UINT32_MAX && h->s >= cond_end && az_hit_feat(ctx, h, AZK_URG) &&
 			!az_hit_feat(ctx, h, AZK_THREAT))
 			conditional = true;
+		/* "明天十点前必须到 不然要扣款了": a penalty announced for a
+		 * failure that has not happened yet, with nothing wrong so far,
+		 * is a reason for urgency, not a complaint */
+		if (cond_end != UINT32_MAX && h->s >= cond_end && az_hit_feat(ctx, h, AZK_THREAT) &&
+			sc->fact_neg <= 0 && sc->neg_mag <= 0 && sc->votes[AZI_COMPLAINT] <= 0 &&
+			votes_cur[AZI_COMPLAINT] <= 0)
+			conditional = true;
 
 		/* negative words in a clause about a competitor ("金发的料质量不稳定")
 		 * are not a complaint to us, unless the clause also addresses us */
@@ -1473,6 +1532,15 @@ score_hits(az_ctx *ctx, scores *sc)
 			switch (f->kind)
 			{
 				case AZK_NEG:
+					/* "接不接", "有没有": an A-not-A question asks, it does
+					 * not negate */
+					if (h->e - h->s == 3 && h->s >= 3 && h->e + 3 <= ctx->n &&
+						(unsigned char) ctx->t[h->s - 3] >= 0xE3 &&
+						memcmp(ctx->t + h->s - 3, ctx->t + h->e, 3) == 0)
+					{
+						anota_end = h->e;
+						break;
+					}
 					neg_start = h->s;
 					neg_end = h->e;
 					neg_w = w;
@@ -1522,6 +1590,11 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_SENT:
 					cue = true;
 					cond_praise = false;
+					/* "有没有兴趣一起…": the mood asked about is the
+					 * reader's, not the writer's */
+					if (w > 0 && anota_end != UINT32_MAX && h->s >= anota_end &&
+						units_between(ctx, anota_end, h->s, 2) <= 2)
+						w = 0;
 					if (w > 0 && !negated && !in_subject)
 					{
 						if (is_reproach(ctx, h))
@@ -1621,6 +1694,11 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						/* "打了三次都没人接" in our own call note: the
+						 * customer does not answer us */
+						if (ctx->own_note && f->arg == AZI_COMPLAINT &&
+							az_hit_feat(ctx, h, AZK_NOREPLY))
+							w *= 0.2;
 						w *= qf;
 						votes_cur[f->arg] += w;
 						if (w > sc->top_cue_w[f->arg])
@@ -1656,6 +1734,8 @@ score_hits(az_ctx *ctx, scores *sc)
 				case AZK_FOLLOW:
 					if (f->arg > 0 && f->arg < AZF_N && !negated)
 						sc->follow[f->arg] = true;
+					if (f->arg == AZF_COMPLAINT && !negated && !muted)
+						named_complaint = true;
 					break;
 				case AZK_REQUEST:
 					/* a weak request cue (a sentence-final 吧: "分批送吧")
@@ -1776,10 +1856,19 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_HAGGLE:
 					haggle = true;
+					sc->nhaggle++;
 					break;
 				case AZK_REPEAT:
 					if (!negated && !muted)
 						sc->nrepeat++;
+					break;
+				case AZK_JOINT:
+					if (!negated)
+						sc->njoint++;
+					break;
+				case AZK_SARCASM:
+					if (!negated && !muted)
+						sc->nsarcasm++;
 					break;
 				case AZK_MISTAKE:
 					/* "报价单价格写错了", "三天报了三个价": our mistake
@@ -1788,7 +1877,7 @@ score_hits(az_ctx *ctx, scores *sc)
 						mistake = true;
 					break;
 				case AZK_THREAT:
-					if (!negated)
+					if (!negated && !conditional)
 					{
 						if (sc->nthreat == 0)
 						{
@@ -1827,11 +1916,15 @@ score_hits(az_ctx *ctx, scores *sc)
 			neg_end = UINT32_MAX;
 	}
 	sc->sent_total += sent_cur * boost;
-	if (haggle && !mistake && votes_cur[AZI_PAYMENT] <= 0 && votes_cur[AZI_ORDER] <= 0)
+	if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
+		votes_cur[AZI_ORDER] <= 0)
 	{
 		haggle_shift(votes_cur);
 		sc->haggled = true;
 	}
+	else if (!haggle && haggle_prev && !named_complaint && votes_cur[AZI_COMPLAINT] > 0 &&
+			 single_grumble(votes_cur) && ctx->n - ctx->content_start < AZ_CHAT_LINE)
+		haggle_shift(votes_cur);
 	if (ctx->nhits > 0)
 		for (c = 0; c < AZI_N; c++)
 			sc->votes[c] += votes_cur[c] * vboost;
@@ -2089,6 +2182,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_lexicon	empty;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.own_note = channel && strcmp(channel, "mobile") == 0;
 	memset(&sc, 0, sizeof(sc));
 	ctx.quote_start = UINT32_MAX;
 	if (!lex)
@@ -2285,10 +2379,29 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	sc.nanota = a_not_a_questions(&ctx);
 	sc.nquestion += sc.nanota;
 	quantity_verbs(&ctx, &sc);
+	/* a call note or visit report that opens with 回访 ("回访佛山XX，…",
+	 * "电话回访：…") records a post-sale follow-up; plans mentioned on
+	 * the way (下月加到30吨, 下季度照旧) are what the follow-up found */
+	if (ctx.n > ctx.content_start &&
+		find_lit(ctx.t, ctx.content_start,
+				 ctx.content_start + 18 < ctx.n ? ctx.content_start + 18 : ctx.n, "回访"))
+	{
+		sc.votes[AZI_AFTER_SALES] += 2.5;
+		sc.followup = true;
+	}
 	/* a product asked about, or an amount named, leans to an inquiry */
-	if (sc.nprod > 0 && sc.nquestion > 0)
+	/* ... unless it is goods asked to be shipped ("今天下午能不能先送3吨
+	 * PC/ABS过来", "那30吨什么时候能发") */
+	if (sc.nprod > 0 && sc.nquestion > 0 && sc.votes[AZI_DELIVERY] < AZ_SHIP_ASKED)
 		sc.votes[AZI_INQUIRY] += 1.5;
-	if (ctx.qty.found)
+	/* a WeCom line that names a quantity of goods and asks nothing
+	 * ("这批照旧发10吨", "月底前到就行 PCR-ABS 1000 8吨", "是要15吨 不是5吨")
+	 * places or corrects an order; goods going back are after-sales */
+	if (ctx.qty.found && channel && strcmp(channel, "wechat") == 0 &&
+		ctx.n - ctx.content_start < AZ_CHAT_LINE && sc.nquestion == 0 && sc.npriceq == 0 &&
+		sc.nreturn == 0 && sc.nhaggle == 0)
+		sc.votes[AZI_ORDER] += AZ_QTY_ORDER;
+	else if (ctx.qty.found && sc.votes[AZI_DELIVERY] < AZ_SHIP_ASKED)
 		sc.votes[AZI_INQUIRY] += AZ_QTY_INQ;
 	if (channel)
 	{
@@ -2348,6 +2461,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							sc.votes[AZI_ORDER] > 0 || sc.votes[AZI_TECHNICAL] > 0 ||
 							sc.votes[AZI_PAYMENT] > 0)))
 			sc.votes[AZI_COMPLAINT] += neg * 0.8;
+		/* sarcastic praise of our delivery, logistics or service is a
+		 * reproach: the topic it names is what the complaint is about */
+		if (sc.nsarcasm > 0 && sc.nhaggle == 0 && sc.ndisclaim == 0 && sc.nresolved == 0)
+			sc.votes[AZI_COMPLAINT] += AZ_SARCASM_COMPLAINT;
 		/* a threat (法律程序, 不会再从你们这里订) on top of a grievance makes
 		 * the matter a complaint, whatever it is about -- unless it is our
 		 * own dunning letter */
@@ -2365,6 +2482,16 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			sc.votes[AZI_DELIVERY] -= moved;
 			sc.votes[AZI_ORDER] += moved;
+		}
+		/* "联合开发低气味PP，我们出配方", "OEM代工 我们有配方": developing
+		 * or processing together is a partnership; the recipes, schemes
+		 * and specs it names are its subject, not a technical question */
+		if (sc.njoint > 0 && sc.nthreat == 0)
+		{
+			double		moved = sc.votes[AZI_TECHNICAL] * 0.6;
+
+			sc.votes[AZI_TECHNICAL] -= moved;
+			sc.votes[AZI_COOPERATION] += moved;
 		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)
@@ -2601,6 +2728,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		else if (sc.ndisclaim > 0 && sc.nreturn == 0 && cat != AZI_COMPLAINT)
 			urg_level = AZU_LOW;	/* "不是投诉,就反馈一下,下批注意": feedback
 									 * on record, nothing asked */
+		else if (sc.followup && cat == AZI_AFTER_SALES)
+			urg_level = AZU_LOW;	/* "回访…用着稳定,下月加到30吨": what a
+									 * follow-up found, nothing asked */
 		else if (sc.nresolved == 0 && cat == AZI_PAYMENT && sc.ndun_live > 0)
 			urg_level = sc.nthreat > 0 ? AZU_HIGH : AZU_MEDIUM;	/* money overdue:
 									 * collection to follow up; a legal step

@@ -92,7 +92,10 @@ enum az_kind
 	AZK_THANKS,					/* 谢谢/非常感谢/many thanks: courtesy, not a mood of its own */
 	AZK_REPEAT,					/* 第二次了/每次都/third time: a fault repeated, a grievance */
 	AZK_IF,						/* 如果/只要/if: praise in the clause is a condition, not a mood */
-	AZK_MOODONLY				/* a word of mood, not of topic: weighs the sentiment, not the intent */
+	AZK_MOODONLY,				/* a word of mood, not of topic: weighs the sentiment, not the intent */
+	AZK_NOREPLY,				/* 没人接/也不回: nobody answers (the customer, in our own call note) */
+	AZK_JOINT,					/* 联合开发/代工/来料加工: developing or processing together */
+	AZK_SARCASM					/* 挺有创意/蜗牛都比你们快/服了: sarcastic praise, a reproach */
 };
 
 enum
@@ -282,6 +285,8 @@ typedef struct az_ctx
 	bool		orig_valid;		/* original was valid UTF-8 without controls */
 	bool		reply_subject;	/* "Re:"/"回复:": the subject is inherited, not stated */
 	bool		fwd_subject;	/* "Fw:"/"转发:": a forwarded message */
+	bool		own_note;		/* a salesperson's own call note (channel mobile):
+								 * who did not answer is the customer */
 	/* quoted earlier messages: from quote_start on ("> ...", "-----原始邮件-----",
 	 * "在 … 写道:", "From: …"), UINT32_MAX when none; quote_fwd when they
 	 * were forwarded (the forwarded message is the matter) rather than

@@ -1658,6 +1658,71 @@ static const cue_row builtin[] = {
 	  "外包装破|包装破了", AZI_COMPLAINT, 25),
 	S("开错了两次|错了两次|开错两次|又开错|至今未到|至今未收到|至今没到|至今还没到|至今没收到|至今未发|"
 	  "外包装破|包装破了", -15),
+
+	/* ---- cue families added after the blind dev13 corpus (d13-001-d13-180) ---- */
+	/* supply guarantees, frameworks and joint work in call-note words */
+	I("保供|保供协议|供货框架|合作框架|聊框架|谈框架|一起研发|合作开发|共同研发|联合研发|"
+	  "互相介绍客户|互相介绍|资源共享|互推客户|来审厂|来验厂|过来审厂|来我们这审厂", AZI_COOPERATION, 30),
+	/* developing or processing together outweighs the recipes and
+	 * schemes it names (配方, 方案): a partnership */
+	I("一起开发|联合开发|共同开发|合作开发|共同研发|联合研发|一起研发|代工|来料加工|代加工|代为加工|"
+	  "代为改性|接oem|做oem|考虑oem|oem代工|toll compounding|toll processing|提供配方|出配方|"
+	  "联合实验室|外包给你们", AZI_COOPERATION, 30),
+	K("一起开发|联合开发|共同开发|合作开发|共同研发|联合研发|一起研发|代工|来料加工|代加工|代为加工|"
+	  "代为改性|接oem|做oem|考虑oem|oem代工|toll compounding|toll processing|提供配方|出配方|"
+	  "联合实验室|外包给你们", AZK_JOINT, 10),
+	/* good wishes for the partnership there is ("明年继续合作哈", "这两年合作很
+	 *愉快"): a formula, not a partnership proposed */
+	I("继续合作|合作很愉快|合作得很愉快|合作一直很愉快|多年合作|多年的合作|双方继续合作|明年继续合作|"
+	  "继续合作愉快|继续愉快合作", AZI_OTHER, 10),
+	S("继续合作|合作很愉快|合作得很愉快|合作一直很愉快|双方继续合作|明年继续合作|继续合作愉快|"
+	  "继续愉快合作", 12),
+	/* "单号已发我微信", "定位发我了": sent to the writer, nothing asked */
+	K("已发我|已经发我|发我了|发给我了|发我微信了|已发给我", AZK_BLOCK, 0),
+	/* the customer weighs it and will come back: nothing asked now */
+	K("还在犹豫|在犹豫|还在考虑|还在评估|等老板拍板|等拍板|老板拍板|再说吧|月底再说|下周再说|"
+	  "下个月再说|年后再说|测完再说|试完再说|上机试", AZK_HORIZON, 10),
+	/* sarcastic praise ("你们物流挺有创意啊", "蜗牛都比你们快", "交期跟天气预报
+	 * 差不多"): a reproach, whatever the topic it names */
+	K("真的牛|真牛|可真牛|真是牛|可真行|真行啊|真有你的|挺有创意|真有创意|真会玩|厉害了|我真的服了|"
+	  "真的服了|服了|醉了|蜗牛|龟速|天气预报|让人佩服|真是佩服|呵呵", AZK_SARCASM, 10),
+	/* praise reported in a call note ("夸了我们物流", "用得顺") */
+	S("夸了|夸我们|夸你们|夸了我们|表扬了|表扬我们|表扬你们|用得顺|用着顺|用得挺顺|用得很顺|"
+	  "到货很快|到得很快|比以前快|比上次快", 15),
+	/* a sample being evaluated before a purchase */
+	I("样品测完|样品测了|样品测试完|样品已测|样品还在测|样品在测|寄的样|"
+	  "试了你们的样|试了你们寄|测了你们的样|上机试|等老板拍板|老板拍板|等拍板", AZI_INQUIRY, 30),
+	/* the price level named with its judgement: haggling */
+	K("价格太高|价格偏高|价格太贵|价格有点高|价格高了|别家才|别人家才|人家只要", AZK_HAGGLE, 10),
+	/* a price for a period */
+	I("长期价|长期价格|年度价|季度价|锁个价|先锁价|锁一下价", AZI_INQUIRY, 30),
+	I("涨价的事|调价的事|调价通知|涨价通知|降价通知|价格调整", AZI_INQUIRY, 25),
+	/* an order dropped in call-note words */
+	I("也不要了|都不要了|单也不要|项目取消|项目黄了|不做了|先不下了|先不下|不下了|撤了|砍单",
+	  AZI_ORDER, 30),
+	/* invoices and remittances in chat words */
+	I("票开了|票开了没|票开好|票呢|票什么时候|的票|已付|已支付|已经付了|付过了|银行回单|付款回单|"
+	  "转账回单|汇款回单|水单", AZI_PAYMENT, 30),
+	K("车票|门票|机票|投票|股票|彩票", AZK_BLOCK, 0),
+	/* the customer ducking a payment */
+	I("不想付|不肯付|拖着不付|赖账|不打算付|想赖", AZI_PAYMENT, 30),
+	K("不想付|不肯付|拖着不付|赖账|不打算付|想赖", AZK_DUN, 10),
+	/* a fault suspected on our side ("你们是不是换配方了") */
+	I("是不是换配方|是不是改配方|是不是换料|是不是换原料|是不是换了原料|是不是掺|掺了|偷工减料",
+	  AZI_COMPLAINT, 30),
+	S("是不是换配方|是不是改配方|是不是换料|是不是换原料|是不是换了原料|是不是掺|掺了|偷工减料", -15),
+	I("脆了|变脆|太脆|很脆|脆得|一掰就断|一折就断|扯皮|不认账", AZI_COMPLAINT, 20),
+	S("脆了|变脆|太脆|很脆|脆得|一掰就断|一折就断|扯皮|不认账", -10),
+	/* feeding and pellets: a processing question */
+	I("料斗|下料不顺|下料不畅|颗粒大小|粒子大小|粒径|架桥", AZI_TECHNICAL, 25),
+	/* goods already exchanged: after-sales business */
+	I("换过货|换了货|已换货|已经换货|退过货|换下来的|退回来的|补的货|补过来", AZI_AFTER_SALES, 30),
+	K("换过货|换了货|已换货|已经换货|退过货|换下来的|补的货|补过来", AZK_RETURN, 10),
+	/* nobody answering: who did not answer depends on who writes */
+	K("没人接|也没人接|没有人接|没人回复|都不回|也不回|不回话|不吭声|没回音|石沉大海|不接电话|都没人接|"
+	  "打了三次|打了两次|打了几次|打了好几次|微信也不回|消息也不回|短信也不回|电话也不接", AZK_NOREPLY, 10),
+	/* the customer keeps using the material: feedback, not a grievance */
+	K("先用着|先用着看|能用就行|将就用|凑合用|还能将就", AZK_DISCLAIM, 10),
 };
 
 #undef I
