@@ -7,6 +7,9 @@
  * after inserting would write every index twice.  Records of the chunk are
  * visited in time order; lookups go through kept plans and index scans, and
  * per-chunk maps see records of the same chunk that are not inserted yet.
+ * The lookups are not read-only: each takes a fresh snapshot, so it sees what
+ * earlier ingest() calls of the same statement wrote (SELECT commhub.ingest(..)
+ * FROM staging); the statement's own snapshot does not.
  *
  *   email   JWZ without a container tree: the thread id derives from the
  *           thread's ROOT Message-ID (first of References, else In-Reply-To,
@@ -161,7 +164,7 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 			SPI_CACHED("SELECT c.message_id, c.record_id, c.thread_id FROM unnest($2::text[]) AS u(mid) "
 					   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x "
 					   "                     WHERE x.tenant_id = $1 AND x.message_id = u.mid OFFSET 0) c",
-					   2, types, args, NULL, true, 0);
+					   2, types, args, NULL, false, 0);
 			for (uint64 r = 0; r < SPI_processed; r++)
 			{
 				char	   *mid = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
@@ -210,7 +213,7 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 				   "AND p.communication_time BETWEEN $4 - interval '30 days' AND $4 "
 				   "AND p.communication_type = 'email' AND p.identity_keys && $5 AND p.thread_id IS NOT NULL "
 				   "ORDER BY p.communication_time DESC LIMIT 1",
-				   5, types, args, NULL, true, 1);
+				   5, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 		{
 			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
@@ -246,7 +249,7 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 				   "WHERE tenant_id = $1 AND chat_key = $2 AND thread_id IS NOT NULL AND record_id <> $5 "
 				   "AND communication_time <= $3 AND communication_time >= $3 - make_interval(mins => $4) "
 				   "ORDER BY communication_time DESC LIMIT 1",
-				   5, types, args, NULL, true, 1);
+				   5, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 		{
 			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
@@ -292,7 +295,7 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 					   "WHERE tenant_id = $1 AND call_number = $2 AND missed AND record_id <> $4 "
 					   "AND communication_time < $3 AND communication_time >= $3 - interval '24 hours' "
 					   "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
-					   4, types, args, NULL, true, 1);
+					   4, types, args, NULL, false, 1);
 			if (SPI_processed == 1)
 			{
 				strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
