@@ -269,6 +269,19 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 
 /* ---------------------------------------------------------------- calls */
 
+/* The one row of a call lookup (record_id, thread_id, missed) is a missed call with a thread. */
+static bool
+missed_and_threaded(SPITupleTable *tt)
+{
+	bool		isnull;
+	Datum		m = SPI_getbinval(tt->vals[0], tt->tupdesc, 3, &isnull);
+
+	if (isnull || !DatumGetBool(m))
+		return false;
+	(void) SPI_getbinval(tt->vals[0], tt->tupdesc, 2, &isnull);
+	return !isnull;
+}
+
 static void
 assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 {
@@ -291,12 +304,15 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 			args[1] = CStringGetTextDatum(t->call_number);
 			args[2] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
 			args[3] = CStringGetTextDatum(t->record_id);
-			SPI_CACHED("SELECT record_id, thread_id FROM commhub.customer_communications "
-					   "WHERE tenant_id = $1 AND call_number = $2 AND missed AND record_id <> $4 "
+			/* the latest call on the number, as the chunk map holds it: a
+			 * call-back only if that one was missed (a missed call has one
+			 * call-back, not every call of the next 24 h) */
+			SPI_CACHED("SELECT record_id, thread_id, missed FROM commhub.customer_communications "
+					   "WHERE tenant_id = $1 AND call_number = $2 AND record_id <> $4 "
 					   "AND communication_time < $3 AND communication_time >= $3 - interval '24 hours' "
-					   "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
+					   "ORDER BY communication_time DESC LIMIT 1",
 					   4, types, args, NULL, false, 1);
-			if (SPI_processed == 1)
+			if (SPI_processed == 1 && missed_and_threaded(SPI_tuptable))
 			{
 				strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
 				strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
