@@ -24,7 +24,8 @@
  *           back to the normalized subject + a shared participant within 30
  *           days: two conversations that both say "报价" stay apart.
  *   wechat  per chat (room or pair): same thread while the gap to the
- *           previous message is <= commhub.wecom_thread_gap (30 min).
+ *           previous message is <= commhub.wecom_thread_gap (30 min); a
+ *           late message that bridges two threads joins them after insert.
  *   calls   an answered call within 24 h after a missed call from the same
  *           number is its call-back: same thread, parent = the missed call,
  *           whose follow-up is then done.
@@ -235,8 +236,9 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 		strlcpy(t->parent, e->record_id, sizeof(t->parent));
 		strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
 	}
-	else if (!e)
+	else
 	{
+		/* no earlier message of the chunk within the gap: a stored one may be */
 		Oid			types[5] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID};
 		Datum		args[5];
 
@@ -419,6 +421,70 @@ adopt_replies(ThreadIn *t, const char *tenant)
 			   4, types, args, NULL, false, 0);
 }
 
+/*
+ * A WeCom message that came late may bridge two threads of its chat: the
+ * next stored message within the gap after it started a thread of its own
+ * (the gap from the one before was too long) or has an older parent.  That
+ * message becomes its child and its thread folds into ours.  One lookup for
+ * the chunk; the rows it returns (late arrivals only) are fixed one by one,
+ * reading the threads as they are by then.
+ */
+static void
+join_late_chat(ThreadIn *in, int n, const char *tenant)
+{
+	Oid			types[5] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4OID};
+	Datum		args[5];
+	Datum	   *rids = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *keys = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *times = palloc(sizeof(Datum) * (n + 1));
+	int			nchat = 0;
+	SPITupleTable *tt;
+	uint64		nrows;
+
+	for (int i = 0; i < n; i++)
+		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
+		{
+			rids[nchat] = CStringGetTextDatum(in[i].record_id);
+			keys[nchat] = CStringGetTextDatum(in[i].chat_key);
+			times[nchat++] = TimestampTzGetDatum(PG_FROM_UNIX_US(in[i].time_us));
+		}
+	if (nchat == 0)
+		return;
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = PointerGetDatum(construct_array(rids, nchat, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(keys, nchat, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(times, nchat, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = Int32GetDatum(commhub_wecom_gap_minutes);
+	SPI_CACHED("SELECT u.rid, nx.record_id FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS u(rid, ck, t) "
+			   "JOIN commhub.customer_communications me ON me.record_id = u.rid "
+			   "CROSS JOIN LATERAL (SELECT x.record_id, x.thread_id, x.parent_record_id FROM commhub.customer_communications x "
+			   "                     WHERE x.tenant_id = $1 AND x.chat_key = u.ck AND x.record_id <> u.rid "
+			   "                       AND x.communication_time > u.t AND x.communication_time <= u.t + make_interval(mins => $5) "
+			   "                     ORDER BY x.communication_time LIMIT 1) nx "
+			   "WHERE nx.thread_id IS DISTINCT FROM me.thread_id OR nx.parent_record_id IS DISTINCT FROM u.rid "
+			   "ORDER BY u.t",
+			   5, types, args, NULL, false, 0);
+	tt = SPI_tuptable;
+	nrows = SPI_processed;
+	for (uint64 r = 0; r < nrows; r++)
+	{
+		Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Datum		a3[3];
+
+		a3[0] = CStringGetTextDatum(tenant);
+		a3[1] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+		a3[2] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 2));
+		SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = me.thread_id "
+				   "  FROM commhub.customer_communications me, commhub.customer_communications nx "
+				   " WHERE me.record_id = $2 AND nx.record_id = $3 "
+				   "   AND x.tenant_id = $1 AND x.thread_id = nx.thread_id AND nx.thread_id <> me.thread_id",
+				   3, t3, a3, NULL, false, 0);
+		SPI_CACHED("UPDATE commhub.customer_communications SET parent_record_id = $2 "
+				   " WHERE record_id = $3 AND tenant_id = $1 AND parent_record_id IS DISTINCT FROM $2",
+				   3, t3, a3, NULL, false, 0);
+	}
+}
+
 /* Missed calls answered by a call-back in this chunk: follow-up done. */
 static void
 close_missed_calls(ThreadIn *in, int n)
@@ -566,6 +632,7 @@ commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 	for (int i = 0; i < n; i++)
 		if (in[i].message_id && strcmp(in[i].type, "email") == 0)
 			adopt_replies(&in[i], tenant);
+	join_late_chat(in, n, tenant);
 	close_missed_calls(in, n);
 	link_duplicates(in, n, tenant);
 }
