@@ -21,8 +21,9 @@
  *           earlier are adopted and their threads folded in (never making
  *           our own parent our child: no parent cycles).  Only messages with
  *           a reply subject (Re:/回复:/答复:/转发: ...) and no reply headers fall
- *           back to the normalized subject + a shared participant within 30
- *           days: two conversations that both say "报价" stay apart.
+ *           back to the normalized subject + a shared participant (an email
+ *           address; not a domain, which all of a customer's mail shares)
+ *           within 30 days: two conversations that both say "报价" stay apart.
  *   wechat  per chat (room or pair): same thread while the gap to the
  *           previous message is <= commhub.wecom_thread_gap (30 min); a
  *           late message that bridges two threads joins them after insert.
@@ -66,7 +67,41 @@ typedef struct ChunkEntry
 	int64		time_us;
 	bool		missed;
 	char		customer_id[65];
+	Datum		keys;			/* subjects: the email's identity keys (text[]) */
+	struct ChunkEntry *older;	/* subjects: earlier emails of the same key */
 } ChunkEntry;
+
+/* Do two identity-key arrays share an email address ("email:...")?  Domains
+ * do not count: every email of a customer shares its domain and ours. */
+static bool
+share_address(Datum a, Datum b)
+{
+	Datum	   *ea,
+			   *eb;
+	int			na,
+				nb;
+
+	if (a == (Datum) 0 || b == (Datum) 0)
+		return false;
+	deconstruct_array(DatumGetArrayTypeP(a), TEXTOID, -1, false, TYPALIGN_INT, &ea, NULL, &na);
+	deconstruct_array(DatumGetArrayTypeP(b), TEXTOID, -1, false, TYPALIGN_INT, &eb, NULL, &nb);
+	for (int i = 0; i < na; i++)
+	{
+		text	   *x = DatumGetTextPP(ea[i]);
+
+		if (VARSIZE_ANY_EXHDR(x) < 6 || memcmp(VARDATA_ANY(x), "email:", 6) != 0)
+			continue;
+		for (int j = 0; j < nb; j++)
+		{
+			text	   *y = DatumGetTextPP(eb[j]);
+
+			if (VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+				memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0)
+				return true;
+		}
+	}
+	return false;
+}
 
 static void
 thread_id_for(const char *seed, char out[65])
@@ -198,12 +233,14 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 		Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTARRAYOID};
 		Datum		args[5];
 
-		if (e && t->time_us - e->time_us <= INT64CONST(30) * 86400 * 1000000)
-		{
-			strlcpy(t->parent, e->record_id, sizeof(t->parent));
-			strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
-			return;
-		}
+		/* the chunk's emails of this subject, newest first */
+		for (; e && t->time_us - e->time_us <= INT64CONST(30) * 86400 * 1000000; e = e->older)
+			if (share_address(t->identity_keys, e->keys))
+			{
+				strlcpy(t->parent, e->record_id, sizeof(t->parent));
+				strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+				return;
+			}
 		args[0] = CStringGetTextDatum(tenant);
 		args[1] = CStringGetTextDatum(t->customer_id);
 		args[2] = CStringGetTextDatum(t->subject_key);
@@ -212,7 +249,8 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 		SPI_CACHED("SELECT p.record_id, p.thread_id FROM commhub.customer_communications p "
 				   "WHERE p.tenant_id = $1 AND p.subject_key = $3 AND p.customer_id = $2 "
 				   "AND p.communication_time BETWEEN $4 - interval '30 days' AND $4 "
-				   "AND p.communication_type = 'email' AND p.identity_keys && $5 AND p.thread_id IS NOT NULL "
+				   "AND p.communication_type = 'email' AND p.thread_id IS NOT NULL "
+				   "AND p.identity_keys && ARRAY(SELECT k FROM unnest($5::text[]) AS k WHERE k LIKE 'email:%') "
 				   "ORDER BY p.communication_time DESC LIMIT 1",
 				   5, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
@@ -370,10 +408,21 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 			}
 			if (t->subject_key && *t->subject_key && strcmp(t->customer_id, "UNMATCHED") != 0)
 			{
-				ChunkEntry *e = chunk_put(subjects, psprintf("%s|%s", t->customer_id, t->subject_key));
+				char	   *skey = psprintf("%s|%s", t->customer_id, t->subject_key);
+				ChunkEntry *prev = chunk_get(subjects, skey);
+				ChunkEntry *older = NULL;
+				ChunkEntry *e;
 
+				if (prev)
+				{
+					older = palloc(sizeof(ChunkEntry));
+					memcpy(older, prev, sizeof(ChunkEntry));
+				}
+				e = chunk_put(subjects, skey);
 				if (e)
 				{
+					e->keys = t->identity_keys;
+					e->older = older;
 					strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
 					strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
 					e->time_us = t->time_us;
