@@ -36,7 +36,7 @@
  * an index lookup bounded by a time window -- never a scan of the customer's
  * history: content simhash Hamming distance <= 6 within +-3 days (candidates
  * from the GIN index on the 4 simhash bands); the same attachment hash
- * within +-7 days; the same external number within +-10 min with durations
+ * within +-7 days; the same external number and direction within +-10 min with durations
  * within 20% (a CDR and the salesperson's log); a video meeting and a visit
  * or meeting within +-90 min.  The record ingested first stays canonical;
  * the later one points at it and both list each other in related_records.
@@ -619,6 +619,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
 				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
 				   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
+				   "      AND (p.direction IS NULL OR c.direction IS NULL OR p.direction = c.direction) "
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
 				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
 				   "    ORDER BY p.id + 0 LIMIT 1) "
