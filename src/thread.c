@@ -459,15 +459,23 @@ adopt_replies(ThreadIn *t, const char *tenant)
 	args[1] = CStringGetTextDatum(t->message_id);
 	args[2] = CStringGetTextDatum(t->record_id);
 	args[3] = CStringGetTextDatum(t->thread_id);
-	SPI_CACHED("WITH kids AS ("
-			   "  UPDATE commhub.customer_communications c SET parent_record_id = $3 "
-			   "   WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
-			   "     AND c.parent_record_id IS DISTINCT FROM $3 "
-			   "     AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3) "
-			   "  RETURNING c.thread_id) "
-			   "UPDATE commhub.customer_communications x SET thread_id = $4 "
-			   " WHERE x.tenant_id = $1 AND x.thread_id IN (SELECT thread_id FROM kids WHERE thread_id <> $4)",
+	/*
+	 * Two statements: the threads of the replies fold first (the replies
+	 * themselves included), then the replies get their parent.  As one
+	 * statement (UPDATE ... FROM a data-modifying CTE) the fold skipped the
+	 * rows the CTE had just updated -- the replies stayed in their thread.
+	 */
+	SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = $4 "
+			   " WHERE x.tenant_id = $1 AND x.thread_id <> $4 AND x.thread_id IN ("
+			   "   SELECT c.thread_id FROM commhub.customer_communications c "
+			   "    WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "      AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3))",
 			   4, types, args, NULL, false, 0);
+	SPI_CACHED("UPDATE commhub.customer_communications c SET parent_record_id = $3 "
+			   " WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "   AND c.parent_record_id IS DISTINCT FROM $3 "
+			   "   AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3)",
+			   3, types, args, NULL, false, 0);
 }
 
 /*
