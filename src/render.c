@@ -339,8 +339,10 @@ duration_text(int32 d)
 		return NULL;
 	if (d < 60)
 		return psprintf("%d秒", d);
-	if (d < 3600)
+	if (d < 3600 - 30)			/* rounded to the minute: 59:30 and up is 1小时 */
 		return psprintf("%d分钟", (d + 30) / 60);
+	if (d < 3600)
+		return pstrdup("1小时");
 	if (d % 3600 < 60)
 		return psprintf("%d小时", d / 3600);
 	return psprintf("%d小时%d分钟", d / 3600, (d % 3600) / 60);

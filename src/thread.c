@@ -7,6 +7,9 @@
  * after inserting would write every index twice.  Records of the chunk are
  * visited in time order; lookups go through kept plans and index scans, and
  * per-chunk maps see records of the same chunk that are not inserted yet.
+ * The lookups are not read-only: each takes a fresh snapshot, so it sees what
+ * earlier ingest() calls of the same statement wrote (SELECT commhub.ingest(..)
+ * FROM staging); the statement's own snapshot does not.
  *
  *   email   JWZ without a container tree: the thread id derives from the
  *           thread's ROOT Message-ID (first of References, else In-Reply-To,
@@ -18,10 +21,12 @@
  *           earlier are adopted and their threads folded in (never making
  *           our own parent our child: no parent cycles).  Only messages with
  *           a reply subject (Re:/回复:/答复:/转发: ...) and no reply headers fall
- *           back to the normalized subject + a shared participant within 30
- *           days: two conversations that both say "报价" stay apart.
+ *           back to the normalized subject + a shared participant (an email
+ *           address; not a domain, which all of a customer's mail shares)
+ *           within 30 days: two conversations that both say "报价" stay apart.
  *   wechat  per chat (room or pair): same thread while the gap to the
- *           previous message is <= commhub.wecom_thread_gap (30 min).
+ *           previous message is <= commhub.wecom_thread_gap (30 min); a
+ *           late message that bridges two threads joins them after insert.
  *   calls   an answered call within 24 h after a missed call from the same
  *           number is its call-back: same thread, parent = the missed call,
  *           whose follow-up is then done.
@@ -31,7 +36,7 @@
  * an index lookup bounded by a time window -- never a scan of the customer's
  * history: content simhash Hamming distance <= 6 within +-3 days (candidates
  * from the GIN index on the 4 simhash bands); the same attachment hash
- * within +-7 days; the same external number within +-10 min with durations
+ * within +-7 days; the same external number and direction within +-10 min with durations
  * within 20% (a CDR and the salesperson's log); a video meeting and a visit
  * or meeting within +-90 min.  The record ingested first stays canonical;
  * the later one points at it and both list each other in related_records.
@@ -62,7 +67,41 @@ typedef struct ChunkEntry
 	int64		time_us;
 	bool		missed;
 	char		customer_id[65];
+	Datum		keys;			/* subjects: the email's identity keys (text[]) */
+	struct ChunkEntry *older;	/* subjects: earlier emails of the same key */
 } ChunkEntry;
+
+/* Do two identity-key arrays share an email address ("email:...")?  Domains
+ * do not count: every email of a customer shares its domain and ours. */
+static bool
+share_address(Datum a, Datum b)
+{
+	Datum	   *ea,
+			   *eb;
+	int			na,
+				nb;
+
+	if (a == (Datum) 0 || b == (Datum) 0)
+		return false;
+	deconstruct_array(DatumGetArrayTypeP(a), TEXTOID, -1, false, TYPALIGN_INT, &ea, NULL, &na);
+	deconstruct_array(DatumGetArrayTypeP(b), TEXTOID, -1, false, TYPALIGN_INT, &eb, NULL, &nb);
+	for (int i = 0; i < na; i++)
+	{
+		text	   *x = DatumGetTextPP(ea[i]);
+
+		if (VARSIZE_ANY_EXHDR(x) < 6 || memcmp(VARDATA_ANY(x), "email:", 6) != 0)
+			continue;
+		for (int j = 0; j < nb; j++)
+		{
+			text	   *y = DatumGetTextPP(eb[j]);
+
+			if (VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+				memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0)
+				return true;
+		}
+	}
+	return false;
+}
 
 static void
 thread_id_for(const char *seed, char out[65])
@@ -161,7 +200,7 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 			SPI_CACHED("SELECT c.message_id, c.record_id, c.thread_id FROM unnest($2::text[]) AS u(mid) "
 					   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x "
 					   "                     WHERE x.tenant_id = $1 AND x.message_id = u.mid OFFSET 0) c",
-					   2, types, args, NULL, true, 0);
+					   2, types, args, NULL, false, 0);
 			for (uint64 r = 0; r < SPI_processed; r++)
 			{
 				char	   *mid = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
@@ -194,12 +233,14 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 		Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTARRAYOID};
 		Datum		args[5];
 
-		if (e && t->time_us - e->time_us <= INT64CONST(30) * 86400 * 1000000)
-		{
-			strlcpy(t->parent, e->record_id, sizeof(t->parent));
-			strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
-			return;
-		}
+		/* the chunk's emails of this subject, newest first */
+		for (; e && t->time_us - e->time_us <= INT64CONST(30) * 86400 * 1000000; e = e->older)
+			if (share_address(t->identity_keys, e->keys))
+			{
+				strlcpy(t->parent, e->record_id, sizeof(t->parent));
+				strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+				return;
+			}
 		args[0] = CStringGetTextDatum(tenant);
 		args[1] = CStringGetTextDatum(t->customer_id);
 		args[2] = CStringGetTextDatum(t->subject_key);
@@ -208,9 +249,10 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 		SPI_CACHED("SELECT p.record_id, p.thread_id FROM commhub.customer_communications p "
 				   "WHERE p.tenant_id = $1 AND p.subject_key = $3 AND p.customer_id = $2 "
 				   "AND p.communication_time BETWEEN $4 - interval '30 days' AND $4 "
-				   "AND p.communication_type = 'email' AND p.identity_keys && $5 AND p.thread_id IS NOT NULL "
+				   "AND p.communication_type = 'email' AND p.thread_id IS NOT NULL "
+				   "AND p.identity_keys && ARRAY(SELECT k FROM unnest($5::text[]) AS k WHERE k LIKE 'email:%') "
 				   "ORDER BY p.communication_time DESC LIMIT 1",
-				   5, types, args, NULL, true, 1);
+				   5, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 		{
 			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
@@ -232,8 +274,9 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 		strlcpy(t->parent, e->record_id, sizeof(t->parent));
 		strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
 	}
-	else if (!e)
+	else
 	{
+		/* no earlier message of the chunk within the gap: a stored one may be */
 		Oid			types[5] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID};
 		Datum		args[5];
 
@@ -246,7 +289,7 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 				   "WHERE tenant_id = $1 AND chat_key = $2 AND thread_id IS NOT NULL AND record_id <> $5 "
 				   "AND communication_time <= $3 AND communication_time >= $3 - make_interval(mins => $4) "
 				   "ORDER BY communication_time DESC LIMIT 1",
-				   5, types, args, NULL, true, 1);
+				   5, types, args, NULL, false, 1);
 		if (SPI_processed == 1)
 		{
 			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
@@ -265,6 +308,19 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 }
 
 /* ---------------------------------------------------------------- calls */
+
+/* The one row of a call lookup (record_id, thread_id, missed) is a missed call with a thread. */
+static bool
+missed_and_threaded(SPITupleTable *tt)
+{
+	bool		isnull;
+	Datum		m = SPI_getbinval(tt->vals[0], tt->tupdesc, 3, &isnull);
+
+	if (isnull || !DatumGetBool(m))
+		return false;
+	(void) SPI_getbinval(tt->vals[0], tt->tupdesc, 2, &isnull);
+	return !isnull;
+}
 
 static void
 assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
@@ -288,12 +344,15 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 			args[1] = CStringGetTextDatum(t->call_number);
 			args[2] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
 			args[3] = CStringGetTextDatum(t->record_id);
-			SPI_CACHED("SELECT record_id, thread_id FROM commhub.customer_communications "
-					   "WHERE tenant_id = $1 AND call_number = $2 AND missed AND record_id <> $4 "
+			/* the latest call on the number, as the chunk map holds it: a
+			 * call-back only if that one was missed (a missed call has one
+			 * call-back, not every call of the next 24 h) */
+			SPI_CACHED("SELECT record_id, thread_id, missed FROM commhub.customer_communications "
+					   "WHERE tenant_id = $1 AND call_number = $2 AND record_id <> $4 "
 					   "AND communication_time < $3 AND communication_time >= $3 - interval '24 hours' "
-					   "AND thread_id IS NOT NULL ORDER BY communication_time DESC LIMIT 1",
-					   4, types, args, NULL, true, 1);
-			if (SPI_processed == 1)
+					   "ORDER BY communication_time DESC LIMIT 1",
+					   4, types, args, NULL, false, 1);
+			if (SPI_processed == 1 && missed_and_threaded(SPI_tuptable))
 			{
 				strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
 				strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
@@ -349,10 +408,21 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 			}
 			if (t->subject_key && *t->subject_key && strcmp(t->customer_id, "UNMATCHED") != 0)
 			{
-				ChunkEntry *e = chunk_put(subjects, psprintf("%s|%s", t->customer_id, t->subject_key));
+				char	   *skey = psprintf("%s|%s", t->customer_id, t->subject_key);
+				ChunkEntry *prev = chunk_get(subjects, skey);
+				ChunkEntry *older = NULL;
+				ChunkEntry *e;
 
+				if (prev)
+				{
+					older = palloc(sizeof(ChunkEntry));
+					memcpy(older, prev, sizeof(ChunkEntry));
+				}
+				e = chunk_put(subjects, skey);
 				if (e)
 				{
+					e->keys = t->identity_keys;
+					e->older = older;
 					strlcpy(e->record_id, t->record_id, sizeof(e->record_id));
 					strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
 					e->time_us = t->time_us;
@@ -389,15 +459,87 @@ adopt_replies(ThreadIn *t, const char *tenant)
 	args[1] = CStringGetTextDatum(t->message_id);
 	args[2] = CStringGetTextDatum(t->record_id);
 	args[3] = CStringGetTextDatum(t->thread_id);
-	SPI_CACHED("WITH kids AS ("
-			   "  UPDATE commhub.customer_communications c SET parent_record_id = $3 "
-			   "   WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
-			   "     AND c.parent_record_id IS DISTINCT FROM $3 "
-			   "     AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3) "
-			   "  RETURNING c.thread_id) "
-			   "UPDATE commhub.customer_communications x SET thread_id = $4 "
-			   " WHERE x.tenant_id = $1 AND x.thread_id IN (SELECT thread_id FROM kids WHERE thread_id <> $4)",
+	/*
+	 * Two statements: the threads of the replies fold first (the replies
+	 * themselves included), then the replies get their parent.  As one
+	 * statement (UPDATE ... FROM a data-modifying CTE) the fold skipped the
+	 * rows the CTE had just updated -- the replies stayed in their thread.
+	 */
+	SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = $4 "
+			   " WHERE x.tenant_id = $1 AND x.thread_id <> $4 AND x.thread_id IN ("
+			   "   SELECT c.thread_id FROM commhub.customer_communications c "
+			   "    WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "      AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3))",
 			   4, types, args, NULL, false, 0);
+	SPI_CACHED("UPDATE commhub.customer_communications c SET parent_record_id = $3 "
+			   " WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "   AND c.parent_record_id IS DISTINCT FROM $3 "
+			   "   AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3)",
+			   3, types, args, NULL, false, 0);
+}
+
+/*
+ * A WeCom message that came late may bridge two threads of its chat: the
+ * next stored message within the gap after it started a thread of its own
+ * (the gap from the one before was too long) or has an older parent.  That
+ * message becomes its child and its thread folds into ours.  One lookup for
+ * the chunk; the rows it returns (late arrivals only) are fixed one by one,
+ * reading the threads as they are by then.
+ */
+static void
+join_late_chat(ThreadIn *in, int n, const char *tenant)
+{
+	Oid			types[5] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4OID};
+	Datum		args[5];
+	Datum	   *rids = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *keys = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *times = palloc(sizeof(Datum) * (n + 1));
+	int			nchat = 0;
+	SPITupleTable *tt;
+	uint64		nrows;
+
+	for (int i = 0; i < n; i++)
+		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
+		{
+			rids[nchat] = CStringGetTextDatum(in[i].record_id);
+			keys[nchat] = CStringGetTextDatum(in[i].chat_key);
+			times[nchat++] = TimestampTzGetDatum(PG_FROM_UNIX_US(in[i].time_us));
+		}
+	if (nchat == 0)
+		return;
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = PointerGetDatum(construct_array(rids, nchat, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(keys, nchat, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(times, nchat, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = Int32GetDatum(commhub_wecom_gap_minutes);
+	SPI_CACHED("SELECT u.rid, nx.record_id FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS u(rid, ck, t) "
+			   "JOIN commhub.customer_communications me ON me.record_id = u.rid "
+			   "CROSS JOIN LATERAL (SELECT x.record_id, x.thread_id, x.parent_record_id FROM commhub.customer_communications x "
+			   "                     WHERE x.tenant_id = $1 AND x.chat_key = u.ck AND x.record_id <> u.rid "
+			   "                       AND x.communication_time > u.t AND x.communication_time <= u.t + make_interval(mins => $5) "
+			   "                     ORDER BY x.communication_time LIMIT 1) nx "
+			   "WHERE nx.thread_id IS DISTINCT FROM me.thread_id OR nx.parent_record_id IS DISTINCT FROM u.rid "
+			   "ORDER BY u.t",
+			   5, types, args, NULL, false, 0);
+	tt = SPI_tuptable;
+	nrows = SPI_processed;
+	for (uint64 r = 0; r < nrows; r++)
+	{
+		Oid			t3[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Datum		a3[3];
+
+		a3[0] = CStringGetTextDatum(tenant);
+		a3[1] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+		a3[2] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 2));
+		SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = me.thread_id "
+				   "  FROM commhub.customer_communications me, commhub.customer_communications nx "
+				   " WHERE me.record_id = $2 AND nx.record_id = $3 "
+				   "   AND x.tenant_id = $1 AND x.thread_id = nx.thread_id AND nx.thread_id <> me.thread_id",
+				   3, t3, a3, NULL, false, 0);
+		SPI_CACHED("UPDATE commhub.customer_communications SET parent_record_id = $2 "
+				   " WHERE record_id = $3 AND tenant_id = $1 AND parent_record_id IS DISTINCT FROM $2",
+				   3, t3, a3, NULL, false, 0);
+	}
 }
 
 /* Missed calls answered by a call-back in this chunk: follow-up done. */
@@ -485,6 +627,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
 				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
 				   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
+				   "      AND (p.direction IS NULL OR c.direction IS NULL OR p.direction = c.direction) "
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
 				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
 				   "    ORDER BY p.id + 0 LIMIT 1) "
@@ -547,6 +690,7 @@ commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 	for (int i = 0; i < n; i++)
 		if (in[i].message_id && strcmp(in[i].type, "email") == 0)
 			adopt_replies(&in[i], tenant);
+	join_late_chat(in, n, tenant);
 	close_missed_calls(in, n);
 	link_duplicates(in, n, tenant);
 }

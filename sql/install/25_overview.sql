@@ -6,7 +6,8 @@
 --   recency   30  last contact <=3d 30, <=7d 25, <=14d 18, <=30d 10, else 3
 --   activity  20  last 30 days vs the average 30 days of the 60 before
 --   sentiment 30  mean sentiment score of the last 90 days (0..1)
---   response  20  mean inbound -> first outbound reply: <=2h 20 ... >72h 0
+--   response  20  mean inbound -> first outbound reply, from the first inbound
+--                 record of an unanswered run: <=2h 20 ... >72h 0
 --   minus 5 per complaint in 30 days (max 15), 3 per overdue task (max 10)
 -- health_for() takes the tenant: the BI view computes every tenant's scores
 -- with it (as its owner); row security still limits any other caller to
@@ -33,13 +34,18 @@ s AS (
            avg(sentiment_score) FILTER (WHERE communication_time > at - interval '90 days') AS s90,
            count(*) FILTER (WHERE intent_category = 'complaint' AND communication_time > at - interval '30 days')::int AS complaints
       FROM c),
+-- only the first inbound record of an unanswered run: a question at 08:00
+-- and "还在吗?" at 17:00 before the 18:00 reply are one wait of 10 h
 r AS (
     SELECT avg(extract(epoch FROM (o.t - i.communication_time)) / 60.0) AS minutes
-      FROM c i
+      FROM (SELECT x.*, lag(x.direction) OVER w AS prev_dir, lag(x.communication_time) OVER w AS prev_t
+              FROM c x WHERE x.direction IN ('inbound', 'outbound')
+            WINDOW w AS (ORDER BY x.communication_time, x.id)) i
       CROSS JOIN LATERAL (SELECT min(o.communication_time) AS t FROM c o
                            WHERE o.direction = 'outbound' AND o.communication_time > i.communication_time
                              AND o.communication_time <= i.communication_time + interval '7 days') o
-     WHERE i.direction = 'inbound' AND o.t IS NOT NULL AND i.communication_time > at - interval '90 days'),
+     WHERE i.direction = 'inbound' AND o.t IS NOT NULL AND i.communication_time > at - interval '90 days'
+       AND (i.prev_dir IS DISTINCT FROM 'inbound' OR i.prev_t < i.communication_time - interval '7 days')),
 t AS (
     SELECT count(*)::int AS overdue FROM commhub.communication_tasks k
      WHERE k.tenant_id = health_for.tenant AND k.customer_id = health_for.customer_id

@@ -20,12 +20,21 @@ SELECT c.tenant_id, c.customer_id,
  GROUP BY 1, 2, 3, 4, 5;
 CREATE UNIQUE INDEX mv_daily_activity_key ON commhub.mv_daily_activity (tenant_id, customer_id, day, communication_type, direction);
 
--- Inbound record -> the first outbound record to the same customer within 7 days.
+-- Inbound record -> the first outbound record to the same customer within 7 days;
+-- first_in_run marks the first inbound record of an unanswered run.
 CREATE MATERIALIZED VIEW commhub.mv_response_times AS
 SELECT i.tenant_id, i.customer_id, i.record_id AS inbound_record_id, i.communication_type AS inbound_type,
        i.communication_time AS inbound_at, o.record_id AS reply_record_id, o.communication_type AS reply_type,
        coalesce(o.initiated_by, o.handled_by, 'unknown') AS replied_by, o.communication_time AS replied_at,
-       round(extract(epoch FROM (o.communication_time - i.communication_time)) / 60.0, 1) AS response_minutes
+       round(extract(epoch FROM (o.communication_time - i.communication_time)) / 60.0, 1) AS response_minutes,
+       -- the first inbound record since the previous outbound one (or 7 days):
+       -- the time the customer waited is the average over these rows
+       coalesce((SELECT p.direction <> 'inbound' OR p.communication_time < i.communication_time - interval '7 days'
+                   FROM commhub.customer_communications p
+                  WHERE p.tenant_id = i.tenant_id AND p.customer_id = i.customer_id AND p.canonical_record_id IS NULL
+                    AND p.direction IN ('inbound', 'outbound')
+                    AND (p.communication_time, p.id) < (i.communication_time, i.id)
+                  ORDER BY p.communication_time DESC, p.id DESC LIMIT 1), true) AS first_in_run
   FROM commhub.customer_communications i
   LEFT JOIN LATERAL (
         SELECT x.record_id, x.communication_type, x.initiated_by, x.handled_by, x.communication_time

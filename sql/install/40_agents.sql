@@ -171,7 +171,8 @@ AS $$
 $$;
 
 -- Mean hours from an inbound record to the first outbound record after it
--- (within 7 days), for inbound records in (since, until].
+-- (within 7 days), for inbound records in (since, until] that start an
+-- unanswered run (a question and a "还在吗?" before one reply: one wait).
 CREATE FUNCTION commhub.agent_response_hours(customer_id text, since timestamptz, until timestamptz)
     RETURNS numeric
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
@@ -185,6 +186,13 @@ AS $$
                AND o.communication_time > i.communication_time
                AND o.communication_time <= least(i.communication_time + interval '7 days', $3)) o
      WHERE i.direction = 'inbound' AND o.t IS NOT NULL
+       -- only the first inbound record of an unanswered run (as health_for)
+       AND coalesce((SELECT p.direction <> 'inbound' OR p.communication_time < i.communication_time - interval '7 days'
+                       FROM commhub.customer_communications p
+                      WHERE p.tenant_id = i.tenant_id AND p.customer_id = i.customer_id AND p.canonical_record_id IS NULL
+                        AND p.direction IN ('inbound', 'outbound')
+                        AND (p.communication_time, p.id) < (i.communication_time, i.id)
+                      ORDER BY p.communication_time DESC, p.id DESC LIMIT 1), true)
 $$;
 
 CREATE FUNCTION commhub.response_text(hours numeric) RETURNS text
