@@ -12,7 +12,92 @@
 -- its own is marked (sync_status 'analysis_failed', sync_error) and not
 -- tried again, so failing records no longer crowd out the rest every day.
 -- A successful reparse() clears the mark (C).
--- Webhook POSTs carry Idempotency-Key: commhub-job-<job_id> (C).
+-- Response times: a customer's follow-up before our reply ("还在吗?") is the
+-- same wait, not a second shorter one: health_for(), A11's response hours
+-- and mv_response_times (new column first_in_run) count the first inbound
+-- record of an unanswered run.  The view is rebuilt from the data.
+-- In C (no SQL change): webhook POSTs carry Idempotency-Key:
+-- commhub-job-<job_id>; threading, dedupe, direction, channel and
+-- duration-text fixes; the analyzer's rules.
+
+CREATE OR REPLACE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
+RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
+               records_prev_60d integer, sentiment_avg numeric, sentiment_prev numeric,
+               response_minutes numeric, complaints_30d integer, overdue_tasks integer)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+WITH c AS (
+    SELECT * FROM commhub.customer_communications x
+     WHERE x.tenant_id = health_for.tenant AND x.customer_id = health_for.customer_id
+       AND x.canonical_record_id IS NULL AND x.communication_time <= at
+       AND x.communication_time > at - interval '180 days'),
+s AS (
+    SELECT max(communication_time) AS last_contact,
+           count(*) FILTER (WHERE communication_time > at - interval '30 days')::int AS n30,
+           count(*) FILTER (WHERE communication_time <= at - interval '30 days'
+                              AND communication_time > at - interval '90 days')::int AS nprev,
+           avg(sentiment_score) FILTER (WHERE communication_time > at - interval '30 days') AS s30,
+           avg(sentiment_score) FILTER (WHERE communication_time <= at - interval '30 days'
+                                          AND communication_time > at - interval '90 days') AS sprev,
+           avg(sentiment_score) FILTER (WHERE communication_time > at - interval '90 days') AS s90,
+           count(*) FILTER (WHERE intent_category = 'complaint' AND communication_time > at - interval '30 days')::int AS complaints
+      FROM c),
+-- only the first inbound record of an unanswered run: a question at 08:00
+-- and "还在吗?" at 17:00 before the 18:00 reply are one wait of 10 h
+r AS (
+    SELECT avg(extract(epoch FROM (o.t - i.communication_time)) / 60.0) AS minutes
+      FROM (SELECT x.*, lag(x.direction) OVER w AS prev_dir, lag(x.communication_time) OVER w AS prev_t
+              FROM c x WHERE x.direction IN ('inbound', 'outbound')
+            WINDOW w AS (ORDER BY x.communication_time, x.id)) i
+      CROSS JOIN LATERAL (SELECT min(o.communication_time) AS t FROM c o
+                           WHERE o.direction = 'outbound' AND o.communication_time > i.communication_time
+                             AND o.communication_time <= i.communication_time + interval '7 days') o
+     WHERE i.direction = 'inbound' AND o.t IS NOT NULL AND i.communication_time > at - interval '90 days'
+       AND (i.prev_dir IS DISTINCT FROM 'inbound' OR i.prev_t < i.communication_time - interval '7 days')),
+t AS (
+    SELECT count(*)::int AS overdue FROM commhub.communication_tasks k
+     WHERE k.tenant_id = health_for.tenant AND k.customer_id = health_for.customer_id
+       AND k.status IN ('pending', 'in_progress') AND k.due_at < at)
+SELECT greatest(0, least(100, round(
+          CASE WHEN s.last_contact IS NULL THEN 0
+               WHEN at - s.last_contact <= interval '3 days' THEN 30
+               WHEN at - s.last_contact <= interval '7 days' THEN 25
+               WHEN at - s.last_contact <= interval '14 days' THEN 18
+               WHEN at - s.last_contact <= interval '30 days' THEN 10 ELSE 3 END
+        + CASE WHEN s.nprev = 0 THEN CASE WHEN s.n30 > 0 THEN 15 ELSE 0 END
+               ELSE 20 * least(1.0, s.n30 / (s.nprev / 2.0)) END
+        + 30 * coalesce(s.s90, 0.5)
+        + CASE WHEN r.minutes IS NULL THEN 10 WHEN r.minutes <= 120 THEN 20 WHEN r.minutes <= 480 THEN 15
+               WHEN r.minutes <= 1440 THEN 10 WHEN r.minutes <= 4320 THEN 5 ELSE 0 END
+        - least(15, 5 * s.complaints) - least(10, 3 * t.overdue))))::int,
+       CASE WHEN s.n30 > s.nprev / 2.0 * 1.2 AND coalesce(s.s30, 0.5) >= coalesce(s.sprev, 0.5) - 0.05 THEN 'upward'
+            WHEN s.n30 < s.nprev / 2.0 * 0.8 OR coalesce(s.s30, 0.5) < coalesce(s.sprev, 0.5) - 0.1 THEN 'downward'
+            ELSE 'stable' END,
+       s.last_contact, s.n30, s.nprev, round(s.s30, 2), round(s.sprev, 2), round(r.minutes, 1), s.complaints, t.overdue
+  FROM s, r, t
+$$;
+
+CREATE OR REPLACE FUNCTION commhub.agent_response_hours(customer_id text, since timestamptz, until timestamptz)
+    RETURNS numeric
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
+AS $$
+    SELECT round(avg(extract(epoch FROM (o.t - i.communication_time)) / 3600.0), 1)
+      FROM commhub.agent_records($1, $2, $3) i
+      CROSS JOIN LATERAL (
+            SELECT min(o.communication_time) AS t FROM commhub.customer_communications o
+             WHERE o.tenant_id = i.tenant_id AND o.customer_id = i.customer_id
+               AND o.canonical_record_id IS NULL AND o.direction = 'outbound'
+               AND o.communication_time > i.communication_time
+               AND o.communication_time <= least(i.communication_time + interval '7 days', $3)) o
+     WHERE i.direction = 'inbound' AND o.t IS NOT NULL
+       -- only the first inbound record of an unanswered run (as health_for)
+       AND coalesce((SELECT p.direction <> 'inbound' OR p.communication_time < i.communication_time - interval '7 days'
+                       FROM commhub.customer_communications p
+                      WHERE p.tenant_id = i.tenant_id AND p.customer_id = i.customer_id AND p.canonical_record_id IS NULL
+                        AND p.direction IN ('inbound', 'outbound')
+                        AND (p.communication_time, p.id) < (i.communication_time, i.id)
+                      ORDER BY p.communication_time DESC, p.id DESC LIMIT 1), true)
+$$;
 
 CREATE OR REPLACE FUNCTION commhub.run_analysis(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
     RETURNS jsonb
@@ -326,3 +411,38 @@ BEGIN
 END
 $$;
 
+-- mv_response_times gains first_in_run: rebuilt (refreshed from the data,
+-- nothing is lost), with its view and grants.
+DROP VIEW commhub.bi_response_times;
+DROP MATERIALIZED VIEW commhub.mv_response_times;
+-- Inbound record -> the first outbound record to the same customer within 7 days;
+-- first_in_run marks the first inbound record of an unanswered run.
+CREATE MATERIALIZED VIEW commhub.mv_response_times AS
+SELECT i.tenant_id, i.customer_id, i.record_id AS inbound_record_id, i.communication_type AS inbound_type,
+       i.communication_time AS inbound_at, o.record_id AS reply_record_id, o.communication_type AS reply_type,
+       coalesce(o.initiated_by, o.handled_by, 'unknown') AS replied_by, o.communication_time AS replied_at,
+       round(extract(epoch FROM (o.communication_time - i.communication_time)) / 60.0, 1) AS response_minutes,
+       -- the first inbound record since the previous outbound one (or 7 days):
+       -- the time the customer waited is the average over these rows
+       coalesce((SELECT p.direction <> 'inbound' OR p.communication_time < i.communication_time - interval '7 days'
+                   FROM commhub.customer_communications p
+                  WHERE p.tenant_id = i.tenant_id AND p.customer_id = i.customer_id AND p.canonical_record_id IS NULL
+                    AND p.direction IN ('inbound', 'outbound')
+                    AND (p.communication_time, p.id) < (i.communication_time, i.id)
+                  ORDER BY p.communication_time DESC, p.id DESC LIMIT 1), true) AS first_in_run
+  FROM commhub.customer_communications i
+  LEFT JOIN LATERAL (
+        SELECT x.record_id, x.communication_type, x.initiated_by, x.handled_by, x.communication_time
+          FROM commhub.customer_communications x
+         WHERE x.tenant_id = i.tenant_id AND x.customer_id = i.customer_id AND x.direction = 'outbound'
+           AND x.canonical_record_id IS NULL
+           AND x.communication_time > i.communication_time
+           AND x.communication_time <= i.communication_time + interval '7 days'
+         ORDER BY x.communication_time LIMIT 1) o ON true
+ WHERE i.direction = 'inbound' AND i.canonical_record_id IS NULL AND i.customer_id <> 'UNMATCHED';
+CREATE UNIQUE INDEX mv_response_times_key ON commhub.mv_response_times (inbound_record_id);
+CREATE VIEW commhub.bi_response_times WITH (security_barrier) AS
+    SELECT * FROM commhub.mv_response_times WHERE tenant_id = (SELECT commhub.current_tenant());
+REVOKE ALL ON commhub.mv_response_times, commhub.bi_response_times FROM PUBLIC;
+GRANT SELECT ON commhub.bi_response_times TO commhub_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.mv_response_times, commhub.bi_response_times TO commhub_admin;
