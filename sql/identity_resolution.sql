@@ -62,3 +62,9 @@ SELECT status FROM jsonb_to_record(commhub.ingest('wechat', '{"msgid": "ID-WX-IN
 SELECT source_record_id, customer_id, direction, subject
   FROM commhub.customer_communications WHERE source_record_id IN ('ID-OUT-1', 'ID-WX-OUT-1', 'ID-WX-IN-1', 'ID-WX-IN-2')
  ORDER BY communication_time;
+-- One statement: a customer, its identity and a record from it are seen by
+-- each call after it (a setup or migration script in a single SELECT)
+SELECT commhub.add_customer('C-ID-ONE', '一条语句客户') IS NULL AS added,
+       commhub.add_identity('C-ID-ONE', 'phone', '021-5550 1234') IS NULL AS identity_added,
+       commhub.ingest('mobile', '{"number": "02155501234", "type": "in", "start": "2024-06-16 10:00", "duration": 65,
+                                  "salesperson": "wangming", "note": "客户来电确认样品收到"}') ->> 'customer_id' AS matched_to;

@@ -126,7 +126,7 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = CStringGetTextDatum(customer_id);
 	if (SPI_execute_with_args("SELECT 1 FROM commhub.customers WHERE tenant_id = $1 AND customer_id = $2",
-							  2, types, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 						errmsg("customer_id \"%s\" does not exist", customer_id),
 						errhint("Create it first with commhub.add_customer(customer_id, name).")));

@@ -690,7 +690,7 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 		return h;
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = PointerGetDatum(construct_array(elems, nkeys, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_with_args(sql, 2, types, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(sql, 2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: identity lookup failed");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -2208,7 +2208,7 @@ commhub_reparse(PG_FUNCTION_ARGS)
 	SPI_connect();
 	args[0] = CStringGetTextDatum(record_id);
 	if (SPI_CACHED("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications WHERE record_id = $1",
-							  1, types, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+							  1, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND), errmsg("record_id \"%s\" does not exist", record_id),
 						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));
 	memset(&it, 0, sizeof(it));
