@@ -638,6 +638,11 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
 				   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
+				   /* the same meeting: the two overlap in time (each at least
+				    * 15 minutes long); a 09:00 video call and a 10:30 visit
+				    * are two meetings */
+				   "      AND p.communication_time < c.communication_time + make_interval(secs => greatest(coalesce(c.duration, 0), 900)) "
+				   "      AND c.communication_time < p.communication_time + make_interval(secs => greatest(coalesce(p.duration, 0), 900)) "
 				   "    ORDER BY p.id + 0 LIMIT 1) "
 				   "  ) u ORDER BY u.id LIMIT 1) k "
 				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
