@@ -810,6 +810,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_NEGNEG
 #define AZ_NEGNEG 0.0
 #endif
+#ifndef AZ_CALM_FEELING
+#define AZ_CALM_FEELING 0.3
+#endif
 #ifndef AZ_THANKS_POS
 #define AZ_THANKS_POS 0.75
 #endif
@@ -2604,7 +2607,17 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and
 		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
-		if (cat == AZI_COMPLAINT)
+		/* ... unless nothing in it is a feeling: only defect or problem
+		 * words, no anger, no threat, no fault repeated, no sarcasm, and
+		 * the writer asks, disclaims, reports it settled or apologises
+		 * ("浇口有轻微流痕, 是模温还是注射速度的问题?", "发票抬头写错了 是
+		 * 我们这边给的信息有误"): then the mood is what the words weigh,
+		 * and a matter-of-fact report reads neutral */
+		if (cat == AZI_COMPLAINT &&
+			!(sc.neg_mag - sc.fact_neg < AZ_CALM_FEELING && sc.nthreat == 0 && sc.nrepeat == 0 &&
+			  sc.nsarcasm == 0 &&
+			  (sc.nquestion > 0 || sc.ncause > 0 || sc.ndisclaim > 0 || sc.nresolved > 0 ||
+			   sc.napology > 0)))
 		{
 			overall = "negative";
 			if (score > 0.4)
