@@ -804,6 +804,15 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #ifndef AZ_QTY_ORDER
 #define AZ_QTY_ORDER 1.5
 #endif
+/* a negated problem word ("不用担心", "没什么问题", "不影响") cancels the
+ * problem; it is no praise.  Positive phrasings of it that do read as
+ * glad (问题不大, 没毛病) are lexicon rows of their own */
+#ifndef AZ_NEGNEG
+#define AZ_NEGNEG 0.0
+#endif
+#ifndef AZ_CALM_FEELING
+#define AZ_CALM_FEELING 0.3
+#endif
 #ifndef AZ_THANKS_POS
 #define AZ_THANKS_POS 0.75
 #endif
@@ -1624,7 +1633,7 @@ score_hits(az_ctx *ctx, scores *sc)
 					if (intensified)
 						w *= intens_mult;
 					if (negated)
-						w = w > 0 ? -w * 0.9 * neg_w : -w * 0.5 * neg_w;
+						w = w > 0 ? -w * 0.9 * neg_w : -w * AZ_NEGNEG * neg_w;
 					if (in_subject)
 						w *= 0.5;	/* a subject names a topic, not a mood */
 					if (h->s >= sc->closing_start)
@@ -1635,6 +1644,10 @@ score_hits(az_ctx *ctx, scores *sc)
 						w *= 0.2;
 					w *= qf;
 					sent_cur += w;
+#ifdef AZ_DEBUG_VOTES
+					fprintf(stderr, "  sent %.*s %.2f%s\n", (int) (h->e - h->s), ctx->t + h->s, w,
+							negated ? " (negated)" : "");
+#endif
 					/* thanks after a request or a question closes it */
 					if (w > 0 && (sc->nreq > 0 || sc->nquestion > 0) &&
 						az_hit_feat(ctx, h, AZK_THANKS))
@@ -2594,7 +2607,17 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			overall = "neutral";
 		/* a complaint is dissatisfaction by definition: thanks and
 		 * emojis in it are politeness or sarcasm ("辛苦了，又延期了哈 👍") */
-		if (cat == AZI_COMPLAINT)
+		/* ... unless nothing in it is a feeling: only defect or problem
+		 * words, no anger, no threat, no fault repeated, no sarcasm, and
+		 * the writer asks, disclaims, reports it settled or apologises
+		 * ("浇口有轻微流痕, 是模温还是注射速度的问题?", "发票抬头写错了 是
+		 * 我们这边给的信息有误"): then the mood is what the words weigh,
+		 * and a matter-of-fact report reads neutral */
+		if (cat == AZI_COMPLAINT &&
+			!(sc.neg_mag - sc.fact_neg < AZ_CALM_FEELING && sc.nthreat == 0 && sc.nrepeat == 0 &&
+			  sc.nsarcasm == 0 &&
+			  (sc.nquestion > 0 || sc.ncause > 0 || sc.ndisclaim > 0 || sc.nresolved > 0 ||
+			   sc.napology > 0)))
 		{
 			overall = "negative";
 			if (score > 0.4)

@@ -170,14 +170,17 @@ static const cue_row builtin[] = {
 	S("满意|不错|挺好|很好|太好了|好评|认可|愉快|合作愉快|放心|顺利|"
 	  "优秀|点赞|惊喜|高兴|开心|完美|给力|靠谱|赞|出色|超出预期|物美价廉|性价比高|"
 	  "值得信赖|信赖|信任|满足要求|符合要求|达到要求|效果好|效果很好|很专业|"
-	  "热情|没问题|没有问题|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极|"
+	  "热情|一切正常|很及时|非常及时|交货及时|回复及时|响应及时|积极|"
 	  "测试通过|验证通过|认证通过|审核通过|通过了|非常好|特别好|真不错|好用|很顺", 20),
 	S("great|excellent|satisfied|satisfying|happy|pleased|impressed|perfect|"
-	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|no problem|"
+	  "reliable|smooth|smoothly|wonderful|appreciate*|love|awesome|"
 	  "works well|fantastic|outstanding|glad", 20),
 	S("期待|有意向|意向|希望合作|愿意|很有兴趣|有兴趣|看好|欢迎|荣幸|希望尽快合作|"
 	  "稳定|质量稳定|值得推荐|强烈推荐|喜欢|专业|周到|有意|均匀|生意兴隆|快乐|节日快乐|"
 	  "一直以来的支持|战略合作|深度合作", 12),
+	/* "没问题" mostly agrees or confirms ("没问题 就按这个价", "合同看过了 没问题",
+	 * "no problem, please send the new list"): a weak glad word */
+	S("没问题|没有问题|no problem", 8),
 	S("好的", 5),
 	S("good", 8),
 	S("interested|look forward|looking forward|keen|excited|welcome|highly recommend*|"

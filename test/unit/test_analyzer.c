@@ -1098,6 +1098,28 @@ test_dev13_classes(void)
 	check_field("客户说有几粒黑点，量不大，先用着，后面注意下", "intent", "category", "after_sales");
 }
 
+static void
+test_dev16_classes(void)
+{
+	/* 没问题 agrees or confirms; a negated problem word cancels the
+	 * problem: neither is a glad mood */
+	check_field_ch("wechat", "合同看过了 没问题 今天盖章回传给你", "sentiment", "overall", "neutral");
+	check_field_ch("wechat", "没问题 就按这个价格走 13500 下单20吨", "sentiment", "overall", "neutral");
+	check_field_ch("wechat", "不用担心 那个问题我们已经处理好了 不影响交货 谢谢关心", "sentiment", "overall",
+				   "neutral");
+	/* ... while praise in substance still is */
+	check_field("这批料质量很好，客户很满意，下个月继续下单", "sentiment", "overall", "positive");
+	/* a calm report of a fault with a question or an apology, no feeling
+	 * in it, is not an unhappy customer, whatever the intent */
+	check_field_ch("wechat", "不好意思 发票抬头写错了 是我们这边给的信息有误 麻烦重开一张 辛苦啦",
+				   "sentiment", "overall", "neutral");
+	check_field("Hi, the delivery date on the order was June 10 and we have not received anything yet. "
+				"Could you check the status?", "sentiment", "overall", "neutral");
+	/* feelings, threats or a fault repeated keep a complaint negative */
+	check_field_ch("wechat", "又延期了 你们到底怎么回事？太让人失望了", "sentiment", "overall", "negative");
+	check_field_ch("wechat", "第三次了 包装又破了 能不能管管？", "sentiment", "overall", "negative");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1124,6 +1146,7 @@ main(int argc, char **argv)
 	test_dev12_classes();
 	test_dev14_classes();
 	test_dev13_classes();
+	test_dev16_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
