@@ -24,6 +24,20 @@ CREATE FUNCTION commhub.reparse(record_id text) RETURNS jsonb
 COMMENT ON FUNCTION commhub.reparse(text) IS
     'Re-run the current parsers and analyzer over a record''s content_original';
 
+-- The A10 catch-up (daily job, run_analysis) marks a record whose re-parse
+-- failed for a reason of its own -- not a passing one (locks, privileges,
+-- resources, connection) -- so it is not tried again every day; a
+-- successful reparse() clears the mark.
+CREATE FUNCTION commhub.mark_analysis_failed(record_id text, state text, message text) RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE commhub.customer_communications x
+       SET sync_status = 'analysis_failed',
+           sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), $3, $2), 1000)
+     WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = $1
+       AND left($2, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND $2 <> '55P03'
+$$;
+
 CREATE FUNCTION commhub.analyze_text(content text, channel text DEFAULT NULL, subject text DEFAULT NULL,
                                      at timestamptz DEFAULT NULL) RETURNS jsonb
     LANGUAGE c STABLE PARALLEL SAFE

@@ -1366,13 +1366,7 @@ BEGIN
             EXCEPTION WHEN OTHERS THEN
                 failed := failed + 1;
                 RAISE WARNING 'A10 catch-up of record % failed: %', r.record_id, SQLERRM;
-                -- the record's own fault, not a passing one (locks, privileges, resources)
-                IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
-                    UPDATE commhub.customer_communications x
-                       SET sync_status = 'analysis_failed',
-                           sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
-                     WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
-                END IF;
+                PERFORM commhub.mark_analysis_failed(r.record_id, SQLSTATE, SQLERRM);
             END;
         END LOOP;
     END IF;

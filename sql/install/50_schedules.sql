@@ -79,13 +79,7 @@ BEGIN
                     n := n + 1;
                 EXCEPTION WHEN OTHERS THEN
                     RAISE WARNING 'commhub daily: A10 catch-up of record %: % (%)', r.record_id, SQLERRM, SQLSTATE;
-                    -- the record's own fault, not a passing one (locks, privileges, resources)
-                    IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
-                        UPDATE commhub.customer_communications x
-                           SET sync_status = 'analysis_failed',
-                               sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
-                         WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
-                    END IF;
+                    PERFORM commhub.mark_analysis_failed(r.record_id, SQLSTATE, SQLERRM);
                 END;
             END LOOP;
         END IF;

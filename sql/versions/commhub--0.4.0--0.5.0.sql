@@ -11,7 +11,7 @@
 -- payload are re-parsed, and a record whose re-parse fails for a reason of
 -- its own is marked (sync_status 'analysis_failed', sync_error) and not
 -- tried again, so failing records no longer crowd out the rest every day.
--- A successful reparse() clears the mark (C).
+-- A successful reparse() clears the mark (C); mark_analysis_failed() is new.
 -- Response times: a customer's follow-up before our reply ("还在吗?") is the
 -- same wait, not a second shorter one: health_for(), A11's response hours
 -- and mv_response_times (new column first_in_run) count the first inbound
@@ -19,6 +19,16 @@
 -- In C (no SQL change): webhook POSTs carry Idempotency-Key:
 -- commhub-job-<job_id>; threading, dedupe, direction, channel and
 -- duration-text fixes; the analyzer's rules.
+
+CREATE FUNCTION commhub.mark_analysis_failed(record_id text, state text, message text) RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE commhub.customer_communications x
+       SET sync_status = 'analysis_failed',
+           sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), $3, $2), 1000)
+     WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = $1
+       AND left($2, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND $2 <> '55P03'
+$$;
 
 CREATE OR REPLACE FUNCTION commhub.health_for(tenant text, customer_id text, at timestamptz DEFAULT now())
 RETURNS TABLE (score integer, trend text, last_contact timestamptz, records_30d integer,
@@ -137,13 +147,7 @@ BEGIN
             EXCEPTION WHEN OTHERS THEN
                 failed := failed + 1;
                 RAISE WARNING 'A10 catch-up of record % failed: %', r.record_id, SQLERRM;
-                -- the record's own fault, not a passing one (locks, privileges, resources)
-                IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
-                    UPDATE commhub.customer_communications x
-                       SET sync_status = 'analysis_failed',
-                           sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
-                     WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
-                END IF;
+                PERFORM commhub.mark_analysis_failed(r.record_id, SQLSTATE, SQLERRM);
             END;
         END LOOP;
     END IF;
@@ -261,13 +265,7 @@ BEGIN
                     n := n + 1;
                 EXCEPTION WHEN OTHERS THEN
                     RAISE WARNING 'commhub daily: A10 catch-up of record %: % (%)', r.record_id, SQLERRM, SQLSTATE;
-                    -- the record's own fault, not a passing one (locks, privileges, resources)
-                    IF left(SQLSTATE, 2) NOT IN ('08', '40', '42', '53', '54', '57', '58') AND SQLSTATE <> '55P03' THEN
-                        UPDATE commhub.customer_communications x
-                           SET sync_status = 'analysis_failed',
-                               sync_error = left(format('A10 catch-up %s: %s (%s)', now()::timestamptz(0), SQLERRM, SQLSTATE), 1000)
-                         WHERE x.tenant_id = commhub.current_tenant() AND x.record_id = r.record_id;
-                    END IF;
+                    PERFORM commhub.mark_analysis_failed(r.record_id, SQLSTATE, SQLERRM);
                 END;
             END LOOP;
         END IF;
@@ -446,3 +444,6 @@ CREATE VIEW commhub.bi_response_times WITH (security_barrier) AS
 REVOKE ALL ON commhub.mv_response_times, commhub.bi_response_times FROM PUBLIC;
 GRANT SELECT ON commhub.bi_response_times TO commhub_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.mv_response_times, commhub.bi_response_times TO commhub_admin;
+
+REVOKE ALL ON FUNCTION commhub.mark_analysis_failed(text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION commhub.mark_analysis_failed(text, text, text) TO commhub_writer;
