@@ -899,6 +899,13 @@ typedef struct scores
 	int			njoint;			/* developing or processing together (AZK_JOINT) */
 	int			nhaggle;		/* price talk (AZK_HAGGLE) */
 	int			nsarcasm;		/* sarcastic praise (AZK_SARCASM) */
+	int			nsettled;		/* a price stated as a settled term (AZK_SETTLED), not asked */
+	uint32_t	cond_from,		/* the first condition's consequent: [cond_from, cond_to) */
+				cond_to;
+	int			ncondorder;		/* order cues in the consequent of a condition ("若能到X就下单") */
+	double		condorder_w;	/* their order votes (moved to inquiry) */
+	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
+	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
@@ -960,6 +967,8 @@ haggle_shift(double *votes)
 /* A chat line: short enough that its fragments are one utterance
  * (bytes of folded content, about 40 Chinese characters). */
 #define AZ_CHAT_LINE 120
+/* order votes of a price stated as a settled term (AZK_SETTLED) */
+#define AZ_SETTLED_ORDER 1.0
 
 /* Only complaint (or inquiry) votes in a sentence: a grumble with no
  * topic of its own. */
@@ -1126,6 +1135,14 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 						skip = true;
 			if (skip)
 				break;
+			/* "若能到15900,本月即可下单30吨": a conditional order asks */
+			if (x->s >= sc->cond_from && x->s < sc->cond_to)
+			{
+				sc->votes[AZI_INQUIRY] += 1.5;
+				sc->ncondorder++;
+				ordered = true;
+				break;
+			}
 			sc->votes[AZI_ORDER] += 2.5;
 			ordered = true;
 			sc->ordered = true;
@@ -1383,6 +1400,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				if_end = UINT32_MAX,
 				req_end = UINT32_MAX,
 				anota_end = UINT32_MAX,
+				cond_sent_end = UINT32_MAX,	/* an IF cue: its clause and the next */
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1393,6 +1411,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				prev_sent = 0,
 				prev_votes[AZI_N];
 	int			c,
+				cond_clauses = 0,
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
@@ -1431,6 +1450,15 @@ score_hits(az_ctx *ctx, scores *sc)
 		 * the reach of a negation, an intensifier and a competitor mention;
 		 * a sentence break also closes the sentence */
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
+		/* a condition reaches its own clause and the next ("若能到15900，
+		 * 本月即可下单30吨"), not what is said after that */
+		if ((gap_clause || gap_sentence) && cond_sent_end != UINT32_MAX &&
+			(gap_sentence || ++cond_clauses > 1))
+		{
+			if (sc->cond_to == UINT32_MAX)
+				sc->cond_to = h->s;
+			cond_sent_end = UINT32_MAX;
+		}
 		if (gap_clause)
 		{
 			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = anota_end = UINT32_MAX;
@@ -1694,6 +1722,16 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						/* "若能到15900,本月即可下单30吨", "要涨的话我们先备
+						 * 20吨": an order in the consequent of a condition is
+						 * not placed; the customer is still asking */
+						if (f->arg == AZI_ORDER && cond_sent_end != UINT32_MAX &&
+							h->s >= cond_sent_end && !negated && !muted)
+						{
+							sc->ncondorder++;
+							votes_cur[AZI_INQUIRY] += 0.7 * w * qf;
+							w *= 0.3;
+						}
 						/* "打了三次都没人接" in our own call note: the
 						 * customer does not answer us */
 						if (ctx->own_note && f->arg == AZI_COMPLAINT &&
@@ -1755,6 +1793,29 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_IF:
 					if_end = h->e;
+					if (!negated && !muted && sc->cond_from == UINT32_MAX)
+					{
+						cond_sent_end = h->e;
+						/* "要涨的话我们先备20吨": after 的话 the consequent
+						 * is the rest of the clause; after 如果/若 it may be
+						 * the next clause */
+						cond_clauses = h->e - h->s == 6 &&
+							memcmp(ctx->t + h->s, "的话", 6) == 0 ? 1 : 0;
+						if (sc->cond_from == UINT32_MAX)
+							sc->cond_from = h->e;
+					}
+					break;
+				case AZK_SETTLED:
+					/* "价格按老的走", "同样价格", "按上次价格": the price is
+					 * a term agreed before, not asked ("老价格?" asks) */
+					if (!negated && !muted && !clause_asks(ctx, h->s))
+						sc->nsettled++;
+					break;
+				case AZK_COOPGEN:
+					break;
+				case AZK_OCCASION:
+					if (!negated && !muted)
+						sc->noccasion++;
 					break;
 				case AZK_PRODUCT:
 					add_name(sc->prod, &sc->nprod, h->s, f->arg, h->s, h->e);
@@ -1915,6 +1976,8 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (negated && cue)
 			neg_end = UINT32_MAX;
 	}
+	if (sc->cond_from != UINT32_MAX && sc->cond_to == UINT32_MAX)
+		sc->cond_to = (uint32_t) ctx->n;
 	sc->sent_total += sent_cur * boost;
 	if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
 		votes_cur[AZI_ORDER] <= 0)
@@ -2184,6 +2247,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.own_note = channel && strcmp(channel, "mobile") == 0;
 	memset(&sc, 0, sizeof(sc));
+	sc.cond_from = sc.cond_to = UINT32_MAX;
 	ctx.quote_start = UINT32_MAX;
 	if (!lex)
 	{
@@ -2471,6 +2535,30 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
 			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "价格按老的走,下月要30吨", "同样价格 再加5吨": a price stated as a
+		 * settled term with goods or an order is part of the order; the
+		 * price words name a term, they do not ask */
+		if (sc.nsettled > 0 && (ctx.qty.found || sc.votes[AZI_ORDER] > 0) &&
+			sc.ncondorder == 0 && sc.votes[AZI_COMPLAINT] < 2.0)
+		{
+			double		moved = sc.votes[AZI_INQUIRY] * 0.7;
+
+			sc.votes[AZI_INQUIRY] -= moved;
+			sc.votes[AZI_ORDER] += moved + AZ_SETTLED_ORDER;
+		}
+		/* "PO…单价16500,数量24吨,12月5号前到厂", "这次20吨按15900,下周一送
+		 * 到": goods, their price and the date they are wanted, with nothing
+		 * asked, are the terms of an order; the delivery date is one of
+		 * them, not a shipping matter of its own */
+		if (ctx.qty.found && (ctx.price.found || sc.nsettled > 0) && sc.nquestion == 0 &&
+			sc.nreturn == 0 && sc.ncondorder == 0 && sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER] &&
+			sc.votes[AZI_COMPLAINT] < sc.votes[AZI_DELIVERY])
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_ORDER] += moved;
+		}
 		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
 		 * moving the date of an order changes the order; delivery words
 		 * only name what is moved */

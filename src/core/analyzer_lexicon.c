@@ -1462,6 +1462,14 @@ static const cue_row builtin[] = {
 	I("合同条款|条款|交期调整|调整交期|交期变更|变更交期|交货期调整|交期更改|安排一车|要一车|订一车",
 	  AZI_ORDER, 30),
 	K("推到|往后推|挪到|推迟至|延至|延后至|顺延至|原定|原计划", AZK_RESCHED, 10),
+	/* a price stated as a settled term: "价格按老的走", "按上次价格再来20吨",
+	 * "同样价格", "单价不变" */
+	K("价格按|价按|单价按|按老的|按老价|按上次|按原价|按原来的价|按之前的价|按合同价|按这个价|"
+	  "按这个月的|同样价格|同样的价格|同样价|价格不变|单价不变|价格照旧|价格维持|老价格走|"
+	  "same price|price as before|price unchanged", AZK_SETTLED, 10),
+	/* a condition whose consequent follows: "要涨的话我们先备20吨", "若能到15900" */
+	K("的话|若|若能", AZK_IF, 10),
+	K("若干", AZK_BLOCK, 0),
 	I("推到|往后推|挪到|推迟至|延至|延后至|顺延至", AZI_ORDER, 20),
 	/* a price quoted in a call note, a rival price to match */
 	I("报了|报过去|报给他|报给客户|报给他们|给他报|给客户报|价太高|价高了|价格高了|报价高了|"
