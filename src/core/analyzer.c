@@ -1722,6 +1722,8 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						if (f->arg == AZI_COOPERATION && az_hit_feat(ctx, h, AZK_COOPGEN))
+							sc->coop_gen += w * qf;
 						/* "若能到15900,本月即可下单30吨", "要涨的话我们先备
 						 * 20吨": an order in the consequent of a condition is
 						 * not placed; the customer is still asking */
@@ -2535,6 +2537,19 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
 			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "合作伙伴大会…诚邀贵司参加", "新公司开业了…有机会合作", "祝贵司
+		 * 生意兴隆, 明年合作更上一层楼": on an occasion (an event, an
+		 * invitation, wishes) generic words of partnership address partners
+		 * or close wishes; with nothing of substance (代理, 框架协议, 联合开
+		 * 发, 长期供货) they propose no cooperation */
+		if (sc.noccasion > 0 && sc.coop_gen > 0 && sc.coop_gen >= 0.7 * sc.votes[AZI_COOPERATION] &&
+			sc.njoint == 0)
+		{
+			double		moved = sc.coop_gen * 0.7;
+
+			sc.votes[AZI_COOPERATION] -= moved;
+			sc.votes[AZI_OTHER] += moved;
+		}
 		/* "价格按老的走,下月要30吨", "同样价格 再加5吨": a price stated as a
 		 * settled term with goods or an order is part of the order; the
 		 * price words name a term, they do not ask */

@@ -1470,6 +1470,18 @@ static const cue_row builtin[] = {
 	/* a condition whose consequent follows: "要涨的话我们先备20吨", "若能到15900" */
 	K("的话|若|若能", AZK_IF, 10),
 	K("若干", AZK_BLOCK, 0),
+	/* generic words of partnership: they also address partners ("合作伙伴
+	 * 大会") and close wishes ("明年合作更上一层楼", "以后多多合作"); a
+	 * proposal names its substance (代理, 框架, 联合开发, 长期供货) */
+	K("合作|合作伙伴|伙伴|战略|供应商|邀请贵司|共赢|双赢|携手", AZK_COOPGEN, 0),
+	K("下半年|上半年", AZK_BLOCK, 0),	/* "下半年会多给我们点量" is no 年会 */
+	/* events, invitations and wishes: the occasion of a message */
+	I("大会|年会|研讨会|论坛|峰会|答谢会|剪彩|奖牌|颁奖|获奖|回执|开放日|身体健康|万事如意|"
+	  "开业大吉|邀请函|生日快乐|生意兴隆", AZI_OTHER, 20),
+	K("大会|年会|研讨会|论坛|峰会|答谢会|剪彩|奖牌|颁奖|获奖|回执|开放日|身体健康|万事如意|"
+	  "开业大吉|邀请函|生日快乐|生意兴隆|开业|典礼|庆典|乔迁|恭喜|祝贺|展会|展位|展台|"
+	  "新年快乐|节日快乐|春节快乐|元旦快乐|新年好|congratulations|exhibition|trade show|booth|"
+	  "season's greetings|merry christmas|happy new year", AZK_OCCASION, 10),
 	I("推到|往后推|挪到|推迟至|延至|延后至|顺延至", AZI_ORDER, 20),
 	/* a price quoted in a call note, a rival price to match */
 	I("报了|报过去|报给他|报给客户|报给他们|给他报|给客户报|价太高|价高了|价格高了|报价高了|"
