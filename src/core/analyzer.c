@@ -906,6 +906,7 @@ typedef struct scores
 	double		condorder_w;	/* their order votes (moved to inquiry) */
 	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
 	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
+	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
@@ -1815,6 +1816,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_COOPGEN:
 					break;
+				case AZK_ACCEPT:
+					if (!negated && !muted)
+						sc->naccept++;
+					break;
 				case AZK_OCCASION:
 					if (!negated && !muted)
 						sc->noccasion++;
@@ -2537,6 +2542,20 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
 			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "这批料颜色比上次深一点 不过能用 跟你说一声", "试用下来整体还可
+		 * 以…也能用": material in use reported as acceptable, asking
+		 * nothing, is post-delivery feedback (a processing fix that worked,
+		 * "按您建议…好了", stays technical); the
+		 * properties it names (颜色, 流动性) are its subject, not a
+		 * technical question */
+		if (sc.naccept > 0 && sc.nquestion == 0 && sc.nreq == 0 &&
+			sc.nthreat == 0 && sc.votes[AZI_TECHNICAL] > sc.votes[AZI_AFTER_SALES])
+		{
+			double		moved = sc.votes[AZI_TECHNICAL] * 0.6;
+
+			sc.votes[AZI_TECHNICAL] -= moved;
+			sc.votes[AZI_AFTER_SALES] += moved;
+		}
 		/* "合作伙伴大会…诚邀贵司参加", "新公司开业了…有机会合作", "祝贵司
 		 * 生意兴隆, 明年合作更上一层楼": on an occasion (an event, an
 		 * invitation, wishes) generic words of partnership address partners
