@@ -907,6 +907,7 @@ typedef struct scores
 	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
 	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
 	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
+	int			ntechq;			/* technical cues in a clause that asks ("干燥条件是多少?") */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
@@ -1723,6 +1724,11 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						/* a parameter asked about; "你们的料是不是又换配方了?"
+						 * asks the supplier to account for its batch */
+						if (f->arg == AZI_TECHNICAL && !negated && !muted && w > 0 &&
+							clause_asks(ctx, h->s) && !addresses_us(ctx, h->s))
+							sc->ntechq++;
 						if (f->arg == AZI_COOPERATION && az_hit_feat(ctx, h, AZK_COOPGEN))
 							sc->coop_gen += w * qf;
 						/* "若能到15900,本月即可下单30吨", "要涨的话我们先备
@@ -2519,6 +2525,22 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_COMPLAINT] -= moved;
 			sc.votes[AZI_TECHNICAL] += moved;
 		}
+		/* "干燥条件是多少？我们现在120度4小时，还是有气泡", "熔指多少，他们
+		 * 在试模，薄壁件打不满": a defect met in the customer's own
+		 * processing, with a question about a parameter, and no anger,
+		 * repeated fault or threat, is a technical matter; a demand about
+		 * the batch ("你们怎么处理?", "这个怎么解释?") stays a complaint */
+		if (sc.ncause == 0 && sc.ntechq > 0 && sc.nthreat == 0 &&
+			sc.ndisclaim == 0 && sc.nrepeat == 0 && sc.nreturn == 0 && sc.nsarcasm == 0 &&
+			sc.neg_mag - sc.fact_neg < 2.0 && sc.neg_mood <= 0 &&
+			sc.votes[AZI_COMPLAINT] > 0 && sc.votes[AZI_TECHNICAL] >= 0.5 * sc.votes[AZI_COMPLAINT])
+		{
+			double		moved = sc.votes[AZI_COMPLAINT] * 0.7;
+
+			sc.votes[AZI_COMPLAINT] -= moved;
+			sc.votes[AZI_TECHNICAL] += moved;
+			sc.ncause++;		/* as a question about a cause: no anger added below */
+		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
 			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
 			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
@@ -2631,6 +2653,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		fprintf(stderr, "votes:");
 		for (c = 0; c < AZI_N; c++)
 			fprintf(stderr, " %s=%.2f", intent_names[c], sc.votes[c]);
+		fprintf(stderr, " techq=%d mood=%.2f", sc.ntechq, sc.neg_mood);
 		fprintf(stderr, " neg=%.2f pos=%.2f sent=%.2f fact=%.2f thr=%d req=%d q=%d\n",
 				sc.neg_mag, sc.pos_mag, sc.sent_total, sc.fact_neg, sc.nthreat, sc.nreq, sc.nquestion);
 #endif

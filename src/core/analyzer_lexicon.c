@@ -1475,6 +1475,8 @@ static const cue_row builtin[] = {
 	 * proposal names its substance (代理, 框架, 联合开发, 长期供货) */
 	K("合作|合作伙伴|伙伴|战略|供应商|邀请贵司|共赢|双赢|携手", AZK_COOPGEN, 0),
 	K("下半年|上半年", AZK_BLOCK, 0),	/* "下半年会多给我们点量" is no 年会 */
+	/* a short shot ("薄壁件老是打不满") is a moulding defect, not 不满 */
+	I("打不满|注不满|充不满|填不满", AZI_TECHNICAL, 25),
 	/* material in use found acceptable: "在公差范围内 不影响", "我们调了下工艺
 	 * 也能用", "颜色和之前的批次基本一致" */
 	K("也能用|能正常用|可以正常用|不影响使用|不影响生产|在公差范围内|公差范围内|基本一致|"
