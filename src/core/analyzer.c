@@ -2595,7 +2595,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * settled term with goods or an order is part of the order; the
 		 * price words name a term, they do not ask */
 		if (sc.nsettled > 0 && (ctx.qty.found || sc.votes[AZI_ORDER] > 0) &&
-			sc.ncondorder == 0 && sc.votes[AZI_COMPLAINT] < 2.0)
+			sc.ncondorder == 0 && sc.votes[AZI_COMPLAINT] < 3.0)
 		{
 			double		moved = sc.votes[AZI_INQUIRY] * 0.7;
 

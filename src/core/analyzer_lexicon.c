@@ -1466,6 +1466,7 @@ static const cue_row builtin[] = {
 	 * "同样价格", "单价不变" */
 	K("价格按|价按|单价按|按老的|按老价|按上次|按原价|按原来的价|按之前的价|按合同价|按这个价|"
 	  "按这个月的|同样价格|同样的价格|同样价|价格不变|单价不变|价格照旧|价格维持|老价格走|"
+	  "价格照|价照|照报价单|按报价单|照报价|按报价|"
 	  "same price|price as before|price unchanged", AZK_SETTLED, 10),
 	/* a condition whose consequent follows: "要涨的话我们先备20吨", "若能到15900" */
 	K("的话|若|若能", AZK_IF, 10),
