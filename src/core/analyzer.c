@@ -908,6 +908,15 @@ typedef struct scores
 	int			njoint;			/* developing or processing together (AZK_JOINT) */
 	int			nhaggle;		/* price talk (AZK_HAGGLE) */
 	int			nsarcasm;		/* sarcastic praise (AZK_SARCASM) */
+	int			nsettled;		/* a price stated as a settled term (AZK_SETTLED), not asked */
+	uint32_t	cond_from,		/* the first condition's consequent: [cond_from, cond_to) */
+				cond_to;
+	int			ncondorder;		/* order cues in the consequent of a condition ("若能到X就下单") */
+	double		condorder_w;	/* their order votes (moved to inquiry) */
+	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
+	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
+	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
+	int			ntechq;			/* technical cues in a clause that asks ("干燥条件是多少?") */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
 
@@ -969,6 +978,8 @@ haggle_shift(double *votes)
 /* A chat line: short enough that its fragments are one utterance
  * (bytes of folded content, about 40 Chinese characters). */
 #define AZ_CHAT_LINE 120
+/* order votes of a price stated as a settled term (AZK_SETTLED) */
+#define AZ_SETTLED_ORDER 1.0
 
 /* Only complaint (or inquiry) votes in a sentence: a grumble with no
  * topic of its own. */
@@ -1135,6 +1146,14 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
 						skip = true;
 			if (skip)
 				break;
+			/* "若能到15900,本月即可下单30吨": a conditional order asks */
+			if (x->s >= sc->cond_from && x->s < sc->cond_to)
+			{
+				sc->votes[AZI_INQUIRY] += 1.5;
+				sc->ncondorder++;
+				ordered = true;
+				break;
+			}
 			sc->votes[AZI_ORDER] += 2.5;
 			ordered = true;
 			sc->ordered = true;
@@ -1392,6 +1411,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				if_end = UINT32_MAX,
 				req_end = UINT32_MAX,
 				anota_end = UINT32_MAX,
+				cond_sent_end = UINT32_MAX,	/* an IF cue: its clause and the next */
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1402,6 +1422,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				prev_sent = 0,
 				prev_votes[AZI_N];
 	int			c,
+				cond_clauses = 0,
 				hits_in_sentence = 0;
 	bool		in_subject,
 				haggle = false,
@@ -1440,6 +1461,15 @@ score_hits(az_ctx *ctx, scores *sc)
 		 * the reach of a negation, an intensifier and a competitor mention;
 		 * a sentence break also closes the sentence */
 		gap_breaks(ctx, prev_end, h->s, &gap_clause, &gap_sentence);
+		/* a condition reaches its own clause and the next ("若能到15900，
+		 * 本月即可下单30吨"), not what is said after that */
+		if ((gap_clause || gap_sentence) && cond_sent_end != UINT32_MAX &&
+			(gap_sentence || ++cond_clauses > 1))
+		{
+			if (sc->cond_to == UINT32_MAX)
+				sc->cond_to = h->s;
+			cond_sent_end = UINT32_MAX;
+		}
 		if (gap_clause)
 		{
 			neg_end = intens_end = nota_end = comp_end = switch_end = cond_end = anota_end = UINT32_MAX;
@@ -1707,6 +1737,23 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						if (conditional && f->arg == AZI_COMPLAINT)
 							w *= 0.2;
+						/* a parameter asked about; "你们的料是不是又换配方了?"
+						 * asks the supplier to account for its batch */
+						if (f->arg == AZI_TECHNICAL && !negated && !muted && w > 0 &&
+							clause_asks(ctx, h->s) && !addresses_us(ctx, h->s))
+							sc->ntechq++;
+						if (f->arg == AZI_COOPERATION && az_hit_feat(ctx, h, AZK_COOPGEN))
+							sc->coop_gen += w * qf;
+						/* "若能到15900,本月即可下单30吨", "要涨的话我们先备
+						 * 20吨": an order in the consequent of a condition is
+						 * not placed; the customer is still asking */
+						if (f->arg == AZI_ORDER && cond_sent_end != UINT32_MAX &&
+							h->s >= cond_sent_end && !negated && !muted)
+						{
+							sc->ncondorder++;
+							votes_cur[AZI_INQUIRY] += 0.7 * w * qf;
+							w *= 0.3;
+						}
 						/* "打了三次都没人接" in our own call note: the
 						 * customer does not answer us */
 						if (ctx->own_note && f->arg == AZI_COMPLAINT &&
@@ -1768,6 +1815,33 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_IF:
 					if_end = h->e;
+					if (!negated && !muted && sc->cond_from == UINT32_MAX)
+					{
+						cond_sent_end = h->e;
+						/* "要涨的话我们先备20吨": after 的话 the consequent
+						 * is the rest of the clause; after 如果/若 it may be
+						 * the next clause */
+						cond_clauses = h->e - h->s == 6 &&
+							memcmp(ctx->t + h->s, "的话", 6) == 0 ? 1 : 0;
+						if (sc->cond_from == UINT32_MAX)
+							sc->cond_from = h->e;
+					}
+					break;
+				case AZK_SETTLED:
+					/* "价格按老的走", "同样价格", "按上次价格": the price is
+					 * a term agreed before, not asked ("老价格?" asks) */
+					if (!negated && !muted && !clause_asks(ctx, h->s))
+						sc->nsettled++;
+					break;
+				case AZK_COOPGEN:
+					break;
+				case AZK_ACCEPT:
+					if (!negated && !muted)
+						sc->naccept++;
+					break;
+				case AZK_OCCASION:
+					if (!negated && !muted)
+						sc->noccasion++;
 					break;
 				case AZK_PRODUCT:
 					add_name(sc->prod, &sc->nprod, h->s, f->arg, h->s, h->e);
@@ -1928,6 +2002,8 @@ score_hits(az_ctx *ctx, scores *sc)
 		if (negated && cue)
 			neg_end = UINT32_MAX;
 	}
+	if (sc->cond_from != UINT32_MAX && sc->cond_to == UINT32_MAX)
+		sc->cond_to = (uint32_t) ctx->n;
 	sc->sent_total += sent_cur * boost;
 	if (haggle && !mistake && !named_complaint && votes_cur[AZI_PAYMENT] <= 0 &&
 		votes_cur[AZI_ORDER] <= 0)
@@ -2197,6 +2273,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.own_note = channel && strcmp(channel, "mobile") == 0;
 	memset(&sc, 0, sizeof(sc));
+	sc.cond_from = sc.cond_to = UINT32_MAX;
 	ctx.quote_start = UINT32_MAX;
 	if (!lex)
 	{
@@ -2461,6 +2538,22 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_COMPLAINT] -= moved;
 			sc.votes[AZI_TECHNICAL] += moved;
 		}
+		/* "干燥条件是多少？我们现在120度4小时，还是有气泡", "熔指多少，他们
+		 * 在试模，薄壁件打不满": a defect met in the customer's own
+		 * processing, with a question about a parameter, and no anger,
+		 * repeated fault or threat, is a technical matter; a demand about
+		 * the batch ("你们怎么处理?", "这个怎么解释?") stays a complaint */
+		if (sc.ncause == 0 && sc.ntechq > 0 && sc.nthreat == 0 &&
+			sc.ndisclaim == 0 && sc.nrepeat == 0 && sc.nreturn == 0 && sc.nsarcasm == 0 &&
+			sc.neg_mag - sc.fact_neg < 2.0 && sc.neg_mood <= 0 &&
+			sc.votes[AZI_COMPLAINT] > 0 && sc.votes[AZI_TECHNICAL] >= 0.5 * sc.votes[AZI_COMPLAINT])
+		{
+			double		moved = sc.votes[AZI_COMPLAINT] * 0.7;
+
+			sc.votes[AZI_COMPLAINT] -= moved;
+			sc.votes[AZI_TECHNICAL] += moved;
+			sc.ncause++;		/* as a question about a cause: no anger added below */
+		}
 		if (sc.haggled || sc.ndisclaim > 0 || sc.nresolved > 0 ||
 			(sc.napology > 0 && sc.nthreat == 0 && sc.votes[AZI_COMPLAINT] < 3.0) ||
 			(sc.ncause > 0 && sc.nthreat == 0 && sc.neg_mag - sc.fact_neg < 2.0) ||
@@ -2484,6 +2577,57 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (sc.nthreat > 0 && sc.ndun == 0 && !sc.haggled && sc.ndisclaim == 0 &&
 			neg >= 2.0 && sc.votes[AZI_COMPLAINT] > 0)
 			sc.votes[AZI_COMPLAINT] += AZ_THREAT_COMPLAINT;
+		/* "这批料颜色比上次深一点 不过能用 跟你说一声", "试用下来整体还可
+		 * 以…也能用": material in use reported as acceptable, asking
+		 * nothing, is post-delivery feedback (a processing fix that worked,
+		 * "按您建议…好了", stays technical); the
+		 * properties it names (颜色, 流动性) are its subject, not a
+		 * technical question */
+		if (sc.naccept > 0 && sc.nquestion == 0 && sc.nreq == 0 &&
+			sc.nthreat == 0 && sc.votes[AZI_TECHNICAL] > sc.votes[AZI_AFTER_SALES])
+		{
+			double		moved = sc.votes[AZI_TECHNICAL] * 0.6;
+
+			sc.votes[AZI_TECHNICAL] -= moved;
+			sc.votes[AZI_AFTER_SALES] += moved;
+		}
+		/* "合作伙伴大会…诚邀贵司参加", "新公司开业了…有机会合作", "祝贵司
+		 * 生意兴隆, 明年合作更上一层楼": on an occasion (an event, an
+		 * invitation, wishes) generic words of partnership address partners
+		 * or close wishes; with nothing of substance (代理, 框架协议, 联合开
+		 * 发, 长期供货) they propose no cooperation */
+		if (sc.noccasion > 0 && sc.coop_gen > 0 && sc.coop_gen >= 0.7 * sc.votes[AZI_COOPERATION] &&
+			sc.njoint == 0)
+		{
+			double		moved = sc.coop_gen * 0.7;
+
+			sc.votes[AZI_COOPERATION] -= moved;
+			sc.votes[AZI_OTHER] += moved;
+		}
+		/* "价格按老的走,下月要30吨", "同样价格 再加5吨": a price stated as a
+		 * settled term with goods or an order is part of the order; the
+		 * price words name a term, they do not ask */
+		if (sc.nsettled > 0 && (ctx.qty.found || sc.votes[AZI_ORDER] > 0) &&
+			sc.ncondorder == 0 && sc.votes[AZI_COMPLAINT] < 3.0)
+		{
+			double		moved = sc.votes[AZI_INQUIRY] * 0.7;
+
+			sc.votes[AZI_INQUIRY] -= moved;
+			sc.votes[AZI_ORDER] += moved + AZ_SETTLED_ORDER;
+		}
+		/* "PO…单价16500,数量24吨,12月5号前到厂", "这次20吨按15900,下周一送
+		 * 到": goods, their price and the date they are wanted, with nothing
+		 * asked, are the terms of an order; the delivery date is one of
+		 * them, not a shipping matter of its own */
+		if (ctx.qty.found && (ctx.price.found || sc.nsettled > 0) && sc.nquestion == 0 &&
+			sc.nreturn == 0 && sc.ncondorder == 0 && sc.votes[AZI_DELIVERY] > sc.votes[AZI_ORDER] &&
+			sc.votes[AZI_COMPLAINT] < sc.votes[AZI_DELIVERY])
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_ORDER] += moved;
+		}
 		/* "原订8月交货的5吨改为10月", "PO-0618交期从6月20日改到7月5日":
 		 * moving the date of an order changes the order; delivery words
 		 * only name what is moved */
@@ -2522,6 +2666,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		fprintf(stderr, "votes:");
 		for (c = 0; c < AZI_N; c++)
 			fprintf(stderr, " %s=%.2f", intent_names[c], sc.votes[c]);
+		fprintf(stderr, " techq=%d mood=%.2f", sc.ntechq, sc.neg_mood);
 		fprintf(stderr, " neg=%.2f pos=%.2f sent=%.2f fact=%.2f thr=%d req=%d q=%d\n",
 				sc.neg_mag, sc.pos_mag, sc.sent_total, sc.fact_neg, sc.nthreat, sc.nreq, sc.nquestion);
 #endif

@@ -95,7 +95,11 @@ enum az_kind
 	AZK_MOODONLY,				/* a word of mood, not of topic: weighs the sentiment, not the intent */
 	AZK_NOREPLY,				/* 没人接/也不回: nobody answers (the customer, in our own call note) */
 	AZK_JOINT,					/* 联合开发/代工/来料加工: developing or processing together */
-	AZK_SARCASM					/* 挺有创意/蜗牛都比你们快/服了: sarcastic praise, a reproach */
+	AZK_SARCASM,				/* 挺有创意/蜗牛都比你们快/服了: sarcastic praise, a reproach */
+	AZK_SETTLED,				/* 价格按老的/同样价格/按上次: the price is a settled term, not asked */
+	AZK_COOPGEN,				/* 合作/合作伙伴/伙伴: a generic word of partnership (also a formula) */
+	AZK_OCCASION,				/* 大会/研讨会/开业/奖牌/生意兴隆: an event, an invitation or wishes */
+	AZK_ACCEPT					/* 不过能用/在公差范围内/基本一致: material in use found acceptable */
 };
 
 enum

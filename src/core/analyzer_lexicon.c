@@ -1465,6 +1465,33 @@ static const cue_row builtin[] = {
 	I("合同条款|条款|交期调整|调整交期|交期变更|变更交期|交货期调整|交期更改|安排一车|要一车|订一车",
 	  AZI_ORDER, 30),
 	K("推到|往后推|挪到|推迟至|延至|延后至|顺延至|原定|原计划", AZK_RESCHED, 10),
+	/* a price stated as a settled term: "价格按老的走", "按上次价格再来20吨",
+	 * "同样价格", "单价不变" */
+	K("价格按|价按|单价按|按老的|按老价|按上次|按原价|按原来的价|按之前的价|按合同价|按这个价|"
+	  "按这个月的|同样价格|同样的价格|同样价|价格不变|单价不变|价格照旧|价格维持|老价格走|"
+	  "价格照|价照|照报价单|按报价单|照报价|按报价|"
+	  "same price|price as before|price unchanged", AZK_SETTLED, 10),
+	/* a condition whose consequent follows: "要涨的话我们先备20吨", "若能到15900" */
+	K("的话|若|若能", AZK_IF, 10),
+	K("若干", AZK_BLOCK, 0),
+	/* generic words of partnership: they also address partners ("合作伙伴
+	 * 大会") and close wishes ("明年合作更上一层楼", "以后多多合作"); a
+	 * proposal names its substance (代理, 框架, 联合开发, 长期供货) */
+	K("合作|合作伙伴|伙伴|战略|供应商|邀请贵司|共赢|双赢|携手", AZK_COOPGEN, 0),
+	K("下半年|上半年", AZK_BLOCK, 0),	/* "下半年会多给我们点量" is no 年会 */
+	/* a short shot ("薄壁件老是打不满") is a moulding defect, not 不满 */
+	I("打不满|注不满|充不满|填不满", AZI_TECHNICAL, 25),
+	/* material in use found acceptable: "在公差范围内 不影响", "我们调了下工艺
+	 * 也能用", "颜色和之前的批次基本一致" */
+	K("也能用|能正常用|可以正常用|不影响使用|不影响生产|在公差范围内|公差范围内|基本一致|"
+	  "整体还可以|整体还行|不过能用|还能用|within tolerance|still usable", AZK_ACCEPT, 10),
+	/* events, invitations and wishes: the occasion of a message */
+	I("大会|年会|研讨会|论坛|峰会|答谢会|剪彩|奖牌|颁奖|获奖|回执|开放日|身体健康|万事如意|"
+	  "开业大吉|邀请函|生日快乐|生意兴隆", AZI_OTHER, 20),
+	K("大会|年会|研讨会|论坛|峰会|答谢会|剪彩|奖牌|颁奖|获奖|回执|开放日|身体健康|万事如意|"
+	  "开业大吉|邀请函|生日快乐|生意兴隆|开业|典礼|庆典|乔迁|恭喜|祝贺|展会|展位|展台|"
+	  "新年快乐|节日快乐|春节快乐|元旦快乐|新年好|congratulations|exhibition|trade show|booth|"
+	  "season's greetings|merry christmas|happy new year", AZK_OCCASION, 10),
 	I("推到|往后推|挪到|推迟至|延至|延后至|顺延至", AZI_ORDER, 20),
 	/* a price quoted in a call note, a rival price to match */
 	I("报了|报过去|报给他|报给客户|报给他们|给他报|给客户报|价太高|价高了|价格高了|报价高了|"

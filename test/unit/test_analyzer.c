@@ -1120,6 +1120,38 @@ test_dev16_classes(void)
 	check_field_ch("wechat", "第三次了 包装又破了 能不能管管？", "sentiment", "overall", "negative");
 }
 
+static void
+test_dev15_classes(void)
+{
+	/* a price stated as a settled term, with goods, is part of an order */
+	check_field_ch("mobile", "张总说下个月再要25吨，价格按老的走", "intent", "category", "order");
+	check_field_ch("wechat", "跟上次一样再来15吨 同样价格", "intent", "category", "order");
+	check_field("我司决定试单3吨，价格照报价单执行，请安排合同。", "intent", "category", "order");
+	/* ... but asked about, it is still an inquiry */
+	check_field_ch("wechat", "还按老价格吗？", "intent", "category", "inquiry");
+	/* an order in the consequent of a condition still asks */
+	check_field("如果能做到15200，我们这个月就下单40吨。", "intent", "category", "inquiry");
+	check_field_ch("wechat", "含运费的话我们就订20吨", "intent", "category", "inquiry");
+	/* goods, price and the wanted date, nothing asked: order terms */
+	check_field("采购订单：PC/ABS 12吨，单价16800元/吨，12月20日前送到我司仓库。", "intent", "category",
+				"order");
+	/* generic partnership words on an occasion propose nothing */
+	check_field("诚邀各位合作伙伴出席我司年度答谢会，请于下周五前回执。", "intent", "category", "other");
+	check_field_ch("wechat", "恭喜贵司新厂开业！以后多多合作", "intent", "category", "other");
+	/* ... a proposal of substance stays a cooperation */
+	check_field("我们想做贵司再生PP在西南的区域代理，希望约时间面谈。", "intent", "category", "cooperation");
+	/* material in use found acceptable, nothing asked: after-sales feedback */
+	check_field_ch("wechat", "这批料流动性比上批差一点 不过在公差范围内 就跟你说一声", "intent", "category",
+				   "after_sales");
+	/* a defect in the customer's own processing with a parameter asked
+	 * about is technical; a demand about the batch stays a complaint */
+	check_field("PC/ABS的干燥温度是多少？我们烘了3小时，注塑还是有银纹。", "intent", "category", "technical");
+	check_field_ch("wechat", "你们这批料熔指到底是多少？跟上批差这么多，我们废了一堆件", "intent", "category",
+				   "complaint");
+	/* a short shot is a moulding defect, not 不满 */
+	check_field("薄壁件打不满，浇口要不要加大？", "intent", "category", "technical");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1147,6 +1179,7 @@ main(int argc, char **argv)
 	test_dev14_classes();
 	test_dev13_classes();
 	test_dev16_classes();
+	test_dev15_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
