@@ -1587,7 +1587,8 @@ BEGIN
     -- campaigns
     IF top_opp IS NOT NULL AND top_opp ->> 'quantity' ~ '月' THEN
         campaigns := campaigns || jsonb_build_object(
-            'name', (top_opp ->> 'product') || CASE WHEN m BETWEEN 5 AND 8 THEN '夏季' ELSE '' END || '稳定供应保障计划',
+            -- a demand stated without a product (未指明产品) has no product name
+            'name', coalesce(top_opp ->> 'product', '') || CASE WHEN m BETWEEN 5 AND 8 THEN '夏季' ELSE '' END || '稳定供应保障计划',
             'target', '锁定长期需求,消除客户对供应的担忧',
             'offer', '提前锁定下季度产能,价格不变', 'expected_response', 0.7);
     END IF;

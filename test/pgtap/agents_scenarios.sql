@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(91);
+SELECT plan(93);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -349,6 +349,19 @@ SET LOCAL ROLE tap_agents_writer;
 SELECT ok(commhub.run_agent('A14', 'C-COMPLAIN') ? 'risk_alerts', 'a writer runs agents');
 SELECT throws_ok($$SELECT commhub.install_schedules()$$, '42501', NULL, 'a writer cannot install schedules');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- review14
+-- A13/A16: a monthly demand the customer stated without naming a product
+-- (the A12 group 未指明产品) must not give a campaign without a name
+SELECT commhub.add_customer('C-NOPROD', '杭州老板电器配件有限公司', 'normal', 'wang');
+SELECT pg_temp.rec('AG-N01', 'C-NOPROD', '2 days', 'phone', 'inbound', '我们每月需要30吨,价格多少', 'inquiry', 'neutral', 0.50,
+                   '{"qty":30,"qty_text":"30吨/月","who":"赵经理"}');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a13_marketing_advice('C-NOPROD') -> 'campaign_ideas') e
+            WHERE jsonb_typeof(e -> 'name') IS DISTINCT FROM 'string'), 0,
+          'A13: every campaign has a name, also for a demand without a product');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.run_analysis('C-NOPROD') #> '{action_plan,long_term}') e
+            WHERE jsonb_typeof(e -> 'action') IS DISTINCT FROM 'string'), 0,
+          'A16: every long-term action has a text');
 
 SELECT * FROM finish();
 ROLLBACK;
