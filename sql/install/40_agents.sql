@@ -1013,13 +1013,14 @@ BEGIN
                 'product', rel.to_product,
                 'reason', coalesce(rel.reason, '关联产品') || '(客户关注' || rel.from_product || ')',
                 'approach', CASE WHEN EXISTS (SELECT 1 FROM commhub.agent_records(cid, t0, t1) c
-                                               WHERE c.intent_category = 'technical') THEN '技术推荐' ELSE '样品试用' END)
-                || CASE WHEN base_value > 0 THEN jsonb_build_object('potential_value', round(base_value * 0.3)) ELSE '{}' END);
+                                               WHERE c.intent_category = 'technical') THEN '技术推荐' ELSE '样品试用' END,
+                -- the seed's key is always there: 0 = unknown, like estimated_value
+                'potential_value', round(base_value * 0.3)));
         ELSE
             up_sell := up_sell || (jsonb_build_object(
                 'current', rel.from_product, 'upgrade', rel.to_product,
-                'reason', coalesce(rel.reason, '性能升级'))
-                || CASE WHEN base_value > 0 THEN jsonb_build_object('potential_value', round(base_value * 0.2)) ELSE '{}' END);
+                'reason', coalesce(rel.reason, '性能升级'),
+                'potential_value', round(base_value * 0.2)));
         END IF;
     END LOOP;
 

@@ -485,7 +485,7 @@ BEGIN
         IF k = 0 THEN l := l || '隐性商机:'::text; END IF;
         k := k + 1;
         l := l || ('- 交叉销售 ' || (x ->> 'product') || ': ' || (x ->> 'reason')
-                   || coalesce(',潜在金额' || commhub.money_text((x ->> 'potential_value')::numeric), ''));
+                   || coalesce(',潜在金额' || commhub.money_text(nullif((x ->> 'potential_value')::numeric, 0)), ''));
     END LOOP;
     FOR x IN SELECT e FROM jsonb_array_elements(i12 -> 'up_sell_opportunities') e LOOP
         IF k = 0 THEN l := l || '隐性商机:'::text; END IF;

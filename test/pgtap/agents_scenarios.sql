@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(93);
+SELECT plan(94);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -362,6 +362,13 @@ SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a13_marketing_
 SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.run_analysis('C-NOPROD') #> '{action_plan,long_term}') e
             WHERE jsonb_typeof(e -> 'action') IS DISTINCT FROM 'string'), 0,
           'A16: every long-term action has a text');
+-- A12: cross- and up-sell always carry the seed's potential_value (0 = unknown, like estimated_value)
+SELECT pg_temp.rec('AG-N02', 'C-NOPROD', '1 day', 'wechat', 'inbound', '也想了解一下PCR-ABS-1000', 'inquiry', 'neutral', 0.50,
+                   '{"products":["PCR-ABS-1000"],"who":"赵经理"}');
+SELECT is((SELECT count(*)::int FROM (SELECT r FROM (SELECT commhub.a12_opportunities('C-NOPROD') AS r) a) a,
+                  jsonb_array_elements((r -> 'cross_sell_opportunities') || (r -> 'up_sell_opportunities')) e
+            WHERE jsonb_typeof(e -> 'potential_value') IS DISTINCT FROM 'number'), 0,
+          'A12: cross_sell/up_sell potential_value is a number even when the base volume is unknown');
 
 SELECT * FROM finish();
 ROLLBACK;
