@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(94);
+SELECT plan(96);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -369,6 +369,14 @@ SELECT is((SELECT count(*)::int FROM (SELECT r FROM (SELECT commhub.a12_opportun
                   jsonb_array_elements((r -> 'cross_sell_opportunities') || (r -> 'up_sell_opportunities')) e
             WHERE jsonb_typeof(e -> 'potential_value') IS DISTINCT FROM 'number'), 0,
           'A12: cross_sell/up_sell potential_value is a number even when the base volume is unknown');
+-- A14: an alert the same check no longer raises is closed, and comes back as new when raised again
+SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days', now() + interval '40 days');
+SELECT is((SELECT status::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          'dismissed', 'A14: a complaint alert that a later 30-day check no longer raises is closed');
+SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days' - interval '30 days', now() + interval '10 days');
+SELECT is((SELECT status || ' ' || (handled_by IS NULL)::text FROM commhub.communication_insights
+            WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          'new true', 'A14: raised again, it is new again');
 
 SELECT * FROM finish();
 ROLLBACK;
