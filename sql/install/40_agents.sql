@@ -1096,6 +1096,7 @@ BEGIN
            count(*) FILTER (WHERE c.sentiment = 'negative' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_neg,
            count(*) FILTER (WHERE '价格' = ANY (commhub.agent_topics(c.content, c.intent_category, c.price_discussed)))::int AS n_price,
            avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS sent,
+           count(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound')::int AS n_scored,
            max(c.communication_time) AS last_at,
            max(c.communication_time) FILTER (WHERE c.direction = 'inbound') AS last_in
       INTO cur FROM commhub.agent_records(cid, t0, t1) c;
@@ -1301,8 +1302,9 @@ BEGIN
         'detected', pay.n > 0, 'evidence', CASE WHEN pay.n > 0 THEN wl || '客户' || pay.n || '次提到账期/延期付款' END,
         'severity', CASE WHEN pay.n = 0 THEN 'low' WHEN pay.overdue OR pay.n >= 3 THEN 'high' ELSE 'medium' END));
 
-    -- negative sentiment trend
-    IF (cur.sent IS NOT NULL AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15 AND cur.sent < 0.5)
+    -- negative sentiment trend: a trend needs at least two of the customer's
+    -- own messages in the window (one annoyed message is no decline)
+    IF (cur.n_scored >= 2 AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15 AND cur.sent < 0.5)
        OR (cur.n_neg >= 2 AND coalesce(cur.sent, 0.5) < 0.4) THEN
         v_level := CASE WHEN cur.sent < 0.3 THEN 'high' ELSE 'medium' END;
         v_score := least(100, round(40 + 100 * greatest(0, coalesce(base.sent, 0.6) - cur.sent) + 5 * cur.n_neg))::int;
@@ -1326,7 +1328,7 @@ BEGIN
             'related_records', to_jsonb(coalesce(recs, '{}')));
     END IF;
     signals := signals || jsonb_build_object('sentiment_trend', jsonb_build_object(
-        'detected', cur.sent IS NOT NULL AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15,
+        'detected', cur.n_scored >= 2 AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15,
         'current', round(cur.sent, 2), 'baseline', round(base.sent, 2),
         'trend', CASE WHEN cur.sent IS NULL OR base.sent IS NULL THEN 'stable'
                       WHEN cur.sent < base.sent - 0.05 THEN 'declining'

@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(96);
+SELECT plan(97);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -377,6 +377,15 @@ SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days' - inter
 SELECT is((SELECT status || ' ' || (handled_by IS NULL)::text FROM commhub.communication_insights
             WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
           'new true', 'A14: raised again, it is new again');
+-- A14: one annoyed message from a customer who was happy for three months is
+-- not a high "sentiment decline" escalated to the sales director
+SELECT commhub.add_customer('C-ONEBAD', '温州正泰塑胶有限公司', 'normal', 'li');
+SELECT pg_temp.rec('AG-B0' || i, 'C-ONEBAD', ((40 + 15 * i) || ' days')::interval, 'wechat', 'inbound', '合作愉快,按计划发货',
+                   'delivery', 'positive', 0.70, '{"who":"周经理"}') FROM generate_series(1, 4) i;
+SELECT pg_temp.rec('AG-B10', 'C-ONEBAD', '3 days', 'wechat', 'inbound', '这次发货怎么这么慢', 'delivery', 'negative', 0.20, '{"who":"周经理"}');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a14_risk_alerts('C-ONEBAD') -> 'risk_alerts') a
+            WHERE a ->> 'risk_type' = 'sentiment_decline'), 0,
+          'A14: a single negative message is no sentiment-decline alert');
 
 SELECT * FROM finish();
 ROLLBACK;
