@@ -247,7 +247,10 @@ BEGIN
                        (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'indicators') e),
                        coalesce(a ->> 'expected_impact', '-'),
                        (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'recommended_actions') e),
-                       CASE WHEN (a ->> 'escalation_required')::boolean THEN '需升级: ' || coalesce(a ->> 'escalation_to', '') ELSE '' END);
+                       CASE WHEN (a ->> 'escalation_required')::boolean
+                            THEN '需升级: ' || CASE a ->> 'escalation_to' WHEN 'sales_director' THEN '销售总监'
+                                                   WHEN 'finance_manager' THEN '财务经理'
+                                                   ELSE coalesce(a ->> 'escalation_to', '上级') END ELSE '' END);
         -- One run at a time per alert: two overlapping runs (risk_5min, a
         -- manual run_agent, the weekly job) would both find no insight yet
         -- and both notify.  The second waits here and then sees the first's.

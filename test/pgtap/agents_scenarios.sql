@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(97);
+SELECT plan(98);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -386,6 +386,10 @@ SELECT pg_temp.rec('AG-B10', 'C-ONEBAD', '3 days', 'wechat', 'inbound', '这次�
 SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a14_risk_alerts('C-ONEBAD') -> 'risk_alerts') a
             WHERE a ->> 'risk_type' = 'sentiment_decline'), 0,
           'A14: a single negative message is no sentiment-decline alert');
+-- A14: the stored insight text is Chinese: the escalation target by its title, not the code
+SELECT is((SELECT count(*)::int FROM commhub.communication_insights
+            WHERE tenant_id = 'TAGENTS' AND generated_by = 'builtin:A14' AND insight_content ~ 'sales_director|finance_manager'), 0,
+          'A14: insight_content says 需升级: 销售总监, not sales_director');
 
 SELECT * FROM finish();
 ROLLBACK;
