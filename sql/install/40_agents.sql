@@ -1520,7 +1520,13 @@ BEGIN
     triggers := triggers || ('stage:' || stage) || ('segment:' || seg_key);
     SELECT triggers || coalesce(array_agg(DISTINCT 'risk:' || (a ->> 'risk_type')), '{}') INTO triggers
       FROM jsonb_array_elements(risk -> 'risk_alerts') a;
-    top_product := coalesce(top_opp ->> 'product', ins -> 'needs_map' -> 'current' ->> 0, '我司产品');
+    -- the top opportunity's product, else the one the customer mentions most
+    -- (A11's needs_map entries are phrases such as "PCR-ABS-1000技术支持")
+    top_product := coalesce(top_opp ->> 'product',
+                            (SELECT pm FROM commhub.agent_records(cid, t0, t1) c,
+                                            jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) pm
+                              GROUP BY pm ORDER BY count(*) DESC, max(c.communication_time) DESC, pm LIMIT 1),
+                            '我司产品');
     SELECT e INTO top_competitor
       FROM commhub.agent_records(cid, t0, t1) c, jsonb_array_elements_text(commhub.jarr(c.competitors_mentioned)) e
      ORDER BY c.communication_time DESC LIMIT 1;

@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(98);
+SELECT plan(99);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -390,6 +390,13 @@ SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a14_risk_alert
 SELECT is((SELECT count(*)::int FROM commhub.communication_insights
             WHERE tenant_id = 'TAGENTS' AND generated_by = 'builtin:A14' AND insight_content ~ 'sales_director|finance_manager'), 0,
           'A14: insight_content says 需升级: 销售总监, not sales_director');
+-- A13: without an opportunity, {product} is the product the customer talks about, not an A11 need ("PCR-ABS-1000技术支持")
+SELECT commhub.add_customer('C-TECH', '慈溪技术客户有限公司', 'normal', 'wang');
+SELECT pg_temp.rec('AG-T01', 'C-TECH', '3 days', 'wechat', 'inbound', 'PCR-ABS-1000熔指参数是多少', 'technical', 'neutral', 0.50,
+                   '{"products":["PCR-ABS-1000"],"who":"钱工"}');
+SELECT ok((SELECT bool_and(e ->> 'topic' !~ '技术支持|稳定供应|质量改进|采购需求') AND bool_or(e ->> 'topic' ~ '^PCR-ABS-1000加工工艺')
+             FROM jsonb_array_elements(commhub.a13_marketing_advice('C-TECH') -> 'content_suggestions') e),
+          'A13: the technical-exchange topic names PCR-ABS-1000 itself');
 
 SELECT * FROM finish();
 ROLLBACK;
