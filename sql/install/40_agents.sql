@@ -1013,13 +1013,14 @@ BEGIN
                 'product', rel.to_product,
                 'reason', coalesce(rel.reason, '关联产品') || '(客户关注' || rel.from_product || ')',
                 'approach', CASE WHEN EXISTS (SELECT 1 FROM commhub.agent_records(cid, t0, t1) c
-                                               WHERE c.intent_category = 'technical') THEN '技术推荐' ELSE '样品试用' END)
-                || CASE WHEN base_value > 0 THEN jsonb_build_object('potential_value', round(base_value * 0.3)) ELSE '{}' END);
+                                               WHERE c.intent_category = 'technical') THEN '技术推荐' ELSE '样品试用' END,
+                -- the seed's key is always there: 0 = unknown, like estimated_value
+                'potential_value', round(base_value * 0.3)));
         ELSE
             up_sell := up_sell || (jsonb_build_object(
                 'current', rel.from_product, 'upgrade', rel.to_product,
-                'reason', coalesce(rel.reason, '性能升级'))
-                || CASE WHEN base_value > 0 THEN jsonb_build_object('potential_value', round(base_value * 0.2)) ELSE '{}' END);
+                'reason', coalesce(rel.reason, '性能升级'),
+                'potential_value', round(base_value * 0.2)));
         END IF;
     END LOOP;
 
@@ -1095,6 +1096,7 @@ BEGIN
            count(*) FILTER (WHERE c.sentiment = 'negative' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_neg,
            count(*) FILTER (WHERE '价格' = ANY (commhub.agent_topics(c.content, c.intent_category, c.price_discussed)))::int AS n_price,
            avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS sent,
+           count(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound')::int AS n_scored,
            max(c.communication_time) AS last_at,
            max(c.communication_time) FILTER (WHERE c.direction = 'inbound') AS last_in
       INTO cur FROM commhub.agent_records(cid, t0, t1) c;
@@ -1300,8 +1302,9 @@ BEGIN
         'detected', pay.n > 0, 'evidence', CASE WHEN pay.n > 0 THEN wl || '客户' || pay.n || '次提到账期/延期付款' END,
         'severity', CASE WHEN pay.n = 0 THEN 'low' WHEN pay.overdue OR pay.n >= 3 THEN 'high' ELSE 'medium' END));
 
-    -- negative sentiment trend
-    IF (cur.sent IS NOT NULL AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15 AND cur.sent < 0.5)
+    -- negative sentiment trend: a trend needs at least two of the customer's
+    -- own messages in the window (one annoyed message is no decline)
+    IF (cur.n_scored >= 2 AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15 AND cur.sent < 0.5)
        OR (cur.n_neg >= 2 AND coalesce(cur.sent, 0.5) < 0.4) THEN
         v_level := CASE WHEN cur.sent < 0.3 THEN 'high' ELSE 'medium' END;
         v_score := least(100, round(40 + 100 * greatest(0, coalesce(base.sent, 0.6) - cur.sent) + 5 * cur.n_neg))::int;
@@ -1325,7 +1328,7 @@ BEGIN
             'related_records', to_jsonb(coalesce(recs, '{}')));
     END IF;
     signals := signals || jsonb_build_object('sentiment_trend', jsonb_build_object(
-        'detected', cur.sent IS NOT NULL AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15,
+        'detected', cur.n_scored >= 2 AND base.sent IS NOT NULL AND base.sent - cur.sent >= 0.15,
         'current', round(cur.sent, 2), 'baseline', round(base.sent, 2),
         'trend', CASE WHEN cur.sent IS NULL OR base.sent IS NULL THEN 'stable'
                       WHEN cur.sent < base.sent - 0.05 THEN 'declining'
@@ -1517,7 +1520,13 @@ BEGIN
     triggers := triggers || ('stage:' || stage) || ('segment:' || seg_key);
     SELECT triggers || coalesce(array_agg(DISTINCT 'risk:' || (a ->> 'risk_type')), '{}') INTO triggers
       FROM jsonb_array_elements(risk -> 'risk_alerts') a;
-    top_product := coalesce(top_opp ->> 'product', ins -> 'needs_map' -> 'current' ->> 0, '我司产品');
+    -- the top opportunity's product, else the one the customer mentions most
+    -- (A11's needs_map entries are phrases such as "PCR-ABS-1000技术支持")
+    top_product := coalesce(top_opp ->> 'product',
+                            (SELECT pm FROM commhub.agent_records(cid, t0, t1) c,
+                                            jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) pm
+                              GROUP BY pm ORDER BY count(*) DESC, max(c.communication_time) DESC, pm LIMIT 1),
+                            '我司产品');
     SELECT e INTO top_competitor
       FROM commhub.agent_records(cid, t0, t1) c, jsonb_array_elements_text(commhub.jarr(c.competitors_mentioned)) e
      ORDER BY c.communication_time DESC LIMIT 1;
@@ -1587,7 +1596,8 @@ BEGIN
     -- campaigns
     IF top_opp IS NOT NULL AND top_opp ->> 'quantity' ~ '月' THEN
         campaigns := campaigns || jsonb_build_object(
-            'name', (top_opp ->> 'product') || CASE WHEN m BETWEEN 5 AND 8 THEN '夏季' ELSE '' END || '稳定供应保障计划',
+            -- a demand stated without a product (未指明产品) has no product name
+            'name', coalesce(top_opp ->> 'product', '') || CASE WHEN m BETWEEN 5 AND 8 THEN '夏季' ELSE '' END || '稳定供应保障计划',
             'target', '锁定长期需求,消除客户对供应的担忧',
             'offer', '提前锁定下季度产能,价格不变', 'expected_response', 0.7);
     END IF;

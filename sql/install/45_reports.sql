@@ -14,7 +14,9 @@
 --   A16  summary       'A16:<customer>'
 -- A high A14 alert sets notification_sent/notification_time and sends
 -- NOTIFY commhub_urgent once (again only after 24 hours, or when it
--- escalates to high again).
+-- escalates to high again).  An open A14 alert that a later check of the
+-- same length no longer raises is closed (dismissed by builtin:A14); raised
+-- again, it is new again and notifies again.
 --
 -- Reports are read-only (readers may run them) and, like the agents, are
 -- evaluated against `until`, so a past range renders the same text later
@@ -227,6 +229,7 @@ DECLARE
     title text;
     body text;
     ind0 text;
+    keys text[] := '{}';
 BEGIN
     PERFORM commhub.agent_customer(cid);
     FOR a IN SELECT x FROM jsonb_array_elements(commhub.jarr(result -> 'risk_alerts')) x LOOP
@@ -244,12 +247,16 @@ BEGIN
                        (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'indicators') e),
                        coalesce(a ->> 'expected_impact', '-'),
                        (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'recommended_actions') e),
-                       CASE WHEN (a ->> 'escalation_required')::boolean THEN '需升级: ' || coalesce(a ->> 'escalation_to', '') ELSE '' END);
+                       CASE WHEN (a ->> 'escalation_required')::boolean
+                            THEN '需升级: ' || CASE a ->> 'escalation_to' WHEN 'sales_director' THEN '销售总监'
+                                                   WHEN 'finance_manager' THEN '财务经理'
+                                                   ELSE coalesce(a ->> 'escalation_to', '上级') END ELSE '' END);
         -- One run at a time per alert: two overlapping runs (risk_5min, a
         -- manual run_agent, the weekly job) would both find no insight yet
         -- and both notify.  The second waits here and then sees the first's.
         PERFORM pg_advisory_xact_lock(hashtextextended('commhub A14 ' || commhub.current_tenant() || '|' || key, 0));
-        SELECT i.insight_id, i.notification_sent, i.notification_time, i.insight_data ->> 'risk_level' AS level
+        SELECT i.insight_id, i.notification_sent, i.notification_time, i.insight_data ->> 'risk_level' AS level,
+               i.status = 'dismissed' AND i.handled_by = 'builtin:A14' AS cleared
           INTO prev
           FROM commhub.communication_insights i
          WHERE i.tenant_id = commhub.current_tenant() AND i.dedupe_key = key
@@ -258,6 +265,12 @@ BEGIN
                                    jsonb_array_length(coalesce(a -> 'related_records', '[]')), since, until,
                                    CASE a ->> 'risk_level' WHEN 'high' THEN 0.85 WHEN 'medium' THEN 0.7 ELSE 0.55 END,
                                    ceil((a ->> 'risk_score')::numeric / 10)::int, 'builtin:A14', key);
+        keys := keys || left(key, 128);
+        IF prev.cleared THEN        -- closed by an earlier check (below), raised again: open again
+            UPDATE commhub.communication_insights i
+               SET status = 'new', handled_by = NULL, handled_at = NULL, handle_result = NULL
+             WHERE i.tenant_id = commhub.current_tenant() AND i.insight_id = v_id;
+        END IF;
         IF a ->> 'risk_level' = 'high'
            AND (prev.insight_id IS NULL OR NOT coalesce(prev.notification_sent, false)
                 OR prev.level IS DISTINCT FROM 'high' OR prev.notification_time < now() - interval '24 hours') THEN
@@ -272,6 +285,20 @@ BEGIN
         END IF;
         out_alerts := out_alerts || (a || jsonb_build_object('insight_id', v_id));
     END LOOP;
+    -- An open alert this check no longer raises is closed (status dismissed,
+    -- handled_by builtin:A14, and notified again if it comes back), when it
+    -- was raised by a check of the same length that is not newer than this
+    -- one: a complaint of two months ago no longer shows as an open risk.
+    UPDATE commhub.communication_insights i
+       SET status = 'dismissed', handled_by = 'builtin:A14', handled_at = now(),
+           handle_result = '风险已解除: ' || to_char(until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || ' 的检查未再触发',
+           notification_sent = false, updated_at = now()
+     WHERE i.tenant_id = commhub.current_tenant() AND i.customer_id = cid AND i.insight_type = 'risk'
+       AND left(i.dedupe_key, length('A14:' || cid || ':')) = 'A14:' || cid || ':'
+       AND NOT (i.dedupe_key = ANY (keys))
+       AND i.status IN ('new', 'read')
+       AND (i.time_range ->> 'until')::timestamptz <= until
+       AND (i.time_range ->> 'until')::timestamptz - (i.time_range ->> 'since')::timestamptz = until - since;
     RETURN jsonb_set(result, '{risk_alerts}', out_alerts);
 END
 $$;
@@ -485,7 +512,7 @@ BEGIN
         IF k = 0 THEN l := l || '隐性商机:'::text; END IF;
         k := k + 1;
         l := l || ('- 交叉销售 ' || (x ->> 'product') || ': ' || (x ->> 'reason')
-                   || coalesce(',潜在金额' || commhub.money_text((x ->> 'potential_value')::numeric), ''));
+                   || coalesce(',潜在金额' || commhub.money_text(nullif((x ->> 'potential_value')::numeric, 0)), ''));
     END LOOP;
     FOR x IN SELECT e FROM jsonb_array_elements(i12 -> 'up_sell_opportunities') e LOOP
         IF k = 0 THEN l := l || '隐性商机:'::text; END IF;

@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(91);
+SELECT plan(99);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -349,6 +349,54 @@ SET LOCAL ROLE tap_agents_writer;
 SELECT ok(commhub.run_agent('A14', 'C-COMPLAIN') ? 'risk_alerts', 'a writer runs agents');
 SELECT throws_ok($$SELECT commhub.install_schedules()$$, '42501', NULL, 'a writer cannot install schedules');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- review14
+-- A13/A16: a monthly demand the customer stated without naming a product
+-- (the A12 group 未指明产品) must not give a campaign without a name
+SELECT commhub.add_customer('C-NOPROD', '杭州老板电器配件有限公司', 'normal', 'wang');
+SELECT pg_temp.rec('AG-N01', 'C-NOPROD', '2 days', 'phone', 'inbound', '我们每月需要30吨,价格多少', 'inquiry', 'neutral', 0.50,
+                   '{"qty":30,"qty_text":"30吨/月","who":"赵经理"}');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a13_marketing_advice('C-NOPROD') -> 'campaign_ideas') e
+            WHERE jsonb_typeof(e -> 'name') IS DISTINCT FROM 'string'), 0,
+          'A13: every campaign has a name, also for a demand without a product');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.run_analysis('C-NOPROD') #> '{action_plan,long_term}') e
+            WHERE jsonb_typeof(e -> 'action') IS DISTINCT FROM 'string'), 0,
+          'A16: every long-term action has a text');
+-- A12: cross- and up-sell always carry the seed's potential_value (0 = unknown, like estimated_value)
+SELECT pg_temp.rec('AG-N02', 'C-NOPROD', '1 day', 'wechat', 'inbound', '也想了解一下PCR-ABS-1000', 'inquiry', 'neutral', 0.50,
+                   '{"products":["PCR-ABS-1000"],"who":"赵经理"}');
+SELECT is((SELECT count(*)::int FROM (SELECT r FROM (SELECT commhub.a12_opportunities('C-NOPROD') AS r) a) a,
+                  jsonb_array_elements((r -> 'cross_sell_opportunities') || (r -> 'up_sell_opportunities')) e
+            WHERE jsonb_typeof(e -> 'potential_value') IS DISTINCT FROM 'number'), 0,
+          'A12: cross_sell/up_sell potential_value is a number even when the base volume is unknown');
+-- A14: an alert the same check no longer raises is closed, and comes back as new when raised again
+SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days', now() + interval '40 days');
+SELECT is((SELECT status::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          'dismissed', 'A14: a complaint alert that a later 30-day check no longer raises is closed');
+SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days' - interval '30 days', now() + interval '10 days');
+SELECT is((SELECT status || ' ' || (handled_by IS NULL)::text FROM commhub.communication_insights
+            WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          'new true', 'A14: raised again, it is new again');
+-- A14: one annoyed message from a customer who was happy for three months is
+-- not a high "sentiment decline" escalated to the sales director
+SELECT commhub.add_customer('C-ONEBAD', '温州正泰塑胶有限公司', 'normal', 'li');
+SELECT pg_temp.rec('AG-B0' || i, 'C-ONEBAD', ((40 + 15 * i) || ' days')::interval, 'wechat', 'inbound', '合作愉快,按计划发货',
+                   'delivery', 'positive', 0.70, '{"who":"周经理"}') FROM generate_series(1, 4) i;
+SELECT pg_temp.rec('AG-B10', 'C-ONEBAD', '3 days', 'wechat', 'inbound', '这次发货怎么这么慢', 'delivery', 'negative', 0.20, '{"who":"周经理"}');
+SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a14_risk_alerts('C-ONEBAD') -> 'risk_alerts') a
+            WHERE a ->> 'risk_type' = 'sentiment_decline'), 0,
+          'A14: a single negative message is no sentiment-decline alert');
+-- A14: the stored insight text is Chinese: the escalation target by its title, not the code
+SELECT is((SELECT count(*)::int FROM commhub.communication_insights
+            WHERE tenant_id = 'TAGENTS' AND generated_by = 'builtin:A14' AND insight_content ~ 'sales_director|finance_manager'), 0,
+          'A14: insight_content says 需升级: 销售总监, not sales_director');
+-- A13: without an opportunity, {product} is the product the customer talks about, not an A11 need ("PCR-ABS-1000技术支持")
+SELECT commhub.add_customer('C-TECH', '慈溪技术客户有限公司', 'normal', 'wang');
+SELECT pg_temp.rec('AG-T01', 'C-TECH', '3 days', 'wechat', 'inbound', 'PCR-ABS-1000熔指参数是多少', 'technical', 'neutral', 0.50,
+                   '{"products":["PCR-ABS-1000"],"who":"钱工"}');
+SELECT ok((SELECT bool_and(e ->> 'topic' !~ '技术支持|稳定供应|质量改进|采购需求') AND bool_or(e ->> 'topic' ~ '^PCR-ABS-1000加工工艺')
+             FROM jsonb_array_elements(commhub.a13_marketing_advice('C-TECH') -> 'content_suggestions') e),
+          'A13: the technical-exchange topic names PCR-ABS-1000 itself');
 
 SELECT * FROM finish();
 ROLLBACK;
