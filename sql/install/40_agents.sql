@@ -585,7 +585,9 @@ BEGIN
     IF s.n_order > 0 THEN
         opps := opps || jsonb_build_object('type', '长期合作', 'potential', 'high', 'action', '洽谈年度框架协议锁定供应');
     END IF;
-    IF h.trend = 'upward' THEN
+    -- growth against a history: a customer first heard of this month has
+    -- nothing to have grown from
+    IF h.trend = 'upward' AND h.records_prev_60d > 0 THEN
         opps := opps || jsonb_build_object('type', '需求增长', 'potential', 'medium', 'action', '提前锁定产能与价格');
     END IF;
 
@@ -593,6 +595,7 @@ BEGIN
                        WHEN h.score >= 80 THEN '关系良好' WHEN h.score >= 60 THEN '关系稳定'
                        WHEN h.score >= 40 THEN '关系一般,需要加强维护' ELSE '关系较弱,存在流失风险' END
                || CASE WHEN hist.total = 0 THEN ''
+                       WHEN h.records_prev_60d = 0 AND h.records_30d > 0 THEN ',近期新建立联系'
                        ELSE CASE h.trend WHEN 'upward' THEN ',合作深度持续增加' WHEN 'downward' THEN ',互动减少需关注' ELSE ',保持稳定' END END
                || CASE WHEN h.complaints_30d > 0 THEN ',近30天有' || h.complaints_30d || '次投诉' ELSE '' END;
 

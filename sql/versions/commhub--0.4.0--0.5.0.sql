@@ -21,7 +21,9 @@
 -- decline needs two of the customer's own messages; A12's potential_value
 -- is always a number (0 = unknown); A13 campaign names and A16 actions are
 -- never null; escalation roles read 销售总监/财务经理 in stored text; A13
--- topics name the product the customer mentions most.
+-- topics name the product the customer mentions most.  A11: a customer
+-- first heard of in the last 30 days reads 近期新建立联系 and gets no
+-- 需求增长 opportunity (it had nothing to grow from).
 -- In C (no SQL change): webhook POSTs carry Idempotency-Key:
 -- commhub-job-<job_id>; threading, dedupe, direction, channel and
 -- duration-text fixes; the analyzer's rules.
@@ -113,6 +115,306 @@ AS $$
                         AND p.direction IN ('inbound', 'outbound')
                         AND (p.communication_time, p.id) < (i.communication_time, i.id)
                       ORDER BY p.communication_time DESC, p.id DESC LIMIT 1), true)
+$$;
+
+CREATE OR REPLACE FUNCTION commhub.a11_customer_insight(customer_id text, since timestamptz DEFAULT NULL,
+                                             until timestamptz DEFAULT NULL)
+    RETURNS jsonb
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+    cust commhub.customers := commhub.agent_customer(customer_id);
+    cid constant text := customer_id;
+    t1 constant timestamptz := coalesce(until, now());
+    t0 constant timestamptz := coalesce(since, coalesce(until, now()) - interval '90 days');
+    h record;
+    s record;
+    hist record;
+    tp jsonb;                 -- {topic: {n, pos, neg}}
+    v_channel text;
+    v_slot text;
+    v_freq text;
+    v_resp numeric;
+    per_week numeric;
+    v_style text;
+    v_factors text[];
+    v_contacts jsonb;
+    v_dm text;
+    v_cycle text;
+    first_inq timestamptz;
+    first_order timestamptz;
+    sat numeric;
+    sat_trend text;
+    strengths text[] := '{}';
+    pains text[] := '{}';
+    loyalty integer;
+    tenure_days integer;
+    stage text;
+    declining boolean;
+    cur_products text[];
+    rel record;
+    needs_cur text[] := '{}';
+    needs_fut text[] := '{}';
+    needs_lat text[] := '{}';
+    risks jsonb := '[]';
+    opps jsonb := '[]';
+    assessment text;
+    n_price integer;
+    n_quality integer;
+BEGIN
+    PERFORM commhub.agent_check_range(t0, t1);
+    SELECT * INTO h FROM commhub.health(cid, t1);
+
+    SELECT count(*)::int AS n,
+           count(*) FILTER (WHERE c.direction = 'inbound')::int AS n_in,
+           count(*) FILTER (WHERE c.intent_category = 'complaint' AND c.direction IS DISTINCT FROM 'outbound')::int AS n_complaint,
+           count(*) FILTER (WHERE c.intent_category = 'order')::int AS n_order,
+           count(*) FILTER (WHERE c.intent_category = 'inquiry')::int AS n_inquiry,
+           count(*) FILTER (WHERE c.intent_category = 'technical')::int AS n_tech,
+           count(*) FILTER (WHERE jsonb_array_length(commhub.jarr(c.competitors_mentioned)) > 0)::int AS n_comp,
+           count(*) FILTER (WHERE jsonb_array_length(commhub.jarr(c.competitors_mentioned)) > 0
+                              AND commhub.agent_mentions_lower_price(c.content))::int AS n_lower,
+           count(*) FILTER (WHERE c.intent_category IN ('technical', 'complaint') AND c.direction IS DISTINCT FROM 'outbound'
+                              AND '质量' = ANY (commhub.agent_topics(c.content, c.intent_category)))::int AS n_quality_tc,
+           -- the customer's mood is read from what the customer says
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound') AS s_all,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time > t1 - interval '30 days') AS s_recent,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time <= t0 + (t1 - t0) / 2) AS s_first,
+           avg(c.sentiment_score) FILTER (WHERE c.direction IS DISTINCT FROM 'outbound'
+                                            AND c.communication_time > t0 + (t1 - t0) / 2) AS s_second,
+           count(*) FILTER (WHERE c.sentiment = 'negative')::int AS n_neg,
+           max(c.communication_time) AS last_at
+      INTO s
+      FROM commhub.agent_records(cid, t0, t1) c;
+
+    SELECT coalesce(jsonb_object_agg(x.t, jsonb_build_object('n', x.n, 'pos', x.pos, 'neg', x.neg)), '{}')
+      INTO tp
+      FROM (SELECT t, count(*) AS n,
+                   count(*) FILTER (WHERE c.sentiment = 'positive' AND c.intent_category IS DISTINCT FROM 'complaint') AS pos,
+                   count(*) FILTER (WHERE c.sentiment = 'negative' OR c.intent_category = 'complaint') AS neg
+              FROM commhub.agent_records(cid, t0, t1) c,
+                   unnest(commhub.agent_topics(c.content, c.intent_category, c.price_discussed)) t
+             WHERE c.direction IS DISTINCT FROM 'outbound' OR c.price_discussed IS NOT NULL
+             GROUP BY t) x;
+    n_price := coalesce((tp -> '价格' ->> 'n')::int, 0);
+    n_quality := coalesce((tp -> '质量' ->> 'n')::int, 0);
+
+    -- whole history up to `until`: tenure and orders
+    SELECT min(c.communication_time) AS first_at,
+           count(*) FILTER (WHERE c.intent_category = 'order')::int AS orders,
+           count(*)::int AS total
+      INTO hist
+      FROM commhub.customer_communications c
+     WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = cid
+       AND c.canonical_record_id IS NULL AND c.communication_time <= t1;
+    tenure_days := coalesce(extract(day FROM t1 - hist.first_at)::int, 0);
+
+    -- communication pattern
+    SELECT commhub.channel_label(c.communication_type) INTO v_channel
+      FROM commhub.agent_records(cid, t0, t1) c
+     GROUP BY c.communication_type ORDER BY count(*) DESC, c.communication_type LIMIT 1;
+    SELECT commhub.agent_time_slot(c.communication_time) INTO v_slot
+      FROM commhub.agent_records(cid, t0, t1) c
+     GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1;
+    per_week := s.n / greatest(extract(epoch FROM t1 - t0) / 604800.0, 1);
+    v_freq := CASE WHEN s.n = 0 THEN '暂无沟通'
+                   WHEN per_week >= 1 THEN '每周' || commhub.num_text(per_week, 1) || '次'
+                   ELSE '每月' || commhub.num_text(per_week * 30 / 7, 1) || '次' END;
+    v_resp := commhub.agent_response_hours(cid, t0, t1);
+
+    -- decision making
+    v_style := CASE WHEN s.n_lower > 0 OR n_price + s.n_comp >= greatest(2, ceil(0.3 * s.n)) THEN '价格敏感'
+                    WHEN greatest(s.n_quality_tc, s.n_complaint) >= greatest(2, ceil(0.25 * s.n)) THEN '质量优先'
+                    ELSE '理性决策' END;
+    SELECT coalesce(array_agg(f.k ORDER BY f.n DESC, f.ord), '{}') INTO v_factors
+      FROM (SELECT k, ord, coalesce((tp -> k ->> 'n')::int, 0) AS n
+              FROM unnest(ARRAY['价格', '质量', '交期', '账期']) WITH ORDINALITY AS u(k, ord)) f
+     WHERE f.n > 0;
+    v_contacts := commhub.agent_key_contacts(cid, t0, t1);
+    v_dm := CASE WHEN jsonb_array_length(v_contacts) = 0 THEN '暂未识别'
+                 ELSE (v_contacts -> 0 ->> 'name') || '(' || (v_contacts -> 0 ->> 'role') || ')'
+                      || CASE WHEN jsonb_array_length(v_contacts) > 1
+                              THEN ',' || (v_contacts -> 1 ->> 'name') || '(' || (v_contacts -> 1 ->> 'role') || ')有影响力'
+                              ELSE '' END END;
+    SELECT min(c.communication_time) FILTER (WHERE c.intent_category = 'inquiry') INTO first_inq
+      FROM commhub.agent_records(cid, t0, t1) c;
+    SELECT min(c.communication_time) INTO first_order
+      FROM commhub.agent_records(cid, t0, t1) c
+     WHERE c.intent_category = 'order' AND c.communication_time >= first_inq;
+    v_cycle := CASE
+        WHEN first_inq IS NOT NULL AND first_order IS NOT NULL THEN
+            CASE WHEN first_order - first_inq < interval '7 days'
+                 THEN '约' || greatest(1, extract(day FROM first_order - first_inq)::int) || '天'
+                 WHEN first_order - first_inq < interval '35 days'
+                 THEN floor(extract(epoch FROM first_order - first_inq) / 604800.0) || '-'
+                      || (floor(extract(epoch FROM first_order - first_inq) / 604800.0) + 1) || '周'
+                 ELSE '约' || round(extract(epoch FROM first_order - first_inq) / 604800.0) || '周' END
+        WHEN first_inq IS NOT NULL THEN '进行中(首次询价已' || extract(day FROM t1 - first_inq)::int || '天)'
+        WHEN hist.orders > 0 THEN '复购客户,按需下单'
+        ELSE '暂无数据' END;
+
+    -- satisfaction
+    sat := round(1 + 4 * coalesce(s.s_recent, s.s_all, 0.5), 1);
+    sat_trend := CASE WHEN s.s_first IS NULL OR s.s_second IS NULL THEN 'stable'
+                      WHEN s.s_second - s.s_first > 0.05 THEN 'upward'
+                      WHEN s.s_second - s.s_first < -0.05 THEN 'downward' ELSE 'stable' END;
+    IF v_resp IS NOT NULL AND v_resp <= 4 THEN strengths := strengths || '响应速度'::text; END IF;
+    SELECT strengths || coalesce(array_agg(CASE x.k WHEN '质量' THEN '产品质量' WHEN '交期' THEN '交货及时'
+                                   WHEN '技术' THEN '技术支持' WHEN '服务' THEN '服务态度'
+                                   WHEN '价格' THEN '价格有竞争力' WHEN '账期' THEN '结算灵活' END ORDER BY x.ord), '{}')
+      INTO strengths
+      FROM unnest(ARRAY['质量', '技术', '交期', '服务', '价格', '账期']) WITH ORDINALITY AS x(k, ord)
+     WHERE coalesce((tp -> x.k ->> 'pos')::int, 0) > coalesce((tp -> x.k ->> 'neg')::int, 0);
+    IF cardinality(strengths) = 0 AND coalesce(s.s_all, 0) >= 0.6 THEN strengths := ARRAY['合作态度积极']; END IF;
+    SELECT coalesce(array_agg(CASE x.k WHEN '质量' THEN '产品质量问题' WHEN '交期' THEN '交货延迟'
+                                   WHEN '价格' THEN '价格偏高' WHEN '账期' THEN '付款账期'
+                                   WHEN '服务' THEN '售后响应' WHEN '技术' THEN '技术支持不足' END ORDER BY x.ord), '{}')
+      INTO pains
+      FROM unnest(ARRAY['质量', '价格', '交期', '账期', '服务', '技术']) WITH ORDINALITY AS x(k, ord)
+     WHERE coalesce((tp -> x.k ->> 'neg')::int, 0) > 0;
+    IF s.n_lower > 0 THEN pains := pains || '竞品价格压力'::text; END IF;
+    IF NOT '价格偏高' = ANY (pains) AND n_price >= 3 THEN pains := pains || '价格波动'::text; END IF;
+
+    -- loyalty
+    loyalty := greatest(0, least(100, round(
+                   0.6 * h.score
+                 + CASE WHEN tenure_days >= 365 THEN 20 WHEN tenure_days >= 180 THEN 15
+                        WHEN tenure_days >= 90 THEN 10 ELSE 5 END
+                 + least(20, 5 * hist.orders)
+                 - least(15, 5 * s.n_comp)
+                 - least(10, 5 * s.n_complaint))))::int;
+
+    -- lifecycle stage
+    declining := h.records_prev_60d >= 4 AND h.records_30d < h.records_prev_60d / 4.0;
+    stage := CASE WHEN hist.orders = 0 AND hist.total < 5 THEN '潜在客户'
+                  WHEN declining OR coalesce(s.s_recent, 0.5) < 0.4 THEN '流失风险'
+                  WHEN tenure_days < 60 THEN '新客户'
+                  WHEN h.trend = 'upward' THEN '成长客户'
+                  WHEN tenure_days >= 180 THEN '成熟客户'
+                  ELSE '成长客户' END;
+
+    -- needs map
+    SELECT coalesce(array_agg(x.p ORDER BY x.n DESC, x.p), '{}') INTO cur_products
+      FROM (SELECT p, count(*) AS n
+              FROM commhub.agent_records(cid, greatest(t0, t1 - interval '30 days'), t1) c,
+                   jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) p
+             GROUP BY p ORDER BY count(*) DESC, p LIMIT 3) x;
+    IF cardinality(cur_products) = 0 THEN
+        SELECT coalesce(array_agg(x.p ORDER BY x.n DESC, x.p), '{}') INTO cur_products
+          FROM (SELECT p, count(*) AS n
+                  FROM commhub.agent_records(cid, t0, t1) c,
+                       jsonb_array_elements_text(commhub.jarr(c.products_mentioned)) p
+                 GROUP BY p ORDER BY count(*) DESC, p LIMIT 3) x;
+    END IF;
+    SELECT coalesce(array_agg(x.p || CASE WHEN x.n_order > 0 THEN '稳定供应' WHEN x.n_complaint > 0 THEN '质量改进'
+                                          WHEN x.n_tech > 0 THEN '技术支持' ELSE '采购需求' END ORDER BY x.ord), '{}')
+      INTO needs_cur
+      FROM (SELECT u.p, u.ord,
+                   count(*) FILTER (WHERE c.intent_category IN ('order', 'delivery')) AS n_order,
+                   count(*) FILTER (WHERE c.intent_category = 'complaint') AS n_complaint,
+                   count(*) FILTER (WHERE c.intent_category = 'technical') AS n_tech
+              FROM unnest(cur_products) WITH ORDINALITY AS u(p, ord)
+              LEFT JOIN commhub.agent_records(cid, t0, t1) c ON commhub.jarr(c.products_mentioned) ? u.p
+             GROUP BY u.p, u.ord) x;
+    IF n_price >= 2 THEN needs_cur := needs_cur || '价格优化'::text; END IF;
+    IF coalesce((tp -> '交期' ->> 'n')::int, 0) > 0 THEN needs_cur := needs_cur || '交期保障'::text; END IF;
+    IF coalesce((tp -> '质量' ->> 'neg')::int, 0) > 0 THEN needs_cur := needs_cur || '质量稳定'::text; END IF;
+    FOR rel IN
+        SELECT DISTINCT ON (r.to_product) r.to_product, r.kind
+          FROM commhub.product_relations r
+         WHERE r.tenant_id = commhub.current_tenant() AND r.from_product = ANY (cur_products)
+           AND NOT r.to_product = ANY (cur_products)
+         ORDER BY r.to_product, r.kind
+    LOOP
+        needs_fut := needs_fut || (rel.to_product || CASE rel.kind WHEN 'up_sell' THEN '(性能升级)' ELSE '(新应用)' END);
+        opps := opps || jsonb_build_object(
+            'type', CASE rel.kind WHEN 'up_sell' THEN '产品升级' ELSE '新品推广' END,
+            'potential', CASE WHEN s.n_tech > 0 OR s.n_order > 0 THEN 'high' ELSE 'medium' END,
+            'action', '推荐' || rel.to_product);
+    END LOOP;
+    SELECT needs_fut || coalesce(array_agg(DISTINCT x.tl), '{}') INTO needs_fut
+      FROM (SELECT c.timeline_mentioned ->> 'text' AS tl
+              FROM commhub.agent_records(cid, greatest(t0, t1 - interval '30 days'), t1) c
+             WHERE c.timeline_mentioned ->> 'text' IS NOT NULL
+             ORDER BY c.communication_time DESC LIMIT 2) x;
+    IF s.n_tech > 0 THEN needs_fut := needs_fut || '技术支持'::text; END IF;
+    IF coalesce((tp -> '账期' ->> 'n')::int, 0) > 0 THEN needs_lat := needs_lat || '供应链金融'::text; END IF;
+    IF s.n_order > 0 OR EXISTS (SELECT 1 FROM commhub.agent_records(cid, t0, t1) c
+                                 WHERE c.content ~ '每月|月需求|月用量|/月') THEN
+        needs_lat := needs_lat || '库存管理(VMI寄售)'::text;
+    END IF;
+    IF s.n_complaint > 0 THEN needs_lat := needs_lat || '质量追溯体系'::text; END IF;
+    IF s.n_comp > 0 THEN needs_lat := needs_lat || '成本优化方案'::text; END IF;
+    IF cardinality(needs_lat) = 0 THEN needs_lat := ARRAY['行业资讯与技术培训']; END IF;
+
+    -- risks and opportunities seen from the relationship
+    IF v_style = '价格敏感' OR n_price >= 2 THEN
+        risks := risks || jsonb_build_object('type', '价格敏感', 'level', CASE WHEN s.n_lower > 0 THEN 'high' ELSE 'medium' END,
+                                             'mitigation', '提供长期价格锁定方案');
+    END IF;
+    IF s.n_comp > 0 THEN
+        risks := risks || jsonb_build_object('type', '竞品渗透', 'level', CASE WHEN s.n_lower > 0 THEN 'high' ELSE 'medium' END,
+                                             'mitigation', '强化价值证明,必要时价格匹配');
+    END IF;
+    IF s.n_complaint > 0 THEN
+        risks := risks || jsonb_build_object('type', '质量投诉', 'level', CASE WHEN s.n_complaint >= 2 THEN 'high' ELSE 'medium' END,
+                                             'mitigation', '质量部门出具8D报告并回访');
+    END IF;
+    IF declining THEN
+        risks := risks || jsonb_build_object('type', '沟通减少', 'level', CASE WHEN h.records_30d = 0 THEN 'high' ELSE 'medium' END,
+                                             'mitigation', '安排拜访了解原因');
+    END IF;
+    IF coalesce((tp -> '账期' ->> 'n')::int, 0) > 0 THEN
+        risks := risks || jsonb_build_object('type', '付款账期', 'level', 'medium', 'mitigation', '评估信用并制定账期方案');
+    END IF;
+    IF s.n_order > 0 THEN
+        opps := opps || jsonb_build_object('type', '长期合作', 'potential', 'high', 'action', '洽谈年度框架协议锁定供应');
+    END IF;
+    -- growth against a history: a customer first heard of this month has
+    -- nothing to have grown from
+    IF h.trend = 'upward' AND h.records_prev_60d > 0 THEN
+        opps := opps || jsonb_build_object('type', '需求增长', 'potential', 'medium', 'action', '提前锁定产能与价格');
+    END IF;
+
+    assessment := CASE WHEN hist.total = 0 THEN '暂无沟通记录,尚未建立关系'
+                       WHEN h.score >= 80 THEN '关系良好' WHEN h.score >= 60 THEN '关系稳定'
+                       WHEN h.score >= 40 THEN '关系一般,需要加强维护' ELSE '关系较弱,存在流失风险' END
+               || CASE WHEN hist.total = 0 THEN ''
+                       WHEN h.records_prev_60d = 0 AND h.records_30d > 0 THEN ',近期新建立联系'
+                       ELSE CASE h.trend WHEN 'upward' THEN ',合作深度持续增加' WHEN 'downward' THEN ',互动减少需关注' ELSE ',保持稳定' END END
+               || CASE WHEN h.complaints_30d > 0 THEN ',近30天有' || h.complaints_30d || '次投诉' ELSE '' END;
+
+    RETURN jsonb_build_object(
+        'relationship_health', jsonb_build_object('score', h.score, 'trend', h.trend, 'assessment', assessment),
+        'communication_pattern', jsonb_build_object(
+            'preferred_channel', v_channel, 'preferred_time', v_slot,
+            'frequency', v_freq, 'response_speed', commhub.response_text(v_resp)),
+        'decision_making', jsonb_build_object(
+            'style', v_style, 'key_factors', to_jsonb(v_factors), 'decision_maker', v_dm, 'decision_cycle', v_cycle),
+        'satisfaction', jsonb_build_object(
+            'current', sat, 'trend', sat_trend, 'strengths', to_jsonb(strengths), 'pain_points', to_jsonb(pains)),
+        'loyalty', jsonb_build_object(
+            'score', loyalty,
+            'risk_level', CASE WHEN loyalty >= 70 THEN 'low' WHEN loyalty >= 50 THEN 'medium' ELSE 'high' END,
+            'retention_probability', round(0.08 + 0.9 * loyalty / 100.0, 2)),
+        'lifecycle_stage', stage,
+        'key_contacts', (SELECT coalesce(jsonb_agg(e - 'interactions'), '[]') FROM jsonb_array_elements(v_contacts) e),
+        'needs_map', jsonb_build_object('current', to_jsonb(needs_cur), 'future', to_jsonb(needs_fut),
+                                        'latent', to_jsonb(needs_lat)),
+        'risks', risks,
+        'opportunities', opps,
+        -- the numbers behind the judgement (extra fields; consumers read the seed's keys)
+        'metrics', jsonb_build_object(
+            'customer_id', cust.customer_id, 'customer_name', cust.name,
+            'records', s.n, 'inbound', s.n_in, 'records_30d', h.records_30d, 'records_prev_60d', h.records_prev_60d,
+            'frequency_per_week', round(per_week, 2), 'response_hours', v_resp,
+            'sentiment_avg', round(s.s_all, 2), 'complaints', s.n_complaint, 'competitor_mentions', s.n_comp,
+            'price_mentions', n_price, 'orders_total', hist.orders, 'tenure_days', tenure_days,
+            'last_contact', s.last_at, 'since', t0, 'until', t1));
+END
 $$;
 
 CREATE OR REPLACE FUNCTION commhub.a12_opportunities(customer_id text, since timestamptz DEFAULT NULL,

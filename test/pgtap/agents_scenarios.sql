@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(99);
+SELECT plan(100);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -386,6 +386,13 @@ SELECT pg_temp.rec('AG-B10', 'C-ONEBAD', '3 days', 'wechat', 'inbound', '这次�
 SELECT is((SELECT count(*)::int FROM jsonb_array_elements(commhub.a14_risk_alerts('C-ONEBAD') -> 'risk_alerts') a
             WHERE a ->> 'risk_type' = 'sentiment_decline'), 0,
           'A14: a single negative message is no sentiment-decline alert');
+-- A11: a customer first heard of this month has not "grown": no 合作深度持续增加, no 需求增长 opportunity
+SELECT commhub.add_customer('C-FRESH', '宁海新客户塑业有限公司', 'normal', 'li');
+SELECT pg_temp.rec('AG-F01', 'C-FRESH', '2 days', 'webchat', 'inbound', '你们的PP-T20有现货吗', 'inquiry', 'neutral', 0.50, '{"who":"访客"}');
+SELECT is((SELECT (r #>> '{relationship_health,assessment}') || ' / ' ||
+                  (SELECT count(*) FROM jsonb_array_elements(r -> 'opportunities') o WHERE o ->> 'type' = '需求增长')
+             FROM commhub.a11_customer_insight('C-FRESH') r),
+          '关系稳定,近期新建立联系 / 0', 'A11: a new contact reads 近期新建立联系, with no demand-growth opportunity');
 -- A14: the stored insight text is Chinese: the escalation target by its title, not the code
 SELECT is((SELECT count(*)::int FROM commhub.communication_insights
             WHERE tenant_id = 'TAGENTS' AND generated_by = 'builtin:A14' AND insight_content ~ 'sales_director|finance_manager'), 0,
