@@ -591,6 +591,19 @@ imap_fetch(imap_conn *c, const char *folder, uint32_t uidvalidity, uint32_t uid,
 	*len = 0;
 	snprintf(suffix, sizeof(suffix), ";UIDVALIDITY=%u/;UID=%u", uidvalidity, uid);
 	st = request(c, folder, suffix, NULL, &b, err, errlen);
+	if (st == IMAP_PROTOCOL)
+	{
+		/*
+		 * A server may send an unsolicited "* n FETCH (FLAGS ...)" at any
+		 * time (RFC 3501 7.4.2: another client changed a flag); curl takes
+		 * the first FETCH line for the answer and fails to find the body.
+		 * curl has dropped the connection: ask once more on a fresh one,
+		 * which has no pending updates.
+		 */
+		free(b.data);
+		b = (buf_t) {.max = max_bytes};
+		st = request(c, folder, suffix, NULL, &b, err, errlen);
+	}
 	if (st != IMAP_OK)
 	{
 		free(b.data);
