@@ -5,7 +5,10 @@
 #   - an unsolicited "* n FETCH (FLAGS ...)" (another client changed a
 #     message's flags) sent before the body of a fetched message: curl takes
 #     it for the answer and fails; the message must still be stored, not
-#     filed as unfetchable and skipped for good.
+#     filed as unfetchable and skipped for good;
+#   - a session that called commhub.sync_mailbox() and keeps its transaction
+#     open holds that mailbox: the background worker must skip it and go on
+#     syncing the other mailboxes, not wait for that session.
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
@@ -53,5 +56,39 @@ tap_ok $([ "$(q "SELECT count(*) FROM commhub.customer_communications WHERE mess
    "all 3 messages stored, none filed as unfetchable"
 tap_ok $([ "$(q "SELECT count(*) FROM commhub.ingest_errors WHERE payload LIKE '%quirk-unsolicited%'")" = 0 ]; echo $?) \
    "nothing filed in ingest_errors"
+q "DELETE FROM commhub.mailboxes WHERE mailbox_id LIKE 'quirk-%'" >/dev/null
+
+# the worker and an open sync_mailbox() transaction on one mailbox
+start_fake plain
+q "ALTER SYSTEM SET commhub.mail_poll_interval = 1" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+for m in quirk-held quirk-free; do
+    q "SELECT commhub.add_mailbox('$m', 'imaps://127.0.0.1:$PORT', 'u', 'pw', ARRAY['INBOX'], interval '10 seconds', ca_file => '$D/cert.pem')" >/dev/null
+done
+ok=1
+for _ in $(seq 1 60); do
+    [ "$(q "SELECT count(*) FROM commhub.mailboxes WHERE mailbox_id LIKE 'quirk-%' AND last_sync_at IS NOT NULL")" = 2 ] && { ok=0; break; }
+    sleep 0.5
+done
+tap_ok $ok "the worker synced both mailboxes once"
+# a session syncs quirk-held and leaves its transaction open for 40 s
+psql_db commhub -q -c "BEGIN; SELECT commhub.sync_mailbox('quirk-held'); SELECT pg_sleep(40); COMMIT;" >/dev/null 2>&1 &
+HOLDER=$!
+sleep 1
+t0=$(q "SELECT extract(epoch FROM last_sync_at) FROM commhub.mailboxes WHERE mailbox_id = 'quirk-free'")
+n=0; waited=0; last=$t0
+for _ in $(seq 1 70); do
+    t=$(q "SELECT extract(epoch FROM last_sync_at) FROM commhub.mailboxes WHERE mailbox_id = 'quirk-free'")
+    [ "$t" != "$last" ] && { n=$((n + 1)); last=$t; }
+    [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'commhub mail sync' AND wait_event_type = 'Lock'")" != 0 ] && waited=$((waited + 1))
+    [ $n -ge 2 ] && break
+    sleep 0.5
+done
+tap_ok $([ $n -ge 2 ]; echo $?) "while another session holds quirk-held, the worker keeps syncing quirk-free (synced $n times)"
+tap_ok $([ $waited -le 2 ]; echo $?) "and the worker does not sit waiting for that session's locks (seen waiting $waited times)"
+kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(40)%' AND pid <> pg_backend_pid()" >/dev/null
+q "ALTER SYSTEM RESET commhub.mail_poll_interval" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
 q "DELETE FROM commhub.mailboxes WHERE mailbox_id LIKE 'quirk-%'" >/dev/null
 tap_done
