@@ -396,10 +396,13 @@ save:
 /*
  * Sync a mailbox of tenant inside the current transaction (SPI connected).
  * batch 0: no limit.  Returns the summary; *more if a folder stopped at the
- * batch limit.
+ * batch limit.  The mailbox's row is locked first, so two syncs of one
+ * mailbox (the worker and sync_mailbox()) take turns; with skip_locked
+ * (the worker) a mailbox another session is syncing is left alone: NULL
+ * is returned, for that session may keep its transaction open for long.
  */
 static Jsonb *
-sync_mailbox(const char *tenant, const char *mailbox, int batch, bool *more)
+sync_mailbox(const char *tenant, const char *mailbox, int batch, bool skip_locked, bool *more)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(mailbox)};
@@ -419,10 +422,16 @@ sync_mailbox(const char *tenant, const char *mailbox, int batch, bool *more)
 	char		mbox_error[600] = "";
 
 	*more = false;
-	if (SPI_CACHED("SELECT imap_url, username, password, folders, max_message_bytes, tls_verify, ca_file "
-				   "FROM commhub.mailboxes WHERE tenant_id = $1 AND mailbox_id = $2",
-				   2, types, args, NULL, true, 1) != SPI_OK_SELECT)
+	if ((skip_locked
+		 ? SPI_CACHED("SELECT imap_url, username, password, folders, max_message_bytes, tls_verify, ca_file "
+					  "FROM commhub.mailboxes WHERE tenant_id = $1 AND mailbox_id = $2 FOR NO KEY UPDATE SKIP LOCKED",
+					  2, types, args, NULL, false, 1)
+		 : SPI_CACHED("SELECT imap_url, username, password, folders, max_message_bytes, tls_verify, ca_file "
+					  "FROM commhub.mailboxes WHERE tenant_id = $1 AND mailbox_id = $2 FOR NO KEY UPDATE",
+					  2, types, args, NULL, false, 1)) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: could not read the mailbox");
+	if (SPI_processed != 1 && skip_locked)
+		return NULL;			/* being synced (or reconfigured) by another session, or gone */
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -530,7 +539,7 @@ commhub_sync_mailbox(PG_FUNCTION_ARGS)
 				 errhint("Sync in steps of, say, 1000 messages and call again while the result says \"more\": true.")));
 	tenant = pstrdup(commhub_tenant());
 	SPI_connect();
-	res = sync_mailbox(tenant, mailbox, PG_NARGS() > 1 ? PG_GETARG_INT32(1) : 1000, &more);
+	res = sync_mailbox(tenant, mailbox, PG_NARGS() > 1 ? PG_GETARG_INT32(1) : 1000, false, &more);
 	res = (Jsonb *) SPI_datumTransfer(JsonbPGetDatum(res), false, -1);
 	SPI_finish();
 	PG_RETURN_JSONB_P(res);
@@ -605,12 +614,17 @@ due_mailboxes(DueMailbox *out, int max, bool *ready)
 	return n;
 }
 
-/* One mailbox, one transaction; on error the failure is recorded in a new one. */
+/*
+ * One mailbox, one transaction; on error the failure is recorded in a new
+ * one.  Returns true if a folder stopped at the batch limit; *skipped if
+ * another session holds the mailbox.
+ */
 static bool
-worker_sync_one(const DueMailbox *m)
+worker_sync_one(const DueMailbox *m, bool *skipped)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile bool more = false;
+	volatile bool skip = false;
 
 	PG_TRY();
 	{
@@ -623,7 +637,7 @@ worker_sync_one(const DueMailbox *m)
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		pgstat_report_activity(STATE_RUNNING, psprintf("commhub mail sync: %s", m->mailbox));
-		(void) sync_mailbox(m->tenant, m->mailbox, mail_batch, &mr);
+		skip = sync_mailbox(m->tenant, m->mailbox, mail_batch, true, &mr) == NULL;
 		more = mr;
 		SPI_finish();
 		PopActiveSnapshot();
@@ -658,6 +672,7 @@ worker_sync_one(const DueMailbox *m)
 	PG_END_TRY();
 	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
+	*skipped = skip;
 	return more;
 }
 
@@ -693,11 +708,16 @@ commhub_mail_worker_main(Datum arg)
 		n = due_mailboxes(due, lengthof(due), &ready);
 		for (int i = 0; i < n; i++)
 		{
+			bool		skipped = false;
+
 			CHECK_FOR_INTERRUPTS();
 			/* a folder stopped at the batch limit: go on at once */
-			while (worker_sync_one(&due[i]))
+			while (worker_sync_one(&due[i], &skipped))
 				CHECK_FOR_INTERRUPTS();
-			busy = true;
+			/* a mailbox another session holds stays due: only the others
+			 * make this round busy (else the loop would spin on it) */
+			if (!skipped)
+				busy = true;
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(loop_cxt);

@@ -306,13 +306,72 @@ imap_mutf7(const char *utf8, char *buf, size_t buflen)
 	return true;
 }
 
-/* The folder as the server names it: modified UTF-7 when it has non-ASCII. */
+static int
+mutf7_b64(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	return ch == '+' ? 62 : ch == ',' ? 63 : -1;
+}
+
+/*
+ * An ASCII name that is valid modified UTF-7 (RFC 3501 5.1.3): every '&'
+ * starts "&-" or a base64 run of UTF-16 units that are not printable ASCII,
+ * closed by '-', with no leftover bits.  Such a name (as copied from a
+ * server's listing, e.g. &XfJT0ZAB-) is sent as it is.
+ */
+static bool
+valid_mutf7(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+	{
+		uint32_t	bits = 0;
+		int			nbits = 0,
+					units = 0,
+					v;
+
+		if (*p != '&')
+			continue;
+		p++;
+		if (*p == '-')
+			continue;
+		for (; (v = mutf7_b64(*p)) >= 0; p++)
+		{
+			bits = (bits << 6) | (uint32_t) v;
+			nbits += 6;
+			if (nbits >= 16)
+			{
+				uint32_t	u = (bits >> (nbits - 16)) & 0xFFFF;
+
+				nbits -= 16;
+				bits &= (1u << nbits) - 1;
+				if (u >= 0x20 && u <= 0x7e)
+					return false;
+				units++;
+			}
+		}
+		if (*p != '-' || units == 0 || nbits >= 6 || bits != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The folder as the server names it: modified UTF-7 when it has non-ASCII,
+ * or a '&' that is not already modified UTF-7 (R&D is R&-D on the server).
+ */
 static bool
 server_name(const char *folder, char *buf, size_t buflen)
 {
 	for (const unsigned char *p = (const unsigned char *) folder; *p; p++)
 		if (*p >= 0x80)
 			return imap_mutf7(folder, buf, buflen);
+	if (!valid_mutf7(folder))
+		return imap_mutf7(folder, buf, buflen);
 	if (strlen(folder) + 1 > buflen)
 		return false;
 	strcpy(buf, folder);
@@ -591,6 +650,19 @@ imap_fetch(imap_conn *c, const char *folder, uint32_t uidvalidity, uint32_t uid,
 	*len = 0;
 	snprintf(suffix, sizeof(suffix), ";UIDVALIDITY=%u/;UID=%u", uidvalidity, uid);
 	st = request(c, folder, suffix, NULL, &b, err, errlen);
+	if (st == IMAP_PROTOCOL)
+	{
+		/*
+		 * A server may send an unsolicited "* n FETCH (FLAGS ...)" at any
+		 * time (RFC 3501 7.4.2: another client changed a flag); curl takes
+		 * the first FETCH line for the answer and fails to find the body.
+		 * curl has dropped the connection: ask once more on a fresh one,
+		 * which has no pending updates.
+		 */
+		free(b.data);
+		b = (buf_t) {.max = max_bytes};
+		st = request(c, folder, suffix, NULL, &b, err, errlen);
+	}
 	if (st != IMAP_OK)
 	{
 		free(b.data);

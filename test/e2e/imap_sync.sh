@@ -101,6 +101,9 @@ deliver sales Sent "$D/m1"; deliver sales Sent "$D/m2"; deliver sales Drafts "$D
 # a folder with a Chinese name: on the server it is modified UTF-7 (&XfJT0ZAB-)
 mail_text "$(b64 '已发送: 样品单')" 'zhang@imap-aux.cn' 'wang.li@ningbo-aux.com' cnfolder1@imap-aux.cn "$(b64 '样品单已发出')" > "$D/m4"
 deliver sales '&XfJT0ZAB-' "$D/m4"
+# an ASCII folder name with '&' (R&D): on the server it is R&-D
+mail_text "$(b64 '研发部: 配方')" 'zhang@imap-aux.cn' 'wang.li@ningbo-aux.com' rnd1@imap-aux.cn "$(b64 '新配方样品')" > "$D/m6"
+deliver sales 'R&-D' "$D/m6"
 # one INBOX message the user has already read (Maildir flag S)
 mail_text "$(b64 '已读的邮件')" 'wang.li@ningbo-aux.com' 'zhang@imap-aux.cn' read1@ningbo-aux.com "$(b64 '这封已经读过了')" > "$D/m5"
 mkdir -p "$D/home/sales/Maildir/cur"; cp "$D/m5" "$D/home/sales/Maildir/cur/$(date +%s).Mread.commhub-test:2,S"
@@ -122,7 +125,7 @@ MB=sales@imap-aux.cn
 q "SELECT commhub.add_staff('zhang', 'email', 'zhang@imap-aux.cn')" >/dev/null
 q "SELECT commhub.add_customer('IMAP-AUX', '宁波奥克斯(IMAP)')" >/dev/null
 q "SELECT commhub.add_identity('IMAP-AUX', 'email', 'wang.li@ningbo-aux.com')" >/dev/null
-q "SELECT commhub.add_mailbox('$MB', '$URL', 'sales', 's3cret-imap-pw', ARRAY['INBOX', 'Sent', 'Drafts', 'Archive', '已发送'], ca_file => '$D/cert.pem')" >/dev/null
+q "SELECT commhub.add_mailbox('$MB', '$URL', 'sales', 's3cret-imap-pw', ARRAY['INBOX', 'Sent', 'Drafts', 'Archive', '已发送', 'R&D'], ca_file => '$D/cert.pem')" >/dev/null
 fj() { q "SELECT (e->>'$2') FROM jsonb_array_elements(('$R')::jsonb->'folders') e WHERE e->>'folder' = '$1'"; }
 
 R=$(q "SELECT commhub.sync_mailbox('$MB', max_messages => 30)")
@@ -139,6 +142,8 @@ tap_ok $([ "$(fj INBOX seen)" = $((NFIX - 30)) ] && [ "$(fj INBOX failed)" = 0 ]
    "INBOX: the next call takes the other $((NFIX - 30)); all $NFIX real-world messages ingested, none refused"
 tap_ok $([ "$(fj1 '已发送' stored)" = 1 ] && [ "$(q "SELECT subject FROM commhub.customer_communications WHERE message_id = 'cnfolder1@imap-aux.cn'")" = '已发送: 样品单' ]; echo $?) \
    "a folder named 已发送 (modified UTF-7 on the server) syncs"
+tap_ok $([ "$(fj1 'R&D' stored)" = 1 ] && [ -z "$(fj1 'R&D' error)" ]; echo $?) \
+   "a folder named R&D (R&-D on the server) syncs $(fj1 'R&D' error)"
 nseen=$(ls "$D/home/sales/Maildir/cur" | grep -c ':2,[A-Za-z]*S')
 tap_ok $([ "$nseen" = 1 ] && [ "$(ls "$D/home/sales/Maildir/cur" | grep -c 'Mread.*:2,[A-Za-z]*S')" = 1 ]; echo $?) \
    "the sync leaves unread mail unread on the server (only the message read before is \\Seen: $nseen)"
@@ -215,8 +220,8 @@ q "DROP ROLE IF EXISTS imap_reader; CREATE ROLE imap_reader; GRANT commhub_reade
 q "SELECT commhub.grant_tenant('T001', 'imap_reader')" >/dev/null
 out=$(q "SET ROLE imap_reader; SELECT password FROM commhub.mailboxes")
 tap_ok $(echo "$out" | grep -q 'permission denied'; echo $?) "a reader cannot read the password column"
-tap_ok $([ "$(q "SET ROLE imap_reader; SELECT count(*) FROM commhub.mailbox_sync_state WHERE mailbox_id = '$MB'" | tail -1)" = 5 ]; echo $?) \
-   "a reader sees the sync state of the 5 folders"
+tap_ok $([ "$(q "SET ROLE imap_reader; SELECT count(*) FROM commhub.mailbox_sync_state WHERE mailbox_id = '$MB'" | tail -1)" = 6 ]; echo $?) \
+   "a reader sees the sync state of the 6 folders"
 tap_ok $(tail -c +$((LOG_START + 1)) "$CLUSTER_DIR/server.log" | grep -q 's3cret-imap-pw'; [ $? -ne 0 ]; echo $?) "the password is not in the server log (syncs, failures, worker)"
 
 # the background worker: a due mailbox is synced without anyone asking, in batches of 2

@@ -135,6 +135,16 @@ test_names(void)
 		  "modified UTF-7: truncated, overlong and surrogate UTF-8 refused");
 	check(imap_quote("已发送", b, sizeof(b)) && strcmp(b, "\"&XfJT0ZAB-\"") == 0, "a Chinese folder name is quoted in modified UTF-7");
 	check(imap_url_folder("已发送", b, sizeof(b)) && strcmp(b, "%26XfJT0ZAB-") == 0, "and put in the URL the same way");
+	check(imap_quote("R&D", b, sizeof(b)) && strcmp(b, "\"R&-D\"") == 0,
+		  "an ASCII name with a bare & (R&D) is sent as R&-D (a bare & is not valid modified UTF-7)");
+	check(imap_url_folder("Q&A", b, sizeof(b)) && strcmp(b, "Q%26-A") == 0, "and in the URL (Q&A -> Q&-A)");
+	check(imap_quote("R&D-Team", b, sizeof(b)) && strcmp(b, "\"R&-D-Team\"") == 0,
+		  "R&D-Team: '&D-' is no modified UTF-7 sequence either");
+	check(imap_quote("A&-B", b, sizeof(b)) && strcmp(b, "\"A&-B\"") == 0, "a name already in modified UTF-7 (A&-B) passes through");
+	check(imap_quote("&XfJT0ZAB-/&W6JiNw-", b, sizeof(b)) && strcmp(b, "\"&XfJT0ZAB-/&W6JiNw-\"") == 0,
+		  "so does &XfJT0ZAB-/&W6JiNw- (as copied from a server listing)");
+	check(imap_quote("&AEE-", b, sizeof(b)) && strcmp(b, "\"&-AEE-\"") == 0,
+		  "&AEE- (would encode the ASCII letter A) is not valid modified UTF-7: taken literally");
 }
 
 static void
