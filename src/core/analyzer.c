@@ -2640,6 +2640,21 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_DELIVERY] -= moved;
 			sc.votes[AZI_ORDER] += moved;
 		}
+		/* "多送的10包麻烦安排车拉回去", "换的料什么时候到", "补发的那两包到了
+		 * 没": goods going back, or coming as a replacement, move by truck
+		 * like any goods; the shipping words say how the return or the
+		 * replacement is done, not that it is a delivery matter of its own
+		 * (a document sent again, "补发一份COA", names no goods).
+		 * Without anger, threats or repeated faults it stays after-sales */
+		if (sc.nreturn > 0 && ctx.qty.found && sc.nthreat == 0 && sc.nrepeat == 0 && sc.nsarcasm == 0 &&
+			sc.votes[AZI_AFTER_SALES] > 0 && sc.votes[AZI_DELIVERY] >= sc.votes[AZI_AFTER_SALES] &&
+			sc.neg_mag - sc.fact_neg < 2.0)
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_AFTER_SALES] += moved;
+		}
 		/* "联合开发低气味PP，我们出配方", "OEM代工 我们有配方": developing
 		 * or processing together is a partnership; the recipes, schemes
 		 * and specs it names are its subject, not a technical question */
