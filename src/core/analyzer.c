@@ -2264,6 +2264,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				score;
 	const char *overall;
 	bool		glad_plans = false;	/* positive, and not only for business won */
+	bool		own_record;
 	sbuf		tmp,
 				line,
 				prodname;
@@ -2462,6 +2463,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		fprintf(stderr, "\n");
 	}
 #endif
+	/* our own records: call notes, hotline notes, visit reports */
+	own_record = channel && (strcmp(channel, "mobile") == 0 || strcmp(channel, "phone") == 0 ||
+							 strcmp(channel, "visit") == 0);
 	/* 5. one walk over the hits */
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
@@ -2472,9 +2476,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* a call note or visit report that opens with 回访 ("回访佛山XX，…",
 	 * "电话回访：…") records a post-sale follow-up; plans mentioned on
 	 * the way (下月加到30吨, 下季度照旧) are what the follow-up found */
+	/* ... also when a note names the visit after the customer ("到东莞捷晟
+	 *做使用情况回访：…", "去宏达售后回访") */
 	if (ctx.n > ctx.content_start &&
 		find_lit(ctx.t, ctx.content_start,
-				 ctx.content_start + 18 < ctx.n ? ctx.content_start + 18 : ctx.n, "回访"))
+				 ctx.content_start + (own_record ? 54 : 18) < ctx.n ?
+				 ctx.content_start + (own_record ? 54 : 18) : ctx.n, "回访"))
 	{
 		sc.votes[AZI_AFTER_SALES] += 2.5;
 		sc.followup = true;

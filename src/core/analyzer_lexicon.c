@@ -1675,6 +1675,10 @@ static const cue_row builtin[] = {
 	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
 	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
 	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* how material already delivered works for the customer: a post-sale
+	 * follow-up ("贵司上周收到的料使用情况如何", "用下来怎么样") */
+	I("使用情况|使用效果|用得怎么样|用的怎么样|用着怎么样|用下来怎么样|用得如何|用的如何|"
+	  "how is it running|how did it run|how it runs", AZI_AFTER_SALES, 25),
 	/* goods sent back to us: "安排车拉回去", "他们送回", "寄回来" */
 	K("拉回|拉回去|拉回来|送回|送回来|寄回|寄回来|运回|运回去|发回|退运|ship back|shipped back", AZK_RETURN, 10),
 	I("拉回|拉回去|拉回来|送回|送回来|寄回|寄回来|运回|运回去|发回|退运|ship back|shipped back",
