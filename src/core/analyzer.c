@@ -836,6 +836,8 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #endif
 #ifndef AZ_THREAT_COMPLAINT
 #define AZ_THREAT_COMPLAINT 1.5
+/* a notice to everyone with nothing asked of this reader leans to other */
+#define AZ_BROADCAST_OTHER 2.0
 #endif
 
 typedef struct name_ref
@@ -916,6 +918,7 @@ typedef struct scores
 	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
 	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
 	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
+	bool		broadcast;		/* addressed to everyone ("各位客户："), at the opening */
 	int			ntechq;			/* technical cues in a clause that asks ("干燥条件是多少?") */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
@@ -1835,6 +1838,10 @@ score_hits(az_ctx *ctx, scores *sc)
 					break;
 				case AZK_COOPGEN:
 					break;
+				case AZK_BROADCAST:
+					if (h->s >= ctx->content_start && h->s < ctx->content_start + 12)
+						sc->broadcast = true;
+					break;
 				case AZK_ACCEPT:
 					if (!negated && !muted)
 						sc->naccept++;
@@ -2671,6 +2678,20 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			sc.votes[AZI_TECHNICAL] -= moved;
 			sc.votes[AZI_COOPERATION] += moved;
+		}
+		/* "各位客户：我司新推出…欢迎索取样品", "各位供应商：我司SRM系统周六
+		 * 停机，期间无法确认订单", "Dear partners, our office will be
+		 * closed": a notice sent to everyone names business words for all
+		 * its readers; with no goods, no price, no dunning and no question
+		 * it asks nothing of this reader.  A notice that asks everyone
+		 * for something ("请各位确认本月需求量") keeps enough of its topic */
+		if (sc.broadcast && !ctx.qty.found && !ctx.price.found && sc.ndun == 0 &&
+			sc.nthreat == 0 && sc.nquestion == 0)
+		{
+			for (c = 0; c < AZI_N; c++)
+				if (c != AZI_OTHER)
+					sc.votes[c] *= 0.4;
+			sc.votes[AZI_OTHER] += AZ_BROADCAST_OTHER;
 		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)

@@ -1675,6 +1675,11 @@ static const cue_row builtin[] = {
 	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
 	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
 	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* a notice addressed to everyone (counts only opening the text) */
+	K("各位客户|各位客户朋友|各位新老客户|各客户|尊敬的客户|尊敬的各位客户|各位供应商|各位供应商伙伴|各供应商|"
+	  "致各供应商|致各位供应商|致各位客户|各位合作伙伴|各合作伙伴|尊敬的合作伙伴|尊敬的各位合作伙伴|"
+	  "各位伙伴|各部门|各位同事|dear partners|dear valued|dear customers|dear suppliers|dear colleagues|"
+	  "to all suppliers|to all customers|to whom it may concern", AZK_BROADCAST, 10),
 	/* how material already delivered works for the customer: a post-sale
 	 * follow-up ("贵司上周收到的料使用情况如何", "用下来怎么样") */
 	I("使用情况|使用效果|用得怎么样|用的怎么样|用着怎么样|用下来怎么样|用得如何|用的如何|"
