@@ -838,6 +838,7 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #define AZ_THREAT_COMPLAINT 1.5
 /* a notice to everyone with nothing asked of this reader leans to other */
 #define AZ_BROADCAST_OTHER 2.0
+#define AZ_SELFINTRO_OTHER 0.8
 #endif
 
 typedef struct name_ref
@@ -919,6 +920,7 @@ typedef struct scores
 	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
 	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
 	bool		broadcast;		/* addressed to everyone ("各位客户："), at the opening */
+	bool		selfintro;		/* the writer introduces itself, opening the text */
 	int			ntechq;			/* technical cues in a clause that asks ("干燥条件是多少?") */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
@@ -1415,6 +1417,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				req_end = UINT32_MAX,
 				anota_end = UINT32_MAX,
 				cond_sent_end = UINT32_MAX,	/* an IF cue: its clause and the next */
+				intro_end = UINT32_MAX,	/* end of a self-introduction clause */
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1742,6 +1745,8 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						/* a parameter asked about; "你们的料是不是又换配方了?"
 						 * asks the supplier to account for its batch */
+						if (intro_end != UINT32_MAX && h->s < intro_end && f->arg != AZI_OTHER)
+							w *= 0.2;
 						if (f->arg == AZI_TECHNICAL && !negated && !muted && w > 0 &&
 							clause_asks(ctx, h->s) && !addresses_us(ctx, h->s))
 							sc->ntechq++;
@@ -1837,6 +1842,26 @@ score_hits(az_ctx *ctx, scores *sc)
 						sc->nsettled++;
 					break;
 				case AZK_COOPGEN:
+					break;
+				case AZK_SELFINTRO:
+					/* "我们是做节能改造的", "我是送快递的", "来电人自称物流
+					 * 公司的": who the writer is; the trade it names is not
+					 * what it wants from us */
+					if (!negated && !muted)
+					{
+						size_t		cs,
+									ce;
+
+						az_clause_bounds(ctx, h->s, &cs, &ce);
+						/* "We are a compounder in Poland and see good
+						 * potential for cooperation": an English sentence
+						 * goes on after the noun phrase that says who */
+						if ((unsigned char) ctx->t[h->s] < 0x80 && ce > h->e + 36)
+							ce = h->e + 36;
+						intro_end = (uint32_t) ce;
+						if (h->s >= ctx->content_start && h->s < ctx->content_start + 30)
+							sc->selfintro = true;
+					}
 					break;
 				case AZK_BROADCAST:
 					if (h->s >= ctx->content_start && h->s < ctx->content_start + 12)
@@ -2685,6 +2710,10 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		 * its readers; with no goods, no price, no dunning and no question
 		 * it asks nothing of this reader.  A notice that asks everyone
 		 * for something ("请各位确认本月需求量") keeps enough of its topic */
+		/* a writer that introduces itself first is mostly a stranger (a
+		 * seller, a courier, a job seeker) or a new contact */
+		if (sc.selfintro)
+			sc.votes[AZI_OTHER] += AZ_SELFINTRO_OTHER;
 		if (sc.broadcast && !ctx.qty.found && !ctx.price.found && sc.ndun == 0 &&
 			sc.nthreat == 0 && sc.nquestion == 0)
 		{

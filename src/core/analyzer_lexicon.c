@@ -1675,6 +1675,9 @@ static const cue_row builtin[] = {
 	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
 	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
 	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* the writer says who it is */
+	K("我们是|我是|我司是|我们公司是|本公司是|自称|we are a|we are an|i am a|i am an", AZK_SELFINTRO, 10),
+	K("我们是不是|我是不是|我是说|我们是想|我是想|我们是要|我是要|我们是否|我是否", AZK_BLOCK, 0),
 	/* a notice addressed to everyone (counts only opening the text) */
 	K("各位客户|各位客户朋友|各位新老客户|各客户|尊敬的客户|尊敬的各位客户|各位供应商|各位供应商伙伴|各供应商|"
 	  "致各供应商|致各位供应商|致各位客户|各位合作伙伴|各合作伙伴|尊敬的合作伙伴|尊敬的各位合作伙伴|"
