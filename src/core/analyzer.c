@@ -836,6 +836,9 @@ resolve_overlaps(az_hit *h, size_t cnt, uint8_t *occ)
 #endif
 #ifndef AZ_THREAT_COMPLAINT
 #define AZ_THREAT_COMPLAINT 1.5
+/* a notice to everyone with nothing asked of this reader leans to other */
+#define AZ_BROADCAST_OTHER 2.0
+#define AZ_SELFINTRO_OTHER 0.8
 #endif
 
 typedef struct name_ref
@@ -916,6 +919,8 @@ typedef struct scores
 	double		coop_gen;		/* cooperation votes of generic partnership words (AZK_COOPGEN) */
 	int			noccasion;		/* events, invitations, wishes (AZK_OCCASION) */
 	int			naccept;		/* material in use found acceptable (AZK_ACCEPT) */
+	bool		broadcast;		/* addressed to everyone ("各位客户："), at the opening */
+	bool		selfintro;		/* the writer introduces itself, opening the text */
 	int			ntechq;			/* technical cues in a clause that asks ("干燥条件是多少?") */
 	bool		followup;		/* a note opening with 回访: a post-sale follow-up */
 } scores;
@@ -1412,6 +1417,7 @@ score_hits(az_ctx *ctx, scores *sc)
 				req_end = UINT32_MAX,
 				anota_end = UINT32_MAX,
 				cond_sent_end = UINT32_MAX,	/* an IF cue: its clause and the next */
+				intro_end = UINT32_MAX,	/* end of a self-introduction clause */
 				prev_end = 0;
 	double		neg_w = 1.0,
 				intens_mult = 1.0,
@@ -1739,6 +1745,8 @@ score_hits(az_ctx *ctx, scores *sc)
 							w *= 0.2;
 						/* a parameter asked about; "你们的料是不是又换配方了?"
 						 * asks the supplier to account for its batch */
+						if (intro_end != UINT32_MAX && h->s < intro_end && f->arg != AZI_OTHER)
+							w *= 0.2;
 						if (f->arg == AZI_TECHNICAL && !negated && !muted && w > 0 &&
 							clause_asks(ctx, h->s) && !addresses_us(ctx, h->s))
 							sc->ntechq++;
@@ -1834,6 +1842,30 @@ score_hits(az_ctx *ctx, scores *sc)
 						sc->nsettled++;
 					break;
 				case AZK_COOPGEN:
+					break;
+				case AZK_SELFINTRO:
+					/* "我们是做节能改造的", "我是送快递的", "来电人自称物流
+					 * 公司的": who the writer is; the trade it names is not
+					 * what it wants from us */
+					if (!negated && !muted)
+					{
+						size_t		cs,
+									ce;
+
+						az_clause_bounds(ctx, h->s, &cs, &ce);
+						/* "We are a compounder in Poland and see good
+						 * potential for cooperation": an English sentence
+						 * goes on after the noun phrase that says who */
+						if ((unsigned char) ctx->t[h->s] < 0x80 && ce > h->e + 36)
+							ce = h->e + 36;
+						intro_end = (uint32_t) ce;
+						if (h->s >= ctx->content_start && h->s < ctx->content_start + 30)
+							sc->selfintro = true;
+					}
+					break;
+				case AZK_BROADCAST:
+					if (h->s >= ctx->content_start && h->s < ctx->content_start + 12)
+						sc->broadcast = true;
 					break;
 				case AZK_ACCEPT:
 					if (!negated && !muted)
@@ -2264,6 +2296,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				score;
 	const char *overall;
 	bool		glad_plans = false;	/* positive, and not only for business won */
+	bool		own_record;
 	sbuf		tmp,
 				line,
 				prodname;
@@ -2462,6 +2495,9 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		fprintf(stderr, "\n");
 	}
 #endif
+	/* our own records: call notes, hotline notes, visit reports */
+	own_record = channel && (strcmp(channel, "mobile") == 0 || strcmp(channel, "phone") == 0 ||
+							 strcmp(channel, "visit") == 0);
 	/* 5. one walk over the hits */
 	sc.closing_start = closing_block(&ctx, channel);
 	find_quote(&ctx);
@@ -2472,9 +2508,12 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* a call note or visit report that opens with 回访 ("回访佛山XX，…",
 	 * "电话回访：…") records a post-sale follow-up; plans mentioned on
 	 * the way (下月加到30吨, 下季度照旧) are what the follow-up found */
+	/* ... also when a note names the visit after the customer ("到东莞捷晟
+	 *做使用情况回访：…", "去宏达售后回访") */
 	if (ctx.n > ctx.content_start &&
 		find_lit(ctx.t, ctx.content_start,
-				 ctx.content_start + 18 < ctx.n ? ctx.content_start + 18 : ctx.n, "回访"))
+				 ctx.content_start + (own_record ? 54 : 18) < ctx.n ?
+				 ctx.content_start + (own_record ? 54 : 18) : ctx.n, "回访"))
 	{
 		sc.votes[AZI_AFTER_SALES] += 2.5;
 		sc.followup = true;
@@ -2640,6 +2679,21 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_DELIVERY] -= moved;
 			sc.votes[AZI_ORDER] += moved;
 		}
+		/* "多送的10包麻烦安排车拉回去", "换的料什么时候到", "补发的那两包到了
+		 * 没": goods going back, or coming as a replacement, move by truck
+		 * like any goods; the shipping words say how the return or the
+		 * replacement is done, not that it is a delivery matter of its own
+		 * (a document sent again, "补发一份COA", names no goods).
+		 * Without anger, threats or repeated faults it stays after-sales */
+		if (sc.nreturn > 0 && ctx.qty.found && sc.nthreat == 0 && sc.nrepeat == 0 && sc.nsarcasm == 0 &&
+			sc.votes[AZI_AFTER_SALES] > 0 && sc.votes[AZI_DELIVERY] >= sc.votes[AZI_AFTER_SALES] &&
+			sc.neg_mag - sc.fact_neg < 2.0)
+		{
+			double		moved = sc.votes[AZI_DELIVERY] * 0.6;
+
+			sc.votes[AZI_DELIVERY] -= moved;
+			sc.votes[AZI_AFTER_SALES] += moved;
+		}
 		/* "联合开发低气味PP，我们出配方", "OEM代工 我们有配方": developing
 		 * or processing together is a partnership; the recipes, schemes
 		 * and specs it names are its subject, not a technical question */
@@ -2649,6 +2703,24 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			sc.votes[AZI_TECHNICAL] -= moved;
 			sc.votes[AZI_COOPERATION] += moved;
+		}
+		/* "各位客户：我司新推出…欢迎索取样品", "各位供应商：我司SRM系统周六
+		 * 停机，期间无法确认订单", "Dear partners, our office will be
+		 * closed": a notice sent to everyone names business words for all
+		 * its readers; with no goods, no price, no dunning and no question
+		 * it asks nothing of this reader.  A notice that asks everyone
+		 * for something ("请各位确认本月需求量") keeps enough of its topic */
+		/* a writer that introduces itself first is mostly a stranger (a
+		 * seller, a courier, a job seeker) or a new contact */
+		if (sc.selfintro)
+			sc.votes[AZI_OTHER] += AZ_SELFINTRO_OTHER;
+		if (sc.broadcast && !ctx.qty.found && !ctx.price.found && sc.ndun == 0 &&
+			sc.nthreat == 0 && sc.nquestion == 0)
+		{
+			for (c = 0; c < AZI_N; c++)
+				if (c != AZI_OTHER)
+					sc.votes[c] *= 0.4;
+			sc.votes[AZI_OTHER] += AZ_BROADCAST_OTHER;
 		}
 		cat = AZI_OTHER;
 		for (c = 0; c < AZI_N; c++)

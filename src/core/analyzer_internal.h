@@ -99,7 +99,9 @@ enum az_kind
 	AZK_SETTLED,				/* 价格按老的/同样价格/按上次: the price is a settled term, not asked */
 	AZK_COOPGEN,				/* 合作/合作伙伴/伙伴: a generic word of partnership (also a formula) */
 	AZK_OCCASION,				/* 大会/研讨会/开业/奖牌/生意兴隆: an event, an invitation or wishes */
-	AZK_ACCEPT					/* 不过能用/在公差范围内/基本一致: material in use found acceptable */
+	AZK_ACCEPT,					/* 不过能用/在公差范围内/基本一致: material in use found acceptable */
+	AZK_BROADCAST,				/* 各位客户/各供应商/Dear partners: a notice to everyone, opening the text */
+	AZK_SELFINTRO				/* 我们是/我是/自称/we are a: the clause says who the writer is */
 };
 
 enum

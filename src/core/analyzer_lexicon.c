@@ -1675,6 +1675,23 @@ static const cue_row builtin[] = {
 	K("签好了|签好|盖好章|盖好了章|已盖章|已经盖章|用印|已用印|扫描件发|扫描档发|扫描件已发|"
 	  "原件寄|原件快递|正本明天|正本寄|原件明天", AZK_SENTDOC, 10),
 	K("换新的|换新|帮忙换|给我们换|给换|换一下|换掉", AZK_RETURN, 10),
+	/* the writer says who it is */
+	K("我们是|我是|我司是|我们公司是|本公司是|自称|we are a|we are an|i am a|i am an", AZK_SELFINTRO, 10),
+	K("我们是不是|我是不是|我是说|我们是想|我是想|我们是要|我是要|我们是否|我是否", AZK_BLOCK, 0),
+	/* a notice addressed to everyone (counts only opening the text) */
+	K("各位客户|各位客户朋友|各位新老客户|各客户|尊敬的客户|尊敬的各位客户|各位供应商|各位供应商伙伴|各供应商|"
+	  "致各供应商|致各位供应商|致各位客户|各位合作伙伴|各合作伙伴|尊敬的合作伙伴|尊敬的各位合作伙伴|"
+	  "各位伙伴|各部门|各位同事|dear partners|dear valued|dear customers|dear suppliers|dear colleagues|"
+	  "to all suppliers|to all customers|to whom it may concern", AZK_BROADCAST, 10),
+	/* how material already delivered works for the customer: a post-sale
+	 * follow-up ("贵司上周收到的料使用情况如何", "用下来怎么样") */
+	I("使用情况|使用效果|用得怎么样|用的怎么样|用着怎么样|用下来怎么样|用得如何|用的如何|"
+	  "how is it running|how did it run|how it runs", AZI_AFTER_SALES, 25),
+	/* goods sent back to us: "安排车拉回去", "他们送回", "寄回来" */
+	K("拉回|拉回去|拉回来|送回|送回来|寄回|寄回来|运回|运回去|发回|退运|ship back|shipped back", AZK_RETURN, 10),
+	I("拉回|拉回去|拉回来|送回|送回来|寄回|寄回来|运回|运回去|发回|退运|ship back|shipped back",
+	  AZI_AFTER_SALES, 15),
+
 	/* "你们盖完章寄回来一份": our stamp asked for */
 	K("你们盖完章|盖完章寄回|盖章后寄回|盖章后回传|寄回来一份|回传一份", AZK_REQUEST, 10),
 	K("用的少了|用得少了|用量少了|用量下降|订单下滑|需求下滑|需求下降", AZK_BLOCK, 0),

@@ -1121,6 +1121,36 @@ test_dev16_classes(void)
 }
 
 static void
+test_dev17_classes(void)
+{
+	/* goods going back or coming as a replacement move by truck: still
+	 * after-sales, unless the customer is angry */
+	check_field_ch("wechat", "多发的6包PCR-PP-800我们用不上 你们派车拉回去吧", "intent", "category", "after_sales");
+	check_field_ch("mobile", "跟进宏达退货：8包PC/ABS已装车，明天到我司仓库，换货后天发出。", "intent", "category",
+				   "after_sales");
+	check_field_ch("wechat", "这批料全是黑点 根本没法用 你们赶紧拉回去", "intent", "category", "complaint");
+	/* a follow-up named after the customer in a note; how delivered
+	 * material works */
+	check_field_ch("visit", "去昆山华东做售后回访，PP-T20用得稳定，客户没有提出问题。", "intent", "category",
+				   "after_sales");
+	check_field_ch("email", "刘经理您好，上月发的PC/ABS用下来怎么样？有问题随时找我们。", "intent", "category",
+				   "after_sales");
+	/* a notice to everyone asks nothing of this reader ... */
+	check_field_ch("email", "各位供应商：我司ERP系统本周日升级，期间无法下达采购订单，敬请谅解。", "intent",
+				   "category", "other");
+	check_field_ch("email", "尊敬的客户：我司新推出低气味PCR-PP-800，欢迎索取样品。市场部", "intent", "category",
+				   "other");
+	/* ... unless it names goods or dunning */
+	check_field_ch("email", "尊敬的客户：截至11月30日，贵司尚有货款人民币56,000元逾期未付，请于12月10日前安排支付。",
+				   "intent", "category", "payment");
+	/* a writer saying who it is names its trade, not a business of ours */
+	check_field_ch("wechat", "你好 我们是做吨袋包装的 质量好 有需要随时联系", "intent", "category", "other");
+	check_field_ch("phone", "来电人自称快递公司的，问我们要不要月结寄件，已婉拒", "intent", "category", "other");
+	check_field_ch("webchat", "你好 我是送外卖的 你们厂门口在哪", "intent", "category", "other");
+	check_field_ch("wechat", "我是宏达的采购小王 这个月PP-T20再订20吨 按老价格", "intent", "category", "order");
+}
+
+static void
 test_dev15_classes(void)
 {
 	/* a price stated as a settled term, with goods, is part of an order */
@@ -1180,6 +1210,7 @@ main(int argc, char **argv)
 	test_dev13_classes();
 	test_dev16_classes();
 	test_dev15_classes();
+	test_dev17_classes();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
