@@ -665,93 +665,168 @@ scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
 }
 
 /*
- * The scan in two interleaved halves: each byte's table load waits for
- * the previous one, so one stream is bound by the load latency; two
- * independent streams overlap their loads.  The state after a byte
- * depends only on the last max_depth bytes (it is the longest suffix of
- * the text that is a trie path), so the second stream starts max_depth
- * bytes before the middle, from the root, and reports only from the
- * middle on: the hits, first half's then second's, are those of one
- * sequential scan, in the same order.  Returns -2 when the hit cap was
- * reached (the caller scans sequentially, which stops where it always
- * did), -1 on OOM.
+ * The scan in K interleaved streams (2 for a short text, 4 from
+ * AZ_SPLIT4 bytes): each byte's table load waits for the previous one, so
+ * one stream is bound by the load latency; independent streams overlap
+ * their loads.  The state after a byte is the longest suffix of the text
+ * that is a trie path, so a stream started from the root a few bytes
+ * before its part is, where its part begins, nearly always in the state
+ * the stream before it reaches there: whenever that state is no deeper
+ * than the warm-up.  Each stream but the first warms up over
+ * AZ_SEAM_WARMUP bytes, remembers its state there and reports from the
+ * start of its part on; where the stream before it ended in another state
+ * (a long partial match across the seam), its part is scanned again from
+ * that state.  Equal states give equal futures, so the hits, part by part,
+ * are those of one sequential scan, in the same order.  Returns -2 when
+ * the hit cap was reached (the caller scans sequentially, which stops
+ * where it always did), -1 on OOM.
  */
-static long
-scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+#ifndef AZ_SEAM_WARMUP
+#define AZ_SEAM_WARMUP 16
+#endif
+#define AZ_MAX_STREAMS 4
+#ifndef AZ_SPLIT2
+#define AZ_SPLIT2 48
+#endif
+#ifndef AZ_SPLIT4
+#define AZ_SPLIT4 96
+#endif
+
+static inline __attribute__((always_inline)) long
+scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out,
+			 const int K)
 {
+	enum
+	{
+		W = AZ_SEAM_WARMUP
+	};
 	const uint16_t *delta = lex->delta16;
 	const uint8_t *cls = lex->cls;
 	const uint32_t shift = lex->row_shift;
-	size_t		mid = n / 2,
-				start2 = mid - lex->max_depth,
-				len2 = n - start2,
-				cap1 = 48,
-				cap2 = 48,
-				cnt1 = 0,
-				cnt2 = 0,
+	size_t		b[AZ_MAX_STREAMS + 1],	/* stream k reports hits ending in [b[k], b[k+1]) */
+				len = (n + (K - 1) * W + K - 1) / K,	/* bytes per stream */
+				cap[AZ_MAX_STREAMS],
+				cnt[AZ_MAX_STREAMS],
+				total = 0,
 				j;
-	uint32_t	s1 = 0,
-				s2 = 0;
-	az_hit	   *h1 = malloc(cap1 * sizeof(az_hit)),
-			   *h2 = malloc(cap2 * sizeof(az_hit));
-	int			r = 1;
+	size_t		o[AZ_MAX_STREAMS];	/* stream k reads u[o[k] + j] */
+	uint32_t	s[AZ_MAX_STREAMS],
+				seam[AZ_MAX_STREAMS];
+	az_hit	   *h[AZ_MAX_STREAMS];
+	int			r = 1,
+				k;
 
-	if (!h1 || !h2)
+	b[0] = 0;
+	for (k = 1; k < K; k++)
+		b[k] = b[k - 1] + len - (k > 1 ? W : 0);
+	b[K] = n;
+	for (k = 0; k < K; k++)
 	{
-		free(h1);
-		free(h2);
-		return -1;
+		o[k] = k ? b[k] - W : 0;
+		s[k] = 0;
+		cap[k] = 48;
+		cnt[k] = 0;
+		h[k] = malloc(cap[k] * sizeof(az_hit));
+		if (!h[k])
+			r = -1;
 	}
-	/* both streams while the first has bytes (len2 >= mid) */
-	for (j = 0; j < mid && r > 0; j++)
+	/* all streams; all but the first warming up (before their start) */
+	for (j = 0; j < W && r > 0; j++)
 	{
-		size_t		i2 = start2 + j;
+		uint32_t	d[AZ_MAX_STREAMS];
 
-		uint32_t	d1 = delta[((size_t) s1 << shift) + cls[u[j]]],
-					d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-
-		s1 = d1 >> 1;
-		s2 = d2 >> 1;
-		if (d1 & 1)
-			r = scan_output(lex, u, n, j, s1, &h1, &cap1, &cnt1);
-		if ((d2 & 1) && i2 >= mid && r > 0)
-			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+			d[k] = delta[((size_t) s[k] << shift) + cls[u[o[k] + j]]];
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+			s[k] = d[k] >> 1;
+		if (d[0] & 1)
+			r = scan_output(lex, u, n, j, s[0], &h[0], &cap[0], &cnt[0]);
 	}
-	for (; j < len2 && r > 0; j++)
+	for (k = 0; k < K; k++)
+		seam[k] = s[k];
+	/* all streams while the first has bytes (it is the longest but for
+	 * the last, which may be shorter) */
+	for (; j < b[1] && r > 0; j++)
 	{
-		size_t		i2 = start2 + j;
+		uint32_t	d[AZ_MAX_STREAMS];
 
-		uint32_t	d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-
-		s2 = d2 >> 1;
-		if ((d2 & 1) && i2 >= mid)
-			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+#pragma GCC unroll 8
+		for (k = 0; k < K - 1; k++)
+			d[k] = delta[((size_t) s[k] << shift) + cls[u[o[k] + j]]];
+		if (o[K - 1] + j < n)
+			d[K - 1] = delta[((size_t) s[K - 1] << shift) + cls[u[o[K - 1] + j]]];
+		else
+			d[K - 1] = s[K - 1] << 1;
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+		{
+			s[k] = d[k] >> 1;
+			if ((d[k] & 1) && r > 0)
+				r = scan_output(lex, u, n, o[k] + j, s[k], &h[k], &cap[k], &cnt[k]);
+		}
 	}
-	if (r <= 0 || cnt1 + cnt2 > (size_t) AZ_MAX_HITS * 4)
+	/* the seams: a stream whose warm-up ended in another state than the
+	 * stream before it reached there scans its part again from that state */
+	for (k = 1; k < K && r > 0; k++)
 	{
-		free(h1);
-		free(h2);
+		size_t		i;
+
+		if (seam[k] == s[k - 1])
+			continue;
+		cnt[k] = 0;
+		s[k] = s[k - 1];
+		for (i = b[k]; i < b[k + 1] && r > 0; i++)
+		{
+			uint32_t	d = delta[((size_t) s[k] << shift) + cls[u[i]]];
+
+			s[k] = d >> 1;
+			if (d & 1)
+				r = scan_output(lex, u, n, i, s[k], &h[k], &cap[k], &cnt[k]);
+		}
+	}
+	for (k = 0; k < K; k++)
+		total += cnt[k];
+	if (r <= 0 || total > (size_t) AZ_MAX_HITS * 4)
+	{
+		for (k = 0; k < K; k++)
+			free(h[k]);
 		return r < 0 ? -1 : -2;
 	}
-	if (cnt2 > 0)
+	if (total > cap[0])
 	{
-		if (cnt1 + cnt2 > cap1)
-		{
-			az_hit	   *nh = realloc(h1, (cnt1 + cnt2) * sizeof(az_hit));
+		az_hit	   *nh = realloc(h[0], total * sizeof(az_hit));
 
-			if (!nh)
-			{
-				free(h1);
-				free(h2);
-				return -1;
-			}
-			h1 = nh;
+		if (!nh)
+		{
+			for (k = 0; k < K; k++)
+				free(h[k]);
+			return -1;
 		}
-		memcpy(h1 + cnt1, h2, cnt2 * sizeof(az_hit));
+		h[0] = nh;
 	}
-	free(h2);
-	*out = h1;
-	return (long) (cnt1 + cnt2);
+	total = cnt[0];
+	for (k = 1; k < K; k++)
+	{
+		memcpy(h[0] + total, h[k], cnt[k] * sizeof(az_hit));
+		total += cnt[k];
+		free(h[k]);
+	}
+	*out = h[0];
+	return (long) total;
+}
+
+static long __attribute__((noinline))
+scan_2(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 2);
+}
+
+static long __attribute__((noinline))
+scan_4(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 4);
 }
 
 long
@@ -770,9 +845,9 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
 		return 0;
-	if (lex->delta16 && n >= 2 * (size_t) lex->max_depth + 64)
+	if (lex->delta16 && n >= AZ_SPLIT2)
 	{
-		long		r2 = scan_halves(lex, u, n, out);
+		long		r2 = n >= AZ_SPLIT4 ? scan_4(lex, u, n, out) : scan_2(lex, u, n, out);
 
 		if (r2 != -2)
 			return r2;
