@@ -283,14 +283,15 @@ units_between(const az_ctx *ctx, size_t a, size_t b, int max)
 	return u;
 }
 
-/* Number of code points in t[a..b). */
+/* Number of code points in t[a..b), counted up to max (the callers only
+ * compare it with a small bound). */
 static size_t
-cp_count(const char *t, size_t a, size_t b)
+cp_count(const char *t, size_t a, size_t b, size_t max)
 {
 	size_t		k = 0,
 				p;
 
-	for (p = a; p < b; p++)
+	for (p = a; p < b && k < max; p++)
 		if (((unsigned char) t[p] & 0xC0) != 0x80)
 			k++;
 	return k;
@@ -1208,6 +1209,8 @@ a_not_a_questions(const az_ctx *ctx)
 			if (l == 6 && ((unsigned char) ctx->t[p + 3] < 0xE4 ||
 						   (unsigned char) ctx->t[p + 3] > 0xE9))
 				break;
+			if ((unsigned char) ctx->t[p + l] != 0xE4 && (unsigned char) ctx->t[p + l] != 0xE6)
+				continue;		/* not the lead byte of 不 or 没 */
 			if (!az_at(ctx->t, end, p + l, "不") && !az_at(ctx->t, end, p + l, "没"))
 				continue;
 			if (memcmp(ctx->t + p, ctx->t + p + l + 3, l) != 0)
@@ -1296,8 +1299,11 @@ find_quote(az_ctx *ctx)
 					is_fwd = false,
 					is_footer = false;
 
-		while (e < ctx->n && ctx->t[e] != '\n')
-			e++;
+		{
+			const char *nl = memchr(ctx->t + p, '\n', ctx->n - p);
+
+			e = nl ? (size_t) (nl - ctx->t) : ctx->n;
+		}
 		q = az_skip_sp(ctx->t, e, p);
 		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
 			if (az_at(ctx->t, e, q, lead[k]))
@@ -1323,7 +1329,8 @@ find_quote(az_ctx *ctx)
 			}
 			return;
 		}
-		for (; q < e; q += az_u8len((unsigned char) ctx->t[q]))
+		/* own is only ever compared with 4 */
+		for (; q < e && own < 4; q += az_u8len((unsigned char) ctx->t[q]))
 			if (ctx->t[q] != ' ')
 				own++;
 		p = e + 1;
@@ -2730,7 +2737,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 					ce;
 
 		az_clause_bounds(&ctx, d->s, &cs, &ce);
-		if (cp_count(ctx.t, cs, ce) > 30)
+		if (cp_count(ctx.t, cs, ce, 31) > 30)
 		{
 			size_t		a = d->s,
 						b = d->e,
@@ -2883,7 +2890,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				break;
 		}
 		trim_span(ctx.t, ctx.n, &a, &ce);
-		if (cp_count(ctx.t, a, ce) < 4)
+		if (cp_count(ctx.t, a, ce, 4) < 4)
 			continue;
 		if ((sc.follow[AZF_SAMPLE] && span_has(&ctx, a, ce, "样")) ||
 			(sc.follow[AZF_QUOTE] && span_has(&ctx, a, ce, "报价")) ||
@@ -2916,7 +2923,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* quality score: how much usable information the record carries */
 	{
 		int			q = 2;
-		size_t		ncp = cp_count(ctx.t, ctx.content_start, ctx.n);
+		size_t		ncp = cp_count(ctx.t, ctx.content_start, ctx.n, 40);
 
 		if (cat != AZI_OTHER)
 			q += 2;
