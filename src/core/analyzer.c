@@ -1185,21 +1185,77 @@ find_lit(const char *t, size_t a, size_t b, const char *lit)
  * fixed phrases of that shape that do not ask (动不动 "at every turn",
  * 时不时 "now and then") are skipped.  Counts them in the new text (a
  * quoted message was answered already). */
+/* Offset of the first 不 or 没 in t[a..b), b if none (16 starts at a time
+ * with SSE2). */
+static size_t
+next_bu_mei(const char *t, size_t a, size_t b)
+{
+	const unsigned char *u = (const unsigned char *) t;
+
+#ifdef __SSE2__
+	if (a + 18 <= b)
+	{
+		const __m128i e4 = _mm_set1_epi8((char) 0xE4),
+					b8 = _mm_set1_epi8((char) 0xB8),
+					x8d = _mm_set1_epi8((char) 0x8D),
+					e6 = _mm_set1_epi8((char) 0xE6),
+					b2 = _mm_set1_epi8((char) 0xB2),
+					a1 = _mm_set1_epi8((char) 0xA1);
+
+		for (; a + 18 <= b; a += 16)
+		{
+			__m128i		x0 = _mm_loadu_si128((const __m128i *) (t + a)),
+						x1 = _mm_loadu_si128((const __m128i *) (t + a + 1)),
+						x2 = _mm_loadu_si128((const __m128i *) (t + a + 2));
+			__m128i		bu = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, e4), _mm_cmpeq_epi8(x1, b8)),
+										   _mm_cmpeq_epi8(x2, x8d)),
+						mei = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, e6), _mm_cmpeq_epi8(x1, b2)),
+											_mm_cmpeq_epi8(x2, a1));
+			unsigned	mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(bu, mei));
+
+			if (mask)
+				return a + (size_t) __builtin_ctz(mask);
+		}
+	}
+#endif
+	for (; a + 3 <= b; a++)
+		if ((u[a] == 0xE4 && u[a + 1] == 0xB8 && u[a + 2] == 0x8D) ||
+			(u[a] == 0xE6 && u[a + 1] == 0xB2 && u[a + 2] == 0xA1))
+			return a;
+	return b;
+}
+
 static int
 a_not_a_questions(const az_ctx *ctx)
 {
 	/* 能不能/可不可以 are request cues of the lexicon already */
 	static const char *const not_ask[] = {"动", "时", "了", "不", "没", "一", "能", "可"};
 	size_t		p,
-				end = ctx->quote_start < ctx->n && !ctx->quote_fwd ? ctx->quote_start : ctx->n;
+				end = ctx->quote_start < ctx->n && !ctx->quote_fwd ? ctx->quote_start : ctx->n,
+				next = 0;		/* the first 不/没 at or after p + 3 */
 	int			n = 0;
 
 	for (p = 0; p + 9 <= end; p += az_u8len((unsigned char) ctx->t[p]))
 	{
-		unsigned char c = (unsigned char) ctx->t[p];
+		unsigned char c;
 		size_t		l,
 					k;
 
+		/* only a 不/没 at p + 3 or p + 6 asks: go on from the first
+		 * character that can have one there */
+		if (next < p + 3)
+			next = next_bu_mei(ctx->t, p + 3, end);
+		if (next >= end)
+			break;
+		if (next > p + 6)
+		{
+			p = next - 6;
+			while (((unsigned char) ctx->t[p] & 0xC0) == 0x80)
+				p++;
+			if (p + 9 > end)
+				break;
+		}
+		c = (unsigned char) ctx->t[p];
 		if (c < 0xE4 || c > 0xE9)
 			continue;
 		for (l = 3; l <= 6; l += 3)
@@ -1209,8 +1265,6 @@ a_not_a_questions(const az_ctx *ctx)
 			if (l == 6 && ((unsigned char) ctx->t[p + 3] < 0xE4 ||
 						   (unsigned char) ctx->t[p + 3] > 0xE9))
 				break;
-			if ((unsigned char) ctx->t[p + l] != 0xE4 && (unsigned char) ctx->t[p + l] != 0xE6)
-				continue;		/* not the lead byte of 不 or 没 */
 			if (!az_at(ctx->t, end, p + l, "不") && !az_at(ctx->t, end, p + l, "没"))
 				continue;
 			if (memcmp(ctx->t + p, ctx->t + p + l + 3, l) != 0)
