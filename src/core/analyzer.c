@@ -70,14 +70,12 @@ static const uint8_t break_lead[256] = {
 	[0xE2] = 1,[0xE3] = 1,
 };
 
-/* Width of a clause/sentence break at t[p] (0 if none). */
-static inline size_t
-break_at(const char *t, size_t n, size_t p, bool sentence_only)
+/* break_at() past its first test (t[p] may start a break). */
+static size_t
+break_at_lead(const char *t, size_t n, size_t p, bool sentence_only)
 {
 	unsigned char c = (unsigned char) t[p];
 
-	if (!break_lead[c])
-		return 0;
 	switch (c)
 	{
 		case '\n':
@@ -111,6 +109,16 @@ break_at(const char *t, size_t n, size_t p, bool sentence_only)
 		default:
 			return 0;
 	}
+}
+
+/* Width of a clause/sentence break at t[p] (0 if none).  Inline is only
+ * the test that settles nearly every byte. */
+static inline size_t
+break_at(const char *t, size_t n, size_t p, bool sentence_only)
+{
+	if (!break_lead[(unsigned char) t[p]])
+		return 0;
+	return break_at_lead(t, n, p, sentence_only);
 }
 
 bool
@@ -239,9 +247,12 @@ az_hit_lower_bound(const az_ctx *ctx, uint32_t p)
 const az_feat *
 az_hit_feat(const az_ctx *ctx, const az_hit *h, uint16_t kind)
 {
-	const az_pat *p = &ctx->lex->pat[h->pat];
+	const az_pat *p;
 	uint32_t	i;
 
+	if (kind < 64 && !(ctx->lex->pat_kinds[h->pat] >> kind & 1))
+		return NULL;
+	p = &ctx->lex->pat[h->pat];
 	for (i = 0; i < p->nfeat; i++)
 		if (ctx->lex->feat[p->feat_off + i].kind == kind)
 			return &ctx->lex->feat[p->feat_off + i];
@@ -429,7 +440,22 @@ utf8_valid(const char *s, size_t n)
 		unsigned	c = u[i];
 
 		if (c < 0x80)
+		{
+			uint64_t	w;
+
 			i++;
+			/* an ASCII run, 8 bytes at a time */
+			while (i + 8 <= n && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
+				i += 8;
+		}
+		else if (c >= 0xE1 && c <= 0xEF && c != 0xED)
+		{
+			/* 3 bytes whose code point is in range whatever follows
+			 * (U+1000..U+CFFF, U+E000..U+FFFF): CJK */
+			if (n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+				return false;
+			i += 3;
+		}
 		else if (c >= 0xC2 && c <= 0xDF)
 		{
 			if (n - i < 2 || (u[i + 1] & 0xC0) != 0x80)

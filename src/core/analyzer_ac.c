@@ -382,6 +382,7 @@ az_automaton_free(az_lexicon *lex)
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
+	free(lex->pat_kinds);
 	free(lex->feat);
 	lex->delta = NULL;
 	lex->delta16 = NULL;
@@ -389,6 +390,7 @@ az_automaton_free(az_lexicon *lex)
 	lex->node_pat = NULL;
 	lex->dict = NULL;
 	lex->pat = NULL;
+	lex->pat_kinds = NULL;
 	lex->feat = NULL;
 	lex->nnodes = lex->npat = lex->nfeat = 0;
 	lex->built = false;
@@ -602,6 +604,22 @@ az_automaton_build(az_lexicon *lex)
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
 		goto oom;
+	/* which kinds each pattern carries: az_hit_feat() answers "none" from
+	 * one word, without reading the features */
+	lex->pat_kinds = calloc(lex->npat ? lex->npat : 1, sizeof(uint64_t));
+	if (!lex->pat_kinds)
+		goto oom;
+	for (i = 0; i < lex->npat; i++)
+	{
+		uint32_t	k;
+
+		for (k = 0; k < lex->pat[i].nfeat; k++)
+		{
+			uint16_t	kind = lex->feat[lex->pat[i].feat_off + k].kind;
+
+			lex->pat_kinds[i] |= kind < 64 ? (uint64_t) 1 << kind : 0;
+		}
+	}
 	free(fail);
 	free(queue);
 	free(pstr);

@@ -201,6 +201,7 @@ struct az_lexicon
 	uint32_t	nclass;
 	uint8_t		cls[256];
 	az_pat	   *pat;
+	uint64_t   *pat_kinds;		/* per pattern: bit k set when it has a feature of kind k < 64 */
 	uint32_t	npat;
 	az_feat    *feat;
 	uint32_t	nfeat;
