@@ -208,7 +208,8 @@ json_to_jbv(json_t *j, JsonbValue *v)
 				const char *k;
 				json_t	   *e;
 				size_t		n = json_object_size(j),
-							i = 0;
+							i = 0,
+							klen;
 				JsonbPair  *pairs = palloc(Max(n, 1) * sizeof(JsonbPair));
 				struct
 				{
@@ -218,10 +219,20 @@ json_to_jbv(json_t *j, JsonbValue *v)
 				}			stackkv[32],
 						   *kv = n <= 32 ? stackkv : palloc(n * sizeof(*kv));
 
+				/* jansson 2.14 keeps each key's length: no strlen per key */
+#if JANSSON_VERSION_HEX >= 0x020e00
+				json_object_keylen_foreach(j, k, klen, e)
+#else
 				json_object_foreach(j, k, e)
+#endif
 				{
 					size_t		at = i++;
-					int			len = (int) strlen(k);
+					int			len;
+
+#if JANSSON_VERSION_HEX < 0x020e00
+					klen = strlen(k);
+#endif
+					len = (int) klen;
 
 					while (at > 0 && (kv[at - 1].len > len ||
 									  (kv[at - 1].len == len && memcmp(kv[at - 1].k, k, len) > 0)))

@@ -49,8 +49,14 @@
 #include "analyzer_internal.h"
 
 /* Every key set below is an ASCII literal: jansson need not check each
- * one for valid UTF-8 (strlen + a call per character, ~35 keys a call). */
+ * one for valid UTF-8 (strlen + a call per character, ~35 keys a call),
+ * nor measure it ("" k "" makes anything but a literal a compile error). */
+#if JANSSON_VERSION_HEX >= 0x020e00
+#define json_object_set_new(o, k, v) \
+	json_object_setn_new_nocheck((o), "" k "", sizeof("" k "") - 1, (v))
+#else
 #define json_object_set_new json_object_set_new_nocheck
+#endif
 
 static const char *const intent_names[AZI_N] = {
 	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
