@@ -559,6 +559,14 @@ az_automaton_build(az_lexicon *lex)
 					qt = 0;
 		uint32_t	a;
 
+		/* every entry becomes "target << 1 | has-output" as soon as its
+		 * row is complete (the root has no output: the scan never reports
+		 * at the root); a node's dict link is set when it is found, from
+		 * its failure node, which is shallower and so found before it.  A
+		 * row is completed from its failure node's row, which is earlier
+		 * in breadth-first order and so encoded already. */
+#define ENC(v)	((v) == 0 ? 0 : ((v) << 1) | \
+				 (uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
 		for (a = 0; a < nclass; a++)
 		{
 			uint32_t	v = DGET(a);
@@ -566,7 +574,9 @@ az_automaton_build(az_lexicon *lex)
 			if (v)
 			{
 				fail[v] = 0;
+				lex->dict[v] = lex->node_pat[0] >= 0 ? 0 : lex->dict[0];
 				queue[qt++] = v;
+				DSET(a, ENC(v));
 			}
 		}
 		while (qh < qt)
@@ -574,7 +584,6 @@ az_automaton_build(az_lexicon *lex)
 			uint32_t	u = queue[qh++];
 			uint32_t	f = fail[u];
 
-			lex->dict[u] = lex->node_pat[f] >= 0 ? f : lex->dict[f];
 			for (a = 0; a < nclass; a++)
 			{
 				size_t		di = DIDX(u, a);
@@ -582,24 +591,18 @@ az_automaton_build(az_lexicon *lex)
 
 				if (d)
 				{
-					fail[d] = DGET(DIDX(f, a));
+					uint32_t	fd = DGET(DIDX(f, a)) >> 1;
+
+					fail[d] = fd;
+					lex->dict[d] = lex->node_pat[fd] >= 0 ? fd : lex->dict[fd];
 					queue[qt++] = d;
+					DSET(di, ENC(d));
 				}
 				else
 					DSET(di, DGET(DIDX(f, a)));
 			}
 		}
-		/* encode "has output" in bit 0 of every transition (the root has
-		 * none: the scan never reports at the root) */
-		for (i = 0; i < nodes; i++)
-			for (a = 0; a < nclass; a++)
-			{
-				size_t		di = DIDX(i, a);
-				uint32_t	v = DGET(di);
-
-				DSET(di, (v << 1) |
-					 (uint32_t) (v != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0)));
-			}
+#undef ENC
 	}
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
