@@ -713,15 +713,19 @@ scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
 #define AZ_SPLIT4 96
 #endif
 
+/* entry of the 16- or 32-bit table */
+#define DELTA(i)	(wide ? delta32[i] : (uint32_t) delta16[i])
+
 static inline __attribute__((always_inline)) long
 scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out,
-			 const int K)
+			 const int K, const bool wide)
 {
 	enum
 	{
 		W = AZ_SEAM_WARMUP
 	};
-	const uint16_t *delta = lex->delta16;
+	const uint16_t *delta16 = lex->delta16;
+	const uint32_t *delta32 = lex->delta;
 	const uint8_t *cls = lex->cls;
 	const uint32_t shift = lex->row_shift;
 	size_t		b[AZ_MAX_STREAMS + 1],	/* stream k reports hits ending in [b[k], b[k+1]) */
@@ -758,7 +762,7 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 
 #pragma GCC unroll 8
 		for (k = 0; k < K; k++)
-			d[k] = delta[((size_t) s[k] << shift) + cls[u[o[k] + j]]];
+			d[k] = DELTA(((size_t) s[k] << shift) + cls[u[o[k] + j]]);
 #pragma GCC unroll 8
 		for (k = 0; k < K; k++)
 			s[k] = d[k] >> 1;
@@ -775,9 +779,9 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 
 #pragma GCC unroll 8
 		for (k = 0; k < K - 1; k++)
-			d[k] = delta[((size_t) s[k] << shift) + cls[u[o[k] + j]]];
+			d[k] = DELTA(((size_t) s[k] << shift) + cls[u[o[k] + j]]);
 		if (o[K - 1] + j < n)
-			d[K - 1] = delta[((size_t) s[K - 1] << shift) + cls[u[o[K - 1] + j]]];
+			d[K - 1] = DELTA(((size_t) s[K - 1] << shift) + cls[u[o[K - 1] + j]]);
 		else
 			d[K - 1] = s[K - 1] << 1;
 #pragma GCC unroll 8
@@ -800,7 +804,7 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 		s[k] = s[k - 1];
 		for (i = b[k]; i < b[k + 1] && r > 0; i++)
 		{
-			uint32_t	d = delta[((size_t) s[k] << shift) + cls[u[i]]];
+			uint32_t	d = DELTA(((size_t) s[k] << shift) + cls[u[i]]);
 
 			s[k] = d >> 1;
 			if (d & 1)
@@ -838,16 +842,31 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 	return (long) total;
 }
 
+#undef DELTA
+
 static long __attribute__((noinline))
 scan_2(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
 {
-	return scan_streams(lex, u, n, out, 2);
+	return scan_streams(lex, u, n, out, 2, false);
 }
 
 static long __attribute__((noinline))
 scan_4(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
 {
-	return scan_streams(lex, u, n, out, 4);
+	return scan_streams(lex, u, n, out, 4, false);
+}
+
+/* the same over the 32-bit table (a lexicon of more than 32768 nodes) */
+static long __attribute__((noinline))
+scan_2w(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 2, true);
+}
+
+static long __attribute__((noinline))
+scan_4w(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 4, true);
 }
 
 long
@@ -866,9 +885,11 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
 		return 0;
-	if (lex->delta16 && n >= AZ_SPLIT2)
+	if (n >= AZ_SPLIT2)
 	{
-		long		r2 = n >= AZ_SPLIT4 ? scan_4(lex, u, n, out) : scan_2(lex, u, n, out);
+		long		r2 = lex->delta16 ?
+			(n >= AZ_SPLIT4 ? scan_4(lex, u, n, out) : scan_2(lex, u, n, out)) :
+			(n >= AZ_SPLIT4 ? scan_4w(lex, u, n, out) : scan_2w(lex, u, n, out));
 
 		if (r2 != -2)
 			return r2;
