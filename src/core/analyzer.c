@@ -508,11 +508,70 @@ jstr(const char *s, size_t n)
 	return j ? j : json_string("");
 }
 
+/* Decimal digits of x at the end of buf[0..end): returns where they start
+ * (x < 10^20 always fits 20 bytes). */
+static char *
+put_digits(char *end, uint64_t x, int min_digits)
+{
+	char	   *p = end;
+
+	do
+	{
+		*--p = (char) ('0' + x % 10);
+		x /= 10;
+		min_digits--;
+	} while (x > 0 || min_digits > 0);
+	return p;
+}
+
+/* snprintf(buf, sz, "%d", x) without printf. */
+static void
+fmt_int(char *buf, size_t sz, long long x)
+{
+	char		tmp[24],
+			   *p = put_digits(tmp + sizeof(tmp), x < 0 ? 0 - (uint64_t) x : (uint64_t) x, 1);
+	size_t		l;
+
+	if (x < 0)
+		*--p = '-';
+	l = (size_t) (tmp + sizeof(tmp) - p);
+	if (l >= sz)
+		l = sz - 1;
+	memcpy(buf, p, l);
+	buf[l] = '\0';
+}
+
+/* snprintf(buf, sz, "%04d-%02d-%02d", y, m, d) without printf (sz >= 11). */
+static void
+fmt_ymd(char *buf, size_t sz, int y, int m, int d)
+{
+	if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99 || sz < 11)
+	{
+		snprintf(buf, sz, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	put_digits(buf + 4, (uint64_t) y, 4);
+	buf[4] = '-';
+	put_digits(buf + 7, (uint64_t) m, 2);
+	buf[7] = '-';
+	put_digits(buf + 10, (uint64_t) d, 2);
+	buf[10] = '\0';
+}
+
 static void
 fmt_num(char *buf, size_t sz, double v)
 {
 	if (fabs(v - floor(v + 0.5)) < 1e-9 && fabs(v) < 1e15)
-		snprintf(buf, sz, "%.0f", v);
+	{
+		/* "%.0f": the nearest integer (v is within 1e-9 of it), "-0" for
+		 * a negative v that rounds to 0 */
+		long long	r = llround(v);
+
+		if (r == 0 && signbit(v))
+			snprintf(buf, sz, "-0");
+		else
+			fmt_int(buf, sz, r);
+	}
 	else
 	{
 		size_t		l;
@@ -2693,10 +2752,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							dd;
 
 				az_civil_from_days(d->day, &y, &m, &dd);
-				snprintf(nb, sizeof(nb), "(%04d-%02d-%02d)", y, m, dd);
+				nb[0] = '(';
+				fmt_ymd(nb + 1, sizeof(nb) - 2, y, m, dd);
+				strcat(nb, ")");
 				sb_puts(&line, nb);
 			}
-			snprintf(nb, sizeof(nb), ",距今%d天", (int) d->rel);
+			strcpy(nb, ",距今");
+			fmt_int(nb + strlen(nb), sizeof(nb) - strlen(nb) - 3, (int) d->rel);
+			strcat(nb, "天");
 			sb_puts(&line, nb);
 			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" :
 					urg_level == AZU_MEDIUM ? ",需按期跟进" : ",时间较充裕");
@@ -2858,7 +2921,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			bool		dup = false;
 
 			az_civil_from_days(ctx.dates[i].day, &y, &m, &dd);
-			snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, dd);
+			fmt_ymd(iso, sizeof(iso), y, m, dd);
 			for (j = 0; j < json_array_size(tdates); j++)
 				if (strcmp(json_string_value(json_array_get(tdates, j)), iso) == 0)
 					dup = true;
