@@ -65,6 +65,37 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 		uint32_t	cp;
 		size_t		cl;
 
+		/* the common cases first: printable ASCII, and a CJK character
+		 * (U+4000..U+9FFF: nothing below replaces it) that has no
+		 * simplified form */
+		if (c >= 0x20 && c < 0x7f)
+		{
+			if (m)
+				m[k] = base + (uint32_t) i;
+			o[k++] = (char) c;
+			i++;
+			continue;
+		}
+		if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
+			(s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+		{
+			cp = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+			if (cp < 0x4E00 || az_t2s(cp) == cp)
+			{
+				if (m)
+				{
+					m[k] = base + (uint32_t) i;
+					m[k + 1] = base + (uint32_t) i;
+					m[k + 2] = base + (uint32_t) i;
+				}
+				o[k] = (char) c;
+				o[k + 1] = (char) s[i + 1];
+				o[k + 2] = (char) s[i + 2];
+				k += 3;
+				i += 3;
+				continue;
+			}
+		}
 		if (c < 0x80)
 		{
 			if (c == 0 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
