@@ -47,6 +47,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "analyzer_internal.h"
 
@@ -405,11 +408,53 @@ cmp_item(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/*
+ * The transition table, zeroed: several MB, every page of it written by
+ * the build.  Page by page on first touch (read first: twice) that is
+ * thousands of page faults, a good part of the build; on Linux a large
+ * table is mapped with MAP_POPULATE, its pages made in one go.
+ */
+static void *
+table_alloc(az_lexicon *lex, size_t bytes)
+{
+	lex->delta_mapped = 0;
+#if defined(__linux__) && defined(MAP_POPULATE)
+	if (bytes >= ((size_t) 1 << 20))
+	{
+		void	   *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+							 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p != MAP_FAILED)
+		{
+			lex->delta_mapped = bytes;
+			return p;
+		}
+	}
+#endif
+	return calloc(1, bytes);
+}
+
+static void
+table_free(az_lexicon *lex, void *p)
+{
+	if (p == NULL)
+		return;
+#if defined(__linux__) && defined(MAP_POPULATE)
+	if (lex->delta_mapped)
+	{
+		munmap(p, lex->delta_mapped);
+		return;
+	}
+#endif
+	free(p);
+}
+
 void
 az_automaton_free(az_lexicon *lex)
 {
-	free(lex->delta);
-	free(lex->delta16);
+	table_free(lex, lex->delta);
+	table_free(lex, lex->delta16);
+	lex->delta_mapped = 0;
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
@@ -506,9 +551,9 @@ az_automaton_build(az_lexicon *lex)
 	lex->row_shift = shift;
 	narrow = nodes <= 32768;	/* node << 1 | 1 fits in 16 bits */
 	if (narrow)
-		lex->delta16 = calloc(nodes << shift, sizeof(uint16_t));
+		lex->delta16 = table_alloc(lex, (nodes << shift) * sizeof(uint16_t));
 	else
-		lex->delta = calloc(nodes << shift, sizeof(uint32_t));
+		lex->delta = table_alloc(lex, (nodes << shift) * sizeof(uint32_t));
 	lex->node_pat = malloc(nodes * sizeof(int32_t));
 	lex->dict = calloc(nodes, sizeof(uint32_t));
 	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
