@@ -208,7 +208,8 @@ json_to_jbv(json_t *j, JsonbValue *v)
 				const char *k;
 				json_t	   *e;
 				size_t		n = json_object_size(j),
-							i = 0;
+							i = 0,
+							klen;
 				JsonbPair  *pairs = palloc(Max(n, 1) * sizeof(JsonbPair));
 				struct
 				{
@@ -218,10 +219,20 @@ json_to_jbv(json_t *j, JsonbValue *v)
 				}			stackkv[32],
 						   *kv = n <= 32 ? stackkv : palloc(n * sizeof(*kv));
 
+				/* jansson 2.14 keeps each key's length: no strlen per key */
+#if JANSSON_VERSION_HEX >= 0x020e00
+				json_object_keylen_foreach(j, k, klen, e)
+#else
 				json_object_foreach(j, k, e)
+#endif
 				{
 					size_t		at = i++;
-					int			len = (int) strlen(k);
+					int			len;
+
+#if JANSSON_VERSION_HEX < 0x020e00
+					klen = strlen(k);
+#endif
+					len = (int) klen;
 
 					while (at > 0 && (kv[at - 1].len > len ||
 									  (kv[at - 1].len == len && memcmp(kv[at - 1].k, k, len) > 0)))
@@ -286,17 +297,187 @@ json_to_jbv(json_t *j, JsonbValue *v)
 	}
 }
 
-/* jansson value -> jsonb Datum, built directly as a JsonbValue tree (no
+/*
+ * A jansson container written straight in jsonb's binary format, byte for
+ * byte what JsonbValueToJsonb(json_to_jbv()) makes (convertJsonbValue of
+ * jsonb_util.c: a container is 4-byte aligned, its header word, its
+ * JEntries -- an object's keys', then its values' --, then their data;
+ * every JB_OFFSET_STRIDE-th JEntry holds an end offset, the others a
+ * length; a numeric is 4-byte aligned, its padding counted in its length),
+ * without the JsonbValue tree in between.  Returns the JEntry of j.
+ */
+static void
+jb_pad(StringInfo b)
+{
+	int			pad = INTALIGN(b->len) - b->len;
+
+	if (pad > 0)
+	{
+		enlargeStringInfo(b, pad);
+		memset(b->data + b->len, 0, pad);
+		b->len += pad;
+		b->data[b->len] = '\0';
+	}
+}
+
+static int
+jb_reserve(StringInfo b, int len)
+{
+	int			at;
+
+	enlargeStringInfo(b, len);
+	at = b->len;
+	b->len += len;
+	b->data[b->len] = '\0';
+	return at;
+}
+
+static uint32
+jb_write(StringInfo b, json_t *j)
+{
+	switch (json_typeof(j))
+	{
+		case JSON_OBJECT:
+		case JSON_ARRAY:
+			check_stack_depth();
+			{
+				bool		obj = json_is_object(j);
+				size_t		n = obj ? json_object_size(j) : json_array_size(j),
+							i,
+							klen;
+				int			base = b->len,
+							jo,
+							total = 0;
+				uint32		head = (uint32) n | (obj ? JB_FOBJECT : JB_FARRAY);
+				const char *k;
+				json_t	   *e;
+				struct
+				{
+					const char *k;
+					int			len;
+					json_t	   *v;
+				}			stackkv[32],
+						   *kv = obj && n > 32 ? palloc(n * sizeof(*kv)) : stackkv;
+
+				if (obj)
+				{
+					i = 0;
+#if JANSSON_VERSION_HEX >= 0x020e00
+					json_object_keylen_foreach(j, k, klen, e)
+#else
+					json_object_foreach(j, k, e)
+#endif
+					{
+						size_t		at = i++;
+						int			len;
+
+#if JANSSON_VERSION_HEX < 0x020e00
+						klen = strlen(k);
+#endif
+						len = (int) klen;
+						/* jsonb's key order: length, then bytes */
+						while (at > 0 && (kv[at - 1].len > len ||
+										  (kv[at - 1].len == len && memcmp(kv[at - 1].k, k, len) > 0)))
+						{
+							kv[at] = kv[at - 1];
+							at--;
+						}
+						kv[at].k = k;
+						kv[at].len = len;
+						kv[at].v = e;
+					}
+				}
+				jb_pad(b);
+				appendBinaryStringInfo(b, (char *) &head, sizeof(uint32));
+				jo = jb_reserve(b, (int) (sizeof(JEntry) * n * (obj ? 2 : 1)));
+				for (i = 0; i < (obj ? 2 * n : n); i++)
+				{
+					uint32		meta;
+
+					if (obj && i < n)
+					{
+						appendBinaryStringInfo(b, kv[i].k, kv[i].len);
+						meta = JENTRY_ISSTRING | (uint32) kv[i].len;
+					}
+					else
+						meta = jb_write(b, obj ? kv[i - n].v : json_array_get(j, i));
+					total += JBE_OFFLENFLD(meta);
+					if (total > JENTRY_OFFLENMASK)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 obj ? errmsg("total size of jsonb object elements exceeds the maximum of %d bytes",
+											  JENTRY_OFFLENMASK) :
+								 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
+										JENTRY_OFFLENMASK)));
+					if (i % JB_OFFSET_STRIDE == 0)
+						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
+					memcpy(b->data + jo, &meta, sizeof(JEntry));
+					jo += sizeof(JEntry);
+				}
+				if (kv != stackkv)
+					pfree(kv);
+				total = b->len - base;
+				if (total > JENTRY_OFFLENMASK)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 obj ? errmsg("total size of jsonb object elements exceeds the maximum of %d bytes",
+										  JENTRY_OFFLENMASK) :
+							 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
+									JENTRY_OFFLENMASK)));
+				return JENTRY_ISCONTAINER | (uint32) total;
+			}
+		case JSON_STRING:
+			appendBinaryStringInfo(b, json_string_value(j), (int) json_string_length(j));
+			return JENTRY_ISSTRING | (uint32) json_string_length(j);
+		case JSON_INTEGER:
+		case JSON_REAL:
+			{
+				Numeric		num = json_is_integer(j) ? int64_to_numeric(json_integer_value(j)) :
+					real_to_numeric(json_real_value(j));
+				int			pad = INTALIGN(b->len) - b->len,
+							len = (int) VARSIZE_ANY(num);
+
+				jb_pad(b);
+				appendBinaryStringInfo(b, (char *) num, len);
+				pfree(num);
+				return JENTRY_ISNUMERIC | (uint32) (pad + len);
+			}
+		case JSON_TRUE:
+			return JENTRY_ISBOOL_TRUE;
+		case JSON_FALSE:
+			return JENTRY_ISBOOL_FALSE;
+		default:
+			return JENTRY_ISNULL;
+	}
+}
+
+/* jansson value -> jsonb Datum, written directly in jsonb's format (no
  * text round trip; reals keep their shortest form: 0.95, not 0.94999...).
  * A scalar becomes jsonb's one-element raw-scalar array, as
  * JsonbValueToJsonb makes it. */
 Datum
 commhub_json_to_jsonb(json_t *j)
 {
-	JsonbValue	v;
+	StringInfoData b;
 
-	json_to_jbv(j, &v);
-	return JsonbPGetDatum(JsonbValueToJsonb(&v));
+	if (json_is_object(j) || json_is_array(j))
+	{
+		/* one buffer that fits an analysis */
+		b.maxlen = 4096;
+		b.data = palloc(b.maxlen);
+		b.len = VARHDRSZ;
+		b.cursor = 0;
+		(void) jb_write(&b, j);
+		SET_VARSIZE(b.data, b.len);
+		return PointerGetDatum(b.data);
+	}
+	else
+	{
+		JsonbValue	v;
+
+		json_to_jbv(j, &v);
+		return JsonbPGetDatum(JsonbValueToJsonb(&v));
+	}
 }
 
 /*

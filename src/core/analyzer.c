@@ -49,8 +49,14 @@
 #include "analyzer_internal.h"
 
 /* Every key set below is an ASCII literal: jansson need not check each
- * one for valid UTF-8 (strlen + a call per character, ~35 keys a call). */
+ * one for valid UTF-8 (strlen + a call per character, ~35 keys a call),
+ * nor measure it ("" k "" makes anything but a literal a compile error). */
+#if JANSSON_VERSION_HEX >= 0x020e00
+#define json_object_set_new(o, k, v) \
+	json_object_setn_new_nocheck((o), "" k "", sizeof("" k "") - 1, (v))
+#else
 #define json_object_set_new json_object_set_new_nocheck
+#endif
 
 static const char *const intent_names[AZI_N] = {
 	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
@@ -70,14 +76,12 @@ static const uint8_t break_lead[256] = {
 	[0xE2] = 1,[0xE3] = 1,
 };
 
-/* Width of a clause/sentence break at t[p] (0 if none). */
-static inline size_t
-break_at(const char *t, size_t n, size_t p, bool sentence_only)
+/* break_at() past its first test (t[p] may start a break). */
+static size_t
+break_at_lead(const char *t, size_t n, size_t p, bool sentence_only)
 {
 	unsigned char c = (unsigned char) t[p];
 
-	if (!break_lead[c])
-		return 0;
 	switch (c)
 	{
 		case '\n':
@@ -116,6 +120,16 @@ break_at(const char *t, size_t n, size_t p, bool sentence_only)
 		default:
 			return 0;
 	}
+}
+
+/* Width of a clause/sentence break at t[p] (0 if none).  Inline is only
+ * the test that settles nearly every byte. */
+static inline size_t
+break_at(const char *t, size_t n, size_t p, bool sentence_only)
+{
+	if (!break_lead[(unsigned char) t[p]])
+		return 0;
+	return break_at_lead(t, n, p, sentence_only);
 }
 
 bool
@@ -244,9 +258,12 @@ az_hit_lower_bound(const az_ctx *ctx, uint32_t p)
 const az_feat *
 az_hit_feat(const az_ctx *ctx, const az_hit *h, uint16_t kind)
 {
-	const az_pat *p = &ctx->lex->pat[h->pat];
+	const az_pat *p;
 	uint32_t	i;
 
+	if (kind < 64 && !(ctx->lex->pat_kinds[h->pat] >> kind & 1))
+		return NULL;
+	p = &ctx->lex->pat[h->pat];
 	for (i = 0; i < p->nfeat; i++)
 		if (ctx->lex->feat[p->feat_off + i].kind == kind)
 			return &ctx->lex->feat[p->feat_off + i];
@@ -288,14 +305,15 @@ units_between(const az_ctx *ctx, size_t a, size_t b, int max)
 	return u;
 }
 
-/* Number of code points in t[a..b). */
+/* Number of code points in t[a..b), counted up to max (the callers only
+ * compare it with a small bound). */
 static size_t
-cp_count(const char *t, size_t a, size_t b)
+cp_count(const char *t, size_t a, size_t b, size_t max)
 {
 	size_t		k = 0,
 				p;
 
-	for (p = a; p < b; p++)
+	for (p = a; p < b && k < max; p++)
 		if (((unsigned char) t[p] & 0xC0) != 0x80)
 			k++;
 	return k;
@@ -433,7 +451,22 @@ utf8_valid(const char *s, size_t n)
 		unsigned	c = u[i];
 
 		if (c < 0x80)
+		{
+			uint64_t	w;
+
 			i++;
+			/* an ASCII run, 8 bytes at a time */
+			while (i + 8 <= n && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
+				i += 8;
+		}
+		else if (c >= 0xE1 && c <= 0xEF && c != 0xED)
+		{
+			/* 3 bytes whose code point is in range whatever follows
+			 * (U+1000..U+CFFF, U+E000..U+FFFF): CJK */
+			if (n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+				return false;
+			i += 3;
+		}
 		else if (c >= 0xC2 && c <= 0xDF)
 		{
 			if (n - i < 2 || (u[i + 1] & 0xC0) != 0x80)
@@ -480,11 +513,70 @@ jstr(const char *s, size_t n)
 	return j ? j : json_string("");
 }
 
+/* Decimal digits of x at the end of buf[0..end): returns where they start
+ * (x < 10^20 always fits 20 bytes). */
+static char *
+put_digits(char *end, uint64_t x, int min_digits)
+{
+	char	   *p = end;
+
+	do
+	{
+		*--p = (char) ('0' + x % 10);
+		x /= 10;
+		min_digits--;
+	} while (x > 0 || min_digits > 0);
+	return p;
+}
+
+/* snprintf(buf, sz, "%d", x) without printf. */
+static void
+fmt_int(char *buf, size_t sz, long long x)
+{
+	char		tmp[24],
+			   *p = put_digits(tmp + sizeof(tmp), x < 0 ? 0 - (uint64_t) x : (uint64_t) x, 1);
+	size_t		l;
+
+	if (x < 0)
+		*--p = '-';
+	l = (size_t) (tmp + sizeof(tmp) - p);
+	if (l >= sz)
+		l = sz - 1;
+	memcpy(buf, p, l);
+	buf[l] = '\0';
+}
+
+/* snprintf(buf, sz, "%04d-%02d-%02d", y, m, d) without printf (sz >= 11). */
+static void
+fmt_ymd(char *buf, size_t sz, int y, int m, int d)
+{
+	if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99 || sz < 11)
+	{
+		snprintf(buf, sz, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	put_digits(buf + 4, (uint64_t) y, 4);
+	buf[4] = '-';
+	put_digits(buf + 7, (uint64_t) m, 2);
+	buf[7] = '-';
+	put_digits(buf + 10, (uint64_t) d, 2);
+	buf[10] = '\0';
+}
+
 static void
 fmt_num(char *buf, size_t sz, double v)
 {
 	if (fabs(v - floor(v + 0.5)) < 1e-9 && fabs(v) < 1e15)
-		snprintf(buf, sz, "%.0f", v);
+	{
+		/* "%.0f": the nearest integer (v is within 1e-9 of it), "-0" for
+		 * a negative v that rounds to 0 */
+		long long	r = llround(v);
+
+		if (r == 0 && signbit(v))
+			snprintf(buf, sz, "-0");
+		else
+			fmt_int(buf, sz, r);
+	}
 	else
 	{
 		size_t		l;
@@ -1254,21 +1346,77 @@ find_lit(const char *t, size_t a, size_t b, const char *lit)
  * fixed phrases of that shape that do not ask (动不动 "at every turn",
  * 时不时 "now and then") are skipped.  Counts them in the new text (a
  * quoted message was answered already). */
+/* Offset of the first 不 or 没 in t[a..b), b if none (16 starts at a time
+ * with SSE2). */
+static size_t
+next_bu_mei(const char *t, size_t a, size_t b)
+{
+	const unsigned char *u = (const unsigned char *) t;
+
+#ifdef __SSE2__
+	if (a + 18 <= b)
+	{
+		const __m128i e4 = _mm_set1_epi8((char) 0xE4),
+					b8 = _mm_set1_epi8((char) 0xB8),
+					x8d = _mm_set1_epi8((char) 0x8D),
+					e6 = _mm_set1_epi8((char) 0xE6),
+					b2 = _mm_set1_epi8((char) 0xB2),
+					a1 = _mm_set1_epi8((char) 0xA1);
+
+		for (; a + 18 <= b; a += 16)
+		{
+			__m128i		x0 = _mm_loadu_si128((const __m128i *) (t + a)),
+						x1 = _mm_loadu_si128((const __m128i *) (t + a + 1)),
+						x2 = _mm_loadu_si128((const __m128i *) (t + a + 2));
+			__m128i		bu = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, e4), _mm_cmpeq_epi8(x1, b8)),
+										   _mm_cmpeq_epi8(x2, x8d)),
+						mei = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, e6), _mm_cmpeq_epi8(x1, b2)),
+											_mm_cmpeq_epi8(x2, a1));
+			unsigned	mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(bu, mei));
+
+			if (mask)
+				return a + (size_t) __builtin_ctz(mask);
+		}
+	}
+#endif
+	for (; a + 3 <= b; a++)
+		if ((u[a] == 0xE4 && u[a + 1] == 0xB8 && u[a + 2] == 0x8D) ||
+			(u[a] == 0xE6 && u[a + 1] == 0xB2 && u[a + 2] == 0xA1))
+			return a;
+	return b;
+}
+
 static int
 a_not_a_questions(const az_ctx *ctx)
 {
 	/* 能不能/可不可以 are request cues of the lexicon already */
 	static const char *const not_ask[] = {"动", "时", "了", "不", "没", "一", "能", "可"};
 	size_t		p,
-				end = ctx->quote_start < ctx->n && !ctx->quote_fwd ? ctx->quote_start : ctx->n;
+				end = ctx->quote_start < ctx->n && !ctx->quote_fwd ? ctx->quote_start : ctx->n,
+				next = 0;		/* the first 不/没 at or after p + 3 */
 	int			n = 0;
 
 	for (p = 0; p + 9 <= end; p += az_u8len((unsigned char) ctx->t[p]))
 	{
-		unsigned char c = (unsigned char) ctx->t[p];
+		unsigned char c;
 		size_t		l,
 					k;
 
+		/* only a 不/没 at p + 3 or p + 6 asks: go on from the first
+		 * character that can have one there */
+		if (next < p + 3)
+			next = next_bu_mei(ctx->t, p + 3, end);
+		if (next >= end)
+			break;
+		if (next > p + 6)
+		{
+			p = next - 6;
+			while (((unsigned char) ctx->t[p] & 0xC0) == 0x80)
+				p++;
+			if (p + 9 > end)
+				break;
+		}
+		c = (unsigned char) ctx->t[p];
 		if (c < 0xE4 || c > 0xE9)
 			continue;
 		for (l = 3; l <= 6; l += 3)
@@ -1366,8 +1514,11 @@ find_quote(az_ctx *ctx)
 					is_fwd = false,
 					is_footer = false;
 
-		while (e < ctx->n && ctx->t[e] != '\n')
-			e++;
+		{
+			const char *nl = memchr(ctx->t + p, '\n', ctx->n - p);
+
+			e = nl ? (size_t) (nl - ctx->t) : ctx->n;
+		}
 		q = az_skip_sp(ctx->t, e, p);
 		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
 			if (az_at(ctx->t, e, q, lead[k]))
@@ -1393,7 +1544,8 @@ find_quote(az_ctx *ctx)
 			}
 			return;
 		}
-		for (; q < e; q += az_u8len((unsigned char) ctx->t[q]))
+		/* own is only ever compared with 4 */
+		for (; q < e && own < 4; q += az_u8len((unsigned char) ctx->t[q]))
 			if (ctx->t[q] != ' ')
 				own++;
 		p = e + 1;
@@ -3018,10 +3170,14 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 							dd;
 
 				az_civil_from_days(d->day, &y, &m, &dd);
-				snprintf(nb, sizeof(nb), "(%04d-%02d-%02d)", y, m, dd);
+				nb[0] = '(';
+				fmt_ymd(nb + 1, sizeof(nb) - 2, y, m, dd);
+				strcat(nb, ")");
 				sb_puts(&line, nb);
 			}
-			snprintf(nb, sizeof(nb), ",距今%d天", (int) d->rel);
+			strcpy(nb, ",距今");
+			fmt_int(nb + strlen(nb), sizeof(nb) - strlen(nb) - 3, (int) d->rel);
+			strcat(nb, "天");
 			sb_puts(&line, nb);
 			sb_puts(&line, urg_level == AZU_HIGH ? ",时间紧迫" :
 					urg_level == AZU_MEDIUM ? ",需按期跟进" : ",时间较充裕");
@@ -3148,7 +3304,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 					ce;
 
 		az_clause_bounds(&ctx, d->s, &cs, &ce);
-		if (cp_count(ctx.t, cs, ce) > 30)
+		if (cp_count(ctx.t, cs, ce, 31) > 30)
 		{
 			size_t		a = d->s,
 						b = d->e,
@@ -3183,7 +3339,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			bool		dup = false;
 
 			az_civil_from_days(ctx.dates[i].day, &y, &m, &dd);
-			snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, dd);
+			fmt_ymd(iso, sizeof(iso), y, m, dd);
 			for (j = 0; j < json_array_size(tdates); j++)
 				if (strcmp(json_string_value(json_array_get(tdates, j)), iso) == 0)
 					dup = true;
@@ -3301,7 +3457,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 				break;
 		}
 		trim_span(ctx.t, ctx.n, &a, &ce);
-		if (cp_count(ctx.t, a, ce) < 4)
+		if (cp_count(ctx.t, a, ce, 4) < 4)
 			continue;
 		if ((sc.follow[AZF_SAMPLE] && span_has(&ctx, a, ce, "样")) ||
 			(sc.follow[AZF_QUOTE] && span_has(&ctx, a, ce, "报价")) ||
@@ -3334,7 +3490,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* quality score: how much usable information the record carries */
 	{
 		int			q = 2;
-		size_t		ncp = cp_count(ctx.t, ctx.content_start, ctx.n);
+		size_t		ncp = cp_count(ctx.t, ctx.content_start, ctx.n, 40);
 
 		if (cat != AZI_OTHER)
 			q += 2;

@@ -47,6 +47,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "analyzer_internal.h"
 
@@ -65,6 +68,37 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 		uint32_t	cp;
 		size_t		cl;
 
+		/* the common cases first: printable ASCII, and a CJK character
+		 * (U+4000..U+9FFF: nothing below replaces it) that has no
+		 * simplified form */
+		if (c >= 0x20 && c < 0x7f)
+		{
+			if (m)
+				m[k] = base + (uint32_t) i;
+			o[k++] = (char) c;
+			i++;
+			continue;
+		}
+		if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
+			(s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+		{
+			cp = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+			if (cp < 0x4E00 || az_t2s(cp) == cp)
+			{
+				if (m)
+				{
+					m[k] = base + (uint32_t) i;
+					m[k + 1] = base + (uint32_t) i;
+					m[k + 2] = base + (uint32_t) i;
+				}
+				o[k] = (char) c;
+				o[k + 1] = (char) s[i + 1];
+				o[k + 2] = (char) s[i + 2];
+				k += 3;
+				i += 3;
+				continue;
+			}
+		}
 		if (c < 0x80)
 		{
 			if (c == 0 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
@@ -374,14 +408,57 @@ cmp_item(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/*
+ * The transition table, zeroed: several MB, every page of it written by
+ * the build.  Page by page on first touch (read first: twice) that is
+ * thousands of page faults, a good part of the build; on Linux a large
+ * table is mapped with MAP_POPULATE, its pages made in one go.
+ */
+static void *
+table_alloc(az_lexicon *lex, size_t bytes)
+{
+	lex->delta_mapped = 0;
+#if defined(__linux__) && defined(MAP_POPULATE)
+	if (bytes >= ((size_t) 1 << 20))
+	{
+		void	   *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+							 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p != MAP_FAILED)
+		{
+			lex->delta_mapped = bytes;
+			return p;
+		}
+	}
+#endif
+	return calloc(1, bytes);
+}
+
+static void
+table_free(az_lexicon *lex, void *p)
+{
+	if (p == NULL)
+		return;
+#if defined(__linux__) && defined(MAP_POPULATE)
+	if (lex->delta_mapped)
+	{
+		munmap(p, lex->delta_mapped);
+		return;
+	}
+#endif
+	free(p);
+}
+
 void
 az_automaton_free(az_lexicon *lex)
 {
-	free(lex->delta);
-	free(lex->delta16);
+	table_free(lex, lex->delta);
+	table_free(lex, lex->delta16);
+	lex->delta_mapped = 0;
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
+	free(lex->pat_kinds);
 	free(lex->feat);
 	lex->delta = NULL;
 	lex->delta16 = NULL;
@@ -389,6 +466,7 @@ az_automaton_free(az_lexicon *lex)
 	lex->node_pat = NULL;
 	lex->dict = NULL;
 	lex->pat = NULL;
+	lex->pat_kinds = NULL;
 	lex->feat = NULL;
 	lex->nnodes = lex->npat = lex->nfeat = 0;
 	lex->built = false;
@@ -473,9 +551,9 @@ az_automaton_build(az_lexicon *lex)
 	lex->row_shift = shift;
 	narrow = nodes <= 32768;	/* node << 1 | 1 fits in 16 bits */
 	if (narrow)
-		lex->delta16 = calloc(nodes << shift, sizeof(uint16_t));
+		lex->delta16 = table_alloc(lex, (nodes << shift) * sizeof(uint16_t));
 	else
-		lex->delta = calloc(nodes << shift, sizeof(uint32_t));
+		lex->delta = table_alloc(lex, (nodes << shift) * sizeof(uint32_t));
 	lex->node_pat = malloc(nodes * sizeof(int32_t));
 	lex->dict = calloc(nodes, sizeof(uint32_t));
 	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
@@ -557,6 +635,14 @@ az_automaton_build(az_lexicon *lex)
 					qt = 0;
 		uint32_t	a;
 
+		/* every entry becomes "target << 1 | has-output" as soon as its
+		 * row is complete (the root has no output: the scan never reports
+		 * at the root); a node's dict link is set when it is found, from
+		 * its failure node, which is shallower and so found before it.  A
+		 * row is completed from its failure node's row, which is earlier
+		 * in breadth-first order and so encoded already. */
+#define ENC(v)	((v) == 0 ? 0 : ((v) << 1) | \
+				 (uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
 		for (a = 0; a < nclass; a++)
 		{
 			uint32_t	v = DGET(a);
@@ -564,7 +650,9 @@ az_automaton_build(az_lexicon *lex)
 			if (v)
 			{
 				fail[v] = 0;
+				lex->dict[v] = lex->node_pat[0] >= 0 ? 0 : lex->dict[0];
 				queue[qt++] = v;
+				DSET(a, ENC(v));
 			}
 		}
 		while (qh < qt)
@@ -572,7 +660,6 @@ az_automaton_build(az_lexicon *lex)
 			uint32_t	u = queue[qh++];
 			uint32_t	f = fail[u];
 
-			lex->dict[u] = lex->node_pat[f] >= 0 ? f : lex->dict[f];
 			for (a = 0; a < nclass; a++)
 			{
 				size_t		di = DIDX(u, a);
@@ -580,28 +667,38 @@ az_automaton_build(az_lexicon *lex)
 
 				if (d)
 				{
-					fail[d] = DGET(DIDX(f, a));
+					uint32_t	fd = DGET(DIDX(f, a)) >> 1;
+
+					fail[d] = fd;
+					lex->dict[d] = lex->node_pat[fd] >= 0 ? fd : lex->dict[fd];
 					queue[qt++] = d;
+					DSET(di, ENC(d));
 				}
 				else
 					DSET(di, DGET(DIDX(f, a)));
 			}
 		}
-		/* encode "has output" in bit 0 of every transition (the root has
-		 * none: the scan never reports at the root) */
-		for (i = 0; i < nodes; i++)
-			for (a = 0; a < nclass; a++)
-			{
-				size_t		di = DIDX(i, a);
-				uint32_t	v = DGET(di);
-
-				DSET(di, (v << 1) |
-					 (uint32_t) (v != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0)));
-			}
+#undef ENC
 	}
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
 		goto oom;
+	/* which kinds each pattern carries: az_hit_feat() answers "none" from
+	 * one word, without reading the features */
+	lex->pat_kinds = calloc(lex->npat ? lex->npat : 1, sizeof(uint64_t));
+	if (!lex->pat_kinds)
+		goto oom;
+	for (i = 0; i < lex->npat; i++)
+	{
+		uint32_t	k;
+
+		for (k = 0; k < lex->pat[i].nfeat; k++)
+		{
+			uint16_t	kind = lex->feat[lex->pat[i].feat_off + k].kind;
+
+			lex->pat_kinds[i] |= kind < 64 ? (uint64_t) 1 << kind : 0;
+		}
+	}
 	free(fail);
 	free(queue);
 	free(pstr);
@@ -665,93 +762,187 @@ scan_output(const az_lexicon *lex, const unsigned char *u, size_t n, size_t i,
 }
 
 /*
- * The scan in two interleaved halves: each byte's table load waits for
- * the previous one, so one stream is bound by the load latency; two
- * independent streams overlap their loads.  The state after a byte
- * depends only on the last max_depth bytes (it is the longest suffix of
- * the text that is a trie path), so the second stream starts max_depth
- * bytes before the middle, from the root, and reports only from the
- * middle on: the hits, first half's then second's, are those of one
- * sequential scan, in the same order.  Returns -2 when the hit cap was
- * reached (the caller scans sequentially, which stops where it always
- * did), -1 on OOM.
+ * The scan in K interleaved streams (2 for a short text, 4 from
+ * AZ_SPLIT4 bytes): each byte's table load waits for the previous one, so
+ * one stream is bound by the load latency; independent streams overlap
+ * their loads.  The state after a byte is the longest suffix of the text
+ * that is a trie path, so a stream started from the root a few bytes
+ * before its part is, where its part begins, nearly always in the state
+ * the stream before it reaches there: whenever that state is no deeper
+ * than the warm-up.  Each stream but the first warms up over
+ * AZ_SEAM_WARMUP bytes, remembers its state there and reports from the
+ * start of its part on; where the stream before it ended in another state
+ * (a long partial match across the seam), its part is scanned again from
+ * that state.  Equal states give equal futures, so the hits, part by part,
+ * are those of one sequential scan, in the same order.  Returns -2 when
+ * the hit cap was reached (the caller scans sequentially, which stops
+ * where it always did), -1 on OOM.
  */
-static long
-scan_halves(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+#ifndef AZ_SEAM_WARMUP
+#define AZ_SEAM_WARMUP 16
+#endif
+#define AZ_MAX_STREAMS 4
+#ifndef AZ_SPLIT2
+#define AZ_SPLIT2 48
+#endif
+#ifndef AZ_SPLIT4
+#define AZ_SPLIT4 96
+#endif
+
+/* entry of the 16- or 32-bit table */
+#define DELTA(i)	(wide ? delta32[i] : (uint32_t) delta16[i])
+
+static inline __attribute__((always_inline)) long
+scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out,
+			 const int K, const bool wide)
 {
-	const uint16_t *delta = lex->delta16;
+	enum
+	{
+		W = AZ_SEAM_WARMUP
+	};
+	const uint16_t *delta16 = lex->delta16;
+	const uint32_t *delta32 = lex->delta;
 	const uint8_t *cls = lex->cls;
 	const uint32_t shift = lex->row_shift;
-	size_t		mid = n / 2,
-				start2 = mid - lex->max_depth,
-				len2 = n - start2,
-				cap1 = 48,
-				cap2 = 48,
-				cnt1 = 0,
-				cnt2 = 0,
+	size_t		b[AZ_MAX_STREAMS + 1],	/* stream k reports hits ending in [b[k], b[k+1]) */
+				len = (n + (K - 1) * W + K - 1) / K,	/* bytes per stream */
+				cap[AZ_MAX_STREAMS],
+				cnt[AZ_MAX_STREAMS],
+				total = 0,
 				j;
-	uint32_t	s1 = 0,
-				s2 = 0;
-	az_hit	   *h1 = malloc(cap1 * sizeof(az_hit)),
-			   *h2 = malloc(cap2 * sizeof(az_hit));
-	int			r = 1;
+	size_t		o[AZ_MAX_STREAMS];	/* stream k reads u[o[k] + j] */
+	uint32_t	s[AZ_MAX_STREAMS],
+				seam[AZ_MAX_STREAMS];
+	az_hit	   *h[AZ_MAX_STREAMS];
+	int			r = 1,
+				k;
 
-	if (!h1 || !h2)
+	b[0] = 0;
+	for (k = 1; k < K; k++)
+		b[k] = b[k - 1] + len - (k > 1 ? W : 0);
+	b[K] = n;
+	for (k = 0; k < K; k++)
 	{
-		free(h1);
-		free(h2);
-		return -1;
+		o[k] = k ? b[k] - W : 0;
+		s[k] = 0;
+		cap[k] = 48;
+		cnt[k] = 0;
+		h[k] = malloc(cap[k] * sizeof(az_hit));
+		if (!h[k])
+			r = -1;
 	}
-	/* both streams while the first has bytes (len2 >= mid) */
-	for (j = 0; j < mid && r > 0; j++)
+	/* all streams; all but the first warming up (before their start) */
+	for (j = 0; j < W && r > 0; j++)
 	{
-		size_t		i2 = start2 + j;
+		uint32_t	d[AZ_MAX_STREAMS];
 
-		uint32_t	d1 = delta[((size_t) s1 << shift) + cls[u[j]]],
-					d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-
-		s1 = d1 >> 1;
-		s2 = d2 >> 1;
-		if (d1 & 1)
-			r = scan_output(lex, u, n, j, s1, &h1, &cap1, &cnt1);
-		if ((d2 & 1) && i2 >= mid && r > 0)
-			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+			d[k] = DELTA(((size_t) s[k] << shift) + cls[u[o[k] + j]]);
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+			s[k] = d[k] >> 1;
+		if (d[0] & 1)
+			r = scan_output(lex, u, n, j, s[0], &h[0], &cap[0], &cnt[0]);
 	}
-	for (; j < len2 && r > 0; j++)
+	for (k = 0; k < K; k++)
+		seam[k] = s[k];
+	/* all streams while the first has bytes (it is the longest but for
+	 * the last, which may be shorter) */
+	for (; j < b[1] && r > 0; j++)
 	{
-		size_t		i2 = start2 + j;
+		uint32_t	d[AZ_MAX_STREAMS];
 
-		uint32_t	d2 = delta[((size_t) s2 << shift) + cls[u[i2]]];
-
-		s2 = d2 >> 1;
-		if ((d2 & 1) && i2 >= mid)
-			r = scan_output(lex, u, n, i2, s2, &h2, &cap2, &cnt2);
+#pragma GCC unroll 8
+		for (k = 0; k < K - 1; k++)
+			d[k] = DELTA(((size_t) s[k] << shift) + cls[u[o[k] + j]]);
+		if (o[K - 1] + j < n)
+			d[K - 1] = DELTA(((size_t) s[K - 1] << shift) + cls[u[o[K - 1] + j]]);
+		else
+			d[K - 1] = s[K - 1] << 1;
+#pragma GCC unroll 8
+		for (k = 0; k < K; k++)
+		{
+			s[k] = d[k] >> 1;
+			if ((d[k] & 1) && r > 0)
+				r = scan_output(lex, u, n, o[k] + j, s[k], &h[k], &cap[k], &cnt[k]);
+		}
 	}
-	if (r <= 0 || cnt1 + cnt2 > (size_t) AZ_MAX_HITS * 4)
+	/* the seams: a stream whose warm-up ended in another state than the
+	 * stream before it reached there scans its part again from that state */
+	for (k = 1; k < K && r > 0; k++)
 	{
-		free(h1);
-		free(h2);
+		size_t		i;
+
+		if (seam[k] == s[k - 1])
+			continue;
+		cnt[k] = 0;
+		s[k] = s[k - 1];
+		for (i = b[k]; i < b[k + 1] && r > 0; i++)
+		{
+			uint32_t	d = DELTA(((size_t) s[k] << shift) + cls[u[i]]);
+
+			s[k] = d >> 1;
+			if (d & 1)
+				r = scan_output(lex, u, n, i, s[k], &h[k], &cap[k], &cnt[k]);
+		}
+	}
+	for (k = 0; k < K; k++)
+		total += cnt[k];
+	if (r <= 0 || total > (size_t) AZ_MAX_HITS * 4)
+	{
+		for (k = 0; k < K; k++)
+			free(h[k]);
 		return r < 0 ? -1 : -2;
 	}
-	if (cnt2 > 0)
+	if (total > cap[0])
 	{
-		if (cnt1 + cnt2 > cap1)
-		{
-			az_hit	   *nh = realloc(h1, (cnt1 + cnt2) * sizeof(az_hit));
+		az_hit	   *nh = realloc(h[0], total * sizeof(az_hit));
 
-			if (!nh)
-			{
-				free(h1);
-				free(h2);
-				return -1;
-			}
-			h1 = nh;
+		if (!nh)
+		{
+			for (k = 0; k < K; k++)
+				free(h[k]);
+			return -1;
 		}
-		memcpy(h1 + cnt1, h2, cnt2 * sizeof(az_hit));
+		h[0] = nh;
 	}
-	free(h2);
-	*out = h1;
-	return (long) (cnt1 + cnt2);
+	total = cnt[0];
+	for (k = 1; k < K; k++)
+	{
+		memcpy(h[0] + total, h[k], cnt[k] * sizeof(az_hit));
+		total += cnt[k];
+		free(h[k]);
+	}
+	*out = h[0];
+	return (long) total;
+}
+
+#undef DELTA
+
+static long __attribute__((noinline))
+scan_2(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 2, false);
+}
+
+static long __attribute__((noinline))
+scan_4(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 4, false);
+}
+
+/* the same over the 32-bit table (a lexicon of more than 32768 nodes) */
+static long __attribute__((noinline))
+scan_2w(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 2, true);
+}
+
+static long __attribute__((noinline))
+scan_4w(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **out)
+{
+	return scan_streams(lex, u, n, out, 4, true);
 }
 
 long
@@ -770,9 +961,11 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 	*out = NULL;
 	if (!lex->built || lex->nnodes == 0)
 		return 0;
-	if (lex->delta16 && n >= 2 * (size_t) lex->max_depth + 64)
+	if (n >= AZ_SPLIT2)
 	{
-		long		r2 = scan_halves(lex, u, n, out);
+		long		r2 = lex->delta16 ?
+			(n >= AZ_SPLIT4 ? scan_4(lex, u, n, out) : scan_2(lex, u, n, out)) :
+			(n >= AZ_SPLIT4 ? scan_4w(lex, u, n, out) : scan_2w(lex, u, n, out));
 
 		if (r2 != -2)
 			return r2;

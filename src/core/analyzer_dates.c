@@ -398,9 +398,12 @@ en_duration(const az_ctx *ctx, const az_num *x, int32_t *days, size_t *start)
 		return 0;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 	{
-		size_t		l = strlen(units[i].w);
+		size_t		l;
 
-		if (az_at(t, n, q, units[i].w) && (q + l >= n || !az_isalpha((unsigned char) t[q + l])))
+		if (!az_at(t, n, q, units[i].w))
+			continue;
+		l = strlen(units[i].w);
+		if (q + l >= n || !az_isalpha((unsigned char) t[q + l]))
 		{
 			double		dd = x->v * units[i].mult;
 

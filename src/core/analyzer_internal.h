@@ -204,6 +204,7 @@ struct az_lexicon
 	/* compiled automaton */
 	uint32_t   *delta;			/* nnodes x nclass, complete DFA (> 32768 nodes) */
 	uint16_t   *delta16;		/* the same in 16 bits (<= 32768 nodes) */
+	size_t		delta_mapped;	/* bytes mmap()ed for delta/delta16, 0 if malloc'ed */
 	uint32_t	row_shift;		/* rows of delta/delta16 are 1 << row_shift wide */
 	uint32_t	max_depth;		/* longest surface, bytes (saturated) */
 	int32_t    *node_pat;		/* pattern ending at node, -1 if none */
@@ -212,6 +213,7 @@ struct az_lexicon
 	uint32_t	nclass;
 	uint8_t		cls[256];
 	az_pat	   *pat;
+	uint64_t   *pat_kinds;		/* per pattern: bit k set when it has a feature of kind k < 64 */
 	uint32_t	npat;
 	az_feat    *feat;
 	uint32_t	nfeat;

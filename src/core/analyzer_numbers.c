@@ -575,9 +575,12 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 	}
 	for (i = 0; i < sizeof(asc) / sizeof(asc[0]); i++)
 	{
-		size_t		l = strlen(asc[i].s);
+		size_t		l;
 
-		if (az_at(t, n, p, asc[i].s) && (p + l >= n || !az_isalnum((unsigned char) t[p + l])))
+		if (!az_at(t, n, p, asc[i].s))
+			continue;
+		l = strlen(asc[i].s);	/* only for a match: this runs per number */
+		if (p + l >= n || !az_isalnum((unsigned char) t[p + l]))
 		{
 			*norm = asc[i].norm;
 			return l;
@@ -676,10 +679,12 @@ currency_after(const char *t, size_t n, size_t p, bool chinese_num, const char *
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 	{
-		size_t		l = strlen(tab[i].s);
+		size_t		l;
 
-		if (az_at(t, n, p, tab[i].s) &&
-			(!tab[i].word || p + l >= n || !az_isalnum((unsigned char) t[p + l])))
+		if (!az_at(t, n, p, tab[i].s))
+			continue;
+		l = strlen(tab[i].s);	/* only for a match: this runs per number */
+		if (!tab[i].word || p + l >= n || !az_isalnum((unsigned char) t[p + l]))
 		{
 			*cur = tab[i].cur;
 			return l;

@@ -745,6 +745,42 @@ test_lexicon_api(void)
 	az_lexicon_free(NULL);
 }
 
+/* The automaton scans a text in 2 or 4 interleaved streams, each but the
+ * first warming up over a few bytes before its part: a name longer than
+ * the warm-up across a seam must still be found (the part after the seam
+ * is scanned again from the true state), wherever it sits. */
+static void
+test_scan_seams(void)
+{
+	az_lexicon *lex = az_lexicon_new();
+	static const char alias[] = "Northwind-Polymers-International";	/* 33 bytes */
+	static const size_t lens[] = {60, 150, 400};
+	char		buf[512];
+	bool		ok = true;
+	size_t		li,
+				at;
+
+	az_lexicon_add_competitor(lex, "北风", alias);
+	az_lexicon_build(lex);
+	for (li = 0; li < sizeof(lens) / sizeof(lens[0]); li++)
+		for (at = 0; at + sizeof(alias) - 1 <= lens[li]; at++)
+		{
+			json_t	   *r;
+
+			memset(buf, ' ', lens[li]);
+			memcpy(buf + at, alias, sizeof(alias) - 1);
+			r = az_analyze(lex, buf, lens[li], NULL, NULL, T0);
+			if (json_array_size(key(r, "competitors")) != 1)
+			{
+				ok = false;
+				printf("# missed at %zu of %zu bytes\n", at, lens[li]);
+			}
+			json_decref(r);
+		}
+	check(ok, "scan: a name longer than the warm-up is found across every seam");
+	az_lexicon_free(lex);
+}
+
 static void
 test_catalogue(const char *path)
 {
@@ -1201,6 +1237,7 @@ main(int argc, char **argv)
 	test_subject_and_channel();
 	test_robustness();
 	test_lexicon_api();
+	test_scan_seams();
 	test_footer_position();
 	test_dev10_classes();
 	test_dev10b_classes();
