@@ -5,6 +5,8 @@
 #   make unit-asan                the same under AddressSanitizer + UBSan
 #   make unit-valgrind            the plain binaries under valgrind (leaks fail)
 #   make fuzz                     libFuzzer targets (clang), not run in CI
+#   make model                    retrain the intent model (dev corpora only)
+#   make model-loco               its leave-one-corpus-out figures
 # The full suite, with a throwaway cluster, is test/run.sh (see README.md).
 
 EXTENSION  = commhub
@@ -95,3 +97,20 @@ eval: test/corpus/eval
 eval-summary: test/corpus/eval
 	@test/corpus/eval test/corpus/a10_corpus.jsonl -s
 .PHONY: eval eval-summary
+
+# ---- the learned part of intent (src/core/analyzer_model*.c) ----------
+# model_dump prints, per dev item, the rule engine's votes and the model's
+# features; train_intent.py trains on the dev corpora only (never the
+# held-out a10_corpus.jsonl) and writes src/core/analyzer_model_data.c.
+DEV_CORPORA = $(sort $(wildcard test/corpus/dev*_corpus.jsonl))
+test/corpus/model_dump: test/corpus/model_dump.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+model: test/corpus/model_dump
+	test/corpus/model_dump $(DEV_CORPORA) > test/corpus/model_dump.tsv
+	python3 test/corpus/train_intent.py test/corpus/model_dump.tsv > src/core/analyzer_model_data.c.tmp
+	mv src/core/analyzer_model_data.c.tmp src/core/analyzer_model_data.c
+# leave-one-corpus-out over the dev corpora: rules alone, model alone, combined
+model-loco: test/corpus/model_dump
+	test/corpus/model_dump $(DEV_CORPORA) > test/corpus/model_dump.tsv
+	python3 test/corpus/train_intent.py test/corpus/model_dump.tsv --loco
+.PHONY: model model-loco

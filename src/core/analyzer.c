@@ -2420,6 +2420,14 @@ json_t *
 az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		   const char *channel, const char *subject, int64_t comm_time_us)
 {
+	return az_analyze_trace(lex, content, len, channel, subject, comm_time_us, NULL);
+}
+
+json_t *
+az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
+				 const char *channel, const char *subject, int64_t comm_time_us,
+				 az_trace *tr)
+{
 	az_ctx		ctx;
 	scores		sc;
 	az_hit	   *raw = NULL;
@@ -2443,6 +2451,8 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			   *comps,
 			   *tdates;
 	int			cat,
+				final_cat = AZI_OTHER,
+				rule_cat,
 				urg_level;
 	double		confidence,
 				score;
@@ -2920,6 +2930,28 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 			confidence = 0.3;
 		if (confidence > 0.98)
 			confidence = 0.98;
+		/* the learned model (analyzer_model.c) weighs in */
+		{
+			double		ms[AZI_N];
+			bool		known;
+
+			final_cat = az_model_intent(lex, ctx.t, ctx.n, channel, sc.votes, cat,
+										&confidence, ms, &known);
+			if (tr)
+			{
+				memcpy(tr->votes, sc.votes, sizeof(tr->votes));
+				tr->rule_cat = cat;
+				memcpy(tr->model, ms, sizeof(tr->model));
+				tr->model_known = known;
+				tr->final_cat = final_cat;
+				if (tr->text_cap > 0)
+				{
+					tr->text_len = ctx.n < tr->text_cap - 1 ? ctx.n : tr->text_cap - 1;
+					memcpy(tr->text, ctx.t, tr->text_len);
+					tr->text[tr->text_len] = '\0';
+				}
+			}
+		}
 	}
 
 	/* 6b. sentiment */
@@ -3236,7 +3268,11 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (tl_idx < 0 && ctx.ndates > 0)
 		tl_idx = 0;
 
-	/* intent */
+	/* intent: sentiment and urgency above read the rule engine's decision;
+	 * what is reported (and the detail, follow-ups, tags) is the combined one;
+	 * the mood line describes the sentiment, so it keeps the rules' reading */
+	rule_cat = cat;
+	cat = final_cat;
 	intent = json_object();
 	json_object_set_new(intent, "category", json_string(intent_names[cat]));
 	sb_clear(&line);
@@ -3358,7 +3394,7 @@ az_analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (strcmp(overall, "positive") == 0)
 	{
 		sb_puts(&line, score >= 0.8 ? "客户态度非常积极" : "客户态度积极");
-		if (cat == AZI_INQUIRY || cat == AZI_ORDER || cat == AZI_COOPERATION)
+		if (rule_cat == AZI_INQUIRY || rule_cat == AZI_ORDER || rule_cat == AZI_COOPERATION)
 			sb_puts(&line, ctx.qty.found || sc.nprod > 0 ? ",有明确采购意向" : ",合作意愿较强");
 		else if (sc.top_pos_w > 0)
 		{

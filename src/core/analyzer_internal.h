@@ -219,6 +219,10 @@ struct az_lexicon
 	uint32_t	nfeat;
 	bool		built;
 	bool		oom;
+	/* the intent model's table (az_model_build, from analyzer_model_data.c):
+	 * open addressing on the feature hash, key 0 = empty slot */
+	struct az_model_slot *model;
+	uint32_t	model_mask;
 };
 
 typedef struct az_hit
@@ -330,6 +334,56 @@ void		az_automaton_free(az_lexicon *lex);
  * -1 on allocation failure. */
 long		az_automaton_scan(const az_lexicon *lex, const char *t, size_t n,
 							  az_hit **out);
+
+/* ---- analyzer_model.c ------------------------------------------- */
+/* one slot of the model's table: a feature key and its class weights,
+ * 16 bytes (a hit reads one aligned vector) */
+typedef struct az_model_slot
+{
+	_Alignas(16) uint32_t key;
+	int8_t		w[AZI_N];
+	uint8_t		pad[3];
+} az_model_slot;
+
+/* Hashed features of a folded text (see analyzer_model.c); writes at most
+ * cap hashes to out and returns their count. */
+size_t		az_model_features(const char *t, size_t n, const char *channel,
+							  uint32_t *out, size_t cap);
+/* Intent class scores of the learned model (log-odds units); false when
+ * no feature of the text is known to the model. */
+bool		az_model_scores(const az_lexicon *lex, const char *t, size_t n,
+								const char *channel, double *score);
+/* Unpack the generated model into lex (az_lexicon_build); 0 on success. */
+int			az_model_build(az_lexicon *lex);
+void		az_model_free(az_lexicon *lex);
+/* The reported intent: the rule engine's decision, or the combination of
+ * its votes with the model's scores (written to model[]; *known false when
+ * the model was not used); may set *confidence. */
+int			az_model_intent(const az_lexicon *lex, const char *t, size_t n,
+							const char *channel, const double *votes, int rule_cat,
+							double *confidence, double *model, bool *known);
+/* generated (analyzer_model_data.c) */
+extern const int32_t az_model_bias[AZI_N];
+extern const int32_t AZ_MODEL_SCALE_V;
+#define AZ_MODEL_SCALE AZ_MODEL_SCALE_V
+
+/* What az_analyze_trace reports besides the JSON: the rule engine's
+ * final intent votes and decision, the model's scores, the output. */
+typedef struct az_trace
+{
+	double		votes[AZI_N];
+	int			rule_cat;
+	double		model[AZI_N];
+	bool		model_known;
+	int			final_cat;
+	/* the folded text, when text_cap > 0 (copied, NUL terminated) */
+	char	   *text;
+	size_t		text_cap;
+	size_t		text_len;
+} az_trace;
+json_t	   *az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
+							 const char *channel, const char *subject,
+							 int64_t comm_time_us, az_trace *tr);
 
 /* ---- analyzer_t2s.c ---------------------------------------------- */
 /* Simplified form of a Traditional Chinese character (cp itself if none). */

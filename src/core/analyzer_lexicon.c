@@ -2120,7 +2120,9 @@ az_lexicon_build(az_lexicon *lex)
 {
 	if (!lex || lex->oom)
 		return -1;
-	return az_automaton_build(lex);
+	if (az_automaton_build(lex) != 0)
+		return -1;
+	return az_model_build(lex);
 }
 
 void
@@ -2131,6 +2133,7 @@ az_lexicon_free(az_lexicon *lex)
 	if (!lex)
 		return;
 	az_automaton_free(lex);
+	az_model_free(lex);
 	for (i = 0; i < lex->nent; i++)
 		free(lex->ent[i].s);
 	free(lex->ent);
