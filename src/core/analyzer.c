@@ -2478,6 +2478,18 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 	ctx.lex = lex;
 	if (!content)
 		len = 0;
+	/* a subject that is only a channel's type label ("[voice]", "[image]",
+	 * "[revoke]") says nothing the content does not: no subject (its
+	 * letters would be n-grams of "invoice" to the model) */
+	if (subject && subject[0] == '[')
+	{
+		size_t		k = 1;
+
+		while (az_isalpha((unsigned char) subject[k]) || subject[k] == '_')
+			k++;
+		if (k > 1 && subject[k] == ']' && subject[k + 1] == '\0')
+			subject = NULL;
+	}
 	if (subject)
 		slen = strnlen(subject, AZ_MAX_INPUT);
 	if (len > AZ_MAX_INPUT)

@@ -349,9 +349,9 @@ typedef struct az_model_slot
  * cap hashes to out and returns their count. */
 size_t		az_model_features(const char *t, size_t n, const char *channel,
 							  uint32_t *out, size_t cap);
-/* Intent class scores of the learned model (log-odds units); false when
- * no feature of the text is known to the model. */
-bool		az_model_scores(const az_lexicon *lex, const char *t, size_t n,
+/* Intent class scores of the learned model (log-odds units); returns the
+ * number of the text's features known to the model (0: none). */
+int			az_model_scores(const az_lexicon *lex, const char *t, size_t n,
 								const char *channel, double *score);
 /* Unpack the generated model into lex (az_lexicon_build); 0 on success. */
 int			az_model_build(az_lexicon *lex);

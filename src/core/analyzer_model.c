@@ -207,10 +207,10 @@ az_model_lookup(const az_lexicon *lex, uint32_t h)
 	return NULL;
 }
 
-/* Class scores (nats) of the folded text; returns false when no feature of
- * the text is known to the model.  A feature counts each time it occurs
+/* Class scores (nats) of the folded text; returns how many of the text's
+ * features (with repeats) the model knows, 0 for none.  A feature counts each time it occurs
  * (multinomial naive Bayes). */
-bool
+int
 az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *channel,
 				double *score)
 {
@@ -313,7 +313,7 @@ az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *c
 		free(hs);
 	for (c = 0; c < AZI_N; c++)
 		score[c] = (acc[c] + az_model_bias[c]) / (double) AZ_MODEL_SCALE;
-	return known > 0;
+	return known;
 }
 
 /* The reported intent, from the rule engine's votes and decision and the
@@ -327,6 +327,9 @@ az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *c
 #define AZ_COMB_G 1.0			/* per rule vote */
 #define AZ_COMB_B 6.0			/* for the rule engine's decision */
 #define AZ_COMB_GATE 4.0		/* rule margin above which the model is not used */
+#ifndef AZ_MODEL_MIN_KNOWN
+#define AZ_MODEL_MIN_KNOWN 8	/* known features (n-grams and channel) the model needs */
+#endif
 
 int
 az_model_intent(const az_lexicon *lex, const char *text, size_t n, const char *channel,
@@ -346,7 +349,10 @@ az_model_intent(const az_lexicon *lex, const char *text, size_t n, const char *c
 			second = votes[c];
 	if (votes[rule_cat] - second >= AZ_COMB_GATE)
 		return rule_cat;
-	*known = az_model_scores(lex, text, n, channel, model);
+	/* a text with next to nothing the model knows (a media placeholder,
+	 * "[语音 12秒] 待转写"; a one-word reply) is the prior and two or three
+	 * stray n-grams: the rules' decision stands */
+	*known = az_model_scores(lex, text, n, channel, model) >= AZ_MODEL_MIN_KNOWN;
 	if (!*known)
 		return rule_cat;
 	for (c = 0; c < AZI_N; c++)

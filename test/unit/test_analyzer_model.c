@@ -202,6 +202,15 @@ test_combination(void)
 	 * processing question in the dev corpora (technical), so the model
 	 * overrules the rules' delivery reading of a delivery-date question */
 	check_intent("这不是投诉，只是想问问交期", NULL, AZI_DELIVERY, AZI_TECHNICAL);
+	/* next to nothing the model knows, or a type label for a subject: the
+	 * rules' 'other' stands (a WeCom voice message waiting for its
+	 * transcript read "payment": the letters of "[voice]" are n-grams of
+	 * "invoice") */
+	r = az_analyze(LEX, "[语音 12秒] 待转写", strlen("[语音 12秒] 待转写"), "wechat", "[voice]", 0);
+	check(r && strcmp(json_string_value(json_object_get(json_object_get(r, "intent"), "category")),
+					  "other") == 0, "a voice placeholder with the subject [voice] is other");
+	json_decref(r);
+	check_intent("好的", "wechat", AZI_OTHER, AZI_OTHER);
 	/* the reported category is the combined one; the mood line keeps the
 	 * rules' reading */
 	r = az_analyze(LEX, "颜色又不对 这是第几次了 你们到底有没有检验",
