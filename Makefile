@@ -86,7 +86,7 @@ fuzz: $(addprefix test/fuzz/bin/,$(FUZZ_TARGETS))
 .PHONY: unit unit-build unit-asan unit-valgrind fuzz
 
 # ---- analyzer evaluation on the labeled corpora -----------------------
-test/corpus/eval: test/corpus/eval.c $(CORE_SRCS)
+test/corpus/eval: test/corpus/eval.c test/corpus/corpus_time.h $(CORE_SRCS)
 	$(CC) -std=gnu11 -O2 -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
 eval: test/corpus/eval
 	@echo "== held-out corpus (test/corpus/a10_corpus.jsonl, written independently)"
@@ -103,7 +103,7 @@ eval-summary: test/corpus/eval
 # features; train_intent.py trains on the dev corpora only (never the
 # held-out a10_corpus.jsonl) and writes src/core/analyzer_model_data.c.
 DEV_CORPORA = $(sort $(wildcard test/corpus/dev*_corpus.jsonl))
-test/corpus/model_dump: test/corpus/model_dump.c $(CORE_SRCS) $(wildcard src/core/*.h)
+test/corpus/model_dump: test/corpus/model_dump.c test/corpus/corpus_time.h $(CORE_SRCS) $(wildcard src/core/*.h)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
 model: test/corpus/model_dump
 	test/corpus/model_dump $(DEV_CORPORA) > test/corpus/model_dump.tsv

@@ -191,88 +191,15 @@ real_to_numeric(double x)
 }
 
 /*
- * A jansson value as a JsonbValue tree, built directly (no text round trip,
- * no JsonbParseState): objects get their pairs in jsonb's order (key
- * length, then bytes) -- the order pushJsonbValue's closing sort would give
- * them; jansson keys are unique, so there is nothing to de-duplicate.
- * Strings point into the jansson value, which must outlive the result.
+ * A jansson scalar as a JsonbValue (a root that is no container; objects
+ * and arrays are written by jb_write below).  A string points into the
+ * jansson value, which must outlive the result.
  */
 static void
-json_to_jbv(json_t *j, JsonbValue *v)
+json_scalar_to_jbv(json_t *j, JsonbValue *v)
 {
 	switch (json_typeof(j))
 	{
-		case JSON_OBJECT:
-			check_stack_depth();
-			{
-				const char *k;
-				json_t	   *e;
-				size_t		n = json_object_size(j),
-							i = 0,
-							klen;
-				JsonbPair  *pairs = palloc(Max(n, 1) * sizeof(JsonbPair));
-				struct
-				{
-					const char *k;
-					int			len;
-					json_t	   *v;
-				}			stackkv[32],
-						   *kv = n <= 32 ? stackkv : palloc(n * sizeof(*kv));
-
-				/* jansson 2.14 keeps each key's length: no strlen per key */
-#if JANSSON_VERSION_HEX >= 0x020e00
-				json_object_keylen_foreach(j, k, klen, e)
-#else
-				json_object_foreach(j, k, e)
-#endif
-				{
-					size_t		at = i++;
-					int			len;
-
-#if JANSSON_VERSION_HEX < 0x020e00
-					klen = strlen(k);
-#endif
-					len = (int) klen;
-
-					while (at > 0 && (kv[at - 1].len > len ||
-									  (kv[at - 1].len == len && memcmp(kv[at - 1].k, k, len) > 0)))
-					{
-						kv[at] = kv[at - 1];
-						at--;
-					}
-					kv[at].k = k;
-					kv[at].len = len;
-					kv[at].v = e;
-				}
-				for (i = 0; i < n; i++)
-				{
-					pairs[i].key.type = jbvString;
-					pairs[i].key.val.string.val = (char *) kv[i].k;
-					pairs[i].key.val.string.len = kv[i].len;
-					pairs[i].order = (uint32) i;
-					json_to_jbv(kv[i].v, &pairs[i].value);
-				}
-				if (kv != stackkv)
-					pfree(kv);
-				v->type = jbvObject;
-				v->val.object.nPairs = (int) n;
-				v->val.object.pairs = pairs;
-				return;
-			}
-		case JSON_ARRAY:
-			check_stack_depth();
-			{
-				size_t		n = json_array_size(j);
-				JsonbValue *elems = palloc(Max(n, 1) * sizeof(JsonbValue));
-
-				for (size_t i = 0; i < n; i++)
-					json_to_jbv(json_array_get(j, i), &elems[i]);
-				v->type = jbvArray;
-				v->val.array.nElems = (int) n;
-				v->val.array.elems = elems;
-				v->val.array.rawScalar = false;
-				return;
-			}
 		case JSON_STRING:
 			v->type = jbvString;
 			v->val.string.val = (char *) json_string_value(j);
@@ -299,8 +226,8 @@ json_to_jbv(json_t *j, JsonbValue *v)
 
 /*
  * A jansson container written straight in jsonb's binary format, byte for
- * byte what JsonbValueToJsonb(json_to_jbv()) makes (convertJsonbValue of
- * jsonb_util.c: a container is 4-byte aligned, its header word, its
+ * byte what JsonbValueToJsonb() makes of it as a JsonbValue tree
+ * (convertJsonbValue of jsonb_util.c: a container is 4-byte aligned, its header word, its
  * JEntries -- an object's keys', then its values' --, then their data;
  * every JB_OFFSET_STRIDE-th JEntry holds an end offset, the others a
  * length; a numeric is 4-byte aligned, its padding counted in its length),
@@ -475,7 +402,7 @@ commhub_json_to_jsonb(json_t *j)
 	{
 		JsonbValue	v;
 
-		json_to_jbv(j, &v);
+		json_scalar_to_jbv(j, &v);
 		return JsonbPGetDatum(JsonbValueToJsonb(&v));
 	}
 }
