@@ -259,6 +259,19 @@ jb_reserve(StringInfo b, int len)
 	return at;
 }
 
+/* jsonb's limit on a container's data (convertJsonbObject/Array's errors) */
+static inline void
+jb_check_size(int total, bool obj)
+{
+	if (total > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 obj ? errmsg("total size of jsonb object elements exceeds the maximum of %d bytes",
+							  JENTRY_OFFLENMASK) :
+				 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
+						JENTRY_OFFLENMASK)));
+}
+
 static uint32
 jb_write(StringInfo b, json_t *j)
 {
@@ -329,13 +342,7 @@ jb_write(StringInfo b, json_t *j)
 					else
 						meta = jb_write(b, obj ? kv[i - n].v : json_array_get(j, i));
 					total += JBE_OFFLENFLD(meta);
-					if (total > JENTRY_OFFLENMASK)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 obj ? errmsg("total size of jsonb object elements exceeds the maximum of %d bytes",
-											  JENTRY_OFFLENMASK) :
-								 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
-										JENTRY_OFFLENMASK)));
+					jb_check_size(total, obj);
 					if (i % JB_OFFSET_STRIDE == 0)
 						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
 					memcpy(b->data + jo, &meta, sizeof(JEntry));
@@ -344,13 +351,7 @@ jb_write(StringInfo b, json_t *j)
 				if (kv != stackkv)
 					pfree(kv);
 				total = b->len - base;
-				if (total > JENTRY_OFFLENMASK)
-					ereport(ERROR,
-							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							 obj ? errmsg("total size of jsonb object elements exceeds the maximum of %d bytes",
-										  JENTRY_OFFLENMASK) :
-							 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
-									JENTRY_OFFLENMASK)));
+				jb_check_size(total, obj);
 				return JENTRY_ISCONTAINER | (uint32) total;
 			}
 		case JSON_STRING:
