@@ -256,11 +256,19 @@ BEGIN
         -- and both notify.  The second waits here and then sees the first's.
         PERFORM pg_advisory_xact_lock(hashtextextended('commhub A14 ' || commhub.current_tenant() || '|' || key, 0));
         SELECT i.insight_id, i.notification_sent, i.notification_time, i.insight_data ->> 'risk_level' AS level,
-               i.status = 'dismissed' AND i.handled_by = 'builtin:A14' AS cleared
+               i.status = 'dismissed' AND i.handled_by = 'builtin:A14' AS cleared,
+               i.insight_data ->> 'triggered_at' AS triggered_at
           INTO prev
           FROM commhub.communication_insights i
          WHERE i.tenant_id = commhub.current_tenant() AND i.dedupe_key = key
          FOR UPDATE;
+        -- triggered_at is the day the alert was raised: a later check that
+        -- raises it again keeps that day (an alert closed in between starts
+        -- anew), so "open since" does not move with every run
+        IF prev.insight_id IS NOT NULL AND NOT coalesce(prev.cleared, false)
+           AND prev.triggered_at ~ '^\d{4}-\d\d-\d\d$' AND prev.triggered_at < a ->> 'triggered_at' THEN
+            a := jsonb_set(a, '{triggered_at}', to_jsonb(prev.triggered_at));
+        END IF;
         v_id := commhub.save_insight(cid, 'risk', title, body, a - 'insight_id', coalesce(a -> 'related_records', '[]'),
                                    jsonb_array_length(coalesce(a -> 'related_records', '[]')), since, until,
                                    CASE a ->> 'risk_level' WHEN 'high' THEN 0.85 WHEN 'medium' THEN 0.7 ELSE 0.55 END,

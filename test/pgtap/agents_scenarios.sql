@@ -9,7 +9,7 @@
 -- Times are relative to now(), so the conclusions do not age; the data lives
 -- in its own tenant so other tests' rows do not change the reports.
 BEGIN;
-SELECT plan(100);
+SELECT plan(103);
 
 -- its own tenant, with copies of T001's catalogue and marketing rules
 SET LOCAL commhub.tenant = 'TAGENTS';
@@ -369,6 +369,12 @@ SELECT is((SELECT count(*)::int FROM (SELECT r FROM (SELECT commhub.a12_opportun
                   jsonb_array_elements((r -> 'cross_sell_opportunities') || (r -> 'up_sell_opportunities')) e
             WHERE jsonb_typeof(e -> 'potential_value') IS DISTINCT FROM 'number'), 0,
           'A12: cross_sell/up_sell potential_value is a number even when the base volume is unknown');
+-- A14: a later check that raises the same alert keeps the day it was first raised
+SELECT is((SELECT a ->> 'triggered_at' FROM commhub.run_agent('A14', 'C-COMPLAIN', now() - interval '28 days', now() + interval '2 days') r,
+                  jsonb_array_elements(r -> 'risk_alerts') a WHERE a ->> 'risk_type' = 'complaint_escalation'),
+          to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), 'A14: raised again two days later, triggered_at is still the first day');
+SELECT is((SELECT insight_data ->> 'triggered_at' FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), 'A14: the stored alert keeps its first day too');
 -- A14: an alert the same check no longer raises is closed, and comes back as new when raised again
 SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days', now() + interval '40 days');
 SELECT is((SELECT status::text FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
@@ -377,6 +383,8 @@ SELECT commhub.run_agent('A14', 'C-COMPLAIN', now() + interval '10 days' - inter
 SELECT is((SELECT status || ' ' || (handled_by IS NULL)::text FROM commhub.communication_insights
             WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
           'new true', 'A14: raised again, it is new again');
+SELECT is((SELECT insight_data ->> 'triggered_at' FROM commhub.communication_insights WHERE tenant_id = 'TAGENTS' AND dedupe_key = 'A14:C-COMPLAIN:complaint_escalation'),
+          to_char((now() + interval '10 days') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), 'A14: once closed and raised again, triggered_at is the new day');
 -- A14: one annoyed message from a customer who was happy for three months is
 -- not a high "sentiment decline" escalated to the sales director
 SELECT commhub.add_customer('C-ONEBAD', '温州正泰塑胶有限公司', 'normal', 'li');
