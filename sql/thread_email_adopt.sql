@@ -29,3 +29,18 @@ SELECT c.message_id, p.message_id AS parent, c.thread_id = r.thread_id AS in_roo
  WHERE c.customer_id = 'C-ADOPT' ORDER BY c.communication_time;
 SELECT string_agg(message_id, ' ' ORDER BY communication_time) AS thread
   FROM commhub.thread((SELECT thread_id FROM commhub.customer_communications WHERE message_id = 'ad-t1'));
+-- A reply without In-Reply-To names its parent last in References.  r3
+-- (References r1 r2) arrives before r2: its nearest known message is r1;
+-- when r2 arrives, r2 becomes r3's parent (it stayed r1).  r5 (References
+-- r1 r4) arrives first of all, with no known message: r4 adopts it.
+SELECT pg_temp.mail('ad-r1', '2024-06-13T09:00:00+08:00', '报价单');
+SELECT pg_temp.mail('ad-r5', '2024-06-13T13:00:00+08:00', 'Re: 报价单', NULL, ARRAY['ad-r1x', 'ad-r4']);
+SELECT pg_temp.mail('ad-r3', '2024-06-13T11:00:00+08:00', 'Re: 报价单', NULL, ARRAY['ad-r1', 'ad-r2']);
+SELECT p.message_id AS parent_of_r3_before_r2 FROM commhub.customer_communications c
+  JOIN commhub.customer_communications p ON p.record_id = c.parent_record_id WHERE c.message_id = 'ad-r3';
+SELECT pg_temp.mail('ad-r2', '2024-06-13T10:00:00+08:00', 'Re: 报价单', 'ad-r1', ARRAY['ad-r1']);
+SELECT pg_temp.mail('ad-r4', '2024-06-13T12:00:00+08:00', 'Re: 报价单', NULL, ARRAY['ad-r1x']);
+SELECT c.message_id, p.message_id AS parent
+  FROM commhub.customer_communications c
+  LEFT JOIN commhub.customer_communications p ON p.record_id = c.parent_record_id
+ WHERE c.message_id LIKE 'ad-r%' ORDER BY c.communication_time;

@@ -449,6 +449,16 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 
 /* ---------------------------------------------------------- after insert */
 
+/*
+ * "Record <a> names message <m> as its nearest parent": its In-Reply-To,
+ * or, without one, the last entry of its References (what assign_email
+ * tries first).  Both arms are partial indexes: idx_comm_in_reply_to and
+ * idx_comm_last_reference.
+ */
+#define REPLY_TO_SQL(a, m) \
+	"(" a ".in_reply_to = " m " OR (" a ".in_reply_to IS NULL AND cardinality(" a ".email_references) > 0 " \
+	"AND " a ".email_references[cardinality(" a ".email_references)] = " m "))"
+
 static void
 adopt_replies(ThreadIn *t, const char *tenant)
 {
@@ -468,11 +478,11 @@ adopt_replies(ThreadIn *t, const char *tenant)
 	SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = $4 "
 			   " WHERE x.tenant_id = $1 AND x.thread_id <> $4 AND x.thread_id IN ("
 			   "   SELECT c.thread_id FROM commhub.customer_communications c "
-			   "    WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   "    WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
 			   "      AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3))",
 			   4, types, args, NULL, false, 0);
 	SPI_CACHED("UPDATE commhub.customer_communications c SET parent_record_id = $3 "
-			   " WHERE c.tenant_id = $1 AND c.in_reply_to = $2 AND c.record_id <> $3 "
+			   " WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
 			   "   AND c.parent_record_id IS DISTINCT FROM $3 "
 			   "   AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3)",
 			   3, types, args, NULL, false, 0);

@@ -222,6 +222,11 @@ CREATE INDEX idx_comm_chat ON commhub.customer_communications (tenant_id, chat_k
 CREATE INDEX idx_comm_call ON commhub.customer_communications (tenant_id, call_number, communication_time DESC) WHERE call_number IS NOT NULL;
 CREATE INDEX idx_comm_subject_key ON commhub.customer_communications (tenant_id, subject_key, communication_time DESC) WHERE subject_key IS NOT NULL;
 CREATE INDEX idx_comm_in_reply_to ON commhub.customer_communications (tenant_id, in_reply_to) WHERE in_reply_to IS NOT NULL;
+-- A reply without In-Reply-To names its parent last in References: the
+-- parent, arriving after it, finds it here (only such replies are indexed).
+CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
+    (tenant_id, (email_references[cardinality(email_references)]))
+    WHERE in_reply_to IS NULL AND cardinality(email_references) > 0;
 -- Ascending on purpose: the keyset row comparison (time, id) < (t, i) is an index
 -- condition on an ascending index scanned backward.
 CREATE INDEX idx_comm_timeline ON commhub.customer_communications (tenant_id, customer_id, communication_time, id);

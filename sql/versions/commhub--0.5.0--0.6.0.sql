@@ -1,0 +1,113 @@
+-- commhub 0.5.0 -> 0.6.0
+\echo Use "ALTER EXTENSION commhub UPDATE TO '0.6.0'" to load this file. \quit
+
+-- Threading: a reply without In-Reply-To names its parent last in
+-- References; when that parent arrives after the reply it now adopts it
+-- (parent_record_id pointed at an older message of the thread, or nowhere).
+-- New partial index idx_comm_last_reference (only such replies).
+-- A14: an alert raised again by a later check keeps the day it was first
+-- raised as triggered_at (agent_save_alerts).
+-- In C (no SQL change): timeline() reads a page straight from
+-- idx_comm_timeline when row security is commhub's own policy.
+
+CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
+    (tenant_id, (email_references[cardinality(email_references)]))
+    WHERE in_reply_to IS NULL AND cardinality(email_references) > 0;
+
+CREATE OR REPLACE FUNCTION commhub.agent_save_alerts(customer_id text, since timestamptz, until timestamptz, result jsonb)
+    RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+    cid constant text := customer_id;
+    a jsonb;
+    out_alerts jsonb := '[]';
+    prev record;
+    key text;
+    v_id text;
+    title text;
+    body text;
+    ind0 text;
+    keys text[] := '{}';
+BEGIN
+    PERFORM commhub.agent_customer(cid);
+    FOR a IN SELECT x FROM jsonb_array_elements(commhub.jarr(result -> 'risk_alerts')) x LOOP
+        key := 'A14:' || cid || ':' || (a ->> 'risk_type');
+        ind0 := a -> 'indicators' ->> 0;
+        title := CASE a ->> 'risk_type'
+            WHEN 'churn_risk' THEN ind0 || ',存在流失风险'
+            WHEN 'competitor_threat' THEN regexp_replace(ind0, '\(\d\d-\d\d\)$', '')
+            WHEN 'complaint_escalation' THEN regexp_replace(ind0, '\(.*\)$', '')
+                 || CASE WHEN (a ->> 'escalation_required')::boolean THEN ',需升级至销售总监' ELSE ',需跟进处理' END
+            WHEN 'sentiment_decline' THEN '客户情绪下降: ' || ind0
+            ELSE ind0 END;
+        body := format('%s风险(%s, %s分)。指标: %s。预计影响: %s。建议: %s。%s',
+                       commhub.level_label(a ->> 'risk_level'), commhub.risk_type_label(a ->> 'risk_type'), a ->> 'risk_score',
+                       (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'indicators') e),
+                       coalesce(a ->> 'expected_impact', '-'),
+                       (SELECT string_agg(e, ';') FROM jsonb_array_elements_text(a -> 'recommended_actions') e),
+                       CASE WHEN (a ->> 'escalation_required')::boolean
+                            THEN '需升级: ' || CASE a ->> 'escalation_to' WHEN 'sales_director' THEN '销售总监'
+                                                   WHEN 'finance_manager' THEN '财务经理'
+                                                   ELSE coalesce(a ->> 'escalation_to', '上级') END ELSE '' END);
+        -- One run at a time per alert: two overlapping runs (risk_5min, a
+        -- manual run_agent, the weekly job) would both find no insight yet
+        -- and both notify.  The second waits here and then sees the first's.
+        PERFORM pg_advisory_xact_lock(hashtextextended('commhub A14 ' || commhub.current_tenant() || '|' || key, 0));
+        SELECT i.insight_id, i.notification_sent, i.notification_time, i.insight_data ->> 'risk_level' AS level,
+               i.status = 'dismissed' AND i.handled_by = 'builtin:A14' AS cleared,
+               i.insight_data ->> 'triggered_at' AS triggered_at
+          INTO prev
+          FROM commhub.communication_insights i
+         WHERE i.tenant_id = commhub.current_tenant() AND i.dedupe_key = key
+         FOR UPDATE;
+        -- triggered_at is the day the alert was raised: a later check that
+        -- raises it again keeps that day (an alert closed in between starts
+        -- anew), so "open since" does not move with every run
+        IF prev.insight_id IS NOT NULL AND NOT coalesce(prev.cleared, false)
+           AND prev.triggered_at ~ '^\d{4}-\d\d-\d\d$' AND prev.triggered_at < a ->> 'triggered_at' THEN
+            a := jsonb_set(a, '{triggered_at}', to_jsonb(prev.triggered_at));
+        END IF;
+        v_id := commhub.save_insight(cid, 'risk', title, body, a - 'insight_id', coalesce(a -> 'related_records', '[]'),
+                                   jsonb_array_length(coalesce(a -> 'related_records', '[]')), since, until,
+                                   CASE a ->> 'risk_level' WHEN 'high' THEN 0.85 WHEN 'medium' THEN 0.7 ELSE 0.55 END,
+                                   ceil((a ->> 'risk_score')::numeric / 10)::int, 'builtin:A14', key);
+        keys := keys || left(key, 128);
+        IF prev.cleared THEN        -- closed by an earlier check (below), raised again: open again
+            UPDATE commhub.communication_insights i
+               SET status = 'new', handled_by = NULL, handled_at = NULL, handle_result = NULL
+             WHERE i.tenant_id = commhub.current_tenant() AND i.insight_id = v_id;
+        END IF;
+        IF a ->> 'risk_level' = 'high'
+           AND (prev.insight_id IS NULL OR NOT coalesce(prev.notification_sent, false)
+                OR prev.level IS DISTINCT FROM 'high' OR prev.notification_time < now() - interval '24 hours') THEN
+            UPDATE commhub.communication_insights i SET notification_sent = true, notification_time = now()
+             WHERE i.tenant_id = commhub.current_tenant() AND i.insight_id = v_id;
+            PERFORM pg_notify('commhub_urgent', jsonb_build_object(
+                'record_id', a -> 'related_records' ->> 0, 'customer_id', cid,
+                'tenant_id', commhub.current_tenant(),
+                'urgency_reason', left(title, 128), 'risk_type', a ->> 'risk_type', 'risk_level', a ->> 'risk_level',
+                'risk_score', (a ->> 'risk_score')::int, 'insight_id', v_id, 'alert_id', a ->> 'alert_id',
+                'escalation_to', a ->> 'escalation_to', 'source', 'builtin:A14')::text);
+        END IF;
+        out_alerts := out_alerts || (a || jsonb_build_object('insight_id', v_id));
+    END LOOP;
+    -- An open alert this check no longer raises is closed (status dismissed,
+    -- handled_by builtin:A14, and notified again if it comes back), when it
+    -- was raised by a check of the same length that is not newer than this
+    -- one: a complaint of two months ago no longer shows as an open risk.
+    UPDATE commhub.communication_insights i
+       SET status = 'dismissed', handled_by = 'builtin:A14', handled_at = now(),
+           handle_result = '风险已解除: ' || to_char(until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || ' 的检查未再触发',
+           notification_sent = false, updated_at = now()
+     WHERE i.tenant_id = commhub.current_tenant() AND i.customer_id = cid AND i.insight_type = 'risk'
+       AND left(i.dedupe_key, length('A14:' || cid || ':')) = 'A14:' || cid || ':'
+       AND NOT (i.dedupe_key = ANY (keys))
+       AND i.status IN ('new', 'read')
+       AND (i.time_range ->> 'until')::timestamptz <= until
+       AND (i.time_range ->> 'until')::timestamptz - (i.time_range ->> 'since')::timestamptz = until - since;
+    RETURN jsonb_set(result, '{risk_alerts}', out_alerts);
+END
+$$;
+
