@@ -54,9 +54,11 @@ RETURNS text[] LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commhub
 
 -- A3: newest first, keyset pagination.  The cursor is "<epoch microseconds>:<id>";
 -- deep pages seek through idx_comm_timeline exactly like the first page.
--- In C (src/render.c): one kept plan for the index scan, run as the caller
--- (row security applies), and the display columns formed without a SQL
--- function call per row.
+-- In C (src/render.c): the page is read straight from idx_comm_timeline
+-- when row security is commhub's tenant policy alone (or does not apply to
+-- the caller); with any other policy or column-only grants, by a kept plan
+-- run as the caller, so every policy applies.  Display columns are formed
+-- without a SQL function call per row.
 CREATE FUNCTION commhub.timeline(customer_id text, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
                                  channels text[] DEFAULT NULL, intents text[] DEFAULT NULL,
                                  page_size integer DEFAULT 50, after text DEFAULT NULL,
