@@ -106,6 +106,16 @@ RESET ROLE;
 SELECT count(*) AS complaints_seen_by_superuser FROM commhub.timeline('C-TD', intents => ARRAY['complaint']);
 DROP POLICY tl_direct_no_complaints ON commhub.customer_communications;
 
+-- an inheritance child: a query of the table reads its rows too, so the
+-- timeline runs the query
+CREATE TABLE pg_temp.tl_direct_child () INHERITS (commhub.customer_communications);
+INSERT INTO pg_temp.tl_direct_child (record_id, tenant_id, customer_id, communication_type, communication_time, source_system, source_record_id)
+VALUES ('TD-CHILD', 'T001', 'C-TD', 'phone', '2024-06-16 09:00+08', 'td', 'child');
+SET client_min_messages = debug2;
+SELECT record_id FROM commhub.timeline('C-TD', page_size => 1);
+RESET client_min_messages;
+DROP TABLE pg_temp.tl_direct_child;
+
 -- column grants: the query reports the first column missing
 \set VERBOSITY terse
 GRANT SELECT (record_id, communication_time) ON commhub.customer_communications TO tl_direct_columns;

@@ -880,12 +880,16 @@ timeline_direct(TimelineDest *d, ParamListInfo params, int32 page_size)
 		}
 	}
 	irel = index_open(tl_cache.indexid, AccessShareLock);
-	if (!tl_index_ok(irel) || irel->rd_index->indrelid != tl_cache.relid)
+	/* a plain table: a partitioned one, or one with inheritance children
+	 * (whose rows a query of it reads too), takes the query */
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relhassubclass ||
+		irel->rd_rel->relkind != RELKIND_INDEX ||
+		!tl_index_ok(irel) || irel->rd_index->indrelid != tl_cache.relid)
 	{
 		index_close(irel, NoLock);
 		table_close(rel, NoLock);
 		tl_cache.usable = false;
-		return "idx_comm_timeline is not as this version created it";
+		return "customer_communications or idx_comm_timeline is not as this version created it";
 	}
 	/* the same statement, the same snapshot: nothing to do without a customer */
 	if (prm[0].isnull)
