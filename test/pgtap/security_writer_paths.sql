@@ -2,9 +2,10 @@
 -- plain writer role granted one tenant, not only for a superuser -- WeCom
 -- messages and recalls, a changed re-delivery (merge), reparse and
 -- set_media_text -- and the extra privileges they need stay inside the
--- writer's tenant.
+-- writer's tenant.  And the C functions that run SQL without a SET clause
+-- resolve it in pg_catalog, whatever the caller's search_path.
 BEGIN;
-SELECT plan(16);
+SELECT plan(21);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_wp_writer') THEN CREATE ROLE tap_wp_writer; END IF;
@@ -72,6 +73,33 @@ SELECT is((SELECT count(*)::int FROM commhub.pending_recalls WHERE tenant_id = '
 SET LOCAL ROLE tap_wp_writer;
 SELECT throws_ok($$DELETE FROM commhub.customer_communications$$, '42501', NULL, 'writers still cannot delete records');
 RESET ROLE;
+
+-- timeline() runs without a SET clause; when it takes its SQL query path
+-- (a policy of the DBA's own, column-only grants) an operator planted in a
+-- schema of the caller's search_path -- even after pg_catalog and public:
+-- =(varchar, text) is an exact match where pg_catalog's texteq is not --
+-- must not run in place of pg_catalog's.
+CREATE SCHEMA tap_wp_evil;
+CREATE FUNCTION tap_wp_evil.eq(varchar, text) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'hijacked'; END$$;
+CREATE OPERATOR tap_wp_evil.= (LEFTARG = varchar, RIGHTARG = text, FUNCTION = tap_wp_evil.eq);
+SET LOCAL search_path = public, tap_wp_evil;
+SELECT is(pg_temp.try($q$SELECT count(*) FROM commhub.timeline('WP-C1')$q$), '4',
+          'timeline() does not run an operator planted in the search_path');
+SELECT is(pg_temp.try($q$SELECT count(*) FROM commhub.timeline('WP-C1', channels => ARRAY['wechat'], page_size => 10)$q$), '3',
+          'nor does its filtered variant');
+-- a DBA's own policy sends timeline() through its SQL query path (for a
+-- role under row security; the schema's owner let everyone use it)
+CREATE POLICY tap_wp_extra ON commhub.customer_communications AS RESTRICTIVE USING (true);
+GRANT USAGE ON SCHEMA tap_wp_evil TO PUBLIC;
+SET LOCAL ROLE tap_wp_writer;
+SELECT is(pg_temp.try($q$SELECT count(*) FROM commhub.timeline('WP-C1')$q$), '4',
+          'timeline()''s query path does not run it either');
+SELECT is(pg_temp.try($q$SELECT count(*) FROM commhub.timeline('WP-C1', channels => ARRAY['wechat'], page_size => 10)$q$), '3',
+          'nor its filtered variant');
+SELECT is(pg_temp.try($q$SELECT current_setting('search_path')$q$), 'public, tap_wp_evil',
+          'and the caller''s search_path is as it was');
+RESET ROLE;
+RESET search_path;
 
 SELECT * FROM finish();
 ROLLBACK;
