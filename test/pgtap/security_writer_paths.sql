@@ -5,7 +5,7 @@
 -- writer's tenant.  And the C functions that run SQL without a SET clause
 -- resolve it in pg_catalog, whatever the caller's search_path.
 BEGIN;
-SELECT plan(21);
+SELECT plan(23);
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tap_wp_writer') THEN CREATE ROLE tap_wp_writer; END IF;
@@ -100,6 +100,15 @@ SELECT is(pg_temp.try($q$SELECT current_setting('search_path')$q$), 'public, tap
           'and the caller''s search_path is as it was');
 RESET ROLE;
 RESET search_path;
+
+-- reparse() of another tenant's record by a role past row security (the
+-- DBA, superuser): the record is not in the session's tenant -- said so,
+-- not a serialization failure a client would retry for ever
+SET LOCAL commhub.tenant = 'T-WP1';
+SELECT throws_ok($$SELECT commhub.reparse((SELECT record_id FROM commhub.customer_communications WHERE source_record_id = 'wp2-img'))$$,
+                 'P0002', NULL, 'reparse() of a record of another tenant: no such record in this tenant');
+SELECT is((SELECT count(*)::int FROM commhub.customer_communications WHERE source_record_id = 'wp2-img'), 1,
+          'and nothing was copied into this tenant');
 
 SELECT * FROM finish();
 ROLLBACK;
