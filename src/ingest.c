@@ -2198,19 +2198,25 @@ Datum
 commhub_reparse(PG_FUNCTION_ARGS)
 {
 	char	   *record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	Oid			types[1] = {TEXTOID};
-	Datum		args[1];
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
 	IngestItem		it;
 	volatile Datum result = (Datum) 0;
 	char	   *stored;
 	char	   *mailboxes;
+	char	   *tenant = commhub_current_tenant();
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(record_id);
-	if (SPI_CACHED("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications WHERE record_id = $1",
-							  1, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND), errmsg("record_id \"%s\" does not exist", record_id),
-						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));
+	args[1] = CStringGetTextDatum(tenant);
+	/* In the session's tenant, which the record is re-stored in: a role
+	 * past row security (superuser) must not reach another tenant's. */
+	if (SPI_CACHED("SELECT communication_type, content_original, mailboxes[1] FROM commhub.customer_communications "
+				   "WHERE record_id = $1 AND tenant_id = $2",
+				   2, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND),
+						errmsg("record_id \"%s\" does not exist in tenant \"%s\"", record_id, tenant),
+						errhint("Pass a record_id from commhub.customer_communications visible to your tenant, or check commhub.tenant.")));
 	memset(&it, 0, sizeof(it));
 	it.channel = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	stored = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
@@ -2224,17 +2230,14 @@ commhub_reparse(PG_FUNCTION_ARGS)
 	json_arena_enter();
 	PG_TRY();
 	{
-		char	   *tenant;
-
 		it.norm = normalize_stored(it.channel, stored, &it.err, &it.event_count);
 		if (it.norm == NULL)
 			raise_chn_error(&it.err);
-		tenant = commhub_current_tenant();
 		store_items(&it, 1, tenant, true);
 		/* a record the scheduled catch-up marked as failing is fine now */
 		if (SPI_CACHED("UPDATE commhub.customer_communications SET sync_status = 'synced', sync_error = NULL "
-					   "WHERE record_id = $1 AND sync_status = 'analysis_failed'",
-					   1, types, args, NULL, false, 0) != SPI_OK_UPDATE)
+					   "WHERE record_id = $1 AND tenant_id = $2 AND sync_status = 'analysis_failed'",
+					   2, types, args, NULL, false, 0) != SPI_OK_UPDATE)
 			elog(ERROR, "commhub: could not clear the analysis failure of record \"%s\"", record_id);
 		result = item_result(&it);
 	}

@@ -993,6 +993,7 @@ commhub_timeline(PG_FUNCTION_ARGS)
 	static SPIPlanPtr plans[256];
 	SPIPlanPtr	plan;
 	int			variant;
+	int			nest;
 	static pg_tz *shanghai = NULL;
 	static const Oid types[11] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
 	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
@@ -1131,6 +1132,19 @@ commhub_timeline(PG_FUNCTION_ARGS)
 		if (!params->params[9].isnull)
 			variant |= 1 << 7;
 		SPI_connect();
+
+		/*
+		 * The query is parsed (and re-parsed after an invalidation, or when
+		 * the search_path differs from the one it was planned with) under
+		 * pg_catalog only, as a SET clause on the function would do: an
+		 * operator planted in a schema of the caller's search_path, such
+		 * as =(varchar, text) -- an exact match beats pg_catalog's texteq
+		 * wherever it sits in the path -- must not run in its place.
+		 * Undone below, or by the error's transaction/subtransaction abort.
+		 */
+		nest = NewGUCNestLevel();
+		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 		if (plans[variant] == NULL)
 		{
 			StringInfoData q;
@@ -1180,18 +1194,14 @@ commhub_timeline(PG_FUNCTION_ARGS)
 	 */
 	if (variant != 0)
 	{
-		int			nest = NewGUCNestLevel();
-
 		(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 		(void) set_config_option("enable_incremental_sort", "off", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
-		if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
-			elog(ERROR, "commhub: timeline query failed");
-		AtEOXact_GUC(true, nest);
 	}
-	else if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
+	if (SPI_execute_plan_extended(plan, &opts) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: timeline query failed");
+	AtEOXact_GUC(true, nest);
 	SPI_finish();
 	return (Datum) 0;
 }

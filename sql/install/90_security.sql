@@ -65,6 +65,13 @@ GRANT INSERT, UPDATE ON commhub.customers, commhub.contacts, commhub.customer_id
                 commhub.communication_insights, commhub.communication_tasks
    TO commhub_writer;
 GRANT SELECT, INSERT ON commhub.ingest_errors TO commhub_writer;
+-- Ingest itself needs these: a changed re-delivery, reparse() and
+-- set_media_text() replace the record's attachment rows; a WeCom recall that
+-- arrives before its message is parked in pending_recalls, and every WeCom
+-- ingest takes back the recalls parked for its messages.  Row security keeps
+-- both to the writer's tenant.
+GRANT DELETE ON commhub.communication_attachments TO commhub_writer;
+GRANT SELECT, INSERT, DELETE ON commhub.pending_recalls TO commhub_writer;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA commhub TO commhub_writer;
 GRANT SELECT ON commhub.bi_daily_activity, commhub.bi_response_times, commhub.bi_followup_backlog,
                 commhub.bi_customer_health, commhub.bi_intent_sentiment_weekly TO commhub_reader;
