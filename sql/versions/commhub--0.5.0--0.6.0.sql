@@ -7,8 +7,16 @@
 -- New partial index idx_comm_last_reference (only such replies).
 -- A14: an alert raised again by a later check keeps the day it was first
 -- raised as triggered_at (agent_save_alerts).
+-- Privileges: commhub_writer may DELETE attachments (a changed
+-- re-delivery, reparse() and set_media_text() replace them) and SELECT,
+-- INSERT, DELETE pending_recalls (every WeCom ingest): writers could not
+-- ingest WeCom at all.  Row security keeps both in the writer's tenant.
+-- Search: search_terms() indexes the NFKC form of the text (25㎏ finds
+-- 25kg and 25㎏ alike, as queries already did); idx_comm_search is rebuilt.
 -- In C (no SQL change): timeline() reads a page straight from
--- idx_comm_timeline when row security is commhub's own policy.
+-- idx_comm_timeline when row security is commhub's own policy, and runs
+-- its query with a pinned search_path; reparse() looks the record up in
+-- the session's tenant only.
 
 CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
     (tenant_id, (email_references[cardinality(email_references)]))
@@ -111,3 +119,9 @@ BEGIN
 END
 $$;
 
+REINDEX INDEX commhub.idx_comm_search;
+GRANT DELETE ON commhub.communication_attachments TO commhub_writer;
+-- (admin's grant re-made after the writer's: the same ACL as a fresh install)
+REVOKE ALL ON commhub.pending_recalls FROM commhub_admin;
+GRANT SELECT, INSERT, DELETE ON commhub.pending_recalls TO commhub_writer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.pending_recalls TO commhub_admin;
