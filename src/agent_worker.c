@@ -317,6 +317,10 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 	 * The claim itself is commhub.claim_agent_jobs (35_agent_runtime.sql):
 	 * per-endpoint max_inflight and requests_per_minute, serialized across
 	 * workers.  Its updates are read by a second statement (a new snapshot).
+	 * Nothing here may fail on one row's data: an error would end the worker
+	 * and roll back the whole claim, every time -- so options is read
+	 * without casts that can fail (set_endpoint checks values, but rows
+	 * stored before it did, or written directly, may hold anything).
 	 */
 	static const char *sql =
 		"SELECT c.job_id, c.attempts, c.agent, coalesce(c.endpoint, ''), c.tenant_id,"
@@ -327,7 +331,8 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 		"       coalesce(e.connect_timeout_ms, 10000), coalesce(e.timeout_ms, 30000),"
 		"       coalesce(e.max_response_bytes, 1048576), coalesce(e.temperature, 0.2),"
 		"       (e.options->'extra_body')::text, coalesce(p.version, 0),"
-		"       coalesce((e.options->>'retry_bad_answers')::boolean, true)"
+		"       CASE WHEN jsonb_typeof(e.options->'retry_bad_answers') = 'boolean' THEN (e.options->'retry_bad_answers')::boolean"
+		"            ELSE coalesce(lower(e.options->>'retry_bad_answers') NOT IN ('false', 'f', 'no', 'n', 'off', '0'), true) END"
 		"  FROM commhub.agent_jobs c"
 		"  LEFT JOIN commhub.agent_endpoints e ON c.agent <> 'webhook' AND e.tenant_id = c.tenant_id AND e.name = c.endpoint"
 		"  LEFT JOIN commhub.notify_webhooks w ON c.agent = 'webhook' AND w.tenant_id = c.tenant_id AND w.name = c.endpoint"

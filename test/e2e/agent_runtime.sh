@@ -334,4 +334,20 @@ tap_ok $([ "$(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') F
          ! curl -s "http://127.0.0.1:$PORT/webhook/robot2" | grep -q 'disabled'; echo $?) \
    "jobs of a webhook disabled after they were queued fail unsent ($(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') FROM commhub.agent_jobs WHERE endpoint = 'robot2'"))"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+# 12. An option value the workers cannot read (stored before set_endpoint
+#     checked values, or written to the table directly) must not stop them:
+#     the claim that reached such a job failed to cast it, the worker exited
+#     and restarted every 5 s, and no job of any endpoint ran.
+q "SELECT commhub.set_endpoint('fake_opt', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 2000, \"max_attempts\": 3}')" >/dev/null
+q "UPDATE commhub.agent_endpoints SET options = options || '{\"retry_bad_answers\": \"sometimes\"}' WHERE name = 'fake_opt'" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_opt')" >/dev/null
+wpids=$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")
+visit "E2E-BADOPT" "客户询价PCR-ABS-1000,月需求60吨" >/dev/null
+wait_for "SELECT count(*) = 1 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-BADOPT' AND j.agent = 'A10' AND j.status = 'succeeded'" 30
+tap_ok $? "a job of an endpoint with an unreadable retry_bad_answers still runs ($(job_status E2E-BADOPT))"
+tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")" = "$wpids" ]; echo $?) \
+   "and the workers did not exit over it (same pids)"
+q "UPDATE commhub.agent_endpoints SET options = options - 'retry_bad_answers' WHERE name = 'fake_opt'" >/dev/null
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 tap_done
