@@ -185,8 +185,22 @@ on_done(void *user, const llm_result *res)
 	strlcpy(job->message, res->message, sizeof(job->message));
 	if (res->parsed)
 		job->answer = json_incref(res->parsed);
-	if (res->content && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
-		job->text = strndup(res->content, Min(res->content_len, AGENT_MAX_REPORT));
+	/* A15 answers Markdown, not JSON: validated here (N3), while the
+	 * content is at hand -- non-empty UTF-8 with a heading, within
+	 * AGENT_MAX_REPORT (it used to be cut there, possibly mid-character,
+	 * and stored whatever it was). */
+	if (res->err == LLM_OK && !job->webhook && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
+	{
+		char		verr[200];
+
+		if (!agent_validate_a15_markdown(res->content, res->content ? res->content_len : 0, verr, sizeof(verr)))
+		{
+			job->err = LLM_FAIL_SHAPE;
+			snprintf(job->message, sizeof(job->message), "answer does not match the A15 shape: %s", verr);
+		}
+		else
+			job->text = strndup(res->content, res->content_len);
+	}
 	job->next = finished;
 	finished = job;
 }
@@ -418,10 +432,22 @@ write_result(AgentJob *job)
 	char	   *answer_text = NULL;
 	MemoryContext cxt = CurrentMemoryContext;
 
-	/* A model answer must have the agent's shape (N3). */
+	/* A model answer must have the agent's shape (N3); an A15 report was
+	 * validated by on_done. */
 	if (ok && !job->webhook)
 	{
-		if (job->answer && strcmp(job->agent, "A15") != 0)
+		if (strcmp(job->agent, "A15") == 0)
+		{
+			if (job->answer == NULL && job->text)
+				job->answer = json_string(job->text);
+			if (job->answer == NULL)
+			{
+				ok = false;
+				job->err = LLM_FAIL_RESPONSE;
+				strlcpy(job->message, "answer is not a Markdown report", sizeof(job->message));
+			}
+		}
+		else if (job->answer)
 		{
 			if (!agent_validate(job->agent, job->answer, verr, sizeof(verr)))
 			{
@@ -430,9 +456,7 @@ write_result(AgentJob *job)
 				snprintf(job->message, sizeof(job->message), "answer does not match the %s shape: %s", job->agent, verr);
 			}
 		}
-		else if (strcmp(job->agent, "A15") == 0 && job->answer == NULL && job->text)
-			job->answer = json_string(job->text);
-		else if (job->answer == NULL)
+		else
 		{
 			ok = false;
 			job->err = LLM_FAIL_RESPONSE;

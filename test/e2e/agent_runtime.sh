@@ -350,4 +350,22 @@ tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_act
    "and the workers did not exit over it (same pids)"
 q "UPDATE commhub.agent_endpoints SET options = options - 'retry_bad_answers' WHERE name = 'fake_opt'" >/dev/null
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+
+# 13. An A15 answer is validated too (N3): a reply that is no Markdown report
+#     (no heading) is a bad shape, retried, then dead; the insight keeps no
+#     "model".  It used to be stored as the customer's report.
+curl -s -X POST -d '{"mode": "nonjson"}' "http://127.0.0.1:$PORT/control" >/dev/null
+q "SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
+q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
+a15=$(q "SELECT max(job_id) FROM commhub.agent_jobs WHERE agent = 'A15'")
+wait_for "SELECT status IN ('succeeded', 'failed', 'dead') FROM commhub.agent_jobs WHERE job_id = $a15" 30
+curl -s -X POST -d '{"mode": "ok"}' "http://127.0.0.1:$PORT/control" >/dev/null
+s=$(q "SELECT status || '|' || attempts || '|' || coalesce(error_class, '') FROM commhub.agent_jobs WHERE job_id = $a15")
+tap_ok $([ "$s" = "dead|3|bad_shape" ] &&
+         [ "$(q "SELECT last_error LIKE '%no Markdown heading%' FROM commhub.agent_jobs WHERE job_id = $a15")" = t ]; echo $?) \
+   "an A15 answer without a Markdown heading breaks the A15 shape ($s)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+                 WHERE j.job_id = $a15 AND NOT i.insight_data ? 'model'")" = 1 ]; echo $?) \
+   "the insight of the failed A15 job got no model report"
+q "SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
 tap_done
