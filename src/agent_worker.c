@@ -543,7 +543,8 @@ write_result(AgentJob *job)
  * write_result, and if it fails (a deadlock with an ingest updating the same
  * record, a lock or statement timeout, an answer the record's constraints
  * refuse), the job -- not the worker -- pays: a conflict puts it back in the
- * queue for another attempt, anything else fails it with the reason.  An
+ * queue for another attempt while it has attempts left (then it is dead),
+ * anything else fails it with the reason.  An
  * ERROR escaping here would end the worker and strand every job it has in
  * flight until their leases expire.
  */
@@ -561,6 +562,7 @@ write_result_guarded(AgentJob *job)
 	{
 		ErrorData  *ed;
 		bool		conflict;
+		bool		retry;
 		Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
 		Datum		args[3];
 
@@ -571,19 +573,29 @@ write_result_guarded(AgentJob *job)
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
 		conflict = commhub_error_is_conflict(ed->sqlerrcode) || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
+		/* a conflict is retried like any transient failure: up to the
+		 * endpoint's max_attempts (each retry calls the model again), then
+		 * the job is dead */
+		retry = conflict && job->attempts < job->max_attempts;
 		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
-							 (long long) job->job_id, conflict ? "will retry" : "job failed",
+							 (long long) job->job_id,
+							 retry ? "will retry" : conflict ? "job dead" : "job failed",
 							 ed->message ? ed->message : "error")));
 		args[0] = Int64GetDatum(job->job_id);
 		args[1] = Int32GetDatum(job->attempts);
-		args[2] = CStringGetTextDatum(psprintf("apply: %s", ed->message ? ed->message : "error"));
+		args[2] = CStringGetTextDatum(psprintf("apply: %s%s", ed->message ? ed->message : "error",
+											   conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		SPI_execute_with_args(conflict
+		SPI_execute_with_args(retry
 							  ? "UPDATE commhub.agent_jobs SET status = 'queued', last_error = $3, error_class = 'apply', "
 							  "next_attempt_at = now() + interval '1 second', lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
+							  : conflict
+							  ? "UPDATE commhub.agent_jobs SET status = 'dead', last_error = $3, error_class = 'apply', "
+							  "finished_at = now(), lease_expires_at = NULL "
 							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
 							  : "UPDATE commhub.agent_jobs SET status = 'failed', last_error = $3, error_class = 'apply', "
 							  "finished_at = now(), lease_expires_at = NULL "

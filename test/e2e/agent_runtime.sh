@@ -368,4 +368,23 @@ tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communic
                  WHERE j.job_id = $a15 AND NOT i.insight_data ? 'model'")" = 1 ]; echo $?) \
    "the insight of the failed A15 job got no model report"
 q "SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
+
+# 14. A write that conflicts every time (a deadlock with the same record on
+#     each attempt) is bounded by max_attempts like any other failure: it
+#     ends dead.  It used to be re-queued for ever, a model call each time.
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+q "CREATE OR REPLACE FUNCTION public.e2e_conflict() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+     IF NEW.analyzed_by LIKE 'model:%' AND NEW.source_record_id = 'E2E-CONFLICT-ALWAYS' THEN
+       RAISE EXCEPTION 'deadlock (test)' USING ERRCODE = 'deadlock_detected'; END IF;
+     RETURN NEW; END \$\$;
+   CREATE TRIGGER e2e_conflict BEFORE UPDATE ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION public.e2e_conflict()" >/dev/null
+visit "E2E-CONFLICT-ALWAYS" "客户询价PCR-ABS-1000,月需求70吨" >/dev/null
+wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-CONFLICT-ALWAYS' AND j.agent = 'A10'" 40
+s=$(job_status E2E-CONFLICT-ALWAYS)
+tap_ok $([ "$s" = "dead|3|apply" ]; echo $?) "a write that conflicts on every attempt ends dead after max_attempts ($s)"
+tap_ok $([ "$(q "SELECT j.last_error LIKE '%deadlock (test)%gave up after 3 attempts%' FROM commhub.agent_jobs j
+                 JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-CONFLICT-ALWAYS'")" = t ]; echo $?) \
+   "its last_error says why and after how many attempts"
+q "DROP TRIGGER e2e_conflict ON commhub.customer_communications; DROP FUNCTION public.e2e_conflict()" >/dev/null
 tap_done
