@@ -665,7 +665,6 @@ commhub_agent_worker_main(Datum arg)
 	llm_engine *eng;
 	MemoryContext loopcxt;
 	bool		logged_missing = false;
-	int			inflight_cap = agent_max_inflight;
 	int			claimed = 0;
 	long		next_due_ms = -1;
 	bool		orphans;
@@ -690,7 +689,7 @@ commhub_agent_worker_main(Datum arg)
 		SpinLockRelease(&AgentShmem->lock);
 		on_shmem_exit(release_slot, (Datum) 0);
 	}
-	if (!llm_global_init() || (eng = llm_engine_new(inflight_cap)) == NULL)
+	if (!llm_global_init() || (eng = llm_engine_new(agent_max_inflight)) == NULL)
 		ereport(FATAL, (errmsg("commhub: could not start the HTTP engine")));
 	llm_engine_set_interrupt(eng, engine_interrupt, NULL);
 	loopcxt = AllocSetContextCreate(TopMemoryContext, "commhub agent worker loop", ALLOCSET_DEFAULT_SIZES);
@@ -705,6 +704,8 @@ commhub_agent_worker_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* PGC_SIGHUP: a reload resizes the engine (it was read once) */
+			llm_engine_set_max_inflight(eng, agent_max_inflight);
 		}
 		ResetLatch(MyLatch);
 		MemoryContextReset(loopcxt);

@@ -776,7 +776,20 @@ llm_engine_inflight(const llm_engine *eng)
 int
 llm_engine_free_slots(const llm_engine *eng)
 {
-	return eng->max_inflight - eng->inflight;
+	return eng->inflight < eng->max_inflight ? eng->max_inflight - eng->inflight : 0;
+}
+
+void
+llm_engine_set_max_inflight(llm_engine *eng, int max_inflight)
+{
+	if (max_inflight < 1)
+		max_inflight = 1;
+	if (max_inflight > LLM_MAX_INFLIGHT)
+		max_inflight = LLM_MAX_INFLIGHT;
+	if (max_inflight == eng->max_inflight)
+		return;
+	eng->max_inflight = max_inflight;
+	curl_multi_setopt(eng->multi, CURLMOPT_MAXCONNECTS, (long) max_inflight * 2);
 }
 
 void

@@ -212,6 +212,11 @@ void		llm_request_init(llm_request *req);
 /* max_inflight is clamped to 1..LLM_MAX_INFLIGHT.  NULL on failure. */
 llm_engine *llm_engine_new(int max_inflight);
 
+/* Change the number of transfers run at once (clamped as above), e.g. on a
+ * configuration reload.  Lowering it ends no transfer: free slots stay at 0
+ * (llm_engine_free_slots never goes below 0) until enough have finished. */
+void		llm_engine_set_max_inflight(llm_engine *eng, int max_inflight);
+
 /*
  * Start one transfer; user is handed back to the callback.  Validates and
  * copies everything before any network activity: a refused request (bad

@@ -387,4 +387,21 @@ tap_ok $([ "$(q "SELECT j.last_error LIKE '%deadlock (test)%gave up after 3 atte
                  JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-CONFLICT-ALWAYS'")" = t ]; echo $?) \
    "its last_error says why and after how many attempts"
 q "DROP TRIGGER e2e_conflict ON commhub.customer_communications; DROP FUNCTION public.e2e_conflict()" >/dev/null
+
+# 15. commhub.worker_max_inflight is a reloadable setting (PGC_SIGHUP): a
+#     reload applies it to the running workers.  It used to be read once at
+#     start: the workers kept their first engine size.
+wait_for "SELECT count(*) = 0 FROM commhub.agent_jobs WHERE status IN ('queued', 'running')" 60
+psql_db commhub -q -c "ALTER SYSTEM SET commhub.worker_max_inflight = 1" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+curl -s -X POST -d '{"reset": true}' "http://127.0.0.1:$PORT/control" >/dev/null
+for i in $(seq 1 12); do visit "E2E-WMI-$i" "[[latency:400]] 单个worker并发测试 $i" >/dev/null; done
+wait_for "SELECT count(*) = 12 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id LIKE 'E2E-WMI-%' AND j.status = 'succeeded'" 60
+tap_ok $? "all 12 jobs succeeded with commhub.worker_max_inflight = 1"
+mi=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_inflight"])')
+tap_ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "two workers of one request each never had more than 2 in flight (max $mi)"
+psql_db commhub -q -c "ALTER SYSTEM RESET commhub.worker_max_inflight" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
 tap_done

@@ -721,6 +721,35 @@ test_concurrency(void)
 	llm_engine_free(eng);
 }
 
+/* The engine's size changes at run time (the worker applies
+ * commhub.worker_max_inflight on a reload); lowering it ends nothing and
+ * free slots never go negative. */
+static void
+test_set_max_inflight(void)
+{
+	llm_engine *eng = llm_engine_new(4);
+	bool		all_ok = true;
+
+	reset_recs();
+	refill_eng = eng;
+	for (int i = 0; i < 3; i++)
+		submit_fast(i, 300);
+	llm_engine_set_max_inflight(eng, 2);
+	check(llm_engine_inflight(eng) == 3 && llm_engine_free_slots(eng) == 0 &&
+		  llm_engine_submit(eng, &(llm_request) {0}, NULL) == LLM_SUBMIT_FULL,
+		  "max_inflight lowered below what runs: 0 free slots (not negative), submit refused");
+	drive(eng, 20000);
+	for (int i = 0; i < 3; i++)
+		if (!recs[i].done || recs[i].err != LLM_OK)
+			all_ok = false;
+	check(all_ok && llm_engine_free_slots(eng) == 2, "the running transfers finished; then 2 free slots");
+	llm_engine_set_max_inflight(eng, 5000);
+	check(llm_engine_free_slots(eng) == LLM_MAX_INFLIGHT, "raised (clamped to LLM_MAX_INFLIGHT)");
+	llm_engine_set_max_inflight(eng, 0);
+	check(llm_engine_free_slots(eng) == 1, "lowered to 0: clamped to 1");
+	llm_engine_free(eng);
+}
+
 /* 150 connections at once: the engine and fake_llm both cope */
 static void
 test_many_connections(void)
@@ -1069,6 +1098,7 @@ main(void)
 	test_webhook(eng);
 	llm_engine_free(eng);
 	test_concurrency();
+	test_set_max_inflight();
 	test_many_connections();
 	test_slow_does_not_block_fast();
 	test_control();
