@@ -51,6 +51,7 @@
 #include "storage/latch.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
+#include "utils/array.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -612,6 +613,76 @@ write_result_guarded(AgentJob *job)
 }
 
 /*
+ * SIGTERM (pg_terminate_backend, a fast shutdown, a restart) while calls are
+ * in flight: end them and put their jobs -- and those finished but not yet
+ * written -- back in the queue at once, the cut attempt refunded, then exit.
+ * They used to stay 'running' until their lease expired (the endpoint's
+ * timeout + 15 s, 135 s by default) and the cut call counted as an attempt.
+ * One statement that waits for no lock (SKIP LOCKED: a row someone holds
+ * keeps its lease), with interrupts held so that the exit does not cut it
+ * short.  A job already delivered (a webhook done but not recorded) is sent
+ * again, as after a crash: delivery is at least once.
+ */
+static void
+stop_if_requested(llm_engine *eng)
+{
+	int			n = 0;
+	Datum	   *ids;
+	Datum	   *atts;
+	Oid			types[2] = {INT8ARRAYOID, INT4ARRAYOID};
+	Datum		args[2];
+	AgentJob   *job;
+
+	if (!ProcDiePending)
+		return;
+	if (llm_engine_inflight(eng) > 0)
+		(void) llm_engine_abort_all(eng, on_done);
+	for (job = finished; job; job = job->next)
+		n++;
+	if (n > 0)
+	{
+		HOLD_INTERRUPTS();
+		ids = palloc(sizeof(Datum) * n);
+		atts = palloc(sizeof(Datum) * n);
+		n = 0;
+		for (job = finished; job; job = job->next, n++)
+		{
+			ids[n] = Int64GetDatum(job->job_id);
+			atts[n] = Int32GetDatum(job->attempts);
+		}
+		args[0] = PointerGetDatum(construct_array(ids, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[1] = PointerGetDatum(construct_array(atts, n, INT4OID, 4, true, TYPALIGN_INT));
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		SPI_execute_with_args("UPDATE commhub.agent_jobs j SET status = 'queued', attempts = j.attempts - 1,"
+							  " last_error = 'cancelled: the worker stopped before the call was recorded',"
+							  " error_class = 'cancelled', next_attempt_at = now(), lease_expires_at = NULL"
+							  "  FROM (SELECT q.job_id FROM commhub.agent_jobs q"
+							  "          JOIN unnest($1, $2) AS u(id, att) ON q.job_id = u.id AND q.attempts = u.att"
+							  "         WHERE q.status = 'running' AND q.worker_pid = pg_backend_pid()"
+							  "           FOR UPDATE OF q SKIP LOCKED) c"
+							  " WHERE j.job_id = c.job_id",
+							  2, types, args, NULL, false, 0);
+		if (SPI_processed > 0)
+			ereport(LOG, (errmsg("commhub: agent worker stopping: %lld unfinished jobs back in the queue",
+								 (long long) SPI_processed)));
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		RESUME_INTERRUPTS();
+	}
+	while (finished)
+	{
+		job = finished;
+		finished = job->next;
+		free_job(job);
+	}
+	CHECK_FOR_INTERRUPTS();		/* exits */
+}
+
+/*
  * Delete finished jobs older than commhub.job_retention, in its own short
  * transaction.  An error (say a lock timeout) is logged, not fatal: the next
  * prune interval tries again.
@@ -665,6 +736,7 @@ commhub_agent_worker_main(Datum arg)
 	llm_engine *eng;
 	MemoryContext loopcxt;
 	bool		logged_missing = false;
+	bool		ready;
 	int			claimed = 0;
 	long		next_due_ms = -1;
 	bool		orphans;
@@ -699,6 +771,7 @@ commhub_agent_worker_main(Datum arg)
 	{
 		MemoryContext old;
 
+		stop_if_requested(eng);
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
@@ -711,7 +784,17 @@ commhub_agent_worker_main(Datum arg)
 		MemoryContextReset(loopcxt);
 		old = MemoryContextSwitchTo(loopcxt);
 
-		if (!extension_ready())
+		/*
+		 * The claim (and the check before it) run with interrupts held: a
+		 * SIGTERM then waits for these few short statements, which take no
+		 * lock a client holds, and is handled by stop_if_requested -- it
+		 * would otherwise end the worker with calls in flight that only
+		 * their lease brings back.
+		 */
+		HOLD_INTERRUPTS();
+		ready = extension_ready();
+		RESUME_INTERRUPTS();
+		if (!ready)
 		{
 			if (!logged_missing)
 				ereport(LOG, (errmsg("commhub: agent worker waits for CREATE EXTENSION commhub in database \"%s\"",
@@ -737,8 +820,12 @@ commhub_agent_worker_main(Datum arg)
 
 		claimed = 0;
 		next_due_ms = -1;
-		if (llm_engine_free_slots(eng) > 0)
+		if (llm_engine_free_slots(eng) > 0 && !ProcDiePending)
+		{
+			HOLD_INTERRUPTS();
 			claimed = claim_and_submit(eng, llm_engine_free_slots(eng), orphans, &next_due_ms);
+			RESUME_INTERRUPTS();
+		}
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
@@ -747,6 +834,7 @@ commhub_agent_worker_main(Datum arg)
 		{
 			AgentJob   *job = finished;
 
+			stop_if_requested(eng);
 			finished = job->next;
 			write_result_guarded(job);
 			free_job(job);

@@ -404,4 +404,21 @@ mi=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print
 tap_ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "two workers of one request each never had more than 2 in flight (max $mi)"
 psql_db commhub -q -c "ALTER SYSTEM RESET commhub.worker_max_inflight" >/dev/null
 q "SELECT pg_reload_conf()" >/dev/null
+
+# 16. pg_terminate_backend (as a fast shutdown or restart does) of workers
+#     with calls in flight: the jobs go back to the queue at once with their
+#     attempt refunded and succeed after the restart.  They used to stay
+#     'running' until their lease expired (timeout + 15 s, here 315 s) and
+#     the cut call counted as an attempt.
+q "SELECT commhub.set_endpoint('fake_term', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 300000, \"max_inflight\": 16}')" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_term')" >/dev/null
+for i in $(seq 1 6); do visit "E2E-TERM-$i" "[[latency:4000]] 停止测试 $i" >/dev/null; done
+wait_for "SELECT count(*) = 6 FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'running'" 20
+tap_ok $? "6 calls in flight"
+q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" >/dev/null
+wait_for "SELECT count(*) = 6 FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'succeeded'" 90
+tap_ok $? "after the workers were terminated all 6 jobs succeeded (not held until their lease expired)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'succeeded' AND attempts = 1")" = 6 ]; echo $?) \
+   "the cut calls cost no attempt ($(q "SELECT string_agg(attempts::text, ',') FROM commhub.agent_jobs WHERE endpoint = 'fake_term'"))"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
 tap_done
