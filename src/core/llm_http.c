@@ -620,6 +620,30 @@ llm_parse_content_json(const char *content, size_t len, char *err, size_t errlen
 		return NULL;
 	}
 
+	/*
+	 * A reasoning model served without a reasoning parser (DeepSeek-R1,
+	 * Qwen3 on vLLM or Ollama) answers "<think>...</think>" first, and the
+	 * thinking often restates the prompt's JSON example: its braces and
+	 * fences would be taken for the answer.  Skip a leading closed block.
+	 */
+	if (e - s >= 7 && memcmp(s, "<think>", 7) == 0)
+	{
+		const char *end = memmem(s + 7, (size_t) (e - s - 7), "</think>", 8);
+
+		if (end)
+		{
+			s = end + 8;
+			while (s < e && isspace((unsigned char) *s))
+				s++;
+			if (s == e)
+			{
+				if (err)
+					snprintf(err, errlen, "content is empty after the <think> block");
+				return NULL;
+			}
+		}
+	}
+
 	/* A ```lang fence anywhere: take what is inside the first fence. */
 	open = memmem(s, (size_t) (e - s), "```", 3);
 	if (open)

@@ -278,7 +278,8 @@ long		llm_backoff_ms(int attempt, long base_ms, long max_ms,
 long		llm_parse_retry_after(const char *value, time_t now);
 
 /*
- * Parse model content as one JSON object: trims whitespace, strips a
+ * Parse model content as one JSON object: trims whitespace, skips a leading
+ * closed <think>...</think> block (a reasoning model's thinking), strips a
  * ```json ... ``` (or ``` ... ```) fence, and failing a direct parse takes
  * the span from the first '{' to the last '}'.  Returns a new reference or
  * NULL with a reason in err.  Bounded by len.

@@ -1040,6 +1040,17 @@ test_helpers(void)
 	PARSE_OK("结果：{\"a\":1} 完毕", "content: prose around an object");
 	PARSE_OK("\xEF\xBB\xBF{\"a\":1}", "content: UTF-8 BOM");
 	PARSE_OK("```json\n{\"a\":1, \"s\":\"``` inside\"}", "content: unterminated fence");
+	/* a reasoning model served without a reasoning parser (DeepSeek-R1 or
+	 * Qwen3 on vLLM/Ollama) puts its thinking first, often restating the
+	 * prompt's JSON example -- braces and fences before the answer */
+	PARSE_OK("<think>\n要输出 {\"a\": 0} 这样的格式, 例如 {\"a\": 2}\n</think>\n\n{\"a\":1}",
+			 "content: a <think> block with braces before the answer");
+	PARSE_OK("<think>先写```json\n{\"a\": 2}\n```再检查</think>\n```json\n{\"a\":1}\n```",
+			 "content: a <think> block with a fence before the fenced answer");
+	j = llm_parse_content_json("<think>只想了一半 {\"a\":1}", 30, err, sizeof(err));
+	check(j != NULL && json_integer_value(json_object_get(j, "a")) == 1,
+		  "content: an unclosed <think> is left as it is (prose around an object)");
+	json_decref(j);
 	j = llm_parse_content_json("[1,2]", 5, err, sizeof(err));
 	check(!j && strncmp(err, "content is not a JSON object: not a JSON object", 47) == 0,
 		  "content: an array is not an answer");
