@@ -34,7 +34,10 @@
  *              (agent_queue.c), the next queued job or lease falls due (a
  *              retry, a rate-limit slot), or at most the poll interval.
  * A killed worker loses nothing: its running jobs come back when their lease
- * expires.  Errors are logged once per job outcome, not per retry.
+ * expires.  A worker told to stop (SIGTERM: pg_terminate_backend, a fast
+ * shutdown) puts its unfinished jobs back in the queue at once, their attempt
+ * refunded (stop_if_requested).  Errors are logged once per job outcome, not
+ * per retry.
  */
 #include "postgres.h"
 
@@ -193,14 +196,18 @@ on_done(void *user, const llm_result *res)
 	if (res->err == LLM_OK && !job->webhook && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
 	{
 		char		verr[200];
+		/* a reasoning model's <think> block is not part of the report */
+		size_t		skip = llm_skip_reasoning(res->content, res->content ? res->content_len : 0);
+		const char *report = res->content ? res->content + skip : NULL;
+		size_t		len = res->content ? res->content_len - skip : 0;
 
-		if (!agent_validate_a15_markdown(res->content, res->content ? res->content_len : 0, verr, sizeof(verr)))
+		if (!agent_validate_a15_markdown(report, len, verr, sizeof(verr)))
 		{
 			job->err = LLM_FAIL_SHAPE;
 			snprintf(job->message, sizeof(job->message), "answer does not match the A15 shape: %s", verr);
 		}
 		else
-			job->text = strndup(res->content, res->content_len);
+			job->text = strndup(report, len);
 	}
 	job->next = finished;
 	finished = job;

@@ -588,6 +588,28 @@ load_object(const char *s, size_t n, json_error_t *jerr)
 	return j;
 }
 
+size_t
+llm_skip_reasoning(const char *content, size_t len)
+{
+	const char *s = content,
+			   *e = content + len,
+			   *end;
+
+	if (!content)
+		return 0;
+	if (e - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	while (s < e && isspace((unsigned char) *s))
+		s++;
+	if (e - s < 15 || memcmp(s, "<think>", 7) != 0 ||
+		(end = memmem(s + 7, (size_t) (e - s - 7), "</think>", 8)) == NULL)
+		return 0;
+	s = end + 8;
+	while (s < e && isspace((unsigned char) *s))
+		s++;
+	return (size_t) (s - content);
+}
+
 json_t *
 llm_parse_content_json(const char *content, size_t len, char *err, size_t errlen)
 {
@@ -621,26 +643,17 @@ llm_parse_content_json(const char *content, size_t len, char *err, size_t errlen
 	}
 
 	/*
-	 * A reasoning model served without a reasoning parser (DeepSeek-R1,
-	 * Qwen3 on vLLM or Ollama) answers "<think>...</think>" first, and the
-	 * thinking often restates the prompt's JSON example: its braces and
-	 * fences would be taken for the answer.  Skip a leading closed block.
+	 * A reasoning model's thinking often restates the prompt's JSON example:
+	 * its braces and fences would be taken for the answer.
 	 */
-	if (e - s >= 7 && memcmp(s, "<think>", 7) == 0)
+	if (llm_skip_reasoning(s, (size_t) (e - s)) > 0)
 	{
-		const char *end = memmem(s + 7, (size_t) (e - s - 7), "</think>", 8);
-
-		if (end)
+		s += llm_skip_reasoning(s, (size_t) (e - s));
+		if (s == e)
 		{
-			s = end + 8;
-			while (s < e && isspace((unsigned char) *s))
-				s++;
-			if (s == e)
-			{
-				if (err)
-					snprintf(err, errlen, "content is empty after the <think> block");
-				return NULL;
-			}
+			if (err)
+				snprintf(err, errlen, "content is empty after the <think> block");
+			return NULL;
 		}
 	}
 

@@ -287,6 +287,15 @@ long		llm_parse_retry_after(const char *value, time_t now);
 json_t	   *llm_parse_content_json(const char *content, size_t len,
 								   char *err, size_t errlen);
 
+/*
+ * A reasoning model served without a reasoning parser (DeepSeek-R1, Qwen3 on
+ * vLLM or Ollama) puts its thinking first: "<think>...</think>" then the
+ * answer.  Returns how many bytes of content to skip to reach the answer
+ * (a BOM, whitespace, one closed <think> block and the whitespace after
+ * it), 0 when it does not start with a closed block.
+ */
+size_t		llm_skip_reasoning(const char *content, size_t len);
+
 /* base_url + "/chat/completions" with exactly one slash between them.
  * Returns false if it does not fit in outlen. */
 bool		llm_chat_url(const char *base_url, char *out, size_t outlen);

@@ -421,4 +421,25 @@ tap_ok $? "after the workers were terminated all 6 jobs succeeded (not held unti
 tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'succeeded' AND attempts = 1")" = 6 ]; echo $?) \
    "the cut calls cost no attempt ($(q "SELECT string_agg(attempts::text, ',') FROM commhub.agent_jobs WHERE endpoint = 'fake_term'"))"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+# 17. A reasoning model served without a reasoning parser answers
+#     "<think>...</think>" first, its thinking restating the JSON example:
+#     the A10 answer after it is found, and an A15 report is stored without
+#     the thinking (it used to be stored with it, the <think> text first).
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+visit "E2E-THINK" "[[mode:think]] 客户询价PCR-ABS-1000,月需求80吨" >/dev/null
+wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-THINK' AND j.agent = 'A10'" 30
+s=$(job_status E2E-THINK); tap_ok $([ "$s" = "succeeded|1|" ]; echo $?) "an A10 answer after a <think> block with braces is found ($s)"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+curl -s -X POST -d '{"mode": "think"}' "http://127.0.0.1:$PORT/control" >/dev/null
+q "SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
+q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
+a15=$(q "SELECT max(job_id) FROM commhub.agent_jobs WHERE agent = 'A15'")
+wait_for "SELECT status IN ('succeeded', 'failed', 'dead') FROM commhub.agent_jobs WHERE job_id = $a15" 30
+curl -s -X POST -d '{"mode": "ok"}' "http://127.0.0.1:$PORT/control" >/dev/null
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+                 WHERE j.job_id = $a15 AND j.status = 'succeeded' AND i.insight_data ->> 'model' LIKE '# %'
+                   AND i.insight_data ->> 'model' NOT LIKE '%think>%'")" = 1 ]; echo $?) \
+   "an A15 report after a <think> block is stored without the thinking ($(q "SELECT status || ': ' || left(coalesce(result #>> '{}', ''), 12) FROM commhub.agent_jobs WHERE job_id = $a15"))"
+q "SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
 tap_done

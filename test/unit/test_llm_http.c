@@ -1047,6 +1047,11 @@ test_helpers(void)
 			 "content: a <think> block with braces before the answer");
 	PARSE_OK("<think>先写```json\n{\"a\": 2}\n```再检查</think>\n```json\n{\"a\":1}\n```",
 			 "content: a <think> block with a fence before the fenced answer");
+	check(llm_skip_reasoning("<think>x</think>\n\n# R", 21) == 18 &&
+		  llm_skip_reasoning("\xEF\xBB\xBF <think>\n{}\n</think>{}", 25) == 23 &&
+		  llm_skip_reasoning("# R <think>x</think>", 20) == 0 &&
+		  llm_skip_reasoning("<think>no end", 13) == 0 && llm_skip_reasoning(NULL, 0) == 0,
+		  "skip_reasoning: a leading closed <think> block and the space after it, else 0");
 	j = llm_parse_content_json("<think>只想了一半 {\"a\":1}", 30, err, sizeof(err));
 	check(j != NULL && json_integer_value(json_object_get(j, "a")) == 1,
 		  "content: an unclosed <think> is left as it is (prose around an object)");
