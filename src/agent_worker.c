@@ -34,7 +34,10 @@
  *              (agent_queue.c), the next queued job or lease falls due (a
  *              retry, a rate-limit slot), or at most the poll interval.
  * A killed worker loses nothing: its running jobs come back when their lease
- * expires.  Errors are logged once per job outcome, not per retry.
+ * expires.  A worker told to stop (SIGTERM: pg_terminate_backend, a fast
+ * shutdown) puts its unfinished jobs back in the queue at once, their attempt
+ * refunded (stop_if_requested).  Errors are logged once per job outcome, not
+ * per retry.
  */
 #include "postgres.h"
 
@@ -51,6 +54,7 @@
 #include "storage/latch.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
+#include "utils/array.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -185,8 +189,26 @@ on_done(void *user, const llm_result *res)
 	strlcpy(job->message, res->message, sizeof(job->message));
 	if (res->parsed)
 		job->answer = json_incref(res->parsed);
-	if (res->content && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
-		job->text = strndup(res->content, Min(res->content_len, AGENT_MAX_REPORT));
+	/* A15 answers Markdown, not JSON: validated here (N3), while the
+	 * content is at hand -- non-empty UTF-8 with a heading, within
+	 * AGENT_MAX_REPORT (it used to be cut there, possibly mid-character,
+	 * and stored whatever it was). */
+	if (res->err == LLM_OK && !job->webhook && strcmp(job->agent, "A15") == 0 && res->parsed == NULL)
+	{
+		char		verr[200];
+		/* a reasoning model's <think> block is not part of the report */
+		size_t		skip = llm_skip_reasoning(res->content, res->content ? res->content_len : 0);
+		const char *report = res->content ? res->content + skip : NULL;
+		size_t		len = res->content ? res->content_len - skip : 0;
+
+		if (!agent_validate_a15_markdown(report, len, verr, sizeof(verr)))
+		{
+			job->err = LLM_FAIL_SHAPE;
+			snprintf(job->message, sizeof(job->message), "answer does not match the A15 shape: %s", verr);
+		}
+		else
+			job->text = strndup(report, len);
+	}
 	job->next = finished;
 	finished = job;
 }
@@ -317,6 +339,10 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 	 * The claim itself is commhub.claim_agent_jobs (35_agent_runtime.sql):
 	 * per-endpoint max_inflight and requests_per_minute, serialized across
 	 * workers.  Its updates are read by a second statement (a new snapshot).
+	 * Nothing here may fail on one row's data: an error would end the worker
+	 * and roll back the whole claim, every time -- so options is read
+	 * without casts that can fail (set_endpoint checks values, but rows
+	 * stored before it did, or written directly, may hold anything).
 	 */
 	static const char *sql =
 		"SELECT c.job_id, c.attempts, c.agent, coalesce(c.endpoint, ''), c.tenant_id,"
@@ -327,7 +353,8 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 		"       coalesce(e.connect_timeout_ms, 10000), coalesce(e.timeout_ms, 30000),"
 		"       coalesce(e.max_response_bytes, 1048576), coalesce(e.temperature, 0.2),"
 		"       (e.options->'extra_body')::text, coalesce(p.version, 0),"
-		"       coalesce((e.options->>'retry_bad_answers')::boolean, true)"
+		"       CASE WHEN jsonb_typeof(e.options->'retry_bad_answers') = 'boolean' THEN (e.options->'retry_bad_answers')::boolean"
+		"            ELSE coalesce(lower(e.options->>'retry_bad_answers') NOT IN ('false', 'f', 'no', 'n', 'off', '0'), true) END"
 		"  FROM commhub.agent_jobs c"
 		"  LEFT JOIN commhub.agent_endpoints e ON c.agent <> 'webhook' AND e.tenant_id = c.tenant_id AND e.name = c.endpoint"
 		"  LEFT JOIN commhub.notify_webhooks w ON c.agent = 'webhook' AND w.tenant_id = c.tenant_id AND w.name = c.endpoint"
@@ -413,10 +440,22 @@ write_result(AgentJob *job)
 	char	   *answer_text = NULL;
 	MemoryContext cxt = CurrentMemoryContext;
 
-	/* A model answer must have the agent's shape (N3). */
+	/* A model answer must have the agent's shape (N3); an A15 report was
+	 * validated by on_done. */
 	if (ok && !job->webhook)
 	{
-		if (job->answer && strcmp(job->agent, "A15") != 0)
+		if (strcmp(job->agent, "A15") == 0)
+		{
+			if (job->answer == NULL && job->text)
+				job->answer = json_string(job->text);
+			if (job->answer == NULL)
+			{
+				ok = false;
+				job->err = LLM_FAIL_RESPONSE;
+				strlcpy(job->message, "answer is not a Markdown report", sizeof(job->message));
+			}
+		}
+		else if (job->answer)
 		{
 			if (!agent_validate(job->agent, job->answer, verr, sizeof(verr)))
 			{
@@ -425,9 +464,7 @@ write_result(AgentJob *job)
 				snprintf(job->message, sizeof(job->message), "answer does not match the %s shape: %s", job->agent, verr);
 			}
 		}
-		else if (strcmp(job->agent, "A15") == 0 && job->answer == NULL && job->text)
-			job->answer = json_string(job->text);
-		else if (job->answer == NULL)
+		else
 		{
 			ok = false;
 			job->err = LLM_FAIL_RESPONSE;
@@ -514,7 +551,8 @@ write_result(AgentJob *job)
  * write_result, and if it fails (a deadlock with an ingest updating the same
  * record, a lock or statement timeout, an answer the record's constraints
  * refuse), the job -- not the worker -- pays: a conflict puts it back in the
- * queue for another attempt, anything else fails it with the reason.  An
+ * queue for another attempt while it has attempts left (then it is dead),
+ * anything else fails it with the reason.  An
  * ERROR escaping here would end the worker and strand every job it has in
  * flight until their leases expire.
  */
@@ -532,6 +570,7 @@ write_result_guarded(AgentJob *job)
 	{
 		ErrorData  *ed;
 		bool		conflict;
+		bool		retry;
 		Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
 		Datum		args[3];
 
@@ -542,19 +581,29 @@ write_result_guarded(AgentJob *job)
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
 		conflict = commhub_error_is_conflict(ed->sqlerrcode) || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
+		/* a conflict is retried like any transient failure: up to the
+		 * endpoint's max_attempts (each retry calls the model again), then
+		 * the job is dead */
+		retry = conflict && job->attempts < job->max_attempts;
 		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
-							 (long long) job->job_id, conflict ? "will retry" : "job failed",
+							 (long long) job->job_id,
+							 retry ? "will retry" : conflict ? "job dead" : "job failed",
 							 ed->message ? ed->message : "error")));
 		args[0] = Int64GetDatum(job->job_id);
 		args[1] = Int32GetDatum(job->attempts);
-		args[2] = CStringGetTextDatum(psprintf("apply: %s", ed->message ? ed->message : "error"));
+		args[2] = CStringGetTextDatum(psprintf("apply: %s%s", ed->message ? ed->message : "error",
+											   conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		SPI_execute_with_args(conflict
+		SPI_execute_with_args(retry
 							  ? "UPDATE commhub.agent_jobs SET status = 'queued', last_error = $3, error_class = 'apply', "
 							  "next_attempt_at = now() + interval '1 second', lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
+							  : conflict
+							  ? "UPDATE commhub.agent_jobs SET status = 'dead', last_error = $3, error_class = 'apply', "
+							  "finished_at = now(), lease_expires_at = NULL "
 							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
 							  : "UPDATE commhub.agent_jobs SET status = 'failed', last_error = $3, error_class = 'apply', "
 							  "finished_at = now(), lease_expires_at = NULL "
@@ -568,6 +617,76 @@ write_result_guarded(AgentJob *job)
 	}
 	PG_END_TRY();
 	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/*
+ * SIGTERM (pg_terminate_backend, a fast shutdown, a restart) while calls are
+ * in flight: end them and put their jobs -- and those finished but not yet
+ * written -- back in the queue at once, the cut attempt refunded, then exit.
+ * They used to stay 'running' until their lease expired (the endpoint's
+ * timeout + 15 s, 135 s by default) and the cut call counted as an attempt.
+ * One statement that waits for no lock (SKIP LOCKED: a row someone holds
+ * keeps its lease), with interrupts held so that the exit does not cut it
+ * short.  A job already delivered (a webhook done but not recorded) is sent
+ * again, as after a crash: delivery is at least once.
+ */
+static void
+stop_if_requested(llm_engine *eng)
+{
+	int			n = 0;
+	Datum	   *ids;
+	Datum	   *atts;
+	Oid			types[2] = {INT8ARRAYOID, INT4ARRAYOID};
+	Datum		args[2];
+	AgentJob   *job;
+
+	if (!ProcDiePending)
+		return;
+	if (llm_engine_inflight(eng) > 0)
+		(void) llm_engine_abort_all(eng, on_done);
+	for (job = finished; job; job = job->next)
+		n++;
+	if (n > 0)
+	{
+		HOLD_INTERRUPTS();
+		ids = palloc(sizeof(Datum) * n);
+		atts = palloc(sizeof(Datum) * n);
+		n = 0;
+		for (job = finished; job; job = job->next, n++)
+		{
+			ids[n] = Int64GetDatum(job->job_id);
+			atts[n] = Int32GetDatum(job->attempts);
+		}
+		args[0] = PointerGetDatum(construct_array(ids, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[1] = PointerGetDatum(construct_array(atts, n, INT4OID, 4, true, TYPALIGN_INT));
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		SPI_execute_with_args("UPDATE commhub.agent_jobs j SET status = 'queued', attempts = j.attempts - 1,"
+							  " last_error = 'cancelled: the worker stopped before the call was recorded',"
+							  " error_class = 'cancelled', next_attempt_at = now(), lease_expires_at = NULL"
+							  "  FROM (SELECT q.job_id FROM commhub.agent_jobs q"
+							  "          JOIN unnest($1, $2) AS u(id, att) ON q.job_id = u.id AND q.attempts = u.att"
+							  "         WHERE q.status = 'running' AND q.worker_pid = pg_backend_pid()"
+							  "           FOR UPDATE OF q SKIP LOCKED) c"
+							  " WHERE j.job_id = c.job_id",
+							  2, types, args, NULL, false, 0);
+		if (SPI_processed > 0)
+			ereport(LOG, (errmsg("commhub: agent worker stopping: %lld unfinished jobs back in the queue",
+								 (long long) SPI_processed)));
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		RESUME_INTERRUPTS();
+	}
+	while (finished)
+	{
+		job = finished;
+		finished = job->next;
+		free_job(job);
+	}
+	CHECK_FOR_INTERRUPTS();		/* exits */
 }
 
 /*
@@ -624,7 +743,7 @@ commhub_agent_worker_main(Datum arg)
 	llm_engine *eng;
 	MemoryContext loopcxt;
 	bool		logged_missing = false;
-	int			inflight_cap = agent_max_inflight;
+	bool		ready;
 	int			claimed = 0;
 	long		next_due_ms = -1;
 	bool		orphans;
@@ -649,7 +768,7 @@ commhub_agent_worker_main(Datum arg)
 		SpinLockRelease(&AgentShmem->lock);
 		on_shmem_exit(release_slot, (Datum) 0);
 	}
-	if (!llm_global_init() || (eng = llm_engine_new(inflight_cap)) == NULL)
+	if (!llm_global_init() || (eng = llm_engine_new(agent_max_inflight)) == NULL)
 		ereport(FATAL, (errmsg("commhub: could not start the HTTP engine")));
 	llm_engine_set_interrupt(eng, engine_interrupt, NULL);
 	loopcxt = AllocSetContextCreate(TopMemoryContext, "commhub agent worker loop", ALLOCSET_DEFAULT_SIZES);
@@ -659,17 +778,30 @@ commhub_agent_worker_main(Datum arg)
 	{
 		MemoryContext old;
 
+		stop_if_requested(eng);
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* PGC_SIGHUP: a reload resizes the engine (it was read once) */
+			llm_engine_set_max_inflight(eng, agent_max_inflight);
 		}
 		ResetLatch(MyLatch);
 		MemoryContextReset(loopcxt);
 		old = MemoryContextSwitchTo(loopcxt);
 
-		if (!extension_ready())
+		/*
+		 * The claim (and the check before it) run with interrupts held: a
+		 * SIGTERM then waits for these few short statements, which take no
+		 * lock a client holds, and is handled by stop_if_requested -- it
+		 * would otherwise end the worker with calls in flight that only
+		 * their lease brings back.
+		 */
+		HOLD_INTERRUPTS();
+		ready = extension_ready();
+		RESUME_INTERRUPTS();
+		if (!ready)
 		{
 			if (!logged_missing)
 				ereport(LOG, (errmsg("commhub: agent worker waits for CREATE EXTENSION commhub in database \"%s\"",
@@ -695,8 +827,12 @@ commhub_agent_worker_main(Datum arg)
 
 		claimed = 0;
 		next_due_ms = -1;
-		if (llm_engine_free_slots(eng) > 0)
+		if (llm_engine_free_slots(eng) > 0 && !ProcDiePending)
+		{
+			HOLD_INTERRUPTS();
 			claimed = claim_and_submit(eng, llm_engine_free_slots(eng), orphans, &next_due_ms);
+			RESUME_INTERRUPTS();
+		}
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
@@ -705,6 +841,7 @@ commhub_agent_worker_main(Datum arg)
 		{
 			AgentJob   *job = finished;
 
+			stop_if_requested(eng);
 			finished = job->next;
 			write_result_guarded(job);
 			free_job(job);

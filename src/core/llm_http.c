@@ -588,6 +588,28 @@ load_object(const char *s, size_t n, json_error_t *jerr)
 	return j;
 }
 
+size_t
+llm_skip_reasoning(const char *content, size_t len)
+{
+	const char *s = content,
+			   *e = content + len,
+			   *end;
+
+	if (!content)
+		return 0;
+	if (e - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	while (s < e && isspace((unsigned char) *s))
+		s++;
+	if (e - s < 15 || memcmp(s, "<think>", 7) != 0 ||
+		(end = memmem(s + 7, (size_t) (e - s - 7), "</think>", 8)) == NULL)
+		return 0;
+	s = end + 8;
+	while (s < e && isspace((unsigned char) *s))
+		s++;
+	return (size_t) (s - content);
+}
+
 json_t *
 llm_parse_content_json(const char *content, size_t len, char *err, size_t errlen)
 {
@@ -618,6 +640,21 @@ llm_parse_content_json(const char *content, size_t len, char *err, size_t errlen
 		if (err)
 			snprintf(err, errlen, "content is empty");
 		return NULL;
+	}
+
+	/*
+	 * A reasoning model's thinking often restates the prompt's JSON example:
+	 * its braces and fences would be taken for the answer.
+	 */
+	if (llm_skip_reasoning(s, (size_t) (e - s)) > 0)
+	{
+		s += llm_skip_reasoning(s, (size_t) (e - s));
+		if (s == e)
+		{
+			if (err)
+				snprintf(err, errlen, "content is empty after the <think> block");
+			return NULL;
+		}
 	}
 
 	/* A ```lang fence anywhere: take what is inside the first fence. */
@@ -776,7 +813,20 @@ llm_engine_inflight(const llm_engine *eng)
 int
 llm_engine_free_slots(const llm_engine *eng)
 {
-	return eng->max_inflight - eng->inflight;
+	return eng->inflight < eng->max_inflight ? eng->max_inflight - eng->inflight : 0;
+}
+
+void
+llm_engine_set_max_inflight(llm_engine *eng, int max_inflight)
+{
+	if (max_inflight < 1)
+		max_inflight = 1;
+	if (max_inflight > LLM_MAX_INFLIGHT)
+		max_inflight = LLM_MAX_INFLIGHT;
+	if (max_inflight == eng->max_inflight)
+		return;
+	eng->max_inflight = max_inflight;
+	curl_multi_setopt(eng->multi, CURLMOPT_MAXCONNECTS, (long) max_inflight * 2);
 }
 
 void

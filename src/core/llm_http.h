@@ -212,6 +212,11 @@ void		llm_request_init(llm_request *req);
 /* max_inflight is clamped to 1..LLM_MAX_INFLIGHT.  NULL on failure. */
 llm_engine *llm_engine_new(int max_inflight);
 
+/* Change the number of transfers run at once (clamped as above), e.g. on a
+ * configuration reload.  Lowering it ends no transfer: free slots stay at 0
+ * (llm_engine_free_slots never goes below 0) until enough have finished. */
+void		llm_engine_set_max_inflight(llm_engine *eng, int max_inflight);
+
 /*
  * Start one transfer; user is handed back to the callback.  Validates and
  * copies everything before any network activity: a refused request (bad
@@ -273,13 +278,23 @@ long		llm_backoff_ms(int attempt, long base_ms, long max_ms,
 long		llm_parse_retry_after(const char *value, time_t now);
 
 /*
- * Parse model content as one JSON object: trims whitespace, strips a
+ * Parse model content as one JSON object: trims whitespace, skips a leading
+ * closed <think>...</think> block (a reasoning model's thinking), strips a
  * ```json ... ``` (or ``` ... ```) fence, and failing a direct parse takes
  * the span from the first '{' to the last '}'.  Returns a new reference or
  * NULL with a reason in err.  Bounded by len.
  */
 json_t	   *llm_parse_content_json(const char *content, size_t len,
 								   char *err, size_t errlen);
+
+/*
+ * A reasoning model served without a reasoning parser (DeepSeek-R1, Qwen3 on
+ * vLLM or Ollama) puts its thinking first: "<think>...</think>" then the
+ * answer.  Returns how many bytes of content to skip to reach the answer
+ * (a BOM, whitespace, one closed <think> block and the whitespace after
+ * it), 0 when it does not start with a closed block.
+ */
+size_t		llm_skip_reasoning(const char *content, size_t len);
 
 /* base_url + "/chat/completions" with exactly one slash between them.
  * Returns false if it does not fit in outlen. */

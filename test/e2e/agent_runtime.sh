@@ -334,4 +334,112 @@ tap_ok $([ "$(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') F
          ! curl -s "http://127.0.0.1:$PORT/webhook/robot2" | grep -q 'disabled'; echo $?) \
    "jobs of a webhook disabled after they were queued fail unsent ($(q "SELECT string_agg(DISTINCT status || ': ' || last_error, ',') FROM commhub.agent_jobs WHERE endpoint = 'robot2'"))"
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+# 12. An option value the workers cannot read (stored before set_endpoint
+#     checked values, or written to the table directly) must not stop them:
+#     the claim that reached such a job failed to cast it, the worker exited
+#     and restarted every 5 s, and no job of any endpoint ran.
+q "SELECT commhub.set_endpoint('fake_opt', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 2000, \"max_attempts\": 3}')" >/dev/null
+q "UPDATE commhub.agent_endpoints SET options = options || '{\"retry_bad_answers\": \"sometimes\"}' WHERE name = 'fake_opt'" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_opt')" >/dev/null
+wpids=$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")
+visit "E2E-BADOPT" "客户询价PCR-ABS-1000,月需求60吨" >/dev/null
+wait_for "SELECT count(*) = 1 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-BADOPT' AND j.agent = 'A10' AND j.status = 'succeeded'" 30
+tap_ok $? "a job of an endpoint with an unreadable retry_bad_answers still runs ($(job_status E2E-BADOPT))"
+tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")" = "$wpids" ]; echo $?) \
+   "and the workers did not exit over it (same pids)"
+q "UPDATE commhub.agent_endpoints SET options = options - 'retry_bad_answers' WHERE name = 'fake_opt'" >/dev/null
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+
+# 13. An A15 answer is validated too (N3): a reply that is no Markdown report
+#     (no heading) is a bad shape, retried, then dead; the insight keeps no
+#     "model".  It used to be stored as the customer's report.
+curl -s -X POST -d '{"mode": "nonjson"}' "http://127.0.0.1:$PORT/control" >/dev/null
+q "SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
+q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
+a15=$(q "SELECT max(job_id) FROM commhub.agent_jobs WHERE agent = 'A15'")
+wait_for "SELECT status IN ('succeeded', 'failed', 'dead') FROM commhub.agent_jobs WHERE job_id = $a15" 30
+curl -s -X POST -d '{"mode": "ok"}' "http://127.0.0.1:$PORT/control" >/dev/null
+s=$(q "SELECT status || '|' || attempts || '|' || coalesce(error_class, '') FROM commhub.agent_jobs WHERE job_id = $a15")
+tap_ok $([ "$s" = "dead|3|bad_shape" ] &&
+         [ "$(q "SELECT last_error LIKE '%no Markdown heading%' FROM commhub.agent_jobs WHERE job_id = $a15")" = t ]; echo $?) \
+   "an A15 answer without a Markdown heading breaks the A15 shape ($s)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+                 WHERE j.job_id = $a15 AND NOT i.insight_data ? 'model'")" = 1 ]; echo $?) \
+   "the insight of the failed A15 job got no model report"
+q "SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
+
+# 14. A write that conflicts every time (a deadlock with the same record on
+#     each attempt) is bounded by max_attempts like any other failure: it
+#     ends dead.  It used to be re-queued for ever, a model call each time.
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+q "CREATE OR REPLACE FUNCTION public.e2e_conflict() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+     IF NEW.analyzed_by LIKE 'model:%' AND NEW.source_record_id = 'E2E-CONFLICT-ALWAYS' THEN
+       RAISE EXCEPTION 'deadlock (test)' USING ERRCODE = 'deadlock_detected'; END IF;
+     RETURN NEW; END \$\$;
+   CREATE TRIGGER e2e_conflict BEFORE UPDATE ON commhub.customer_communications FOR EACH ROW EXECUTE FUNCTION public.e2e_conflict()" >/dev/null
+visit "E2E-CONFLICT-ALWAYS" "客户询价PCR-ABS-1000,月需求70吨" >/dev/null
+wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-CONFLICT-ALWAYS' AND j.agent = 'A10'" 40
+s=$(job_status E2E-CONFLICT-ALWAYS)
+tap_ok $([ "$s" = "dead|3|apply" ]; echo $?) "a write that conflicts on every attempt ends dead after max_attempts ($s)"
+tap_ok $([ "$(q "SELECT j.last_error LIKE '%deadlock (test)%gave up after 3 attempts%' FROM commhub.agent_jobs j
+                 JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'E2E-CONFLICT-ALWAYS'")" = t ]; echo $?) \
+   "its last_error says why and after how many attempts"
+q "DROP TRIGGER e2e_conflict ON commhub.customer_communications; DROP FUNCTION public.e2e_conflict()" >/dev/null
+
+# 15. commhub.worker_max_inflight is a reloadable setting (PGC_SIGHUP): a
+#     reload applies it to the running workers.  It used to be read once at
+#     start: the workers kept their first engine size.
+wait_for "SELECT count(*) = 0 FROM commhub.agent_jobs WHERE status IN ('queued', 'running')" 60
+psql_db commhub -q -c "ALTER SYSTEM SET commhub.worker_max_inflight = 1" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+curl -s -X POST -d '{"reset": true}' "http://127.0.0.1:$PORT/control" >/dev/null
+for i in $(seq 1 12); do visit "E2E-WMI-$i" "[[latency:400]] 单个worker并发测试 $i" >/dev/null; done
+wait_for "SELECT count(*) = 12 FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id LIKE 'E2E-WMI-%' AND j.status = 'succeeded'" 60
+tap_ok $? "all 12 jobs succeeded with commhub.worker_max_inflight = 1"
+mi=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_inflight"])')
+tap_ok $([ "$mi" -ge 1 ] && [ "$mi" -le 2 ]; echo $?) "two workers of one request each never had more than 2 in flight (max $mi)"
+psql_db commhub -q -c "ALTER SYSTEM RESET commhub.worker_max_inflight" >/dev/null
+q "SELECT pg_reload_conf()" >/dev/null
+
+# 16. pg_terminate_backend (as a fast shutdown or restart does) of workers
+#     with calls in flight: the jobs go back to the queue at once with their
+#     attempt refunded and succeed after the restart.  They used to stay
+#     'running' until their lease expired (timeout + 15 s, here 315 s) and
+#     the cut call counted as an attempt.
+q "SELECT commhub.set_endpoint('fake_term', 'http://127.0.0.1:$PORT/v1', 'fake-model', '$KEY', '{\"timeout_ms\": 300000, \"max_inflight\": 16}')" >/dev/null
+q "SELECT commhub.use_endpoint('A10', 'fake_term')" >/dev/null
+for i in $(seq 1 6); do visit "E2E-TERM-$i" "[[latency:4000]] 停止测试 $i" >/dev/null; done
+wait_for "SELECT count(*) = 6 FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'running'" 20
+tap_ok $? "6 calls in flight"
+q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" >/dev/null
+wait_for "SELECT count(*) = 6 FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'succeeded'" 90
+tap_ok $? "after the workers were terminated all 6 jobs succeeded (not held until their lease expired)"
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs WHERE endpoint = 'fake_term' AND status = 'succeeded' AND attempts = 1")" = 6 ]; echo $?) \
+   "the cut calls cost no attempt ($(q "SELECT string_agg(attempts::text, ',') FROM commhub.agent_jobs WHERE endpoint = 'fake_term'"))"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+# 17. A reasoning model served without a reasoning parser answers
+#     "<think>...</think>" first, its thinking restating the JSON example:
+#     the A10 answer after it is found, and an A15 report is stored without
+#     the thinking (it used to be stored with it, the <think> text first).
+q "SELECT commhub.use_endpoint('A10', 'fake')" >/dev/null
+visit "E2E-THINK" "[[mode:think]] 客户询价PCR-ABS-1000,月需求80吨" >/dev/null
+wait_for "SELECT bool_and(j.status IN ('succeeded', 'failed', 'dead')) FROM commhub.agent_jobs j JOIN commhub.customer_communications c USING (record_id)
+          WHERE c.source_record_id = 'E2E-THINK' AND j.agent = 'A10'" 30
+s=$(job_status E2E-THINK); tap_ok $([ "$s" = "succeeded|1|" ]; echo $?) "an A10 answer after a <think> block with braces is found ($s)"
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+curl -s -X POST -d '{"mode": "think"}' "http://127.0.0.1:$PORT/control" >/dev/null
+q "SELECT commhub.use_endpoint('A15', 'fake')" >/dev/null
+q "SELECT commhub.run_agent('A15', 'E2E-C2')" >/dev/null
+a15=$(q "SELECT max(job_id) FROM commhub.agent_jobs WHERE agent = 'A15'")
+wait_for "SELECT status IN ('succeeded', 'failed', 'dead') FROM commhub.agent_jobs WHERE job_id = $a15" 30
+curl -s -X POST -d '{"mode": "ok"}' "http://127.0.0.1:$PORT/control" >/dev/null
+tap_ok $([ "$(q "SELECT count(*) FROM commhub.agent_jobs j JOIN commhub.communication_insights i ON i.insight_id = j.payload ->> 'insight_id'
+                 WHERE j.job_id = $a15 AND j.status = 'succeeded' AND i.insight_data ->> 'model' LIKE '# %'
+                   AND i.insight_data ->> 'model' NOT LIKE '%think>%'")" = 1 ]; echo $?) \
+   "an A15 report after a <think> block is stored without the thinking ($(q "SELECT status || ': ' || left(coalesce(result #>> '{}', ''), 12) FROM commhub.agent_jobs WHERE job_id = $a15"))"
+q "SELECT commhub.use_endpoint('A15', NULL)" >/dev/null
 tap_done

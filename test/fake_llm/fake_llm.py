@@ -45,6 +45,9 @@ PER-REQUEST MARKERS in the user (or system) prompt, overriding /control:
      nonjson     content is prose, not JSON
      prose       JSON object wrapped in prose
      fenced      content wrapped in ```json fences
+     think       content after a <think>...</think> block that restates
+                 the JSON example (a reasoning model without a reasoning
+                 parser)
      wrongshape  A10 with sentiment.score 7
      nocontent   "choices": []
      truncated   half an answer, finish_reason "length"
@@ -517,6 +520,9 @@ class Handler(BaseHTTPRequestHandler):
             content = "抱歉，我无法以JSON格式回答这个问题。"
         elif mode == "fenced":
             content = "```json\n" + json.dumps(answer, ensure_ascii=False, indent=2) + "\n```"
+        elif mode == "think":
+            content = ("<think>\n用户要求只输出JSON, 格式如 {\"intent\": {\"category\": \"inquiry\"}}。"
+                       "先判断意图, 再写 ```json 代码块? 不, 直接输出对象。\n</think>\n\n" + content)
         elif mode == "prose":
             content = "以下是分析结果：\n" + content + "\n希望对您有帮助。"
         elif mode == "truncated":

@@ -721,6 +721,35 @@ test_concurrency(void)
 	llm_engine_free(eng);
 }
 
+/* The engine's size changes at run time (the worker applies
+ * commhub.worker_max_inflight on a reload); lowering it ends nothing and
+ * free slots never go negative. */
+static void
+test_set_max_inflight(void)
+{
+	llm_engine *eng = llm_engine_new(4);
+	bool		all_ok = true;
+
+	reset_recs();
+	refill_eng = eng;
+	for (int i = 0; i < 3; i++)
+		submit_fast(i, 300);
+	llm_engine_set_max_inflight(eng, 2);
+	check(llm_engine_inflight(eng) == 3 && llm_engine_free_slots(eng) == 0 &&
+		  llm_engine_submit(eng, &(llm_request) {0}, NULL) == LLM_SUBMIT_FULL,
+		  "max_inflight lowered below what runs: 0 free slots (not negative), submit refused");
+	drive(eng, 20000);
+	for (int i = 0; i < 3; i++)
+		if (!recs[i].done || recs[i].err != LLM_OK)
+			all_ok = false;
+	check(all_ok && llm_engine_free_slots(eng) == 2, "the running transfers finished; then 2 free slots");
+	llm_engine_set_max_inflight(eng, 5000);
+	check(llm_engine_free_slots(eng) == LLM_MAX_INFLIGHT, "raised (clamped to LLM_MAX_INFLIGHT)");
+	llm_engine_set_max_inflight(eng, 0);
+	check(llm_engine_free_slots(eng) == 1, "lowered to 0: clamped to 1");
+	llm_engine_free(eng);
+}
+
 /* 150 connections at once: the engine and fake_llm both cope */
 static void
 test_many_connections(void)
@@ -1011,6 +1040,22 @@ test_helpers(void)
 	PARSE_OK("结果：{\"a\":1} 完毕", "content: prose around an object");
 	PARSE_OK("\xEF\xBB\xBF{\"a\":1}", "content: UTF-8 BOM");
 	PARSE_OK("```json\n{\"a\":1, \"s\":\"``` inside\"}", "content: unterminated fence");
+	/* a reasoning model served without a reasoning parser (DeepSeek-R1 or
+	 * Qwen3 on vLLM/Ollama) puts its thinking first, often restating the
+	 * prompt's JSON example -- braces and fences before the answer */
+	PARSE_OK("<think>\n要输出 {\"a\": 0} 这样的格式, 例如 {\"a\": 2}\n</think>\n\n{\"a\":1}",
+			 "content: a <think> block with braces before the answer");
+	PARSE_OK("<think>先写```json\n{\"a\": 2}\n```再检查</think>\n```json\n{\"a\":1}\n```",
+			 "content: a <think> block with a fence before the fenced answer");
+	check(llm_skip_reasoning("<think>x</think>\n\n# R", 21) == 18 &&
+		  llm_skip_reasoning("\xEF\xBB\xBF <think>\n{}\n</think>{}", 25) == 23 &&
+		  llm_skip_reasoning("# R <think>x</think>", 20) == 0 &&
+		  llm_skip_reasoning("<think>no end", 13) == 0 && llm_skip_reasoning(NULL, 0) == 0,
+		  "skip_reasoning: a leading closed <think> block and the space after it, else 0");
+	j = llm_parse_content_json("<think>只想了一半 {\"a\":1}", 30, err, sizeof(err));
+	check(j != NULL && json_integer_value(json_object_get(j, "a")) == 1,
+		  "content: an unclosed <think> is left as it is (prose around an object)");
+	json_decref(j);
 	j = llm_parse_content_json("[1,2]", 5, err, sizeof(err));
 	check(!j && strncmp(err, "content is not a JSON object: not a JSON object", 47) == 0,
 		  "content: an array is not an answer");
@@ -1069,6 +1114,7 @@ main(void)
 	test_webhook(eng);
 	llm_engine_free(eng);
 	test_concurrency();
+	test_set_max_inflight();
 	test_many_connections();
 	test_slow_does_not_block_fast();
 	test_control();
