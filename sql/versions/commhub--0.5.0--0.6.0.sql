@@ -13,6 +13,8 @@
 -- ingest WeCom at all.  Row security keeps both in the writer's tenant.
 -- Search: search_terms() indexes the NFKC form of the text (25㎏ finds
 -- 25kg and 25㎏ alike, as queries already did); idx_comm_search is rebuilt.
+-- set_endpoint() checks each option's type and range (22023 naming the
+-- option): one bad value used to stop every agent job.
 -- In C (no SQL change): timeline() reads a page straight from
 -- idx_comm_timeline when row security is commhub's own policy, and runs
 -- its query with a pinned search_path; reparse() looks the record up in
@@ -21,6 +23,81 @@
 CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
     (tenant_id, (email_references[cardinality(email_references)]))
     WHERE in_reply_to IS NULL AND cardinality(email_references) > 0;
+
+CREATE OR REPLACE FUNCTION commhub.set_endpoint(name text, base_url text, model text, api_key text DEFAULT NULL,
+                                     options jsonb DEFAULT '{}')
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k text;
+    v jsonb;
+    lo bigint;
+    hi bigint;
+BEGIN
+    IF name IS NULL OR name !~ '^[A-Za-z0-9_.-]{1,64}$' THEN
+        RAISE EXCEPTION 'endpoint name "%" is not 1-64 letters, digits, _ . -', name
+            USING ERRCODE = '22023', HINT = 'Use a short name such as deepseek or local_vllm.';
+    END IF;
+    IF base_url IS NULL OR base_url !~* '^https?://[^[:space:]]+$' THEN
+        RAISE EXCEPTION 'base_url "%" is not an http:// or https:// URL', base_url
+            USING ERRCODE = '22023', HINT = 'Pass the OpenAI-compatible base URL, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:8000/v1.';
+    END IF;
+    IF model IS NULL OR model = '' THEN
+        RAISE EXCEPTION 'model must not be empty'
+            USING ERRCODE = '22023', HINT = 'Pass the model name the endpoint serves, e.g. deepseek-chat or qwen-plus.';
+    END IF;
+    IF jsonb_typeof(coalesce(options, '{}')) <> 'object' THEN
+        RAISE EXCEPTION 'options must be a JSON object' USING ERRCODE = '22023',
+            HINT = 'Keys: timeout_ms, connect_timeout_ms, max_inflight, requests_per_minute, max_attempts, temperature, max_response_bytes, extra_body, retry_bad_answers.';
+    END IF;
+    -- Every value is checked here, by type and range: what is stored is
+    -- what the workers read for each job (a value they cannot cast would
+    -- stop every claim that reaches one of its jobs).  null = the default.
+    FOR k, v IN SELECT o.key, o.value FROM jsonb_each(coalesce(options, '{}')) o LOOP
+        IF k NOT IN ('timeout_ms', 'connect_timeout_ms', 'max_inflight', 'requests_per_minute', 'max_attempts',
+                     'temperature', 'max_response_bytes', 'extra_body', 'retry_bad_answers') THEN
+            RAISE EXCEPTION 'unknown endpoint option "%"', k USING ERRCODE = '22023',
+                HINT = 'Keys: timeout_ms, connect_timeout_ms, max_inflight, requests_per_minute, max_attempts, temperature, max_response_bytes, extra_body, retry_bad_answers.';
+        END IF;
+        CONTINUE WHEN jsonb_typeof(v) = 'null';
+        lo := CASE k WHEN 'timeout_ms' THEN 100 WHEN 'connect_timeout_ms' THEN 100 WHEN 'max_inflight' THEN 1
+                     WHEN 'requests_per_minute' THEN 1 WHEN 'max_attempts' THEN 1 WHEN 'max_response_bytes' THEN 1024 END;
+        hi := CASE k WHEN 'timeout_ms' THEN 3600000 WHEN 'connect_timeout_ms' THEN 600000 WHEN 'max_inflight' THEN 1024
+                     WHEN 'requests_per_minute' THEN 1000000 WHEN 'max_attempts' THEN 50 WHEN 'max_response_bytes' THEN 67108864 END;
+        IF lo IS NOT NULL AND NOT (CASE WHEN jsonb_typeof(v) = 'number'
+                                        THEN v::text::numeric = trunc(v::text::numeric) AND v::text::numeric BETWEEN lo AND hi
+                                        ELSE false END) THEN
+            RAISE EXCEPTION 'endpoint option "%" must be an integer from % to %, not %', k, lo,
+                  hi || CASE WHEN k = 'requests_per_minute' THEN ' (or null: no limit)' ELSE '' END, v
+                USING ERRCODE = '22023',
+                      HINT = format('Pass "%s" as a JSON number, e.g. {"%s": %s}.', k, k, greatest(lo, least(hi, 2000)));
+        ELSIF k = 'temperature' AND NOT (CASE WHEN jsonb_typeof(v) = 'number' THEN v::text::numeric BETWEEN 0 AND 2 ELSE false END) THEN
+            RAISE EXCEPTION 'endpoint option "temperature" must be a number from 0 to 2, not %', v
+                USING ERRCODE = '22023', HINT = 'Pass it as a JSON number, e.g. {"temperature": 0.2}.';
+        ELSIF k = 'extra_body' AND jsonb_typeof(v) <> 'object' THEN
+            RAISE EXCEPTION 'endpoint option "extra_body" must be a JSON object, not %', v
+                USING ERRCODE = '22023', HINT = 'Its keys are merged into each request body, e.g. {"extra_body": {"enable_thinking": false}}.';
+        ELSIF k = 'retry_bad_answers' AND jsonb_typeof(v) <> 'boolean' THEN
+            RAISE EXCEPTION 'endpoint option "retry_bad_answers" must be true or false, not %', v
+                USING ERRCODE = '22023', HINT = 'Pass a JSON boolean: {"retry_bad_answers": true} retries answers that are not JSON or break the agent''s shape (the default), false records them at once.';
+        END IF;
+    END LOOP;
+    INSERT INTO commhub.agent_endpoints AS e (name, base_url, model, api_key, timeout_ms, connect_timeout_ms, max_inflight,
+                                              requests_per_minute, max_attempts, temperature, max_response_bytes, options)
+    VALUES (name, base_url, model, api_key,
+            coalesce((options->>'timeout_ms')::numeric::int, 120000), coalesce((options->>'connect_timeout_ms')::numeric::int, 10000),
+            coalesce((options->>'max_inflight')::numeric::int, 8), (options->>'requests_per_minute')::numeric::int,
+            coalesce((options->>'max_attempts')::numeric::int, 5), coalesce((options->>'temperature')::real, 0.2),
+            coalesce((options->>'max_response_bytes')::numeric::int, 1048576), coalesce(options, '{}'))
+    ON CONFLICT ON CONSTRAINT agent_endpoints_pkey DO UPDATE SET
+        base_url = EXCLUDED.base_url, model = EXCLUDED.model,
+        api_key = coalesce(EXCLUDED.api_key, e.api_key),
+        timeout_ms = EXCLUDED.timeout_ms, connect_timeout_ms = EXCLUDED.connect_timeout_ms,
+        max_inflight = EXCLUDED.max_inflight, requests_per_minute = EXCLUDED.requests_per_minute,
+        max_attempts = EXCLUDED.max_attempts, temperature = EXCLUDED.temperature,
+        max_response_bytes = EXCLUDED.max_response_bytes, options = EXCLUDED.options, updated_at = now();
+END
+$$;
 
 CREATE OR REPLACE FUNCTION commhub.agent_save_alerts(customer_id text, since timestamptz, until timestamptz, result jsonb)
     RETURNS jsonb
