@@ -36,6 +36,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -1363,6 +1364,33 @@ keys_array(IngestItem *it)
 	return PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/*
+ * Could the record stored from this row be a near-duplicate by any rule of
+ * link_duplicates (thread.c)?  Its query needs, of the stored record: simhash
+ * bands and content of at least 20 characters (content), attachments
+ * (attachment), a call number (call), or a meeting type (meeting).  The row
+ * is what was written (insert, or the merge's update), so this is exact
+ * where it says no.
+ */
+static bool
+row_may_duplicate(json_t *row)
+{
+	const char *content = jstr(row, "content");
+	const char *type = jstr(row, "communication_type");
+	json_t	   *bands = json_object_get(row, "fp_bands");
+	json_t	   *natt = json_object_get(row, "attachment_count");
+
+	if (bands && !json_is_null(bands) && content &&
+		pg_mbstrlen_with_len(content, (int) strlen(content)) >= 20)
+		return true;
+	if (natt == NULL || !json_is_integer(natt) || json_integer_value(natt) > 0)
+		return true;
+	if (jstr(row, "call_number"))
+		return true;
+	return type == NULL || strcmp(type, "video") == 0 || strcmp(type, "visit") == 0 ||
+		strcmp(type, "meeting") == 0;
+}
+
 /* Threading input of an item whose row is built. */
 static void
 thread_in(IngestItem *it, ThreadIn *t)
@@ -1711,7 +1739,10 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		IngestItem *it = &items[tin_item[k]];
 
 		if (it->status && strcmp(it->status, "duplicate") != 0)
-			tin[nlinked++] = tin[k];
+		{
+			tin[nlinked] = tin[k];
+			tin[nlinked++].may_duplicate = row_may_duplicate(it->row);
+		}
 	}
 	commhub_thread_after_insert(tin, nlinked, tenant);
 	PH(8);

@@ -579,9 +579,33 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	SPITupleTable *tt;
 	uint64		nmatch;
 
+	HTAB	   *probe;
+	HASHCTL		pctl;
+
+	/*
+	 * Records that cannot match any rule are left out.  Two items of a chunk
+	 * may share a record (the same message twice): the stored row is one of
+	 * theirs, so a record is probed -- once per item, as before -- when any
+	 * of its items may match.
+	 */
+	memset(&pctl, 0, sizeof(pctl));
+	pctl.keysize = 65;
+	pctl.entrysize = 65;
+	pctl.hcxt = CurrentMemoryContext;
+	probe = hash_create("commhub dedupe probes", Max(n, 4), &pctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	for (int i = 0; i < n; i++)
-		if (strcmp(in[i].customer_id, "UNMATCHED") != 0)
+		if (in[i].may_duplicate && strlen(in[i].record_id) < 65)
+			(void) hash_search(probe, in[i].record_id, HASH_ENTER, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		bool		found = strlen(in[i].record_id) >= 65;
+
+		if (!found)
+			(void) hash_search(probe, in[i].record_id, HASH_FIND, &found);
+		if (found && strcmp(in[i].customer_id, "UNMATCHED") != 0)
 			ids[nids++] = CStringGetTextDatum(in[i].record_id);
+	}
+	hash_destroy(probe);
 	args[0] = CStringGetTextDatum(tenant);
 	/*
 	 * The query sees the chunk as it was before any of its links: a record

@@ -23,6 +23,11 @@ typedef struct ThreadIn
 	Datum		identity_keys;	/* text[] */
 	int64		time_us;
 	bool		missed;
+	/* After the insert: false when the stored record cannot be a near-
+	 * duplicate by any rule (no simhash bands or content under 20
+	 * characters, no attachments, no call number, not a meeting); such
+	 * records are not sent to the near-duplicate query. */
+	bool		may_duplicate;
 	char		thread_id[65];
 	char		parent[65];
 	bool		callback;
