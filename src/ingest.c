@@ -39,6 +39,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -227,7 +228,236 @@ typedef struct ColConv
 	int32		typmod;
 	FmgrInfo	in;
 	Oid			ioparam;
+	int16		elen;			/* element type of an array column */
+	bool		ebyval;
+	char		ealign;
 } ColConv;
+
+/*
+ * A column's name in the by-name lookup of RelConv: open addressing over a
+ * power-of-two table, FNV-1a of the name (a row's keys are looked up once
+ * each, for every row of a chunk).
+ */
+typedef struct ColSlot
+{
+	const char *name;			/* NULL: empty */
+	uint32		hash;
+	int			attno;
+} ColSlot;
+
+/*
+ * What converting rows into one relation's composites needs, kept for the
+ * backend's life: rebuilt when the relation's row type or its tuple
+ * descriptor changes (typcache's tupDesc_identifier; ALTER TABLE).
+ */
+typedef struct RelConv
+{
+	char		relname[NAMEDATALEN];
+	Oid			rowtype;
+	uint64		tupdesc_id;
+	TupleDesc	td;
+	ColConv    *conv;
+	ColSlot    *slots;
+	uint32		mask;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+} RelConv;
+
+static RelConv rel_convs[4];
+
+static uint32
+col_hash(const char *s)
+{
+	uint32		h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 16777619u;
+	return h;
+}
+
+static int
+col_attno(const RelConv *rc, const char *name)
+{
+	uint32		h = col_hash(name);
+
+	for (uint32 i = h & rc->mask;; i = (i + 1) & rc->mask)
+	{
+		const ColSlot *sl = &rc->slots[i];
+
+		if (sl->name == NULL)
+			return -1;
+		if (sl->hash == h && strcmp(sl->name, name) == 0)
+			return sl->attno;
+	}
+}
+
+static RelConv *
+rel_conv(const char *relname)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("commhub", false));
+	Oid			rowtype = get_rel_type_id(relid);
+	TypeCacheEntry *tce = lookup_type_cache(rowtype, TYPECACHE_TUPDESC);
+	RelConv    *rc = NULL;
+	MemoryContext cxt;
+	MemoryContext old;
+	TupleDesc	td;
+	uint32		nslots = 16;
+
+	if (tce->tupDesc == NULL)
+		elog(ERROR, "commhub: relation %s has no row type", relname);
+	for (int i = 0; i < lengthof(rel_convs); i++)
+		if (strcmp(rel_convs[i].relname, relname) == 0 || rel_convs[i].relname[0] == '\0')
+		{
+			rc = &rel_convs[i];
+			break;
+		}
+	if (rc == NULL)
+		elog(ERROR, "commhub: too many relations for rows_to_composite_array");
+	if (rc->relname[0] && rc->rowtype == rowtype && rc->tupdesc_id == tce->tupDesc_identifier)
+		return rc;
+
+	/* (re)build in a context of its own, freed with the previous version */
+	if (rc->relname[0] && rc->td)
+		MemoryContextDelete(GetMemoryChunkContext(rc->conv));
+	memset(rc, 0, sizeof(*rc));
+	cxt = AllocSetContextCreate(TopMemoryContext, "commhub row conversion", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		td = CreateTupleDescCopy(tce->tupDesc);
+		td->tdtypeid = rowtype;
+		td->tdtypmod = -1;
+		while (nslots < (uint32) td->natts * 2)
+			nslots *= 2;
+		rc->conv = palloc0(sizeof(ColConv) * (td->natts + 1));
+		rc->slots = palloc0(sizeof(ColSlot) * nslots);
+		rc->mask = nslots - 1;
+		for (int a = 0; a < td->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(td, a);
+			ColConv    *c = &rc->conv[a];
+			Oid			infunc;
+			uint32		h;
+			uint32		i;
+
+			if (att->attisdropped)
+				continue;
+			c->typid = att->atttypid;
+			c->typmod = att->atttypmod;
+			c->elemtype = get_element_type(att->atttypid);
+			getTypeInputInfo(c->elemtype ? c->elemtype : att->atttypid, &infunc, &c->ioparam);
+			fmgr_info_cxt(infunc, &c->in, cxt);
+			if (c->elemtype)
+				get_typlenbyvalalign(c->elemtype, &c->elen, &c->ebyval, &c->ealign);
+			h = col_hash(NameStr(att->attname));
+			for (i = h & rc->mask; rc->slots[i].name; i = (i + 1) & rc->mask)
+				;
+			rc->slots[i].name = NameStr(att->attname);
+			rc->slots[i].hash = h;
+			rc->slots[i].attno = a;
+		}
+		get_typlenbyvalalign(rowtype, &rc->typlen, &rc->typbyval, &rc->typalign);
+		rc->td = td;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		memset(rc, 0, sizeof(*rc));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	rc->rowtype = rowtype;
+	rc->tupdesc_id = tce->tupDesc_identifier;
+	strlcpy(rc->relname, relname, sizeof(rc->relname));
+	return rc;
+}
+
+static int
+parse_digits(const char *s, int n)
+{
+	int			v = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The timestamps ingest writes ("2024-06-15T02:00:00Z", fractions of up to
+ * six digits, or an offset "+08:00") read without timestamptz_in: false
+ * for anything else, which then goes through timestamptz_in.  Only fields in
+ * their plain ranges are taken here (no 24:00, no leap second), so the value
+ * is the one timestamptz_in gives.
+ */
+static bool
+fast_timestamptz(const char *s, TimestampTz *out)
+{
+	size_t		len = strlen(s);
+	int			y,
+				mo,
+				d,
+				h,
+				mi,
+				sec,
+				off = 0;
+	int64		frac = 0;
+	int			p = 19;
+	int64		days;
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (len < 20 || len > 32)
+		return false;
+	y = parse_digits(s, 4);
+	if (y < 1 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return false;
+	mo = parse_digits(s + 5, 2);
+	d = parse_digits(s + 8, 2);
+	h = parse_digits(s + 11, 2);
+	mi = parse_digits(s + 14, 2);
+	sec = parse_digits(s + 17, 2);
+	if (mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return false;
+	if (d > mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return false;
+	if (s[p] == '.')
+	{
+		int			nd = 0;
+
+		for (p++; s[p] >= '0' && s[p] <= '9'; p++, nd++)
+		{
+			if (nd == 6)
+				return false;
+			frac = frac * 10 + (s[p] - '0');
+		}
+		if (nd == 0)
+			return false;
+		for (; nd < 6; nd++)
+			frac *= 10;
+	}
+	if (s[p] == 'Z' && len == (size_t) p + 1)
+		off = 0;
+	else if ((s[p] == '+' || s[p] == '-') && len == (size_t) p + 6 && s[p + 3] == ':')
+	{
+		int			oh = parse_digits(s + p + 1, 2);
+		int			om = parse_digits(s + p + 4, 2);
+
+		if (oh < 0 || oh > 14 || om < 0 || om > 59)
+			return false;
+		off = (oh * 60 + om) * 60 * (s[p] == '-' ? -1 : 1);
+	}
+	else
+		return false;
+	days = date2j(y, mo, d) - POSTGRES_EPOCH_JDATE;
+	*out = ((days * SECS_PER_DAY + h * SECS_PER_HOUR + mi * SECS_PER_MINUTE + sec) - off) * USECS_PER_SEC + frac;
+	return true;
+}
 
 static Datum
 json_scalar_datum(json_t *v, ColConv *c, const char *col)
@@ -239,6 +469,13 @@ json_scalar_datum(json_t *v, ColConv *c, const char *col)
 	{
 		case JSON_STRING:
 			str = json_string_value(v);
+			if (c->typid == TIMESTAMPTZOID)
+			{
+				TimestampTz ts;
+
+				if (fast_timestamptz(str, &ts))
+					return TimestampTzGetDatum(ts);
+			}
 			break;
 		case JSON_INTEGER:
 			if (c->typid == INT4OID && json_integer_value(v) >= PG_INT32_MIN && json_integer_value(v) <= PG_INT32_MAX)
@@ -266,51 +503,18 @@ json_scalar_datum(json_t *v, ColConv *c, const char *col)
 	return InputFunctionCall(&c->in, (char *) str, c->ioparam, c->typmod);
 }
 
-typedef struct ColIndex
-{
-	char		name[NAMEDATALEN];
-	int			attno;
-} ColIndex;
-
 static Datum
 rows_to_composite_array(json_t *rows, const char *relname)
 {
-	Oid			relid = get_relname_relid(relname, get_namespace_oid("commhub", false));
-	Oid			rowtype = get_rel_type_id(relid);
-	TupleDesc	td = lookup_rowtype_tupdesc_copy(rowtype, -1);
+	RelConv    *rc = rel_conv(relname);
+	TupleDesc	td = rc->td;
 	int			natts = td->natts;
-	ColConv    *conv = palloc0(sizeof(ColConv) * natts);
+	ColConv    *conv = rc->conv;
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *nulls = palloc(sizeof(bool) * natts);
 	size_t		nrows = json_array_size(rows);
 	Datum	   *elems = palloc(sizeof(Datum) * (nrows + 1));
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	HASHCTL		hctl;
-	HTAB	   *colmap;
 
-	memset(&hctl, 0, sizeof(hctl));
-	hctl.keysize = NAMEDATALEN;
-	hctl.entrysize = sizeof(ColIndex);
-	hctl.hcxt = CurrentMemoryContext;
-	colmap = hash_create("commhub columns", natts, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	for (int a = 0; a < natts; a++)
-	{
-		Form_pg_attribute att = TupleDescAttr(td, a);
-		Oid			infunc;
-		ColIndex   *ci;
-
-		if (att->attisdropped)
-			continue;
-		ci = hash_search(colmap, NameStr(att->attname), HASH_ENTER, NULL);
-		ci->attno = a;
-		conv[a].typid = att->atttypid;
-		conv[a].typmod = att->atttypmod;
-		conv[a].elemtype = get_element_type(att->atttypid);
-		getTypeInputInfo(conv[a].elemtype ? conv[a].elemtype : att->atttypid, &infunc, &conv[a].ioparam);
-		fmgr_info(infunc, &conv[a].in);
-	}
 	for (size_t r = 0; r < nrows; r++)
 	{
 		json_t	   *row = json_array_get(rows, r);
@@ -323,12 +527,10 @@ rows_to_composite_array(json_t *rows, const char *relname)
 		memset(nulls, true, sizeof(bool) * natts);
 		json_object_foreach(row, col, v)
 		{
-			ColIndex   *ci = hash_search(colmap, col, HASH_FIND, NULL);
-			int			a;
+			int			a = col_attno(rc, col);
 
-			if (ci == NULL || json_is_null(v))
+			if (a < 0 || json_is_null(v))
 				continue;
-			a = ci->attno;
 			nulls[a] = false;
 			if (conv[a].typid == JSONBOID)
 				values[a] = commhub_json_to_jsonb(v);
@@ -339,9 +541,6 @@ rows_to_composite_array(json_t *rows, const char *relname)
 				bool	   *en = palloc(sizeof(bool) * (ne + 1));
 				int			dims[1];
 				int			lbs[1] = {1};
-				int16		elen;
-				bool		ebyval;
-				char		ealign;
 				ColConv		ec = conv[a];
 
 				if (!json_is_array(v))
@@ -357,8 +556,8 @@ rows_to_composite_array(json_t *rows, const char *relname)
 					ed[e] = en[e] ? (Datum) 0 : json_scalar_datum(ev, &ec, col);
 				}
 				dims[0] = (int) ne;
-				get_typlenbyvalalign(conv[a].elemtype, &elen, &ebyval, &ealign);
-				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype, elen, ebyval, ealign));
+				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype,
+															   conv[a].elen, conv[a].ebyval, conv[a].ealign));
 			}
 			else if (json_is_string(v) &&
 					 (conv[a].typid == TEXTOID ||
@@ -371,12 +570,13 @@ rows_to_composite_array(json_t *rows, const char *relname)
 			else
 				values[a] = json_scalar_datum(v, &conv[a], col);
 		}
+		/* heap_form_tuple makes a composite datum (length, type id and
+		 * typmod set); none of the values is a toast pointer, so there is
+		 * nothing for heap_copy_tuple_as_datum to flatten */
 		tup = heap_form_tuple(td, values, nulls);
-		elems[r] = heap_copy_tuple_as_datum(tup, td);
-		heap_freetuple(tup);
+		elems[r] = PointerGetDatum(tup->t_data);
 	}
-	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
-	return PointerGetDatum(construct_array(elems, (int) nrows, rowtype, typlen, typbyval, typalign));
+	return PointerGetDatum(construct_array(elems, (int) nrows, rc->rowtype, rc->typlen, rc->typbyval, rc->typalign));
 }
 
 static void
@@ -1380,9 +1580,25 @@ row_may_duplicate(json_t *row)
 	json_t	   *bands = json_object_get(row, "fp_bands");
 	json_t	   *natt = json_object_get(row, "attachment_count");
 
-	if (bands && !json_is_null(bands) && content &&
-		pg_mbstrlen_with_len(content, (int) strlen(content)) >= 20)
-		return true;
+	if (bands && !json_is_null(bands) && content)
+	{
+		/* length(content) >= 20, counted as pg_mbstrlen_with_len does, up to 20 */
+		int			limit = (int) strlen(content);
+		int			chars = 0;
+
+		if (pg_database_encoding_max_length() == 1)
+			chars = limit;
+		for (const char *c = content; chars < 20 && limit > 0 && *c;)
+		{
+			int			l = pg_mblen(c);
+
+			limit -= l;
+			c += l;
+			chars++;
+		}
+		if (chars >= 20)
+			return true;
+	}
 	if (natt == NULL || !json_is_integer(natt) || json_integer_value(natt) > 0)
 		return true;
 	if (jstr(row, "call_number"))
