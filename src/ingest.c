@@ -636,15 +636,32 @@ make_record_id(IngestItem *it, const char *tenant)
 	pfree(key);
 }
 
+static int
+sha256_dump_cb(const char *buffer, size_t size, void *data)
+{
+	sha256_update((sha256_ctx *) data, buffer, size);
+	return 0;
+}
+
+/* SHA-256 of json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS), the dump fed
+ * to the hash as jansson writes it instead of into a string first. */
 static void
 normalized_hash(IngestItem *it)
 {
-	char	   *s = json_dumps(it->norm, JSON_COMPACT | JSON_SORT_KEYS);
+	static const char hexd[] = "0123456789abcdef";
+	sha256_ctx	ctx;
+	uint8_t		dig[32];
 
-	if (!s)
+	sha256_init(&ctx);
+	if (json_dump_callback(it->norm, sha256_dump_cb, &ctx, JSON_COMPACT | JSON_SORT_KEYS) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	sha256_hex(s, strlen(s), it->hash);
-	json_arena_free(s);
+	sha256_final(&ctx, dig);
+	for (int i = 0; i < 32; i++)
+	{
+		it->hash[2 * i] = hexd[dig[i] >> 4];
+		it->hash[2 * i + 1] = hexd[dig[i] & 15];
+	}
+	it->hash[64] = '\0';
 }
 
 static void
