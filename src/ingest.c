@@ -643,25 +643,200 @@ sha256_dump_cb(const char *buffer, size_t size, void *data)
 	return 0;
 }
 
-/* SHA-256 of json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS), the dump fed
- * to the hash as jansson writes it instead of into a string first. */
+/*
+ * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) written straight into a
+ * SHA-256: the same bytes as jansson 2.14's dump.c (object keys sorted by
+ * memcmp then length; strings with \\ \" \b \f \n \r \t and \u00XX
+ * escapes, everything else -- UTF-8 included -- as is; integers %lld;
+ * reals by jansson itself), without jansson's per-container loop check and
+ * string buffer.
+ */
+typedef struct HashOut
+{
+	sha256_ctx	ctx;
+	size_t		n;
+	char		buf[2048];
+} HashOut;
+
+static inline void
+hout_put(HashOut *h, const char *p, size_t len)
+{
+	if (h->n + len > sizeof(h->buf))
+	{
+		sha256_update(&h->ctx, h->buf, h->n);
+		h->n = 0;
+		if (len > sizeof(h->buf))
+		{
+			sha256_update(&h->ctx, p, len);
+			return;
+		}
+	}
+	memcpy(h->buf + h->n, p, len);
+	h->n += len;
+}
+
+static void
+hout_string(HashOut *h, const char *s, size_t len)
+{
+	size_t		from = 0;
+
+	hout_put(h, "\"", 1);
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		char		esc[8];
+		const char *e;
+		size_t		elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		hout_put(h, s + from, i - from);
+		from = i + 1;
+		switch (c)
+		{
+			case '\\':
+				e = "\\\\";
+				break;
+			case '"':
+				e = "\\\"";
+				break;
+			case '\b':
+				e = "\\b";
+				break;
+			case '\f':
+				e = "\\f";
+				break;
+			case '\n':
+				e = "\\n";
+				break;
+			case '\r':
+				e = "\\r";
+				break;
+			case '\t':
+				e = "\\t";
+				break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04X", (unsigned int) c);
+				e = esc;
+				elen = 6;
+				break;
+		}
+		hout_put(h, e, elen);
+	}
+	hout_put(h, s + from, len - from);
+	hout_put(h, "\"", 1);
+}
+
+typedef struct HashKey
+{
+	const char *key;
+	size_t		len;
+	json_t	   *value;
+} HashKey;
+
+static int
+cmp_hash_key(const void *a, const void *b)
+{
+	const HashKey *x = a;
+	const HashKey *y = b;
+	int			r = memcmp(x->key, y->key, Min(x->len, y->len));
+
+	return r ? r : (int) x->len - (int) y->len;
+}
+
+static void
+hout_json(HashOut *h, json_t *j)
+{
+	char		num[64];
+
+	check_stack_depth();
+	switch (json_typeof(j))
+	{
+		case JSON_NULL:
+			hout_put(h, "null", 4);
+			break;
+		case JSON_TRUE:
+			hout_put(h, "true", 4);
+			break;
+		case JSON_FALSE:
+			hout_put(h, "false", 5);
+			break;
+		case JSON_INTEGER:
+			hout_put(h, num, snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j)));
+			break;
+		case JSON_REAL:
+			/* jansson's own number formatting */
+			sha256_update(&h->ctx, h->buf, h->n);
+			h->n = 0;
+			if (json_dump_callback(j, sha256_dump_cb, &h->ctx, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) != 0)
+				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			break;
+		case JSON_STRING:
+			hout_string(h, json_string_value(j), json_string_length(j));
+			break;
+		case JSON_ARRAY:
+			hout_put(h, "[", 1);
+			for (size_t i = 0; i < json_array_size(j); i++)
+			{
+				if (i > 0)
+					hout_put(h, ",", 1);
+				hout_json(h, json_array_get(j, i));
+			}
+			hout_put(h, "]", 1);
+			break;
+		case JSON_OBJECT:
+			{
+				size_t		n = json_object_size(j);
+				HashKey		local[32];
+				HashKey    *keys = n <= lengthof(local) ? local : palloc(sizeof(HashKey) * n);
+				size_t		k = 0;
+
+				for (void *it = json_object_iter(j); it && k < n; it = json_object_iter_next(j, it), k++)
+				{
+					keys[k].key = json_object_iter_key(it);
+					keys[k].len = json_object_iter_key_len(it);
+					keys[k].value = json_object_iter_value(it);
+				}
+				qsort(keys, k, sizeof(HashKey), cmp_hash_key);
+				hout_put(h, "{", 1);
+				for (size_t i = 0; i < k; i++)
+				{
+					if (i > 0)
+						hout_put(h, ",", 1);
+					hout_string(h, keys[i].key, keys[i].len);
+					hout_put(h, ":", 1);
+					hout_json(h, keys[i].value);
+				}
+				hout_put(h, "}", 1);
+				if (keys != local)
+					pfree(keys);
+			}
+			break;
+	}
+}
+
+/* SHA-256 of json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS) */
 static void
 normalized_hash(IngestItem *it)
 {
 	static const char hexd[] = "0123456789abcdef";
-	sha256_ctx	ctx;
+	HashOut    *h = palloc(sizeof(HashOut));
 	uint8_t		dig[32];
 
-	sha256_init(&ctx);
-	if (json_dump_callback(it->norm, sha256_dump_cb, &ctx, JSON_COMPACT | JSON_SORT_KEYS) != 0)
+	if (!json_is_object(it->norm) && !json_is_array(it->norm))
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	sha256_final(&ctx, dig);
+	sha256_init(&h->ctx);
+	h->n = 0;
+	hout_json(h, it->norm);
+	sha256_update(&h->ctx, h->buf, h->n);
+	sha256_final(&h->ctx, dig);
 	for (int i = 0; i < 32; i++)
 	{
 		it->hash[2 * i] = hexd[dig[i] >> 4];
 		it->hash[2 * i + 1] = hexd[dig[i] & 15];
 	}
 	it->hash[64] = '\0';
+	pfree(h);
 }
 
 static void
