@@ -164,6 +164,18 @@ jset_trunc(json_t *o, const char *k, const char *v, size_t maxchars)
 
 	if (!v)
 		return;
+	/* n bytes are at most n characters: nothing to cut, and a valid string
+	 * (json_string checks) is what norm_utf8_truncate would copy */
+	if (strlen(v) <= maxchars)
+	{
+		json_t	   *s = json_string(v);
+
+		if (s)
+		{
+			json_object_set_new(o, k, s);
+			return;
+		}
+	}
 	t = norm_utf8_truncate(v, maxchars);
 	if (t == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -1462,11 +1474,16 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 			for (int b = 0; b < 4; b++)
 			{
 				char		term[128];
-				char		hex[65];
+				sha256_ctx	ctx;
+				uint8_t		dig[32];
 
 				snprintf(term, sizeof(term), "%s|%d|%04x", res->customer_id, b, (unsigned) ((h >> (16 * b)) & 0xFFFF));
-				sha256_hex(term, strlen(term), hex);
-				json_array_append_new(bands, json_integer((json_int_t) (int32) strtoul(psprintf("%.8s", hex), NULL, 16)));
+				sha256_init(&ctx);
+				sha256_update(&ctx, term, strlen(term));
+				sha256_final(&ctx, dig);
+				/* the first 8 hex digits of the digest, as an int4 */
+				json_array_append_new(bands, json_integer((json_int_t) (int32) (((uint32) dig[0] << 24) | ((uint32) dig[1] << 16) |
+																				 ((uint32) dig[2] << 8) | (uint32) dig[3])));
 			}
 			json_object_set_new(r, "fp_bands", bands);
 		}
