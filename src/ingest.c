@@ -1179,7 +1179,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 				any_external = false;
 	const char *explicit_id = jstr(it->norm, "customer_id");
 	const char *hint = jstr(it->norm, "direction_hint");
-	json_t	   *staff_addr = json_object();	/* per address: staff? */
 
 	memset(res, 0, sizeof(*res));
 	/* First pass: which addresses (by kind+role+value) are staff. */
@@ -1223,7 +1222,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 			if (next && next->is_staff)
 				staff = true;
 		}
-		json_object_set_new(staff_addr, jstr(ki, "key"), json_boolean(staff));
 		if (strcmp(role, "from") == 0)
 		{
 			from_seen = true;
@@ -1246,7 +1244,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 			}
 		}
 	}
-	json_decref(staff_addr);
 
 	if (explicit_id && *explicit_id)
 	{
@@ -1833,7 +1830,8 @@ thread_in(IngestItem *it, ThreadIn *t)
 	t->call_number = jstr(it->norm, "call_number");
 	t->opportunity_id = jstr(it->row, "opportunity_id");
 	t->project_id = jstr(it->row, "project_id");
-	t->identity_keys = keys_array(it);
+	/* only email threading reads them (the subject fallback) */
+	t->identity_keys = t->type && strcmp(t->type, "email") == 0 ? keys_array(it) : (Datum) 0;
 	t->time_us = json_integer_value(json_object_get(it->norm, "communication_time"));
 	t->missed = json_is_true(json_object_get(it->norm, "missed"));
 }

@@ -20,7 +20,7 @@ typedef struct ThreadIn
 	const char *call_number;
 	const char *opportunity_id;
 	const char *project_id;
-	Datum		identity_keys;	/* text[] */
+	Datum		identity_keys;	/* text[]; emails only, else 0 */
 	int64		time_us;
 	bool		missed;
 	/* After the insert: false when the stored record cannot be a near-
