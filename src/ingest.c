@@ -39,6 +39,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -2249,6 +2250,141 @@ check_channel(const char *channel)
 				 errhint("channel is one of phone, mobile, wechat, email, meeting, visit, video, form, webchat.")));
 }
 
+/*
+ * A jsonb number as json_loads reads jsonb's text of it (numeric_out: no
+ * exponent): without a '.' an integer (strtoll), else a real (strtod).
+ * NULL where json_loads would fail (out of range): the caller then takes
+ * json_loads' own path for its error.
+ */
+static json_t *
+jsonb_number_to_json(Numeric num)
+{
+	char	   *txt = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	char	   *end;
+	json_t	   *j = NULL;
+
+	errno = 0;
+	if (strchr(txt, '.') == NULL)
+	{
+		long long	v = strtoll(txt, &end, 10);
+
+		if (errno != ERANGE && *end == '\0' && end != txt)
+			j = json_integer((json_int_t) v);
+	}
+	else
+	{
+		double		d = strtod(txt, &end);
+
+		if (!((d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE) && *end == '\0')
+			j = json_real(d);
+	}
+	pfree(txt);
+	return j;
+}
+
+/*
+ * jsonb -> jansson without the text round trip: the same values, in the same
+ * key order (json_loads of JsonbToCString's text inserts keys in jsonb's
+ * order).  NULL when anything is out of the ordinary -- a number json_loads
+ * rejects, a string jansson does not take, nesting near json_loads' depth
+ * limit -- and the caller parses the text as before.
+ */
+static json_t *
+jsonb_to_json(JsonbContainer *root)
+{
+#define JB2J_MAX_DEPTH 1000
+	JsonbIterator *it = JsonbIteratorInit(root);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	json_t	   *stack[JB2J_MAX_DEPTH + 1];
+	char	   *keys[JB2J_MAX_DEPTH + 1];
+	size_t		keylens[JB2J_MAX_DEPTH + 1];
+	int			depth = 0;
+	json_t	   *result = NULL;
+
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		json_t	   *val = NULL;
+
+		switch (tok)
+		{
+			case WJB_BEGIN_OBJECT:
+			case WJB_BEGIN_ARRAY:
+				if (depth >= JB2J_MAX_DEPTH || (tok == WJB_BEGIN_ARRAY && v.val.array.rawScalar))
+					goto fail;
+				stack[depth] = tok == WJB_BEGIN_OBJECT ? json_object() : json_array();
+				keys[depth] = NULL;
+				if (stack[depth] == NULL)
+					goto fail;
+				depth++;
+				continue;
+			case WJB_KEY:
+				keys[depth - 1] = v.val.string.val;
+				keylens[depth - 1] = v.val.string.len;
+				continue;
+			case WJB_END_OBJECT:
+			case WJB_END_ARRAY:
+				val = stack[--depth];
+				if (depth == 0)
+				{
+					result = val;
+					continue;
+				}
+				break;
+			case WJB_VALUE:
+			case WJB_ELEM:
+				switch (v.type)
+				{
+					case jbvNull:
+						val = json_null();
+						break;
+					case jbvBool:
+						val = json_boolean(v.val.boolean);
+						break;
+					case jbvString:
+						val = json_stringn(v.val.string.val, v.val.string.len);
+						break;
+					case jbvNumeric:
+						val = jsonb_number_to_json(v.val.numeric);
+						break;
+					default:
+						val = NULL;
+						break;
+				}
+				if (val == NULL)
+					goto fail;
+				break;
+			default:
+				goto fail;
+		}
+		/* attach val to its container */
+		if (json_is_object(stack[depth - 1]))
+		{
+			if (keys[depth - 1] == NULL)
+			{
+				json_decref(val);
+				goto fail;
+			}
+			/* the _new setters take val's reference, also when they fail */
+			if (json_object_setn_new(stack[depth - 1], keys[depth - 1], keylens[depth - 1], val) != 0)
+				goto fail;
+			keys[depth - 1] = NULL;
+		}
+		else if (json_array_append_new(stack[depth - 1], val) != 0)
+			goto fail;
+	}
+	return result;
+
+fail:
+	/* each open container holds what was attached to it; none of them is
+	 * attached to its parent yet (that happens at its end) */
+	while (depth > 0)
+		json_decref(stack[--depth]);
+	json_decref(result);
+	return NULL;
+#undef JB2J_MAX_DEPTH
+}
+
 /* Parse a jsonb payload into jansson; NULL + err for a non-object. */
 static json_t *
 payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
@@ -2264,6 +2400,9 @@ payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
 				"Pass the channel's payload as a JSON object, e.g. {\"msgid\": ..., \"msgtime\": ...}.");
 		return NULL;
 	}
+	j = jsonb_to_json(&jb->root);
+	if (j != NULL)
+		return j;
 	j = json_loads(s, 0, &jerr);
 	if (j == NULL)
 		set_err(err, "22P02", field, psprintf("%s could not be read: %s", field, jerr.text), NULL);
