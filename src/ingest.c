@@ -77,6 +77,11 @@ static double ph_ms[11];
 #include <malloc.h>
 #endif
 
+/* Every key this file sets in a jansson object is an ASCII literal: the
+ * setters skip jansson's UTF-8 check of the key. */
+#define json_object_set_new json_object_set_new_nocheck
+#define json_object_set json_object_set_nocheck
+
 #define CHUNK 500
 #define UNMATCHED_CUSTOMER "UNMATCHED"
 #define RAW_MAIL_PREFIX "rfc822;base64,"
