@@ -1059,6 +1059,7 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 {
 	HASHCTL		ctl;
 	HTAB	   *h;
+	HTAB	   *seen;
 	Datum	   *elems;
 	int			nkeys = 0;
 	int			cap = 64;
@@ -1079,6 +1080,16 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 	ctl.hcxt = CurrentMemoryContext;
 	h = hash_create("commhub identities", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 
+	/* each distinct key once (a chunk's messages share their senders);
+	 * a key too long for IdentHit can have no hit and is not sent */
+	{
+		HASHCTL		sctl;
+
+		memset(&sctl, 0, sizeof(sctl));
+		sctl.keysize = sctl.entrysize = sizeof(((IdentHit *) 0)->key);
+		sctl.hcxt = CurrentMemoryContext;
+		seen = hash_create("commhub identity keys", 256, &sctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
 	elems = palloc(sizeof(Datum) * cap);
 	for (int i = 0; i < n; i++)
 	{
@@ -1089,19 +1100,28 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 			continue;
 		json_array_foreach(items[i].keys, j, k)
 		{
+			const char *key = jstr(k, "key");
+			bool		found;
+
+			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
+				continue;
+			(void) hash_search(seen, key, HASH_ENTER, &found);
+			if (found)
+				continue;
 			if (nkeys == cap)
 			{
 				cap *= 2;
 				elems = repalloc(elems, sizeof(Datum) * cap);
 			}
-			elems[nkeys++] = CStringGetTextDatum(jstr(k, "key"));
+			elems[nkeys++] = CStringGetTextDatum(key);
 		}
 	}
+	hash_destroy(seen);
 	if (nkeys == 0)
 		return h;
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = PointerGetDatum(construct_array(elems, nkeys, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_with_args(sql, 2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+	if (SPI_CACHED(sql, 2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: identity lookup failed");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
