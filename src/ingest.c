@@ -104,10 +104,18 @@ typedef struct IngestItem
 	bool		recall;
 	int			event_count;	/* events folded into the record (enrich) */
 	bool		became_urgent;	/* merged into urgency high (NOTIFY, webhook) */
+	int32		row_id;			/* customer_communications.id once written */
 	char		thread_id[65];	/* decided before the insert (thread.c) */
 	char		parent[65];
 	chn_error	err;
 } IngestItem;
+
+/* A row the chunk's insert wrote (RETURNING record_id, id). */
+typedef struct InsertedRow
+{
+	char		record_id[65];	/* hash key */
+	int32		id;
+} InsertedRow;
 
 typedef struct IdentHit
 {
@@ -223,7 +231,7 @@ prepare_sql(void)
 						  /* No conflict target: every unique index arbitrates.  record_id
 						   * derives from the natural key, and a concurrent session's insert
 						   * of the same message may meet us first on the record_id index. */
-						  "ON CONFLICT DO NOTHING RETURNING record_id",
+						  "ON CONFLICT DO NOTHING RETURNING record_id, id",
 						  sql_columns(""), sql_columns("r."));
 	update_sql = psprintf(
 						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
@@ -1906,6 +1914,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	tup = SPI_copytuple(SPI_tuptable->vals[0]);
 	td = SPI_tuptable->tupdesc;
 	id = DatumGetInt32(SPI_getbinval(tup, td, 1, &isnull));
+	it->row_id = id;
 	strlcpy(it->record_id, SPI_getvalue(tup, td, 2), sizeof(it->record_id));
 	stored_raw = SPI_getvalue(tup, td, 3);
 	stored_hash = SPI_getvalue(tup, td, 4);
@@ -2122,7 +2131,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = 65;
-	ctl.entrysize = 65;
+	ctl.entrysize = sizeof(InsertedRow);
 	ctl.hcxt = CurrentMemoryContext;
 	inserted = hash_create("commhub inserted", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	if (!force && json_array_size(rows) > 0)
@@ -2147,7 +2156,13 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		if (commhub_spi_run(&insert_stmt, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "commhub: insert failed");
 		for (uint64 r = 0; r < SPI_processed; r++)
-			hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), HASH_ENTER, NULL);
+		{
+			bool		isnull;
+			InsertedRow *ir = hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1),
+										  HASH_ENTER, NULL);
+
+			ir->id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+		}
 	}
 	json_decref(rows);
 	PH(5);
@@ -2156,12 +2171,15 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	{
 		IngestItem	   *it = &items[i];
 		bool		found = false;
+		InsertedRow *ir;
 
 		if (it->failed || it->recall)
 			continue;
-		hash_search(inserted, it->record_id, HASH_FIND, &found);
+		ir = hash_search(inserted, it->record_id, HASH_FIND, &found);
+
 		if (found)
 		{
+			it->row_id = ir->id;
 			json_array_extend(chunk_atts, it->atts);
 			json_array_extend(chunk_tasks, it->tasks);
 			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
@@ -2190,6 +2208,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		if (it->status && strcmp(it->status, "duplicate") != 0)
 		{
 			tin[nlinked] = tin[k];
+			tin[nlinked].row_id = it->row_id;
 			tin[nlinked++].may_duplicate = row_may_duplicate(it->row);
 		}
 	}
@@ -2569,6 +2588,7 @@ reset_item_outputs(IngestItem *it)
 	it->status = NULL;
 	it->recall = false;
 	it->became_urgent = false;
+	it->row_id = 0;
 }
 
 PG_FUNCTION_INFO_V1(commhub_ingest_batch);

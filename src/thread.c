@@ -653,7 +653,7 @@ close_missed_calls(ThreadIn *in, int n)
 static void
 link_duplicates(ThreadIn *in, int n, const char *tenant)
 {
-	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Oid			types[2] = {TEXTOID, INT4ARRAYOID};
 	Datum		args[2];
 	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
 	int			nids = 0;
@@ -684,7 +684,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 		if (!found)
 			(void) hash_search(probe, in[i].record_id, HASH_FIND, &found);
 		if (found && strcmp(in[i].customer_id, "UNMATCHED") != 0)
-			ids[nids++] = CStringGetTextDatum(in[i].record_id);
+			ids[nids++] = Int32GetDatum(in[i].row_id);
 	}
 	hash_destroy(probe);
 	args[0] = CStringGetTextDatum(tenant);
@@ -703,11 +703,11 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 		HTAB	   *linked;
 		HASHCTL		hctl;
 
-		args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
+		args[1] = PointerGetDatum(construct_array(ids, nids, INT4OID, 4, true, TYPALIGN_INT));
 		/* Driven from unnest(): whatever plan the cache keeps, each record of
 		 * the chunk is found by an index probe, never by filtering a scan. */
-		SPI_CACHED("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
-				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
+		SPI_CACHED("SELECT c.record_id, k.record_id, k.why, c.id FROM unnest($2::int4[]) AS u(id) "
+				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.id = u.id OFFSET 0) c "
 				   "CROSS JOIN LATERAL ("
 				   "  SELECT * FROM ("
 				   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
@@ -772,7 +772,9 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			if (found)
 			{
 				/* its target is linked in this pass: look it up again after */
-				ids[nwait++] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+				bool		isnull;
+
+				ids[nwait++] = SPI_getbinval(tt->vals[r], tt->tupdesc, 4, &isnull);
 				continue;
 			}
 			a3[0] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));

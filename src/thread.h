@@ -28,6 +28,7 @@ typedef struct ThreadIn
 	 * characters, no attachments, no call number, not a meeting); such
 	 * records are not sent to the near-duplicate query. */
 	bool		may_duplicate;
+	int32		row_id;			/* after the insert: the record's id */
 	char		thread_id[65];
 	char		parent[65];
 	bool		callback;
