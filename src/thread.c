@@ -460,7 +460,6 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 	HTAB	   *subjects = chunk_map("commhub chunk subjects");
 	HTAB	   *chats = chunk_map("commhub chunk chats");
 	HTAB	   *calls = chunk_map("commhub chunk calls");
-
 	ChatPrev   *chat_prev = palloc(sizeof(ChatPrev) * (n + 1));
 
 	for (int i = 0; i < n; i++)
