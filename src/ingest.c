@@ -2031,6 +2031,66 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 }
 
 /*
+ * The call-back tasks of missed calls that this chunk both inserts and
+ * answers, moved out of tasks into the array returned.  Right after the
+ * children are inserted, close_missed_calls (thread.c) sets every pending
+ * task titled 回拨... of the missed call of each written call-back to done
+ * (completed_at, updated_at now()); these are inserted done instead, which
+ * leaves the same rows without writing each twice.  Its UPDATE still runs
+ * (for missed calls stored before, and any such task the insert met as
+ * already there).
+ */
+static json_t *
+split_answered_callbacks(json_t *tasks, IngestItem *items, ThreadIn *tin, int *tin_item, int ntin)
+{
+	static const char prefix[] = "回拨";
+	json_t	   *done = json_array();
+	json_t	   *open;
+	HTAB	   *answered = NULL;
+	HASHCTL		ctl;
+	size_t		i;
+	json_t	   *t;
+
+	for (int k = 0; k < ntin; k++)
+	{
+		IngestItem *it = &items[tin_item[k]];
+
+		if (!tin[k].callback || !tin[k].parent[0] || !it->status || strcmp(it->status, "duplicate") == 0)
+			continue;
+		if (answered == NULL)
+		{
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.keysize = ctl.entrysize = 65;
+			ctl.hcxt = CurrentMemoryContext;
+			answered = hash_create("commhub answered missed calls", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		}
+		(void) hash_search(answered, tin[k].parent, HASH_ENTER, NULL);
+	}
+	if (answered == NULL || json_array_size(tasks) == 0)
+	{
+		if (answered)
+			hash_destroy(answered);
+		return done;
+	}
+	open = json_array();
+	json_array_foreach(tasks, i, t)
+	{
+		const char *rid = jstr(t, "record_id");
+		const char *title = jstr(t, "title");
+		bool		found = false;
+
+		if (rid && title && strlen(rid) < 65 && strncmp(title, prefix, strlen(prefix)) == 0)
+			(void) hash_search(answered, rid, HASH_FIND, &found);
+		json_array_append(found ? done : open, t);
+	}
+	hash_destroy(answered);
+	json_array_clear(tasks);
+	json_array_extend(tasks, open);
+	json_decref(open);
+	return done;
+}
+
+/*
  * Phases 2-6 for a set of normalized items (failed ones skipped).
  */
 static void
@@ -2195,7 +2255,24 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		}
 	}
 	PH(6);
-	insert_child_rows(chunk_atts, chunk_tasks, tenant);
+	{
+		json_t	   *tasks_done = split_answered_callbacks(chunk_tasks, items, tin, tin_item, ntin);
+
+		insert_child_rows(chunk_atts, chunk_tasks, tenant);
+		if (json_array_size(tasks_done) > 0)
+		{
+			static CachedStmt done_stmt;
+
+			insert_unnest(&done_stmt,
+						  "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source, "
+						  "                                         status, completed_at, updated_at) "
+						  "SELECT t.task_id, $2, t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer', 'done', now(), now() "
+						  "FROM unnest($1::commhub.communication_tasks[]) t "
+						  "ON CONFLICT (task_id) DO NOTHING",
+						  tasks_done, "communication_tasks", tenant);
+		}
+		json_decref(tasks_done);
+	}
 	json_decref(chunk_atts);
 	json_decref(chunk_tasks);
 	PH(7);

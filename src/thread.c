@@ -622,7 +622,9 @@ join_late_chat(ThreadIn *in, int n, const char *tenant)
 	}
 }
 
-/* Missed calls answered by a call-back in this chunk: follow-up done. */
+/* Missed calls answered by a call-back in this chunk: follow-up done.  (The
+ * call-back tasks of a missed call inserted in the same chunk were inserted
+ * done already: split_answered_callbacks in ingest.c.) */
 static void
 close_missed_calls(ThreadIn *in, int n)
 {
