@@ -36,8 +36,11 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
+#include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -74,6 +77,11 @@ static double ph_ms[11];
 #include <malloc.h>
 #endif
 
+/* Every key this file sets in a jansson object is an ASCII literal: the
+ * setters skip jansson's UTF-8 check of the key. */
+#define json_object_set_new json_object_set_new_nocheck
+#define json_object_set json_object_set_nocheck
+
 #define CHUNK 500
 #define UNMATCHED_CUSTOMER "UNMATCHED"
 #define RAW_MAIL_PREFIX "rfc822;base64,"
@@ -96,10 +104,18 @@ typedef struct IngestItem
 	bool		recall;
 	int			event_count;	/* events folded into the record (enrich) */
 	bool		became_urgent;	/* merged into urgency high (NOTIFY, webhook) */
+	int32		row_id;			/* customer_communications.id once written */
 	char		thread_id[65];	/* decided before the insert (thread.c) */
 	char		parent[65];
 	chn_error	err;
 } IngestItem;
+
+/* A row the chunk's insert wrote (RETURNING record_id, id). */
+typedef struct InsertedRow
+{
+	char		record_id[65];	/* hash key */
+	int32		id;
+} InsertedRow;
 
 typedef struct IdentHit
 {
@@ -162,6 +178,18 @@ jset_trunc(json_t *o, const char *k, const char *v, size_t maxchars)
 
 	if (!v)
 		return;
+	/* n bytes are at most n characters: nothing to cut, and a valid string
+	 * (json_string checks) is what norm_utf8_truncate would copy */
+	if (strlen(v) <= maxchars)
+	{
+		json_t	   *s = json_string(v);
+
+		if (s)
+		{
+			json_object_set_new(o, k, s);
+			return;
+		}
+	}
 	t = norm_utf8_truncate(v, maxchars);
 	if (t == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -203,7 +231,7 @@ prepare_sql(void)
 						  /* No conflict target: every unique index arbitrates.  record_id
 						   * derives from the natural key, and a concurrent session's insert
 						   * of the same message may meet us first on the record_id index. */
-						  "ON CONFLICT DO NOTHING RETURNING record_id",
+						  "ON CONFLICT DO NOTHING RETURNING record_id, id",
 						  sql_columns(""), sql_columns("r."));
 	update_sql = psprintf(
 						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
@@ -226,7 +254,236 @@ typedef struct ColConv
 	int32		typmod;
 	FmgrInfo	in;
 	Oid			ioparam;
+	int16		elen;			/* element type of an array column */
+	bool		ebyval;
+	char		ealign;
 } ColConv;
+
+/*
+ * A column's name in the by-name lookup of RelConv: open addressing over a
+ * power-of-two table, FNV-1a of the name (a row's keys are looked up once
+ * each, for every row of a chunk).
+ */
+typedef struct ColSlot
+{
+	const char *name;			/* NULL: empty */
+	uint32		hash;
+	int			attno;
+} ColSlot;
+
+/*
+ * What converting rows into one relation's composites needs, kept for the
+ * backend's life: rebuilt when the relation's row type or its tuple
+ * descriptor changes (typcache's tupDesc_identifier; ALTER TABLE).
+ */
+typedef struct RelConv
+{
+	char		relname[NAMEDATALEN];
+	Oid			rowtype;
+	uint64		tupdesc_id;
+	TupleDesc	td;
+	ColConv    *conv;
+	ColSlot    *slots;
+	uint32		mask;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+} RelConv;
+
+static RelConv rel_convs[4];
+
+static uint32
+col_hash(const char *s)
+{
+	uint32		h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 16777619u;
+	return h;
+}
+
+static int
+col_attno(const RelConv *rc, const char *name)
+{
+	uint32		h = col_hash(name);
+
+	for (uint32 i = h & rc->mask;; i = (i + 1) & rc->mask)
+	{
+		const ColSlot *sl = &rc->slots[i];
+
+		if (sl->name == NULL)
+			return -1;
+		if (sl->hash == h && strcmp(sl->name, name) == 0)
+			return sl->attno;
+	}
+}
+
+static RelConv *
+rel_conv(const char *relname)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("commhub", false));
+	Oid			rowtype = get_rel_type_id(relid);
+	TypeCacheEntry *tce = lookup_type_cache(rowtype, TYPECACHE_TUPDESC);
+	RelConv    *rc = NULL;
+	MemoryContext cxt;
+	MemoryContext old;
+	TupleDesc	td;
+	uint32		nslots = 16;
+
+	if (tce->tupDesc == NULL)
+		elog(ERROR, "commhub: relation %s has no row type", relname);
+	for (int i = 0; i < lengthof(rel_convs); i++)
+		if (strcmp(rel_convs[i].relname, relname) == 0 || rel_convs[i].relname[0] == '\0')
+		{
+			rc = &rel_convs[i];
+			break;
+		}
+	if (rc == NULL)
+		elog(ERROR, "commhub: too many relations for rows_to_composite_array");
+	if (rc->relname[0] && rc->rowtype == rowtype && rc->tupdesc_id == tce->tupDesc_identifier)
+		return rc;
+
+	/* (re)build in a context of its own, freed with the previous version */
+	if (rc->relname[0] && rc->td)
+		MemoryContextDelete(GetMemoryChunkContext(rc->conv));
+	memset(rc, 0, sizeof(*rc));
+	cxt = AllocSetContextCreate(TopMemoryContext, "commhub row conversion", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		td = CreateTupleDescCopy(tce->tupDesc);
+		td->tdtypeid = rowtype;
+		td->tdtypmod = -1;
+		while (nslots < (uint32) td->natts * 2)
+			nslots *= 2;
+		rc->conv = palloc0(sizeof(ColConv) * (td->natts + 1));
+		rc->slots = palloc0(sizeof(ColSlot) * nslots);
+		rc->mask = nslots - 1;
+		for (int a = 0; a < td->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(td, a);
+			ColConv    *c = &rc->conv[a];
+			Oid			infunc;
+			uint32		h;
+			uint32		i;
+
+			if (att->attisdropped)
+				continue;
+			c->typid = att->atttypid;
+			c->typmod = att->atttypmod;
+			c->elemtype = get_element_type(att->atttypid);
+			getTypeInputInfo(c->elemtype ? c->elemtype : att->atttypid, &infunc, &c->ioparam);
+			fmgr_info_cxt(infunc, &c->in, cxt);
+			if (c->elemtype)
+				get_typlenbyvalalign(c->elemtype, &c->elen, &c->ebyval, &c->ealign);
+			h = col_hash(NameStr(att->attname));
+			for (i = h & rc->mask; rc->slots[i].name; i = (i + 1) & rc->mask)
+				;
+			rc->slots[i].name = NameStr(att->attname);
+			rc->slots[i].hash = h;
+			rc->slots[i].attno = a;
+		}
+		get_typlenbyvalalign(rowtype, &rc->typlen, &rc->typbyval, &rc->typalign);
+		rc->td = td;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		memset(rc, 0, sizeof(*rc));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	rc->rowtype = rowtype;
+	rc->tupdesc_id = tce->tupDesc_identifier;
+	strlcpy(rc->relname, relname, sizeof(rc->relname));
+	return rc;
+}
+
+static int
+parse_digits(const char *s, int n)
+{
+	int			v = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The timestamps ingest writes ("2024-06-15T02:00:00Z", fractions of up to
+ * six digits, or an offset "+08:00") read without timestamptz_in: false
+ * for anything else, which then goes through timestamptz_in.  Only fields in
+ * their plain ranges are taken here (no 24:00, no leap second), so the value
+ * is the one timestamptz_in gives.
+ */
+static bool
+fast_timestamptz(const char *s, TimestampTz *out)
+{
+	size_t		len = strlen(s);
+	int			y,
+				mo,
+				d,
+				h,
+				mi,
+				sec,
+				off = 0;
+	int64		frac = 0;
+	int			p = 19;
+	int64		days;
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (len < 20 || len > 32)
+		return false;
+	y = parse_digits(s, 4);
+	if (y < 1 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return false;
+	mo = parse_digits(s + 5, 2);
+	d = parse_digits(s + 8, 2);
+	h = parse_digits(s + 11, 2);
+	mi = parse_digits(s + 14, 2);
+	sec = parse_digits(s + 17, 2);
+	if (mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return false;
+	if (d > mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return false;
+	if (s[p] == '.')
+	{
+		int			nd = 0;
+
+		for (p++; s[p] >= '0' && s[p] <= '9'; p++, nd++)
+		{
+			if (nd == 6)
+				return false;
+			frac = frac * 10 + (s[p] - '0');
+		}
+		if (nd == 0)
+			return false;
+		for (; nd < 6; nd++)
+			frac *= 10;
+	}
+	if (s[p] == 'Z' && len == (size_t) p + 1)
+		off = 0;
+	else if ((s[p] == '+' || s[p] == '-') && len == (size_t) p + 6 && s[p + 3] == ':')
+	{
+		int			oh = parse_digits(s + p + 1, 2);
+		int			om = parse_digits(s + p + 4, 2);
+
+		if (oh < 0 || oh > 14 || om < 0 || om > 59)
+			return false;
+		off = (oh * 60 + om) * 60 * (s[p] == '-' ? -1 : 1);
+	}
+	else
+		return false;
+	days = date2j(y, mo, d) - POSTGRES_EPOCH_JDATE;
+	*out = ((days * SECS_PER_DAY + h * SECS_PER_HOUR + mi * SECS_PER_MINUTE + sec) - off) * USECS_PER_SEC + frac;
+	return true;
+}
 
 static Datum
 json_scalar_datum(json_t *v, ColConv *c, const char *col)
@@ -238,6 +495,13 @@ json_scalar_datum(json_t *v, ColConv *c, const char *col)
 	{
 		case JSON_STRING:
 			str = json_string_value(v);
+			if (c->typid == TIMESTAMPTZOID)
+			{
+				TimestampTz ts;
+
+				if (fast_timestamptz(str, &ts))
+					return TimestampTzGetDatum(ts);
+			}
 			break;
 		case JSON_INTEGER:
 			if (c->typid == INT4OID && json_integer_value(v) >= PG_INT32_MIN && json_integer_value(v) <= PG_INT32_MAX)
@@ -265,51 +529,18 @@ json_scalar_datum(json_t *v, ColConv *c, const char *col)
 	return InputFunctionCall(&c->in, (char *) str, c->ioparam, c->typmod);
 }
 
-typedef struct ColIndex
-{
-	char		name[NAMEDATALEN];
-	int			attno;
-} ColIndex;
-
 static Datum
 rows_to_composite_array(json_t *rows, const char *relname)
 {
-	Oid			relid = get_relname_relid(relname, get_namespace_oid("commhub", false));
-	Oid			rowtype = get_rel_type_id(relid);
-	TupleDesc	td = lookup_rowtype_tupdesc_copy(rowtype, -1);
+	RelConv    *rc = rel_conv(relname);
+	TupleDesc	td = rc->td;
 	int			natts = td->natts;
-	ColConv    *conv = palloc0(sizeof(ColConv) * natts);
+	ColConv    *conv = rc->conv;
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *nulls = palloc(sizeof(bool) * natts);
 	size_t		nrows = json_array_size(rows);
 	Datum	   *elems = palloc(sizeof(Datum) * (nrows + 1));
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	HASHCTL		hctl;
-	HTAB	   *colmap;
 
-	memset(&hctl, 0, sizeof(hctl));
-	hctl.keysize = NAMEDATALEN;
-	hctl.entrysize = sizeof(ColIndex);
-	hctl.hcxt = CurrentMemoryContext;
-	colmap = hash_create("commhub columns", natts, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	for (int a = 0; a < natts; a++)
-	{
-		Form_pg_attribute att = TupleDescAttr(td, a);
-		Oid			infunc;
-		ColIndex   *ci;
-
-		if (att->attisdropped)
-			continue;
-		ci = hash_search(colmap, NameStr(att->attname), HASH_ENTER, NULL);
-		ci->attno = a;
-		conv[a].typid = att->atttypid;
-		conv[a].typmod = att->atttypmod;
-		conv[a].elemtype = get_element_type(att->atttypid);
-		getTypeInputInfo(conv[a].elemtype ? conv[a].elemtype : att->atttypid, &infunc, &conv[a].ioparam);
-		fmgr_info(infunc, &conv[a].in);
-	}
 	for (size_t r = 0; r < nrows; r++)
 	{
 		json_t	   *row = json_array_get(rows, r);
@@ -322,12 +553,10 @@ rows_to_composite_array(json_t *rows, const char *relname)
 		memset(nulls, true, sizeof(bool) * natts);
 		json_object_foreach(row, col, v)
 		{
-			ColIndex   *ci = hash_search(colmap, col, HASH_FIND, NULL);
-			int			a;
+			int			a = col_attno(rc, col);
 
-			if (ci == NULL || json_is_null(v))
+			if (a < 0 || json_is_null(v))
 				continue;
-			a = ci->attno;
 			nulls[a] = false;
 			if (conv[a].typid == JSONBOID)
 				values[a] = commhub_json_to_jsonb(v);
@@ -338,9 +567,6 @@ rows_to_composite_array(json_t *rows, const char *relname)
 				bool	   *en = palloc(sizeof(bool) * (ne + 1));
 				int			dims[1];
 				int			lbs[1] = {1};
-				int16		elen;
-				bool		ebyval;
-				char		ealign;
 				ColConv		ec = conv[a];
 
 				if (!json_is_array(v))
@@ -356,8 +582,8 @@ rows_to_composite_array(json_t *rows, const char *relname)
 					ed[e] = en[e] ? (Datum) 0 : json_scalar_datum(ev, &ec, col);
 				}
 				dims[0] = (int) ne;
-				get_typlenbyvalalign(conv[a].elemtype, &elen, &ebyval, &ealign);
-				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype, elen, ebyval, ealign));
+				values[a] = PointerGetDatum(construct_md_array(ed, en, 1, dims, lbs, conv[a].elemtype,
+															   conv[a].elen, conv[a].ebyval, conv[a].ealign));
 			}
 			else if (json_is_string(v) &&
 					 (conv[a].typid == TEXTOID ||
@@ -370,12 +596,13 @@ rows_to_composite_array(json_t *rows, const char *relname)
 			else
 				values[a] = json_scalar_datum(v, &conv[a], col);
 		}
+		/* heap_form_tuple makes a composite datum (length, type id and
+		 * typmod set); none of the values is a toast pointer, so there is
+		 * nothing for heap_copy_tuple_as_datum to flatten */
 		tup = heap_form_tuple(td, values, nulls);
-		elems[r] = heap_copy_tuple_as_datum(tup, td);
-		heap_freetuple(tup);
+		elems[r] = PointerGetDatum(tup->t_data);
 	}
-	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
-	return PointerGetDatum(construct_array(elems, (int) nrows, rowtype, typlen, typbyval, typalign));
+	return PointerGetDatum(construct_array(elems, (int) nrows, rc->rowtype, rc->typlen, rc->typbyval, rc->typalign));
 }
 
 static void
@@ -435,15 +662,207 @@ make_record_id(IngestItem *it, const char *tenant)
 	pfree(key);
 }
 
+static int
+sha256_dump_cb(const char *buffer, size_t size, void *data)
+{
+	sha256_update((sha256_ctx *) data, buffer, size);
+	return 0;
+}
+
+/*
+ * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) written straight into a
+ * SHA-256: the same bytes as jansson 2.14's dump.c (object keys sorted by
+ * memcmp then length; strings with \\ \" \b \f \n \r \t and \u00XX
+ * escapes, everything else -- UTF-8 included -- as is; integers %lld;
+ * reals by jansson itself), without jansson's per-container loop check and
+ * string buffer.
+ */
+typedef struct HashOut
+{
+	sha256_ctx	ctx;
+	size_t		n;
+	char		buf[2048];
+} HashOut;
+
+static inline void
+hout_put(HashOut *h, const char *p, size_t len)
+{
+	if (h->n + len > sizeof(h->buf))
+	{
+		sha256_update(&h->ctx, h->buf, h->n);
+		h->n = 0;
+		if (len > sizeof(h->buf))
+		{
+			sha256_update(&h->ctx, p, len);
+			return;
+		}
+	}
+	memcpy(h->buf + h->n, p, len);
+	h->n += len;
+}
+
+static void
+hout_string(HashOut *h, const char *s, size_t len)
+{
+	size_t		from = 0;
+
+	hout_put(h, "\"", 1);
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		char		esc[8];
+		const char *e;
+		size_t		elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		hout_put(h, s + from, i - from);
+		from = i + 1;
+		switch (c)
+		{
+			case '\\':
+				e = "\\\\";
+				break;
+			case '"':
+				e = "\\\"";
+				break;
+			case '\b':
+				e = "\\b";
+				break;
+			case '\f':
+				e = "\\f";
+				break;
+			case '\n':
+				e = "\\n";
+				break;
+			case '\r':
+				e = "\\r";
+				break;
+			case '\t':
+				e = "\\t";
+				break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04X", (unsigned int) c);
+				e = esc;
+				elen = 6;
+				break;
+		}
+		hout_put(h, e, elen);
+	}
+	hout_put(h, s + from, len - from);
+	hout_put(h, "\"", 1);
+}
+
+typedef struct HashKey
+{
+	const char *key;
+	size_t		len;
+	json_t	   *value;
+} HashKey;
+
+static int
+cmp_hash_key(const void *a, const void *b)
+{
+	const HashKey *x = a;
+	const HashKey *y = b;
+	int			r = memcmp(x->key, y->key, Min(x->len, y->len));
+
+	return r ? r : (int) x->len - (int) y->len;
+}
+
+static void
+hout_json(HashOut *h, json_t *j)
+{
+	char		num[64];
+
+	check_stack_depth();
+	switch (json_typeof(j))
+	{
+		case JSON_NULL:
+			hout_put(h, "null", 4);
+			break;
+		case JSON_TRUE:
+			hout_put(h, "true", 4);
+			break;
+		case JSON_FALSE:
+			hout_put(h, "false", 5);
+			break;
+		case JSON_INTEGER:
+			hout_put(h, num, snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j)));
+			break;
+		case JSON_REAL:
+			/* jansson's own number formatting */
+			sha256_update(&h->ctx, h->buf, h->n);
+			h->n = 0;
+			if (json_dump_callback(j, sha256_dump_cb, &h->ctx, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) != 0)
+				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			break;
+		case JSON_STRING:
+			hout_string(h, json_string_value(j), json_string_length(j));
+			break;
+		case JSON_ARRAY:
+			hout_put(h, "[", 1);
+			for (size_t i = 0; i < json_array_size(j); i++)
+			{
+				if (i > 0)
+					hout_put(h, ",", 1);
+				hout_json(h, json_array_get(j, i));
+			}
+			hout_put(h, "]", 1);
+			break;
+		case JSON_OBJECT:
+			{
+				size_t		n = json_object_size(j);
+				HashKey		local[32];
+				HashKey    *keys = n <= lengthof(local) ? local : palloc(sizeof(HashKey) * n);
+				size_t		k = 0;
+
+				for (void *it = json_object_iter(j); it && k < n; it = json_object_iter_next(j, it), k++)
+				{
+					keys[k].key = json_object_iter_key(it);
+					keys[k].len = json_object_iter_key_len(it);
+					keys[k].value = json_object_iter_value(it);
+				}
+				qsort(keys, k, sizeof(HashKey), cmp_hash_key);
+				hout_put(h, "{", 1);
+				for (size_t i = 0; i < k; i++)
+				{
+					if (i > 0)
+						hout_put(h, ",", 1);
+					hout_string(h, keys[i].key, keys[i].len);
+					hout_put(h, ":", 1);
+					hout_json(h, keys[i].value);
+				}
+				hout_put(h, "}", 1);
+				if (keys != local)
+					pfree(keys);
+			}
+			break;
+	}
+}
+
+/* SHA-256 of json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS) */
 static void
 normalized_hash(IngestItem *it)
 {
-	char	   *s = json_dumps(it->norm, JSON_COMPACT | JSON_SORT_KEYS);
+	static const char hexd[] = "0123456789abcdef";
+	HashOut    *h = palloc(sizeof(HashOut));
+	uint8_t		dig[32];
 
-	if (!s)
+	if (!json_is_object(it->norm) && !json_is_array(it->norm))
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	sha256_hex(s, strlen(s), it->hash);
-	json_arena_free(s);
+	sha256_init(&h->ctx);
+	h->n = 0;
+	hout_json(h, it->norm);
+	sha256_update(&h->ctx, h->buf, h->n);
+	sha256_final(&h->ctx, dig);
+	for (int i = 0; i < 32; i++)
+	{
+		it->hash[2 * i] = hexd[dig[i] >> 4];
+		it->hash[2 * i + 1] = hexd[dig[i] & 15];
+	}
+	it->hash[64] = '\0';
+	pfree(h);
 }
 
 static void
@@ -648,6 +1067,7 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 {
 	HASHCTL		ctl;
 	HTAB	   *h;
+	HTAB	   *seen;
 	Datum	   *elems;
 	int			nkeys = 0;
 	int			cap = 64;
@@ -668,6 +1088,16 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 	ctl.hcxt = CurrentMemoryContext;
 	h = hash_create("commhub identities", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 
+	/* each distinct key once (a chunk's messages share their senders);
+	 * a key too long for IdentHit can have no hit and is not sent */
+	{
+		HASHCTL		sctl;
+
+		memset(&sctl, 0, sizeof(sctl));
+		sctl.keysize = sctl.entrysize = sizeof(((IdentHit *) 0)->key);
+		sctl.hcxt = CurrentMemoryContext;
+		seen = hash_create("commhub identity keys", 256, &sctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
 	elems = palloc(sizeof(Datum) * cap);
 	for (int i = 0; i < n; i++)
 	{
@@ -678,19 +1108,28 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 			continue;
 		json_array_foreach(items[i].keys, j, k)
 		{
+			const char *key = jstr(k, "key");
+			bool		found;
+
+			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
+				continue;
+			(void) hash_search(seen, key, HASH_ENTER, &found);
+			if (found)
+				continue;
 			if (nkeys == cap)
 			{
 				cap *= 2;
 				elems = repalloc(elems, sizeof(Datum) * cap);
 			}
-			elems[nkeys++] = CStringGetTextDatum(jstr(k, "key"));
+			elems[nkeys++] = CStringGetTextDatum(key);
 		}
 	}
+	hash_destroy(seen);
 	if (nkeys == 0)
 		return h;
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = PointerGetDatum(construct_array(elems, nkeys, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_with_args(sql, 2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+	if (SPI_CACHED(sql, 2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "commhub: identity lookup failed");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -774,7 +1213,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 				any_external = false;
 	const char *explicit_id = jstr(it->norm, "customer_id");
 	const char *hint = jstr(it->norm, "direction_hint");
-	json_t	   *staff_addr = json_object();	/* per address: staff? */
 
 	memset(res, 0, sizeof(*res));
 	/* First pass: which addresses (by kind+role+value) are staff. */
@@ -818,7 +1256,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 			if (next && next->is_staff)
 				staff = true;
 		}
-		json_object_set_new(staff_addr, jstr(ki, "key"), json_boolean(staff));
 		if (strcmp(role, "from") == 0)
 		{
 			from_seen = true;
@@ -841,7 +1278,6 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 			}
 		}
 	}
-	json_decref(staff_addr);
 
 	if (explicit_id && *explicit_id)
 	{
@@ -1069,11 +1505,16 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 			for (int b = 0; b < 4; b++)
 			{
 				char		term[128];
-				char		hex[65];
+				sha256_ctx	ctx;
+				uint8_t		dig[32];
 
 				snprintf(term, sizeof(term), "%s|%d|%04x", res->customer_id, b, (unsigned) ((h >> (16 * b)) & 0xFFFF));
-				sha256_hex(term, strlen(term), hex);
-				json_array_append_new(bands, json_integer((json_int_t) (int32) strtoul(psprintf("%.8s", hex), NULL, 16)));
+				sha256_init(&ctx);
+				sha256_update(&ctx, term, strlen(term));
+				sha256_final(&ctx, dig);
+				/* the first 8 hex digits of the digest, as an int4 */
+				json_array_append_new(bands, json_integer((json_int_t) (int32) (((uint32) dig[0] << 24) | ((uint32) dig[1] << 16) |
+																				 ((uint32) dig[2] << 8) | (uint32) dig[3])));
 			}
 			json_object_set_new(r, "fp_bands", bands);
 		}
@@ -1363,6 +1804,49 @@ keys_array(IngestItem *it)
 	return PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/*
+ * Could the record stored from this row be a near-duplicate by any rule of
+ * link_duplicates (thread.c)?  Its query needs, of the stored record: simhash
+ * bands and content of at least 20 characters (content), attachments
+ * (attachment), a call number (call), or a meeting type (meeting).  The row
+ * is what was written (insert, or the merge's update), so this is exact
+ * where it says no.
+ */
+static bool
+row_may_duplicate(json_t *row)
+{
+	const char *content = jstr(row, "content");
+	const char *type = jstr(row, "communication_type");
+	json_t	   *bands = json_object_get(row, "fp_bands");
+	json_t	   *natt = json_object_get(row, "attachment_count");
+
+	if (bands && !json_is_null(bands) && content)
+	{
+		/* length(content) >= 20, counted as pg_mbstrlen_with_len does, up to 20 */
+		int			limit = (int) strlen(content);
+		int			chars = 0;
+
+		if (pg_database_encoding_max_length() == 1)
+			chars = limit;
+		for (const char *c = content; chars < 20 && limit > 0 && *c;)
+		{
+			int			l = pg_mblen(c);
+
+			limit -= l;
+			c += l;
+			chars++;
+		}
+		if (chars >= 20)
+			return true;
+	}
+	if (natt == NULL || !json_is_integer(natt) || json_integer_value(natt) > 0)
+		return true;
+	if (jstr(row, "call_number"))
+		return true;
+	return type == NULL || strcmp(type, "video") == 0 || strcmp(type, "visit") == 0 ||
+		strcmp(type, "meeting") == 0;
+}
+
 /* Threading input of an item whose row is built. */
 static void
 thread_in(IngestItem *it, ThreadIn *t)
@@ -1380,7 +1864,8 @@ thread_in(IngestItem *it, ThreadIn *t)
 	t->call_number = jstr(it->norm, "call_number");
 	t->opportunity_id = jstr(it->row, "opportunity_id");
 	t->project_id = jstr(it->row, "project_id");
-	t->identity_keys = keys_array(it);
+	/* only email threading reads them (the subject fallback) */
+	t->identity_keys = t->type && strcmp(t->type, "email") == 0 ? keys_array(it) : (Datum) 0;
 	t->time_us = json_integer_value(json_object_get(it->norm, "communication_time"));
 	t->missed = json_is_true(json_object_get(it->norm, "missed"));
 }
@@ -1429,6 +1914,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	tup = SPI_copytuple(SPI_tuptable->vals[0]);
 	td = SPI_tuptable->tupdesc;
 	id = DatumGetInt32(SPI_getbinval(tup, td, 1, &isnull));
+	it->row_id = id;
 	strlcpy(it->record_id, SPI_getvalue(tup, td, 2), sizeof(it->record_id));
 	stored_raw = SPI_getvalue(tup, td, 3);
 	stored_hash = SPI_getvalue(tup, td, 4);
@@ -1545,6 +2031,66 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 }
 
 /*
+ * The call-back tasks of missed calls that this chunk both inserts and
+ * answers, moved out of tasks into the array returned.  Right after the
+ * children are inserted, close_missed_calls (thread.c) sets every pending
+ * task titled 回拨... of the missed call of each written call-back to done
+ * (completed_at, updated_at now()); these are inserted done instead, which
+ * leaves the same rows without writing each twice.  Its UPDATE still runs
+ * (for missed calls stored before, and any such task the insert met as
+ * already there).
+ */
+static json_t *
+split_answered_callbacks(json_t *tasks, IngestItem *items, ThreadIn *tin, int *tin_item, int ntin)
+{
+	static const char prefix[] = "回拨";
+	json_t	   *done = json_array();
+	json_t	   *open;
+	HTAB	   *answered = NULL;
+	HASHCTL		ctl;
+	size_t		i;
+	json_t	   *t;
+
+	for (int k = 0; k < ntin; k++)
+	{
+		IngestItem *it = &items[tin_item[k]];
+
+		if (!tin[k].callback || !tin[k].parent[0] || !it->status || strcmp(it->status, "duplicate") == 0)
+			continue;
+		if (answered == NULL)
+		{
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.keysize = ctl.entrysize = 65;
+			ctl.hcxt = CurrentMemoryContext;
+			answered = hash_create("commhub answered missed calls", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		}
+		(void) hash_search(answered, tin[k].parent, HASH_ENTER, NULL);
+	}
+	if (answered == NULL || json_array_size(tasks) == 0)
+	{
+		if (answered)
+			hash_destroy(answered);
+		return done;
+	}
+	open = json_array();
+	json_array_foreach(tasks, i, t)
+	{
+		const char *rid = jstr(t, "record_id");
+		const char *title = jstr(t, "title");
+		bool		found = false;
+
+		if (rid && title && strlen(rid) < 65 && strncmp(title, prefix, strlen(prefix)) == 0)
+			(void) hash_search(answered, rid, HASH_FIND, &found);
+		json_array_append(found ? done : open, t);
+	}
+	hash_destroy(answered);
+	json_array_clear(tasks);
+	json_array_extend(tasks, open);
+	json_decref(open);
+	return done;
+}
+
+/*
  * Phases 2-6 for a set of normalized items (failed ones skipped).
  */
 static void
@@ -1645,7 +2191,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = 65;
-	ctl.entrysize = 65;
+	ctl.entrysize = sizeof(InsertedRow);
 	ctl.hcxt = CurrentMemoryContext;
 	inserted = hash_create("commhub inserted", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	if (!force && json_array_size(rows) > 0)
@@ -1670,7 +2216,13 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		if (commhub_spi_run(&insert_stmt, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "commhub: insert failed");
 		for (uint64 r = 0; r < SPI_processed; r++)
-			hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), HASH_ENTER, NULL);
+		{
+			bool		isnull;
+			InsertedRow *ir = hash_search(inserted, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1),
+										  HASH_ENTER, NULL);
+
+			ir->id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+		}
 	}
 	json_decref(rows);
 	PH(5);
@@ -1679,12 +2231,15 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	{
 		IngestItem	   *it = &items[i];
 		bool		found = false;
+		InsertedRow *ir;
 
 		if (it->failed || it->recall)
 			continue;
-		hash_search(inserted, it->record_id, HASH_FIND, &found);
+		ir = hash_search(inserted, it->record_id, HASH_FIND, &found);
+
 		if (found)
 		{
+			it->row_id = ir->id;
 			json_array_extend(chunk_atts, it->atts);
 			json_array_extend(chunk_tasks, it->tasks);
 			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
@@ -1700,7 +2255,24 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		}
 	}
 	PH(6);
-	insert_child_rows(chunk_atts, chunk_tasks, tenant);
+	{
+		json_t	   *tasks_done = split_answered_callbacks(chunk_tasks, items, tin, tin_item, ntin);
+
+		insert_child_rows(chunk_atts, chunk_tasks, tenant);
+		if (json_array_size(tasks_done) > 0)
+		{
+			static CachedStmt done_stmt;
+
+			insert_unnest(&done_stmt,
+						  "INSERT INTO commhub.communication_tasks (task_id, tenant_id, customer_id, record_id, title, owner, due_at, priority, source, "
+						  "                                         status, completed_at, updated_at) "
+						  "SELECT t.task_id, $2, t.customer_id, t.record_id, t.title, t.owner, t.due_at, t.priority, 'analyzer', 'done', now(), now() "
+						  "FROM unnest($1::commhub.communication_tasks[]) t "
+						  "ON CONFLICT (task_id) DO NOTHING",
+						  tasks_done, "communication_tasks", tenant);
+		}
+		json_decref(tasks_done);
+	}
 	json_decref(chunk_atts);
 	json_decref(chunk_tasks);
 	PH(7);
@@ -1711,7 +2283,11 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		IngestItem *it = &items[tin_item[k]];
 
 		if (it->status && strcmp(it->status, "duplicate") != 0)
-			tin[nlinked++] = tin[k];
+		{
+			tin[nlinked] = tin[k];
+			tin[nlinked].row_id = it->row_id;
+			tin[nlinked++].may_duplicate = row_may_duplicate(it->row);
+		}
 	}
 	commhub_thread_after_insert(tin, nlinked, tenant);
 	PH(8);
@@ -1795,6 +2371,141 @@ check_channel(const char *channel)
 				 errhint("channel is one of phone, mobile, wechat, email, meeting, visit, video, form, webchat.")));
 }
 
+/*
+ * A jsonb number as json_loads reads jsonb's text of it (numeric_out: no
+ * exponent): without a '.' an integer (strtoll), else a real (strtod).
+ * NULL where json_loads would fail (out of range): the caller then takes
+ * json_loads' own path for its error.
+ */
+static json_t *
+jsonb_number_to_json(Numeric num)
+{
+	char	   *txt = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	char	   *end;
+	json_t	   *j = NULL;
+
+	errno = 0;
+	if (strchr(txt, '.') == NULL)
+	{
+		long long	v = strtoll(txt, &end, 10);
+
+		if (errno != ERANGE && *end == '\0' && end != txt)
+			j = json_integer((json_int_t) v);
+	}
+	else
+	{
+		double		d = strtod(txt, &end);
+
+		if (!((d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE) && *end == '\0')
+			j = json_real(d);
+	}
+	pfree(txt);
+	return j;
+}
+
+/*
+ * jsonb -> jansson without the text round trip: the same values, in the same
+ * key order (json_loads of JsonbToCString's text inserts keys in jsonb's
+ * order).  NULL when anything is out of the ordinary -- a number json_loads
+ * rejects, a string jansson does not take, nesting near json_loads' depth
+ * limit -- and the caller parses the text as before.
+ */
+static json_t *
+jsonb_to_json(JsonbContainer *root)
+{
+#define JB2J_MAX_DEPTH 1000
+	JsonbIterator *it = JsonbIteratorInit(root);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	json_t	   *stack[JB2J_MAX_DEPTH + 1];
+	char	   *keys[JB2J_MAX_DEPTH + 1];
+	size_t		keylens[JB2J_MAX_DEPTH + 1];
+	int			depth = 0;
+	json_t	   *result = NULL;
+
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		json_t	   *val = NULL;
+
+		switch (tok)
+		{
+			case WJB_BEGIN_OBJECT:
+			case WJB_BEGIN_ARRAY:
+				if (depth >= JB2J_MAX_DEPTH || (tok == WJB_BEGIN_ARRAY && v.val.array.rawScalar))
+					goto fail;
+				stack[depth] = tok == WJB_BEGIN_OBJECT ? json_object() : json_array();
+				keys[depth] = NULL;
+				if (stack[depth] == NULL)
+					goto fail;
+				depth++;
+				continue;
+			case WJB_KEY:
+				keys[depth - 1] = v.val.string.val;
+				keylens[depth - 1] = v.val.string.len;
+				continue;
+			case WJB_END_OBJECT:
+			case WJB_END_ARRAY:
+				val = stack[--depth];
+				if (depth == 0)
+				{
+					result = val;
+					continue;
+				}
+				break;
+			case WJB_VALUE:
+			case WJB_ELEM:
+				switch (v.type)
+				{
+					case jbvNull:
+						val = json_null();
+						break;
+					case jbvBool:
+						val = json_boolean(v.val.boolean);
+						break;
+					case jbvString:
+						val = json_stringn(v.val.string.val, v.val.string.len);
+						break;
+					case jbvNumeric:
+						val = jsonb_number_to_json(v.val.numeric);
+						break;
+					default:
+						val = NULL;
+						break;
+				}
+				if (val == NULL)
+					goto fail;
+				break;
+			default:
+				goto fail;
+		}
+		/* attach val to its container */
+		if (json_is_object(stack[depth - 1]))
+		{
+			if (keys[depth - 1] == NULL)
+			{
+				json_decref(val);
+				goto fail;
+			}
+			/* the _new setters take val's reference, also when they fail */
+			if (json_object_setn_new(stack[depth - 1], keys[depth - 1], keylens[depth - 1], val) != 0)
+				goto fail;
+			keys[depth - 1] = NULL;
+		}
+		else if (json_array_append_new(stack[depth - 1], val) != 0)
+			goto fail;
+	}
+	return result;
+
+fail:
+	/* each open container holds what was attached to it; none of them is
+	 * attached to its parent yet (that happens at its end) */
+	while (depth > 0)
+		json_decref(stack[--depth]);
+	json_decref(result);
+	return NULL;
+#undef JB2J_MAX_DEPTH
+}
+
 /* Parse a jsonb payload into jansson; NULL + err for a non-object. */
 static json_t *
 payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
@@ -1810,6 +2521,9 @@ payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
 				"Pass the channel's payload as a JSON object, e.g. {\"msgid\": ..., \"msgtime\": ...}.");
 		return NULL;
 	}
+	j = jsonb_to_json(&jb->root);
+	if (j != NULL)
+		return j;
 	j = json_loads(s, 0, &jerr);
 	if (j == NULL)
 		set_err(err, "22P02", field, psprintf("%s could not be read: %s", field, jerr.text), NULL);
@@ -1951,6 +2665,7 @@ reset_item_outputs(IngestItem *it)
 	it->status = NULL;
 	it->recall = false;
 	it->became_urgent = false;
+	it->row_id = 0;
 }
 
 PG_FUNCTION_INFO_V1(commhub_ingest_batch);

@@ -263,8 +263,19 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 
 /* --------------------------------------------------------------- wechat */
 
+/* The stored message a chat message follows, when no earlier message of
+ * the chunk is within the gap: looked up for the whole chunk at once
+ * (prefetch_chats) before the chunk's messages are visited. */
+typedef struct ChatPrev
+{
+	bool		looked;			/* a stored message was looked for */
+	bool		found;
+	char		record_id[65];
+	char		thread_id[65];
+} ChatPrev;
+
 static void
-assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
+assign_chat(ThreadIn *t, const ChatPrev *prev, HTAB *chats)
 {
 	int64		gap = (int64) commhub_wecom_gap_minutes * 60 * 1000000;
 	ChunkEntry *e = chunk_get(chats, t->chat_key);
@@ -277,23 +288,11 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 	else
 	{
 		/* no earlier message of the chunk within the gap: a stored one may be */
-		Oid			types[5] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID};
-		Datum		args[5];
-
-		args[0] = CStringGetTextDatum(tenant);
-		args[1] = CStringGetTextDatum(t->chat_key);
-		args[2] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
-		args[3] = Int32GetDatum(commhub_wecom_gap_minutes);
-		args[4] = CStringGetTextDatum(t->record_id);
-		SPI_CACHED("SELECT record_id, thread_id FROM commhub.customer_communications "
-				   "WHERE tenant_id = $1 AND chat_key = $2 AND thread_id IS NOT NULL AND record_id <> $5 "
-				   "AND communication_time <= $3 AND communication_time >= $3 - make_interval(mins => $4) "
-				   "ORDER BY communication_time DESC LIMIT 1",
-				   5, types, args, NULL, false, 1);
-		if (SPI_processed == 1)
+		Assert(prev->looked);
+		if (prev->found)
 		{
-			strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
-			strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
+			strlcpy(t->parent, prev->record_id, sizeof(t->parent));
+			strlcpy(t->thread_id, prev->thread_id, sizeof(t->thread_id));
 		}
 	}
 	if (!t->thread_id[0])
@@ -305,6 +304,84 @@ assign_chat(ThreadIn *t, const char *tenant, HTAB *chats)
 		strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
 		e->time_us = t->time_us;
 	}
+}
+
+/*
+ * Which chat messages of the chunk (in time order) will look for a stored
+ * predecessor -- those with no earlier message of the chunk in the same chat
+ * within the gap, which depends on the chunk's times alone -- and that
+ * lookup for all of them in one statement: per message, the latest stored
+ * message of its chat within the gap before it (as assign_chat looked it
+ * up one by one; nothing is written between those lookups).
+ */
+static void
+prefetch_chats(ThreadIn **order, int n, const char *tenant, ChatPrev *prev)
+{
+	int64		gap = (int64) commhub_wecom_gap_minutes * 60 * 1000000;
+	HTAB	   *last = chunk_map("commhub chunk chat times");
+	Datum	   *keys = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *times = palloc(sizeof(Datum) * (n + 1));
+	Datum	   *rids = palloc(sizeof(Datum) * (n + 1));
+	int		   *pos = palloc(sizeof(int) * (n + 1));
+	int			nq = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		ThreadIn   *t = order[i];
+		ChunkEntry *e;
+
+		prev[i].looked = prev[i].found = false;
+		if (strcmp(t->type, "email") == 0 || !t->chat_key)
+			continue;
+		e = chunk_get(last, t->chat_key);
+		if (!(e && t->time_us >= e->time_us && t->time_us - e->time_us <= gap))
+		{
+			prev[i].looked = true;
+			keys[nq] = CStringGetTextDatum(t->chat_key);
+			times[nq] = TimestampTzGetDatum(PG_FROM_UNIX_US(t->time_us));
+			rids[nq] = CStringGetTextDatum(t->record_id);
+			pos[nq++] = i;
+		}
+		e = chunk_put(last, t->chat_key);
+		if (e)
+			e->time_us = t->time_us;
+	}
+	hash_destroy(last);
+	if (nq > 0)
+	{
+		Oid			types[5] = {TEXTOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, INT4OID};
+		Datum		args[5];
+
+		args[0] = CStringGetTextDatum(tenant);
+		args[1] = PointerGetDatum(construct_array(keys, nq, TEXTOID, -1, false, TYPALIGN_INT));
+		args[2] = PointerGetDatum(construct_array(times, nq, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[3] = PointerGetDatum(construct_array(rids, nq, TEXTOID, -1, false, TYPALIGN_INT));
+		args[4] = Int32GetDatum(commhub_wecom_gap_minutes);
+		SPI_CACHED("SELECT u.ord, x.record_id, x.thread_id "
+				   "FROM unnest($2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS u(ck, t, rid, ord) "
+				   "CROSS JOIN LATERAL (SELECT record_id, thread_id FROM commhub.customer_communications "
+				   "  WHERE tenant_id = $1 AND chat_key = u.ck AND thread_id IS NOT NULL AND record_id <> u.rid "
+				   "  AND communication_time <= u.t AND communication_time >= u.t - make_interval(mins => $5) "
+				   "  ORDER BY communication_time DESC LIMIT 1) x",
+				   5, types, args, NULL, false, 0);
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			bool		isnull;
+			int64		ord = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+			ChatPrev   *p;
+
+			if (isnull || ord < 1 || ord > nq)
+				elog(ERROR, "commhub: unexpected chat lookup row");
+			p = &prev[pos[ord - 1]];
+			p->found = true;
+			strlcpy(p->record_id, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2), sizeof(p->record_id));
+			strlcpy(p->thread_id, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3), sizeof(p->thread_id));
+		}
+	}
+	pfree(keys);
+	pfree(times);
+	pfree(rids);
+	pfree(pos);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -383,10 +460,12 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 	HTAB	   *subjects = chunk_map("commhub chunk subjects");
 	HTAB	   *chats = chunk_map("commhub chunk chats");
 	HTAB	   *calls = chunk_map("commhub chunk calls");
+	ChatPrev   *chat_prev = palloc(sizeof(ChatPrev) * (n + 1));
 
 	for (int i = 0; i < n; i++)
 		order[i] = &in[i];
 	qsort(order, n, sizeof(ThreadIn *), cmp_time);
+	prefetch_chats(order, n, tenant, chat_prev);
 	for (int i = 0; i < n; i++)
 	{
 		ThreadIn   *t = order[i];
@@ -430,7 +509,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 			}
 		}
 		else if (t->chat_key)
-			assign_chat(t, tenant, chats);
+			assign_chat(t, &chat_prev[i], chats);
 		else if (t->call_number && (strcmp(t->type, "phone") == 0 || strcmp(t->type, "mobile") == 0))
 			assign_call(t, tenant, calls);
 		else if (t->opportunity_id)
@@ -444,6 +523,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 	hash_destroy(subjects);
 	hash_destroy(chats);
 	hash_destroy(calls);
+	pfree(chat_prev);
 	pfree(order);
 }
 
@@ -552,7 +632,9 @@ join_late_chat(ThreadIn *in, int n, const char *tenant)
 	}
 }
 
-/* Missed calls answered by a call-back in this chunk: follow-up done. */
+/* Missed calls answered by a call-back in this chunk: follow-up done.  (The
+ * call-back tasks of a missed call inserted in the same chunk were inserted
+ * done already: split_answered_callbacks in ingest.c.) */
 static void
 close_missed_calls(ThreadIn *in, int n)
 {
@@ -582,16 +664,40 @@ close_missed_calls(ThreadIn *in, int n)
 static void
 link_duplicates(ThreadIn *in, int n, const char *tenant)
 {
-	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Oid			types[2] = {TEXTOID, INT4ARRAYOID};
 	Datum		args[2];
 	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
 	int			nids = 0;
 	SPITupleTable *tt;
 	uint64		nmatch;
 
+	HTAB	   *probe;
+	HASHCTL		pctl;
+
+	/*
+	 * Records that cannot match any rule are left out.  Two items of a chunk
+	 * may share a record (the same message twice): the stored row is one of
+	 * theirs, so a record is probed -- once per item, as before -- when any
+	 * of its items may match.
+	 */
+	memset(&pctl, 0, sizeof(pctl));
+	pctl.keysize = 65;
+	pctl.entrysize = 65;
+	pctl.hcxt = CurrentMemoryContext;
+	probe = hash_create("commhub dedupe probes", Max(n, 4), &pctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	for (int i = 0; i < n; i++)
-		if (strcmp(in[i].customer_id, "UNMATCHED") != 0)
-			ids[nids++] = CStringGetTextDatum(in[i].record_id);
+		if (in[i].may_duplicate && strlen(in[i].record_id) < 65)
+			(void) hash_search(probe, in[i].record_id, HASH_ENTER, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		bool		found = strlen(in[i].record_id) >= 65;
+
+		if (!found)
+			(void) hash_search(probe, in[i].record_id, HASH_FIND, &found);
+		if (found && strcmp(in[i].customer_id, "UNMATCHED") != 0)
+			ids[nids++] = Int32GetDatum(in[i].row_id);
+	}
+	hash_destroy(probe);
 	args[0] = CStringGetTextDatum(tenant);
 	/*
 	 * The query sees the chunk as it was before any of its links: a record
@@ -608,11 +714,11 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 		HTAB	   *linked;
 		HASHCTL		hctl;
 
-		args[1] = PointerGetDatum(construct_array(ids, nids, TEXTOID, -1, false, TYPALIGN_INT));
+		args[1] = PointerGetDatum(construct_array(ids, nids, INT4OID, 4, true, TYPALIGN_INT));
 		/* Driven from unnest(): whatever plan the cache keeps, each record of
 		 * the chunk is found by an index probe, never by filtering a scan. */
-		SPI_CACHED("SELECT c.record_id, k.record_id, k.why FROM unnest($2::text[]) AS u(rid) "
-				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.record_id = u.rid OFFSET 0) c "
+		SPI_CACHED("SELECT c.record_id, k.record_id, k.why, c.id FROM unnest($2::int4[]) AS u(id) "
+				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.id = u.id OFFSET 0) c "
 				   "CROSS JOIN LATERAL ("
 				   "  SELECT * FROM ("
 				   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
@@ -677,7 +783,9 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 			if (found)
 			{
 				/* its target is linked in this pass: look it up again after */
-				ids[nwait++] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));
+				bool		isnull;
+
+				ids[nwait++] = SPI_getbinval(tt->vals[r], tt->tupdesc, 4, &isnull);
 				continue;
 			}
 			a3[0] = CStringGetTextDatum(SPI_getvalue(tt->vals[r], tt->tupdesc, 1));

@@ -20,9 +20,15 @@ typedef struct ThreadIn
 	const char *call_number;
 	const char *opportunity_id;
 	const char *project_id;
-	Datum		identity_keys;	/* text[] */
+	Datum		identity_keys;	/* text[]; emails only, else 0 */
 	int64		time_us;
 	bool		missed;
+	/* After the insert: false when the stored record cannot be a near-
+	 * duplicate by any rule (no simhash bands or content under 20
+	 * characters, no attachments, no call number, not a meeting); such
+	 * records are not sent to the near-duplicate query. */
+	bool		may_duplicate;
+	int32		row_id;			/* after the insert: the record's id */
 	char		thread_id[65];
 	char		parent[65];
 	bool		callback;

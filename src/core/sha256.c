@@ -7,7 +7,14 @@
  */
 #include "sha256.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SHA256_HAVE_SHANI_PATH 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -78,6 +85,98 @@ sha256_block(sha256_ctx *ctx, const uint8_t *p)
 	ctx->state[7] += h;
 }
 
+#ifdef SHA256_HAVE_SHANI_PATH
+/*
+ * The same compression with the x86 SHA extensions (SHA-NI: sha256rnds2,
+ * sha256msg1/2), several times faster than the portable rounds; used when
+ * the CPU has them (sha256_blocks picks at first use).  The state is kept
+ * in the ABEF/CDGH register layout the instructions want.
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+sha256_blocks_shani(uint32_t state[8], const uint8_t *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i		st0,
+				st1,
+				tmp;
+
+	tmp = _mm_loadu_si128((const __m128i *) &state[0]);
+	st1 = _mm_loadu_si128((const __m128i *) &state[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);			/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1B);			/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);			/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);		/* CDGH */
+	while (nblocks-- > 0)
+	{
+		__m128i		abef = st0;
+		__m128i		cdgh = st1;
+		__m128i		m[4];
+
+		for (int g = 0; g < 16; g++)
+		{
+			__m128i		msg;
+
+			if (g < 4)
+				m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *) (p + 16 * g)), bswap);
+			else
+				m[g & 3] = _mm_sha256msg2_epu32(
+					_mm_add_epi32(_mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]),
+								  _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4)),
+					m[(g + 3) & 3]);
+			msg = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *) &sha256_k[4 * g]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+		}
+		st0 = _mm_add_epi32(st0, abef);
+		st1 = _mm_add_epi32(st1, cdgh);
+		p += 64;
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1B);			/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);			/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);		/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);			/* HGFE */
+	_mm_storeu_si128((__m128i *) &state[0], st0);
+	_mm_storeu_si128((__m128i *) &state[4], st1);
+}
+
+static int
+cpu_has_shani(void)
+{
+	unsigned int a,
+				b,
+				c,
+				d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & (1u << 29)) != 0;	/* CPUID.(EAX=7,ECX=0):EBX.SHA */
+}
+#endif
+
+/* nblocks consecutive 64-byte blocks into the state. */
+static void
+sha256_blocks(sha256_ctx *ctx, const uint8_t *p, size_t nblocks)
+{
+#ifdef SHA256_HAVE_SHANI_PATH
+	/* -1 unknown; set once (a race only computes the same answer twice) */
+	static int	shani = -1;
+
+	if (shani < 0)
+		shani = getenv("COMMHUB_SHA256_PORTABLE") ? 0 : cpu_has_shani();
+	if (shani)
+	{
+		sha256_blocks_shani(ctx->state, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		sha256_block(ctx, p);
+}
+
 void
 sha256_init(sha256_ctx *ctx)
 {
@@ -112,14 +211,14 @@ sha256_update(sha256_ctx *ctx, const void *data, size_t len)
 		len -= take;
 		if (ctx->buflen < 64)
 			return;
-		sha256_block(ctx, ctx->buf);
+		sha256_blocks(ctx, ctx->buf, 1);
 		ctx->buflen = 0;
 	}
-	while (len >= 64)
+	if (len >= 64)
 	{
-		sha256_block(ctx, p);
-		p += 64;
-		len -= 64;
+		sha256_blocks(ctx, p, len / 64);
+		p += len - len % 64;
+		len %= 64;
 	}
 	if (len > 0)
 	{
@@ -139,13 +238,13 @@ sha256_final(sha256_ctx *ctx, uint8_t out[32])
 	if (ctx->buflen > 56)
 	{
 		memset(ctx->buf + ctx->buflen, 0, 64 - ctx->buflen);
-		sha256_block(ctx, ctx->buf);
+		sha256_blocks(ctx, ctx->buf, 1);
 		ctx->buflen = 0;
 	}
 	memset(ctx->buf + ctx->buflen, 0, 56 - ctx->buflen);
 	for (i = 0; i < 8; i++)
 		ctx->buf[56 + i] = (uint8_t) (bitlen >> (56 - 8 * i));
-	sha256_block(ctx, ctx->buf);
+	sha256_blocks(ctx, ctx->buf, 1);
 	for (i = 0; i < 8; i++)
 	{
 		out[4 * i] = (uint8_t) (ctx->state[i] >> 24);
