@@ -29,7 +29,6 @@
 
 #include "commhub.h"
 #include "analyze.h"
-#include "json_arena.h"
 #include "analyzer.h"
 
 static az_lexicon *lex_cache = NULL;
@@ -379,6 +378,94 @@ jb_write(StringInfo b, json_t *j)
 	}
 }
 
+/*
+ * The analyzer's own result tree (az_val, analyzer.h) written the same way:
+ * byte for byte what jb_write makes of the jansson object az_analyze
+ * builds from the same tree (az_val_to_json), without building it.
+ */
+static uint32
+jb_write_az(StringInfo b, const az_val *v)
+{
+	switch (v->type)
+	{
+		case AZV_OBJECT:
+		case AZV_ARRAY:
+			check_stack_depth();
+			{
+				bool		obj = v->type == AZV_OBJECT;
+				size_t		n = v->len,
+							i;
+				int			base = b->len,
+							jo,
+							total = 0;
+				uint32		head = (uint32) n | (obj ? JB_FOBJECT : JB_FARRAY);
+				const az_val *e;
+				const az_val *stackkv[32],
+						  **kv = n > 32 ? palloc(n * sizeof(*kv)) : stackkv;
+
+				i = 0;
+				for (e = v->u.c.first; e && i < n; e = e->next)
+				{
+					size_t		at = i++;
+
+					/* jsonb's key order: length, then bytes */
+					while (obj && at > 0 && (kv[at - 1]->klen > e->klen ||
+											 (kv[at - 1]->klen == e->klen &&
+											  memcmp(kv[at - 1]->key, e->key, e->klen) > 0)))
+					{
+						kv[at] = kv[at - 1];
+						at--;
+					}
+					kv[at] = e;
+				}
+				jb_pad(b);
+				appendBinaryStringInfo(b, (char *) &head, sizeof(uint32));
+				jo = jb_reserve(b, (int) (sizeof(JEntry) * n * (obj ? 2 : 1)));
+				for (i = 0; i < (obj ? 2 * n : n); i++)
+				{
+					uint32		meta;
+
+					if (obj && i < n)
+					{
+						appendBinaryStringInfo(b, kv[i]->key, (int) kv[i]->klen);
+						meta = JENTRY_ISSTRING | (uint32) kv[i]->klen;
+					}
+					else
+						meta = jb_write_az(b, kv[obj ? i - n : i]);
+					total += JBE_OFFLENFLD(meta);
+					jb_check_size(total, obj);
+					if (i % JB_OFFSET_STRIDE == 0)
+						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
+					memcpy(b->data + jo, &meta, sizeof(JEntry));
+					jo += sizeof(JEntry);
+				}
+				if (kv != stackkv)
+					pfree(kv);
+				total = b->len - base;
+				jb_check_size(total, obj);
+				return JENTRY_ISCONTAINER | (uint32) total;
+			}
+		case AZV_STRING:
+			appendBinaryStringInfo(b, v->u.s, (int) v->len);
+			return JENTRY_ISSTRING | (uint32) v->len;
+		case AZV_INTEGER:
+		case AZV_REAL:
+			{
+				Numeric		num = v->type == AZV_INTEGER ? int64_to_numeric((int64) v->u.i) :
+					real_to_numeric(v->u.d);
+				int			pad = INTALIGN(b->len) - b->len,
+							len = (int) VARSIZE_ANY(num);
+
+				jb_pad(b);
+				appendBinaryStringInfo(b, (char *) num, len);
+				pfree(num);
+				return JENTRY_ISNUMERIC | (uint32) (pad + len);
+			}
+		default:
+			return JENTRY_ISNULL;
+	}
+}
+
 /* jansson value -> jsonb Datum, written directly in jsonb's format (no
  * text round trip; reals keep their shortest form: 0.95, not 0.94999...).
  * A scalar becomes jsonb's one-element raw-scalar array, as
@@ -409,12 +496,9 @@ commhub_json_to_jsonb(json_t *j)
 }
 
 /*
- * The analysis is built with jansson, a few dozen small allocations per
- * call (objects, their hash tables, keys, strings) that all die when the
- * result has been copied into jsonb.  analyze_text runs once per row, so
- * for the length of one call jansson allocates from the bump arena of
- * json_arena.c (as ingest_batch does per chunk): freeing is a no-op and
- * leaving the arena releases it all, however the call ends.
+ * The analysis comes as the analyzer's own result tree (az_analyze_result:
+ * one bump arena per call, no jansson objects), written straight into
+ * jsonb; the tree is freed however the call ends.
  */
 PG_FUNCTION_INFO_V1(commhub_analyze_text);
 Datum
@@ -426,7 +510,7 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	int64		at_us = 0;
 	const az_lexicon *lex;
 	const char *tenant;
-	json_t	   *res;
+	az_result  *volatile res;
 	Datum		out;
 
 	if (PG_ARGISNULL(0))
@@ -447,19 +531,25 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		lex = commhub_lexicon(tenant);
 		SPI_finish();
 	}
-	json_arena_enter();
+	res = az_analyze_result(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
+	if (res == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 	PG_TRY();
 	{
-		res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
-		if (res == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
-		out = commhub_json_to_jsonb(res);
-		/* no json_decref(res): it would walk the whole tree only to call
-		 * the arena's no-op free; leaving the arena releases it all */
+		StringInfoData b;
+
+		/* one buffer that fits an analysis */
+		b.maxlen = 4096;
+		b.data = palloc(b.maxlen);
+		b.len = VARHDRSZ;
+		b.cursor = 0;
+		(void) jb_write_az(&b, az_result_root(res));
+		SET_VARSIZE(b.data, b.len);
+		out = PointerGetDatum(b.data);
 	}
 	PG_FINALLY();
 	{
-		json_arena_leave();
+		az_result_free(res);
 	}
 	PG_END_TRY();
 	PG_RETURN_DATUM(out);
