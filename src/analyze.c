@@ -381,8 +381,85 @@ jb_write(StringInfo b, json_t *j)
 /*
  * The analyzer's own result tree (az_val, analyzer.h) written the same way:
  * byte for byte what jb_write makes of the jansson object az_analyze
- * builds from the same tree (az_val_to_json), without building it.
+ * builds from the same tree (az_val_to_json), without building it.  Once
+ * per row, so the appends are inline (room made by the caller's estimate,
+ * checked each time), and numbers come from a small cache of their
+ * numeric bytes: an analysis has a handful (confidence, score,
+ * quality_score, amounts) from a small set of values, and the same value
+ * always makes the same bytes.
  */
+static inline void
+jb_room(StringInfo b, int n)
+{
+	if (b->len + n >= b->maxlen)
+		enlargeStringInfo(b, n);
+}
+
+static inline void
+jb_put(StringInfo b, const void *p, int n)
+{
+	jb_room(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static inline void
+jb_pad_fast(StringInfo b)
+{
+	int			pad = INTALIGN(b->len) - b->len;
+
+	if (pad > 0)
+	{
+		jb_room(b, pad);
+		memset(b->data + b->len, 0, pad);
+		b->len += pad;
+	}
+}
+
+#define JB_NUMCACHE 256
+#define JB_NUMCACHE_MAX 32
+typedef struct jb_numcache_ent
+{
+	uint64		bits;			/* the value's bits */
+	uint8		type;			/* AZV_INTEGER or AZV_REAL; 0 = empty */
+	uint8		len;
+	char		data[JB_NUMCACHE_MAX];	/* the numeric, header included */
+} jb_numcache_ent;
+static jb_numcache_ent jb_numcache[JB_NUMCACHE];
+
+/* a number's numeric bytes appended (4-byte aligned); returns their length */
+static int
+jb_put_number(StringInfo b, const az_val *v)
+{
+	uint64		bits;
+	jb_numcache_ent *c;
+	Numeric		num;
+	int			len;
+
+	if (v->type == AZV_INTEGER)
+		bits = (uint64) v->u.i;
+	else
+		memcpy(&bits, &v->u.d, sizeof(bits));
+	c = &jb_numcache[((bits ^ (uint64) v->type) * UINT64CONST(0x9E3779B97F4A7C15)) >> 56];
+	if (c->type == v->type && c->bits == bits)
+	{
+		jb_put(b, c->data, c->len);
+		return c->len;
+	}
+	num = v->type == AZV_INTEGER ? int64_to_numeric((int64) v->u.i) : real_to_numeric(v->u.d);
+	len = (int) VARSIZE_ANY(num);
+	jb_put(b, num, len);
+	if (len <= JB_NUMCACHE_MAX)
+	{
+		c->type = (uint8) v->type;
+		c->bits = bits;
+		c->len = (uint8) len;
+		memcpy(c->data, num, len);
+	}
+	pfree(num);
+	return len;
+}
+
 static uint32
 jb_write_az(StringInfo b, const az_val *v)
 {
@@ -418,16 +495,18 @@ jb_write_az(StringInfo b, const az_val *v)
 					}
 					kv[at] = e;
 				}
-				jb_pad(b);
-				appendBinaryStringInfo(b, (char *) &head, sizeof(uint32));
-				jo = jb_reserve(b, (int) (sizeof(JEntry) * n * (obj ? 2 : 1)));
+				jb_pad_fast(b);
+				jb_put(b, &head, sizeof(uint32));
+				jo = b->len;
+				jb_room(b, (int) (sizeof(JEntry) * n * (obj ? 2 : 1)));
+				b->len += (int) (sizeof(JEntry) * n * (obj ? 2 : 1));
 				for (i = 0; i < (obj ? 2 * n : n); i++)
 				{
 					uint32		meta;
 
 					if (obj && i < n)
 					{
-						appendBinaryStringInfo(b, kv[i]->key, (int) kv[i]->klen);
+						jb_put(b, kv[i]->key, (int) kv[i]->klen);
 						meta = JENTRY_ISSTRING | (uint32) kv[i]->klen;
 					}
 					else
@@ -446,20 +525,15 @@ jb_write_az(StringInfo b, const az_val *v)
 				return JENTRY_ISCONTAINER | (uint32) total;
 			}
 		case AZV_STRING:
-			appendBinaryStringInfo(b, v->u.s, (int) v->len);
+			jb_put(b, v->u.s, (int) v->len);
 			return JENTRY_ISSTRING | (uint32) v->len;
 		case AZV_INTEGER:
 		case AZV_REAL:
 			{
-				Numeric		num = v->type == AZV_INTEGER ? int64_to_numeric((int64) v->u.i) :
-					real_to_numeric(v->u.d);
-				int			pad = INTALIGN(b->len) - b->len,
-							len = (int) VARSIZE_ANY(num);
+				int			pad = INTALIGN(b->len) - b->len;
 
-				jb_pad(b);
-				appendBinaryStringInfo(b, (char *) num, len);
-				pfree(num);
-				return JENTRY_ISNUMERIC | (uint32) (pad + len);
+				jb_pad_fast(b);
+				return JENTRY_ISNUMERIC | (uint32) (pad + jb_put_number(b, v));
 			}
 		default:
 			return JENTRY_ISNULL;
