@@ -353,10 +353,15 @@ trim_span(const char *t, size_t n, size_t *a, size_t *b)
 
 /* ---- growable string ----------------------------------------------- */
 
+/* any: something appended may not be valid UTF-8 (see sb_put_any); when
+ * false the text is valid as it stands -- what is appended by sb_put and
+ * sb_puts must be: literals, spans of the original when it was valid,
+ * numbers -- and needs no check on its way into the result */
 typedef struct sbuf
 {
 	char		b[512];
 	size_t		len;
+	bool		any;
 } sbuf;
 
 static void
@@ -389,11 +394,41 @@ sb_puts(sbuf *s, const char *p)
 	sb_put(s, p, strlen(p));
 }
 
+static bool utf8_valid(const char *s, size_t n);
+
+/* a piece that may not be valid UTF-8 (a catalogue name, a unit): valid
+ * pieces make a valid text (and sb_put cuts a valid piece only between
+ * characters); else the text is checked when it is used */
+static void
+sb_put_any(sbuf *s, const char *p, size_t n)
+{
+	if (!s->any && !utf8_valid(p, n))
+		s->any = true;
+	sb_put(s, p, n);
+}
+
+static void
+sb_puts_any(sbuf *s, const char *p)
+{
+	sb_put_any(s, p, strlen(p));
+}
+
+/* another buffer's text, or the first cut bytes of it (a prefix of whole
+ * characters when it is valid) */
+static void
+sb_cat(sbuf *s, const sbuf *from, size_t cut)
+{
+	sb_put(s, from->b, cut);
+	if (from->any)
+		s->any = true;
+}
+
 static void
 sb_clear(sbuf *s)
 {
 	s->len = 0;
 	s->b[0] = '\0';
+	s->any = false;
 }
 
 /* Cut to at most max code points. */
@@ -789,6 +824,17 @@ jstr(az_result *R, const char *s, size_t n)
 	return j ? j : v_static(R, "");
 }
 
+/* jstr() of a buffer's text, checked only when it may be invalid */
+#define jstr_sb(R, sb) ((sb)->any ? jstr((R), (sb)->b, (sb)->len) : jstr_valid((R), (sb)->b, (sb)->len))
+
+static az_val *
+jstr_valid(az_result *R, const char *s, size_t n)
+{
+	az_val	   *j = v_stringn(R, s, n);
+
+	return j ? j : v_static(R, "");
+}
+
 /* Decimal digits of x at the end of buf[0..end): returns where they start
  * (x < 10^20 always fits 20 bytes). */
 static char *
@@ -900,7 +946,9 @@ span_orig(const az_ctx *ctx, size_t a, size_t b, sbuf *out)
 			}
 		}
 	}
-	sb_put(out, ctx->t + a, b - a);
+	/* the folded text is valid, but a and b need not be where its
+	 * characters begin */
+	sb_put_any(out, ctx->t + a, b - a);
 }
 
 /* ---- product codes not in the catalogue ----------------------------- */
@@ -2654,26 +2702,35 @@ name_json(az_result *R, const az_ctx *ctx, const name_ref *r, bool product, sbuf
 	if (r->idx >= 0)
 		return v_string(R, product ? ctx->lex->prod[r->idx] : ctx->lex->comp[r->idx]);
 	span_orig(ctx, r->s, r->e, tmp);
-	return jstr(R, tmp->b, tmp->len);
+	return jstr_sb(R, tmp);
 }
 
 static void
 name_text(const az_ctx *ctx, const name_ref *r, sbuf *out)
 {
 	if (r->idx >= 0)
-		sb_puts(out, ctx->lex->prod[r->idx]);
+		sb_puts_any(out, ctx->lex->prod[r->idx]);
 	else
 	{
 		sbuf		tmp;
 
 		span_orig(ctx, r->s, r->e, &tmp);
-		sb_put(out, tmp.b, tmp.len);
+		sb_cat(out, &tmp, tmp.len);
 	}
 }
 
-/* Append a follow-up / suggestion unless already there. */
+/* Append a follow-up / suggestion unless already there: s checked
+ * (PUSH_CHECK), known valid (PUSH_VALID: copied) or known valid and lasting
+ * as long as the result (PUSH_STATIC: a literal, a string of the result). */
+enum
+{
+	PUSH_CHECK,
+	PUSH_VALID,
+	PUSH_STATIC
+};
+
 static void
-push_unique(az_result *R, az_val *arr, const char *s, size_t max)
+push_unique_as(az_result *R, az_val *arr, const char *s, size_t max, int how)
 {
 	const az_val *e;
 
@@ -2682,8 +2739,12 @@ push_unique(az_result *R, az_val *arr, const char *s, size_t max)
 	for (e = arr->u.c.first; e; e = e->next)
 		if (strcmp(e->u.s, s) == 0)
 			return;
-	v_append(arr, jstr(R, s, strlen(s)));
+	v_append(arr, how == PUSH_STATIC ? v_static(R, s) :
+			 how == PUSH_VALID ? v_stringn(R, s, strlen(s)) : jstr(R, s, strlen(s)));
 }
+#define push_unique(R, arr, s, max) push_unique_as((R), (arr), (s), (max), PUSH_STATIC)
+#define push_unique_sb(R, arr, sb, max) \
+	push_unique_as((R), (arr), (sb)->b, (max), (sb)->any ? PUSH_CHECK : PUSH_VALID)
 
 /* Does the folded span contain the literal? */
 static bool
@@ -3495,14 +3556,14 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.urg_s[AZU_LOW], sc.urg_e[AZU_LOW], &tmp);
 			sb_puts(&line, "客户表示“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”,时间不紧迫");
 		}
 		else if (urg_level != AZU_LOW && sc.urg_w[urg_level] > 0)
 		{
 			span_orig(&ctx, sc.urg_s[urg_level], sc.urg_e[urg_level], &tmp);
 			sb_puts(&line, "客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, urg_level == AZU_HIGH ? "”,需要立即响应" : "”,需尽快跟进");
 		}
 		else if (date_idx >= 0 && date_level == urg_level)
@@ -3512,7 +3573,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 
 			span_orig(&ctx, d->s, d->e, &tmp);
 			sb_puts(&line, "客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 			if (d->resolved)
 			{
@@ -3537,7 +3598,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.threat_s, sc.threat_e, &tmp);
 			sb_puts(&line, "严重投诉:客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”,需立即处理");
 		}
 		else if (cat == AZI_COMPLAINT)
@@ -3549,7 +3610,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		else
 			sb_puts(&line, "未发现明确的时间要求");
 		sb_limit(&line, 128);
-		v_set(urg, "reason", jstr(R, line.b, line.len));
+		v_set(urg, "reason", jstr_sb(R, &line));
 	}
 
 	/* products and competitors in order of first mention */
@@ -3596,7 +3657,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	sb_clear(&line);
 	sb_puts(&line, intent_labels[cat]);
 	if (prodname.len)
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 	else if (cat != AZI_OTHER && sc.top_cue_w[cat] > 0)
 	{
 		/* no product: name the strongest cue, "投诉:色差" */
@@ -3605,11 +3666,11 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 			  memcmp(tmp.b, intent_labels[cat], tmp.len) == 0))
 		{
 			sb_puts(&line, ":");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 		}
 	}
 	sb_limit(&line, 128);
-	v_set(intent, "detail", jstr(R, line.b, line.len));
+	v_set(intent, "detail", jstr_sb(R, &line));
 	v_set(intent, "confidence", v_real(R, round2(confidence)));
 	v_set(out, "intent", intent);
 
@@ -3619,7 +3680,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	if (ctx.price.found)
 	{
 		span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
-		v_set(key, "price", jstr(R, tmp.b, tmp.len));
+		v_set(key, "price", jstr_sb(R, &tmp));
 		v_set(key, "price_value", v_real(R, ctx.price.v));
 		v_set(key, "price_unit", v_string(R, ctx.price.unit));
 	}
@@ -3635,9 +3696,9 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (ctx.qty.period[0] && !ctx.qty.period_in_span)
 		{
 			sb_puts(&tmp, "/");
-			sb_puts(&tmp, ctx.qty.period);
+			sb_puts_any(&tmp, ctx.qty.period);
 		}
-		v_set(key, "quantity", jstr(R, tmp.b, tmp.len));
+		v_set(key, "quantity", jstr_sb(R, &tmp));
 		if (fabs(ctx.qty.v - floor(ctx.qty.v)) < 1e-9 && fabs(ctx.qty.v) < 9e15)
 			v_set(key, "quantity_value", v_integer(R, (json_int_t) ctx.qty.v));
 		else
@@ -3678,7 +3739,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		trim_span(ctx.t, ctx.n, &cs, &ce);
 		span_orig(&ctx, cs, ce, &tmp);
 		sb_limit_words(&tmp, 60);
-		v_set(key, "timeline", jstr(R, tmp.b, tmp.len));
+		v_set(key, "timeline", jstr_sb(R, &tmp));
 	}
 	else
 		v_set(key, "timeline", v_null(R));
@@ -3718,7 +3779,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.top_pos_s, sc.top_pos_e, &tmp);
 			sb_puts(&line, ",表达了“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 		}
 	}
@@ -3729,13 +3790,13 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.top_neg_s, sc.top_neg_e, &tmp);
 			sb_puts(&line, ",提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 		}
 	}
 	else
 		sb_puts(&line, sc.hedges > 0 ? "客户态度平和,仍在观望考虑" : "客户态度平和,以信息沟通为主");
-	v_set(sent, "mood", jstr(R, line.b, line.len));
+	v_set(sent, "mood", jstr_sb(R, &line));
 	v_set(out, "sentiment", sent);
 	v_set(out, "urgency", urg);
 
@@ -3747,18 +3808,18 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		sb_clear(&line);
 		sb_puts(&line, "准备");
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 		sb_puts(&line, "样品");
-		push_unique(R, follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	if (sc.follow[AZF_QUOTE] || (cat == AZI_INQUIRY && !sc.follow[AZF_SAMPLE] &&
 								 !sc.follow[AZF_TECH]))
 	{
 		sb_clear(&line);
 		sb_puts(&line, "提供");
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 		sb_puts(&line, "报价单");
-		push_unique(R, follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	if (sc.follow[AZF_TECH])
 		push_unique(R, follow, "提供技术参数表", 8);
@@ -3781,7 +3842,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		if (tl)
 			sb_puts(&line, tl);
 		sb_limit_words(&line, 40);
-		push_unique(R, follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	for (i = 0; i < (size_t) sc.nreq; i++)
 	{
@@ -3819,7 +3880,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 			continue;
 		span_orig(&ctx, a, ce, &tmp);
 		sb_limit_words(&tmp, 40);
-		push_unique(R, follow, tmp.b, 8);
+		push_unique_sb(R, follow, &tmp, 8);
 	}
 	if (v_size(follow) == 0)
 	{
@@ -3835,9 +3896,9 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		sb_clear(&line);
 		sb_puts(&line, "分析竞品");
-		sb_puts(&line, lex->comp[sc.comp[i].idx]);
+		sb_puts_any(&line, lex->comp[sc.comp[i].idx]);
 		sb_puts(&line, "的价格与方案");
-		push_unique(R, follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	v_set(out, "follow_up", follow);
 
@@ -3916,9 +3977,9 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		sb_clear(&line);
 		sb_puts(&line, "关注竞品");
-		sb_puts(&line, lex->comp[sc.comp[0].idx]);
+		sb_puts_any(&line, lex->comp[sc.comp[0].idx]);
 		sb_puts(&line, "动态,突出我方质量与服务优势");
-		push_unique(R, sugg, line.b, 4);
+		push_unique_sb(R, sugg, &line, 4);
 	}
 	if (strcmp(overall, "negative") == 0 && cat != AZI_COMPLAINT)
 		push_unique(R, sugg, "客户有不满情绪,建议客户经理尽快回访", 4);
@@ -3927,7 +3988,7 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	/* summary: one line, <= 60 code points */
 	sb_clear(&line);
 	sb_puts(&line, intent_labels[cat]);
-	sb_put(&line, prodname.b, prodname.len);
+	sb_cat(&line, &prodname, prodname.len);
 	{
 		bool		more = false;
 		char		nb[48];
@@ -3947,14 +4008,14 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 				sb_puts(&line, "日需求");
 			fmt_num(nb, sizeof(nb), ctx.qty.v);
 			sb_puts(&line, nb);
-			sb_puts(&line, ctx.qty.unit);
+			sb_puts_any(&line, ctx.qty.unit);
 			more = true;
 		}
 		if (ctx.price.found)
 		{
 			span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
 			sb_puts(&line, ",价格");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			more = true;
 		}
 		if (tl_idx >= 0)
@@ -3982,12 +4043,12 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 			{
 				span_orig(&ctx, cs, ce, &tmp);
 				sb_puts(&line, ":");
-				sb_put(&line, tmp.b, cp_prefix(tmp.b, tmp.len, 40));
+				sb_cat(&line, &tmp, cp_prefix(tmp.b, tmp.len, 40));
 			}
 		}
 	}
 	sb_limit_words(&line, 60);
-	v_set(out, "summary", jstr(R, line.b, line.len));
+	v_set(out, "summary", jstr_sb(R, &line));
 
 	/* tags */
 	tags = v_array(R);
@@ -4002,8 +4063,8 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	{
 		sb_clear(&line);
 		sb_puts(&line, "竞品:");
-		sb_puts(&line, lex->comp[sc.comp[i].idx]);
-		push_unique(R, tags, line.b, 12);
+		sb_puts_any(&line, lex->comp[sc.comp[i].idx]);
+		push_unique_sb(R, tags, &line, 12);
 	}
 	if (urg_level == AZU_HIGH)
 		push_unique(R, tags, "紧急", 12);
