@@ -582,12 +582,18 @@ r_alloc(az_result *R, size_t n)
 	return p;
 }
 
+/* the last result freed, kept for the next call of the thread (6 kB: an
+ * allocation past what malloc keeps at hand for small sizes) */
+static __thread az_result *r_spare = NULL;
+
 static az_result *
 r_new(void)
 {
-	az_result  *R = malloc(sizeof(az_result));
+	az_result  *R = r_spare;
 
-	if (!R)
+	if (R)
+		r_spare = NULL;
+	else if ((R = malloc(sizeof(az_result))) == NULL)
 		return NULL;
 	R->root = NULL;
 	R->cur = R->first;
@@ -609,7 +615,10 @@ az_result_free(az_result *R)
 		R->chunks = c->next;
 		free(c);
 	}
-	free(R);
+	if (r_spare == NULL)
+		r_spare = R;
+	else
+		free(R);
 }
 
 const az_val *
