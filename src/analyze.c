@@ -460,6 +460,16 @@ jb_put_number(StringInfo b, const az_val *v)
 	return len;
 }
 
+/* memcmp() of two short keys, inline */
+static inline int
+jb_key_cmp(const char *a, const char *b, uint32 n)
+{
+	for (uint32 i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+	return 0;
+}
+
 static uint32
 jb_write_az(StringInfo b, const az_val *v)
 {
@@ -488,7 +498,7 @@ jb_write_az(StringInfo b, const az_val *v)
 					/* jsonb's key order: length, then bytes */
 					while (obj && at > 0 && (kv[at - 1]->klen > e->klen ||
 											 (kv[at - 1]->klen == e->klen &&
-											  memcmp(kv[at - 1]->key, e->key, e->klen) > 0)))
+											  jb_key_cmp(kv[at - 1]->key, e->key, e->klen) > 0)))
 					{
 						kv[at] = kv[at - 1];
 						at--;

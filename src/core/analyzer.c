@@ -1617,11 +1617,10 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
  * found 16 at a time (SSE2; bytewise elsewhere) before az_at confirms --
  * in Chinese text a lead byte alone matches every few characters. */
 static bool
-find_lit(const char *t, size_t a, size_t b, const char *lit)
+find_lit_n(const char *t, size_t a, size_t b, const char *lit, size_t l)
 {
 	unsigned char c0 = (unsigned char) lit[0],
 				cl;
-	size_t		l = strlen(lit);
 	unsigned char f0,
 				fl;				/* 0x20 when the byte is a lower-case letter */
 
@@ -1672,6 +1671,13 @@ find_lit(const char *t, size_t a, size_t b, const char *lit)
 			(((unsigned char) t[a + l - 1]) | fl) == cl && az_at(t, b, a, lit))
 			return true;
 	return false;
+}
+
+/* the literal's length is folded where it is a literal */
+static inline __attribute__((always_inline)) bool
+find_lit(const char *t, size_t a, size_t b, const char *lit)
+{
+	return find_lit_n(t, a, b, lit, strlen(lit));
 }
 
 /* A-not-A questions: "接不接", "有没有货", "可以不可以", "到没到": the
@@ -1810,7 +1816,7 @@ itemised_minutes(const az_ctx *ctx, const char *channel)
 	return two;
 }
 
-static bool
+static inline __attribute__((always_inline)) bool
 line_has(const char *t, size_t a, size_t b, const char *lit)
 {
 	return find_lit(t, a, b, lit);
@@ -2756,7 +2762,7 @@ push_unique_as(az_result *R, az_val *arr, const char *s, size_t max, int how)
 	push_unique_as((R), (arr), (sb)->b, (max), (sb)->any ? PUSH_CHECK : PUSH_VALID)
 
 /* Does the folded span contain the literal? */
-static bool
+static inline __attribute__((always_inline)) bool
 span_has(const az_ctx *ctx, size_t a, size_t b, const char *lit)
 {
 	return find_lit(ctx->t, a, b, lit);
