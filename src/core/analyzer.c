@@ -1891,6 +1891,19 @@ find_quote(az_ctx *ctx)
 	}
 }
 
+/* a feature's weight in tenths, w / 10.0, for -128 <= w < 128 (the
+ * divisions done by the compiler, exactly as at run time) */
+#define W10_4(i) (i) / 10.0, (i + 1) / 10.0, (i + 2) / 10.0, (i + 3) / 10.0
+#define W10_16(i) W10_4(i), W10_4(i + 4), W10_4(i + 8), W10_4(i + 12)
+static const double w10[256] = {
+	W10_16(-128), W10_16(-112), W10_16(-96), W10_16(-80),
+	W10_16(-64), W10_16(-48), W10_16(-32), W10_16(-16),
+	W10_16(0), W10_16(16), W10_16(32), W10_16(48),
+	W10_16(64), W10_16(80), W10_16(96), W10_16(112)
+};
+#undef W10_16
+#undef W10_4
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -2056,7 +2069,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		for (k = 0; k < p->nfeat; k++)
 		{
 			const az_feat *f = &lex->feat[p->feat_off + k];
-			double		w = f->w / 10.0;
+			double		w = f->w >= -128 && f->w < 128 ? w10[f->w + 128] : f->w / 10.0;
 
 			/* asks, threats, price talk and urgency of a quoted message
 			 * were answered already */
