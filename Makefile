@@ -47,8 +47,11 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/install/*.sql)) commh
 	cat $(sort $(wildcard sql/install/*.sql)) > $@
 
 # Server-independent core: plain C, its own flags (not the backend's), so the
-# same objects are what the unit tests and fuzzers exercise.
-CORE_CFLAGS = -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Werror -Isrc/core $(JANSSON_FIX)
+# same objects are what the unit tests and fuzzers exercise.  Its symbols
+# are for the module's own glue only (-fvisibility=hidden): calls between
+# the core's files and within them are direct and may be inlined, not made
+# through the PLT as for functions another library could interpose.
+CORE_CFLAGS = -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Werror -Isrc/core $(JANSSON_FIX)
 src/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	$(CC) $(CORE_CFLAGS) -c -o $@ $<
 

@@ -29,7 +29,6 @@
 
 #include "commhub.h"
 #include "analyze.h"
-#include "json_arena.h"
 #include "analyzer.h"
 
 static az_lexicon *lex_cache = NULL;
@@ -379,6 +378,178 @@ jb_write(StringInfo b, json_t *j)
 	}
 }
 
+/*
+ * The analyzer's own result tree (az_val, analyzer.h) written the same way:
+ * byte for byte what jb_write makes of the jansson object az_analyze
+ * builds from the same tree (az_val_to_json), without building it.  Once
+ * per row, so the appends are inline (room made by the caller's estimate,
+ * checked each time), and numbers come from a small cache of their
+ * numeric bytes: an analysis has a handful (confidence, score,
+ * quality_score, amounts) from a small set of values, and the same value
+ * always makes the same bytes.
+ */
+static inline void
+jb_room(StringInfo b, int n)
+{
+	if (b->len + n >= b->maxlen)
+		enlargeStringInfo(b, n);
+}
+
+static inline void
+jb_put(StringInfo b, const void *p, int n)
+{
+	jb_room(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static inline void
+jb_pad_fast(StringInfo b)
+{
+	int			pad = INTALIGN(b->len) - b->len;
+
+	if (pad > 0)
+	{
+		jb_room(b, pad);
+		memset(b->data + b->len, 0, pad);
+		b->len += pad;
+	}
+}
+
+#define JB_NUMCACHE 256
+#define JB_NUMCACHE_MAX 32
+typedef struct jb_numcache_ent
+{
+	uint64		bits;			/* the value's bits */
+	uint8		type;			/* AZV_INTEGER or AZV_REAL; 0 = empty */
+	uint8		len;
+	char		data[JB_NUMCACHE_MAX];	/* the numeric, header included */
+} jb_numcache_ent;
+static jb_numcache_ent jb_numcache[JB_NUMCACHE];
+
+/* a number's numeric bytes appended (4-byte aligned); returns their length */
+static int
+jb_put_number(StringInfo b, const az_val *v)
+{
+	uint64		bits;
+	jb_numcache_ent *c;
+	Numeric		num;
+	int			len;
+
+	if (v->type == AZV_INTEGER)
+		bits = (uint64) v->u.i;
+	else
+		memcpy(&bits, &v->u.d, sizeof(bits));
+	c = &jb_numcache[((bits ^ (uint64) v->type) * UINT64CONST(0x9E3779B97F4A7C15)) >> 56];
+	if (c->type == v->type && c->bits == bits)
+	{
+		jb_put(b, c->data, c->len);
+		return c->len;
+	}
+	num = v->type == AZV_INTEGER ? int64_to_numeric((int64) v->u.i) : real_to_numeric(v->u.d);
+	len = (int) VARSIZE_ANY(num);
+	jb_put(b, num, len);
+	if (len <= JB_NUMCACHE_MAX)
+	{
+		c->type = (uint8) v->type;
+		c->bits = bits;
+		c->len = (uint8) len;
+		memcpy(c->data, num, len);
+	}
+	pfree(num);
+	return len;
+}
+
+/* memcmp() of two short keys, inline */
+static inline int
+jb_key_cmp(const char *a, const char *b, uint32 n)
+{
+	for (uint32 i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+	return 0;
+}
+
+static uint32
+jb_write_az(StringInfo b, const az_val *v)
+{
+	switch (v->type)
+	{
+		case AZV_OBJECT:
+		case AZV_ARRAY:
+			check_stack_depth();
+			{
+				bool		obj = v->type == AZV_OBJECT;
+				size_t		n = v->len,
+							i;
+				int			base = b->len,
+							jo,
+							total = 0;
+				uint32		head = (uint32) n | (obj ? JB_FOBJECT : JB_FARRAY);
+				const az_val *e;
+				const az_val *stackkv[32],
+						  **kv = n > 32 ? palloc(n * sizeof(*kv)) : stackkv;
+
+				i = 0;
+				for (e = v->u.c.first; e && i < n; e = e->next)
+				{
+					size_t		at = i++;
+
+					/* jsonb's key order: length, then bytes */
+					while (obj && at > 0 && (kv[at - 1]->klen > e->klen ||
+											 (kv[at - 1]->klen == e->klen &&
+											  jb_key_cmp(kv[at - 1]->key, e->key, e->klen) > 0)))
+					{
+						kv[at] = kv[at - 1];
+						at--;
+					}
+					kv[at] = e;
+				}
+				jb_pad_fast(b);
+				jb_put(b, &head, sizeof(uint32));
+				jo = b->len;
+				jb_room(b, (int) (sizeof(JEntry) * n * (obj ? 2 : 1)));
+				b->len += (int) (sizeof(JEntry) * n * (obj ? 2 : 1));
+				for (i = 0; i < (obj ? 2 * n : n); i++)
+				{
+					uint32		meta;
+
+					if (obj && i < n)
+					{
+						jb_put(b, kv[i]->key, (int) kv[i]->klen);
+						meta = JENTRY_ISSTRING | (uint32) kv[i]->klen;
+					}
+					else
+						meta = jb_write_az(b, kv[obj ? i - n : i]);
+					total += JBE_OFFLENFLD(meta);
+					jb_check_size(total, obj);
+					if (i % JB_OFFSET_STRIDE == 0)
+						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
+					memcpy(b->data + jo, &meta, sizeof(JEntry));
+					jo += sizeof(JEntry);
+				}
+				if (kv != stackkv)
+					pfree(kv);
+				total = b->len - base;
+				jb_check_size(total, obj);
+				return JENTRY_ISCONTAINER | (uint32) total;
+			}
+		case AZV_STRING:
+			jb_put(b, v->u.s, (int) v->len);
+			return JENTRY_ISSTRING | (uint32) v->len;
+		case AZV_INTEGER:
+		case AZV_REAL:
+			{
+				int			pad = INTALIGN(b->len) - b->len;
+
+				jb_pad_fast(b);
+				return JENTRY_ISNUMERIC | (uint32) (pad + jb_put_number(b, v));
+			}
+		default:
+			return JENTRY_ISNULL;
+	}
+}
+
 /* jansson value -> jsonb Datum, written directly in jsonb's format (no
  * text round trip; reals keep their shortest form: 0.95, not 0.94999...).
  * A scalar becomes jsonb's one-element raw-scalar array, as
@@ -409,12 +580,9 @@ commhub_json_to_jsonb(json_t *j)
 }
 
 /*
- * The analysis is built with jansson, a few dozen small allocations per
- * call (objects, their hash tables, keys, strings) that all die when the
- * result has been copied into jsonb.  analyze_text runs once per row, so
- * for the length of one call jansson allocates from the bump arena of
- * json_arena.c (as ingest_batch does per chunk): freeing is a no-op and
- * leaving the arena releases it all, however the call ends.
+ * The analysis comes as the analyzer's own result tree (az_analyze_result:
+ * one bump arena per call, no jansson objects), written straight into
+ * jsonb; the tree is freed however the call ends.
  */
 PG_FUNCTION_INFO_V1(commhub_analyze_text);
 Datum
@@ -426,7 +594,7 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 	int64		at_us = 0;
 	const az_lexicon *lex;
 	const char *tenant;
-	json_t	   *res;
+	az_result  *volatile res;
 	Datum		out;
 
 	if (PG_ARGISNULL(0))
@@ -447,19 +615,25 @@ commhub_analyze_text(PG_FUNCTION_ARGS)
 		lex = commhub_lexicon(tenant);
 		SPI_finish();
 	}
-	json_arena_enter();
+	res = az_analyze_result(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
+	if (res == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
 	PG_TRY();
 	{
-		res = az_analyze(lex, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), channel, subject, at_us);
-		if (res == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing text")));
-		out = commhub_json_to_jsonb(res);
-		/* no json_decref(res): it would walk the whole tree only to call
-		 * the arena's no-op free; leaving the arena releases it all */
+		StringInfoData b;
+
+		/* one buffer that fits an analysis */
+		b.maxlen = 4096;
+		b.data = palloc(b.maxlen);
+		b.len = VARHDRSZ;
+		b.cursor = 0;
+		(void) jb_write_az(&b, az_result_root(res));
+		SET_VARSIZE(b.data, b.len);
+		out = PointerGetDatum(b.data);
 	}
 	PG_FINALLY();
 	{
-		json_arena_leave();
+		az_result_free(res);
 	}
 	PG_END_TRY();
 	PG_RETURN_DATUM(out);

@@ -48,16 +48,6 @@
 
 #include "analyzer_internal.h"
 
-/* Every key set below is an ASCII literal: jansson need not check each
- * one for valid UTF-8 (strlen + a call per character, ~35 keys a call),
- * nor measure it ("" k "" makes anything but a literal a compile error). */
-#if JANSSON_VERSION_HEX >= 0x020e00
-#define json_object_set_new(o, k, v) \
-	json_object_setn_new_nocheck((o), "" k "", sizeof("" k "") - 1, (v))
-#else
-#define json_object_set_new json_object_set_new_nocheck
-#endif
-
 static const char *const intent_names[AZI_N] = {
 	"inquiry", "complaint", "technical", "cooperation", "order", "payment",
 	"delivery", "after_sales", "other"
@@ -363,10 +353,15 @@ trim_span(const char *t, size_t n, size_t *a, size_t *b)
 
 /* ---- growable string ----------------------------------------------- */
 
+/* any: something appended may not be valid UTF-8 (see sb_put_any); when
+ * false the text is valid as it stands -- what is appended by sb_put and
+ * sb_puts must be: literals, spans of the original when it was valid,
+ * numbers -- and needs no check on its way into the result */
 typedef struct sbuf
 {
 	char		b[512];
 	size_t		len;
+	bool		any;
 } sbuf;
 
 static void
@@ -399,11 +394,41 @@ sb_puts(sbuf *s, const char *p)
 	sb_put(s, p, strlen(p));
 }
 
+static bool utf8_valid(const char *s, size_t n);
+
+/* a piece that may not be valid UTF-8 (a catalogue name, a unit): valid
+ * pieces make a valid text (and sb_put cuts a valid piece only between
+ * characters); else the text is checked when it is used */
+static void
+sb_put_any(sbuf *s, const char *p, size_t n)
+{
+	if (!s->any && !utf8_valid(p, n))
+		s->any = true;
+	sb_put(s, p, n);
+}
+
+static void
+sb_puts_any(sbuf *s, const char *p)
+{
+	sb_put_any(s, p, strlen(p));
+}
+
+/* another buffer's text, or the first cut bytes of it (a prefix of whole
+ * characters when it is valid) */
+static void
+sb_cat(sbuf *s, const sbuf *from, size_t cut)
+{
+	sb_put(s, from->b, cut);
+	if (from->any)
+		s->any = true;
+}
+
 static void
 sb_clear(sbuf *s)
 {
 	s->len = 0;
 	s->b[0] = '\0';
+	s->any = false;
 }
 
 /* Cut to at most max code points. */
@@ -503,14 +528,320 @@ utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-/* A JSON string of s[0..n), "" when it is not valid UTF-8 (as
- * json_stringn() would refuse it). */
-static json_t *
-jstr(const char *s, size_t n)
-{
-	json_t	   *j = s && utf8_valid(s, n) ? json_stringn_nocheck(s, n) : NULL;
+/* ---- the result tree ------------------------------------------------ */
 
-	return j ? j : json_string("");
+/*
+ * The analysis is built as a tree of az_val (analyzer.h) in one bump
+ * arena per call: a few dozen values and their strings, freed at once.
+ * The builders below keep jansson's semantics, so that the tree turned into
+ * jansson (az_val_to_json) is what the jansson calls made before: a string
+ * that is not valid UTF-8 and a real that is not finite are no value
+ * (NULL), and setting or appending no value does nothing.
+ */
+#define AZR_CHUNK 4096
+
+typedef struct az_chunk
+{
+	struct az_chunk *next;
+	_Alignas(16) char data[];
+} az_chunk;
+
+struct az_result
+{
+	az_val	   *root;
+	char	   *cur,
+			   *end;
+	az_chunk   *chunks;
+	bool		oom;
+	_Alignas(16) char first[6144];
+};
+
+static void *
+r_alloc(az_result *R, size_t n)
+{
+	void	   *p;
+
+	n = (n + 15) & ~(size_t) 15;
+	if ((size_t) (R->end - R->cur) < n)
+	{
+		size_t		sz = n > AZR_CHUNK ? n : AZR_CHUNK;
+		az_chunk   *c = malloc(sizeof(az_chunk) + sz);
+
+		if (!c)
+		{
+			R->oom = true;
+			return NULL;
+		}
+		c->next = R->chunks;
+		R->chunks = c;
+		R->cur = c->data;
+		R->end = c->data + sz;
+	}
+	p = R->cur;
+	R->cur += n;
+	return p;
+}
+
+/* the last result freed, kept for the next call of the thread (6 kB: an
+ * allocation past what malloc keeps at hand for small sizes) */
+static __thread az_result *r_spare = NULL;
+
+static az_result *
+r_new(void)
+{
+	az_result  *R = r_spare;
+
+	if (R)
+		r_spare = NULL;
+	else if ((R = malloc(sizeof(az_result))) == NULL)
+		return NULL;
+	R->root = NULL;
+	R->cur = R->first;
+	R->end = R->first + sizeof(R->first);
+	R->chunks = NULL;
+	R->oom = false;
+	return R;
+}
+
+void
+az_result_free(az_result *R)
+{
+	if (!R)
+		return;
+	while (R->chunks)
+	{
+		az_chunk   *c = R->chunks;
+
+		R->chunks = c->next;
+		free(c);
+	}
+	if (r_spare == NULL)
+		r_spare = R;
+	else
+		free(R);
+}
+
+const az_val *
+az_result_root(const az_result *R)
+{
+	return R ? R->root : NULL;
+}
+
+static az_val *
+v_new(az_result *R, az_vtype type)
+{
+	az_val	   *v = r_alloc(R, sizeof(az_val));
+
+	if (v)
+	{
+		memset(v, 0, sizeof(*v));
+		v->type = type;
+	}
+	return v;
+}
+
+static az_val *
+v_object(az_result *R)
+{
+	return v_new(R, AZV_OBJECT);
+}
+
+static az_val *
+v_array(az_result *R)
+{
+	return v_new(R, AZV_ARRAY);
+}
+
+static az_val *
+v_null(az_result *R)
+{
+	return v_new(R, AZV_NULL);
+}
+
+static az_val *
+v_integer(az_result *R, long long x)
+{
+	az_val	   *v = v_new(R, AZV_INTEGER);
+
+	if (v)
+		v->u.i = x;
+	return v;
+}
+
+/* json_real(): no value for NaN and infinities */
+static az_val *
+v_real(az_result *R, double x)
+{
+	az_val	   *v;
+
+	if (isnan(x) || isinf(x))
+		return NULL;
+	v = v_new(R, AZV_REAL);
+	if (v)
+		v->u.d = x;
+	return v;
+}
+
+/* json_stringn_nocheck(): a copy of s[0..n) */
+static az_val *
+v_stringn(az_result *R, const char *s, size_t n)
+{
+	az_val	   *v = v_new(R, AZV_STRING);
+	char	   *c;
+
+	if (!v)
+		return NULL;
+	c = r_alloc(R, n + 1);
+	if (!c)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	v->u.s = c;
+	v->len = n;
+	return v;
+}
+
+/* json_string(): no value for NULL or invalid UTF-8 */
+static az_val *
+v_string(az_result *R, const char *s)
+{
+	size_t		n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	return utf8_valid(s, n) ? v_stringn(R, s, n) : NULL;
+}
+
+/* a string known to be valid UTF-8 that outlives the result (a literal,
+ * a static table's entry): not copied */
+static az_val *
+v_static(az_result *R, const char *s)
+{
+	az_val	   *v = v_new(R, AZV_STRING);
+
+	if (v)
+	{
+		v->u.s = s;
+		v->len = strlen(s);
+	}
+	return v;
+}
+
+static void
+v_link(az_val *c, az_val *v)
+{
+	if (c->u.c.last)
+		c->u.c.last->next = v;
+	else
+		c->u.c.first = v;
+	c->u.c.last = v;
+	c->len++;
+}
+
+/* json_object_set_new() of a new key (every key is set once); keys are
+ * ASCII literals */
+static void
+v_setn(az_val *o, const char *k, size_t klen, az_val *v)
+{
+	if (!o || !v)
+		return;
+	v->key = k;
+	v->klen = (uint32_t) klen;
+	v_link(o, v);
+}
+#define v_set(o, k, v) v_setn((o), "" k "", sizeof("" k "") - 1, (v))
+
+static void
+v_append(az_val *a, az_val *v)
+{
+	if (!a || !v)
+		return;
+	v_link(a, v);
+}
+
+static size_t
+v_size(const az_val *a)
+{
+	return a ? a->len : 0;
+}
+
+/* json_string_value() */
+static const char *
+v_str(const az_val *v)
+{
+	return v && v->type == AZV_STRING ? v->u.s : NULL;
+}
+
+/* json_object_get() */
+static const az_val *
+v_getn(const az_val *o, const char *k, size_t klen)
+{
+	const az_val *v;
+
+	if (!o || o->type != AZV_OBJECT)
+		return NULL;
+	for (v = o->u.c.first; v; v = v->next)
+		if (v->klen == klen && memcmp(v->key, k, klen) == 0)
+			return v;
+	return NULL;
+}
+#define v_get(o, k) v_getn((o), "" k "", sizeof("" k "") - 1)
+
+json_t *
+az_val_to_json(const az_val *v)
+{
+	json_t	   *j;
+	const az_val *c;
+
+	if (!v)
+		return NULL;
+	switch (v->type)
+	{
+		case AZV_STRING:
+			return json_stringn_nocheck(v->u.s, v->len);
+		case AZV_INTEGER:
+			return json_integer((json_int_t) v->u.i);
+		case AZV_REAL:
+			return json_real(v->u.d);
+		case AZV_OBJECT:
+			j = json_object();
+			for (c = v->u.c.first; c && j; c = c->next)
+#if JANSSON_VERSION_HEX >= 0x020e00
+				json_object_setn_new_nocheck(j, c->key, c->klen, az_val_to_json(c));
+#else
+				json_object_set_new_nocheck(j, c->key, az_val_to_json(c));
+#endif
+			return j;
+		case AZV_ARRAY:
+			j = json_array();
+			for (c = v->u.c.first; c && j; c = c->next)
+				json_array_append_new(j, az_val_to_json(c));
+			return j;
+		default:
+			return json_null();
+	}
+}
+
+/* A string of s[0..n), "" when it is not valid UTF-8 (as json_stringn()
+ * would refuse it). */
+static az_val *
+jstr(az_result *R, const char *s, size_t n)
+{
+	az_val	   *j = s && utf8_valid(s, n) ? v_stringn(R, s, n) : NULL;
+
+	return j ? j : v_static(R, "");
+}
+
+/* jstr() of a buffer's text, checked only when it may be invalid */
+#define jstr_sb(R, sb) ((sb)->any ? jstr((R), (sb)->b, (sb)->len) : jstr_valid((R), (sb)->b, (sb)->len))
+
+static az_val *
+jstr_valid(az_result *R, const char *s, size_t n)
+{
+	az_val	   *j = v_stringn(R, s, n);
+
+	return j ? j : v_static(R, "");
 }
 
 /* Decimal digits of x at the end of buf[0..end): returns where they start
@@ -624,7 +955,9 @@ span_orig(const az_ctx *ctx, size_t a, size_t b, sbuf *out)
 			}
 		}
 	}
-	sb_put(out, ctx->t + a, b - a);
+	/* the folded text is valid, but a and b need not be where its
+	 * characters begin */
+	sb_put_any(out, ctx->t + a, b - a);
 }
 
 /* ---- product codes not in the catalogue ----------------------------- */
@@ -1284,11 +1617,10 @@ quantity_verbs(const az_ctx *ctx, scores *sc)
  * found 16 at a time (SSE2; bytewise elsewhere) before az_at confirms --
  * in Chinese text a lead byte alone matches every few characters. */
 static bool
-find_lit(const char *t, size_t a, size_t b, const char *lit)
+find_lit_n(const char *t, size_t a, size_t b, const char *lit, size_t l)
 {
 	unsigned char c0 = (unsigned char) lit[0],
 				cl;
-	size_t		l = strlen(lit);
 	unsigned char f0,
 				fl;				/* 0x20 when the byte is a lower-case letter */
 
@@ -1339,6 +1671,13 @@ find_lit(const char *t, size_t a, size_t b, const char *lit)
 			(((unsigned char) t[a + l - 1]) | fl) == cl && az_at(t, b, a, lit))
 			return true;
 	return false;
+}
+
+/* the literal's length is folded where it is a literal */
+static inline __attribute__((always_inline)) bool
+find_lit(const char *t, size_t a, size_t b, const char *lit)
+{
+	return find_lit_n(t, a, b, lit, strlen(lit));
 }
 
 /* A-not-A questions: "接不接", "有没有货", "可以不可以", "到没到": the
@@ -1477,7 +1816,7 @@ itemised_minutes(const az_ctx *ctx, const char *channel)
 	return two;
 }
 
-static bool
+static inline __attribute__((always_inline)) bool
 line_has(const char *t, size_t a, size_t b, const char *lit)
 {
 	return find_lit(t, a, b, lit);
@@ -1551,6 +1890,19 @@ find_quote(az_ctx *ctx)
 		p = e + 1;
 	}
 }
+
+/* a feature's weight in tenths, w / 10.0, for -128 <= w < 128 (the
+ * divisions done by the compiler, exactly as at run time) */
+#define W10_4(i) (i) / 10.0, (i + 1) / 10.0, (i + 2) / 10.0, (i + 3) / 10.0
+#define W10_16(i) W10_4(i), W10_4(i + 4), W10_4(i + 8), W10_4(i + 12)
+static const double w10[256] = {
+	W10_16(-128), W10_16(-112), W10_16(-96), W10_16(-80),
+	W10_16(-64), W10_16(-48), W10_16(-32), W10_16(-16),
+	W10_16(0), W10_16(16), W10_16(32), W10_16(48),
+	W10_16(64), W10_16(80), W10_16(96), W10_16(112)
+};
+#undef W10_16
+#undef W10_4
 
 /* Walk the hits once (phase 5). */
 static void
@@ -1717,7 +2069,7 @@ score_hits(az_ctx *ctx, scores *sc)
 		for (k = 0; k < p->nfeat; k++)
 		{
 			const az_feat *f = &lex->feat[p->feat_off + k];
-			double		w = f->w / 10.0;
+			double		w = f->w >= -128 && f->w < 128 ? w10[f->w + 128] : f->w / 10.0;
 
 			/* asks, threats, price talk and urgency of a quoted message
 			 * were answered already */
@@ -2372,55 +2724,82 @@ detect_language(size_t cjk, size_t words)
 	}
 }
 
-static json_t *
-name_json(const az_ctx *ctx, const name_ref *r, bool product, sbuf *tmp)
+static az_val *
+name_json(az_result *R, const az_ctx *ctx, const name_ref *r, bool product, sbuf *tmp)
 {
 	if (r->idx >= 0)
-		return json_string(product ? ctx->lex->prod[r->idx] : ctx->lex->comp[r->idx]);
+		return v_string(R, product ? ctx->lex->prod[r->idx] : ctx->lex->comp[r->idx]);
 	span_orig(ctx, r->s, r->e, tmp);
-	return jstr(tmp->b, tmp->len);
+	return jstr_sb(R, tmp);
 }
 
 static void
 name_text(const az_ctx *ctx, const name_ref *r, sbuf *out)
 {
 	if (r->idx >= 0)
-		sb_puts(out, ctx->lex->prod[r->idx]);
+		sb_puts_any(out, ctx->lex->prod[r->idx]);
 	else
 	{
 		sbuf		tmp;
 
 		span_orig(ctx, r->s, r->e, &tmp);
-		sb_put(out, tmp.b, tmp.len);
+		sb_cat(out, &tmp, tmp.len);
 	}
 }
 
-/* Append a follow-up / suggestion unless already there. */
-static void
-push_unique(json_t *arr, const char *s, size_t max)
+/* Append a follow-up / suggestion unless already there: s checked
+ * (PUSH_CHECK), known valid (PUSH_VALID: copied) or known valid and lasting
+ * as long as the result (PUSH_STATIC: a literal, a string of the result). */
+enum
 {
-	size_t		i;
+	PUSH_CHECK,
+	PUSH_VALID,
+	PUSH_STATIC
+};
 
-	if (json_array_size(arr) >= max || !s || !*s)
+static void
+push_unique_as(az_result *R, az_val *arr, const char *s, size_t max, int how)
+{
+	const az_val *e;
+
+	if (!arr || v_size(arr) >= max || !s || !*s)
 		return;
-	for (i = 0; i < json_array_size(arr); i++)
-		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+	for (e = arr->u.c.first; e; e = e->next)
+		if (strcmp(e->u.s, s) == 0)
 			return;
-	json_array_append_new(arr, jstr(s, strlen(s)));
+	v_append(arr, how == PUSH_STATIC ? v_static(R, s) :
+			 how == PUSH_VALID ? v_stringn(R, s, strlen(s)) : jstr(R, s, strlen(s)));
 }
+#define push_unique(R, arr, s, max) push_unique_as((R), (arr), (s), (max), PUSH_STATIC)
+#define push_unique_sb(R, arr, sb, max) \
+	push_unique_as((R), (arr), (sb)->b, (max), (sb)->any ? PUSH_CHECK : PUSH_VALID)
 
 /* Does the folded span contain the literal? */
-static bool
+static inline __attribute__((always_inline)) bool
 span_has(const az_ctx *ctx, size_t a, size_t b, const char *lit)
 {
 	return find_lit(ctx->t, a, b, lit);
+}
+
+static az_result *analyze(const az_lexicon *lex, const char *content, size_t len,
+						  const char *channel, const char *subject, int64_t comm_time_us,
+						  az_trace *tr);
+
+/* the tree as jansson (NULL for no tree) */
+static json_t *
+result_json(az_result *R)
+{
+	json_t	   *j = R ? az_val_to_json(R->root) : NULL;
+
+	az_result_free(R);
+	return j;
 }
 
 json_t *
 az_analyze(const az_lexicon *lex, const char *content, size_t len,
 		   const char *channel, const char *subject, int64_t comm_time_us)
 {
-	return az_analyze_trace(lex, content, len, channel, subject, comm_time_us, NULL);
+	return result_json(analyze(lex, content, len, channel, subject, comm_time_us, NULL));
 }
 
 json_t *
@@ -2428,6 +2807,22 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 				 const char *channel, const char *subject, int64_t comm_time_us,
 				 az_trace *tr)
 {
+	return result_json(analyze(lex, content, len, channel, subject, comm_time_us, tr));
+}
+
+az_result *
+az_analyze_result(const az_lexicon *lex, const char *content, size_t len,
+				  const char *channel, const char *subject, int64_t comm_time_us)
+{
+	return analyze(lex, content, len, channel, subject, comm_time_us, NULL);
+}
+
+static az_result *
+analyze(const az_lexicon *lex, const char *content, size_t len,
+		const char *channel, const char *subject, int64_t comm_time_us,
+		az_trace *tr)
+{
+	az_result  *R = NULL;
 	az_ctx		ctx;
 	scores		sc;
 	az_hit	   *raw = NULL;
@@ -2439,7 +2834,7 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 				i,
 				n_cjk = 0,
 				n_words = 0;
-	json_t	   *out = NULL,
+	az_val	   *out = NULL,
 			   *intent,
 			   *key,
 			   *sent,
@@ -2506,7 +2901,8 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 	scratch = malloc((total + 1) * sizeof(uint32_t) + 3 * (total + 1));
 	ctx.nums_cap = 16;
 	ctx.nums = malloc(ctx.nums_cap * sizeof(az_num));
-	if (!scratch || !ctx.nums)
+	R = r_new();
+	if (!scratch || !ctx.nums || !R)
 		goto done;
 	ctx.map = (uint32_t *) scratch;
 	ctx.t = scratch + (total + 1) * sizeof(uint32_t);
@@ -2714,7 +3110,7 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			sc.votes[AZI_COOPERATION] += 0.5;
 	}
 
-	out = json_object();
+	out = v_object(R);
 	if (!out)
 		goto done;
 
@@ -3180,22 +3576,22 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		else
 			urg_level = AZU_LOW;	/* information, thanks, greetings, notices */
 
-		urg = json_object();
-		json_object_set_new(urg, "level", json_string(urg_level == AZU_HIGH ? "high" :
+		urg = v_object(R);
+		v_set(urg, "level", v_static(R, urg_level == AZU_HIGH ? "high" :
 													   urg_level == AZU_MEDIUM ? "medium" : "low"));
 		sb_clear(&line);
 		if (urg_level == AZU_LOW && sc.urg_w[AZU_LOW] > 0)
 		{
 			span_orig(&ctx, sc.urg_s[AZU_LOW], sc.urg_e[AZU_LOW], &tmp);
 			sb_puts(&line, "客户表示“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”,时间不紧迫");
 		}
 		else if (urg_level != AZU_LOW && sc.urg_w[urg_level] > 0)
 		{
 			span_orig(&ctx, sc.urg_s[urg_level], sc.urg_e[urg_level], &tmp);
 			sb_puts(&line, "客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, urg_level == AZU_HIGH ? "”,需要立即响应" : "”,需尽快跟进");
 		}
 		else if (date_idx >= 0 && date_level == urg_level)
@@ -3205,7 +3601,7 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 
 			span_orig(&ctx, d->s, d->e, &tmp);
 			sb_puts(&line, "客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 			if (d->resolved)
 			{
@@ -3230,7 +3626,7 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.threat_s, sc.threat_e, &tmp);
 			sb_puts(&line, "严重投诉:客户提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”,需立即处理");
 		}
 		else if (cat == AZI_COMPLAINT)
@@ -3242,30 +3638,29 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		else
 			sb_puts(&line, "未发现明确的时间要求");
 		sb_limit(&line, 128);
-		json_object_set_new(urg, "reason", jstr(line.b, line.len));
+		v_set(urg, "reason", jstr_sb(R, &line));
 	}
 
 	/* products and competitors in order of first mention */
 	qsort(sc.prod, (size_t) sc.nprod, sizeof(name_ref), cmp_name_pos);
 	qsort(sc.comp, (size_t) sc.ncomp, sizeof(name_ref), cmp_name_pos);
-	prods = json_array();
+	prods = v_array(R);
 	for (i = 0; i < (size_t) sc.nprod; i++)
 	{
-		json_t	   *js = name_json(&ctx, &sc.prod[i], true, &tmp);
-		size_t		j;
+		az_val	   *js = name_json(R, &ctx, &sc.prod[i], true, &tmp);
+		const az_val *e;
 		bool		dup = false;
 
-		for (j = 0; j < json_array_size(prods); j++)
-			if (json_equal(json_array_get(prods, j), js))
+		/* json_equal(): the same string (no value equals nothing) */
+		for (e = prods ? prods->u.c.first : NULL; e && js; e = e->next)
+			if (e->len == js->len && memcmp(e->u.s, js->u.s, js->len) == 0)
 				dup = true;
-		if (dup)
-			json_decref(js);
-		else
-			json_array_append_new(prods, js);
+		if (!dup)
+			v_append(prods, js);
 	}
-	comps = json_array();
+	comps = v_array(R);
 	for (i = 0; i < (size_t) sc.ncomp; i++)
-		json_array_append_new(comps, name_json(&ctx, &sc.comp[i], false, &tmp));
+		v_append(comps, name_json(R, &ctx, &sc.comp[i], false, &tmp));
 	sb_clear(&prodname);
 	if (sc.nprod > 0)
 		name_text(&ctx, &sc.prod[0], &prodname);
@@ -3285,12 +3680,12 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 	 * the mood line describes the sentiment, so it keeps the rules' reading */
 	rule_cat = cat;
 	cat = final_cat;
-	intent = json_object();
-	json_object_set_new(intent, "category", json_string(intent_names[cat]));
+	intent = v_object(R);
+	v_set(intent, "category", v_static(R, intent_names[cat]));
 	sb_clear(&line);
 	sb_puts(&line, intent_labels[cat]);
 	if (prodname.len)
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 	else if (cat != AZI_OTHER && sc.top_cue_w[cat] > 0)
 	{
 		/* no product: name the strongest cue, "投诉:色差" */
@@ -3299,29 +3694,29 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			  memcmp(tmp.b, intent_labels[cat], tmp.len) == 0))
 		{
 			sb_puts(&line, ":");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 		}
 	}
 	sb_limit(&line, 128);
-	json_object_set_new(intent, "detail", jstr(line.b, line.len));
-	json_object_set_new(intent, "confidence", json_real(round2(confidence)));
-	json_object_set_new(out, "intent", intent);
+	v_set(intent, "detail", jstr_sb(R, &line));
+	v_set(intent, "confidence", v_real(R, round2(confidence)));
+	v_set(out, "intent", intent);
 
 	/* key_info */
-	key = json_object();
-	json_object_set_new(key, "products", prods);
+	key = v_object(R);
+	v_set(key, "products", prods);
 	if (ctx.price.found)
 	{
 		span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
-		json_object_set_new(key, "price", jstr(tmp.b, tmp.len));
-		json_object_set_new(key, "price_value", json_real(ctx.price.v));
-		json_object_set_new(key, "price_unit", json_string(ctx.price.unit));
+		v_set(key, "price", jstr_sb(R, &tmp));
+		v_set(key, "price_value", v_real(R, ctx.price.v));
+		v_set(key, "price_unit", v_string(R, ctx.price.unit));
 	}
 	else
 	{
-		json_object_set_new(key, "price", json_null());
-		json_object_set_new(key, "price_value", json_null());
-		json_object_set_new(key, "price_unit", json_null());
+		v_set(key, "price", v_null(R));
+		v_set(key, "price_value", v_null(R));
+		v_set(key, "price_unit", v_null(R));
 	}
 	if (ctx.qty.found)
 	{
@@ -3329,22 +3724,22 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		if (ctx.qty.period[0] && !ctx.qty.period_in_span)
 		{
 			sb_puts(&tmp, "/");
-			sb_puts(&tmp, ctx.qty.period);
+			sb_puts_any(&tmp, ctx.qty.period);
 		}
-		json_object_set_new(key, "quantity", jstr(tmp.b, tmp.len));
+		v_set(key, "quantity", jstr_sb(R, &tmp));
 		if (fabs(ctx.qty.v - floor(ctx.qty.v)) < 1e-9 && fabs(ctx.qty.v) < 9e15)
-			json_object_set_new(key, "quantity_value", json_integer((json_int_t) ctx.qty.v));
+			v_set(key, "quantity_value", v_integer(R, (json_int_t) ctx.qty.v));
 		else
-			json_object_set_new(key, "quantity_value", json_real(ctx.qty.v));
-		json_object_set_new(key, "quantity_unit", json_string(ctx.qty.unit));
+			v_set(key, "quantity_value", v_real(R, ctx.qty.v));
+		v_set(key, "quantity_unit", v_string(R, ctx.qty.unit));
 	}
 	else
 	{
-		json_object_set_new(key, "quantity", json_null());
-		json_object_set_new(key, "quantity_value", json_null());
-		json_object_set_new(key, "quantity_unit", json_null());
+		v_set(key, "quantity", v_null(R));
+		v_set(key, "quantity_value", v_null(R));
+		v_set(key, "quantity_unit", v_null(R));
 	}
-	tdates = json_array();
+	tdates = v_array(R);
 	if (tl_idx >= 0)
 	{
 		const az_date *d = &ctx.dates[tl_idx];
@@ -3372,36 +3767,36 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		trim_span(ctx.t, ctx.n, &cs, &ce);
 		span_orig(&ctx, cs, ce, &tmp);
 		sb_limit_words(&tmp, 60);
-		json_object_set_new(key, "timeline", jstr(tmp.b, tmp.len));
+		v_set(key, "timeline", jstr_sb(R, &tmp));
 	}
 	else
-		json_object_set_new(key, "timeline", json_null());
-	for (i = 0; i < ctx.ndates && json_array_size(tdates) < 8; i++)
+		v_set(key, "timeline", v_null(R));
+	for (i = 0; i < ctx.ndates && v_size(tdates) < 8; i++)
 		if (ctx.dates[i].resolved)
 		{
 			char		iso[16];
 			int			y,
 						m,
 						dd;
-			size_t		j;
+			const az_val *e;
 			bool		dup = false;
 
 			az_civil_from_days(ctx.dates[i].day, &y, &m, &dd);
 			fmt_ymd(iso, sizeof(iso), y, m, dd);
-			for (j = 0; j < json_array_size(tdates); j++)
-				if (strcmp(json_string_value(json_array_get(tdates, j)), iso) == 0)
+			for (e = tdates ? tdates->u.c.first : NULL; e; e = e->next)
+				if (strcmp(e->u.s, iso) == 0)
 					dup = true;
 			if (!dup)
-				json_array_append_new(tdates, json_string(iso));
+				v_append(tdates, v_string(R, iso));
 		}
-	json_object_set_new(key, "timeline_dates", tdates);
-	json_object_set_new(key, "competitors", comps);
-	json_object_set_new(out, "key_info", key);
+	v_set(key, "timeline_dates", tdates);
+	v_set(key, "competitors", comps);
+	v_set(out, "key_info", key);
 
 	/* sentiment */
-	sent = json_object();
-	json_object_set_new(sent, "overall", json_string(overall));
-	json_object_set_new(sent, "score", json_real(score));
+	sent = v_object(R);
+	v_set(sent, "overall", v_static(R, overall));
+	v_set(sent, "score", v_real(R, score));
 	sb_clear(&line);
 	if (strcmp(overall, "positive") == 0)
 	{
@@ -3412,7 +3807,7 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.top_pos_s, sc.top_pos_e, &tmp);
 			sb_puts(&line, ",表达了“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 		}
 	}
@@ -3423,59 +3818,59 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 		{
 			span_orig(&ctx, sc.top_neg_s, sc.top_neg_e, &tmp);
 			sb_puts(&line, ",提到“");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			sb_puts(&line, "”");
 		}
 	}
 	else
 		sb_puts(&line, sc.hedges > 0 ? "客户态度平和,仍在观望考虑" : "客户态度平和,以信息沟通为主");
-	json_object_set_new(sent, "mood", jstr(line.b, line.len));
-	json_object_set_new(out, "sentiment", sent);
-	json_object_set_new(out, "urgency", urg);
+	v_set(sent, "mood", jstr_sb(R, &line));
+	v_set(out, "sentiment", sent);
+	v_set(out, "urgency", urg);
 
 	/* follow_up */
-	follow = json_array();
+	follow = v_array(R);
 	if (cat == AZI_COMPLAINT || sc.follow[AZF_COMPLAINT])
-		push_unique(follow, "24小时内回复投诉处理方案", 8);
+		push_unique(R, follow, "24小时内回复投诉处理方案", 8);
 	if (sc.follow[AZF_SAMPLE])
 	{
 		sb_clear(&line);
 		sb_puts(&line, "准备");
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 		sb_puts(&line, "样品");
-		push_unique(follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	if (sc.follow[AZF_QUOTE] || (cat == AZI_INQUIRY && !sc.follow[AZF_SAMPLE] &&
 								 !sc.follow[AZF_TECH]))
 	{
 		sb_clear(&line);
 		sb_puts(&line, "提供");
-		sb_put(&line, prodname.b, prodname.len);
+		sb_cat(&line, &prodname, prodname.len);
 		sb_puts(&line, "报价单");
-		push_unique(follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	if (sc.follow[AZF_TECH])
-		push_unique(follow, "提供技术参数表", 8);
+		push_unique(R, follow, "提供技术参数表", 8);
 	else if (cat == AZI_TECHNICAL)
-		push_unique(follow, "安排技术工程师解答技术问题", 8);
+		push_unique(R, follow, "安排技术工程师解答技术问题", 8);
 	if (sc.follow[AZF_VISIT])
-		push_unique(follow, "确认参观/拜访行程安排", 8);
+		push_unique(R, follow, "确认参观/拜访行程安排", 8);
 	if (sc.follow[AZF_CONTRACT])
-		push_unique(follow, "准备合同文本并确认条款", 8);
+		push_unique(R, follow, "准备合同文本并确认条款", 8);
 	if (sc.follow[AZF_INVOICE])
-		push_unique(follow, "核对并开具发票", 8);
+		push_unique(R, follow, "核对并开具发票", 8);
 	if (sc.follow[AZF_MEETING])
-		push_unique(follow, "确认会议时间并准备议程", 8);
+		push_unique(R, follow, "确认会议时间并准备议程", 8);
 	if (tl_idx >= 0)
 	{
-		const char *tl = json_string_value(json_object_get(key, "timeline"));
+		const char *tl = v_str(v_get(key, "timeline"));
 
 		sb_clear(&line);
 		sb_puts(&line, "跟进");
 		if (tl)
 			sb_puts(&line, tl);
 		sb_limit_words(&line, 40);
-		push_unique(follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
 	for (i = 0; i < (size_t) sc.nreq; i++)
 	{
@@ -3513,9 +3908,9 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			continue;
 		span_orig(&ctx, a, ce, &tmp);
 		sb_limit_words(&tmp, 40);
-		push_unique(follow, tmp.b, 8);
+		push_unique_sb(R, follow, &tmp, 8);
 	}
-	if (json_array_size(follow) == 0)
+	if (v_size(follow) == 0)
 	{
 		static const char *const by_intent[AZI_N] = {
 			"回复客户询价", "24小时内回复投诉处理方案", "安排技术工程师解答技术问题",
@@ -3523,17 +3918,17 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			"跟进物流并告知客户预计到货时间", "安排售后人员跟进处理", "保持联系,定期回访"
 		};
 
-		push_unique(follow, by_intent[cat], 8);
+		push_unique(R, follow, by_intent[cat], 8);
 	}
 	for (i = 0; i < (size_t) sc.ncomp && i < 2; i++)
 	{
 		sb_clear(&line);
 		sb_puts(&line, "分析竞品");
-		sb_puts(&line, lex->comp[sc.comp[i].idx]);
+		sb_puts_any(&line, lex->comp[sc.comp[i].idx]);
 		sb_puts(&line, "的价格与方案");
-		push_unique(follow, line.b, 8);
+		push_unique_sb(R, follow, &line, 8);
 	}
-	json_object_set_new(out, "follow_up", follow);
+	v_set(out, "follow_up", follow);
 
 	/* quality score: how much usable information the record carries */
 	{
@@ -3562,66 +3957,66 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			q = 1;
 		if (q > 10)
 			q = 10;
-		json_object_set_new(out, "quality_score", json_integer(q));
+		v_set(out, "quality_score", v_integer(R, q));
 	}
 
 	/* suggestions */
-	sugg = json_array();
+	sugg = v_array(R);
 	if (urg_level == AZU_HIGH)
-		push_unique(sugg, sc.follow[AZF_SAMPLE] ? "建议24小时内回复样品安排" :
+		push_unique(R, sugg, sc.follow[AZF_SAMPLE] ? "建议24小时内回复样品安排" :
 					cat == AZI_COMPLAINT ? "建议24小时内给出投诉处理方案并电话安抚客户" :
 					"建议24小时内回复客户需求", 4);
 	switch (cat)
 	{
 		case AZI_INQUIRY:
-			push_unique(sugg, ctx.qty.found ? "建议尽快发送正式报价,可按需求量提供阶梯价格" :
+			push_unique(R, sugg, ctx.qty.found ? "建议尽快发送正式报价,可按需求量提供阶梯价格" :
 						"建议尽快发送正式报价并附技术资料", 4);
 			if (strcmp(overall, "positive") == 0)
-				push_unique(sugg, "客户意向明确,建议推进样品测试与商务洽谈", 4);
+				push_unique(R, sugg, "客户意向明确,建议推进样品测试与商务洽谈", 4);
 			break;
 		case AZI_COMPLAINT:
-			push_unique(sugg, "建议质量部门介入调查原因并出具8D报告", 4);
-			push_unique(sugg, "由客户经理当日电话回访,安抚客户情绪", 4);
+			push_unique(R, sugg, "建议质量部门介入调查原因并出具8D报告", 4);
+			push_unique(R, sugg, "由客户经理当日电话回访,安抚客户情绪", 4);
 			break;
 		case AZI_TECHNICAL:
-			push_unique(sugg, "安排技术工程师对接,提供应用案例与测试数据", 4);
+			push_unique(R, sugg, "安排技术工程师对接,提供应用案例与测试数据", 4);
 			break;
 		case AZI_COOPERATION:
-			push_unique(sugg, "邀请客户参观工厂增强信任", 4);
-			push_unique(sugg, "准备合作方案,明确供货与服务承诺", 4);
+			push_unique(R, sugg, "邀请客户参观工厂增强信任", 4);
+			push_unique(R, sugg, "准备合作方案,明确供货与服务承诺", 4);
 			break;
 		case AZI_ORDER:
-			push_unique(sugg, "确认交期与产能,及时同步生产进度", 4);
+			push_unique(R, sugg, "确认交期与产能,及时同步生产进度", 4);
 			break;
 		case AZI_PAYMENT:
-			push_unique(sugg, "财务与销售协同跟进账期与回款", 4);
+			push_unique(R, sugg, "财务与销售协同跟进账期与回款", 4);
 			break;
 		case AZI_DELIVERY:
-			push_unique(sugg, "主动同步物流进度,避免交付延误", 4);
+			push_unique(R, sugg, "主动同步物流进度,避免交付延误", 4);
 			break;
 		case AZI_AFTER_SALES:
-			push_unique(sugg, "建立售后跟踪记录,确认问题闭环", 4);
+			push_unique(R, sugg, "建立售后跟踪记录,确认问题闭环", 4);
 			break;
 		default:
-			push_unique(sugg, "保持定期联系,维护客户关系", 4);
+			push_unique(R, sugg, "保持定期联系,维护客户关系", 4);
 			break;
 	}
 	if (sc.ncomp > 0)
 	{
 		sb_clear(&line);
 		sb_puts(&line, "关注竞品");
-		sb_puts(&line, lex->comp[sc.comp[0].idx]);
+		sb_puts_any(&line, lex->comp[sc.comp[0].idx]);
 		sb_puts(&line, "动态,突出我方质量与服务优势");
-		push_unique(sugg, line.b, 4);
+		push_unique_sb(R, sugg, &line, 4);
 	}
 	if (strcmp(overall, "negative") == 0 && cat != AZI_COMPLAINT)
-		push_unique(sugg, "客户有不满情绪,建议客户经理尽快回访", 4);
-	json_object_set_new(out, "suggestions", sugg);
+		push_unique(R, sugg, "客户有不满情绪,建议客户经理尽快回访", 4);
+	v_set(out, "suggestions", sugg);
 
 	/* summary: one line, <= 60 code points */
 	sb_clear(&line);
 	sb_puts(&line, intent_labels[cat]);
-	sb_put(&line, prodname.b, prodname.len);
+	sb_cat(&line, &prodname, prodname.len);
 	{
 		bool		more = false;
 		char		nb[48];
@@ -3641,19 +4036,19 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 				sb_puts(&line, "日需求");
 			fmt_num(nb, sizeof(nb), ctx.qty.v);
 			sb_puts(&line, nb);
-			sb_puts(&line, ctx.qty.unit);
+			sb_puts_any(&line, ctx.qty.unit);
 			more = true;
 		}
 		if (ctx.price.found)
 		{
 			span_orig(&ctx, ctx.price.s, ctx.price.e, &tmp);
 			sb_puts(&line, ",价格");
-			sb_put(&line, tmp.b, tmp.len);
+			sb_cat(&line, &tmp, tmp.len);
 			more = true;
 		}
 		if (tl_idx >= 0)
 		{
-			const char *tl = json_string_value(json_object_get(key, "timeline"));
+			const char *tl = v_str(v_get(key, "timeline"));
 
 			if (tl)
 			{
@@ -3676,37 +4071,48 @@ az_analyze_trace(const az_lexicon *lex, const char *content, size_t len,
 			{
 				span_orig(&ctx, cs, ce, &tmp);
 				sb_puts(&line, ":");
-				sb_put(&line, tmp.b, cp_prefix(tmp.b, tmp.len, 40));
+				sb_cat(&line, &tmp, cp_prefix(tmp.b, tmp.len, 40));
 			}
 		}
 	}
 	sb_limit_words(&line, 60);
-	json_object_set_new(out, "summary", jstr(line.b, line.len));
+	v_set(out, "summary", jstr_sb(R, &line));
 
 	/* tags */
-	tags = json_array();
-	push_unique(tags, intent_labels[cat], 12);
-	for (i = 0; i < json_array_size(prods); i++)
-		push_unique(tags, json_string_value(json_array_get(prods, i)), 12);
+	tags = v_array(R);
+	push_unique(R, tags, intent_labels[cat], 12);
+	{
+		const az_val *e;
+
+		for (e = prods ? prods->u.c.first : NULL; e; e = e->next)
+			push_unique(R, tags, e->u.s, 12);
+	}
 	for (i = 0; i < (size_t) sc.ncomp; i++)
 	{
 		sb_clear(&line);
 		sb_puts(&line, "竞品:");
-		sb_puts(&line, lex->comp[sc.comp[i].idx]);
-		push_unique(tags, line.b, 12);
+		sb_puts_any(&line, lex->comp[sc.comp[i].idx]);
+		push_unique_sb(R, tags, &line, 12);
 	}
 	if (urg_level == AZU_HIGH)
-		push_unique(tags, "紧急", 12);
+		push_unique(R, tags, "紧急", 12);
 	if (strcmp(overall, "negative") == 0)
-		push_unique(tags, "负面情绪", 12);
+		push_unique(R, tags, "负面情绪", 12);
 	if (sc.follow[AZF_SAMPLE])
-		push_unique(tags, "样品", 12);
-	json_object_set_new(out, "tags", tags);
-	json_object_set_new(out, "language", json_string(detect_language(n_cjk, n_words)));
+		push_unique(R, tags, "样品", 12);
+	v_set(out, "tags", tags);
+	v_set(out, "language", v_static(R, detect_language(n_cjk, n_words)));
 
 done:
 	free(raw);
 	free(ctx.nums);
 	free(scratch);
-	return out;
+	if (R && (out == NULL || R->oom))
+	{
+		az_result_free(R);
+		return NULL;
+	}
+	if (R)
+		R->root = out;
+	return R;
 }

@@ -76,4 +76,51 @@ json_t	   *az_analyze(const az_lexicon *lex, const char *content, size_t len,
 					   const char *channel, const char *subject,
 					   int64_t comm_time_us);
 
+/* The same analysis as a plain tree of values allocated with it, for a
+ * caller that writes it out itself (the server's jsonb writer) without a
+ * jansson object in between.  Members and elements are in the order
+ * az_analyze's jansson object has them; a string is valid UTF-8 and NUL
+ * terminated (len bytes before the NUL).  az_analyze is
+ * az_val_to_json(az_result_root(az_analyze_result(...))).  NULL only on
+ * allocation failure; free with az_result_free. */
+typedef enum az_vtype
+{
+	AZV_NULL,
+	AZV_STRING,
+	AZV_INTEGER,
+	AZV_REAL,
+	AZV_OBJECT,
+	AZV_ARRAY
+} az_vtype;
+
+typedef struct az_val az_val;
+struct az_val
+{
+	az_vtype	type;
+	uint32_t	klen;			/* the key's length, in an object */
+	const char *key;			/* the key (ASCII), in an object */
+	az_val	   *next;			/* the next member or element */
+	size_t		len;			/* string bytes; members or elements */
+	union
+	{
+		const char *s;
+		long long	i;
+		double		d;
+		struct
+		{
+			az_val	   *first,
+					   *last;
+		}			c;
+	}			u;
+};
+
+typedef struct az_result az_result;
+
+az_result  *az_analyze_result(const az_lexicon *lex, const char *content, size_t len,
+							  const char *channel, const char *subject,
+							  int64_t comm_time_us);
+const az_val *az_result_root(const az_result *r);
+json_t	   *az_val_to_json(const az_val *v);
+void		az_result_free(az_result *r);
+
 #endif

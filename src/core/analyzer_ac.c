@@ -21,12 +21,13 @@
  * Identical surfaces are merged into one pattern carrying all their
  * features.  The trie is built from the sorted surfaces, so the node
  * count is known exactly before allocation (1 + sum of len - lcp).  The
- * failure function is folded into a complete DFA table; each entry keeps
- * "target node << 1 | has-output", so the scan loop is one table load
- * per byte and only touches the output chain when a pattern ends there.
- * With at most 32768 nodes the entries are 16-bit (32-bit beyond), and
- * rows are padded to a power of two (a shift, not a multiply, on the
- * per-byte path).  Byte classes are numbered lead bytes first, then ASCII,
+ * failure function is folded into a complete DFA table whose entries are
+ * just the target node; nodes are numbered breadth-first, those with output
+ * (a pattern ends there or on their suffix chain) last, so "has output" is
+ * "node >= out_first": the scan loop is one table load per byte and only
+ * touches the output chain when a pattern ends there.  With at most 65536
+ * nodes the entries are 16-bit (32-bit beyond), and rows are padded to a
+ * power of two (a shift, not a multiply, on the per-byte path).  Byte classes are numbered lead bytes first, then ASCII,
  * then UTF-8 continuation bytes, so the entries read after a whole
  * character (a lead byte or ASCII comes next) share a row's first cache
  * line.  The table is several MB: its cache footprint is what the scan
@@ -415,9 +416,9 @@ cmp_item(const void *a, const void *b)
  * table is mapped with MAP_POPULATE, its pages made in one go.
  */
 static void *
-table_alloc(az_lexicon *lex, size_t bytes)
+table_alloc(size_t bytes, size_t *mapped)
 {
-	lex->delta_mapped = 0;
+	*mapped = 0;
 #if defined(__linux__) && defined(MAP_POPULATE)
 	if (bytes >= ((size_t) 1 << 20))
 	{
@@ -426,7 +427,7 @@ table_alloc(az_lexicon *lex, size_t bytes)
 
 		if (p != MAP_FAILED)
 		{
-			lex->delta_mapped = bytes;
+			*mapped = bytes;
 			return p;
 		}
 	}
@@ -435,14 +436,14 @@ table_alloc(az_lexicon *lex, size_t bytes)
 }
 
 static void
-table_free(az_lexicon *lex, void *p)
+table_free(void *p, size_t mapped)
 {
 	if (p == NULL)
 		return;
 #if defined(__linux__) && defined(MAP_POPULATE)
-	if (lex->delta_mapped)
+	if (mapped)
 	{
-		munmap(p, lex->delta_mapped);
+		munmap(p, mapped);
 		return;
 	}
 #endif
@@ -452,9 +453,9 @@ table_free(az_lexicon *lex, void *p)
 void
 az_automaton_free(az_lexicon *lex)
 {
-	table_free(lex, lex->delta);
-	table_free(lex, lex->delta16);
+	table_free(lex->delta ? (void *) lex->delta : (void *) lex->delta16, lex->delta_mapped);
 	lex->delta_mapped = 0;
+	lex->out_first = 0;
 	free(lex->node_pat);
 	free(lex->dict);
 	free(lex->pat);
@@ -472,11 +473,12 @@ az_automaton_free(az_lexicon *lex)
 	lex->built = false;
 }
 
-/* the build's access to the table, whichever its width */
+/* the build's access to its own table (in trie order; the lexicon's table
+ * is made from it at the end), whichever its width */
 #define DIDX(u, c)	(((size_t) (u) << shift) + (c))
-#define DGET(i)		(narrow ? (uint32_t) lex->delta16[i] : lex->delta[i])
-#define DSET(i, v)	do { if (narrow) lex->delta16[i] = (uint16_t) (v); \
-						 else lex->delta[i] = (v); } while (0)
+#define DGET(i)		(narrow ? (uint32_t) tab16[i] : tab32[i])
+#define DSET(i, v)	do { if (narrow) tab16[i] = (uint16_t) (v); \
+						 else tab32[i] = (v); } while (0)
 
 int
 az_automaton_build(az_lexicon *lex)
@@ -490,7 +492,12 @@ az_automaton_build(az_lexicon *lex)
 	uint32_t	nclass,
 				shift = 0,
 			   *fail = NULL,
-			   *queue = NULL;
+			   *queue = NULL,
+			   *tab32 = NULL,
+			   *perm = NULL;
+	uint16_t   *tab16 = NULL;
+	void	   *tab = NULL;
+	size_t		tab_mapped = 0;
 	bool		used[256],
 				narrow;
 	int			b;
@@ -549,11 +556,11 @@ az_automaton_build(az_lexicon *lex)
 	while (((size_t) 1 << shift) < nclass)
 		shift++;
 	lex->row_shift = shift;
-	narrow = nodes <= 32768;	/* node << 1 | 1 fits in 16 bits */
-	if (narrow)
-		lex->delta16 = table_alloc(lex, (nodes << shift) * sizeof(uint16_t));
-	else
-		lex->delta = table_alloc(lex, (nodes << shift) * sizeof(uint32_t));
+	narrow = nodes <= 65536;	/* node numbers fit in 16 bits */
+	tab = table_alloc((nodes << shift) * (narrow ? sizeof(uint16_t) : sizeof(uint32_t)),
+					  &tab_mapped);
+	tab16 = tab;
+	tab32 = tab;
 	lex->node_pat = malloc(nodes * sizeof(int32_t));
 	lex->dict = calloc(nodes, sizeof(uint32_t));
 	lex->pat = calloc(npat ? npat : 1, sizeof(az_pat));
@@ -561,8 +568,9 @@ az_automaton_build(az_lexicon *lex)
 	fail = calloc(nodes, sizeof(uint32_t));
 	queue = malloc(nodes * sizeof(uint32_t));
 	pstr = malloc((npat ? npat : 1) * sizeof(char *));
-	if ((!lex->delta && !lex->delta16) || !lex->node_pat || !lex->dict || !lex->pat ||
-		!lex->feat || !fail || !queue || !pstr)
+	perm = malloc(nodes * sizeof(uint32_t));
+	if (!tab || !lex->node_pat || !lex->dict || !lex->pat ||
+		!lex->feat || !fail || !queue || !pstr || !perm)
 		goto oom;
 	for (i = 0; i < nodes; i++)
 		lex->node_pat[i] = -1;
@@ -635,14 +643,11 @@ az_automaton_build(az_lexicon *lex)
 					qt = 0;
 		uint32_t	a;
 
-		/* every entry becomes "target << 1 | has-output" as soon as its
-		 * row is complete (the root has no output: the scan never reports
-		 * at the root); a node's dict link is set when it is found, from
-		 * its failure node, which is shallower and so found before it.  A
-		 * row is completed from its failure node's row, which is earlier
-		 * in breadth-first order and so encoded already. */
-#define ENC(v)	((v) == 0 ? 0 : ((v) << 1) | \
-				 (uint32_t) (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
+		/* a node's dict link is set when it is found, from its failure
+		 * node, which is shallower and so found before it.  A row is
+		 * completed from its failure node's row, which is earlier in
+		 * breadth-first order and so complete already; until then its
+		 * non-zero entries are its trie edges. */
 		for (a = 0; a < nclass; a++)
 		{
 			uint32_t	v = DGET(a);
@@ -652,7 +657,6 @@ az_automaton_build(az_lexicon *lex)
 				fail[v] = 0;
 				lex->dict[v] = lex->node_pat[0] >= 0 ? 0 : lex->dict[0];
 				queue[qt++] = v;
-				DSET(a, ENC(v));
 			}
 		}
 		while (qh < qt)
@@ -667,19 +671,80 @@ az_automaton_build(az_lexicon *lex)
 
 				if (d)
 				{
-					uint32_t	fd = DGET(DIDX(f, a)) >> 1;
+					uint32_t	fd = DGET(DIDX(f, a));
 
 					fail[d] = fd;
 					lex->dict[d] = lex->node_pat[fd] >= 0 ? fd : lex->dict[fd];
 					queue[qt++] = d;
-					DSET(di, ENC(d));
 				}
 				else
 					DSET(di, DGET(DIDX(f, a)));
 			}
 		}
-#undef ENC
+
+		/*
+		 * The lexicon's table: nodes numbered anew, breadth-first (the
+		 * shallow nodes, where the scan mostly is, close together), those
+		 * without output first, so that "has output" is "number >=
+		 * out_first" and an entry is just the target's number -- 16 bits
+		 * up to 65536 nodes.  The root stays 0 and never reports.
+		 */
+		{
+			uint32_t	next = 1,
+						u;
+			int32_t    *np = NULL;
+			uint32_t   *nd = NULL;
+			size_t		k,
+						e;
+
+#define HAS_OUT(v)	((v) != 0 && (lex->node_pat[v] >= 0 || lex->dict[v] != 0))
+			perm[0] = 0;
+			for (k = 0; k < qt; k++)
+				if (!HAS_OUT(queue[k]))
+					perm[queue[k]] = next++;
+			lex->out_first = next;
+			for (k = 0; k < qt; k++)
+				if (HAS_OUT(queue[k]))
+					perm[queue[k]] = next++;
+#undef HAS_OUT
+			if (next != nodes)
+				goto oom;		/* cannot happen: every node is reached */
+			if (narrow)
+				lex->delta16 = table_alloc((nodes << shift) * sizeof(uint16_t), &lex->delta_mapped);
+			else
+				lex->delta = table_alloc((nodes << shift) * sizeof(uint32_t), &lex->delta_mapped);
+			np = malloc(nodes * sizeof(int32_t));
+			nd = malloc(nodes * sizeof(uint32_t));
+			if ((!lex->delta16 && !lex->delta) || !np || !nd)
+			{
+				free(np);
+				free(nd);
+				goto oom;
+			}
+			for (u = 0; u < nodes; u++)
+			{
+				size_t		from = (size_t) u << shift,
+							at = (size_t) perm[u] << shift;
+
+				if (narrow)
+					for (e = 0; e < nclass; e++)
+						lex->delta16[at + e] = (uint16_t) perm[tab16[from + e]];
+				else
+					for (e = 0; e < nclass; e++)
+						lex->delta[at + e] = perm[tab32[from + e]];
+				np[perm[u]] = lex->node_pat[u];
+				nd[perm[u]] = lex->dict[u] ? perm[lex->dict[u]] : 0;
+			}
+			free(lex->node_pat);
+			free(lex->dict);
+			lex->node_pat = np;
+			lex->dict = nd;
+		}
 	}
+	table_free(tab, tab_mapped);
+	tab = NULL;
+	free(perm);
+	perm = NULL;
 	lex->built = true;
 	if (inherit_features(lex, pstr) != 0)
 		goto oom;
@@ -706,6 +771,8 @@ az_automaton_build(az_lexicon *lex)
 	return 0;
 
 oom:
+	table_free(tab, tab_mapped);
+	free(perm);
 	free(fail);
 	free(queue);
 	free(pstr);
@@ -803,7 +870,8 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 	const uint16_t *delta16 = lex->delta16;
 	const uint32_t *delta32 = lex->delta;
 	const uint8_t *cls = lex->cls;
-	const uint32_t shift = lex->row_shift;
+	const uint32_t shift = lex->row_shift,
+				of = lex->out_first;
 	size_t		b[AZ_MAX_STREAMS + 1],	/* stream k reports hits ending in [b[k], b[k+1]) */
 				len = (n + (K - 1) * W + K - 1) / K,	/* bytes per stream */
 				cap[AZ_MAX_STREAMS],
@@ -841,8 +909,8 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 			d[k] = DELTA(((size_t) s[k] << shift) + cls[u[o[k] + j]]);
 #pragma GCC unroll 8
 		for (k = 0; k < K; k++)
-			s[k] = d[k] >> 1;
-		if (d[0] & 1)
+			s[k] = d[k];
+		if (d[0] >= of)
 			r = scan_output(lex, u, n, j, s[0], &h[0], &cap[0], &cnt[0]);
 	}
 	for (k = 0; k < K; k++)
@@ -859,12 +927,13 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 		if (o[K - 1] + j < n)
 			d[K - 1] = DELTA(((size_t) s[K - 1] << shift) + cls[u[o[K - 1] + j]]);
 		else
-			d[K - 1] = s[K - 1] << 1;
+			d[K - 1] = 0;		/* past its end: its state is not read again
+								 * (its seam was taken after the warm-up) */
 #pragma GCC unroll 8
 		for (k = 0; k < K; k++)
 		{
-			s[k] = d[k] >> 1;
-			if ((d[k] & 1) && r > 0)
+			s[k] = d[k];
+			if (d[k] >= of && r > 0)
 				r = scan_output(lex, u, n, o[k] + j, s[k], &h[k], &cap[k], &cnt[k]);
 		}
 	}
@@ -882,8 +951,8 @@ scan_streams(const az_lexicon *lex, const unsigned char *u, size_t n, az_hit **o
 		{
 			uint32_t	d = DELTA(((size_t) s[k] << shift) + cls[u[i]]);
 
-			s[k] = d >> 1;
-			if (d & 1)
+			s[k] = d;
+			if (d >= of)
 				r = scan_output(lex, u, n, i, s[k], &h[k], &cap[k], &cnt[k]);
 		}
 	}
@@ -949,7 +1018,8 @@ long
 az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 {
 	const uint8_t *cls = lex->cls;
-	const uint32_t shift = lex->row_shift;
+	const uint32_t shift = lex->row_shift,
+				of = lex->out_first;
 	const unsigned char *u = (const unsigned char *) t;
 	size_t		cap = 48,
 				cnt = 0,
@@ -981,8 +1051,8 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 		{
 			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
 
-			s = d >> 1;
-			if (d & 1)
+			s = d;
+			if (d >= of)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}
@@ -994,8 +1064,8 @@ az_automaton_scan(const az_lexicon *lex, const char *t, size_t n, az_hit **out)
 		{
 			uint32_t	d = delta[((size_t) s << shift) + cls[u[i]]];
 
-			s = d >> 1;
-			if (d & 1)
+			s = d;
+			if (d >= of)
 				r = scan_output(lex, u, n, i, s, &h, &cap, &cnt);
 		}
 	}

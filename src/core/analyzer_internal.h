@@ -202,9 +202,11 @@ struct az_lexicon
 	size_t		ncomp,
 				capcomp;
 	/* compiled automaton */
-	uint32_t   *delta;			/* nnodes x nclass, complete DFA (> 32768 nodes) */
-	uint16_t   *delta16;		/* the same in 16 bits (<= 32768 nodes) */
+	uint32_t   *delta;			/* nnodes x nclass, complete DFA (> 65536 nodes) */
+	uint16_t   *delta16;		/* the same in 16 bits (<= 65536 nodes) */
 	size_t		delta_mapped;	/* bytes mmap()ed for delta/delta16, 0 if malloc'ed */
+	uint32_t	out_first;		/* nodes >= out_first have output (a pattern
+								 * ends there or on their suffix chain) */
 	uint32_t	row_shift;		/* rows of delta/delta16 are 1 << row_shift wide */
 	uint32_t	max_depth;		/* longest surface, bytes (saturated) */
 	int32_t    *node_pat;		/* pattern ending at node, -1 if none */
