@@ -271,6 +271,29 @@ jb_check_size(int total, bool obj)
 						JENTRY_OFFLENMASK)));
 }
 
+/* The JEntry of a container's i-th entry (key or value) at *jo: lengths,
+ * and every JB_OFFSET_STRIDE-th an end offset. */
+static inline void
+jb_entry(StringInfo b, int *jo, int *total, uint32 meta, size_t i, bool obj)
+{
+	*total += JBE_OFFLENFLD(meta);
+	jb_check_size(*total, obj);
+	if (i % JB_OFFSET_STRIDE == 0)
+		meta = (meta & JENTRY_TYPEMASK) | (uint32) *total | JENTRY_HAS_OFF;
+	memcpy(b->data + *jo, &meta, sizeof(JEntry));
+	*jo += sizeof(JEntry);
+}
+
+/* The JEntry of a container written from base to the end of b. */
+static inline uint32
+jb_container_end(StringInfo b, int base, bool obj)
+{
+	int			total = b->len - base;
+
+	jb_check_size(total, obj);
+	return JENTRY_ISCONTAINER | (uint32) total;
+}
+
 static uint32
 jb_write(StringInfo b, json_t *j)
 {
@@ -340,18 +363,11 @@ jb_write(StringInfo b, json_t *j)
 					}
 					else
 						meta = jb_write(b, obj ? kv[i - n].v : json_array_get(j, i));
-					total += JBE_OFFLENFLD(meta);
-					jb_check_size(total, obj);
-					if (i % JB_OFFSET_STRIDE == 0)
-						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
-					memcpy(b->data + jo, &meta, sizeof(JEntry));
-					jo += sizeof(JEntry);
+					jb_entry(b, &jo, &total, meta, i, obj);
 				}
 				if (kv != stackkv)
 					pfree(kv);
-				total = b->len - base;
-				jb_check_size(total, obj);
-				return JENTRY_ISCONTAINER | (uint32) total;
+				return jb_container_end(b, base, obj);
 			}
 		case JSON_STRING:
 			appendBinaryStringInfo(b, json_string_value(j), (int) json_string_length(j));
@@ -521,18 +537,11 @@ jb_write_az(StringInfo b, const az_val *v)
 					}
 					else
 						meta = jb_write_az(b, kv[obj ? i - n : i]);
-					total += JBE_OFFLENFLD(meta);
-					jb_check_size(total, obj);
-					if (i % JB_OFFSET_STRIDE == 0)
-						meta = (meta & JENTRY_TYPEMASK) | (uint32) total | JENTRY_HAS_OFF;
-					memcpy(b->data + jo, &meta, sizeof(JEntry));
-					jo += sizeof(JEntry);
+					jb_entry(b, &jo, &total, meta, i, obj);
 				}
 				if (kv != stackkv)
 					pfree(kv);
-				total = b->len - base;
-				jb_check_size(total, obj);
-				return JENTRY_ISCONTAINER | (uint32) total;
+				return jb_container_end(b, base, obj);
 			}
 		case AZV_STRING:
 			jb_put(b, v->u.s, (int) v->len);
