@@ -661,6 +661,19 @@ close_missed_calls(ThreadIn *in, int n)
 }
 
 /* One set-based query finds the canonical record of every new near-duplicate. */
+/* A set of record ids (each under 65 bytes) in the current context. */
+static HTAB *
+record_id_set(const char *name, long n)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = 65;
+	ctl.entrysize = 65;
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, Max(n, 4), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+}
+
 static void
 link_duplicates(ThreadIn *in, int n, const char *tenant)
 {
@@ -672,7 +685,6 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	uint64		nmatch;
 
 	HTAB	   *probe;
-	HASHCTL		pctl;
 
 	/*
 	 * Records that cannot match any rule are left out.  Two items of a chunk
@@ -680,11 +692,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	 * theirs, so a record is probed -- once per item, as before -- when any
 	 * of its items may match.
 	 */
-	memset(&pctl, 0, sizeof(pctl));
-	pctl.keysize = 65;
-	pctl.entrysize = 65;
-	pctl.hcxt = CurrentMemoryContext;
-	probe = hash_create("commhub dedupe probes", Max(n, 4), &pctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	probe = record_id_set("commhub dedupe probes", n);
 	for (int i = 0; i < n; i++)
 		if (in[i].may_duplicate && strlen(in[i].record_id) < 65)
 			(void) hash_search(probe, in[i].record_id, HASH_ENTER, NULL);
@@ -712,7 +720,6 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	{
 		int			nwait = 0;
 		HTAB	   *linked;
-		HASHCTL		hctl;
 
 		args[1] = PointerGetDatum(construct_array(ids, nids, INT4OID, 4, true, TYPALIGN_INT));
 		/* Driven from unnest(): whatever plan the cache keeps, each record of
@@ -765,11 +772,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   2, types, args, NULL, false, 0);
 		tt = SPI_tuptable;
 		nmatch = SPI_processed;
-		memset(&hctl, 0, sizeof(hctl));
-		hctl.keysize = 65;
-		hctl.entrysize = 65;
-		hctl.hcxt = CurrentMemoryContext;
-		linked = hash_create("commhub linked", Max(nmatch, 4), &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		linked = record_id_set("commhub linked", (long) nmatch);
 		for (uint64 r = 0; r < nmatch; r++)
 			(void) hash_search(linked, SPI_getvalue(tt->vals[r], tt->tupdesc, 1), HASH_ENTER, NULL);
 		for (uint64 r = 0; r < nmatch; r++)
