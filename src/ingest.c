@@ -51,6 +51,7 @@
 #include "utils/resowner.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
+#include "utils/formatting.h"
 
 #include <math.h>
 #include "portability/instr_time.h"
@@ -660,6 +661,129 @@ make_record_id(IngestItem *it, const char *tenant)
 	snprintf(it->record_id, sizeof(it->record_id), "%s-%04d%02d%02d-%.12s",
 			 record_prefix(type ? type : ""), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hex);
 	pfree(key);
+}
+
+/*
+ * Message-ID collisions.  The same Message-ID in two mailboxes is one
+ * message (I5), but some mailers reuse IDs for different mails.  A mail
+ * whose Message-ID is already stored -- or taken earlier in the same chunk
+ * -- by a mail from another sender, or from the same sender more than a
+ * day apart under another subject, is a different mail (JWZ gives such a
+ * duplicate an id of its own): its key becomes
+ * <Message-ID>#<12 hex of sha256(sender|time|subject)>, so it is stored
+ * beside the first instead of overwriting it, and its own re-deliveries
+ * and reparse() find it again.  A corrected parse of the same mail (same
+ * sender, the same day) still merges.
+ */
+static void normalized_hash(IngestItem *it);
+
+typedef struct
+{
+	const char *sid;
+	char	   *from;			/* the sender (compared ignoring ASCII case), or NULL */
+	int64		us;
+	char	   *skey;			/* normalized subject, or NULL */
+} MailKey;
+
+static bool
+mail_keys_differ(const MailKey *a, const MailKey *b)
+{
+	int64		d = a->us - b->us;
+
+	if (a->from && b->from && pg_strcasecmp(a->from, b->from) != 0)
+		return true;
+	return (d > INT64CONST(86400000000) || d < -INT64CONST(86400000000)) &&
+		!(a->skey && b->skey ? strcmp(a->skey, b->skey) == 0 : a->skey == b->skey);
+}
+
+static void
+split_message_id_collisions(IngestItem *items, int n, const char *tenant)
+{
+	MailKey    *mine = palloc0(sizeof(MailKey) * (n + 1));
+	int		   *idx = palloc(sizeof(int) * (n + 1));
+	Datum	   *sids = palloc(sizeof(Datum) * (n + 1));
+	MailKey    *seen;
+	int			nmail = 0,
+				nseen = 0;
+	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Datum		args[2];
+
+	for (int i = 0; i < n; i++)
+	{
+		IngestItem *it = &items[i];
+		const char *sys,
+				   *sid,
+				   *subj;
+		json_t	   *parts;
+		MailKey    *k;
+
+		if (it->failed || it->recall || !(sys = jstr(it->norm, "source_system")) || strcmp(sys, "email") != 0 ||
+			!(sid = jstr(it->norm, "source_record_id")) || strncmp(sid, "sha256:", 7) == 0)
+			continue;
+		k = &mine[nmail];
+		k->sid = sid;
+		parts = json_object_get(it->norm, "participants");
+		if (json_array_size(parts) > 0 && json_is_string(json_array_get(parts, 0)))
+			k->from = pstrdup(json_string_value(json_array_get(parts, 0)));
+		k->us = json_integer_value(json_object_get(it->norm, "communication_time"));
+		if ((subj = jstr(it->norm, "subject")) != NULL)
+		{
+			char	   *sk = norm_subject(subj);
+
+			if (sk && *sk)
+				k->skey = pstrdup(sk);
+			free(sk);
+		}
+		idx[nmail] = i;
+		sids[nmail++] = CStringGetTextDatum(sid);
+	}
+	if (nmail == 0)
+		return;
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = PointerGetDatum(construct_array(sids, nmail, TEXTOID, -1, false, TYPALIGN_INT));
+	SPI_CACHED("SELECT source_record_id, participants ->> 0, "
+			   "       (extract(epoch FROM communication_time) * 1000000)::bigint, subject_key "
+			   "  FROM commhub.customer_communications "
+			   " WHERE tenant_id = $1 AND source_system = 'email' AND source_record_id = ANY ($2)",
+			   2, types, args, NULL, false, 0);
+	seen = palloc0(sizeof(MailKey) * (SPI_processed + nmail + 1));
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		char	   *us = SPI_getvalue(tup, td, 3);
+
+		seen[nseen].sid = SPI_getvalue(tup, td, 1);
+		seen[nseen].from = SPI_getvalue(tup, td, 2);
+		seen[nseen].us = us ? atoll(us) : 0;
+		seen[nseen++].skey = SPI_getvalue(tup, td, 4);
+	}
+	for (int m = 0; m < nmail; m++)
+	{
+		MailKey    *k = &mine[m];
+		const MailKey *first = NULL;
+
+		for (int s = 0; s < nseen && !first; s++)
+			if (strcmp(seen[s].sid, k->sid) == 0)
+				first = &seen[s];
+		if (!first)
+		{
+			seen[nseen++] = *k;	/* the first mail with this id */
+			continue;
+		}
+		if (mail_keys_differ(first, k))
+		{
+			IngestItem *it = &items[idx[m]];
+			char	   *basis = psprintf("%s|%lld|%s", k->from ? asc_tolower(k->from, strlen(k->from)) : "", (long long) k->us,
+										 k->skey ? k->skey : "");
+			char		hex[65];
+
+			sha256_hex(basis, strlen(basis), hex);
+			json_object_set_new(it->norm, "source_record_id", json_sprintf("%s#%.12s", k->sid, hex));
+			make_record_id(it, tenant);
+			normalized_hash(it);	/* of what is stored: a re-delivery is a duplicate */
+		}
+	}
 }
 
 static int
@@ -2142,6 +2266,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		normalized_hash(&items[i]);
 		build_keys(&items[i]);
 	}
+	split_message_id_collisions(items, n, tenant);
 	PH(0);
 	hits = lookup_identities(items, n, tenant);
 	PH(1);
