@@ -79,7 +79,10 @@ CREATE TABLE commhub.agent_jobs (
     latency_ms       integer,
     prompt_tokens    integer,
     completion_tokens integer,
-    worker_pid       integer
+    worker_pid       integer,
+    -- times a worker claimed the job again because its lease had expired
+    -- (the worker that ran it died); such a claim is an attempt
+    lease_expiries   integer      NOT NULL DEFAULT 0
 );
 CREATE INDEX agent_jobs_due ON commhub.agent_jobs (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX agent_jobs_lease ON commhub.agent_jobs (lease_expires_at) WHERE status = 'running';
@@ -398,6 +401,12 @@ $$;
 --                        Due jobs held back by the rate stay 'queued' with
 --                        next_attempt_at moved to the next free slot (at most
 --                        1000 per endpoint and pass); that costs no attempt.
+-- A job found 'running' with its lease expired was left by a worker that
+-- died while running it (killed, or a crash -- say one its answer causes):
+-- it is claimed again as a new attempt, counted in lease_expiries; once it
+-- has no attempt left (the endpoint's max_attempts, 5 for webhooks) it is
+-- dead instead, "lease expired N times" -- a poison job must not crash the
+-- workers for ever.
 -- Webhook jobs have no limits.  include_orphans also claims due jobs whose
 -- endpoint or webhook no longer exists (they fail with "not configured");
 -- the worker asks for that once per poll interval since it scans all due
@@ -413,11 +422,25 @@ DECLARE
     step double precision;      -- seconds between requests
     tau double precision;       -- burst tolerance, seconds
     tat timestamptz;
+    k bigint;
 BEGIN
     IF n IS NULL OR n <= 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
+    -- Poison jobs: expired lease, no attempt left.
+    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1, error_class = 'lease_expired',
+           last_error = format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
+                               CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts),
+           finished_at = now(), lease_expires_at = NULL
+     WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                          LEFT JOIN commhub.agent_endpoints x ON q.agent <> 'webhook' AND x.tenant_id = q.tenant_id AND x.name = q.endpoint
+                         WHERE q.status = 'running' AND q.lease_expires_at < now() AND q.attempts >= coalesce(x.max_attempts, 5)
+                           FOR UPDATE OF q SKIP LOCKED);
+    GET DIAGNOSTICS k = ROW_COUNT;
+    IF k > 0 THEN
+        RAISE LOG 'commhub: % agent job(s) dead: their lease expired with no attempt left (the worker died while running them)', k;
+    END IF;
     -- Each model endpoint gives at most its free in-flight and rate budget;
     -- each webhook (no limits) up to n.
     FOR e IN
@@ -469,6 +492,12 @@ BEGIN
                 ORDER BY j.next_attempt_at, j.job_id LIMIT n),
          u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
                       worker_pid = pg_backend_pid(),
+                      lease_expiries = j.lease_expiries + (j.status = 'running')::int,
+                      last_error = CASE WHEN j.status = 'running'
+                                        THEN format('lease_expired: lease expired %s; the worker died while running it',
+                                                    CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
+                                        ELSE j.last_error END,
+                      error_class = CASE WHEN j.status = 'running' THEN 'lease_expired' ELSE j.error_class END,
                       lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
                                                WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
                  FROM c WHERE j.job_id = c.job_id
