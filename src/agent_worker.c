@@ -40,8 +40,9 @@
  * jobs held back or refused by the same storm keep their attempts.  A worker
  * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
  * unfinished jobs back in the queue at once, their attempt refunded
- * (stop_if_requested).  Errors are logged once per job outcome, not per
- * retry.
+ * (stop_if_requested); a dead postmaster ends it at once, calls in flight
+ * or not (exit_if_postmaster_died).  Errors are logged once per job outcome,
+ * not per retry.
  */
 #include "postgres.h"
 
@@ -56,6 +57,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/pmsignal.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "utils/array.h"
@@ -175,7 +177,22 @@ release_slot(int code, Datum arg)
 static bool
 engine_interrupt(void *arg)
 {
-	return finished != NULL || MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending;
+	return finished != NULL || MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending
+		|| !PostmasterIsAlive();
+}
+
+/*
+ * The postmaster died: exit at once, as WL_EXIT_ON_PM_DEATH does while we
+ * sleep -- also with calls in flight (the engine returns within 100 ms when
+ * it sees it), which used to keep the worker alive until they ended.  The
+ * running jobs are left to their lease: the server is going through a
+ * restart, whose workers claim them again.
+ */
+static void
+exit_if_postmaster_died(void)
+{
+	if (!PostmasterIsAlive())
+		proc_exit(1);
 }
 
 static void
@@ -833,6 +850,7 @@ commhub_agent_worker_main(Datum arg)
 	{
 		MemoryContext old;
 
+		exit_if_postmaster_died();
 		stop_if_requested(eng);
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
@@ -891,11 +909,13 @@ commhub_agent_worker_main(Datum arg)
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
+		exit_if_postmaster_died();
 
 		while (finished)
 		{
 			AgentJob   *job = finished;
 
+			exit_if_postmaster_died();
 			stop_if_requested(eng);
 			finished = job->next;
 			write_result_guarded(job);
