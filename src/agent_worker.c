@@ -40,7 +40,9 @@
  * jobs held back or refused by the same storm keep their attempts.  A worker
  * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
  * unfinished jobs back in the queue at once, their attempt refunded
- * (stop_if_requested); a dead postmaster ends it at once, calls in flight
+ * (stop_if_requested); pg_cancel_backend cuts its calls in flight, their
+ * jobs back at once, attempt refunded, and it keeps running
+ * (cancel_if_requested); a dead postmaster ends it at once, calls in flight
  * or not (exit_if_postmaster_died).  Errors are logged once per job outcome,
  * not per retry.
  */
@@ -113,6 +115,8 @@ typedef struct AgentJob
 
 static AgentJob *finished = NULL;	/* completed, waiting to be written */
 static int	my_slot = -1;
+
+static void on_done(void *user, const llm_result *res);
 
 /* -------------------------------------------------------------- GUCs */
 
@@ -193,6 +197,31 @@ exit_if_postmaster_died(void)
 {
 	if (!PostmasterIsAlive())
 		proc_exit(1);
+}
+
+/*
+ * pg_cancel_backend(worker) cancels what the worker is doing, not the
+ * worker: its calls in flight are cut and their jobs go back to the queue
+ * at once, the attempt refunded (written by the main loop like any
+ * finished job, error_class 'cancelled'), and the worker keeps running --
+ * a cancelled job is claimed again at once, by any worker.  A statement of
+ * the worker running at that moment is cancelled as for any backend (a
+ * result being written is retried: write_result_guarded).  It used to end
+ * the worker with an ERROR, its in-flight jobs held until their lease
+ * expired.  To stop a worker, pg_terminate_backend (stop_if_requested).
+ */
+static void
+cancel_if_requested(llm_engine *eng)
+{
+	int			n = 0;
+
+	if (!QueryCancelPending || InterruptHoldoffCount > 0 || QueryCancelHoldoffCount > 0)
+		return;
+	QueryCancelPending = false;
+	if (llm_engine_inflight(eng) > 0)
+		n = llm_engine_abort_all(eng, on_done);
+	ereport(LOG, (errmsg("commhub: agent worker cancelled: %d call%s in flight cut, their jobs back in the queue",
+						 n, n == 1 ? "" : "s")));
 }
 
 static void
@@ -852,6 +881,7 @@ commhub_agent_worker_main(Datum arg)
 
 		exit_if_postmaster_died();
 		stop_if_requested(eng);
+		cancel_if_requested(eng);
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
@@ -910,6 +940,7 @@ commhub_agent_worker_main(Datum arg)
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
 		exit_if_postmaster_died();
+		cancel_if_requested(eng);
 
 		while (finished)
 		{
