@@ -562,7 +562,6 @@ write_result(AgentJob *job)
 		nulls[5] = nulls[6] = 'n';
 	args[7] = (Datum) 0;
 	nulls[7] = 'n';
-	args[8] = Int64GetDatum(delay);
 	args[9] = CStringGetTextDatum(llm_class_name(job->err));
 	args[10] = Int32GetDatum(job->prompt_version);
 	args[12] = (Datum) 0;
@@ -616,6 +615,7 @@ write_result(AgentJob *job)
 												   : ""));
 	if (ok)
 		nulls[3] = 'n';
+	args[8] = Int64GetDatum(delay);
 	args[11] = BoolGetDatum(refund);
 	/* Only if the job is still ours: same worker, same attempt. */
 	SPI_CACHED(
