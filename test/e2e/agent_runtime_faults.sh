@@ -92,10 +92,12 @@ tap_ok $([ "$(q "SELECT last_error LIKE '%lease expired 3 times; the worker died
 
 # 2a. A 429 with Retry-After pauses the endpoint: the other queued jobs are
 #     held back, keep their attempts and go out when the pause is over.
-#     They used to go out at once, each burning an attempt on a 429.
+#     They used to go out at once, each burning an attempt on a 429.  The
+#     Retry-After is long so that the checks run while the pause lasts, even
+#     on a loaded machine.
 endpoint f_429 '{"timeout_ms": 5000, "max_attempts": 3, "max_inflight": 1}'
 control '{"reset": true}'
-control '{"mode": "429", "retry_after_s": 8}'
+control '{"mode": "429", "retry_after_s": 15}'
 q "SELECT commhub.use_endpoint('A10', 'f_429')" >/dev/null
 batch E2E-STORM 5
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
@@ -117,7 +119,7 @@ tap_ok $([ "$(q "SELECT paused FROM commhub.endpoint_status WHERE endpoint = 'f_
 #     with theirs refunded.
 endpoint f_429b '{"timeout_ms": 5000, "max_attempts": 3, "max_inflight": 4}'
 control '{"reset": true}'
-control '{"mode": "503", "retry_after_s": 3, "latency_ms": 1500}'
+control '{"mode": "503", "retry_after_s": 10, "latency_ms": 1500}'
 q "SELECT commhub.use_endpoint('A10', 'f_429b')" >/dev/null
 batch E2E-STORM-B 4
 q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
