@@ -34,10 +34,17 @@
  *              (agent_queue.c), the next queued job or lease falls due (a
  *              retry, a rate-limit slot), or at most the poll interval.
  * A killed worker loses nothing: its running jobs come back when their lease
- * expires.  A worker told to stop (SIGTERM: pg_terminate_backend, a fast
- * shutdown) puts its unfinished jobs back in the queue at once, their attempt
- * refunded (stop_if_requested).  Errors are logged once per job outcome, not
- * per retry.
+ * expires, each such claim an attempt, so a job that kills its worker every
+ * time ends dead after max_attempts (claim_agent_jobs).  A 429, or a 503
+ * with Retry-After, pauses the endpoint until then (endpoint_throttled):
+ * jobs held back or refused by the same storm keep their attempts.  A worker
+ * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
+ * unfinished jobs back in the queue at once, their attempt refunded
+ * (stop_if_requested); pg_cancel_backend cuts its calls in flight, their
+ * jobs back at once, attempt refunded, and it keeps running
+ * (cancel_if_requested); a dead postmaster ends it at once, calls in flight
+ * or not (exit_if_postmaster_died).  Errors are logged once per job outcome,
+ * not per retry.
  */
 #include "postgres.h"
 
@@ -52,6 +59,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/pmsignal.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "utils/array.h"
@@ -107,6 +115,8 @@ typedef struct AgentJob
 
 static AgentJob *finished = NULL;	/* completed, waiting to be written */
 static int	my_slot = -1;
+
+static void on_done(void *user, const llm_result *res);
 
 /* -------------------------------------------------------------- GUCs */
 
@@ -171,7 +181,47 @@ release_slot(int code, Datum arg)
 static bool
 engine_interrupt(void *arg)
 {
-	return finished != NULL || MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending;
+	return finished != NULL || MyLatch->is_set || InterruptPending || ConfigReloadPending || ShutdownRequestPending
+		|| !PostmasterIsAlive();
+}
+
+/*
+ * The postmaster died: exit at once, as WL_EXIT_ON_PM_DEATH does while we
+ * sleep -- also with calls in flight (the engine returns within 100 ms when
+ * it sees it), which used to keep the worker alive until they ended.  The
+ * running jobs are left to their lease: the server is going through a
+ * restart, whose workers claim them again.
+ */
+static void
+exit_if_postmaster_died(void)
+{
+	if (!PostmasterIsAlive())
+		proc_exit(1);
+}
+
+/*
+ * pg_cancel_backend(worker) cancels what the worker is doing, not the
+ * worker: its calls in flight are cut and their jobs go back to the queue
+ * at once, the attempt refunded (written by the main loop like any
+ * finished job, error_class 'cancelled'), and the worker keeps running --
+ * a cancelled job is claimed again at once, by any worker.  A statement of
+ * the worker running at that moment is cancelled as for any backend (a
+ * result being written is retried: write_result_guarded).  It used to end
+ * the worker with an ERROR, its in-flight jobs held until their lease
+ * expired.  To stop a worker, pg_terminate_backend (stop_if_requested).
+ */
+static void
+cancel_if_requested(llm_engine *eng)
+{
+	int			n = 0;
+
+	if (!QueryCancelPending || InterruptHoldoffCount > 0 || QueryCancelHoldoffCount > 0)
+		return;
+	QueryCancelPending = false;
+	if (llm_engine_inflight(eng) > 0)
+		n = llm_engine_abort_all(eng, on_done);
+	ereport(LOG, (errmsg("commhub: agent worker cancelled: %d call%s in flight cut, their jobs back in the queue",
+						 n, n == 1 ? "" : "s")));
 }
 
 static void
@@ -429,14 +479,17 @@ claim_and_submit(llm_engine *eng, int n, bool include_orphans, long *next_due_ms
 static void
 write_result(AgentJob *job)
 {
-	Oid			types[11] = {INT8OID, INT4OID, TEXTOID, TEXTOID, INT4OID, INT4OID, INT4OID, JSONBOID,
-	INT8OID, TEXTOID, INT4OID};
-	Datum		args[11];
-	char		nulls[11];
+	Oid			types[13] = {INT8OID, INT4OID, TEXTOID, TEXTOID, INT4OID, INT4OID, INT4OID, JSONBOID,
+	INT8OID, TEXTOID, INT4OID, BOOLOID, TIMESTAMPTZOID};
+	Datum		args[13];
+	char		nulls[13];
 	char		verr[256] = "";
 	const char *status;
 	bool		ok = job->err == LLM_OK;
+	bool		throttled;
+	bool		refund = job->err == LLM_CANCELLED;
 	long		delay = 0;
+	long		pause_ms = 0;
 	char	   *answer_text = NULL;
 	MemoryContext cxt = CurrentMemoryContext;
 
@@ -484,17 +537,24 @@ write_result(AgentJob *job)
 	else
 		status = job->err == LLM_FAIL_CLIENT ? "failed" : "dead";
 
+	/*
+	 * A model endpoint that refuses with 429, or 503 with Retry-After, is
+	 * paused until then (commhub.endpoint_throttled): no job of it is
+	 * claimed meanwhile.  The pause is the Retry-After, else this job's
+	 * backoff.
+	 */
+	throttled = !ok && !job->webhook &&
+		(job->err == LLM_RETRY_RATE_LIMIT || (job->http_status == 503 && job->retry_after_ms >= 0));
+	if (throttled)
+		pause_ms = job->retry_after_ms >= 0 ? job->retry_after_ms
+			: llm_backoff_ms(job->attempts, agent_backoff_base_ms, agent_backoff_max_ms, -1, (uint32) random());
+
 	if (job->answer)
 		answer_text = json_dumps(job->answer, JSON_COMPACT | JSON_ENCODE_ANY);
 
 	memset(nulls, ' ', sizeof(nulls));
 	args[0] = Int64GetDatum(job->job_id);
 	args[1] = Int32GetDatum(job->attempts);
-	args[2] = CStringGetTextDatum(status);
-	args[3] = CStringGetTextDatum(ok ? "" : psprintf("%s: %s%s", llm_class_name(job->err), job->message,
-												   strcmp(status, "dead") == 0 ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
-	if (ok)
-		nulls[3] = 'n';
 	args[4] = Int32GetDatum((int32) job->latency_ms);
 	args[5] = Int32GetDatum((int32) job->prompt_tokens);
 	args[6] = Int32GetDatum((int32) job->completion_tokens);
@@ -502,9 +562,10 @@ write_result(AgentJob *job)
 		nulls[5] = nulls[6] = 'n';
 	args[7] = (Datum) 0;
 	nulls[7] = 'n';
-	args[8] = Int64GetDatum(delay);
 	args[9] = CStringGetTextDatum(llm_class_name(job->err));
 	args[10] = Int32GetDatum(job->prompt_version);
+	args[12] = (Datum) 0;
+	nulls[12] = 'n';
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -516,17 +577,57 @@ write_result(AgentJob *job)
 		args[7] = DirectFunctionCall1(jsonb_in, CStringGetDatum(answer_text));
 		nulls[7] = ' ';
 	}
+	if (throttled)
+	{
+		Oid			t3[3] = {INT8OID, FLOAT8OID, TEXTOID};
+		Datum		a3[3];
+		bool		rnull;
+		bool		pnull;
+		Datum		r;
+		Datum		until;
+
+		a3[0] = args[0];
+		a3[1] = Float8GetDatum((double) pause_ms);
+		a3[2] = CStringGetTextDatum(psprintf("%s: %s", llm_class_name(job->err), job->message));
+		if (SPI_CACHED("SELECT refund, paused_until FROM commhub.endpoint_throttled($1, $2, $3)",
+					   3, t3, a3, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "commhub: pausing the endpoint failed");
+		r = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &rnull);
+		until = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &pnull);
+		/* refused by the storm an earlier refusal already paused for: this
+		 * attempt is not counted, the job waits for the pause's end */
+		if (!rnull && DatumGetBool(r))
+		{
+			refund = true;
+			status = "queued";
+			delay = 0;
+		}
+		if (!pnull)
+		{
+			args[12] = until;	/* timestamptz: by value */
+			nulls[12] = ' ';
+		}
+	}
+	args[2] = CStringGetTextDatum(status);
+	args[3] = CStringGetTextDatum(ok ? "" : psprintf("%s: %s%s", llm_class_name(job->err), job->message,
+												   strcmp(status, "dead") == 0 ? psprintf(" (gave up after %d attempts)", job->attempts)
+												   : refund && throttled ? " (the endpoint was already paused by an earlier refusal: attempt not counted)"
+												   : ""));
+	if (ok)
+		nulls[3] = 'n';
+	args[8] = Int64GetDatum(delay);
+	args[11] = BoolGetDatum(refund);
 	/* Only if the job is still ours: same worker, same attempt. */
 	SPI_CACHED(
 						  "UPDATE commhub.agent_jobs SET status = $3, last_error = $4, error_class = CASE WHEN $4 IS NULL THEN NULL ELSE $10 END, "
 						  "latency_ms = $5, prompt_tokens = $6, completion_tokens = $7, result = coalesce($8, result), "
 						  "prompt_version = nullif($11, 0), "
-						  "attempts = CASE WHEN $10 = 'cancelled' THEN attempts - 1 ELSE attempts END, "
-						  "next_attempt_at = now() + make_interval(secs => $9 / 1000.0), lease_expires_at = NULL, "
+						  "attempts = CASE WHEN $12 THEN attempts - 1 ELSE attempts END, "
+						  "next_attempt_at = greatest(now() + make_interval(secs => $9 / 1000.0), $13), lease_expires_at = NULL, "
 						  "finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'dead') THEN now() END "
 						  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid() "
 						  "RETURNING job_id",
-						  11, types, args, nulls, false, 1);
+						  13, types, args, nulls, false, 1);
 	if (SPI_processed == 1 && ok && !job->webhook)
 	{
 		Oid			t2[2] = {INT8OID, JSONBOID};
@@ -543,7 +644,7 @@ write_result(AgentJob *job)
 	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	free(answer_text);
-	if (strcmp(status, "queued") == 0 && delay == 0)
+	if (strcmp(status, "queued") == 0 && delay == 0 && !throttled)
 		SetLatch(MyLatch);
 }
 
@@ -778,7 +879,9 @@ commhub_agent_worker_main(Datum arg)
 	{
 		MemoryContext old;
 
+		exit_if_postmaster_died();
 		stop_if_requested(eng);
+		cancel_if_requested(eng);
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
@@ -836,11 +939,14 @@ commhub_agent_worker_main(Datum arg)
 
 		if (llm_engine_inflight(eng) > 0)
 			(void) llm_engine_run(eng, 100, on_done);
+		exit_if_postmaster_died();
+		cancel_if_requested(eng);
 
 		while (finished)
 		{
 			AgentJob   *job = finished;
 
+			exit_if_postmaster_died();
 			stop_if_requested(eng);
 			finished = job->next;
 			write_result_guarded(job);

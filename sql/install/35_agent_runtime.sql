@@ -79,7 +79,10 @@ CREATE TABLE commhub.agent_jobs (
     latency_ms       integer,
     prompt_tokens    integer,
     completion_tokens integer,
-    worker_pid       integer
+    worker_pid       integer,
+    -- times a worker claimed the job again because its lease had expired
+    -- (the worker that ran it died); such a claim is an attempt
+    lease_expiries   integer      NOT NULL DEFAULT 0
 );
 CREATE INDEX agent_jobs_due ON commhub.agent_jobs (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX agent_jobs_lease ON commhub.agent_jobs (lease_expires_at) WHERE status = 'running';
@@ -89,14 +92,20 @@ CREATE INDEX agent_jobs_finished ON commhub.agent_jobs (finished_at) WHERE statu
 CREATE INDEX agent_jobs_endpoint_due ON commhub.agent_jobs (tenant_id, endpoint, next_attempt_at) WHERE status = 'queued';
 CREATE INDEX agent_jobs_endpoint_running ON commhub.agent_jobs (tenant_id, endpoint) WHERE status = 'running';
 
--- Rate-limiter state of each endpoint with requests_per_minute, written only
--- by the workers (claim_agent_jobs): rate_tat is the GCRA "theoretical
+-- Per-endpoint state written only by the workers.  rate_tat (endpoints
+-- with requests_per_minute, claim_agent_jobs) is the GCRA "theoretical
 -- arrival time" -- requests are spaced 60/rpm seconds apart, with a burst of
--- about one second's worth (ceil(rpm/60), at least 1).
+-- about one second's worth (ceil(rpm/60), at least 1).  paused_until is set
+-- when the endpoint answers 429 (or 503 with Retry-After): no job of the
+-- endpoint is claimed before it (endpoint_throttled, claim_agent_jobs);
+-- paused_at is when that pause began, pause_reason the answer that set it.
 CREATE TABLE commhub.agent_endpoint_state (
-    tenant_id  varchar(64) NOT NULL,
-    endpoint   varchar(64) NOT NULL,
-    rate_tat   timestamptz NOT NULL DEFAULT now(),
+    tenant_id    varchar(64) NOT NULL,
+    endpoint     varchar(64) NOT NULL,
+    rate_tat     timestamptz NOT NULL DEFAULT now(),
+    paused_until timestamptz,
+    paused_at    timestamptz,
+    pause_reason text,
     PRIMARY KEY (tenant_id, endpoint)
 );
 
@@ -374,6 +383,23 @@ SELECT j.tenant_id, j.agent, j.endpoint, j.status, count(*) AS jobs,
  WHERE j.tenant_id = (SELECT commhub.current_tenant())
  GROUP BY 1, 2, 3, 4;
 
+-- O2: each model endpoint of the tenant: paused (after a 429 / 503 with
+-- Retry-After, until paused_until, with the answer that paused it), its
+-- jobs queued and running, and its rate-limit slot.  No key.
+CREATE VIEW commhub.endpoint_status AS
+SELECT e.tenant_id, e.name AS endpoint, e.base_url, e.model,
+       coalesce(s.paused_until > now(), false) AS paused,
+       s.paused_until, s.paused_at, s.pause_reason,
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name
+           AND j.agent <> 'webhook' AND j.status = 'queued') AS queued,
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name
+           AND j.agent <> 'webhook' AND j.status = 'running') AS running,
+       e.max_inflight, e.requests_per_minute,
+       CASE WHEN e.requests_per_minute IS NOT NULL THEN s.rate_tat END AS rate_tat
+  FROM commhub.agent_endpoints e
+  LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = e.tenant_id AND s.endpoint = e.name
+ WHERE e.tenant_id = (SELECT commhub.current_tenant());
+
 -- Finished jobs older than the setting commhub.job_retention (default 7 days).
 CREATE FUNCTION commhub.prune_jobs(older_than interval DEFAULT NULL) RETURNS bigint
 LANGUAGE sql SET search_path = pg_catalog, pg_temp
@@ -398,6 +424,17 @@ $$;
 --                        Due jobs held back by the rate stay 'queued' with
 --                        next_attempt_at moved to the next free slot (at most
 --                        1000 per endpoint and pass); that costs no attempt.
+--   paused               an endpoint paused after a 429 / 503 with
+--                        Retry-After (agent_endpoint_state.paused_until,
+--                        endpoint_throttled) gets no job until then; its due
+--                        jobs stay 'queued' with next_attempt_at moved to the
+--                        pause's end, no attempt spent.
+-- A job found 'running' with its lease expired was left by a worker that
+-- died while running it (killed, or a crash -- say one its answer causes):
+-- it is claimed again as a new attempt, counted in lease_expiries; once it
+-- has no attempt left (the endpoint's max_attempts, 5 for webhooks) it is
+-- dead instead, "lease expired N times" -- a poison job must not crash the
+-- workers for ever.
 -- Webhook jobs have no limits.  include_orphans also claims due jobs whose
 -- endpoint or webhook no longer exists (they fail with "not configured");
 -- the worker asks for that once per poll interval since it scans all due
@@ -413,23 +450,39 @@ DECLARE
     step double precision;      -- seconds between requests
     tau double precision;       -- burst tolerance, seconds
     tat timestamptz;
+    k bigint;
 BEGIN
     IF n IS NULL OR n <= 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
+    -- Poison jobs: expired lease, no attempt left.
+    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1, error_class = 'lease_expired',
+           last_error = format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
+                               CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts),
+           finished_at = now(), lease_expires_at = NULL
+     WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                          LEFT JOIN commhub.agent_endpoints x ON q.agent <> 'webhook' AND x.tenant_id = q.tenant_id AND x.name = q.endpoint
+                         WHERE q.status = 'running' AND q.lease_expires_at < now() AND q.attempts >= coalesce(x.max_attempts, 5)
+                           FOR UPDATE OF q SKIP LOCKED);
+    GET DIAGNOSTICS k = ROW_COUNT;
+    IF k > 0 THEN
+        RAISE LOG 'commhub: % agent job(s) dead: their lease expired with no attempt left (the worker died while running them)', k;
+    END IF;
     -- Each model endpoint gives at most its free in-flight and rate budget;
     -- each webhook (no limits) up to n.
     FOR e IN
         SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
                (SELECT count(*) FROM commhub.agent_jobs r
                  WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
-                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live,
+               coalesce(s.paused_until > now(), false) AS paused
           FROM commhub.agent_endpoints x
           LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
         UNION ALL
-        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0 FROM commhub.notify_webhooks w WHERE w.enabled
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0, false FROM commhub.notify_webhooks w WHERE w.enabled
     LOOP
+        CONTINUE WHEN e.paused;
         budget := least(n, e.max_inflight - e.live);
         IF budget > 0 AND e.rpm IS NOT NULL THEN
             step := 60.0 / e.rpm;
@@ -469,6 +522,12 @@ BEGIN
                 ORDER BY j.next_attempt_at, j.job_id LIMIT n),
          u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
                       worker_pid = pg_backend_pid(),
+                      lease_expiries = j.lease_expiries + (j.status = 'running')::int,
+                      last_error = CASE WHEN j.status = 'running'
+                                        THEN format('lease_expired: lease expired %s; the worker died while running it',
+                                                    CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
+                                        ELSE j.last_error END,
+                      error_class = CASE WHEN j.status = 'running' THEN 'lease_expired' ELSE j.error_class END,
                       lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
                                                WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
                  FROM c WHERE j.job_id = c.job_id
@@ -499,6 +558,17 @@ BEGIN
                                AND q.status = 'queued' AND q.next_attempt_at < e.slot
                              ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
     END LOOP;
+    -- Jobs of a paused endpoint wait, still queued, for the pause's end.
+    FOR e IN
+        SELECT s.tenant_id, s.endpoint AS name, s.paused_until AS slot
+          FROM commhub.agent_endpoint_state s WHERE s.paused_until > now()
+    LOOP
+        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
+         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
+                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    END LOOP;
     RETURN QUERY SELECT unnest(coalesce(ids, '{}'));
 END
 $$;
@@ -512,6 +582,45 @@ AS $$
                (SELECT min(j.next_attempt_at) FROM commhub.agent_jobs j WHERE j.status = 'queued' AND j.next_attempt_at > now()),
                (SELECT min(j.lease_expires_at) FROM commhub.agent_jobs j WHERE j.status = 'running' AND j.lease_expires_at > now()))
            - now()) * 1000
+$$;
+
+-- A model endpoint refused a job's call with 429, or 503 with Retry-After
+-- (the worker calls this in the job's result transaction): the endpoint is
+-- paused for pause_ms (the Retry-After, else the job's backoff) -- no job of
+-- it is claimed before paused_until.  refund is true when the endpoint was
+-- already paused by a refusal that came after this job's call started: the
+-- call was refused by the same storm, so its attempt is not counted and it
+-- waits for the pause's end.  The first refusal of a storm counts (an
+-- endpoint that refuses everything still ends its jobs dead).
+CREATE FUNCTION commhub.endpoint_throttled(job_id bigint, pause_ms double precision, reason text,
+                                           OUT refund boolean, OUT paused_until timestamptz)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    j commhub.agent_jobs;
+    st commhub.agent_endpoint_state;
+    target timestamptz := now() + make_interval(secs => greatest(coalesce(pause_ms, 0), 0) / 1000.0);
+BEGIN
+    SELECT * INTO j FROM commhub.agent_jobs x WHERE x.job_id = endpoint_throttled.job_id;
+    refund := false;
+    IF j.job_id IS NULL OR j.agent = 'webhook' OR j.endpoint IS NULL THEN
+        RETURN;
+    END IF;
+    INSERT INTO commhub.agent_endpoint_state (tenant_id, endpoint) VALUES (j.tenant_id, j.endpoint)
+    ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO NOTHING;
+    SELECT * INTO st FROM commhub.agent_endpoint_state s
+     WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint FOR UPDATE;
+    IF st.paused_until > now() THEN
+        refund := st.paused_at >= j.started_at;
+        UPDATE commhub.agent_endpoint_state s SET paused_until = greatest(s.paused_until, target)
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+        RETURNING s.paused_until INTO paused_until;
+    ELSE
+        UPDATE commhub.agent_endpoint_state s SET paused_until = target, paused_at = now(), pause_reason = left(reason, 500)
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+        RETURNING s.paused_until INTO paused_until;
+    END IF;
+END
 $$;
 
 -- Worker state (O2): which workers run and what they do.

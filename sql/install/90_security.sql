@@ -92,7 +92,8 @@ GRANT EXECUTE ON FUNCTION commhub.refresh_views() TO commhub_admin;
 GRANT SELECT (tenant_id, name, base_url, model, connect_timeout_ms, timeout_ms, max_inflight, requests_per_minute,
               max_attempts, temperature, max_response_bytes, options, created_at, updated_at)
    ON commhub.agent_endpoints TO commhub_reader;
-GRANT SELECT ON commhub.agent_routes, commhub.agent_prompts, commhub.agent_jobs, commhub.queue_status TO commhub_reader;
+GRANT SELECT ON commhub.agent_routes, commhub.agent_prompts, commhub.agent_jobs, commhub.queue_status,
+                commhub.endpoint_status TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.worker_status() TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.enqueue_after_ingest(text[], text[]), commhub.wake_workers_at_commit(),
                           commhub.enqueue_agent_enrichment(text, text, text, jsonb),
@@ -101,7 +102,8 @@ GRANT EXECUTE ON FUNCTION commhub.enqueue_after_ingest(text[], text[]), commhub.
 GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), commhub.use_endpoint(text, text),
                           commhub.set_webhook(text, text, boolean), commhub.prune_jobs(interval),
                           commhub.agent_prompt_vars(bigint), commhub.apply_agent_result(bigint, jsonb),
-                          commhub.claim_agent_jobs(integer, boolean), commhub.next_job_due_ms()
+                          commhub.claim_agent_jobs(integer, boolean), commhub.next_job_due_ms(),
+                          commhub.endpoint_throttled(bigint, double precision, text)
    TO commhub_admin;
 GRANT EXECUTE ON FUNCTION commhub.ingest_progress_rows() TO commhub_reader;
 GRANT SELECT ON commhub.ingest_progress TO commhub_reader;

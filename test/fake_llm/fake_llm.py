@@ -18,7 +18,8 @@ ENDPOINTS
       报告生成 -> Markdown, 总协调) or a [[agent:A12]] marker.  Every answer
       has "usage" (about 1 token per 4 bytes).
   POST /control   {"mode": M, "latency_ms": N, "fail_first_n": N,
-                   "require_key": "sk-..." | null, "reset": true}
+                   "retry_after_s": N | null, "require_key": "sk-..." | null,
+                   "reset": true}
       Sets the defaults for requests without markers; reset clears counters,
       webhooks and flaky state.  Returns the current control state.
   GET  /stats     {"requests", "by_mode", "by_agent", "paths", "auth"
@@ -58,6 +59,8 @@ PER-REQUEST MARKERS in the user (or system) prompt, overriding /control:
                  default 2) of each job key ([[job:KEY]], else the prompt's
                  hash), then ok
   [[latency:MS]]  sleep before answering   [[agent:A1x]]  force the shape
+  [[retry_after:S]]  the Retry-After seconds of modes 429 and 503 (also
+                 "retry_after_s" in /control)
 Counts are by the effective mode.
 """
 import hashlib
@@ -85,7 +88,7 @@ class State:
 
     def reset_all(self):
         self.control = {"mode": "ok", "latency_ms": 0, "fail_first_n": 2,
-                        "require_key": None}
+                        "retry_after_s": None, "require_key": None}
         self.reset_counters()
 
     def reset_counters(self):
@@ -393,7 +396,7 @@ class Handler(BaseHTTPRequestHandler):
         with STATE.lock:
             if req.get("reset"):
                 STATE.reset_all()
-            for k in ("mode", "latency_ms", "fail_first_n", "require_key"):
+            for k in ("mode", "latency_ms", "fail_first_n", "retry_after_s", "require_key"):
                 if k in req:
                     STATE.control[k] = req[k]
             self.send_json(200, {"control": STATE.control})
@@ -445,6 +448,8 @@ class Handler(BaseHTTPRequestHandler):
             fail_n = int(marks.get("fail_first", ctl.get("fail_first_n") or 0))
         except ValueError:
             latency, fail_n = 0, 0
+        retry_after = marks.get("retry_after", ctl.get("retry_after_s"))
+        retry_after = str(retry_after) if retry_after not in (None, "") else None
         agent = pick_agent(prompt, marks)
         if mode == "flaky":
             key = marks.get("job") or sha(prompt)
@@ -469,11 +474,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(500, {"error": {"message": "internal server error (fake)", "type": "server_error"}})
             return
         if mode == "503":
-            self.send_json(503, {"error": {"message": "overloaded (fake)"}}, {"Retry-After": "2"})
+            self.send_json(503, {"error": {"message": "overloaded (fake)"}}, {"Retry-After": retry_after or "2"})
             return
         if mode == "429":
             self.send_json(429, {"error": {"message": "rate limit reached (fake)", "type": "rate_limit"}},
-                           {"Retry-After": "1"})
+                           {"Retry-After": retry_after or "1"})
             return
         if mode == "429date":
             self.send_json(429, {"error": {"message": "rate limit reached (fake)"}},
