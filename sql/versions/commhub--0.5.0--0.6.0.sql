@@ -15,10 +15,21 @@
 -- 25kg and 25㎏ alike, as queries already did); idx_comm_search is rebuilt.
 -- set_endpoint() checks each option's type and range (22023 naming the
 -- option): one bad value used to stop every agent job.
+-- Agent runtime: a job whose lease keeps expiring (its worker dies while
+-- running it) counts an attempt per re-claim and ends dead
+-- (agent_jobs.lease_expiries); a 429, or a 503 with Retry-After, pauses
+-- the endpoint (agent_endpoint_state.paused_until/paused_at/pause_reason,
+-- endpoint_throttled()) and its queued jobs wait without losing attempts;
+-- new view endpoint_status shows pauses.
 -- In C (no SQL change): timeline() reads a page straight from
 -- idx_comm_timeline when row security is commhub's own policy, and runs
 -- its query with a pinned search_path; reparse() looks the record up in
 -- the session's tenant only.
+
+ALTER TABLE commhub.agent_jobs ADD COLUMN lease_expiries integer NOT NULL DEFAULT 0;
+ALTER TABLE commhub.agent_endpoint_state ADD COLUMN paused_until timestamptz,
+                                         ADD COLUMN paused_at timestamptz,
+                                         ADD COLUMN pause_reason text;
 
 CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
     (tenant_id, (email_references[cardinality(email_references)]))
@@ -96,6 +107,171 @@ BEGIN
         max_inflight = EXCLUDED.max_inflight, requests_per_minute = EXCLUDED.requests_per_minute,
         max_attempts = EXCLUDED.max_attempts, temperature = EXCLUDED.temperature,
         max_response_bytes = EXCLUDED.max_response_bytes, options = EXCLUDED.options, updated_at = now();
+END
+$$;
+
+CREATE OR REPLACE FUNCTION commhub.claim_agent_jobs(n integer, include_orphans boolean DEFAULT true) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    e record;
+    cand bigint[] := '{}';
+    ids bigint[];
+    budget integer;
+    step double precision;      -- seconds between requests
+    tau double precision;       -- burst tolerance, seconds
+    tat timestamptz;
+    k bigint;
+BEGIN
+    IF n IS NULL OR n <= 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
+    -- Poison jobs: expired lease, no attempt left.
+    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1, error_class = 'lease_expired',
+           last_error = format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
+                               CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts),
+           finished_at = now(), lease_expires_at = NULL
+     WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                          LEFT JOIN commhub.agent_endpoints x ON q.agent <> 'webhook' AND x.tenant_id = q.tenant_id AND x.name = q.endpoint
+                         WHERE q.status = 'running' AND q.lease_expires_at < now() AND q.attempts >= coalesce(x.max_attempts, 5)
+                           FOR UPDATE OF q SKIP LOCKED);
+    GET DIAGNOSTICS k = ROW_COUNT;
+    IF k > 0 THEN
+        RAISE LOG 'commhub: % agent job(s) dead: their lease expired with no attempt left (the worker died while running them)', k;
+    END IF;
+    -- Each model endpoint gives at most its free in-flight and rate budget;
+    -- each webhook (no limits) up to n.
+    FOR e IN
+        SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
+               (SELECT count(*) FROM commhub.agent_jobs r
+                 WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live,
+               coalesce(s.paused_until > now(), false) AS paused
+          FROM commhub.agent_endpoints x
+          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+        UNION ALL
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0, false FROM commhub.notify_webhooks w WHERE w.enabled
+    LOOP
+        CONTINUE WHEN e.paused;
+        budget := least(n, e.max_inflight - e.live);
+        IF budget > 0 AND e.rpm IS NOT NULL THEN
+            step := 60.0 / e.rpm;
+            tau := (greatest(1, ceil(e.rpm / 60.0)) - 1) * step;
+            tat := greatest(coalesce(e.rate_tat, now()), now());
+            budget := least(budget, greatest(0, floor((tau - extract(epoch FROM tat - now())) / step + 1e-6)::int + 1));
+        END IF;
+        CONTINUE WHEN budget <= 0;
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND (j.agent = 'webhook') = e.webhook
+               AND ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+             ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END LOOP;
+    -- When asked: due jobs whose endpoint or webhook no longer exists, or
+    -- whose webhook was disabled meanwhile (the worker fails them unsent).
+    IF include_orphans THEN
+        SELECT array_agg(q.job_id) INTO ids FROM (
+            SELECT j.job_id FROM commhub.agent_jobs j
+             WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
+                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+               AND CASE WHEN j.agent = 'webhook'
+                        THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
+                                          WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint AND w.enabled)
+                        ELSE NOT EXISTS (SELECT 1 FROM commhub.agent_endpoints x
+                                          WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint) END
+             ORDER BY j.next_attempt_at, j.job_id LIMIT n FOR UPDATE SKIP LOCKED) q;
+        cand := cand || coalesce(ids, '{}');
+    END IF;
+    IF cardinality(cand) = 0 THEN
+        RETURN;
+    END IF;
+    -- The oldest n candidates across endpoints.
+    WITH c AS (SELECT j.job_id FROM commhub.agent_jobs j WHERE j.job_id = ANY (cand)
+                ORDER BY j.next_attempt_at, j.job_id LIMIT n),
+         u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
+                      worker_pid = pg_backend_pid(),
+                      lease_expiries = j.lease_expiries + (j.status = 'running')::int,
+                      last_error = CASE WHEN j.status = 'running'
+                                        THEN format('lease_expired: lease expired %s; the worker died while running it',
+                                                    CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
+                                        ELSE j.last_error END,
+                      error_class = CASE WHEN j.status = 'running' THEN 'lease_expired' ELSE j.error_class END,
+                      lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
+                                               WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
+                 FROM c WHERE j.job_id = c.job_id
+               RETURNING j.job_id)
+    SELECT array_agg(u.job_id) INTO ids FROM u;
+    -- Spend the rate budget of what was claimed.
+    INSERT INTO commhub.agent_endpoint_state AS s (tenant_id, endpoint, rate_tat)
+    SELECT j.tenant_id, j.endpoint,
+           greatest(coalesce(min(st.rate_tat), now()), now()) + count(*) * make_interval(secs => 60.0 / min(x.requests_per_minute))
+      FROM commhub.agent_jobs j
+      JOIN commhub.agent_endpoints x ON x.tenant_id = j.tenant_id AND x.name = j.endpoint AND x.requests_per_minute IS NOT NULL
+      LEFT JOIN commhub.agent_endpoint_state st ON st.tenant_id = j.tenant_id AND st.endpoint = j.endpoint
+     WHERE j.job_id = ANY (ids) AND j.agent <> 'webhook'
+     GROUP BY j.tenant_id, j.endpoint
+    ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO UPDATE SET rate_tat = EXCLUDED.rate_tat;
+    -- Jobs held back by the rate wait, still queued, for the next free slot.
+    FOR e IN
+        SELECT x.tenant_id, x.name, s.rate_tat
+                   - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot
+          FROM commhub.agent_endpoints x
+          JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+         WHERE x.requests_per_minute IS NOT NULL
+    LOOP
+        CONTINUE WHEN e.slot <= now();
+        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
+         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
+                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    END LOOP;
+    -- Jobs of a paused endpoint wait, still queued, for the pause's end.
+    FOR e IN
+        SELECT s.tenant_id, s.endpoint AS name, s.paused_until AS slot
+          FROM commhub.agent_endpoint_state s WHERE s.paused_until > now()
+    LOOP
+        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
+         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
+                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    END LOOP;
+    RETURN QUERY SELECT unnest(coalesce(ids, '{}'));
+END
+$$;
+
+CREATE FUNCTION commhub.endpoint_throttled(job_id bigint, pause_ms double precision, reason text,
+                                           OUT refund boolean, OUT paused_until timestamptz)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    j commhub.agent_jobs;
+    st commhub.agent_endpoint_state;
+    target timestamptz := now() + make_interval(secs => greatest(coalesce(pause_ms, 0), 0) / 1000.0);
+BEGIN
+    SELECT * INTO j FROM commhub.agent_jobs x WHERE x.job_id = endpoint_throttled.job_id;
+    refund := false;
+    IF j.job_id IS NULL OR j.agent = 'webhook' OR j.endpoint IS NULL THEN
+        RETURN;
+    END IF;
+    INSERT INTO commhub.agent_endpoint_state (tenant_id, endpoint) VALUES (j.tenant_id, j.endpoint)
+    ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO NOTHING;
+    SELECT * INTO st FROM commhub.agent_endpoint_state s
+     WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint FOR UPDATE;
+    IF st.paused_until > now() THEN
+        refund := st.paused_at >= j.started_at;
+        UPDATE commhub.agent_endpoint_state s SET paused_until = greatest(s.paused_until, target)
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+        RETURNING s.paused_until INTO paused_until;
+    ELSE
+        UPDATE commhub.agent_endpoint_state s SET paused_until = target, paused_at = now(), pause_reason = left(reason, 500)
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+        RETURNING s.paused_until INTO paused_until;
+    END IF;
 END
 $$;
 
@@ -202,3 +378,23 @@ GRANT DELETE ON commhub.communication_attachments TO commhub_writer;
 REVOKE ALL ON commhub.pending_recalls FROM commhub_admin;
 GRANT SELECT, INSERT, DELETE ON commhub.pending_recalls TO commhub_writer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.pending_recalls TO commhub_admin;
+
+CREATE VIEW commhub.endpoint_status AS
+SELECT e.tenant_id, e.name AS endpoint, e.base_url, e.model,
+       coalesce(s.paused_until > now(), false) AS paused,
+       s.paused_until, s.paused_at, s.pause_reason,
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name
+           AND j.agent <> 'webhook' AND j.status = 'queued') AS queued,
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name
+           AND j.agent <> 'webhook' AND j.status = 'running') AS running,
+       e.max_inflight, e.requests_per_minute,
+       CASE WHEN e.requests_per_minute IS NOT NULL THEN s.rate_tat END AS rate_tat
+  FROM commhub.agent_endpoints e
+  LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = e.tenant_id AND s.endpoint = e.name
+ WHERE e.tenant_id = (SELECT commhub.current_tenant());
+
+REVOKE ALL ON commhub.endpoint_status FROM PUBLIC;
+REVOKE ALL ON FUNCTION commhub.endpoint_throttled(bigint, double precision, text) FROM PUBLIC;
+GRANT SELECT ON commhub.endpoint_status TO commhub_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON commhub.endpoint_status TO commhub_admin;   -- as ALL TABLES IN SCHEMA gives a fresh install
+GRANT EXECUTE ON FUNCTION commhub.endpoint_throttled(bigint, double precision, text) TO commhub_admin;
