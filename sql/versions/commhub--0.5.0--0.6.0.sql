@@ -214,25 +214,19 @@ BEGIN
      WHERE j.job_id = ANY (ids) AND j.agent <> 'webhook'
      GROUP BY j.tenant_id, j.endpoint
     ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO UPDATE SET rate_tat = EXCLUDED.rate_tat;
-    -- Jobs held back by the rate wait, still queued, for the next free slot.
+    -- Jobs held back by the rate wait, still queued, for the next free
+    -- slot; jobs of a paused endpoint, for the pause's end.
     FOR e IN
+        SELECT * FROM (
         SELECT x.tenant_id, x.name, s.rate_tat
                    - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot
           FROM commhub.agent_endpoints x
           JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
          WHERE x.requests_per_minute IS NOT NULL
-    LOOP
-        CONTINUE WHEN e.slot <= now();
-        UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
-         WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
-                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
-                               AND q.status = 'queued' AND q.next_attempt_at < e.slot
-                             ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
-    END LOOP;
-    -- Jobs of a paused endpoint wait, still queued, for the pause's end.
-    FOR e IN
-        SELECT s.tenant_id, s.endpoint AS name, s.paused_until AS slot
-          FROM commhub.agent_endpoint_state s WHERE s.paused_until > now()
+        UNION ALL
+        SELECT s.tenant_id, s.endpoint, s.paused_until
+          FROM commhub.agent_endpoint_state s WHERE s.paused_until > now()) w
+         WHERE w.slot > now()
     LOOP
         UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
          WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
