@@ -22,44 +22,22 @@
 #include <string.h>
 
 #include "analyzer_internal.h"
+#include "normalize.h"
 
-/* Howard Hinnant's civil-from-days algorithms (proleptic Gregorian). */
+/* The proleptic Gregorian day numbers of the time normalizer, as int32. */
 int32_t
 az_days_from_civil(int y, int m, int d)
 {
-	int			era;
-	unsigned	yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned) (y - era * 400);
-	doy = (unsigned) ((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t) (era * 146097 + (int) doe - 719468);
+	return (int32_t) norm_days_from_civil(y, m, d);
 }
 
 void
 az_civil_from_days(int32_t z, int *y, int *m, int *d)
 {
-	int			era;
-	unsigned	doe,
-				yoe,
-				doy,
-				mp;
-	int			yy;
+	int64_t		yy;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned) (z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int) yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y = yy + (*m <= 2);
+	norm_civil_from_days(z, &yy, m, d);
+	*y = (int) yy;
 }
 
 static int

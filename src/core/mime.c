@@ -41,6 +41,7 @@
  * Work is linear in the input per nesting level.
  */
 #include "mime.h"
+#include "normalize.h"
 #include "sha256.h"
 
 #include <ctype.h>
@@ -2885,42 +2886,6 @@ msg_ids(const char *s, size_t n, json_t *arr, size_t max)
 	}
 }
 
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t		era,
-				doe,
-				yoe,
-				doy,
-				mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	*y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y += *m <= 2;
-}
 
 /*
  * RFC 5322 date-time (and the usual deviations: missing weekday or
@@ -3090,7 +3055,7 @@ parse_date(const char *s, size_t n, char out[64])
 	if (ss == 60)
 		ss = 59;
 	{
-		int64_t		t = days_from_civil(year, month, day) * 86400 + hh * 3600 + mi * 60 + ss -
+		int64_t		t = norm_days_from_civil(year, month, day) * 86400 + hh * 3600 + mi * 60 + ss -
 			(int64_t) offmin * 60;
 		int64_t		days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 		int64_t		rem = t - days * 86400;
@@ -3098,7 +3063,7 @@ parse_date(const char *s, size_t n, char out[64])
 		int			m,
 					d;
 
-		civil_from_days(days, &y, &m, &d);
+		norm_civil_from_days(days, &y, &m, &d);
 		snprintf(out, 64, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long) y, m, d,
 				 (int) (rem / 3600), (int) (rem % 3600 / 60), (int) (rem % 60));
 	}

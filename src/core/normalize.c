@@ -730,8 +730,8 @@ norm_display_width(const char *str)
 #define TIME_BUF 256
 
 /* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+norm_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t		era;
 	int64_t		yoe,
@@ -746,8 +746,8 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+norm_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t		era,
 				doe,
@@ -1214,7 +1214,7 @@ fields_to_us(const tfields *t, int64_t *out)
 
 	if (!date_valid(t) || t->hour > 23 || t->min > 59 || t->sec > 60)
 		return false;
-	secs = days_from_civil(t->year, t->mon, t->day) * 86400 +
+	secs = norm_days_from_civil(t->year, t->mon, t->day) * 86400 +
 		t->hour * 3600 + t->min * 60 + t->sec;
 	secs -= t->has_zone ? t->off : NORM_DEFAULT_TZ_OFFSET_SEC;
 	*out = secs * US_PER_SEC + t->usec;
@@ -1728,7 +1728,7 @@ norm_format_time_utc(int64_t us, char *buf, size_t buflen)
 		sod += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	norm_civil_from_days(days, &y, &m, &d);
 	len = snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02dT%02d:%02d:%02d",
 				   (long long) y, m, d, (int) (sod / 3600),
 				   (int) (sod / 60 % 60), (int) (sod % 60));

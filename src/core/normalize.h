@@ -34,6 +34,9 @@ bool		norm_parse_time(const char *s, int64_t *out_us);
 /* Numeric epoch: seconds, milliseconds or microseconds decided by
  * magnitude (< 1e11 s, < 1e14 ms, else us). false if out of range. */
 bool		norm_epoch_to_us(double v, int64_t *out_us);
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t		norm_days_from_civil(int64_t y, int m, int d);
+void		norm_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 /* Format as ISO 8601 UTC "2024-06-15T01:30:00Z" (buf >= 32). */
 void		norm_format_time_utc(int64_t us, char *buf, size_t buflen);
 
