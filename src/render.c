@@ -702,15 +702,16 @@ tl_cache_build(void)
 	tl_cache.usable = true;
 }
 
-/* idx_comm_timeline as the scan needs it: a plain btree on exactly
- * (tenant_id, customer_id, communication_time, id). */
+/* idx_comm_timeline as the scan needs it: a plain btree keyed on exactly
+ * (tenant_id, customer_id, communication_time, id); columns it INCLUDEs (the
+ * fingerprint, for dedupe) play no part in the scan. */
 static bool
 tl_index_ok(Relation irel)
 {
 	Form_pg_index ix = irel->rd_index;
 	static const int want[4] = {TC_TENANT, TC_CUSTOMER, TC_TIME, TC_ID};
 
-	if (irel->rd_rel->relam != BTREE_AM_OID || ix->indnatts != 4 || ix->indnkeyatts != 4 ||
+	if (irel->rd_rel->relam != BTREE_AM_OID || ix->indnkeyatts != 4 ||
 		!ix->indisvalid || !ix->indisready || !heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) ||
 		!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL))
 		return false;

@@ -728,11 +728,17 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.id = u.id OFFSET 0) c "
 				   "CROSS JOIN LATERAL ("
 				   "  SELECT * FROM ("
-				   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p "
-				   "    WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND p.tenant_id = $1 AND p.fp_bands && c.fp_bands "
-				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-				   "      AND p.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
-				   "      AND bit_count((p.fingerprint # c.fingerprint)::bit(64)) <= 6 AND length(p.content) >= 20 "
+				   /* the customer's records of the +-3 days whose fingerprint is
+				    * within 6 bits: idx_comm_timeline carries the fingerprint, so
+				    * this is an index-only range scan; only the rare candidates
+				    * are read from the table for the remaining conditions */
+				   "  (SELECT p.record_id, 'content' AS why, p.id "
+				   "     FROM (SELECT q.id FROM commhub.customer_communications q "
+				   "            WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND q.tenant_id = $1 AND q.customer_id = c.customer_id "
+				   "              AND q.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
+				   "              AND q.id < c.id AND bit_count((q.fingerprint # c.fingerprint)::bit(64)) <= 6 OFFSET 0) q "
+				   "     JOIN commhub.customer_communications p ON p.id = q.id "
+				   "    WHERE p.canonical_record_id IS NULL AND p.fp_bands && c.fp_bands AND length(p.content) >= 20 "
 				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
 				   "    ORDER BY p.id + 0 LIMIT 1) "
 				   "  UNION ALL "
@@ -758,7 +764,9 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
 				   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
 				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-				   "      AND p.communication_type IN ('video', 'visit', 'meeting') "
+				   /* not an index condition: idx_comm_type would read every
+				    * meeting of the tenant; the customer's 3 hours are few */
+				   "      AND (p.communication_type IN ('video', 'visit', 'meeting')) IS TRUE "
 				   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
 				   /* the same meeting: the two overlap in time (each at least
