@@ -736,7 +736,12 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "     FROM (SELECT q.id FROM commhub.customer_communications q "
 				   "            WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND q.tenant_id = $1 AND q.customer_id = c.customer_id "
 				   "              AND q.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
-				   "              AND q.id < c.id AND bit_count((q.fingerprint # c.fingerprint)::bit(64)) <= 6 OFFSET 0) q "
+				   "              AND q.id < c.id AND bit_count((q.fingerprint # c.fingerprint)::bit(64)) <= 6 "
+				   /* idx_comm_timeline's order: on a table without statistics
+				    * yet every index of the tenant costs the same, and one
+				    * that reads the whole tenant per record (natural key) was
+				    * picked; a sort it would need breaks the tie */
+				   "            ORDER BY q.communication_time, q.id OFFSET 0) q "
 				   "     JOIN commhub.customer_communications p ON p.id = q.id "
 				   "    WHERE p.canonical_record_id IS NULL AND p.fp_bands && c.fp_bands AND length(p.content) >= 20 "
 				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
@@ -752,16 +757,18 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
 				   "    ORDER BY p.id + 0 LIMIT 1) "
 				   "  UNION ALL "
-				   "  (SELECT p.record_id, 'call', p.id FROM commhub.customer_communications p "
+				   /* the candidates in an index's order (see above), the
+				    * lowest id of them */
+				   "  (SELECT p.record_id, 'call', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p "
 				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
 				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
 				   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
 				   "      AND (p.direction IS NULL OR c.direction IS NULL OR p.direction = c.direction) "
 				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
 				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
-				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) "
 				   "  UNION ALL "
-				   "  (SELECT p.record_id, 'meeting', p.id FROM commhub.customer_communications p "
+				   "  (SELECT p.record_id, 'meeting', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p "
 				   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
 				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
 				   /* not an index condition: idx_comm_type would read every
@@ -774,7 +781,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 				    * are two meetings */
 				   "      AND p.communication_time < c.communication_time + make_interval(secs => greatest(coalesce(c.duration, 0), 900)) "
 				   "      AND c.communication_time < p.communication_time + make_interval(secs => greatest(coalesce(p.duration, 0), 900)) "
-				   "    ORDER BY p.id + 0 LIMIT 1) "
+				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) "
 				   "  ) u ORDER BY u.id LIMIT 1) k "
 				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
 				   2, types, args, NULL, false, 0);
