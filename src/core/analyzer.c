@@ -965,26 +965,41 @@ span_orig(const az_ctx *ctx, size_t a, size_t b, sbuf *out)
 static bool
 code_stopword(const char *g, size_t len)
 {
+	/* sorted bytewise (strcmp order): a binary search */
 	static const char *const stop[] = {
-		"PO", "USD", "RMB", "CNY", "EUR", "HKD", "ISO", "UL", "UL94", "MSDS", "TDS", "SGS",
-		"ROHS", "REACH", "COA", "FOB", "CIF", "EXW", "DDP", "DAP", "CFR", "QC", "QA", "OEM",
-		"ODM", "ERP", "CRM", "KPI", "ASAP", "TT", "LC", "DP", "BL", "PDF", "DOC", "DOCX",
-		"XLS", "XLSX", "JPG", "PNG", "ZIP", "CEO", "VP", "GM", "HR", "IT", "ID", "OK", "NG",
-		"PPAP", "FAI", "SOP", "VIP", "APP", "AM", "PM", "QQ", "TEL", "FAX", "NO", "REF",
-		"INV", "SO", "DN", "GRN", "CN", "HK", "US", "UK", "EU", "RFQ", "Q1", "Q2", "Q3",
-		"Q4", "H1", "H2", "COVID", "ASTM", "GB", "DIN", "JIS", "IATF", "CE", "FDA", "CTI",
-		"MFI", "MFR", "HDT", "ETA", "ETD", "MOQ", "WECHAT", "VS", "AND", "OR", "TO", "FOR",
-		"THE", "BY", "RE", "FW", "FWD", "CC", "BCC", "ATTN", "MR", "MS", "DR", "HTTP",
-		"HTTPS", "WWW", "COM", "SMS", "CAD", "CNC", "IATF16949", "ISO9001", "ISO14001",
-		"GMT", "UTC", "CST", "TBD", "NA", "N", "MT", "KG", "T", "PCS", "LED", "LCD", "USB",
-		"RMA", "LOT", "BATCH", "PV3900", "SF", "YT", "ZTO", "EMS", "DHL", "UPS", "FEDEX",
-		"TNT", "SKU", "VAT", "GST", "ETC", "HB", "V0", "V1", "V2", "5VA",
+		"5VA", "AM", "AND", "APP", "ASAP", "ASTM", "ATTN", "BATCH", "BCC", "BL", "BY", "CAD",
+		"CC", "CE", "CEO", "CFR", "CIF", "CN", "CNC", "CNY", "COA", "COM", "COVID", "CRM", "CST",
+		"CTI", "DAP", "DDP", "DHL", "DIN", "DN", "DOC", "DOCX", "DP", "DR", "EMS", "ERP", "ETA",
+		"ETC", "ETD", "EU", "EUR", "EXW", "FAI", "FAX", "FDA", "FEDEX", "FOB", "FOR", "FW",
+		"FWD", "GB", "GM", "GMT", "GRN", "GST", "H1", "H2", "HB", "HDT", "HK", "HKD", "HR",
+		"HTTP", "HTTPS", "IATF", "IATF16949", "ID", "INV", "ISO", "ISO14001", "ISO9001", "IT",
+		"JIS", "JPG", "KG", "KPI", "LC", "LCD", "LED", "LOT", "MFI", "MFR", "MOQ", "MR", "MS",
+		"MSDS", "MT", "N", "NA", "NG", "NO", "ODM", "OEM", "OK", "OR", "PCS", "PDF", "PM", "PNG",
+		"PO", "PPAP", "PV3900", "Q1", "Q2", "Q3", "Q4", "QA", "QC", "QQ", "RE", "REACH", "REF",
+		"RFQ", "RMA", "RMB", "ROHS", "SF", "SGS", "SKU", "SMS", "SO", "SOP", "T", "TBD", "TDS",
+		"TEL", "THE", "TNT", "TO", "TT", "UK", "UL", "UL94", "UPS", "US", "USB", "USD", "UTC",
+		"V0", "V1", "V2", "VAT", "VIP", "VP", "VS", "WECHAT", "WWW", "XLS", "XLSX", "YT", "ZIP",
+		"ZTO"
 	};
-	size_t		i;
+	size_t		lo = 0,
+				hi = sizeof(stop) / sizeof(stop[0]);
 
-	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
-		if (stop[i][0] == g[0] && strncmp(stop[i], g, len) == 0 && stop[i][len] == '\0')
-			return true;
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+		int			c = strncmp(stop[mid], g, len);
+
+		if (c == 0)
+		{
+			if (stop[mid][len] == '\0')
+				return true;
+			c = 1;				/* stop[mid] is longer: after g */
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
@@ -1816,28 +1831,110 @@ itemised_minutes(const az_ctx *ctx, const char *channel)
 	return two;
 }
 
-static inline __attribute__((always_inline)) bool
-line_has(const char *t, size_t a, size_t b, const char *lit)
+/* find_quote's line literals (folded text, ASCII letters lower case), by
+ * group: a forward, a quote header anywhere in a short line, a legal
+ * footer */
+enum
 {
-	return find_lit(t, a, b, lit);
+	QL_FWD = 1,
+	QL_ANY = 2,
+	QL_FOOTER = 4
+};
+static const struct
+{
+	const char *s;
+	uint8_t		group;
+}			quote_lits[] = {
+	{"转发的邮件", QL_FWD}, {"转发邮件", QL_FWD}, {"forwarded message", QL_FWD},
+	{"begin forwarded", QL_FWD},
+	{"原始邮件", QL_ANY}, {"原邮件", QL_ANY}, {"original message", QL_ANY}, {"写道:", QL_ANY},
+	{" wrote:", QL_ANY},
+	{"confidential", QL_FOOTER}, {"intended recipient", QL_FOOTER}, {"disclaimer", QL_FOOTER},
+	{"保密", QL_FOOTER}, {"指定收件人", QL_FOOTER}, {"误收", QL_FOOTER}, {"收件人以外", QL_FOOTER},
+	{"机密", QL_FOOTER},
+};
+
+/* The groups (QL_*, of those in want) that have a literal in t[a..b): one
+ * pass over the line for all of them instead of one per literal.  With
+ * SSE2, 16 starts at a time are candidates when their first two bytes are
+ * those of a wanted literal (case-folded for letters, as az_at folds the
+ * text); az_at confirms. */
+static unsigned
+quote_groups(const char *t, size_t a, size_t b, unsigned want)
+{
+	unsigned	found = 0;
+	size_t		k;
+
+#ifdef __SSE2__
+	char		pad[32];
+	const char *base = t + a;
+	size_t		len = b - a,
+				at = 0,
+				last;
+
+	if (len < 6)				/* shorter than any literal */
+		return 0;
+	if (len < 17)
+	{
+		/* one block from a zero-padded copy */
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, base, len);
+		base = pad;
+		last = 0;
+	}
+	else
+		last = len - 17;
+	for (;;)
+	{
+		const __m128i lc = _mm_set1_epi8(0x20);
+		__m128i		x0 = _mm_loadu_si128((const __m128i *) (base + at)),
+					x1 = _mm_loadu_si128((const __m128i *) (base + at + 1)),
+					f0 = _mm_or_si128(x0, lc),
+					f1 = _mm_or_si128(x1, lc),
+					m = _mm_setzero_si128();
+		unsigned	mask;
+
+#define QPAIR(y0, y1, c0, c1) _mm_and_si128(_mm_cmpeq_epi8(y0, _mm_set1_epi8((char) (c0))), \
+											_mm_cmpeq_epi8(y1, _mm_set1_epi8((char) (c1))))
+		if (want & QL_FWD)		/* 转 forwarded begin */
+			m = _mm_or_si128(m, _mm_or_si128(QPAIR(x0, x1, 0xE8, 0xBD),
+											 _mm_or_si128(QPAIR(f0, f1, 'f', 'o'), QPAIR(f0, f1, 'b', 'e'))));
+		if (want & QL_ANY)		/* 原 original 写 " wrote" */
+			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(QPAIR(x0, x1, 0xE5, 0x8E), QPAIR(f0, f1, 'o', 'r')),
+											 _mm_or_si128(QPAIR(x0, x1, 0xE5, 0x86), QPAIR(x0, f1, ' ', 'w'))));
+		if (want & QL_FOOTER)	/* confidential intended disclaimer 保 指 误 收 机 */
+			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_or_si128(QPAIR(f0, f1, 'c', 'o'), QPAIR(f0, f1, 'i', 'n')),
+														  _mm_or_si128(QPAIR(f0, f1, 'd', 'i'), QPAIR(x0, x1, 0xE4, 0xBF))),
+											 _mm_or_si128(_mm_or_si128(QPAIR(x0, x1, 0xE6, 0x8C), QPAIR(x0, x1, 0xE8, 0xAF)),
+														  _mm_or_si128(QPAIR(x0, x1, 0xE6, 0x94), QPAIR(x0, x1, 0xE6, 0x9C)))));
+#undef QPAIR
+		mask = (unsigned) _mm_movemask_epi8(m);
+		while (mask)
+		{
+			size_t		p = a + at + (size_t) __builtin_ctz(mask);
+
+			for (k = 0; k < sizeof(quote_lits) / sizeof(quote_lits[0]); k++)
+				if ((want & ~found & quote_lits[k].group) && az_at(t, b, p, quote_lits[k].s))
+					found |= quote_lits[k].group;
+			mask &= mask - 1;
+		}
+		if (at == last)
+			break;
+		at = at + 16 <= last ? at + 16 : last;
+	}
+#else
+	for (k = 0; k < sizeof(quote_lits) / sizeof(quote_lits[0]); k++)
+		if ((want & ~found & quote_lits[k].group) && find_lit(t, a, b, quote_lits[k].s))
+			found |= quote_lits[k].group;
+#endif
+	return found;
 }
 
 static void
 find_quote(az_ctx *ctx)
 {
-	static const char *const anywhere[] = {
-		"原始邮件", "原邮件", "original message", "写道:", " wrote:",
-	};
-	static const char *const fwd[] = {
-		"转发的邮件", "转发邮件", "forwarded message", "begin forwarded",
-	};
 	static const char *const lead[] = {
 		">", "发件人:", "from:", "寄件者:", "寄件人:",
-	};
-	/* the legal footer under a signature: boilerplate, muted like a quote */
-	static const char *const footer[] = {
-		"confidential", "intended recipient", "disclaimer", "保密", "指定收件人", "误收",
-		"收件人以外", "机密",
 	};
 	size_t		p = ctx->content_start,
 				own = 0;
@@ -1862,18 +1959,23 @@ find_quote(az_ctx *ctx)
 		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
 			if (az_at(ctx->t, e, q, lead[k]))
 				hit = true;
-		for (k = 0; !hit && k < sizeof(fwd) / sizeof(fwd[0]); k++)
-			if (e - q < 80 && line_has(ctx->t, q, e, fwd[k]))
+		if (!hit)
+		{
+			/* forward and quote headers in a short line; a legal footer
+			 * under a signature (boilerplate, muted like a quote) only in
+			 * the last 2 KB (a long e-mail's "请保密" in its body is not a
+			 * footer, and a 25 KB text is not scanned again) */
+			unsigned	want = (e - q < 80 ? QL_FWD : 0) | (e - q < 120 ? QL_ANY : 0) |
+				(own >= 4 && ctx->n - p <= 2048 ? QL_FOOTER : 0),
+						found = want ? quote_groups(ctx->t, q, e, want) : 0;
+
+			if (found & QL_FWD)
 				hit = is_fwd = true;
-		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
-			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
+			else if (found & QL_ANY)
 				hit = true;
-		/* a legal footer sits at the end: only the last 2 KB are looked at
-		 * (a long e-mail's "请保密" in its body is not a footer, and a 25 KB
-		 * text is not scanned eight more times) */
-		for (k = 0; !hit && own >= 4 && ctx->n - p <= 2048 && k < sizeof(footer) / sizeof(footer[0]); k++)
-			if (line_has(ctx->t, q, e, footer[k]))
+			else if (found & QL_FOOTER)
 				hit = is_footer = true;
+		}
 		if (hit)
 		{
 			if (own >= 4)
