@@ -84,7 +84,7 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 			(s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
 		{
 			cp = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-			if (cp < 0x4E00 || az_t2s(cp) == cp)
+			if (!az_t2s_has(cp) || az_t2s(cp) == cp)
 			{
 				if (m)
 				{
@@ -173,7 +173,7 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 					m[k] = base + (uint32_t) i;
 				o[k++] = (char) repl;
 			}
-			else if (cl == 3 && cp >= 0x4E00 && cp <= 0x9FFF && az_t2s(cp) != cp)
+			else if (cl == 3 && az_t2s_has(cp) && az_t2s(cp) != cp)
 			{
 				uint32_t	sc = az_t2s(cp);	/* 3-byte to 3-byte */
 

@@ -58,22 +58,33 @@ static const uint64_t cn_lowbyte[4] = {
 
 /* Returns 3 if t[p] is a Chinese numeral character; *digit 0..9 or -1,
  * *unit 10/100/1000/10000/100000000 or 0. */
-static size_t
+static size_t cn_char_switch(uint32_t cp, int *digit, long *unit);
+
+static inline __attribute__((always_inline)) size_t
 cn_char(const char *t, size_t n, size_t p, int *digit, long *unit)
 {
 	const unsigned char *u = (const unsigned char *) t + p;
-	uint32_t	cp;
+	uint32_t	low;
 
 	if (p + 3 > n || (u[0] & 0xF0) != 0xE0)
 		return 0;
-	cp = ((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F);
 	*digit = -1;
 	*unit = 0;
 	/* most characters are not numerals: the low byte of every code point
-	 * below has its bit here, so one test skips the search through the
-	 * cases (a code point added below must be added here too) */
-	if (!(cn_lowbyte[(cp & 0xFF) >> 6] >> (cp & 63) & 1))
+	 * of cn_char_switch has its bit here, so one test (inline, for every
+	 * character) skips the search through the cases (a code point added
+	 * there must be added here too) */
+	low = ((uint32_t) (u[1] & 0x03) << 6) | (u[2] & 0x3F);
+	if (!(cn_lowbyte[low >> 6] >> (low & 63) & 1))
 		return 0;
+	return cn_char_switch(((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F),
+						  digit, unit);
+}
+
+/* cn_char() past its bitmap test */
+static size_t __attribute__((noinline))
+cn_char_switch(uint32_t cp, int *digit, long *unit)
+{
 	switch (cp)
 	{
 		case 0x96F6:			/* 零 */
