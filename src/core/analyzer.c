@@ -681,27 +681,33 @@ struct az_result
 	_Alignas(16) char first[6144];
 };
 
-static void *
+/* r_alloc() when the current chunk has no room for n (rounded) bytes */
+static void * __attribute__((noinline))
+r_alloc_chunk(az_result *R, size_t n)
+{
+	size_t		sz = n > AZR_CHUNK ? n : AZR_CHUNK;
+	az_chunk   *c = malloc(sizeof(az_chunk) + sz);
+
+	if (!c)
+	{
+		R->oom = true;
+		return NULL;
+	}
+	c->next = R->chunks;
+	R->chunks = c;
+	R->cur = c->data + n;
+	R->end = c->data + sz;
+	return c->data;
+}
+
+static inline void *
 r_alloc(az_result *R, size_t n)
 {
 	void	   *p;
 
 	n = (n + 15) & ~(size_t) 15;
 	if ((size_t) (R->end - R->cur) < n)
-	{
-		size_t		sz = n > AZR_CHUNK ? n : AZR_CHUNK;
-		az_chunk   *c = malloc(sizeof(az_chunk) + sz);
-
-		if (!c)
-		{
-			R->oom = true;
-			return NULL;
-		}
-		c->next = R->chunks;
-		R->chunks = c;
-		R->cur = c->data;
-		R->end = c->data + sz;
-	}
+		return r_alloc_chunk(R, n);
 	p = R->cur;
 	R->cur += n;
 	return p;
@@ -752,7 +758,7 @@ az_result_root(const az_result *R)
 	return R ? R->root : NULL;
 }
 
-static az_val *
+static inline __attribute__((always_inline)) az_val *
 v_new(az_result *R, az_vtype type)
 {
 	az_val	   *v = r_alloc(R, sizeof(az_val));

@@ -554,13 +554,18 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 		{"m", "米"}, {"liters", "升"}, {"litres", "升"}, {"l", "升"},
 	};
 	size_t		i;
+	char		c0;
 
 	if (p >= n)
 		return 0;
 	if ((unsigned char) t[p] >= 0x80)
 	{
+		/* the first two bytes settle nearly every entry */
+		char		b0 = t[p],
+					b1 = p + 1 < n ? t[p + 1] : '\0';
+
 		for (i = 0; i < sizeof(cjk) / sizeof(cjk[0]); i++)
-			if (az_at(t, n, p, cjk[i].s))
+			if (cjk[i].s[0] == b0 && cjk[i].s[1] == b1 && az_at(t, n, p, cjk[i].s))
 			{
 				/* 个月 个工作日 个小时 个人 个点: durations and words */
 				if (strcmp(cjk[i].s, "个") == 0 &&
@@ -584,11 +589,13 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 			}
 		return 0;
 	}
+	c0 = t[p] >= 'A' && t[p] <= 'Z' ? (char) (t[p] - 'A' + 'a') : t[p];
 	for (i = 0; i < sizeof(asc) / sizeof(asc[0]); i++)
 	{
 		size_t		l;
 
-		if (!az_at(t, n, p, asc[i].s))
+		/* the first byte (case-folded, as az_at) settles most entries */
+		if (asc[i].s[0] != c0 || !az_at(t, n, p, asc[i].s))
 			continue;
 		l = strlen(asc[i].s);	/* only for a match: this runs per number */
 		if (p + l >= n || !az_isalnum((unsigned char) t[p + l]))
