@@ -136,6 +136,108 @@ az_clause_break(const az_ctx *ctx, size_t a, size_t b)
 }
 
 
+/* Word w of the clause break bitmap (bit i: break_at(t, n, 64 w + i,
+ * false) != 0), filled at first use: the bytes that can start a break are
+ * found 16 at a time (SSE2), break_at_lead decides. */
+static uint64_t
+brk_word(const az_ctx *ctx, size_t w)
+{
+	size_t		s = w * 64,
+				e = s + 64 < ctx->n ? s + 64 : ctx->n,
+				p;
+	uint64_t	bits = 0,
+				cand = 0;
+
+	if (ctx->brk_done[w >> 6] >> (w & 63) & 1)
+		return ctx->brk[w];
+#ifdef __SSE2__
+	if (s + 64 <= ctx->n)
+	{
+		int			k;
+
+		for (k = 0; k < 4; k++)
+		{
+			__m128i		x = _mm_loadu_si128((const __m128i *) (ctx->t + s + 16 * k));
+			__m128i		m = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+																   _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+													  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
+																   _mm_cmpeq_epi8(x, _mm_set1_epi8('?')))),
+										 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
+																   _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
+													  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+																   _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')))));
+
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char) 0xFE)),
+											   _mm_set1_epi8((char) 0xE2)));
+			cand |= (uint64_t) (unsigned) _mm_movemask_epi8(m) << (16 * k);
+		}
+	}
+	else
+#endif
+		for (p = s; p < e; p++)
+			if (break_lead[(unsigned char) ctx->t[p]])
+				cand |= UINT64_C(1) << (p - s);
+	while (cand)
+	{
+		int			i = __builtin_ctzll(cand);
+
+		if (break_at_lead(ctx->t, ctx->n, s + (size_t) i, false))
+			bits |= UINT64_C(1) << i;
+		cand &= cand - 1;
+	}
+	ctx->brk[w] = bits;
+	ctx->brk_done[w >> 6] |= UINT64_C(1) << (w & 63);
+	return bits;
+}
+
+/* The first clause break at or after p and before lim, lim if none. */
+static size_t
+brk_next(const az_ctx *ctx, size_t p, size_t lim)
+{
+	size_t		w = p >> 6;
+	uint64_t	m = brk_word(ctx, w) & (~UINT64_C(0) << (p & 63));
+
+	for (;;)
+	{
+		if (m)
+		{
+			size_t		r = w * 64 + (size_t) __builtin_ctzll(m);
+
+			return r < lim ? r : lim;
+		}
+		if (++w * 64 >= lim)
+			return lim;
+		m = brk_word(ctx, w);
+	}
+}
+
+/* The last clause break before p and at or after lo, SIZE_MAX if none. */
+static size_t
+brk_prev(const az_ctx *ctx, size_t p, size_t lo)
+{
+	size_t		w;
+	uint64_t	m;
+
+	if (p <= lo)
+		return SIZE_MAX;
+	w = (p - 1) >> 6;
+	m = brk_word(ctx, w);
+	if (((p - 1) & 63) < 63)
+		m &= (UINT64_C(1) << (((p - 1) & 63) + 1)) - 1;
+	for (;;)
+	{
+		if (m)
+		{
+			size_t		r = w * 64 + 63 - (size_t) __builtin_clzll(m);
+
+			return r >= lo ? r : SIZE_MAX;
+		}
+		if (w == 0 || w * 64 <= lo)
+			return SIZE_MAX;
+		m = brk_word(ctx, --w);
+	}
+}
+
 void
 az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 {
@@ -145,6 +247,29 @@ az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 
 	if (p > ctx->n)
 		p = a = b = ctx->n;
+	/* From the bitmap, when p starts a character and the walks below
+	 * would end within 400 bytes (so within their 400 characters): the
+	 * clause starts after the last break before p and ends at the first
+	 * break from p on. */
+	if (p == ctx->n || ((unsigned char) ctx->t[p] & 0xC0) != 0x80)
+	{
+		size_t		lo = p > 400 ? p - 400 : 0,
+					hi = ctx->n - p > 400 ? p + 400 : ctx->n,
+					r = brk_prev(ctx, p, lo),
+					f = brk_next(ctx, p, hi);
+
+		if (r != SIZE_MAX)
+			a = r + az_u8len((unsigned char) ctx->t[r]);
+		else
+			a = 0;
+		if ((r != SIZE_MAX ? p - a < 400 : p <= 400) && (f < hi || ctx->n - p <= 400))
+		{
+			*cs = a;
+			*ce = f;
+			return;
+		}
+		a = b = p;
+	}
 	for (steps = 0; a > 0 && steps < 400; steps++)
 	{
 		size_t		q = a - 1;
@@ -556,27 +681,33 @@ struct az_result
 	_Alignas(16) char first[6144];
 };
 
-static void *
+/* r_alloc() when the current chunk has no room for n (rounded) bytes */
+static void * __attribute__((noinline))
+r_alloc_chunk(az_result *R, size_t n)
+{
+	size_t		sz = n > AZR_CHUNK ? n : AZR_CHUNK;
+	az_chunk   *c = malloc(sizeof(az_chunk) + sz);
+
+	if (!c)
+	{
+		R->oom = true;
+		return NULL;
+	}
+	c->next = R->chunks;
+	R->chunks = c;
+	R->cur = c->data + n;
+	R->end = c->data + sz;
+	return c->data;
+}
+
+static inline void *
 r_alloc(az_result *R, size_t n)
 {
 	void	   *p;
 
 	n = (n + 15) & ~(size_t) 15;
 	if ((size_t) (R->end - R->cur) < n)
-	{
-		size_t		sz = n > AZR_CHUNK ? n : AZR_CHUNK;
-		az_chunk   *c = malloc(sizeof(az_chunk) + sz);
-
-		if (!c)
-		{
-			R->oom = true;
-			return NULL;
-		}
-		c->next = R->chunks;
-		R->chunks = c;
-		R->cur = c->data;
-		R->end = c->data + sz;
-	}
+		return r_alloc_chunk(R, n);
 	p = R->cur;
 	R->cur += n;
 	return p;
@@ -627,7 +758,7 @@ az_result_root(const az_result *R)
 	return R ? R->root : NULL;
 }
 
-static az_val *
+static inline __attribute__((always_inline)) az_val *
 v_new(az_result *R, az_vtype type)
 {
 	az_val	   *v = r_alloc(R, sizeof(az_val));
@@ -965,26 +1096,41 @@ span_orig(const az_ctx *ctx, size_t a, size_t b, sbuf *out)
 static bool
 code_stopword(const char *g, size_t len)
 {
+	/* sorted bytewise (strcmp order): a binary search */
 	static const char *const stop[] = {
-		"PO", "USD", "RMB", "CNY", "EUR", "HKD", "ISO", "UL", "UL94", "MSDS", "TDS", "SGS",
-		"ROHS", "REACH", "COA", "FOB", "CIF", "EXW", "DDP", "DAP", "CFR", "QC", "QA", "OEM",
-		"ODM", "ERP", "CRM", "KPI", "ASAP", "TT", "LC", "DP", "BL", "PDF", "DOC", "DOCX",
-		"XLS", "XLSX", "JPG", "PNG", "ZIP", "CEO", "VP", "GM", "HR", "IT", "ID", "OK", "NG",
-		"PPAP", "FAI", "SOP", "VIP", "APP", "AM", "PM", "QQ", "TEL", "FAX", "NO", "REF",
-		"INV", "SO", "DN", "GRN", "CN", "HK", "US", "UK", "EU", "RFQ", "Q1", "Q2", "Q3",
-		"Q4", "H1", "H2", "COVID", "ASTM", "GB", "DIN", "JIS", "IATF", "CE", "FDA", "CTI",
-		"MFI", "MFR", "HDT", "ETA", "ETD", "MOQ", "WECHAT", "VS", "AND", "OR", "TO", "FOR",
-		"THE", "BY", "RE", "FW", "FWD", "CC", "BCC", "ATTN", "MR", "MS", "DR", "HTTP",
-		"HTTPS", "WWW", "COM", "SMS", "CAD", "CNC", "IATF16949", "ISO9001", "ISO14001",
-		"GMT", "UTC", "CST", "TBD", "NA", "N", "MT", "KG", "T", "PCS", "LED", "LCD", "USB",
-		"RMA", "LOT", "BATCH", "PV3900", "SF", "YT", "ZTO", "EMS", "DHL", "UPS", "FEDEX",
-		"TNT", "SKU", "VAT", "GST", "ETC", "HB", "V0", "V1", "V2", "5VA",
+		"5VA", "AM", "AND", "APP", "ASAP", "ASTM", "ATTN", "BATCH", "BCC", "BL", "BY", "CAD",
+		"CC", "CE", "CEO", "CFR", "CIF", "CN", "CNC", "CNY", "COA", "COM", "COVID", "CRM", "CST",
+		"CTI", "DAP", "DDP", "DHL", "DIN", "DN", "DOC", "DOCX", "DP", "DR", "EMS", "ERP", "ETA",
+		"ETC", "ETD", "EU", "EUR", "EXW", "FAI", "FAX", "FDA", "FEDEX", "FOB", "FOR", "FW",
+		"FWD", "GB", "GM", "GMT", "GRN", "GST", "H1", "H2", "HB", "HDT", "HK", "HKD", "HR",
+		"HTTP", "HTTPS", "IATF", "IATF16949", "ID", "INV", "ISO", "ISO14001", "ISO9001", "IT",
+		"JIS", "JPG", "KG", "KPI", "LC", "LCD", "LED", "LOT", "MFI", "MFR", "MOQ", "MR", "MS",
+		"MSDS", "MT", "N", "NA", "NG", "NO", "ODM", "OEM", "OK", "OR", "PCS", "PDF", "PM", "PNG",
+		"PO", "PPAP", "PV3900", "Q1", "Q2", "Q3", "Q4", "QA", "QC", "QQ", "RE", "REACH", "REF",
+		"RFQ", "RMA", "RMB", "ROHS", "SF", "SGS", "SKU", "SMS", "SO", "SOP", "T", "TBD", "TDS",
+		"TEL", "THE", "TNT", "TO", "TT", "UK", "UL", "UL94", "UPS", "US", "USB", "USD", "UTC",
+		"V0", "V1", "V2", "VAT", "VIP", "VP", "VS", "WECHAT", "WWW", "XLS", "XLSX", "YT", "ZIP",
+		"ZTO"
 	};
-	size_t		i;
+	size_t		lo = 0,
+				hi = sizeof(stop) / sizeof(stop[0]);
 
-	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
-		if (stop[i][0] == g[0] && strncmp(stop[i], g, len) == 0 && stop[i][len] == '\0')
-			return true;
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+		int			c = strncmp(stop[mid], g, len);
+
+		if (c == 0)
+		{
+			if (stop[mid][len] == '\0')
+				return true;
+			c = 1;				/* stop[mid] is longer: after g */
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
@@ -1816,28 +1962,110 @@ itemised_minutes(const az_ctx *ctx, const char *channel)
 	return two;
 }
 
-static inline __attribute__((always_inline)) bool
-line_has(const char *t, size_t a, size_t b, const char *lit)
+/* find_quote's line literals (folded text, ASCII letters lower case), by
+ * group: a forward, a quote header anywhere in a short line, a legal
+ * footer */
+enum
 {
-	return find_lit(t, a, b, lit);
+	QL_FWD = 1,
+	QL_ANY = 2,
+	QL_FOOTER = 4
+};
+static const struct
+{
+	const char *s;
+	uint8_t		group;
+}			quote_lits[] = {
+	{"转发的邮件", QL_FWD}, {"转发邮件", QL_FWD}, {"forwarded message", QL_FWD},
+	{"begin forwarded", QL_FWD},
+	{"原始邮件", QL_ANY}, {"原邮件", QL_ANY}, {"original message", QL_ANY}, {"写道:", QL_ANY},
+	{" wrote:", QL_ANY},
+	{"confidential", QL_FOOTER}, {"intended recipient", QL_FOOTER}, {"disclaimer", QL_FOOTER},
+	{"保密", QL_FOOTER}, {"指定收件人", QL_FOOTER}, {"误收", QL_FOOTER}, {"收件人以外", QL_FOOTER},
+	{"机密", QL_FOOTER},
+};
+
+/* The groups (QL_*, of those in want) that have a literal in t[a..b): one
+ * pass over the line for all of them instead of one per literal.  With
+ * SSE2, 16 starts at a time are candidates when their first two bytes are
+ * those of a wanted literal (case-folded for letters, as az_at folds the
+ * text); az_at confirms. */
+static unsigned
+quote_groups(const char *t, size_t a, size_t b, unsigned want)
+{
+	unsigned	found = 0;
+	size_t		k;
+
+#ifdef __SSE2__
+	char		pad[32];
+	const char *base = t + a;
+	size_t		len = b - a,
+				at = 0,
+				last;
+
+	if (len < 6)				/* shorter than any literal */
+		return 0;
+	if (len < 17)
+	{
+		/* one block from a zero-padded copy */
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, base, len);
+		base = pad;
+		last = 0;
+	}
+	else
+		last = len - 17;
+	for (;;)
+	{
+		const __m128i lc = _mm_set1_epi8(0x20);
+		__m128i		x0 = _mm_loadu_si128((const __m128i *) (base + at)),
+					x1 = _mm_loadu_si128((const __m128i *) (base + at + 1)),
+					f0 = _mm_or_si128(x0, lc),
+					f1 = _mm_or_si128(x1, lc),
+					m = _mm_setzero_si128();
+		unsigned	mask;
+
+#define QPAIR(y0, y1, c0, c1) _mm_and_si128(_mm_cmpeq_epi8(y0, _mm_set1_epi8((char) (c0))), \
+											_mm_cmpeq_epi8(y1, _mm_set1_epi8((char) (c1))))
+		if (want & QL_FWD)		/* 转 forwarded begin */
+			m = _mm_or_si128(m, _mm_or_si128(QPAIR(x0, x1, 0xE8, 0xBD),
+											 _mm_or_si128(QPAIR(f0, f1, 'f', 'o'), QPAIR(f0, f1, 'b', 'e'))));
+		if (want & QL_ANY)		/* 原 original 写 " wrote" */
+			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(QPAIR(x0, x1, 0xE5, 0x8E), QPAIR(f0, f1, 'o', 'r')),
+											 _mm_or_si128(QPAIR(x0, x1, 0xE5, 0x86), QPAIR(x0, f1, ' ', 'w'))));
+		if (want & QL_FOOTER)	/* confidential intended disclaimer 保 指 误 收 机 */
+			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_or_si128(QPAIR(f0, f1, 'c', 'o'), QPAIR(f0, f1, 'i', 'n')),
+														  _mm_or_si128(QPAIR(f0, f1, 'd', 'i'), QPAIR(x0, x1, 0xE4, 0xBF))),
+											 _mm_or_si128(_mm_or_si128(QPAIR(x0, x1, 0xE6, 0x8C), QPAIR(x0, x1, 0xE8, 0xAF)),
+														  _mm_or_si128(QPAIR(x0, x1, 0xE6, 0x94), QPAIR(x0, x1, 0xE6, 0x9C)))));
+#undef QPAIR
+		mask = (unsigned) _mm_movemask_epi8(m);
+		while (mask)
+		{
+			size_t		p = a + at + (size_t) __builtin_ctz(mask);
+
+			for (k = 0; k < sizeof(quote_lits) / sizeof(quote_lits[0]); k++)
+				if ((want & ~found & quote_lits[k].group) && az_at(t, b, p, quote_lits[k].s))
+					found |= quote_lits[k].group;
+			mask &= mask - 1;
+		}
+		if (at == last)
+			break;
+		at = at + 16 <= last ? at + 16 : last;
+	}
+#else
+	for (k = 0; k < sizeof(quote_lits) / sizeof(quote_lits[0]); k++)
+		if ((want & ~found & quote_lits[k].group) && find_lit(t, a, b, quote_lits[k].s))
+			found |= quote_lits[k].group;
+#endif
+	return found;
 }
 
 static void
 find_quote(az_ctx *ctx)
 {
-	static const char *const anywhere[] = {
-		"原始邮件", "原邮件", "original message", "写道:", " wrote:",
-	};
-	static const char *const fwd[] = {
-		"转发的邮件", "转发邮件", "forwarded message", "begin forwarded",
-	};
 	static const char *const lead[] = {
 		">", "发件人:", "from:", "寄件者:", "寄件人:",
-	};
-	/* the legal footer under a signature: boilerplate, muted like a quote */
-	static const char *const footer[] = {
-		"confidential", "intended recipient", "disclaimer", "保密", "指定收件人", "误收",
-		"收件人以外", "机密",
 	};
 	size_t		p = ctx->content_start,
 				own = 0;
@@ -1862,18 +2090,23 @@ find_quote(az_ctx *ctx)
 		for (k = 0; !hit && k < sizeof(lead) / sizeof(lead[0]); k++)
 			if (az_at(ctx->t, e, q, lead[k]))
 				hit = true;
-		for (k = 0; !hit && k < sizeof(fwd) / sizeof(fwd[0]); k++)
-			if (e - q < 80 && line_has(ctx->t, q, e, fwd[k]))
+		if (!hit)
+		{
+			/* forward and quote headers in a short line; a legal footer
+			 * under a signature (boilerplate, muted like a quote) only in
+			 * the last 2 KB (a long e-mail's "请保密" in its body is not a
+			 * footer, and a 25 KB text is not scanned again) */
+			unsigned	want = (e - q < 80 ? QL_FWD : 0) | (e - q < 120 ? QL_ANY : 0) |
+				(own >= 4 && ctx->n - p <= 2048 ? QL_FOOTER : 0),
+						found = want ? quote_groups(ctx->t, q, e, want) : 0;
+
+			if (found & QL_FWD)
 				hit = is_fwd = true;
-		for (k = 0; !hit && k < sizeof(anywhere) / sizeof(anywhere[0]); k++)
-			if (e - q < 120 && line_has(ctx->t, q, e, anywhere[k]))
+			else if (found & QL_ANY)
 				hit = true;
-		/* a legal footer sits at the end: only the last 2 KB are looked at
-		 * (a long e-mail's "请保密" in its body is not a footer, and a 25 KB
-		 * text is not scanned eight more times) */
-		for (k = 0; !hit && own >= 4 && ctx->n - p <= 2048 && k < sizeof(footer) / sizeof(footer[0]); k++)
-			if (line_has(ctx->t, q, e, footer[k]))
+			else if (found & QL_FOOTER)
 				hit = is_footer = true;
+		}
 		if (hit)
 		{
 			if (own >= 4)
@@ -2828,6 +3061,8 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_hit	   *raw = NULL;
 	uint8_t    *occ = NULL;
 	char	   *scratch = NULL;
+	size_t		brk_words,
+				done_words;
 	long		nraw;
 	size_t		slen = 0,
 				total,
@@ -2896,16 +3131,23 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	ctx.subj_len = slen;
 	ctx.content = content;
 	ctx.content_len = len;
-	/* one scratch block: map | text | mark | occ (number tokens grow on
-	 * their own, from a size that keeps small records in small bins) */
-	scratch = malloc((total + 1) * sizeof(uint32_t) + 3 * (total + 1));
+	/* one scratch block: clause break bitmap | its filled words | map |
+	 * text | mark | occ (number tokens grow on their own, from a size that
+	 * keeps small records in small bins) */
+	brk_words = (total + 1) / 64 + 1;
+	done_words = brk_words / 64 + 1;
+	scratch = malloc((brk_words + done_words) * sizeof(uint64_t) +
+					 (total + 1) * sizeof(uint32_t) + 3 * (total + 1));
 	ctx.nums_cap = 16;
 	ctx.nums = malloc(ctx.nums_cap * sizeof(az_num));
 	R = r_new();
 	if (!scratch || !ctx.nums || !R)
 		goto done;
-	ctx.map = (uint32_t *) scratch;
-	ctx.t = scratch + (total + 1) * sizeof(uint32_t);
+	ctx.brk = (uint64_t *) scratch;
+	ctx.brk_done = ctx.brk + brk_words;
+	memset(ctx.brk_done, 0, done_words * sizeof(uint64_t));
+	ctx.map = (uint32_t *) (ctx.brk_done + done_words);
+	ctx.t = (char *) ctx.map + (total + 1) * sizeof(uint32_t);
 	ctx.mark = (uint8_t *) ctx.t + total + 1;
 	occ = ctx.mark + total + 1;
 	memset(ctx.mark, 0, total + 1);

@@ -48,6 +48,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -56,7 +59,7 @@
 
 /* Fold one buffer; o/m must have room for len bytes.  Returns bytes
  * written; *clean is cleared when something had to be replaced. */
-static size_t
+static inline __attribute__((always_inline)) size_t
 fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 		  uint32_t base, bool *clean)
 {
@@ -74,32 +77,70 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 		 * simplified form */
 		if (c >= 0x20 && c < 0x7f)
 		{
+#ifdef __SSE2__
+			/* a run of printable ASCII, up to 16 bytes at a time: the 16
+			 * bytes and offsets are stored whole (room: o and m take len
+			 * bytes and entries from here, and k <= i), those past the run
+			 * are written again by what follows */
+			if (m && i + 16 <= len)
+			{
+				__m128i		x = _mm_loadu_si128((const __m128i *) (s + i)),
+							bi = _mm_add_epi32(_mm_set1_epi32((int) (base + (uint32_t) i)),
+											   _mm_setr_epi32(0, 1, 2, 3)),
+							four = _mm_set1_epi32(4);
+				unsigned	ok = (unsigned) _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)),
+																		   _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F))));
+				size_t		run = (size_t) __builtin_ctz(~ok | 0x10000u);
+
+				_mm_storeu_si128((__m128i *) (o + k), x);
+				_mm_storeu_si128((__m128i *) (m + k), bi);
+				bi = _mm_add_epi32(bi, four);
+				_mm_storeu_si128((__m128i *) (m + k + 4), bi);
+				bi = _mm_add_epi32(bi, four);
+				_mm_storeu_si128((__m128i *) (m + k + 8), bi);
+				bi = _mm_add_epi32(bi, four);
+				_mm_storeu_si128((__m128i *) (m + k + 12), bi);
+				k += run;
+				i += run;
+				continue;
+			}
+#endif
 			if (m)
 				m[k] = base + (uint32_t) i;
 			o[k++] = (char) c;
 			i++;
 			continue;
 		}
-		if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
-			(s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+		/* (and the CJK characters that follow it, without going round) */
+		while (c - 0xE4 < 6 && i + 2 < len)
 		{
-			cp = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-			if (cp < 0x4E00 || az_t2s(cp) == cp)
+			unsigned	c1 = s[i + 1],
+						c2 = s[i + 2];
+
+			if (((c1 ^ 0x80) | (c2 ^ 0x80)) >= 0x40)
+				break;			/* not two continuation bytes */
+			cp = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+			if (az_t2s_has(cp) && az_t2s(cp) != cp)
+				break;
+			if (m)
 			{
-				if (m)
-				{
-					m[k] = base + (uint32_t) i;
-					m[k + 1] = base + (uint32_t) i;
-					m[k + 2] = base + (uint32_t) i;
-				}
-				o[k] = (char) c;
-				o[k + 1] = (char) s[i + 1];
-				o[k + 2] = (char) s[i + 2];
-				k += 3;
-				i += 3;
-				continue;
+				m[k] = base + (uint32_t) i;
+				m[k + 1] = base + (uint32_t) i;
+				m[k + 2] = base + (uint32_t) i;
 			}
+			o[k] = (char) c;
+			o[k + 1] = (char) c1;
+			o[k + 2] = (char) c2;
+			k += 3;
+			i += 3;
+			if (i >= len)
+				break;
+			c = s[i];
 		}
+		if (i >= len)
+			break;
+		if (c >= 0x20 && c < 0x7f)
+			continue;			/* the top takes ASCII */
 		if (c < 0x80)
 		{
 			if (c == 0 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
@@ -173,7 +214,7 @@ fold_core(const unsigned char *s, size_t len, char *o, uint32_t *m,
 					m[k] = base + (uint32_t) i;
 				o[k++] = (char) repl;
 			}
-			else if (cl == 3 && cp >= 0x4E00 && cp <= 0x9FFF && az_t2s(cp) != cp)
+			else if (cl == 3 && az_t2s_has(cp) && az_t2s(cp) != cp)
 			{
 				uint32_t	sc = az_t2s(cp);	/* 3-byte to 3-byte */
 

@@ -307,6 +307,11 @@ typedef struct az_ctx
 	 * quoted under a reply (the new words are the matter) */
 	uint32_t	quote_start;
 	bool		quote_fwd;
+	/* clause breaks (break_at(t, n, p, false) != 0, analyzer.c) as a
+	 * bitmap over t, filled 64 bytes at a time as az_clause_bounds needs
+	 * them; brk_done tells which words are filled */
+	uint64_t   *brk,
+			   *brk_done;
 	/* hits after overlap resolution, sorted by start */
 	az_hit	   *hits;
 	size_t		nhits;
@@ -390,6 +395,17 @@ json_t	   *az_analyze_trace(const az_lexicon *lex, const char *content, size_t l
 /* ---- analyzer_t2s.c ---------------------------------------------- */
 /* Simplified form of a Traditional Chinese character (cp itself if none). */
 uint32_t	az_t2s(uint32_t cp);
+/* bit (cp - 0x4E00) is set when cp (U+4E00..U+9FFF) has a Simplified form */
+extern const uint64_t az_t2s_bits[328];
+/* Does cp have a Simplified form (az_t2s(cp) != cp)?  Inline: the folding
+ * asks it for every CJK character. */
+static inline bool
+az_t2s_has(uint32_t cp)
+{
+	uint32_t	i = cp - 0x4E00;
+
+	return cp >= 0x4E00 && cp <= 0x9FFF && (az_t2s_bits[i >> 6] >> (i & 63) & 1);
+}
 
 /* ---- analyzer_lexicon.c ----------------------------------------- */
 int			az_lexicon_add_entry(az_lexicon *lex, const char *surface,

@@ -19,6 +19,7 @@
  * hash-table lookups per character, and none at all when the rule engine's
  * decision is clear (az_model_intent).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -81,16 +82,22 @@ gram_pairs(const char *text, size_t n, uint32_t *out, size_t cap)
 
 	while (p < n && k + 2 <= cap)
 	{
-		uint32_t	c = next_cp(t, n, &p);
+		uint32_t	c = t[p];
 
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		else if (c >= '0' && c <= '9')
-			c = '0';
-		else if (c == '\t' || c == '\r')
-			c = ' ';
-		if (c == ' ' && b == ' ')
-			continue;
+		if (c < 0x80)
+		{
+			p++;
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			else if (c >= '0' && c <= '9')
+				c = '0';
+			else if (c == '\t' || c == '\r')
+				c = ' ';
+			if (c == ' ' && b == ' ')
+				continue;
+		}
+		else
+			c = next_cp(t, n, &p);
 		out[k++] = b ? gram_hash(b, c, 0, 2) : 0;
 		out[k++] = a ? gram_hash(a, b, c, 3) : 0;
 		a = b;
@@ -221,11 +228,10 @@ int
 az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *channel,
 				double *score)
 {
-	size_t		ncp = 0,
-				nh,
+	size_t		nh,
 				j;
 	int32_t		acc[AZI_N];
-	uint32_t	local_h[3 * 256 + 3];
+	uint32_t	local_h[2 * 1024 + 2];
 	uint32_t   *hs;
 	int			c,
 				known = 0;
@@ -235,10 +241,10 @@ az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *c
 		score[c] = 0;
 	if (!lex || !lex->model)
 		return false;
-	for (j = 0; j < n; j++)
-		ncp += ((unsigned char) text[j] & 0xC0) != 0x80;
-	hs = 2 * ncp + 2 <= sizeof(local_h) / sizeof(local_h[0]) ? local_h :
-		malloc((2 * ncp + 2) * sizeof(uint32_t));
+	/* two places per code point: 2 n + 2 is enough (a byte count bounds
+	 * the code points) */
+	hs = 2 * n + 2 <= sizeof(local_h) / sizeof(local_h[0]) ? local_h :
+		malloc((2 * n + 2) * sizeof(uint32_t));
 	if (!hs)
 		return false;
 	for (c = 0; c < AZI_N; c++)
@@ -263,17 +269,16 @@ az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *c
 	 * known bigram too (train_intent.py keeps all features with enough
 	 * items, whatever their weights), so an unknown bigram ends the lookups
 	 * of a character */
-	nh = gram_pairs(text, n, hs, 2 * ncp + 2);
+	nh = gram_pairs(text, n, hs, 2 * n + 2);
 	{
 #ifdef __SSE2__
-		/* the 9 weights of a slot widened to 16 bits and summed in two
-		 * vectors (class 8 in lane 0 of the second), flushed to acc every
-		 * 200 characters, before 16 bits could overflow (400 x 8 < 32768) */
-		__m128i		lo = _mm_setzero_si128(),
-					hi = _mm_setzero_si128();
-		int16_t		l16[8],
-					h16[8];
-		size_t		since = 0;
+		/* whole slots summed bytewise (the weights are bytes 4..12; the
+		 * key's bytes add up to nothing used), added to acc every 16
+		 * slots, before a byte could overflow (16 x -8 = -128) */
+		_Static_assert(offsetof(az_model_slot, w) == 4, "weights at bytes 4..12 of a slot");
+		__m128i		sum8 = _mm_setzero_si128();
+		int8_t		w8[16];
+		int			adds = 0;
 #endif
 
 		for (j = 0; j + 2 <= nh; j += 2)
@@ -291,30 +296,29 @@ az_model_scores(const az_lexicon *lex, const char *text, size_t n, const char *c
 					break;
 				known++;
 #ifdef __SSE2__
+				sum8 = _mm_add_epi8(sum8, _mm_load_si128((const __m128i *) m));
+				if (++adds == 16)
 				{
-					__m128i		x = _mm_srli_si128(_mm_load_si128((const __m128i *) m), 4);
-
-					lo = _mm_add_epi16(lo, _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8));
-					hi = _mm_add_epi16(hi, _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8));
+					_mm_storeu_si128((__m128i *) w8, sum8);
+					for (c = 0; c < AZI_N; c++)
+						acc[c] += w8[4 + c];
+					sum8 = _mm_setzero_si128();
+					adds = 0;
 				}
 #else
 				for (c = 0; c < AZI_N; c++)
 					acc[c] += m->w[c];
 #endif
 			}
-#ifdef __SSE2__
-			if (++since == 200 || j + 4 > nh)
-			{
-				_mm_storeu_si128((__m128i *) l16, lo);
-				_mm_storeu_si128((__m128i *) h16, hi);
-				for (c = 0; c < 8; c++)
-					acc[c] += l16[c];
-				acc[8] += h16[0];
-				lo = hi = _mm_setzero_si128();
-				since = 0;
-			}
-#endif
 		}
+#ifdef __SSE2__
+		if (adds > 0)
+		{
+			_mm_storeu_si128((__m128i *) w8, sum8);
+			for (c = 0; c < AZI_N; c++)
+				acc[c] += w8[4 + c];
+		}
+#endif
 	}
 	if (hs != local_h)
 		free(hs);

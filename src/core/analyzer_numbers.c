@@ -58,22 +58,33 @@ static const uint64_t cn_lowbyte[4] = {
 
 /* Returns 3 if t[p] is a Chinese numeral character; *digit 0..9 or -1,
  * *unit 10/100/1000/10000/100000000 or 0. */
-static size_t
+static size_t cn_char_switch(uint32_t cp, int *digit, long *unit);
+
+static inline __attribute__((always_inline)) size_t
 cn_char(const char *t, size_t n, size_t p, int *digit, long *unit)
 {
 	const unsigned char *u = (const unsigned char *) t + p;
-	uint32_t	cp;
+	uint32_t	low;
 
 	if (p + 3 > n || (u[0] & 0xF0) != 0xE0)
 		return 0;
-	cp = ((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F);
 	*digit = -1;
 	*unit = 0;
 	/* most characters are not numerals: the low byte of every code point
-	 * below has its bit here, so one test skips the search through the
-	 * cases (a code point added below must be added here too) */
-	if (!(cn_lowbyte[(cp & 0xFF) >> 6] >> (cp & 63) & 1))
+	 * of cn_char_switch has its bit here, so one test (inline, for every
+	 * character) skips the search through the cases (a code point added
+	 * there must be added here too) */
+	low = ((uint32_t) (u[1] & 0x03) << 6) | (u[2] & 0x3F);
+	if (!(cn_lowbyte[low >> 6] >> (low & 63) & 1))
 		return 0;
+	return cn_char_switch(((uint32_t) (u[0] & 0x0F) << 12) | ((uint32_t) (u[1] & 0x3F) << 6) | (u[2] & 0x3F),
+						  digit, unit);
+}
+
+/* cn_char() past its bitmap test */
+static size_t __attribute__((noinline))
+cn_char_switch(uint32_t cp, int *digit, long *unit)
+{
 	switch (cp)
 	{
 		case 0x96F6:			/* 零 */
@@ -543,13 +554,18 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 		{"m", "米"}, {"liters", "升"}, {"litres", "升"}, {"l", "升"},
 	};
 	size_t		i;
+	char		c0;
 
 	if (p >= n)
 		return 0;
 	if ((unsigned char) t[p] >= 0x80)
 	{
+		/* the first two bytes settle nearly every entry */
+		char		b0 = t[p],
+					b1 = p + 1 < n ? t[p + 1] : '\0';
+
 		for (i = 0; i < sizeof(cjk) / sizeof(cjk[0]); i++)
-			if (az_at(t, n, p, cjk[i].s))
+			if (cjk[i].s[0] == b0 && cjk[i].s[1] == b1 && az_at(t, n, p, cjk[i].s))
 			{
 				/* 个月 个工作日 个小时 个人 个点: durations and words */
 				if (strcmp(cjk[i].s, "个") == 0 &&
@@ -573,11 +589,13 @@ az_match_unit(const char *t, size_t n, size_t p, const char **norm)
 			}
 		return 0;
 	}
+	c0 = t[p] >= 'A' && t[p] <= 'Z' ? (char) (t[p] - 'A' + 'a') : t[p];
 	for (i = 0; i < sizeof(asc) / sizeof(asc[0]); i++)
 	{
 		size_t		l;
 
-		if (!az_at(t, n, p, asc[i].s))
+		/* the first byte (case-folded, as az_at) settles most entries */
+		if (asc[i].s[0] != c0 || !az_at(t, n, p, asc[i].s))
 			continue;
 		l = strlen(asc[i].s);	/* only for a match: this runs per number */
 		if (p + l >= n || !az_isalnum((unsigned char) t[p + l]))

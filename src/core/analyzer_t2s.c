@@ -24,7 +24,7 @@
 #include "analyzer_internal.h"
 
 /* bit (cp - 0x4E00) is set when cp has a Simplified form */
-static const uint64_t t2s_bits[328] = {
+const uint64_t az_t2s_bits[328] = {
 	0x0000004080000000ULL, 0x4000000000000000ULL, 0x0000000042000004ULL, 0x0000000000000000ULL,
 	0x0000000000000000ULL, 0x0020000000100180ULL, 0x00c0000000400040ULL, 0x0000102100100006ULL,
 	0x0004080000420b41ULL, 0x2030000000020200ULL, 0x40b8a00403421000ULL, 0x0202012040220224ULL,
@@ -610,7 +610,7 @@ az_t2s(uint32_t cp)
 	if (cp < 0x4E00 || cp > 0x9FFF)
 		return cp;
 	i = cp - 0x4E00;
-	if (!(t2s_bits[i >> 6] >> (i & 63) & 1))
+	if (!(az_t2s_bits[i >> 6] >> (i & 63) & 1))
 		return cp;
 	while (lo < hi)
 	{
