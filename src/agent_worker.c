@@ -33,9 +33,11 @@
  *   4. sleep   WaitLatch until a committing producer sets our latch
  *              (agent_queue.c), the next queued job or lease falls due (a
  *              retry, a rate-limit slot), or at most the poll interval.
- * A killed worker loses nothing: its running jobs come back when their lease
- * expires, each such claim an attempt, so a job that kills its worker every
- * time ends dead after max_attempts (claim_agent_jobs).  A 429, or a 503
+ * A killed worker loses nothing: its running jobs are claimed again once a
+ * claim sees its process gone (after a crash restart, the first claim of the
+ * restarted workers), at the latest when their lease expires, each such
+ * claim an attempt, so a job that kills its worker every time ends dead
+ * after max_attempts (claim_agent_jobs).  A 429, or a 503
  * with Retry-After, pauses the endpoint until then (endpoint_throttled):
  * jobs held back or refused by the same storm keep their attempts.  A worker
  * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
@@ -189,8 +191,8 @@ engine_interrupt(void *arg)
  * The postmaster died: exit at once, as WL_EXIT_ON_PM_DEATH does while we
  * sleep -- also with calls in flight (the engine returns within 100 ms when
  * it sees it), which used to keep the worker alive until they ended.  The
- * running jobs are left to their lease: the server is going through a
- * restart, whose workers claim them again.
+ * running jobs are left as they are: the server is going through a
+ * restart, whose workers claim them again at once (their worker is gone).
  */
 static void
 exit_if_postmaster_died(void)

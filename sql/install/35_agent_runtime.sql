@@ -80,8 +80,9 @@ CREATE TABLE commhub.agent_jobs (
     prompt_tokens    integer,
     completion_tokens integer,
     worker_pid       integer,
-    -- times a worker claimed the job again because its lease had expired
-    -- (the worker that ran it died); such a claim is an attempt
+    -- times a worker claimed the job again because the worker that ran it
+    -- died (its lease had expired, or its process was gone); such a claim
+    -- is an attempt
     lease_expiries   integer      NOT NULL DEFAULT 0
 );
 CREATE INDEX agent_jobs_due ON commhub.agent_jobs (next_attempt_at) WHERE status = 'queued';
@@ -429,12 +430,18 @@ $$;
 --                        endpoint_throttled) gets no job until then; its due
 --                        jobs stay 'queued' with next_attempt_at moved to the
 --                        pause's end, no attempt spent.
--- A job found 'running' with its lease expired was left by a worker that
--- died while running it (killed, or a crash -- say one its answer causes):
--- it is claimed again as a new attempt, counted in lease_expiries; once it
--- has no attempt left (the endpoint's max_attempts, 5 for webhooks) it is
--- dead instead, "lease expired N times" -- a poison job must not crash the
--- workers for ever.
+-- A job found 'running' with its lease expired, or whose worker is gone (no
+-- backend with its worker_pid, or only one that started after the claim:
+-- the pid was reused), was left by a worker that died while running it
+-- (killed, or a crash -- say one its answer causes): it is claimed again as
+-- a new attempt, counted in lease_expiries; once it has no attempt left
+-- (the endpoint's max_attempts, 5 for webhooks) it is dead instead, "lease
+-- expired N times" or "the worker (pid P) died while running it" -- a
+-- poison job must not crash the workers for ever.  After a crash restart (a backend killed with
+-- SIGKILL ends every backend) that is the workers' first claim, not the end
+-- of a lease of up to the endpoint's timeout + 15 s.  The check reads
+-- pg_stat_activity after the claim lock, so a job claimed by a live worker
+-- is never taken for one whose worker is gone.
 -- Webhook jobs have no limits.  include_orphans also claims due jobs whose
 -- endpoint or webhook no longer exists (they fail with "not configured");
 -- the worker asks for that once per poll interval since it scans all due
@@ -451,19 +458,34 @@ DECLARE
     tau double precision;       -- burst tolerance, seconds
     tat timestamptz;
     k bigint;
+    gone bigint[];              -- running jobs whose worker is gone
 BEGIN
     IF n IS NULL OR n <= 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
-    -- Poison jobs: expired lease, no attempt left.
-    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1, error_class = 'lease_expired',
-           last_error = format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
-                               CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts),
+    -- Running jobs whose worker is gone.  The backends as they are now (not
+    -- as first read in this transaction); a backend_start we may not see
+    -- (NULL) counts as alive.
+    PERFORM pg_stat_clear_snapshot();
+    SELECT coalesce(array_agg(j.job_id), '{}') INTO gone
+      FROM commhub.agent_jobs j
+      LEFT JOIN pg_stat_activity a ON a.pid = j.worker_pid
+     WHERE j.status = 'running' AND (a.pid IS NULL OR a.backend_start > j.started_at);
+    -- Poison jobs: expired lease or worker gone, no attempt left.
+    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1,
+           error_class = CASE WHEN j.lease_expires_at < now() THEN 'lease_expired' ELSE 'worker_died' END,
+           last_error = CASE WHEN j.lease_expires_at < now()
+                        THEN format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
+                                    CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts)
+                        ELSE format('worker_died: the worker (pid %s) died while running it (%s; gave up after %s attempts)',
+                                    j.worker_pid, CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END,
+                                    j.attempts) END,
            finished_at = now(), lease_expires_at = NULL
      WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
                           LEFT JOIN commhub.agent_endpoints x ON q.agent <> 'webhook' AND x.tenant_id = q.tenant_id AND x.name = q.endpoint
-                         WHERE q.status = 'running' AND q.lease_expires_at < now() AND q.attempts >= coalesce(x.max_attempts, 5)
+                         WHERE q.status = 'running' AND (q.lease_expires_at < now() OR q.job_id = ANY (gone))
+                           AND q.attempts >= coalesce(x.max_attempts, 5)
                            FOR UPDATE OF q SKIP LOCKED);
     GET DIAGNOSTICS k = ROW_COUNT;
     IF k > 0 THEN
@@ -475,7 +497,7 @@ BEGIN
         SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
                (SELECT count(*) FROM commhub.agent_jobs r
                  WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
-                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live,
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now() AND r.job_id <> ALL (gone))::int AS live,
                coalesce(s.paused_until > now(), false) AS paused
           FROM commhub.agent_endpoints x
           LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
@@ -495,7 +517,7 @@ BEGIN
             SELECT j.job_id FROM commhub.agent_jobs j
              WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND (j.agent = 'webhook') = e.webhook
                AND ((j.status = 'queued' AND j.next_attempt_at <= now())
-                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+                    OR (j.status = 'running' AND (j.lease_expires_at < now() OR j.job_id = ANY (gone))))
              ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
         cand := cand || coalesce(ids, '{}');
     END LOOP;
@@ -505,7 +527,7 @@ BEGIN
         SELECT array_agg(q.job_id) INTO ids FROM (
             SELECT j.job_id FROM commhub.agent_jobs j
              WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
-                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+                    OR (j.status = 'running' AND (j.lease_expires_at < now() OR j.job_id = ANY (gone))))
                AND CASE WHEN j.agent = 'webhook'
                         THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
                                           WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint AND w.enabled)
@@ -523,11 +545,15 @@ BEGIN
          u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
                       worker_pid = pg_backend_pid(),
                       lease_expiries = j.lease_expiries + (j.status = 'running')::int,
-                      last_error = CASE WHEN j.status = 'running'
+                      last_error = CASE WHEN j.status = 'running' AND j.lease_expires_at < now()
                                         THEN format('lease_expired: lease expired %s; the worker died while running it',
                                                     CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
+                                        WHEN j.status = 'running'
+                                        THEN format('worker_died: the worker (pid %s) died while running it (%s)',
+                                                    j.worker_pid, CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
                                         ELSE j.last_error END,
-                      error_class = CASE WHEN j.status = 'running' THEN 'lease_expired' ELSE j.error_class END,
+                      error_class = CASE WHEN j.status = 'running' AND j.lease_expires_at < now() THEN 'lease_expired'
+                                         WHEN j.status = 'running' THEN 'worker_died' ELSE j.error_class END,
                       lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
                                                WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
                  FROM c WHERE j.job_id = c.job_id

@@ -8,6 +8,9 @@
 #                    attempts; commhub.endpoint_status shows the pause;
 #   3. cancel        pg_cancel_backend of a worker puts its in-flight jobs
 #                    back at once (attempt refunded) and the worker lives on;
+#   3b. crash        a worker killed with SIGKILL (crash restart): its job is
+#                    claimed again by the restarted workers at once (its
+#                    worker is gone), not when its lease expires;
 #   4. postmaster    a worker with calls in flight exits when the postmaster
 #      death         dies (the cluster is restarted afterwards).
 # No timing assertions: states are polled with generous timeouts.
@@ -135,6 +138,32 @@ tap_ok $([ "$s" = "1,1,1,1,1,1" ] && [ "$(fake_requests)" -ge 12 ]; echo $?) \
    "the cancelled calls cost no attempt and were made again (attempts $s, requests $(fake_requests))"
 tap_ok $([ "$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'")" = "$wpids" ]; echo $?) \
    "the workers kept running (same pids $wpids)"
+
+# 3b. A worker killed with SIGKILL while its call is in flight: the
+#     postmaster restarts every backend (a crash restart), and the restarted
+#     workers claim the job again at once -- its worker is gone -- as an
+#     attempt, not when its lease (here 600 s + 15 s) expires.  It used to
+#     stay 'running' for the whole lease.
+endpoint f_crash '{"timeout_ms": 600000, "max_attempts": 3}'
+q "SELECT commhub.use_endpoint('A10', 'f_crash')" >/dev/null
+visit E2E-CRASH "[[mode:hang]] 崩溃恢复测试" >/dev/null
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+wait_for "SELECT count(*) = 1 FROM $(ep_jobs f_crash) WHERE status = 'running' AND attempts = 1" 30
+tap_ok $? "a call in flight that never returns (lease until $(q "SELECT lease_expires_at FROM $(ep_jobs f_crash)"))"
+wpid=$(q "SELECT worker_pid FROM $(ep_jobs f_crash)")
+# the claim on disk first (the test cluster runs synchronous_commit = off: a
+# crash could lose it, and the job be claimed afresh)
+q "CHECKPOINT" >/dev/null
+kill -9 "$wpid"
+wait_for "SELECT status = 'running' AND attempts = 2 AND worker_pid <> $wpid FROM $(ep_jobs f_crash)" 120
+tap_ok $? "after worker $wpid was killed (crash restart) the job was claimed again by a new worker, its lease not expired ($(q "SELECT status || '|' || attempts || '|' || worker_pid FROM $(ep_jobs f_crash)"))"
+s=$(q "SELECT lease_expiries || '|' || error_class || '|' || (last_error LIKE 'worker_died: the worker (pid $wpid) died while running it%') FROM $(ep_jobs f_crash)")
+tap_ok $([ "$s" = "1|worker_died|true" ]; echo $?) "the claim after the crash counts as a worker death ($s: $(q "SELECT last_error FROM $(ep_jobs f_crash)"))"
+wait_for "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" 60
+tap_ok $? "both workers run again"
+# the hanging call: the job is ended here, its call cut (a cancel keeps the workers)
+q "UPDATE commhub.agent_jobs SET status = 'failed', finished_at = now(), lease_expires_at = NULL WHERE endpoint = 'f_crash'" >/dev/null
+q "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" >/dev/null
 
 # 4. Postmaster death while a call is in flight: the worker exits (it used
 #    to notice only when idle, here after the 300 s call).  Then the cluster
