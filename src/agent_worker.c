@@ -208,7 +208,8 @@ exit_if_postmaster_died(void)
  * finished job, error_class 'cancelled'), and the worker keeps running --
  * a cancelled job is claimed again at once, by any worker.  A statement of
  * the worker running at that moment is cancelled as for any backend (a
- * result being written is retried: write_result_guarded).  It used to end
+ * result being written is dropped and its job goes back the same way:
+ * write_result_guarded).  It used to end
  * the worker with an ERROR, its in-flight jobs held until their lease
  * expired.  To stop a worker, pg_terminate_backend (stop_if_requested).
  */
@@ -655,7 +656,12 @@ write_result(AgentJob *job)
  * record, a lock or statement timeout, an answer the record's constraints
  * refuse), the job -- not the worker -- pays: a conflict puts it back in the
  * queue for another attempt while it has attempts left (then it is dead),
- * anything else fails it with the reason.  An
+ * anything else fails it with the reason.  A cancel (pg_cancel_backend of
+ * the worker while it writes, say waiting for a row lock) is no failure of
+ * the job: like a cancel of its call in flight, the job goes back to the
+ * queue at once with its attempt refunded (it used to count, and end the
+ * job dead on its last attempt).  A statement timeout, also a cancel, still
+ * counts: a write that always times out must not be retried for ever.  An
  * ERROR escaping here would end the worker and strand every job it has in
  * flight until their leases expire.
  */
@@ -674,6 +680,7 @@ write_result_guarded(AgentJob *job)
 		ErrorData  *ed;
 		bool		conflict;
 		bool		retry;
+		bool		cancelled;
 		Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
 		Datum		args[3];
 
@@ -683,6 +690,9 @@ write_result_guarded(AgentJob *job)
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
+		/* pg_cancel_backend: ProcessInterrupts' own message, untranslated */
+		cancelled = ed->sqlerrcode == ERRCODE_QUERY_CANCELED && ed->message_id &&
+			strcmp(ed->message_id, "canceling statement due to user request") == 0;
 		conflict = commhub_error_is_conflict(ed->sqlerrcode) || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
 		/* a conflict is retried like any transient failure: up to the
 		 * endpoint's max_attempts (each retry calls the model again), then
@@ -690,17 +700,23 @@ write_result_guarded(AgentJob *job)
 		retry = conflict && job->attempts < job->max_attempts;
 		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
 							 (long long) job->job_id,
-							 retry ? "will retry" : conflict ? "job dead" : "job failed",
+							 cancelled ? "cancelled, back in the queue" : retry ? "will retry" : conflict ? "job dead" : "job failed",
 							 ed->message ? ed->message : "error")));
 		args[0] = Int64GetDatum(job->job_id);
 		args[1] = Int32GetDatum(job->attempts);
-		args[2] = CStringGetTextDatum(psprintf("apply: %s%s", ed->message ? ed->message : "error",
-											   conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
+		args[2] = CStringGetTextDatum(cancelled
+									  ? "cancelled: the worker was cancelled while writing the result (attempt not counted)"
+									  : psprintf("apply: %s%s", ed->message ? ed->message : "error",
+												 conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		SPI_execute_with_args(retry
+		SPI_execute_with_args(cancelled
+							  ? "UPDATE commhub.agent_jobs SET status = 'queued', attempts = attempts - 1, last_error = $3, "
+							  "error_class = 'cancelled', next_attempt_at = now(), lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
+							  : retry
 							  ? "UPDATE commhub.agent_jobs SET status = 'queued', last_error = $3, error_class = 'apply', "
 							  "next_attempt_at = now() + interval '1 second', lease_expires_at = NULL "
 							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
@@ -717,6 +733,9 @@ write_result_guarded(AgentJob *job)
 		CommitTransactionCommand();
 		MemoryContextSwitchTo(cxt);
 		FreeErrorData(ed);
+		/* claimed again at once, as after a cancel of a call in flight */
+		if (cancelled)
+			SetLatch(MyLatch);
 	}
 	PG_END_TRY();
 	pgstat_report_activity(STATE_IDLE, NULL);

@@ -11,6 +11,8 @@
 #   3b. crash        a worker killed with SIGKILL (crash restart): its job is
 #                    claimed again by the restarted workers at once (its
 #                    worker is gone), not when its lease expires;
+#   3c. cancelled    pg_cancel_backend of a worker while it writes a result:
+#       write        the job goes back to the queue, its attempt refunded;
 #   4. postmaster    a worker with calls in flight exits when the postmaster
 #      death         dies (the cluster is restarted afterwards).
 # No timing assertions: states are polled with generous timeouts.
@@ -164,6 +166,40 @@ tap_ok $? "both workers run again"
 # the hanging call: the job is ended here, its call cut (a cancel keeps the workers)
 q "UPDATE commhub.agent_jobs SET status = 'failed', finished_at = now(), lease_expires_at = NULL WHERE endpoint = 'f_crash'" >/dev/null
 q "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'commhub agent worker'" >/dev/null
+
+# 3c. pg_cancel_backend of a worker while it writes a result (here waiting
+#     for a row lock the record's A10 result needs): the job goes back to the
+#     queue with its attempt refunded, like a cancelled call.  With
+#     max_attempts 1 it used to be dead ("apply: canceling statement due to
+#     user request (gave up after 1 attempts)").
+endpoint f_wcancel '{"timeout_ms": 20000, "max_attempts": 1}'
+control '{"reset": true}'
+q "SELECT commhub.use_endpoint('A10', 'f_wcancel')" >/dev/null
+rid=$(visit E2E-WCANCEL "[[latency:8000]] 客户询价PCR-ABS-1000,月需求30吨")
+q "SELECT commhub.use_endpoint('A10', NULL)" >/dev/null
+# hold the record's row (while the call takes its 8 s) until told: the A10
+# result waits for it
+PGAPPNAME=e2e_lock_holder psql_db commhub -q -c "BEGIN" -c "SELECT 1 FROM commhub.customer_communications WHERE record_id = '$rid' FOR UPDATE" \
+    -c "SELECT pg_sleep(600)" -c "COMMIT" >/dev/null 2>&1 &
+holder=$!
+blocked="SELECT count(*) = 1 FROM pg_stat_activity a JOIN $(ep_jobs f_wcancel) ON a.pid = j.worker_pid
+          WHERE j.status = 'running' AND a.wait_event_type = 'Lock'"
+wait_for "$blocked" 30
+tap_ok $? "the worker writing the result waits for the record's row lock"
+wpid=$(q "SELECT worker_pid FROM $(ep_jobs f_wcancel) WHERE status = 'running'")
+q "SELECT pg_cancel_backend($wpid)" >/dev/null
+# claimed again at once, it waits for the lock again: then the lock is let go
+wait_for "SELECT error_class = 'cancelled' AND status IN ('queued', 'running') FROM $(ep_jobs f_wcancel)" 30
+rc=$?
+s=$(q "SELECT status || '|' || attempts || '|' || coalesce(error_class, '') FROM $(ep_jobs f_wcancel)")
+tap_ok $rc "after pg_cancel_backend the job is back in the queue ($s: $(q "SELECT last_error FROM $(ep_jobs f_wcancel)"))"
+q "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'e2e_lock_holder'" >/dev/null
+wait $holder 2>/dev/null
+wait_for "SELECT status IN ('succeeded', 'failed', 'dead') FROM $(ep_jobs f_wcancel)" 60
+s=$(q "SELECT status || '|' || attempts FROM $(ep_jobs f_wcancel)")
+tap_ok $([ "$s" = "succeeded|1" ] && [ "$(q "SELECT analyzed_by LIKE 'model:f_wcancel/%' FROM commhub.customer_communications WHERE record_id = '$rid'")" = t ]; echo $?) \
+   "the cancelled write cost no attempt: the job succeeded on its one attempt ($s; $(q "SELECT last_error FROM $(ep_jobs f_wcancel)"))"
+tap_ok $([ "$(q "SELECT pid FROM pg_stat_activity WHERE pid = $wpid")" = "$wpid" ]; echo $?) "the cancelled worker $wpid kept running"
 
 # 4. Postmaster death while a call is in flight: the worker exits (it used
 #    to notice only when idle, here after the 300 s call).  Then the cluster
