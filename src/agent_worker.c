@@ -37,8 +37,8 @@
  * claim sees its process gone (after a crash restart, the first claim of the
  * restarted workers), at the latest when their lease expires, each such
  * claim an attempt, so a job that kills its worker every time ends dead
- * after max_attempts (claim_agent_jobs).  A 429, or a 503
- * with Retry-After, pauses the endpoint until then (endpoint_throttled):
+ * after max_attempts (claim_agent_jobs).  A 429, or a 503 with
+ * Retry-After, pauses the endpoint or webhook until then (endpoint_throttled):
  * jobs held back or refused by the same storm keep their attempts.  A worker
  * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
  * unfinished jobs back in the queue at once, their attempt refunded
@@ -541,12 +541,14 @@ write_result(AgentJob *job)
 		status = job->err == LLM_FAIL_CLIENT ? "failed" : "dead";
 
 	/*
-	 * A model endpoint that refuses with 429, or 503 with Retry-After, is
-	 * paused until then (commhub.endpoint_throttled): no job of it is
+	 * A model endpoint or a webhook that refuses with 429, or 503 with
+	 * Retry-After (a WeCom robot's errcode 45009 too: LLM_RETRY_RATE_LIMIT),
+	 * is paused until then (commhub.endpoint_throttled): no job of it is
 	 * claimed meanwhile.  The pause is the Retry-After, else this job's
-	 * backoff.
+	 * backoff.  Webhooks used to be retried on their own backoff, each
+	 * refusal an attempt, whatever the Retry-After.
 	 */
-	throttled = !ok && !job->webhook &&
+	throttled = !ok &&
 		(job->err == LLM_RETRY_RATE_LIMIT || (job->http_status == 503 && job->retry_after_ms >= 0));
 	if (throttled)
 		pause_ms = job->retry_after_ms >= 0 ? job->retry_after_ms

@@ -6,6 +6,7 @@
 #   2. 429 storms    a 429 / 503 with Retry-After pauses the endpoint; jobs
 #                    held back or refused because of the pause keep their
 #                    attempts; commhub.endpoint_status shows the pause;
+#   2c. webhooks     a webhook that answers 429 is paused the same way;
 #   3. cancel        pg_cancel_backend of a worker puts its in-flight jobs
 #                    back at once (attempt refunded) and the worker lives on;
 #   3b. crash        a worker killed with SIGKILL (crash restart): its job is
@@ -119,6 +120,45 @@ tap_ok $([ "$s" = "0,0,0,1" ] && [ "$(q "SELECT count(*) FROM $(ep_jobs f_429b) 
 control '{"mode": "ok", "latency_ms": 0}'
 wait_for "SELECT count(*) = 4 FROM $(ep_jobs f_429b) WHERE status = 'succeeded'" 90
 tap_ok $? "after the pause all 4 succeeded ($(q "SELECT string_agg(attempts::text, ',' ORDER BY attempts) FROM $(ep_jobs f_429b)"))"
+
+# 2c. A webhook that answers 429 with Retry-After is paused like a model
+#     endpoint: its jobs held back keep their attempts, endpoint_status
+#     shows it (webhook true), and they go out when the pause is over.
+#     A webhook used to be retried on the workers' own backoff, each 429 an
+#     attempt, until it was dead.
+webhook_hits() { curl -s "http://127.0.0.1:$PORT/webhook/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["hits"])'; }
+hook_job() {  # hook_job WEBHOOK TEXT: one webhook job, as an urgent record enqueues it
+    q "INSERT INTO commhub.agent_jobs (tenant_id, agent, endpoint, payload)
+       VALUES ('T001', 'webhook', '$1', jsonb_build_object('msgtype', 'text', 'text', jsonb_build_object('content', '$2')))" >/dev/null
+}
+hook_jobs="(SELECT * FROM commhub.agent_jobs WHERE endpoint = 'limited_robot' AND agent = 'webhook') j"
+control '{"reset": true}'
+control '{"mode": "429", "retry_after_s": 20}'
+q "SELECT commhub.set_webhook('limited_robot', 'http://127.0.0.1:$PORT/webhook/limited_robot?key=hookkey')" >/dev/null
+hook_job limited_robot "限流测试 1"
+wait_for "SELECT count(*) = 1 FROM $hook_jobs WHERE status = 'queued' AND error_class = 'rate_limit'" 30
+s=$(q "SELECT paused AND paused_until > now() AND pause_reason LIKE '%429%' AND webhook AND base_url IS NULL
+       FROM commhub.endpoint_status WHERE endpoint = 'limited_robot'")
+tap_ok $([ "$s" = t ]; echo $?) "after a 429 with Retry-After the webhook is paused (endpoint_status: $(q "SELECT paused || ' ' || coalesce(pause_reason, '') FROM commhub.endpoint_status WHERE endpoint = 'limited_robot'"))"
+for i in 2 3 4; do hook_job limited_robot "限流测试 $i"; done
+# then one for a webhook that is not paused: once it is delivered, a claim
+# has passed over the paused webhook's older jobs
+q "SELECT commhub.set_webhook('robot_ok', 'http://127.0.0.1:$PORT/webhook/robot_ok?key=okkey')" >/dev/null
+hook_job robot_ok "不限流"
+wait_for "SELECT status = 'succeeded' FROM commhub.agent_jobs WHERE endpoint = 'robot_ok'" 30
+rc=$?
+s=$(q "SELECT string_agg(attempts::text, ',' ORDER BY attempts) FROM $hook_jobs")
+tap_ok $([ $rc = 0 ] && [ "$s" = "0,0,0,1" ] && [ "$(webhook_hits limited_robot)" = 1 ]; echo $?) \
+   "while paused the 3 jobs queued after are held back, no attempt spent; another webhook's job went out (attempts $s, POSTs $(webhook_hits limited_robot))"
+control '{"mode": "ok"}'
+wait_for "SELECT count(*) = 4 FROM $hook_jobs WHERE status = 'succeeded'" 90
+tap_ok $? "after the pause all 4 webhook jobs were delivered"
+s=$(q "SELECT string_agg(attempts::text, ',' ORDER BY attempts) FROM $hook_jobs")
+tap_ok $([ "$s" = "1,1,1,2" ] && [ "$(webhook_hits limited_robot)" = 5 ] &&
+         [ "$(q "SELECT paused FROM commhub.endpoint_status WHERE endpoint = 'limited_robot'")" = f ]; echo $?) \
+   "one attempt each, two for the one refused (attempts $s, POSTs $(webhook_hits limited_robot)); the pause is over"
+q "SELECT commhub.set_webhook('limited_robot', 'http://127.0.0.1:$PORT/webhook/limited_robot?key=hookkey', false);
+   SELECT commhub.set_webhook('robot_ok', 'http://127.0.0.1:$PORT/webhook/robot_ok?key=okkey', false)" >/dev/null
 
 # 3. pg_cancel_backend of the workers with calls in flight: the calls are
 #    cancelled, the jobs go back to the queue at once with their attempt
