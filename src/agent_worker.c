@@ -33,10 +33,12 @@
  *   4. sleep   WaitLatch until a committing producer sets our latch
  *              (agent_queue.c), the next queued job or lease falls due (a
  *              retry, a rate-limit slot), or at most the poll interval.
- * A killed worker loses nothing: its running jobs come back when their lease
- * expires, each such claim an attempt, so a job that kills its worker every
- * time ends dead after max_attempts (claim_agent_jobs).  A 429, or a 503
- * with Retry-After, pauses the endpoint until then (endpoint_throttled):
+ * A killed worker loses nothing: its running jobs are claimed again once a
+ * claim sees its process gone (after a crash restart, the first claim of the
+ * restarted workers), at the latest when their lease expires, each such
+ * claim an attempt, so a job that kills its worker every time ends dead
+ * after max_attempts (claim_agent_jobs).  A 429, or a 503 with
+ * Retry-After, pauses the endpoint or webhook until then (endpoint_throttled):
  * jobs held back or refused by the same storm keep their attempts.  A worker
  * told to stop (SIGTERM: pg_terminate_backend, a fast shutdown) puts its
  * unfinished jobs back in the queue at once, their attempt refunded
@@ -189,8 +191,8 @@ engine_interrupt(void *arg)
  * The postmaster died: exit at once, as WL_EXIT_ON_PM_DEATH does while we
  * sleep -- also with calls in flight (the engine returns within 100 ms when
  * it sees it), which used to keep the worker alive until they ended.  The
- * running jobs are left to their lease: the server is going through a
- * restart, whose workers claim them again.
+ * running jobs are left as they are: the server is going through a
+ * restart, whose workers claim them again at once (their worker is gone).
  */
 static void
 exit_if_postmaster_died(void)
@@ -206,7 +208,8 @@ exit_if_postmaster_died(void)
  * finished job, error_class 'cancelled'), and the worker keeps running --
  * a cancelled job is claimed again at once, by any worker.  A statement of
  * the worker running at that moment is cancelled as for any backend (a
- * result being written is retried: write_result_guarded).  It used to end
+ * result being written is dropped and its job goes back the same way:
+ * write_result_guarded).  It used to end
  * the worker with an ERROR, its in-flight jobs held until their lease
  * expired.  To stop a worker, pg_terminate_backend (stop_if_requested).
  */
@@ -538,12 +541,14 @@ write_result(AgentJob *job)
 		status = job->err == LLM_FAIL_CLIENT ? "failed" : "dead";
 
 	/*
-	 * A model endpoint that refuses with 429, or 503 with Retry-After, is
-	 * paused until then (commhub.endpoint_throttled): no job of it is
+	 * A model endpoint or a webhook that refuses with 429, or 503 with
+	 * Retry-After (a WeCom robot's errcode 45009 too: LLM_RETRY_RATE_LIMIT),
+	 * is paused until then (commhub.endpoint_throttled): no job of it is
 	 * claimed meanwhile.  The pause is the Retry-After, else this job's
-	 * backoff.
+	 * backoff.  Webhooks used to be retried on their own backoff, each
+	 * refusal an attempt, whatever the Retry-After.
 	 */
-	throttled = !ok && !job->webhook &&
+	throttled = !ok &&
 		(job->err == LLM_RETRY_RATE_LIMIT || (job->http_status == 503 && job->retry_after_ms >= 0));
 	if (throttled)
 		pause_ms = job->retry_after_ms >= 0 ? job->retry_after_ms
@@ -653,7 +658,12 @@ write_result(AgentJob *job)
  * record, a lock or statement timeout, an answer the record's constraints
  * refuse), the job -- not the worker -- pays: a conflict puts it back in the
  * queue for another attempt while it has attempts left (then it is dead),
- * anything else fails it with the reason.  An
+ * anything else fails it with the reason.  A cancel (pg_cancel_backend of
+ * the worker while it writes, say waiting for a row lock) is no failure of
+ * the job: like a cancel of its call in flight, the job goes back to the
+ * queue at once with its attempt refunded (it used to count, and end the
+ * job dead on its last attempt).  A statement timeout, also a cancel, still
+ * counts: a write that always times out must not be retried for ever.  An
  * ERROR escaping here would end the worker and strand every job it has in
  * flight until their leases expire.
  */
@@ -672,6 +682,7 @@ write_result_guarded(AgentJob *job)
 		ErrorData  *ed;
 		bool		conflict;
 		bool		retry;
+		bool		cancelled;
 		Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
 		Datum		args[3];
 
@@ -681,6 +692,9 @@ write_result_guarded(AgentJob *job)
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
+		/* pg_cancel_backend: ProcessInterrupts' own message, untranslated */
+		cancelled = ed->sqlerrcode == ERRCODE_QUERY_CANCELED && ed->message_id &&
+			strcmp(ed->message_id, "canceling statement due to user request") == 0;
 		conflict = commhub_error_is_conflict(ed->sqlerrcode) || ed->sqlerrcode == ERRCODE_QUERY_CANCELED;
 		/* a conflict is retried like any transient failure: up to the
 		 * endpoint's max_attempts (each retry calls the model again), then
@@ -688,17 +702,23 @@ write_result_guarded(AgentJob *job)
 		retry = conflict && job->attempts < job->max_attempts;
 		ereport(LOG, (errmsg("commhub: writing the result of %s job %lld failed (%s): %s", job->agent,
 							 (long long) job->job_id,
-							 retry ? "will retry" : conflict ? "job dead" : "job failed",
+							 cancelled ? "cancelled, back in the queue" : retry ? "will retry" : conflict ? "job dead" : "job failed",
 							 ed->message ? ed->message : "error")));
 		args[0] = Int64GetDatum(job->job_id);
 		args[1] = Int32GetDatum(job->attempts);
-		args[2] = CStringGetTextDatum(psprintf("apply: %s%s", ed->message ? ed->message : "error",
-											   conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
+		args[2] = CStringGetTextDatum(cancelled
+									  ? "cancelled: the worker was cancelled while writing the result (attempt not counted)"
+									  : psprintf("apply: %s%s", ed->message ? ed->message : "error",
+												 conflict && !retry ? psprintf(" (gave up after %d attempts)", job->attempts) : ""));
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		SPI_execute_with_args(retry
+		SPI_execute_with_args(cancelled
+							  ? "UPDATE commhub.agent_jobs SET status = 'queued', attempts = attempts - 1, last_error = $3, "
+							  "error_class = 'cancelled', next_attempt_at = now(), lease_expires_at = NULL "
+							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
+							  : retry
 							  ? "UPDATE commhub.agent_jobs SET status = 'queued', last_error = $3, error_class = 'apply', "
 							  "next_attempt_at = now() + interval '1 second', lease_expires_at = NULL "
 							  "WHERE job_id = $1 AND status = 'running' AND attempts = $2 AND worker_pid = pg_backend_pid()"
@@ -715,6 +735,9 @@ write_result_guarded(AgentJob *job)
 		CommitTransactionCommand();
 		MemoryContextSwitchTo(cxt);
 		FreeErrorData(ed);
+		/* claimed again at once, as after a cancel of a call in flight */
+		if (cancelled)
+			SetLatch(MyLatch);
 	}
 	PG_END_TRY();
 	pgstat_report_activity(STATE_IDLE, NULL);

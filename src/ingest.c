@@ -1898,12 +1898,47 @@ apply_pending_recalls(IngestItem *items, int n, const char *tenant)
 	}
 }
 
+/*
+ * Lock order.  Concurrent batches that share messages must take their row
+ * locks in one order, or two of them, each holding a row the other wants,
+ * deadlock (40P01).  A chunk takes them in two passes, both in record_id
+ * order (record_id derives from the natural key: see make_record_id), never
+ * in the order of the payloads:
+ *   - the insert: a session that meets a row another session inserted and
+ *     has not committed waits for it on the unique index;
+ *   - the records that were there already (handle_existing: SELECT ... FOR
+ *     UPDATE, then the merge's UPDATE).
+ * A session waits in the insert only for rows inserted or updated by one
+ * still running, so two sessions cannot each wait for the other across the
+ * passes either.  Ties (the same message twice in a chunk) keep the
+ * payloads' order.  The insert's order also decides the order of the new
+ * rows' ids (which of two near-duplicates of one chunk stays canonical); it
+ * is what it was.
+ *
+ * There is no order across the chunks of a batch (CHUNK payloads each):
+ * the locks of the chunks done are held while the next ones run, so two
+ * batches of more than CHUNK payloads, each with messages in a later chunk
+ * that the other has in an earlier one, can still deadlock.  One order over
+ * the batch would need every payload normalized before the first chunk is
+ * stored, and then either chunks made of other payloads than the batch's
+ * order gives -- which changes what is stored: the order of the new rows'
+ * ids, so which near-duplicate stays canonical, and which of two mails
+ * reusing a Message-ID keeps it -- or a lock per message taken up front:
+ * one lock-table entry each (a 60,000-item history sync exhausts the shared
+ * lock table), or, hashed into fewer locks, unrelated batches waiting for
+ * each other's whole transaction.  Running the batch again in a
+ * subtransaction does not help: a session waiting for a row of a
+ * subtransaction that committed waits for the top-level transaction.
+ */
 static int
 cmp_item_record_id(const void *a, const void *b, void *arg)
 {
 	IngestItem *items = (IngestItem *) arg;
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+	int			c = strcmp(items[x].record_id, items[y].record_id);
 
-	return strcmp(items[*(const int *) a].record_id, items[*(const int *) b].record_id);
+	return c != 0 ? c : (x > y) - (x < y);
 }
 
 static void
@@ -2301,9 +2336,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 		strlcpy(it->parent, tin[k].parent, sizeof(it->parent));
 		set_thread_columns(it);
 	}
-	/* Insert in record_id order (record_id derives from the natural key):
-	 * concurrent batches that share messages take their unique-index locks
-	 * in the same order instead of deadlocking. */
+	/* Insert in record_id order (see cmp_item_record_id: lock order). */
 	{
 		int		   *ord = palloc(sizeof(int) * (ntin + 1));
 
@@ -2352,32 +2385,49 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 	json_decref(rows);
 	PH(5);
 
+	{
+		/* The records that were there already, locked and compared in
+		 * record_id order (see cmp_item_record_id: lock order), not in the
+		 * payloads' order. */
+		int		   *ord = palloc(sizeof(int) * (n + 1));
+		int			nexist = 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			IngestItem *it = &items[i];
+			bool		found = false;
+			InsertedRow *ir;
+
+			if (it->failed || it->recall)
+				continue;
+			ir = hash_search(inserted, it->record_id, HASH_FIND, &found);
+			if (found)
+			{
+				it->row_id = ir->id;
+				json_array_extend(chunk_atts, it->atts);
+				json_array_extend(chunk_tasks, it->tasks);
+				it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
+			}
+			else
+				ord[nexist++] = i;
+		}
+		qsort_arg(ord, nexist, sizeof(int), cmp_item_record_id, items);
+		for (int k = 0; k < nexist; k++)
+			handle_existing(&items[ord[k]], tenant, lex, force);
+		pfree(ord);
+	}
+	/* Written and urgent records in the payloads' order, as before. */
 	for (int i = 0; i < n; i++)
 	{
 		IngestItem	   *it = &items[i];
-		bool		found = false;
-		InsertedRow *ir;
 
-		if (it->failed || it->recall)
+		if (it->failed || it->recall || !it->status || strcmp(it->status, "duplicate") == 0)
 			continue;
-		ir = hash_search(inserted, it->record_id, HASH_FIND, &found);
-
-		if (found)
-		{
-			it->row_id = ir->id;
-			json_array_extend(chunk_atts, it->atts);
-			json_array_extend(chunk_tasks, it->tasks);
-			it->status = strcmp(jstr(it->row, "match_status"), "unmatched") == 0 ? "unmatched" : "inserted";
-		}
-		else
-			handle_existing(it, tenant, lex, force);
-		if (it->status && strcmp(it->status, "duplicate") != 0)
-		{
-			written[nwritten++] = CStringGetTextDatum(it->record_id);
-			if ((found && jstr(it->row, "urgency_level") && strcmp(jstr(it->row, "urgency_level"), "high") == 0) ||
-				it->became_urgent)
-				urgent[nurgent++] = CStringGetTextDatum(it->record_id);
-		}
+		written[nwritten++] = CStringGetTextDatum(it->record_id);
+		if ((strcmp(it->status, "merged") != 0 && jstr(it->row, "urgency_level") &&
+			 strcmp(jstr(it->row, "urgency_level"), "high") == 0) ||
+			it->became_urgent)
+			urgent[nurgent++] = CStringGetTextDatum(it->record_id);
 	}
 	PH(6);
 	{
@@ -2900,9 +2950,18 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 
 				if (!store_in_subxact(items, n, tenant, &err))
 				{
-					/* One by one, so one bad row costs only itself. */
+					/* One by one, so one bad row costs only itself; in the
+					 * chunk's lock order (cmp_item_record_id), not the
+					 * payloads': each item's locks are held to the end. */
+					int		   *ord = palloc(sizeof(int) * (n + 1));
+
 					for (int i = 0; i < n; i++)
+						ord[i] = i;
+					qsort_arg(ord, n, sizeof(int), cmp_item_record_id, items);
+					for (int k = 0; k < n; k++)
 					{
+						int			i = ord[k];
+
 						if (items[i].failed)
 							continue;
 						reset_item_outputs(&items[i]);

@@ -80,8 +80,9 @@ CREATE TABLE commhub.agent_jobs (
     prompt_tokens    integer,
     completion_tokens integer,
     worker_pid       integer,
-    -- times a worker claimed the job again because its lease had expired
-    -- (the worker that ran it died); such a claim is an attempt
+    -- times a worker claimed the job again because the worker that ran it
+    -- died (its lease had expired, or its process was gone); such a claim
+    -- is an attempt
     lease_expiries   integer      NOT NULL DEFAULT 0
 );
 CREATE INDEX agent_jobs_due ON commhub.agent_jobs (next_attempt_at) WHERE status = 'queued';
@@ -92,13 +93,16 @@ CREATE INDEX agent_jobs_finished ON commhub.agent_jobs (finished_at) WHERE statu
 CREATE INDEX agent_jobs_endpoint_due ON commhub.agent_jobs (tenant_id, endpoint, next_attempt_at) WHERE status = 'queued';
 CREATE INDEX agent_jobs_endpoint_running ON commhub.agent_jobs (tenant_id, endpoint) WHERE status = 'running';
 
--- Per-endpoint state written only by the workers.  rate_tat (endpoints
--- with requests_per_minute, claim_agent_jobs) is the GCRA "theoretical
--- arrival time" -- requests are spaced 60/rpm seconds apart, with a burst of
--- about one second's worth (ceil(rpm/60), at least 1).  paused_until is set
--- when the endpoint answers 429 (or 503 with Retry-After): no job of the
--- endpoint is claimed before it (endpoint_throttled, claim_agent_jobs);
--- paused_at is when that pause began, pause_reason the answer that set it.
+-- Per-endpoint state written only by the workers: of a model endpoint
+-- (agent_endpoints), or of a webhook (notify_webhooks, webhook true; the two
+-- may share a name).  rate_tat (model endpoints with requests_per_minute,
+-- claim_agent_jobs) is the GCRA "theoretical arrival time" -- requests are
+-- spaced 60/rpm seconds apart, with a burst of about one second's worth
+-- (ceil(rpm/60), at least 1).  paused_until is set when the endpoint or
+-- webhook answers 429 (or 503 with Retry-After; a WeCom robot's errcode
+-- 45009): no job of it is claimed before it (endpoint_throttled,
+-- claim_agent_jobs); paused_at is when that pause began, pause_reason the
+-- answer that set it.
 CREATE TABLE commhub.agent_endpoint_state (
     tenant_id    varchar(64) NOT NULL,
     endpoint     varchar(64) NOT NULL,
@@ -106,7 +110,8 @@ CREATE TABLE commhub.agent_endpoint_state (
     paused_until timestamptz,
     paused_at    timestamptz,
     pause_reason text,
-    PRIMARY KEY (tenant_id, endpoint)
+    webhook      boolean     NOT NULL DEFAULT false,
+    PRIMARY KEY (tenant_id, endpoint, webhook)
 );
 
 -- The built-in A10 prompt (version 1).  {placeholders} are filled by the worker.
@@ -383,9 +388,11 @@ SELECT j.tenant_id, j.agent, j.endpoint, j.status, count(*) AS jobs,
  WHERE j.tenant_id = (SELECT commhub.current_tenant())
  GROUP BY 1, 2, 3, 4;
 
--- O2: each model endpoint of the tenant: paused (after a 429 / 503 with
--- Retry-After, until paused_until, with the answer that paused it), its
--- jobs queued and running, and its rate-limit slot.  No key.
+-- O2: each model endpoint and each webhook of the tenant (webhook true):
+-- paused (after a 429 / 503 with Retry-After, until paused_until, with the
+-- answer that paused it), its jobs queued and running, and a model
+-- endpoint's limits and rate-limit slot.  No key: a webhook's URL holds
+-- its key, so base_url is NULL for webhooks.
 CREATE VIEW commhub.endpoint_status AS
 SELECT e.tenant_id, e.name AS endpoint, e.base_url, e.model,
        coalesce(s.paused_until > now(), false) AS paused,
@@ -395,10 +402,23 @@ SELECT e.tenant_id, e.name AS endpoint, e.base_url, e.model,
        (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name
            AND j.agent <> 'webhook' AND j.status = 'running') AS running,
        e.max_inflight, e.requests_per_minute,
-       CASE WHEN e.requests_per_minute IS NOT NULL THEN s.rate_tat END AS rate_tat
+       CASE WHEN e.requests_per_minute IS NOT NULL THEN s.rate_tat END AS rate_tat,
+       false AS webhook
   FROM commhub.agent_endpoints e
-  LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = e.tenant_id AND s.endpoint = e.name
- WHERE e.tenant_id = (SELECT commhub.current_tenant());
+  LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = e.tenant_id AND s.endpoint = e.name AND NOT s.webhook
+ WHERE e.tenant_id = (SELECT commhub.current_tenant())
+UNION ALL
+SELECT w.tenant_id, w.name, NULL::text, NULL::varchar(256),
+       coalesce(s.paused_until > now(), false),
+       s.paused_until, s.paused_at, s.pause_reason,
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = w.tenant_id AND j.endpoint = w.name
+           AND j.agent = 'webhook' AND j.status = 'queued'),
+       (SELECT count(*) FROM commhub.agent_jobs j WHERE j.tenant_id = w.tenant_id AND j.endpoint = w.name
+           AND j.agent = 'webhook' AND j.status = 'running'),
+       NULL::integer, NULL::integer, NULL::timestamptz, true
+  FROM commhub.notify_webhooks w
+  LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = w.tenant_id AND s.endpoint = w.name AND s.webhook
+ WHERE w.tenant_id = (SELECT commhub.current_tenant());
 
 -- Finished jobs older than the setting commhub.job_retention (default 7 days).
 CREATE FUNCTION commhub.prune_jobs(older_than interval DEFAULT NULL) RETURNS bigint
@@ -428,13 +448,19 @@ $$;
 --                        Retry-After (agent_endpoint_state.paused_until,
 --                        endpoint_throttled) gets no job until then; its due
 --                        jobs stay 'queued' with next_attempt_at moved to the
---                        pause's end, no attempt spent.
--- A job found 'running' with its lease expired was left by a worker that
--- died while running it (killed, or a crash -- say one its answer causes):
--- it is claimed again as a new attempt, counted in lease_expiries; once it
--- has no attempt left (the endpoint's max_attempts, 5 for webhooks) it is
--- dead instead, "lease expired N times" -- a poison job must not crash the
--- workers for ever.
+--                        pause's end, no attempt spent.  Webhooks too.
+-- A job found 'running' with its lease expired, or whose worker is gone (no
+-- backend with its worker_pid, or only one that started after the claim:
+-- the pid was reused), was left by a worker that died while running it
+-- (killed, or a crash -- say one its answer causes): it is claimed again as
+-- a new attempt, counted in lease_expiries; once it has no attempt left
+-- (the endpoint's max_attempts, 5 for webhooks) it is dead instead, "lease
+-- expired N times" or "the worker (pid P) died while running it" -- a
+-- poison job must not crash the workers for ever.  After a crash restart (a backend killed with
+-- SIGKILL ends every backend) that is the workers' first claim, not the end
+-- of a lease of up to the endpoint's timeout + 15 s.  The check reads
+-- pg_stat_activity after the claim lock, so a job claimed by a live worker
+-- is never taken for one whose worker is gone.
 -- Webhook jobs have no limits.  include_orphans also claims due jobs whose
 -- endpoint or webhook no longer exists (they fail with "not configured");
 -- the worker asks for that once per poll interval since it scans all due
@@ -451,19 +477,34 @@ DECLARE
     tau double precision;       -- burst tolerance, seconds
     tat timestamptz;
     k bigint;
+    gone bigint[];              -- running jobs whose worker is gone
 BEGIN
     IF n IS NULL OR n <= 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1668114532, 1);   -- 'chub', 1: the claim
-    -- Poison jobs: expired lease, no attempt left.
-    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1, error_class = 'lease_expired',
-           last_error = format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
-                               CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts),
+    -- Running jobs whose worker is gone.  The backends as they are now (not
+    -- as first read in this transaction); a backend_start we may not see
+    -- (NULL) counts as alive.
+    PERFORM pg_stat_clear_snapshot();
+    SELECT coalesce(array_agg(j.job_id), '{}') INTO gone
+      FROM commhub.agent_jobs j
+      LEFT JOIN pg_stat_activity a ON a.pid = j.worker_pid
+     WHERE j.status = 'running' AND (a.pid IS NULL OR a.backend_start > j.started_at);
+    -- Poison jobs: expired lease or worker gone, no attempt left.
+    UPDATE commhub.agent_jobs j SET status = 'dead', lease_expiries = j.lease_expiries + 1,
+           error_class = CASE WHEN j.lease_expires_at < now() THEN 'lease_expired' ELSE 'worker_died' END,
+           last_error = CASE WHEN j.lease_expires_at < now()
+                        THEN format('lease_expired: lease expired %s; the worker died while running it (gave up after %s attempts)',
+                                    CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END, j.attempts)
+                        ELSE format('worker_died: the worker (pid %s) died while running it (%s; gave up after %s attempts)',
+                                    j.worker_pid, CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END,
+                                    j.attempts) END,
            finished_at = now(), lease_expires_at = NULL
      WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
                           LEFT JOIN commhub.agent_endpoints x ON q.agent <> 'webhook' AND x.tenant_id = q.tenant_id AND x.name = q.endpoint
-                         WHERE q.status = 'running' AND q.lease_expires_at < now() AND q.attempts >= coalesce(x.max_attempts, 5)
+                         WHERE q.status = 'running' AND (q.lease_expires_at < now() OR q.job_id = ANY (gone))
+                           AND q.attempts >= coalesce(x.max_attempts, 5)
                            FOR UPDATE OF q SKIP LOCKED);
     GET DIAGNOSTICS k = ROW_COUNT;
     IF k > 0 THEN
@@ -475,12 +516,15 @@ BEGIN
         SELECT x.tenant_id, x.name, false AS webhook, x.max_inflight, x.requests_per_minute AS rpm, s.rate_tat,
                (SELECT count(*) FROM commhub.agent_jobs r
                  WHERE r.tenant_id = x.tenant_id AND r.endpoint = x.name AND r.status = 'running'
-                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now())::int AS live,
+                   AND r.agent <> 'webhook' AND r.lease_expires_at >= now() AND r.job_id <> ALL (gone))::int AS live,
                coalesce(s.paused_until > now(), false) AS paused
           FROM commhub.agent_endpoints x
-          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name AND NOT s.webhook
         UNION ALL
-        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0, false FROM commhub.notify_webhooks w WHERE w.enabled
+        SELECT w.tenant_id, w.name, true, n, NULL, NULL, 0, coalesce(s.paused_until > now(), false)
+          FROM commhub.notify_webhooks w
+          LEFT JOIN commhub.agent_endpoint_state s ON s.tenant_id = w.tenant_id AND s.endpoint = w.name AND s.webhook
+         WHERE w.enabled
     LOOP
         CONTINUE WHEN e.paused;
         budget := least(n, e.max_inflight - e.live);
@@ -495,7 +539,7 @@ BEGIN
             SELECT j.job_id FROM commhub.agent_jobs j
              WHERE j.tenant_id = e.tenant_id AND j.endpoint = e.name AND (j.agent = 'webhook') = e.webhook
                AND ((j.status = 'queued' AND j.next_attempt_at <= now())
-                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+                    OR (j.status = 'running' AND (j.lease_expires_at < now() OR j.job_id = ANY (gone))))
              ORDER BY j.next_attempt_at, j.job_id LIMIT budget FOR UPDATE SKIP LOCKED) q;
         cand := cand || coalesce(ids, '{}');
     END LOOP;
@@ -505,7 +549,7 @@ BEGIN
         SELECT array_agg(q.job_id) INTO ids FROM (
             SELECT j.job_id FROM commhub.agent_jobs j
              WHERE ((j.status = 'queued' AND j.next_attempt_at <= now())
-                    OR (j.status = 'running' AND j.lease_expires_at < now()))
+                    OR (j.status = 'running' AND (j.lease_expires_at < now() OR j.job_id = ANY (gone))))
                AND CASE WHEN j.agent = 'webhook'
                         THEN NOT EXISTS (SELECT 1 FROM commhub.notify_webhooks w
                                           WHERE w.tenant_id = j.tenant_id AND w.name = j.endpoint AND w.enabled)
@@ -523,11 +567,15 @@ BEGIN
          u AS (UPDATE commhub.agent_jobs j SET status = 'running', attempts = j.attempts + 1, started_at = now(),
                       worker_pid = pg_backend_pid(),
                       lease_expiries = j.lease_expiries + (j.status = 'running')::int,
-                      last_error = CASE WHEN j.status = 'running'
+                      last_error = CASE WHEN j.status = 'running' AND j.lease_expires_at < now()
                                         THEN format('lease_expired: lease expired %s; the worker died while running it',
                                                     CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
+                                        WHEN j.status = 'running'
+                                        THEN format('worker_died: the worker (pid %s) died while running it (%s)',
+                                                    j.worker_pid, CASE WHEN j.lease_expiries = 0 THEN 'once' ELSE (j.lease_expiries + 1) || ' times' END)
                                         ELSE j.last_error END,
-                      error_class = CASE WHEN j.status = 'running' THEN 'lease_expired' ELSE j.error_class END,
+                      error_class = CASE WHEN j.status = 'running' AND j.lease_expires_at < now() THEN 'lease_expired'
+                                         WHEN j.status = 'running' THEN 'worker_died' ELSE j.error_class END,
                       lease_expires_at = now() + make_interval(secs => 15 + coalesce((SELECT x.timeout_ms FROM commhub.agent_endpoints x
                                                WHERE x.tenant_id = j.tenant_id AND x.name = j.endpoint AND j.agent <> 'webhook'), 30000) / 1000.0)
                  FROM c WHERE j.job_id = c.job_id
@@ -539,27 +587,28 @@ BEGIN
            greatest(coalesce(min(st.rate_tat), now()), now()) + count(*) * make_interval(secs => 60.0 / min(x.requests_per_minute))
       FROM commhub.agent_jobs j
       JOIN commhub.agent_endpoints x ON x.tenant_id = j.tenant_id AND x.name = j.endpoint AND x.requests_per_minute IS NOT NULL
-      LEFT JOIN commhub.agent_endpoint_state st ON st.tenant_id = j.tenant_id AND st.endpoint = j.endpoint
+      LEFT JOIN commhub.agent_endpoint_state st ON st.tenant_id = j.tenant_id AND st.endpoint = j.endpoint AND NOT st.webhook
      WHERE j.job_id = ANY (ids) AND j.agent <> 'webhook'
      GROUP BY j.tenant_id, j.endpoint
     ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO UPDATE SET rate_tat = EXCLUDED.rate_tat;
     -- Jobs held back by the rate wait, still queued, for the next free
-    -- slot; jobs of a paused endpoint, for the pause's end.
+    -- slot; jobs of a paused endpoint or webhook, for the pause's end.
     FOR e IN
         SELECT * FROM (
         SELECT x.tenant_id, x.name, s.rate_tat
-                   - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot
+                   - make_interval(secs => (greatest(1, ceil(x.requests_per_minute / 60.0)) - 1) * 60.0 / x.requests_per_minute) AS slot,
+               false AS webhook
           FROM commhub.agent_endpoints x
-          JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name
+          JOIN commhub.agent_endpoint_state s ON s.tenant_id = x.tenant_id AND s.endpoint = x.name AND NOT s.webhook
          WHERE x.requests_per_minute IS NOT NULL
         UNION ALL
-        SELECT s.tenant_id, s.endpoint, s.paused_until
+        SELECT s.tenant_id, s.endpoint, s.paused_until, s.webhook
           FROM commhub.agent_endpoint_state s WHERE s.paused_until > now()) w
          WHERE w.slot > now()
     LOOP
         UPDATE commhub.agent_jobs j SET next_attempt_at = e.slot
          WHERE j.job_id IN (SELECT q.job_id FROM commhub.agent_jobs q
-                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND q.agent <> 'webhook'
+                             WHERE q.tenant_id = e.tenant_id AND q.endpoint = e.name AND (q.agent = 'webhook') = e.webhook
                                AND q.status = 'queued' AND q.next_attempt_at < e.slot
                              ORDER BY q.next_attempt_at, q.job_id LIMIT 1000 FOR UPDATE SKIP LOCKED);
     END LOOP;
@@ -578,9 +627,10 @@ AS $$
            - now()) * 1000
 $$;
 
--- A model endpoint refused a job's call with 429, or 503 with Retry-After
--- (the worker calls this in the job's result transaction): the endpoint is
--- paused for pause_ms (the Retry-After, else the job's backoff) -- no job of
+-- A model endpoint or a webhook refused a job's call with 429, or 503 with
+-- Retry-After (or a WeCom robot's errcode 45009, frequency limit; the
+-- worker calls this in the job's result transaction): the endpoint (the
+-- webhook) is paused for pause_ms (the Retry-After, else the job's backoff) -- no job of
 -- it is claimed before paused_until.  refund is true when the endpoint was
 -- already paused by a refusal that came after this job's call started: the
 -- call was refused by the same storm, so its attempt is not counted and it
@@ -593,25 +643,27 @@ AS $$
 DECLARE
     j commhub.agent_jobs;
     st commhub.agent_endpoint_state;
+    wh boolean;
     target timestamptz := now() + make_interval(secs => greatest(coalesce(pause_ms, 0), 0) / 1000.0);
 BEGIN
     SELECT * INTO j FROM commhub.agent_jobs x WHERE x.job_id = endpoint_throttled.job_id;
     refund := false;
-    IF j.job_id IS NULL OR j.agent = 'webhook' OR j.endpoint IS NULL THEN
+    IF j.job_id IS NULL OR j.endpoint IS NULL THEN
         RETURN;
     END IF;
-    INSERT INTO commhub.agent_endpoint_state (tenant_id, endpoint) VALUES (j.tenant_id, j.endpoint)
+    wh := j.agent = 'webhook';
+    INSERT INTO commhub.agent_endpoint_state (tenant_id, endpoint, webhook) VALUES (j.tenant_id, j.endpoint, wh)
     ON CONFLICT ON CONSTRAINT agent_endpoint_state_pkey DO NOTHING;
     SELECT * INTO st FROM commhub.agent_endpoint_state s
-     WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint FOR UPDATE;
+     WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint AND s.webhook = wh FOR UPDATE;
     IF st.paused_until > now() THEN
         refund := st.paused_at >= j.started_at;
         UPDATE commhub.agent_endpoint_state s SET paused_until = greatest(s.paused_until, target)
-         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint AND s.webhook = wh
         RETURNING s.paused_until INTO paused_until;
     ELSE
         UPDATE commhub.agent_endpoint_state s SET paused_until = target, paused_at = now(), pause_reason = left(reason, 500)
-         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint
+         WHERE s.tenant_id = j.tenant_id AND s.endpoint = j.endpoint AND s.webhook = wh
         RETURNING s.paused_until INTO paused_until;
     END IF;
 END

@@ -32,9 +32,13 @@ ENDPOINTS
   POST /webhook/<name>   WeCom robot message {"msgtype": "markdown",
       "markdown": {"content": "..."}} (or text); records it and answers
       {"errcode":0,"errmsg":"ok"}.  Bad message: errcode 40008.  Names
-      starting with "fail": errcode 93000; with "busy": errcode -1.
+      starting with "fail": errcode 93000; with "busy": errcode -1; with
+      "limited": while the /control mode is 429 or 503, that HTTP status
+      with Retry-After (retry_after_s, default 1; 503 default 2), nothing
+      recorded.
   GET  /webhook/<name>   {"name", "count", "messages": [bodies, oldest first],
-      "keys": [the Idempotency-Key header of each, or null]}
+      "keys": [the Idempotency-Key header of each, or null],
+      "hits": POSTs to it, refused ones included}
 
 PER-REQUEST MARKERS in the user (or system) prompt, overriding /control:
   [[mode:M]]  M is one of
@@ -102,6 +106,7 @@ class State:
         self.flaky = {}
         self.webhooks = {}
         self.webhook_keys = {}
+        self.webhook_hits = {}
 
 
 STATE = State()
@@ -353,7 +358,8 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 msgs = list(STATE.webhooks.get(name, []))
                 keys = list(STATE.webhook_keys.get(name, []))
-            self.send_json(200, {"name": name, "count": len(msgs), "messages": msgs, "keys": keys})
+                hits = STATE.webhook_hits.get(name, 0)
+            self.send_json(200, {"name": name, "count": len(msgs), "messages": msgs, "keys": keys, "hits": hits})
         elif p == "/health":
             self.send_json(200, {"ok": True})
         else:
@@ -406,6 +412,16 @@ class Handler(BaseHTTPRequestHandler):
             msg = json.loads(body)
         except ValueError:
             msg = None
+        with STATE.lock:
+            if name in STATE.webhook_hits or len(STATE.webhook_hits) < MAX_WEBHOOK_NAMES:
+                STATE.webhook_hits[name] = STATE.webhook_hits.get(name, 0) + 1
+            mode = STATE.control.get("mode")
+            retry_after = STATE.control.get("retry_after_s")
+        if name.startswith("limited") and mode in ("429", "503"):
+            ra = str(retry_after) if retry_after not in (None, "") else ("1" if mode == "429" else "2")
+            self.send_json(int(mode), {"errcode": 45009 if mode == "429" else -1, "errmsg": "limited (fake)"},
+                           {"Retry-After": ra})
+            return
         if name.startswith("fail"):
             resp = {"errcode": 93000, "errmsg": "invalid webhook url, hint: [fake]"}
         elif name.startswith("busy"):
