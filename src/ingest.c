@@ -1622,9 +1622,9 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		{
 			json_t	   *bands = json_array();
 
-			/* Band terms are scoped by customer: the GIN lookup for near-
-			 * duplicates returns only this customer's records, however
-			 * much wording other customers share. */
+			/* Band terms are scoped by customer.  A near-duplicate (found
+			 * through idx_comm_timeline, which carries the fingerprint)
+			 * must also share a band: link_duplicates in thread.c. */
 			json_object_set_new(r, "fingerprint", json_integer((json_int_t) h));
 			for (int b = 0; b < 4; b++)
 			{
