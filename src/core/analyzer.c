@@ -136,108 +136,6 @@ az_clause_break(const az_ctx *ctx, size_t a, size_t b)
 }
 
 
-/* Word w of the clause break bitmap (bit i: break_at(t, n, 64 w + i,
- * false) != 0), filled at first use: the bytes that can start a break are
- * found 16 at a time (SSE2), break_at_lead decides. */
-static uint64_t
-brk_word(const az_ctx *ctx, size_t w)
-{
-	size_t		s = w * 64,
-				e = s + 64 < ctx->n ? s + 64 : ctx->n,
-				p;
-	uint64_t	bits = 0,
-				cand = 0;
-
-	if (ctx->brk_done[w >> 6] >> (w & 63) & 1)
-		return ctx->brk[w];
-#ifdef __SSE2__
-	if (s + 64 <= ctx->n)
-	{
-		int			k;
-
-		for (k = 0; k < 4; k++)
-		{
-			__m128i		x = _mm_loadu_si128((const __m128i *) (ctx->t + s + 16 * k));
-			__m128i		m = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
-																   _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
-													  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
-																   _mm_cmpeq_epi8(x, _mm_set1_epi8('?')))),
-										 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
-																   _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
-													  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
-																   _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')))));
-
-			m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char) 0xFE)),
-											   _mm_set1_epi8((char) 0xE2)));
-			cand |= (uint64_t) (unsigned) _mm_movemask_epi8(m) << (16 * k);
-		}
-	}
-	else
-#endif
-		for (p = s; p < e; p++)
-			if (break_lead[(unsigned char) ctx->t[p]])
-				cand |= UINT64_C(1) << (p - s);
-	while (cand)
-	{
-		int			i = __builtin_ctzll(cand);
-
-		if (break_at_lead(ctx->t, ctx->n, s + (size_t) i, false))
-			bits |= UINT64_C(1) << i;
-		cand &= cand - 1;
-	}
-	ctx->brk[w] = bits;
-	ctx->brk_done[w >> 6] |= UINT64_C(1) << (w & 63);
-	return bits;
-}
-
-/* The first clause break at or after p and before lim, lim if none. */
-static size_t
-brk_next(const az_ctx *ctx, size_t p, size_t lim)
-{
-	size_t		w = p >> 6;
-	uint64_t	m = brk_word(ctx, w) & (~UINT64_C(0) << (p & 63));
-
-	for (;;)
-	{
-		if (m)
-		{
-			size_t		r = w * 64 + (size_t) __builtin_ctzll(m);
-
-			return r < lim ? r : lim;
-		}
-		if (++w * 64 >= lim)
-			return lim;
-		m = brk_word(ctx, w);
-	}
-}
-
-/* The last clause break before p and at or after lo, SIZE_MAX if none. */
-static size_t
-brk_prev(const az_ctx *ctx, size_t p, size_t lo)
-{
-	size_t		w;
-	uint64_t	m;
-
-	if (p <= lo)
-		return SIZE_MAX;
-	w = (p - 1) >> 6;
-	m = brk_word(ctx, w);
-	if (((p - 1) & 63) < 63)
-		m &= (UINT64_C(1) << (((p - 1) & 63) + 1)) - 1;
-	for (;;)
-	{
-		if (m)
-		{
-			size_t		r = w * 64 + 63 - (size_t) __builtin_clzll(m);
-
-			return r >= lo ? r : SIZE_MAX;
-		}
-		if (w == 0 || w * 64 <= lo)
-			return SIZE_MAX;
-		m = brk_word(ctx, --w);
-	}
-}
-
 void
 az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 {
@@ -247,29 +145,6 @@ az_clause_bounds(const az_ctx *ctx, size_t p, size_t *cs, size_t *ce)
 
 	if (p > ctx->n)
 		p = a = b = ctx->n;
-	/* From the bitmap, when p starts a character and the walks below
-	 * would end within 400 bytes (so within their 400 characters): the
-	 * clause starts after the last break before p and ends at the first
-	 * break from p on. */
-	if (p == ctx->n || ((unsigned char) ctx->t[p] & 0xC0) != 0x80)
-	{
-		size_t		lo = p > 400 ? p - 400 : 0,
-					hi = ctx->n - p > 400 ? p + 400 : ctx->n,
-					r = brk_prev(ctx, p, lo),
-					f = brk_next(ctx, p, hi);
-
-		if (r != SIZE_MAX)
-			a = r + az_u8len((unsigned char) ctx->t[r]);
-		else
-			a = 0;
-		if ((r != SIZE_MAX ? p - a < 400 : p <= 400) && (f < hi || ctx->n - p <= 400))
-		{
-			*cs = a;
-			*ce = f;
-			return;
-		}
-		a = b = p;
-	}
 	for (steps = 0; a > 0 && steps < 400; steps++)
 	{
 		size_t		q = a - 1;
@@ -3061,8 +2936,6 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	az_hit	   *raw = NULL;
 	uint8_t    *occ = NULL;
 	char	   *scratch = NULL;
-	size_t		brk_words,
-				done_words;
 	long		nraw;
 	size_t		slen = 0,
 				total,
@@ -3131,23 +3004,16 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 	ctx.subj_len = slen;
 	ctx.content = content;
 	ctx.content_len = len;
-	/* one scratch block: clause break bitmap | its filled words | map |
-	 * text | mark | occ (number tokens grow on their own, from a size that
-	 * keeps small records in small bins) */
-	brk_words = (total + 1) / 64 + 1;
-	done_words = brk_words / 64 + 1;
-	scratch = malloc((brk_words + done_words) * sizeof(uint64_t) +
-					 (total + 1) * sizeof(uint32_t) + 3 * (total + 1));
+	/* one scratch block: map | text | mark | occ (number tokens grow on
+	 * their own, from a size that keeps small records in small bins) */
+	scratch = malloc((total + 1) * sizeof(uint32_t) + 3 * (total + 1));
 	ctx.nums_cap = 16;
 	ctx.nums = malloc(ctx.nums_cap * sizeof(az_num));
 	R = r_new();
 	if (!scratch || !ctx.nums || !R)
 		goto done;
-	ctx.brk = (uint64_t *) scratch;
-	ctx.brk_done = ctx.brk + brk_words;
-	memset(ctx.brk_done, 0, done_words * sizeof(uint64_t));
-	ctx.map = (uint32_t *) (ctx.brk_done + done_words);
-	ctx.t = (char *) ctx.map + (total + 1) * sizeof(uint32_t);
+	ctx.map = (uint32_t *) scratch;
+	ctx.t = scratch + (total + 1) * sizeof(uint32_t);
 	ctx.mark = (uint8_t *) ctx.t + total + 1;
 	occ = ctx.mark + total + 1;
 	memset(ctx.mark, 0, total + 1);

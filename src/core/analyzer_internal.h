@@ -307,11 +307,6 @@ typedef struct az_ctx
 	 * quoted under a reply (the new words are the matter) */
 	uint32_t	quote_start;
 	bool		quote_fwd;
-	/* clause breaks (break_at(t, n, p, false) != 0, analyzer.c) as a
-	 * bitmap over t, filled 64 bytes at a time as az_clause_bounds needs
-	 * them; brk_done tells which words are filled */
-	uint64_t   *brk,
-			   *brk_done;
 	/* hits after overlap resolution, sorted by start */
 	az_hit	   *hits;
 	size_t		nhits;
