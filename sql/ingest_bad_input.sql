@@ -63,3 +63,8 @@ SELECT count(*) - :errors_before AS new_errors FROM commhub.ingest_errors;
 SELECT count(*) AS stored FROM commhub.customer_communications WHERE source_record_id IN ('B-OK-3', 'B-CONFLICT');
 DROP TRIGGER conflict_always ON commhub.customer_communications;
 DROP FUNCTION conflict_always();
+-- reparse of no record: NULL (a sub-select that found nothing) and an
+-- unknown id are errors with a hint, not a crash
+SELECT commhub.reparse(NULL);
+SELECT commhub.reparse((SELECT record_id FROM commhub.customer_communications WHERE source_record_id = 'no-such-record'));
+SELECT commhub.reparse('NO-SUCH-RECORD');

@@ -25,6 +25,10 @@ extern char *commhub_tenant_guc;
 /* commhub.current_tenant() (tenant.c): the active tenant, checked. */
 extern const char *commhub_tenant(void);
 extern char *commhub_current_tenant(void);	/* palloc'd copy */
+/* render.c: is row security on customer_communications (rel, open) for
+ * reading exactly the tenant policy? */
+struct RelationData;
+extern bool commhub_comm_tenant_policy_only(struct RelationData *rel);
 /* statement trigger body: relcache invalidation of the trigger's table */
 extern Datum commhub_relcache_trigger(FunctionCallInfo fcinfo, const char *name);
 

@@ -3096,7 +3096,7 @@ PG_FUNCTION_INFO_V1(commhub_reparse);
 Datum
 commhub_reparse(PG_FUNCTION_ARGS)
 {
-	char	   *record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *record_id;
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		args[2];
 	IngestItem		it;
@@ -3105,6 +3105,11 @@ commhub_reparse(PG_FUNCTION_ARGS)
 	char	   *mailboxes;
 	char	   *tenant = commhub_current_tenant();
 
+	/* not STRICT in SQL: reparse((SELECT record_id ...)) of no row is an error */
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("record_id must not be null"),
+						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));
+	record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	SPI_connect();
 	args[0] = CStringGetTextDatum(record_id);
 	args[1] = CStringGetTextDatum(tenant);

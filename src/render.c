@@ -792,6 +792,25 @@ tl_policies_ok(Relation rel)
 	return nselect == 1;
 }
 
+/*
+ * Is row security on rel (customer_communications, open) for reading exactly
+ * commhub's tenant policy, tenant_id = (SELECT commhub.current_tenant())?
+ * Then a scan keyed on the current tenant sees what a query would
+ * (fpscan.c).  Cached with the timeline's: policy DDL invalidates the
+ * table's relcache entry, and with it this answer.
+ */
+bool
+commhub_comm_tenant_policy_only(Relation rel)
+{
+	if (!tl_cache.valid)
+		tl_cache_build();
+	if (!tl_cache.usable || RelationGetRelid(rel) != tl_cache.relid)
+		return false;
+	if (tl_cache.policy_ok < 0)
+		tl_cache.policy_ok = tl_policies_ok(rel) ? 1 : 0;
+	return tl_cache.policy_ok == 1;
+}
+
 /* The elements of a text[] filter, as detoasted texts; NULL elements dropped. */
 typedef struct
 {

@@ -35,7 +35,8 @@
  * Near-duplicates (same customer), one set-based query per chunk, each probe
  * an index lookup bounded by a time window -- never a scan of the customer's
  * history: content simhash Hamming distance <= 6 within +-3 days (candidates
- * from the GIN index on the 4 simhash bands); the same attachment hash
+ * from idx_comm_timeline, which carries the simhash: fpscan.c), sharing one
+ * of the 4 simhash bands; the same attachment hash
  * within +-7 days; the same external number and direction within +-10 min with durations
  * within 20% (a CDR and the salesperson's log); a video meeting and a visit
  * or meeting within +-90 min.  The record ingested first stays canonical;
@@ -47,6 +48,9 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
@@ -674,6 +678,97 @@ record_id_set(const char *name, long n)
 	return hash_create(name, Max(n, 4), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 }
 
+/* Is commhub.fingerprint_neighbours there (0.8.0's SQL)?  The library may
+ * be newer than the extension's SQL until ALTER EXTENSION commhub UPDATE. */
+static bool
+fingerprint_neighbours_exists(void)
+{
+	Oid			argtypes[9] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, INT4OID, INT4OID,
+							   TEXTOID, TEXTOID};
+
+	return OidIsValid(LookupFuncName(list_make2(makeString("commhub"), makeString("fingerprint_neighbours")),
+									 9, argtypes, true));
+}
+
+/* link_duplicates' query: the probe records (head), the content rule (two
+ * forms, see below), the attachment, call and meeting rules (tail). */
+#define DEDUP_HEAD \
+				   "SELECT c.record_id, k.record_id, k.why, c.id FROM unnest($2::int4[]) AS u(id) " \
+				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.id = u.id OFFSET 0) c " \
+				   "CROSS JOIN LATERAL (" \
+				   "  SELECT * FROM ("
+#define DEDUP_CONTENT \
+				   /* the customer's records of the +-3 days whose fingerprint is \
+				    * within 6 bits: fingerprint_neighbours (fpscan.c) reads them \
+				    * from idx_comm_timeline, which carries the fingerprint, \
+				    * testing it before visibility and leaving out the probe's \
+				    * own channel and source; only those few candidates are \
+				    * read again for the remaining conditions */ \
+				   "  (SELECT p.record_id, 'content' AS why, p.id FROM commhub.customer_communications p " \
+				   "    WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 " \
+				   "      AND p.id = ANY (commhub.fingerprint_neighbours($1, c.customer_id, c.communication_time - interval '3 days', " \
+				   "                                                     c.communication_time + interval '3 days', c.fingerprint, c.id, 6, " \
+				   "                                                     c.communication_type, c.source_system)) " \
+				   "      AND p.canonical_record_id IS NULL AND p.fp_bands && c.fp_bands AND length(p.content) >= 20 " \
+				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) " \
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+#define DEDUP_CONTENT_0_7 \
+				   /* 0.7.0's schema (the library is newer than the extension's \
+				    * SQL until ALTER EXTENSION ... UPDATE): an index-only range \
+				    * scan, whose visibility test comes before the filter */ \
+				   "  (SELECT p.record_id, 'content' AS why, p.id " \
+				   "     FROM (SELECT q.id FROM commhub.customer_communications q " \
+				   "            WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND q.tenant_id = $1 AND q.customer_id = c.customer_id " \
+				   "              AND q.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' " \
+				   "              AND q.id < c.id AND bit_count((q.fingerprint # c.fingerprint)::bit(64)) <= 6 " \
+				   "            ORDER BY q.communication_time, q.id OFFSET 0) q " \
+				   "     JOIN commhub.customer_communications p ON p.id = q.id " \
+				   "    WHERE p.canonical_record_id IS NULL AND p.fp_bands && c.fp_bands AND length(p.content) >= 20 " \
+				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) " \
+				   "    ORDER BY p.id + 0 LIMIT 1) "
+#define DEDUP_TAIL \
+				   "  UNION ALL " \
+				   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca " \
+				   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa " \
+				   "                         WHERE pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id LIMIT 20) pa " \
+				   "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id " \
+				   "    WHERE c.attachment_count > 0 AND ca.record_id = c.record_id AND ca.file_hash IS NOT NULL " \
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL " \
+				   "      AND p.communication_type <> c.communication_type " \
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' " \
+				   "    ORDER BY p.id + 0 LIMIT 1) " \
+				   "  UNION ALL " \
+				   /* the candidates in the call index's order, the lowest id \
+				    * of them: on a table without statistics yet every index \
+				    * of the tenant costs the same, and one that reads the \
+				    * whole tenant per record (natural key) was picked; a \
+				    * sort it would need breaks the tie */ \
+				   "  (SELECT p.record_id, 'call', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p " \
+				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number " \
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL " \
+				   "      AND p.source_system <> c.source_system AND p.missed = c.missed " \
+				   "      AND (p.direction IS NULL OR c.direction IS NULL OR p.direction = c.direction) " \
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' " \
+				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) " \
+				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) " \
+				   "  UNION ALL " \
+				   "  (SELECT p.record_id, 'meeting', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p " \
+				   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 " \
+				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL " \
+				   /* not an index condition: idx_comm_type would read every \
+				    * meeting of the tenant; the customer's 3 hours are few */ \
+				   "      AND (p.communication_type IN ('video', 'visit', 'meeting')) IS TRUE " \
+				   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') " \
+				   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' " \
+				   /* the same meeting: the two overlap in time (each at least \
+				    * 15 minutes long); a 09:00 video call and a 10:30 visit \
+				    * are two meetings */ \
+				   "      AND p.communication_time < c.communication_time + make_interval(secs => greatest(coalesce(c.duration, 0), 900)) " \
+				   "      AND c.communication_time < p.communication_time + make_interval(secs => greatest(coalesce(p.duration, 0), 900)) " \
+				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) " \
+				   "  ) u ORDER BY u.id LIMIT 1) k " \
+				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL"
+
 static void
 link_duplicates(ThreadIn *in, int n, const char *tenant)
 {
@@ -683,7 +778,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	int			nids = 0;
 	SPITupleTable *tt;
 	uint64		nmatch;
-
+	bool		have_fn;
 	HTAB	   *probe;
 
 	/*
@@ -707,6 +802,7 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	}
 	hash_destroy(probe);
 	args[0] = CStringGetTextDatum(tenant);
+	have_fn = nids > 0 && fingerprint_neighbours_exists();
 	/*
 	 * The query sees the chunk as it was before any of its links: a record
 	 * could be linked to one that the same pass links to another (a chain,
@@ -724,67 +820,10 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 		args[1] = PointerGetDatum(construct_array(ids, nids, INT4OID, 4, true, TYPALIGN_INT));
 		/* Driven from unnest(): whatever plan the cache keeps, each record of
 		 * the chunk is found by an index probe, never by filtering a scan. */
-		SPI_CACHED("SELECT c.record_id, k.record_id, k.why, c.id FROM unnest($2::int4[]) AS u(id) "
-				   "CROSS JOIN LATERAL (SELECT * FROM commhub.customer_communications x WHERE x.id = u.id OFFSET 0) c "
-				   "CROSS JOIN LATERAL ("
-				   "  SELECT * FROM ("
-				   /* the customer's records of the +-3 days whose fingerprint is
-				    * within 6 bits: idx_comm_timeline carries the fingerprint, so
-				    * this is an index-only range scan; only the rare candidates
-				    * are read from the table for the remaining conditions */
-				   "  (SELECT p.record_id, 'content' AS why, p.id "
-				   "     FROM (SELECT q.id FROM commhub.customer_communications q "
-				   "            WHERE c.fp_bands IS NOT NULL AND length(c.content) >= 20 AND q.tenant_id = $1 AND q.customer_id = c.customer_id "
-				   "              AND q.communication_time BETWEEN c.communication_time - interval '3 days' AND c.communication_time + interval '3 days' "
-				   "              AND q.id < c.id AND bit_count((q.fingerprint # c.fingerprint)::bit(64)) <= 6 "
-				   /* idx_comm_timeline's order: on a table without statistics
-				    * yet every index of the tenant costs the same, and one
-				    * that reads the whole tenant per record (natural key) was
-				    * picked; a sort it would need breaks the tie */
-				   "            ORDER BY q.communication_time, q.id OFFSET 0) q "
-				   "     JOIN commhub.customer_communications p ON p.id = q.id "
-				   "    WHERE p.canonical_record_id IS NULL AND p.fp_bands && c.fp_bands AND length(p.content) >= 20 "
-				   "      AND (p.communication_type <> c.communication_type OR p.source_system <> c.source_system) "
-				   "    ORDER BY p.id + 0 LIMIT 1) "
-				   "  UNION ALL "
-				   "  (SELECT p.record_id, 'attachment', p.id FROM commhub.communication_attachments ca "
-				   "    CROSS JOIN LATERAL (SELECT pa.record_id FROM commhub.communication_attachments pa "
-				   "                         WHERE pa.tenant_id = $1 AND pa.file_hash = ca.file_hash AND pa.record_id <> ca.record_id LIMIT 20) pa "
-				   "    JOIN commhub.customer_communications p ON p.record_id = pa.record_id "
-				   "    WHERE c.attachment_count > 0 AND ca.record_id = c.record_id AND ca.file_hash IS NOT NULL "
-				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-				   "      AND p.communication_type <> c.communication_type "
-				   "      AND p.communication_time BETWEEN c.communication_time - interval '7 days' AND c.communication_time + interval '7 days' "
-				   "    ORDER BY p.id + 0 LIMIT 1) "
-				   "  UNION ALL "
-				   /* the candidates in an index's order (see above), the
-				    * lowest id of them */
-				   "  (SELECT p.record_id, 'call', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p "
-				   "    WHERE c.call_number IS NOT NULL AND p.tenant_id = $1 AND p.call_number = c.call_number "
-				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-				   "      AND p.source_system <> c.source_system AND p.missed = c.missed "
-				   "      AND (p.direction IS NULL OR c.direction IS NULL OR p.direction = c.direction) "
-				   "      AND p.communication_time BETWEEN c.communication_time - interval '10 minutes' AND c.communication_time + interval '10 minutes' "
-				   "      AND abs(coalesce(p.duration, 0) - coalesce(c.duration, 0)) <= greatest(30, 0.2 * greatest(p.duration, c.duration)) "
-				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) "
-				   "  UNION ALL "
-				   "  (SELECT p.record_id, 'meeting', p.id FROM (SELECT p.record_id, p.id FROM commhub.customer_communications p "
-				   "    WHERE c.communication_type IN ('video', 'visit', 'meeting') AND p.tenant_id = $1 "
-				   "      AND p.customer_id = c.customer_id AND p.id < c.id AND p.canonical_record_id IS NULL "
-				   /* not an index condition: idx_comm_type would read every
-				    * meeting of the tenant; the customer's 3 hours are few */
-				   "      AND (p.communication_type IN ('video', 'visit', 'meeting')) IS TRUE "
-				   "      AND (p.communication_type = 'video') <> (c.communication_type = 'video') "
-				   "      AND p.communication_time BETWEEN c.communication_time - interval '90 minutes' AND c.communication_time + interval '90 minutes' "
-				   /* the same meeting: the two overlap in time (each at least
-				    * 15 minutes long); a 09:00 video call and a 10:30 visit
-				    * are two meetings */
-				   "      AND p.communication_time < c.communication_time + make_interval(secs => greatest(coalesce(c.duration, 0), 900)) "
-				   "      AND c.communication_time < p.communication_time + make_interval(secs => greatest(coalesce(p.duration, 0), 900)) "
-				   "    ORDER BY p.communication_time OFFSET 0) p ORDER BY p.id + 0 LIMIT 1) "
-				   "  ) u ORDER BY u.id LIMIT 1) k "
-				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL",
-				   2, types, args, NULL, false, 0);
+		if (have_fn)
+			SPI_CACHED(DEDUP_HEAD DEDUP_CONTENT DEDUP_TAIL, 2, types, args, NULL, false, 0);
+		else
+			SPI_CACHED(DEDUP_HEAD DEDUP_CONTENT_0_7 DEDUP_TAIL, 2, types, args, NULL, false, 0);
 		tt = SPI_tuptable;
 		nmatch = SPI_processed;
 		linked = record_id_set("commhub linked", (long) nmatch);

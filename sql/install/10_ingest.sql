@@ -156,3 +156,16 @@ SELECT p.*, now() - p.started_at AS elapsed,
        CASE WHEN p.items_per_second > 0 AND p.items_total > p.items_done
             THEN (p.items_total - p.items_done) / p.items_per_second * interval '1 second' END AS eta
   FROM commhub.ingest_progress_rows() p;
+
+-- A1: the candidates of the content rule of near-duplicate detection -- ids of
+-- the customer's records in [since, until] with id < below and a simhash
+-- within max_bits bits of fingerprint, but not of channel not_type and source
+-- not_source (NULL if any of the first seven arguments is).  An index-only scan of
+-- idx_comm_timeline that tests the fingerprint before visibility (src/fpscan.c);
+-- the plain query where that index or the table is not as created here, or
+-- where privileges or row security apply.  For ingest's own query.
+CREATE FUNCTION commhub.fingerprint_neighbours(tenant text, customer text, since timestamptz, until timestamptz,
+                                                fingerprint bigint, below integer, max_bits integer,
+                                                not_type text, not_source text)
+RETURNS integer[]
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'commhub_fingerprint_neighbours';

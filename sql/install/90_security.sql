@@ -97,7 +97,8 @@ GRANT SELECT ON commhub.agent_routes, commhub.agent_prompts, commhub.agent_jobs,
 GRANT EXECUTE ON FUNCTION commhub.worker_status() TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.enqueue_after_ingest(text[], text[]), commhub.wake_workers_at_commit(),
                           commhub.enqueue_agent_enrichment(text, text, text, jsonb),
-                          commhub.urgent_markdown(commhub.customer_communications)
+                          commhub.urgent_markdown(commhub.customer_communications),
+                          commhub.fingerprint_neighbours(text, text, timestamptz, timestamptz, bigint, integer, integer, text, text)
    TO commhub_writer;
 GRANT EXECUTE ON FUNCTION commhub.set_endpoint(text, text, text, text, jsonb), commhub.use_endpoint(text, text),
                           commhub.set_webhook(text, text, boolean), commhub.prune_jobs(interval),
