@@ -191,7 +191,8 @@ commhub_fingerprint_neighbours(PG_FUNCTION_ARGS)
 	relid = OidIsValid(nsp) ? get_relname_relid("customer_communications", nsp) : InvalidOid;
 	indexid = OidIsValid(nsp) ? get_relname_relid("idx_comm_timeline", nsp) : InvalidOid;
 	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
-	if (!OidIsValid(relid) || !OidIsValid(indexid) || snapshot == NULL || !IsMVCCSnapshot(snapshot) ||
+	if (!OidIsValid(relid) || !OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX ||
+		snapshot == NULL || !IsMVCCSnapshot(snapshot) ||
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return fp_neighbours_spi(fcinfo);
 	rls = check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
