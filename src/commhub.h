@@ -29,6 +29,10 @@ extern char *commhub_current_tenant(void);	/* palloc'd copy */
  * reading exactly the tenant policy? */
 struct RelationData;
 extern bool commhub_comm_tenant_policy_only(struct RelationData *rel);
+/* render.c: customer_communications and idx_comm_timeline as created
+ * (cached oids), and the opened index's key columns */
+extern bool commhub_timeline_relation(Oid *relid, Oid *indexid);
+extern bool commhub_timeline_index_ok(struct RelationData *irel);
 /* statement trigger body: relcache invalidation of the trigger's table */
 extern Datum commhub_relcache_trigger(FunctionCallInfo fcinfo, const char *name);
 

@@ -52,48 +52,37 @@
 #include "utils/timestamp.h"
 
 #include "commhub.h"
+#include "spi_cache.h"
 
 PG_FUNCTION_INFO_V1(commhub_fingerprint_neighbours);
 
-/* idx_comm_timeline as the scan needs it: a valid btree on exactly
- * (tenant_id, customer_id, communication_time, id) ascending, with the
- * fingerprint as its first INCLUDE column, no predicate, no expressions. */
+/* idx_comm_timeline as the scan needs it: the timeline's index (render.c:
+ * a valid btree on exactly (tenant_id, customer_id, communication_time, id)
+ * ascending, no predicate, no expressions) with the types' default btree
+ * opfamilies (what the scan keys compare with) and the fingerprint as its
+ * first INCLUDE column. */
 static bool
 fp_index_ok(Relation rel, Relation irel)
 {
+	static const Oid types[4] = {VARCHAROID, VARCHAROID, TIMESTAMPTZOID, INT4OID};
+	static Oid	families[4];	/* looked up once */
 	Form_pg_index ix = irel->rd_index;
-	static const char *const want[5] = {"tenant_id", "customer_id", "communication_time", "id", "fingerprint"};
-	static const Oid types[5] = {VARCHAROID, VARCHAROID, TIMESTAMPTZOID, INT4OID, INT8OID};
-	TupleDesc	td = RelationGetDescr(rel);
-	static Oid	families[4];	/* the types' default btree opfamilies, looked up once */
+	AttrNumber	fpatt;
+	Form_pg_attribute att;
 
 	if (!OidIsValid(families[3]))
 		for (int i = 0; i < 4; i++)
 			families[i] = get_opclass_family(GetDefaultOpClass(types[i], BTREE_AM_OID));
-
-	if (irel->rd_rel->relkind != RELKIND_INDEX || irel->rd_rel->relam != BTREE_AM_OID ||
-		ix->indrelid != RelationGetRelid(rel) || ix->indnkeyatts != 4 || ix->indnatts < 5 ||
-		!ix->indisvalid || !ix->indisready || irel->rd_indexprs != NIL ||
-		!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-		!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL))
+	if (!commhub_timeline_index_ok(irel) || ix->indnatts < 5)
 		return false;
-	for (int i = 0; i < 5; i++)
-	{
-		AttrNumber	a = ix->indkey.values[i];
-		Form_pg_attribute att;
-
-		if (a <= 0 || a > td->natts)
+	for (int i = 0; i < 4; i++)
+		if (irel->rd_opfamily[i] != families[i])
 			return false;
-		att = TupleDescAttr(td, a - 1);
-		if (att->attisdropped || att->atttypid != types[i] || strcmp(NameStr(att->attname), want[i]) != 0)
-			return false;
-		if (i < 4 && (irel->rd_indoption[i] & INDOPTION_DESC) != 0)
-			return false;
-		/* the type's default btree ordering (what the scan keys compare with) */
-		if (i < 4 && irel->rd_opfamily[i] != families[i])
-			return false;
-	}
-	return true;
+	fpatt = ix->indkey.values[4];
+	if (fpatt <= 0 || fpatt > RelationGetDescr(rel)->natts)
+		return false;
+	att = TupleDescAttr(RelationGetDescr(rel), fpatt - 1);
+	return !att->attisdropped && att->atttypid == INT8OID && strcmp(NameStr(att->attname), "fingerprint") == 0;
 }
 
 /* Is the text datum equal to t (bytes; the columns' collations are deterministic)? */
@@ -123,11 +112,11 @@ fp_neighbours_spi(FunctionCallInfo fcinfo)
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT coalesce(array_agg(id), '{}') FROM commhub.customer_communications "
-							  "WHERE tenant_id = $1 AND customer_id = $2 AND communication_time BETWEEN $3 AND $4 "
-							  "AND id < $6 AND bit_count((fingerprint # $5)::bit(64)) <= $7 "
-							  "AND NOT coalesce(communication_type = $8 AND source_system = $9, false)",
-							  9, types, args, nulls, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_CACHED("SELECT coalesce(array_agg(id), '{}') FROM commhub.customer_communications "
+				   "WHERE tenant_id = $1 AND customer_id = $2 AND communication_time BETWEEN $3 AND $4 "
+				   "AND id < $6 AND bit_count((fingerprint # $5)::bit(64)) <= $7 "
+				   "AND NOT coalesce(communication_type = $8 AND source_system = $9, false)",
+				   9, types, args, nulls, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "fingerprint_neighbours: query failed");
 	out = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	out = SPI_datumTransfer(out, false, -1);
@@ -155,8 +144,7 @@ commhub_fingerprint_neighbours(PG_FUNCTION_ARGS)
 	uint64		fp;
 	int32		below,
 				max_bits;
-	Oid			nsp,
-				relid,
+	Oid			relid,
 				indexid;
 	Snapshot	snapshot;
 	Relation	rel,
@@ -187,11 +175,8 @@ commhub_fingerprint_neighbours(PG_FUNCTION_ARGS)
 	not_source = PG_ARGISNULL(8) ? NULL : PG_GETARG_TEXT_PP(8);
 	if (max_bits < 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT4OID));
-	nsp = get_namespace_oid("commhub", true);
-	relid = OidIsValid(nsp) ? get_relname_relid("customer_communications", nsp) : InvalidOid;
-	indexid = OidIsValid(nsp) ? get_relname_relid("idx_comm_timeline", nsp) : InvalidOid;
 	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
-	if (!OidIsValid(relid) || !OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX ||
+	if (!commhub_timeline_relation(&relid, &indexid) || get_rel_relkind(indexid) != RELKIND_INDEX ||
 		snapshot == NULL || !IsMVCCSnapshot(snapshot) ||
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return fp_neighbours_spi(fcinfo);

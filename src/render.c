@@ -793,6 +793,29 @@ tl_policies_ok(Relation rel)
 }
 
 /*
+ * customer_communications and idx_comm_timeline as this version created them
+ * (the timeline's cache, rebuilt on relcache invalidation): their oids, and
+ * false when they are not.  Then commhub_timeline_index_ok(irel) checks the
+ * opened index's key columns (fpscan.c).
+ */
+bool
+commhub_timeline_relation(Oid *relid, Oid *indexid)
+{
+	if (!tl_cache.valid)
+		tl_cache_build();
+	*relid = tl_cache.relid;
+	*indexid = tl_cache.indexid;
+	return tl_cache.usable;
+}
+
+bool
+commhub_timeline_index_ok(Relation irel)
+{
+	return tl_cache.valid && tl_cache.usable && irel->rd_rel->relkind == RELKIND_INDEX &&
+		irel->rd_index->indrelid == tl_cache.relid && tl_index_ok(irel);
+}
+
+/*
  * Is row security on rel (customer_communications, open) for reading exactly
  * commhub's tenant policy, tenant_id = (SELECT commhub.current_tenant())?
  * Then a scan keyed on the current tenant sees what a query would
