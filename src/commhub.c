@@ -56,6 +56,7 @@ _PG_init(void)
 	commhub_guc_init();
 	commhub_ingest_init();
 	commhub_analyze_init();
+	commhub_plan_guard_init();
 	commhub_agent_worker_init();
 	commhub_mail_worker_init();
 	if (commhub_preloaded)

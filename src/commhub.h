@@ -18,6 +18,7 @@ extern void commhub_require_preload(const char *feature);
 extern void commhub_guc_init(void);
 extern void commhub_ingest_init(void);
 extern void commhub_analyze_init(void);
+extern void commhub_plan_guard_init(void);
 
 /* GUCs */
 extern char *commhub_tenant_guc;
