@@ -46,11 +46,25 @@ CREATE TRIGGER tenant_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
     FOR EACH STATEMENT EXECUTE FUNCTION commhub.tenant_grants_changed();
 
 CREATE FUNCTION commhub.grant_tenant(tenant_id text, role_name name) RETURNS void
-LANGUAGE sql SECURITY INVOKER
+LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    INSERT INTO commhub.tenant_grants (tenant_id, role_name) VALUES ($1, $2)
+BEGIN
+    IF tenant_id IS NULL OR btrim(tenant_id) = '' OR length(tenant_id) > 64 THEN
+        RAISE EXCEPTION 'tenant_id must be 1 to 64 characters'
+            USING ERRCODE = '22023', HINT = 'Pass the tenant the role may use, e.g. T002.';
+    END IF;
+    IF role_name IS NULL THEN
+        RAISE EXCEPTION 'role_name must not be null'
+            USING ERRCODE = '22004', HINT = 'Pass the role that may use the tenant, e.g. ''sales_app''.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = role_name) THEN
+        RAISE EXCEPTION 'role_name: role "%" does not exist', role_name
+            USING ERRCODE = '42704', HINT = 'Create the role first (CREATE ROLE), then grant it the tenant.';
+    END IF;
+    INSERT INTO commhub.tenant_grants AS g (tenant_id, role_name) VALUES (grant_tenant.tenant_id, grant_tenant.role_name)
     ON CONFLICT DO NOTHING;
+END
 $$;
 
 -- ---------------------------------------------------------------------

@@ -37,7 +37,11 @@ AS $$
 DECLARE
     v_id text;
 BEGIN
-    IF insight_type NOT IN ('relationship', 'opportunity', 'suggestion', 'risk', 'summary', 'trend') THEN
+    IF customer_id IS NULL OR customer_id = '' THEN
+        RAISE EXCEPTION 'customer_id must not be empty'
+            USING ERRCODE = '22023', HINT = 'Pass the customer the insight is about, e.g. C001.';
+    END IF;
+    IF insight_type IS NULL OR insight_type NOT IN ('relationship', 'opportunity', 'suggestion', 'risk', 'summary', 'trend') THEN
         RAISE EXCEPTION 'insight_type "%" is not one of relationship, opportunity, suggestion, risk, summary, trend', insight_type
             USING ERRCODE = '22023', HINT = 'Use the seed''s insight types.';
     END IF;
