@@ -27,6 +27,8 @@
  *   wechat  per chat (room or pair): same thread while the gap to the
  *           previous message is <= commhub.wecom_thread_gap (30 min); a
  *           late message that bridges two threads joins them after insert.
+ *           A chunk first takes a lock per chat it holds (lock_chats), so
+ *           concurrent ingests into one chat thread it one after the other.
  *   calls   an answered call within 24 h after a missed call from the same
  *           number is its call-back: same thread, parent = the missed call,
  *           whose follow-up is then done.
@@ -47,10 +49,13 @@
 #include "pg_jansson.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
+#include "storage/lock.h"
 #include "utils/array.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
@@ -456,6 +461,55 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 	}
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a,
+				y = *(const uint64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * One transaction-level lock per chat of the chunk, taken before its
+ * threads are decided and held to commit.  Without it, sessions ingesting
+ * messages of one chat in different orders (webhook retries, two archive
+ * pullers) each folded the chat's threads after their insert
+ * (join_late_chat), updating the same rows in different orders: 40P01
+ * (test/e2e/concurrent_ingest.sh, about once in 30 runs).  With it they
+ * thread the chat one after the other, and each sees what the one before
+ * committed.  The locks are advisory locks in commhub's own space (the
+ * fourth field of the tag, COMMHUB_CHAT_LOCK, is never 1 or 2 as for
+ * pg_advisory_lock; pg_locks shows it as objsubid), keyed by a 64-bit hash
+ * of tenant and chat, taken in hash order: two chunks never wait for each
+ * other's chats in a cycle.  (Chunks of one batch keep theirs while the
+ * next chunk runs: see cmp_item_record_id in ingest.c on batches of more
+ * than one chunk.)
+ */
+#define COMMHUB_CHAT_LOCK 0x4348
+static void
+lock_chats(ThreadIn *in, int n, const char *tenant)
+{
+	uint64	   *h = palloc(sizeof(uint64) * (n + 1));
+	uint64		seed = hash_bytes_extended((const unsigned char *) tenant, strlen(tenant), 0);
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
+			h[k++] = hash_bytes_extended((const unsigned char *) in[i].chat_key, strlen(in[i].chat_key), seed);
+	qsort(h, k, sizeof(uint64), cmp_u64);
+	for (int i = 0; i < k; i++)
+	{
+		LOCKTAG		tag;
+
+		if (i > 0 && h[i] == h[i - 1])
+			continue;
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h[i] >> 32), (uint32) h[i], COMMHUB_CHAT_LOCK);
+		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	}
+	pfree(h);
+}
+
 void
 commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 {
@@ -466,6 +520,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 	HTAB	   *calls = chunk_map("commhub chunk calls");
 	ChatPrev   *chat_prev = palloc(sizeof(ChatPrev) * (n + 1));
 
+	lock_chats(in, n, tenant);
 	for (int i = 0; i < n; i++)
 		order[i] = &in[i];
 	qsort(order, n, sizeof(ThreadIn *), cmp_time);

@@ -13,8 +13,15 @@ cd "$(dirname "$0")/.."
 . test/lib/common.sh
 
 PASS=0; FAIL=0
+FAILED_WHAT=""
 count() { PASS=$((PASS + $1)); FAIL=$((FAIL + $2)); }
-finish() { echo; echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]; exit $?; }
+failed() { FAILED_WHAT="$FAILED_WHAT$1"$'\n'; }   # remembered for the summary
+finish() {
+    echo
+    # the failures again, last, so that the tail of a long log names them
+    [ -n "$FAILED_WHAT" ] && { echo "failed checks:"; printf '%s' "$FAILED_WHAT" | head -60 | sed 's/^/  /'; }
+    echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]; exit $?
+}
 
 ensure_packages || { echo "0 passed, 1 failed"; exit 1; }
 build_and_install || { echo "0 passed, 1 failed"; exit 1; }
@@ -29,11 +36,13 @@ for variant in plain asan valgrind; do
         valgrind) out=$(make -s unit-valgrind 2>&1) ;;
     esac
     echo "$out" | grep -v '^ok ' | grep -E 'passed|not ok|rror' | sed "s/^/[$variant] /"
+    echo "$out" | grep -E 'not ok' | while read -r l; do echo "[$variant] $l"; done > "${TMPDIR:-/tmp}/commhub_unit_fail.$$"
+    while read -r l; do failed "$l"; done < "${TMPDIR:-/tmp}/commhub_unit_fail.$$"; rm -f "${TMPDIR:-/tmp}/commhub_unit_fail.$$"
     line=$(echo "$out" | grep '^unit: ' | tail -1)
     if [ -n "$line" ]; then
         count "$(echo "$line" | awk '{print $2}')" "$(echo "$line" | awk '{print $4}')"
     else
-        count 0 1
+        count 0 1; failed "[$variant] unit tests did not report"
     fi
 done
 
@@ -46,6 +55,8 @@ echo "$out" | grep -E '\.\.\. |tests (passed|failed)'
 p=$(grep -cE '\.\.\. ok' <<<"$out"); f=$(grep -cE '\.\.\. FAILED|\.\.\. failed' <<<"$out")
 [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 [ $rc -ne 0 ] && [ -f regression.diffs ] && head -200 regression.diffs
+while read -r l; do [ -n "$l" ] && failed "[pg_regress] $l"; done < <(grep -E '\.\.\. (FAILED|failed)' <<<"$out")
+[ $rc -ne 0 ] && [ -f regression.diffs ] && while read -r l; do failed "[pg_regress diff] $l"; done < <(grep -E '^[-+][^-+]' regression.diffs | head -20)
 count "$p" "$f"
 
 # 3. pgTAP
@@ -55,7 +66,8 @@ psql_db commhub_tap -q -c "CREATE EXTENSION pgtap; CREATE EXTENSION commhub;" >/
 out=$(pg_prove -v -d commhub_tap test/pgtap/*.sql 2>&1); rc=$?
 echo "$out" | grep -E '^not ok|^test/|Result|Failed' 
 p=$(grep -cE '^ok ' <<<"$out"); f=$(grep -cE '^not ok ' <<<"$out")
-[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+[ $rc -ne 0 ] && [ "$f" -eq 0 ] && { f=1; failed "[pgTAP] pg_prove exit $rc"; }
+while read -r l; do [ -n "$l" ] && failed "[pgTAP] $l"; done < <(grep -E '^(not ok|#.*(have|want|Failed test))' <<<"$out" | head -30)
 count "$p" "$f"
 
 # 4. end-to-end scripts: each prints TAP lines and uses the running cluster
@@ -65,7 +77,8 @@ for s in test/e2e/*.sh; do
     out=$(bash "$s" 2>&1); rc=$?
     echo "$out" | grep -E '^(not ok|ok|#)' | sed "s|^|[$(basename "$s" .sh)] |"
     p=$(grep -cE '^ok ' <<<"$out"); f=$(grep -cE '^not ok ' <<<"$out")
-    [ $rc -ne 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$out" | tail -20; }
+    [ $rc -ne 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$out" | tail -20; failed "[$(basename "$s" .sh)] exit $rc"; }
+    while read -r l; do [ -n "$l" ] && failed "[$(basename "$s" .sh)] $l"; done < <(grep -E '^not ok' <<<"$out")
     count "$p" "$f"
 done
 
@@ -78,7 +91,7 @@ for b in ingest timeline analyzer ingest_history; do
     if psql_db commhub_bench -q -v size=2000 -f "bench/$b.sql" >"$CLUSTER_DIR/bench_$b.out" 2>&1; then
         echo "ok - bench $b runs (smoke size)"; count 1 0
     else
-        echo "not ok - bench $b (smoke size)"; tail -5 "$CLUSTER_DIR/bench_$b.out"; count 0 1
+        echo "not ok - bench $b (smoke size)"; tail -5 "$CLUSTER_DIR/bench_$b.out"; count 0 1; failed "[bench] $b"
     fi
 done
 
