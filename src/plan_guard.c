@@ -29,7 +29,7 @@
  * "tenant_id = $1" is taken to match one row, and every index that starts
  * with tenant_id looks as good as the one that fits: the import's cached
  * plan for the chat lookup read the tenant's whole natural-key index per
- * record (20,000 messages: 287 s; on a table never analysed 2.7 s).  (Two
+ * record (20,000 messages: 287 s).  (Two
  * rows of one tenant already show it as a common value.)  So commhub's
  * tables whose statistics come from fewer than GUARD_MIN_SAMPLE rows are
  * planned as if never analysed: their column statistics are not used
