@@ -56,6 +56,7 @@
 #include "nodes/value.h"
 #include "parser/parse_func.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
@@ -487,12 +488,29 @@ cmp_u64(const void *a, const void *b)
  * than one chunk.)
  */
 #define COMMHUB_CHAT_LOCK 0x4348
+/*
+ * At most this many chat locks per transaction: they live in the shared
+ * lock table (max_locks_per_transaction x connections, about 7,000 entries
+ * by default), and one import of 10,000 chats would otherwise fail with
+ * "out of shared memory".  Chats beyond it are threaded unlocked, as before
+ * the locks (a rare 40P01 under concurrent writes to the same chat).
+ */
+#define COMMHUB_MAX_CHAT_LOCKS 1000
+static LocalTransactionId chat_locks_lxid = InvalidLocalTransactionId;
+static int	chat_locks_held = 0;
+
 static void
 lock_chats(ThreadIn *in, int n, const char *tenant)
 {
 	uint64	   *h = palloc(sizeof(uint64) * (n + 1));
 	uint64		seed = hash_bytes_extended((const unsigned char *) tenant, strlen(tenant), 0);
 	int			k = 0;
+
+	if (chat_locks_lxid != MyProc->lxid)
+	{
+		chat_locks_lxid = MyProc->lxid;
+		chat_locks_held = 0;
+	}
 
 	for (int i = 0; i < n; i++)
 		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
@@ -505,7 +523,10 @@ lock_chats(ThreadIn *in, int n, const char *tenant)
 		if (i > 0 && h[i] == h[i - 1])
 			continue;
 		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h[i] >> 32), (uint32) h[i], COMMHUB_CHAT_LOCK);
-		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		if (chat_locks_held >= COMMHUB_MAX_CHAT_LOCKS)
+			break;
+		if (LockAcquire(&tag, ExclusiveLock, false, false) == LOCKACQUIRE_OK)
+			chat_locks_held++;
 	}
 	pfree(h);
 }

@@ -73,4 +73,18 @@ r=$(q "SELECT (b.parent_record_id = a.record_id)::text || '|' || (b.thread_id = 
 tap_ok $([ -e /tmp/conc_lk.mark ] && [ "$s2" = inserted ] && [ "$r" = "true|true" ]; echo $?) \
    "a message ingested while another session's message of the chat is uncommitted threads after it (parent, thread: $r; $s2)"
 rm -f /tmp/conc_lk.mark /tmp/conc_lk.err
+
+# The chat locks live in the shared lock table: one transaction takes at
+# most 1,000 (an import of 1,500 chats stores all and holds 1,000 locks)
+r=$(psql_db commhub -q -At <<'SQL' 2>&1
+BEGIN;
+SELECT (commhub.ingest_batch('wechat', (SELECT jsonb_agg(jsonb_build_object('msgid', 'lkcap-' || i, 'action', 'send',
+         'from', 'wmConc', 'tolist', jsonb_build_array('lkcap' || i), 'roomid', '', 'msgtype', 'text',
+         'msgtime', 1719000000000 + i::bigint * 1000, 'text', jsonb_build_object('content', '多会话导入 ' || i)))
+  FROM generate_series(1, 1500) i)))->>'inserted';
+SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND objsubid = 17224;
+ROLLBACK;
+SQL
+)
+tap_ok $([ "$(echo $r)" = "1500 1000" ]; echo $?) "an import of 1,500 chats in one transaction stores all and holds at most 1,000 chat locks ($(echo $r))"
 tap_done
