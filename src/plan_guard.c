@@ -29,13 +29,13 @@
  * "tenant_id = $1" is taken to match one row, and every index that starts
  * with tenant_id looks as good as the one that fits: the import's cached
  * plan for the chat lookup read the tenant's whole natural-key index per
- * record (20,000 messages: 287 s).  (Two
- * rows of one tenant already show it as a common value.)  So commhub's
- * tables whose statistics come from fewer than GUARD_MIN_SAMPLE rows are
- * planned as if never analysed: their column statistics are not used
- * (get_relation_stats_hook); they are sized by their width and count at
- * least 10 pages, the table and its partial indexes.  The same
- * import then took 2.1 s, as on a table never analysed.
+ * record (20,000 messages: 287 s).  (Two rows of one tenant already show
+ * it as a common value.)  So commhub's tables whose statistics come from
+ * fewer than GUARD_MIN_SAMPLE rows are planned as if never analysed: their
+ * column statistics are not used (get_relation_stats_hook); the table and
+ * its partial indexes are sized by their width, and the table counts at
+ * least 10 pages.  The same import then took 2.1 s, as on a table never
+ * analysed.
  *
  * Other relations, and commhub's tables with believable statistics, are
  * left alone; the hooks cost a comparison and a syscache lookup for them.
@@ -46,11 +46,11 @@
 
 #include <math.h>
 
-#include "access/htup_details.h"
-#include "catalog/pg_class.h"
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "nodes/pathnodes.h"
 #include "optimizer/plancat.h"
 #include "storage/bufpage.h"
