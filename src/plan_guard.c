@@ -38,8 +38,8 @@
  * analysed.
  *
  * Other relations, and commhub's tables with believable statistics, are
- * left alone; the hooks cost a comparison and a syscache lookup for them.
- * Like pg_dbms_stats, through get_relation_info_hook and
+ * left alone; the hooks cost a relcache or syscache lookup and a comparison
+ * for them.  Like pg_dbms_stats, through get_relation_info_hook and
  * get_relation_stats_hook.
  */
 #include "postgres.h"
@@ -55,7 +55,6 @@
 #include "optimizer/plancat.h"
 #include "storage/bufpage.h"
 #include "utils/guc.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
@@ -84,10 +83,8 @@ never_analyzed_tuples(Relation r, int32 *attr_widths, BlockNumber pages)
 }
 
 static bool
-in_commhub_schema(Oid relid)
+is_commhub_schema(Oid nsp)
 {
-	Oid			nsp = get_rel_namespace(relid);
-
 	return OidIsValid(nsp) && nsp == get_namespace_oid("commhub", true);
 }
 
@@ -101,29 +98,27 @@ commhub_relation_info(PlannerInfo *root, Oid relid, bool inhparent, RelOptInfo *
 	if (prev_relation_info_hook)
 		prev_relation_info_hook(root, relid, inhparent, rel);
 
-	if (!plan_guard || inhparent || !in_commhub_schema(relid))
+	if (!plan_guard || inhparent)
 		return;
 
 	/* the planner holds a lock on the table and its indexes already */
 	r = table_open(relid, NoLock);
-	if (r->rd_rel->relkind != RELKIND_RELATION)
+	small = r->rd_rel->reltuples >= 0 && r->rd_rel->reltuples < GUARD_MIN_SAMPLE;
+	/* believable, or too small to matter, or not ours: nothing to do (the
+	 * common case; the schema is looked up last) */
+	if (r->rd_rel->relkind != RELKIND_RELATION ||
+		(!small && (rel->pages < 2 || rel->tuples >= (double) rel->pages)) ||
+		!is_commhub_schema(r->rd_rel->relnamespace))
 	{
 		table_close(r, NoLock);
 		return;
 	}
-	small = r->rd_rel->reltuples >= 0 && r->rd_rel->reltuples < GUARD_MIN_SAMPLE;
 	if (small)
 	{
 		/* statistics of a single row: sized as never analysed, at least 10
 		 * pages as never vacuumed */
 		rel->pages = Max(rel->pages, GUARD_MIN_PAGES);
 		rel->tuples = never_analyzed_tuples(r, rel->attr_widths - rel->min_attr, rel->pages);
-	}
-	else if (rel->pages < 2 || rel->tuples >= (double) rel->pages)
-	{
-		/* believable, or too small to matter: nothing to do (the common case) */
-		table_close(r, NoLock);
-		return;
 	}
 	rel->tuples = Max(rel->tuples, never_analyzed_tuples(r, rel->attr_widths - rel->min_attr, rel->pages));
 	table_close(r, NoLock);
@@ -158,17 +153,18 @@ static bool
 commhub_relation_stats(PlannerInfo *root, RangeTblEntry *rte, AttrNumber attnum,
 					   VariableStatData *vardata)
 {
-	if (plan_guard && rte->rtekind == RTE_RELATION && rte->relkind == RELKIND_RELATION &&
-		in_commhub_schema(rte->relid))
+	if (plan_guard && rte->rtekind == RTE_RELATION && rte->relkind == RELKIND_RELATION)
 	{
+		/* one syscache lookup gives the sample size and the schema */
 		HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
 
 		if (HeapTupleIsValid(tp))
 		{
 			float4		reltuples = ((Form_pg_class) GETSTRUCT(tp))->reltuples;
+			Oid			nsp = ((Form_pg_class) GETSTRUCT(tp))->relnamespace;
 
 			ReleaseSysCache(tp);
-			if (reltuples >= 0 && reltuples < GUARD_MIN_SAMPLE)
+			if (reltuples >= 0 && reltuples < GUARD_MIN_SAMPLE && is_commhub_schema(nsp))
 			{
 				vardata->statsTuple = NULL;
 				vardata->freefunc = NULL;

@@ -324,6 +324,13 @@ assign_chat(ThreadIn *t, const ChatPrev *prev, HTAB *chats)
  * message of its chat within the gap before it (as assign_chat looked it
  * up one by one; nothing is written between those lookups).
  */
+/* a record threaded per chat (a WeCom chat; mail has its own threading) */
+static inline bool
+in_chat(const ThreadIn *t)
+{
+	return t->chat_key != NULL && strcmp(t->type, "email") != 0;
+}
+
 static void
 prefetch_chats(ThreadIn **order, int n, const char *tenant, ChatPrev *prev)
 {
@@ -341,7 +348,7 @@ prefetch_chats(ThreadIn **order, int n, const char *tenant, ChatPrev *prev)
 		ChunkEntry *e;
 
 		prev[i].looked = prev[i].found = false;
-		if (strcmp(t->type, "email") == 0 || !t->chat_key)
+		if (!in_chat(t))
 			continue;
 		e = chunk_get(last, t->chat_key);
 		if (!(e && t->time_us >= e->time_us && t->time_us - e->time_us <= gap))
@@ -513,7 +520,7 @@ lock_chats(ThreadIn *in, int n, const char *tenant)
 	}
 
 	for (int i = 0; i < n; i++)
-		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
+		if (in_chat(&in[i]))
 			h[k++] = hash_bytes_extended((const unsigned char *) in[i].chat_key, strlen(in[i].chat_key), seed);
 	qsort(h, k, sizeof(uint64), cmp_u64);
 	for (int i = 0; i < k; i++)
@@ -669,7 +676,7 @@ join_late_chat(ThreadIn *in, int n, const char *tenant)
 	uint64		nrows;
 
 	for (int i = 0; i < n; i++)
-		if (in[i].chat_key && strcmp(in[i].type, "email") != 0)
+		if (in_chat(&in[i]))
 		{
 			rids[nchat] = CStringGetTextDatum(in[i].record_id);
 			keys[nchat] = CStringGetTextDatum(in[i].chat_key);

@@ -36,8 +36,7 @@ for variant in plain asan valgrind; do
         valgrind) out=$(make -s unit-valgrind 2>&1) ;;
     esac
     echo "$out" | grep -v '^ok ' | grep -E 'passed|not ok|rror' | sed "s/^/[$variant] /"
-    echo "$out" | grep -E 'not ok' | while read -r l; do echo "[$variant] $l"; done > "${TMPDIR:-/tmp}/commhub_unit_fail.$$"
-    while read -r l; do failed "$l"; done < "${TMPDIR:-/tmp}/commhub_unit_fail.$$"; rm -f "${TMPDIR:-/tmp}/commhub_unit_fail.$$"
+    while read -r l; do failed "[$variant] $l"; done < <(grep -E 'not ok' <<<"$out")
     line=$(echo "$out" | grep '^unit: ' | tail -1)
     if [ -n "$line" ]; then
         count "$(echo "$line" | awk '{print $2}')" "$(echo "$line" | awk '{print $4}')"
