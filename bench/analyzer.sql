@@ -3,6 +3,7 @@
 -- Rows are the labeled corpora's texts repeated to about :size/100 KB... at
 -- least 2 MB.  Targets: >= 20 MB/s per core and <= 3x the plain scan.
 \set QUIET on
+\set ON_ERROR_STOP on
 \pset pager off
 SET client_min_messages = warning;
 SET jit = off;

@@ -2,6 +2,7 @@
 -- vs the baseline, a bare INSERT ... SELECT of the same rows already
 -- normalized into customer_communications (all its indexes), same run.
 \set QUIET on
+\set ON_ERROR_STOP on
 \pset pager off
 SET client_min_messages = warning;
 \o /dev/null

@@ -3,6 +3,7 @@
 -- :size records over 10,000 customers; customer 'BIG' holds min(:size/10, 100000).
 -- Rows are generated pre-normalized (this measures reading, not ingest).
 \set QUIET on
+\set ON_ERROR_STOP on
 \pset pager off
 SET client_min_messages = warning;
 SELECT least(:size / 10, 100000) AS big \gset
