@@ -1,7 +1,9 @@
 -- bench/analyzer.sql: MB/s of mixed Chinese text through commhub.analyze_text
 -- over a table vs SELECT length(content) over the same rows, same run.
--- Rows are the labeled corpora's texts repeated to about :size/100 KB... at
--- least 2 MB.  Targets: >= 20 MB/s per core and <= 3x the plain scan.
+-- Rows are the labeled corpora's texts repeated to about :size x 40 bytes
+-- (4 MB at the default size), at least 2 MB.  Targets: >= 20 MB/s per core
+-- and <= 3x the plain scan.  The table is a temporary one, so neither side
+-- runs as a parallel plan.
 \set QUIET on
 \set ON_ERROR_STOP on
 \pset pager off
@@ -20,6 +22,9 @@ SELECT sum(octet_length(content)) AS bytes, count(*) AS rows FROM corpus \gset
 SELECT clock_timestamp() AS t0 \gset
 SELECT sum(length(content)) FROM corpus \gset
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS scan_s \gset
+-- The lexicon is built once per backend, at its first analysis (about 17 ms
+-- for the shipped catalogue); that is not throughput, so it happens here.
+SELECT commhub.analyze_text('预热') IS NOT NULL AS warm \gset
 SELECT clock_timestamp() AS t0 \gset
 SELECT count(commhub.analyze_text(content)) FROM corpus \gset
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS analyze_s \gset

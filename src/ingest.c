@@ -3160,3 +3160,138 @@ commhub_reparse(PG_FUNCTION_ARGS)
 		PG_RETURN_JSONB_P(copy);
 	}
 }
+
+/*
+ * reanalyze(record_id): the embedded analyzer again over what a record
+ * stores -- subject, content, attachment names, channel, time -- for records
+ * that keep no payload to re-parse (loaded into the table directly, or
+ * older than content_original).  Only the A10 columns change: intent, key
+ * info, sentiment, urgency, follow-ups, tags, analysis; the summary only when
+ * the record has none.  Follow-ups become tasks as at ingest (task ids derive
+ * from the record and the title, so a second run adds nothing).  Threads,
+ * duplicates and the fingerprint are not touched.
+ */
+static const char *const a10_columns[] = {
+	"intent_category", "intent_detail", "intent_confidence", "products_mentioned",
+	"price_discussed", "quantity_discussed", "timeline_mentioned", "competitors_mentioned",
+	"sentiment", "sentiment_score", "customer_mood", "urgency_level", "urgency_reason",
+	"follow_up_required", "follow_up_items", "follow_up_deadline",
+	"ai_insights", "ai_suggestions", "ai_tags", "analysis", "analyzed_by", NULL
+};
+
+PG_FUNCTION_INFO_V1(commhub_reanalyze);
+Datum
+commhub_reanalyze(PG_FUNCTION_ARGS)
+{
+	static char *update_a10 = NULL;
+	char	   *record_id;
+	Oid			types[3] = {TEXTOID, TEXTOID, JSONBOID};
+	Datum		args[3];
+	IngestItem	it;
+	Resolution	res;
+	HeapTuple	tup;
+	TupleDesc	td;
+	char	   *tenant = commhub_current_tenant();
+	volatile Datum result = (Datum) 0;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("record_id must not be null"),
+						errhint("Pass a record_id from commhub.customer_communications visible to your tenant.")));
+	record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (update_a10 == NULL)
+	{
+		StringInfoData b;
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		initStringInfo(&b);
+		appendStringInfoString(&b, "UPDATE commhub.customer_communications c SET (");
+		for (int k = 0; a10_columns[k]; k++)
+			appendStringInfo(&b, "%s%s", k ? ", " : "", a10_columns[k]);
+		appendStringInfoString(&b, ") = (SELECT ");
+		for (int k = 0; a10_columns[k]; k++)
+			appendStringInfo(&b, "%sr.%s", k ? ", " : "", a10_columns[k]);
+		appendStringInfoString(&b, " FROM jsonb_populate_record(NULL::commhub.customer_communications, $3) r), "
+							   "summary = coalesce(c.summary, $3 ->> 'summary'), "
+							   "sync_status = CASE WHEN c.sync_status = 'analysis_failed' THEN 'synced' ELSE c.sync_status END, "
+							   "sync_error = CASE WHEN c.sync_status = 'analysis_failed' THEN NULL ELSE c.sync_error END, "
+							   "updated_at = now(), updated_by = current_user "
+							   "WHERE c.record_id = $1 AND c.tenant_id = $2");
+		update_a10 = b.data;
+		MemoryContextSwitchTo(old);
+	}
+	SPI_connect();
+	args[0] = CStringGetTextDatum(record_id);
+	args[1] = CStringGetTextDatum(tenant);
+	/* the row locked: a concurrent merge or reanalysis waits for this one */
+	if (SPI_CACHED("SELECT c.communication_type, c.subject, c.content, "
+				   "(extract(epoch FROM c.communication_time) * 1000000)::int8, coalesce(c.customer_id, ''), "
+				   "c.direction, c.handled_by, c.missed, c.call_number, "
+				   "(SELECT json_agg(json_build_object('file_name', a.file_name) ORDER BY a.attachment_id) "
+				   "   FROM commhub.communication_attachments a WHERE a.record_id = c.record_id)::text "
+				   "FROM commhub.customer_communications c WHERE c.record_id = $1 AND c.tenant_id = $2 FOR UPDATE OF c",
+				   2, types, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR, (errcode(ERRCODE_NO_DATA_FOUND),
+						errmsg("record_id \"%s\" does not exist in tenant \"%s\"", record_id, tenant),
+						errhint("Pass a record_id from commhub.customer_communications visible to your tenant, or check commhub.tenant.")));
+	tup = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	memset(&it, 0, sizeof(it));
+	memset(&res, 0, sizeof(res));
+	strlcpy(it.record_id, record_id, sizeof(it.record_id));
+	it.raw = "";
+	json_arena_enter();
+	PG_TRY();
+	{
+		char	   *type = SPI_getvalue(tup, td, 1);
+		char	   *subject = SPI_getvalue(tup, td, 2);
+		char	   *content = SPI_getvalue(tup, td, 3);
+		char	   *us = SPI_getvalue(tup, td, 4);
+		char	   *dir = SPI_getvalue(tup, td, 6);
+		char	   *owner = SPI_getvalue(tup, td, 7);
+		char	   *missed = SPI_getvalue(tup, td, 8);
+		char	   *num = SPI_getvalue(tup, td, 9);
+		char	   *atts = SPI_getvalue(tup, td, 10);
+		json_t	   *n = json_object();
+		json_t	   *cols;
+		const char *const *c;
+
+		jset_str(n, "communication_type", type ? type : "other");
+		jset_str(n, "subject", subject);
+		jset_str(n, "content", content);
+		json_object_set_new(n, "communication_time", json_integer(us ? strtoll(us, NULL, 10) : 0));
+		jset_str(n, "handled_by", owner);
+		json_object_set_new(n, "missed", json_boolean(missed && missed[0] == 't'));
+		jset_str(n, "call_number", num);
+		if (atts)
+			json_object_set_new(n, "attachments", json_loads(atts, 0, NULL));
+		it.norm = n;
+		strlcpy(res.customer_id, SPI_getvalue(tup, td, 5), sizeof(res.customer_id));
+		res.direction = dir ? dir : "inbound";
+		res.match_status = "matched";
+		build_row(&it, tenant, &res, commhub_lexicon(tenant));
+		cols = json_object();
+		for (c = a10_columns; *c; c++)
+			jcopy(cols, *c, it.row, *c);
+		jcopy(cols, "summary", it.row, "summary");
+		args[2] = commhub_json_to_jsonb(cols);
+		if (SPI_CACHED(update_a10, 3, types, args, NULL, false, 0) != SPI_OK_UPDATE || SPI_processed != 1)
+			elog(ERROR, "commhub: could not store the analysis of record \"%s\"", record_id);
+		insert_child_rows(NULL, it.tasks, tenant);
+		result = commhub_json_to_jsonb(json_object_get(it.row, "analysis"));
+	}
+	PG_FINALLY();
+	{
+		/* the arena's objects go with it */
+		items_free(&it, 1);
+		json_arena_leave();
+	}
+	PG_END_TRY();
+	{
+		Jsonb	   *jb = DatumGetJsonbP(result);
+		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+		memcpy(copy, jb, VARSIZE(jb));
+		SPI_finish();
+		PG_RETURN_JSONB_P(copy);
+	}
+}

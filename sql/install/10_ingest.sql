@@ -24,8 +24,14 @@ CREATE FUNCTION commhub.reparse(record_id text) RETURNS jsonb
 COMMENT ON FUNCTION commhub.reparse(text) IS
     'Re-run the current parsers and analyzer over a record''s content_original';
 
+CREATE FUNCTION commhub.reanalyze(record_id text) RETURNS jsonb
+    LANGUAGE c VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'commhub_reanalyze';
+COMMENT ON FUNCTION commhub.reanalyze(text) IS
+    'Run the embedded analyzer again over a record''s stored subject, content and attachment names (for records without content_original): replaces the A10 columns, adds follow-up tasks, keeps an existing summary; returns the analysis';
+
 -- The A10 catch-up (daily job, run_analysis) marks a record whose re-parse
--- failed for a reason of its own -- not a passing one (locks, privileges,
+-- (or, without a payload, reanalysis) failed for a reason of its own -- not a passing one (locks, privileges,
 -- resources, connection) -- so it is not tried again every day; a
 -- successful reparse() clears the mark.
 CREATE FUNCTION commhub.mark_analysis_failed(record_id text, state text, message text) RETURNS void

@@ -1391,16 +1391,21 @@ DECLARE
     total integer;
 BEGIN
     PERFORM commhub.agent_check_range(t0, t1);
-    -- A10 catch-up: records the analyzer has not seen (bounded per call)
+    -- A10 catch-up: records the analyzer has not seen (bounded per call);
+    -- re-parsed from their payload, or reanalysed from what they store
     IF to_regprocedure('commhub.reparse(text)') IS NOT NULL THEN
-        FOR r IN SELECT c.record_id FROM commhub.customer_communications c
+        FOR r IN SELECT c.record_id, c.content_original IS NOT NULL AS has_payload
+                   FROM commhub.customer_communications c
                   WHERE c.tenant_id = commhub.current_tenant() AND c.customer_id = cid AND c.analysis IS NULL
-                    AND c.content_original IS NOT NULL
                     AND c.sync_status IS DISTINCT FROM 'analysis_failed'
                     AND c.communication_time >= t0 AND c.communication_time < t1
                   ORDER BY c.communication_time LIMIT 500 LOOP
             BEGIN
-                EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;
+                IF r.has_payload THEN
+                    EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;
+                ELSE
+                    EXECUTE 'SELECT commhub.reanalyze($1)' USING r.record_id;
+                END IF;
                 reparsed := reparsed + 1;
             EXCEPTION WHEN OTHERS THEN
                 failed := failed + 1;

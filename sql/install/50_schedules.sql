@@ -65,17 +65,23 @@ BEGIN
     IF k = 'daily' THEN
         -- A10 catch-up: records the analyzer has not seen (newest first, bounded)
         IF to_regprocedure('commhub.reparse(text)') IS NOT NULL THEN
-            -- only records that keep their payload can be re-parsed; one
-            -- that fails is marked (sync_status 'analysis_failed', the
-            -- reason in sync_error) and not tried again, so failures never
-            -- crowd out the rest; reparse(record_id) retries it by hand
-            FOR r IN SELECT c.record_id FROM commhub.customer_communications c
+            -- a record that keeps its payload is re-parsed, one without
+            -- (loaded into the table directly) is reanalysed from what it
+            -- stores; one that fails is marked (sync_status
+            -- 'analysis_failed', the reason in sync_error) and not tried
+            -- again, so failures never crowd out the rest; reparse() or
+            -- reanalyze() of the record retries it by hand
+            FOR r IN SELECT c.record_id, c.content_original IS NOT NULL AS has_payload
+                       FROM commhub.customer_communications c
                       WHERE c.tenant_id = commhub.current_tenant() AND c.analysis IS NULL
-                        AND c.content_original IS NOT NULL
                         AND c.sync_status IS DISTINCT FROM 'analysis_failed'
                       ORDER BY c.communication_time DESC LIMIT 1000 LOOP
                 BEGIN
-                    EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;
+                    IF r.has_payload THEN
+                        EXECUTE 'SELECT commhub.reparse($1)' USING r.record_id;
+                    ELSE
+                        EXECUTE 'SELECT commhub.reanalyze($1)' USING r.record_id;
+                    END IF;
                     n := n + 1;
                 EXCEPTION WHEN OTHERS THEN
                     RAISE WARNING 'commhub daily: A10 catch-up of record %: % (%)', r.record_id, SQLERRM, SQLSTATE;

@@ -44,6 +44,7 @@ GRANT EXECUTE ON FUNCTION commhub.analyze_text(text, text, text, timestamptz),
    TO commhub_reader;
 GRANT EXECUTE ON FUNCTION commhub.ingest(text, jsonb), commhub.ingest_batch(text, jsonb),
                           commhub.ingest_email_raw(bytea, text), commhub.reparse(text),
+                          commhub.reanalyze(text),
                           commhub.mark_analysis_failed(text, text, text),
                           commhub.set_media_text(text, text, text),
                           commhub.add_customer(text, text, text, text),
