@@ -207,15 +207,31 @@ jcopy(json_t *dst, const char *dk, const json_t *src, const char *sk)
 		json_object_set(dst, dk, v);
 }
 
+/* "a, b, c" (or "r.a, r.b, r.c") of a NULL-terminated column list */
 static char *
-sql_columns(const char *prefix)
+sql_columns(const char *const *cols, const char *prefix)
 {
 	StringInfoData b;
 
 	initStringInfo(&b);
-	for (int i = 0; row_columns[i]; i++)
-		appendStringInfo(&b, "%s%s%s", i ? ", " : "", prefix, row_columns[i]);
+	for (int i = 0; cols[i]; i++)
+		appendStringInfo(&b, "%s%s%s", i ? ", " : "", prefix, cols[i]);
 	return b.data;
+}
+
+/*
+ * The jsonb result of a function that ran SPI: copied out of the SPI
+ * context, then SPI_finish (which frees that context).
+ */
+static Datum
+spi_finish_jsonb(Datum d)
+{
+	Jsonb	   *jb = DatumGetJsonbP(d);
+	Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
+
+	memcpy(copy, jb, VARSIZE(jb));
+	SPI_finish();
+	return JsonbPGetDatum(copy);
 }
 
 static void
@@ -233,11 +249,11 @@ prepare_sql(void)
 						   * derives from the natural key, and a concurrent session's insert
 						   * of the same message may meet us first on the record_id index. */
 						  "ON CONFLICT DO NOTHING RETURNING record_id, id",
-						  sql_columns(""), sql_columns("r."));
+						  sql_columns(row_columns, ""), sql_columns(row_columns, "r."));
 	update_sql = psprintf(
 						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
 						  "updated_at = now(), updated_by = current_user WHERE c.id = $1",
-						  sql_columns(""), sql_columns("r."));
+						  sql_columns(row_columns, ""), sql_columns(row_columns, "r."));
 	MemoryContextSwitchTo(old);
 }
 
@@ -2751,15 +2767,7 @@ commhub_ingest(PG_FUNCTION_ARGS)
 		json_arena_leave();
 	}
 	PG_END_TRY();
-	{
-		/* Copy the result out of the SPI context before SPI_finish frees it. */
-		Jsonb	   *jb = DatumGetJsonbP(result);
-		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
-
-		memcpy(copy, jb, VARSIZE(jb));
-		SPI_finish();
-		PG_RETURN_JSONB_P(copy);
-	}
+	PG_RETURN_DATUM(spi_finish_jsonb(result));
 }
 
 static void
@@ -3031,14 +3039,7 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 	json_object_set_new(res, "total", json_integer(total));
 	out = commhub_json_to_jsonb(res);
 	json_decref(res);
-	{
-		Jsonb	   *jb = DatumGetJsonbP(out);
-		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
-
-		memcpy(copy, jb, VARSIZE(jb));
-		SPI_finish();
-		PG_RETURN_JSONB_P(copy);
-	}
+	PG_RETURN_DATUM(spi_finish_jsonb(out));
 }
 
 PG_FUNCTION_INFO_V1(commhub_ingest_email_raw);
@@ -3080,14 +3081,7 @@ commhub_ingest_email_raw(PG_FUNCTION_ARGS)
 		json_arena_leave();
 	}
 	PG_END_TRY();
-	{
-		Jsonb	   *jb = DatumGetJsonbP(result);
-		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
-
-		memcpy(copy, jb, VARSIZE(jb));
-		SPI_finish();
-		PG_RETURN_JSONB_P(copy);
-	}
+	PG_RETURN_DATUM(spi_finish_jsonb(result));
 }
 
 /* commhub.reparse(record_id): run the current parsers over content_original
@@ -3151,14 +3145,7 @@ commhub_reparse(PG_FUNCTION_ARGS)
 		json_arena_leave();
 	}
 	PG_END_TRY();
-	{
-		Jsonb	   *jb = DatumGetJsonbP(result);
-		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
-
-		memcpy(copy, jb, VARSIZE(jb));
-		SPI_finish();
-		PG_RETURN_JSONB_P(copy);
-	}
+	PG_RETURN_DATUM(spi_finish_jsonb(result));
 }
 
 /*
@@ -3200,23 +3187,16 @@ commhub_reanalyze(PG_FUNCTION_ARGS)
 	record_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (update_a10 == NULL)
 	{
-		StringInfoData b;
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 
-		initStringInfo(&b);
-		appendStringInfoString(&b, "UPDATE commhub.customer_communications c SET (");
-		for (int k = 0; a10_columns[k]; k++)
-			appendStringInfo(&b, "%s%s", k ? ", " : "", a10_columns[k]);
-		appendStringInfoString(&b, ") = (SELECT ");
-		for (int k = 0; a10_columns[k]; k++)
-			appendStringInfo(&b, "%sr.%s", k ? ", " : "", a10_columns[k]);
-		appendStringInfoString(&b, " FROM jsonb_populate_record(NULL::commhub.customer_communications, $3) r), "
-							   "summary = coalesce(c.summary, $3 ->> 'summary'), "
-							   "sync_status = CASE WHEN c.sync_status = 'analysis_failed' THEN 'synced' ELSE c.sync_status END, "
-							   "sync_error = CASE WHEN c.sync_status = 'analysis_failed' THEN NULL ELSE c.sync_error END, "
-							   "updated_at = now(), updated_by = current_user "
-							   "WHERE c.record_id = $1 AND c.tenant_id = $2");
-		update_a10 = b.data;
+		update_a10 = psprintf("UPDATE commhub.customer_communications c SET (%s) = (SELECT %s "
+							  "FROM jsonb_populate_record(NULL::commhub.customer_communications, $3) r), "
+							  "summary = coalesce(c.summary, $3 ->> 'summary'), "
+							  "sync_status = CASE WHEN c.sync_status = 'analysis_failed' THEN 'synced' ELSE c.sync_status END, "
+							  "sync_error = CASE WHEN c.sync_status = 'analysis_failed' THEN NULL ELSE c.sync_error END, "
+							  "updated_at = now(), updated_by = current_user "
+							  "WHERE c.record_id = $1 AND c.tenant_id = $2",
+							  sql_columns(a10_columns, ""), sql_columns(a10_columns, "r."));
 		MemoryContextSwitchTo(old);
 	}
 	SPI_connect();
@@ -3286,12 +3266,5 @@ commhub_reanalyze(PG_FUNCTION_ARGS)
 		json_arena_leave();
 	}
 	PG_END_TRY();
-	{
-		Jsonb	   *jb = DatumGetJsonbP(result);
-		Jsonb	   *copy = (Jsonb *) SPI_palloc(VARSIZE(jb));
-
-		memcpy(copy, jb, VARSIZE(jb));
-		SPI_finish();
-		PG_RETURN_JSONB_P(copy);
-	}
+	PG_RETURN_DATUM(spi_finish_jsonb(result));
 }
