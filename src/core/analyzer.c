@@ -2012,6 +2012,35 @@ static const double w10[256] = {
 #undef W10_16
 #undef W10_4
 
+/*
+ * A contract or an invoice that its clause reports done ("合同已盖章",
+ * "发票收到了", "invoice received") asks for no contract or invoice work:
+ * the next step is the one the rest of the message names (delivery,
+ * payment).  A question or a "not yet" ("合同签好了吗", "发票还没收到")
+ * is not done.
+ */
+static bool
+follow_done(const az_ctx *ctx, size_t p)
+{
+	static const char *const done[] = {
+		"已盖章", "盖好章", "盖好了", "章已盖", "已签", "已经签", "签好了", "签完了",
+		"已回签", "已回传", "收到了", "已收到", "已经收到", "已开", "已经开", "开好了",
+		"signed", "received", NULL
+	};
+	size_t		cs,
+				ce;
+
+	az_clause_bounds(ctx, p, &cs, &ce);
+	if ((ce < ctx->n && ctx->t[ce] == '?') || find_lit(ctx->t, cs, ce, "吗") ||
+		find_lit(ctx->t, cs, ce, "没") || find_lit(ctx->t, cs, ce, "未") ||
+		find_lit(ctx->t, cs, ce, "not "))
+		return false;
+	for (int i = 0; done[i]; i++)
+		if (find_lit(ctx->t, cs, ce, done[i]))
+			return true;
+	return false;
+}
+
 /* Walk the hits once (phase 5). */
 static void
 score_hits(az_ctx *ctx, scores *sc)
@@ -2412,7 +2441,8 @@ score_hits(az_ctx *ctx, scores *sc)
 					}
 					break;
 				case AZK_FOLLOW:
-					if (f->arg > 0 && f->arg < AZF_N && !negated)
+					if (f->arg > 0 && f->arg < AZF_N && !negated &&
+						!((f->arg == AZF_CONTRACT || f->arg == AZF_INVOICE) && follow_done(ctx, h->s)))
 						sc->follow[f->arg] = true;
 					if (f->arg == AZF_COMPLAINT && !negated && !muted)
 						named_complaint = true;
@@ -2881,6 +2911,15 @@ push_unique_as(az_result *R, az_val *arr, const char *s, size_t max, int how)
 #define push_unique(R, arr, s, max) push_unique_as((R), (arr), (s), (max), PUSH_STATIC)
 #define push_unique_sb(R, arr, sb, max) \
 	push_unique_as((R), (arr), (sb)->b, (max), (sb)->any ? PUSH_CHECK : PUSH_VALID)
+
+/* A byte of an ASCII word (letters, digits, and the '-' or '\'' inside
+ * one: "PBT-GF15", "week's"). */
+static inline bool
+word_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '-' || c == '\'' || c == '_';
+}
 
 /* Does the folded span contain the literal? */
 static inline __attribute__((always_inline)) bool
@@ -3869,8 +3908,24 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 			}
 			for (k = 0; k < 12 && b < ce; k++)
 				b += az_u8len((unsigned char) ctx.t[b]);
+			if (b > ce)
+				b = ce;
+			/* English: whole words ("to last week's order", not
+			 * "T-GF15 to last week's order"); a cut word is left out */
+			if (a > cs && word_byte(ctx.t[a - 1]) && word_byte(ctx.t[a]))
+			{
+				while (a < d->s && word_byte(ctx.t[a]))
+					a++;
+			}
+			if (b < ce && word_byte(ctx.t[b - 1]) && word_byte(ctx.t[b]))
+			{
+				while (b > d->e && word_byte(ctx.t[b - 1]))
+					b--;
+				while (b > d->e && (ctx.t[b - 1] == '(' || ctx.t[b - 1] == '[' || ctx.t[b - 1] == ' '))
+					b--;
+			}
 			cs = a;
-			ce = b > ce ? ce : b;
+			ce = b;
 		}
 		trim_span(ctx.t, ctx.n, &cs, &ce);
 		span_orig(&ctx, cs, ce, &tmp);
@@ -3969,54 +4024,71 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 		push_unique(R, follow, "核对并开具发票", 8);
 	if (sc.follow[AZF_MEETING])
 		push_unique(R, follow, "确认会议时间并准备议程", 8);
-	if (tl_idx >= 0)
+	/* The customer's requests, each the rest of its clause after the cue. */
 	{
-		const char *tl = v_str(v_get(key, "timeline"));
+		size_t		req_a[MAX_REQ],
+					req_e[MAX_REQ];
+		int			nkept = 0;
+		bool		tl_asked = false;
 
-		sb_clear(&line);
-		sb_puts(&line, "跟进");
-		if (tl)
-			sb_puts(&line, tl);
-		sb_limit_words(&line, 40);
-		push_unique_sb(R, follow, &line, 8);
-	}
-	for (i = 0; i < (size_t) sc.nreq; i++)
-	{
-		size_t		a = sc.req_pos[i],
-					cs,
-					ce;
-
-		az_clause_bounds(&ctx, a, &cs, &ce);
-		if (a >= ce)
-			continue;
-		/* strip 您/你/贵司/帮忙/一下 openers */
-		for (;;)
+		for (i = 0; i < (size_t) sc.nreq; i++)
 		{
-			if (az_at(ctx.t, ce, a, "您"))
-				a += 3;
-			else if (az_at(ctx.t, ce, a, "你们"))
-				a += 6;
-			else if (az_at(ctx.t, ce, a, "你"))
-				a += 3;
-			else if (az_at(ctx.t, ce, a, "贵司"))
-				a += 6;
-			else if (az_at(ctx.t, ce, a, "帮忙"))
-				a += 6;
-			else if (az_at(ctx.t, ce, a, " "))
-				a += 1;
-			else
-				break;
+			size_t		a = sc.req_pos[i],
+						cs,
+						ce;
+
+			az_clause_bounds(&ctx, a, &cs, &ce);
+			if (a >= ce)
+				continue;
+			/* strip 您/你/贵司/帮忙/一下 openers */
+			for (;;)
+			{
+				if (az_at(ctx.t, ce, a, "您"))
+					a += 3;
+				else if (az_at(ctx.t, ce, a, "你们"))
+					a += 6;
+				else if (az_at(ctx.t, ce, a, "你"))
+					a += 3;
+				else if (az_at(ctx.t, ce, a, "贵司"))
+					a += 6;
+				else if (az_at(ctx.t, ce, a, "帮忙"))
+					a += 6;
+				else if (az_at(ctx.t, ce, a, " "))
+					a += 1;
+				else
+					break;
+			}
+			trim_span(ctx.t, ctx.n, &a, &ce);
+			if (cp_count(ctx.t, a, ce, 4) < 4)
+				continue;
+			if ((sc.follow[AZF_SAMPLE] && span_has(&ctx, a, ce, "样")) ||
+				(sc.follow[AZF_QUOTE] && span_has(&ctx, a, ce, "报价")) ||
+				(sc.follow[AZF_TECH] && span_has(&ctx, a, ce, "参数")))
+				continue;
+			req_a[nkept] = a;
+			req_e[nkept++] = ce;
+			/* "请安排21号发货": the request names the date; a second item
+			 * "跟进请安排21号发货" would say the same */
+			if (tl_idx >= 0 && ctx.dates[tl_idx].s >= cs && ctx.dates[tl_idx].s < ce)
+				tl_asked = true;
 		}
-		trim_span(ctx.t, ctx.n, &a, &ce);
-		if (cp_count(ctx.t, a, ce, 4) < 4)
-			continue;
-		if ((sc.follow[AZF_SAMPLE] && span_has(&ctx, a, ce, "样")) ||
-			(sc.follow[AZF_QUOTE] && span_has(&ctx, a, ce, "报价")) ||
-			(sc.follow[AZF_TECH] && span_has(&ctx, a, ce, "参数")))
-			continue;
-		span_orig(&ctx, a, ce, &tmp);
-		sb_limit_words(&tmp, 40);
-		push_unique_sb(R, follow, &tmp, 8);
+		if (tl_idx >= 0 && !tl_asked)
+		{
+			const char *tl = v_str(v_get(key, "timeline"));
+
+			sb_clear(&line);
+			sb_puts(&line, "跟进");
+			if (tl)
+				sb_puts(&line, tl);
+			sb_limit_words(&line, 40);
+			push_unique_sb(R, follow, &line, 8);
+		}
+		for (int k = 0; k < nkept; k++)
+		{
+			span_orig(&ctx, req_a[k], req_e[k], &tmp);
+			sb_limit_words(&tmp, 40);
+			push_unique_sb(R, follow, &tmp, 8);
+		}
 	}
 	if (v_size(follow) == 0)
 	{

@@ -1219,6 +1219,61 @@ test_dev15_classes(void)
 	check_field("薄壁件打不满，浇口要不要加大？", "intent", "category", "technical");
 }
 
+/* Does follow_up hold the item? */
+static bool
+follow_has(json_t *r, const char *item)
+{
+	json_t	   *fu = json_object_get(r, "follow_up");
+
+	for (size_t i = 0; i < json_array_size(fu); i++)
+		if (strcmp(json_string_value(json_array_get(fu, i)), item) == 0)
+			return true;
+	return false;
+}
+
+/* Follow-ups name the next step once: no contract or invoice work for a
+ * contract or invoice the message reports done, no "跟进<date clause>" next
+ * to the request that names that date, English spans in whole words. */
+static void
+test_follow_up_tasks(void)
+{
+	json_t	   *r;
+
+	r = an("合同已盖章,请安排21号发货", T0);
+	check(!follow_has(r, "准备合同文本并确认条款"), "follow-up: a stamped contract needs no contract text");
+	check(follow_has(r, "安排21号发货"), "follow-up: the request 安排21号发货");
+	check(!follow_has(r, "跟进请安排21号发货"), "follow-up: no second item for the request's date");
+	check(json_array_size(json_object_get(r, "follow_up")) == 1, "follow-up: one item for 合同已盖章,请安排21号发货");
+	json_decref(r);
+	r = an("发票收到了,月底前付款", T0);
+	check(!follow_has(r, "核对并开具发票"), "follow-up: a received invoice needs no invoicing");
+	check(follow_has(r, "跟进月底前付款"), "follow-up: 跟进月底前付款");
+	json_decref(r);
+	r = an("发票还没收到,麻烦重新寄一份", T0);
+	check(follow_has(r, "核对并开具发票"), "follow-up: an invoice not received yet is invoice work");
+	json_decref(r);
+	r = an("合同收到了吗?", T0);
+	check(follow_has(r, "准备合同文本并确认条款"), "follow-up: a question about the contract is contract work");
+	json_decref(r);
+	r = an("合同还没签,请把合同发过来", T0);
+	check(follow_has(r, "准备合同文本并确认条款"), "follow-up: a contract not signed yet is contract work");
+	json_decref(r);
+	r = an("请尽快把框架协议发过来,我们走一下盖章流程", T0);
+	check(follow_has(r, "准备合同文本并确认条款"), "follow-up: a contract asked for is contract work");
+	json_decref(r);
+	r = an("Please add 3 more tons of PBT-GF15 to last week's order, same delivery date. Thanks!", T0);
+	check(strcmp(json_string_value(key(r, "timeline")), "to last week's order") == 0,
+		  "timeline: whole English words (to last week's order)");
+	check(!follow_has(r, "跟进T-GF15 to last week's order"), "follow-up: no English word cut in two");
+	json_decref(r);
+	r = an("财务回款跟进:奥克斯张经理说2月份货款(PCR-ABS-1000 45吨,共69.75万)已走完审批流程,预计3月8日到账。", T0);
+	check(json_is_string(key(r, "timeline")) &&
+		  strstr(json_string_value(key(r, "timeline")), "PCR-ABS-1") == NULL &&
+		  json_string_value(key(r, "timeline"))[strlen(json_string_value(key(r, "timeline"))) - 1] != '(',
+		  "timeline: a product code is not cut, no dangling bracket");
+	json_decref(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1249,6 +1304,7 @@ main(int argc, char **argv)
 	test_dev16_classes();
 	test_dev15_classes();
 	test_dev17_classes();
+	test_follow_up_tasks();
 	{
 		/* argv[1], $COMMHUB_CATALOGUE, or the usual places relative to the
 		 * repository root or the test directory */
