@@ -4098,7 +4098,16 @@ analyze(const az_lexicon *lex, const char *content, size_t len,
 			"跟进物流并告知客户预计到货时间", "安排售后人员跟进处理", "保持联系,定期回访"
 		};
 
-		push_unique(R, follow, by_intent[cat], 8);
+		/* "换货的料收到了,这次没问题了,辛苦!", "改了浇口 好了 谢谢": a
+		 * technical or after-sales matter the customer reports settled,
+		 * pleased and asking nothing, needs keeping in touch, not an
+		 * engineer or an after-sales visit */
+		bool		settled = (cat == AZI_TECHNICAL || cat == AZI_AFTER_SALES) &&
+			strcmp(overall, "positive") == 0 && sc.nreq == 0 &&
+			memchr(ctx.t + ctx.content_start, '?', ctx.n - ctx.content_start) == NULL &&
+			!find_lit(ctx.t, ctx.content_start, ctx.n, "申请");
+
+		push_unique(R, follow, settled ? by_intent[AZI_OTHER] : by_intent[cat], 8);
 	}
 	for (i = 0; i < (size_t) sc.ncomp && i < 2; i++)
 	{

@@ -1261,6 +1261,13 @@ test_follow_up_tasks(void)
 	r = an("请尽快把框架协议发过来,我们走一下盖章流程", T0);
 	check(follow_has(r, "准备合同文本并确认条款"), "follow-up: a contract asked for is contract work");
 	json_decref(r);
+	r = an("换货的料收到了,这次没问题了,辛苦!", T0);
+	check(follow_has(r, "保持联系,定期回访") && json_array_size(json_object_get(r, "follow_up")) == 1,
+		  "follow-up: an after-sales matter reported settled is keeping in touch");
+	json_decref(r);
+	r = an("换货的料收到了,还是有黑点,怎么回事?", T0);
+	check(!follow_has(r, "保持联系,定期回访"), "follow-up: a complaint about a replacement is not settled");
+	json_decref(r);
 	r = an("Please add 3 more tons of PBT-GF15 to last week's order, same delivery date. Thanks!", T0);
 	check(strcmp(json_string_value(key(r, "timeline")), "to last week's order") == 0,
 		  "timeline: whole English words (to last week's order)");
