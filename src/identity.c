@@ -130,6 +130,20 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 						errmsg("customer_id \"%s\" does not exist", customer_id),
 						errhint("Create it first with commhub.add_customer(customer_id, name).")));
+	/* The company's own addresses, domains and numbers (add_staff) tell
+	 * inbound from outbound; as a customer's they would claim every internal
+	 * mail (C1). */
+	args[2] = CStringGetTextDatum(kind);
+	args[3] = CStringGetTextDatum(norm);
+	if (SPI_execute_with_args("SELECT staff_id FROM commhub.staff_identities WHERE tenant_id = $1 "
+							  "AND ((kind = $3 AND value = $4) "
+							  "  OR ($3 = 'email' AND kind = 'domain' AND value = split_part($4, '@', 2)))",
+							  4, types, args, NULL, false, 1) == SPI_OK_SELECT && SPI_processed > 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s \"%s\" belongs to staff member \"%s\" and cannot identify a customer", kind, norm,
+							   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+						errhint("add_staff identities are the company's own; add the customer's own %s instead.",
+								strcmp(kind, "email") == 0 ? "addresses" : strcmp(kind, "domain") == 0 ? "domain" : "identities")));
 	if (contact)
 	{
 		args[2] = CStringGetTextDatum(contact);
@@ -152,10 +166,13 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 	/* C3: attach stored unmatched communications carrying this key. */
 	key = psprintf("%s:%s", kind, norm);
 	args[2] = CStringGetTextDatum(key);
+	/* with the identity's contact, as an ingest after this call would */
 	if (SPI_execute_with_args(
-							  "UPDATE commhub.customer_communications SET customer_id = $2, match_status = 'matched', updated_at = now() "
+							  "UPDATE commhub.customer_communications SET customer_id = $2, match_status = 'matched', updated_at = now(), "
+							  "contact_id = coalesce(contact_id, (SELECT i.contact_id FROM commhub.customer_identities i "
+							  "                                   WHERE i.tenant_id = $1 AND i.kind = $4 AND i.value = $5)) "
 							  "WHERE tenant_id = $1 AND match_status = 'unmatched' AND identity_keys @> ARRAY[$3]",
-							  3, types, args, NULL, false, 0) < 0)
+							  5, types, args, NULL, false, 0) < 0)
 		elog(ERROR, "commhub: attaching unmatched records failed");
 	if (SPI_processed > 0)
 		SPI_execute_with_args("UPDATE commhub.communication_tasks t SET customer_id = $2 FROM commhub.customer_communications c "

@@ -116,6 +116,7 @@ typedef struct InsertedRow
 {
 	char		record_id[65];	/* hash key */
 	int32		id;
+	bool		taken;			/* an item of the chunk is the row's insert */
 } InsertedRow;
 
 typedef struct IdentHit
@@ -250,10 +251,36 @@ prepare_sql(void)
 						   * of the same message may meet us first on the record_id index. */
 						  "ON CONFLICT DO NOTHING RETURNING record_id, id",
 						  sql_columns(row_columns, ""), sql_columns(row_columns, "r."));
-	update_sql = psprintf(
-						  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
-						  "updated_at = now(), updated_by = current_user WHERE c.id = $1",
-						  sql_columns(row_columns, ""), sql_columns(row_columns, "r."));
+	/*
+	 * A merge or a re-parse rebuilds the row from its payload, except for
+	 * what no payload of the record carries: a WeCom recall (a message of
+	 * its own) stays, and the mailboxes the message was found in are the
+	 * union (a re-parse knows only the first, a copy from a gateway only
+	 * its own).
+	 */
+	{
+		StringInfoData rhs;
+
+		initStringInfo(&rhs);
+		for (int i = 0; row_columns[i]; i++)
+		{
+			const char *col = row_columns[i];
+
+			if (i)
+				appendStringInfoString(&rhs, ", ");
+			if (strcmp(col, "recalled_at") == 0)
+				appendStringInfoString(&rhs, "coalesce(r.recalled_at, c.recalled_at)");
+			else if (strcmp(col, "mailboxes") == 0)
+				appendStringInfoString(&rhs, "nullif(c.mailboxes || ARRAY(SELECT m FROM unnest(r.mailboxes) WITH ORDINALITY AS u(m, o) "
+									   "WHERE m <> ALL (coalesce(c.mailboxes, '{}')) ORDER BY o), '{}')");
+			else
+				appendStringInfo(&rhs, "r.%s", col);
+		}
+		update_sql = psprintf(
+							  "UPDATE commhub.customer_communications c SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::commhub.customer_communications, $2) r), "
+							  "updated_at = now(), updated_by = current_user WHERE c.id = $1",
+							  sql_columns(row_columns, ""), rhs.data);
+	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -1856,13 +1883,22 @@ apply_recall(IngestItem *it, const char *tenant)
 	args[1] = CStringGetTextDatum(jstr(it->norm, "source_system"));
 	args[2] = CStringGetTextDatum(jstr(it->norm, "recall_of"));
 	args[3] = TimestampTzGetDatum(PG_FROM_UNIX_US(us));
+	/* The same recall again changes nothing: a duplicate (I5). */
 	SPI_CACHED("UPDATE commhub.customer_communications SET recalled_at = $4, updated_at = now() "
-						  "WHERE tenant_id = $1 AND source_system = $2 AND source_record_id = $3 RETURNING record_id",
+						  "WHERE tenant_id = $1 AND source_system = $2 AND source_record_id = $3 "
+						  "AND recalled_at IS DISTINCT FROM $4 RETURNING record_id",
 						  4, types, args, NULL, false, 0);
 	if (SPI_processed > 0)
 	{
 		strlcpy(it->record_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(it->record_id));
 		it->status = "merged";
+	}
+	else if (SPI_CACHED("SELECT record_id FROM commhub.customer_communications "
+						"WHERE tenant_id = $1 AND source_system = $2 AND source_record_id = $3 AND recalled_at = $4",
+						4, types, args, NULL, false, 1) == SPI_OK_SELECT && SPI_processed > 0)
+	{
+		strlcpy(it->record_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(it->record_id));
+		it->status = "duplicate";
 	}
 	else
 	{
@@ -2396,6 +2432,7 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 										  HASH_ENTER, NULL);
 
 			ir->id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+			ir->taken = false;
 		}
 	}
 	json_decref(rows);
@@ -2417,8 +2454,17 @@ store_items(IngestItem *items, int n, const char *tenant, bool force)
 			if (it->failed || it->recall)
 				continue;
 			ir = hash_search(inserted, it->record_id, HASH_FIND, &found);
-			if (found)
+			/*
+			 * Two items of a chunk with one natural key (the legs of one
+			 * call, a message delivered twice, Zoom's later events): the
+			 * insert wrote the first in the payloads' order (ties keep it:
+			 * cmp_item_record_id) and skipped the others, which now meet
+			 * that row as an existing record -- merged, or duplicates --
+			 * exactly as when they come in calls of their own.
+			 */
+			if (found && !ir->taken)
 			{
+				ir->taken = true;
 				it->row_id = ir->id;
 				json_array_extend(chunk_atts, it->atts);
 				json_array_extend(chunk_tasks, it->tasks);
@@ -2582,6 +2628,18 @@ jsonb_number_to_json(Numeric num)
 
 		if (errno != ERANGE && *end == '\0' && end != txt)
 			j = json_integer((json_int_t) v);
+		else if (errno == ERANGE && *end == '\0')
+		{
+			/* beyond 64 bits (an order number in an extra field): a real,
+			 * as the same number written with a fraction is; the digits
+			 * stay in content_original */
+			double		d;
+
+			errno = 0;
+			d = strtod(txt, &end);
+			if (errno != ERANGE && *end == '\0')
+				j = json_real(d);
+		}
 	}
 	else
 	{
@@ -2717,8 +2775,29 @@ payload_to_json(Jsonb *jb, char **raw_out, chn_error *err, const char *field)
 		return j;
 	j = json_loads(s, 0, &jerr);
 	if (j == NULL)
-		set_err(err, "22P02", field, psprintf("%s could not be read: %s", field, jerr.text), NULL);
+		set_err(err, "22P02", field, psprintf("%s could not be read: %s", field, jerr.text),
+				"Numbers must be within about 1e308; pass an identifier or a huge value as a JSON string.");
 	return j;
+}
+
+/*
+ * What a normalized record may not say although its channel's parser took
+ * it: an explicit customer_id "UNMATCHED" (add_customer refuses it too) is
+ * the mark of records no identity matched yet, not a customer.
+ */
+static bool
+norm_acceptable(json_t *norm, chn_error *err)
+{
+	const char *cid = jstr(norm, "customer_id");
+
+	if (cid && pg_strcasecmp(cid, UNMATCHED_CUSTOMER) == 0)
+	{
+		set_err(err, "22023", "customer_id", "customer_id \"UNMATCHED\" is reserved for unidentified communications",
+				"Leave customer_id out to match the customer by the sender's identities; "
+				"the record is stored as unmatched when none matches.");
+		return false;
+	}
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(commhub_ingest);
@@ -2756,6 +2835,8 @@ commhub_ingest(PG_FUNCTION_ARGS)
 			raise_chn_error(&it.err);
 		it.norm = chn_normalize(channel, pj, &it.err);
 		if (it.norm == NULL)
+			raise_chn_error(&it.err);
+		if (!norm_acceptable(it.norm, &it.err))
 			raise_chn_error(&it.err);
 		tenant = commhub_current_tenant();
 		store_items(&it, 1, tenant, false);
@@ -2940,6 +3021,11 @@ commhub_ingest_batch(PG_FUNCTION_ARGS)
 				{
 					it->norm = chn_normalize(channel, pj, &it->err);
 					json_decref(pj);
+					if (it->norm && !norm_acceptable(it->norm, &it->err))
+					{
+						json_decref(it->norm);
+						it->norm = NULL;
+					}
 				}
 				if (it->norm == NULL)
 				{

@@ -629,6 +629,18 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 static void
 adopt_replies(ThreadIn *t, const char *tenant)
 {
+/*
+ * Every ancestor of record $3: a reply to us that is also our parent, or
+ * its parent, ... (a -> c, b -> a, c -> b: mail loops, clients that set
+ * In-Reply-To wrongly) is not adopted, so parents never form a cycle.
+ * UNION ends the walk on a cycle stored before.
+ */
+#define ANCESTORS_OF_3 \
+	"WITH RECURSIVE anc(rid) AS (" \
+	"  SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3 " \
+	"  UNION SELECT p.parent_record_id FROM commhub.customer_communications p JOIN anc ON p.record_id = anc.rid" \
+	") SELECT rid FROM anc WHERE rid IS NOT NULL"
+
 	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		args[4];
 
@@ -646,13 +658,14 @@ adopt_replies(ThreadIn *t, const char *tenant)
 			   " WHERE x.tenant_id = $1 AND x.thread_id <> $4 AND x.thread_id IN ("
 			   "   SELECT c.thread_id FROM commhub.customer_communications c "
 			   "    WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
-			   "      AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3))",
+			   "      AND c.record_id NOT IN (" ANCESTORS_OF_3 "))",
 			   4, types, args, NULL, false, 0);
 	SPI_CACHED("UPDATE commhub.customer_communications c SET parent_record_id = $3 "
 			   " WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
 			   "   AND c.parent_record_id IS DISTINCT FROM $3 "
-			   "   AND c.record_id IS DISTINCT FROM (SELECT m.parent_record_id FROM commhub.customer_communications m WHERE m.record_id = $3)",
+			   "   AND c.record_id NOT IN (" ANCESTORS_OF_3 ")",
 			   3, types, args, NULL, false, 0);
+#undef ANCESTORS_OF_3
 }
 
 /*

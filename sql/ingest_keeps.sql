@@ -1,0 +1,82 @@
+-- What a merge, a re-parse or a batch must keep (I1, I5, C1, C3, A2); each
+-- case was found by reproducing it against the previous release.
+SET commhub.tenant = 'T001';
+SET TimeZone = 'Asia/Shanghai';
+\set VERBOSITY default
+SELECT commhub.add_customer('C-KEEP', '宁波奥克斯空调有限公司') IS NULL AS added;
+SELECT commhub.add_staff('wangming', 'domain', 'topcentral.cn') IS NULL AS staff;
+SELECT commhub.add_staff('wangming', 'wecom', 'wangming') IS NULL AS staff;
+
+-- 1. Two payloads with one natural key in one batch: the later one meets the
+-- first as an existing record, as in two calls.  The two Asterisk legs of one
+-- linkedid (unanswered, then answered with a recording) are one call.
+SELECT commhub.ingest_batch('phone', '[
+ {"src":"+86 138-0013-8000","dst":"8001","calldate":"2024-06-15 10:00:00","answer":"","end":"2024-06-15 10:00:20","duration":20,"billsec":0,"disposition":"NO ANSWER","uniqueid":"1718416800.3001","linkedid":"1718416800.3001"},
+ {"src":"+86 138-0013-8000","dst":"8002","calldate":"2024-06-15 10:00:21","answer":"2024-06-15 10:00:25","end":"2024-06-15 10:05:25","duration":304,"billsec":300,"disposition":"ANSWERED","uniqueid":"1718416821.3003","linkedid":"1718416800.3001","recordingfile":"in-8002-13800138000-20240615-100021-1718416821.3003.wav"}
+]') AS legs;
+SELECT duration, missed, event_count, recording_url IS NOT NULL AS recorded
+  FROM commhub.customer_communications WHERE source_record_id = '1718416800.3001';
+-- a WeCom message delivered twice with edited content, then a third time unchanged
+SELECT commhub.ingest_batch('wechat', '[
+ {"msgid":"q2","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718416000000,"msgtype":"text","text":{"content":"第一版"}},
+ {"msgid":"q2","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718416000000,"msgtype":"text","text":{"content":"第二版 改了"}},
+ {"msgid":"q2","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718416000000,"msgtype":"text","text":{"content":"第二版 改了"}}]') AS edited;
+SELECT content, count(*) OVER () AS records FROM commhub.customer_communications WHERE source_record_id = 'q2';
+
+-- 2. A recall survives a re-parse and a merge of the message; the same recall
+-- again is a duplicate that changes nothing.
+SELECT commhub.ingest('wechat', '{"msgid":"m1","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718415000000,"msgtype":"text","text":{"content":"PCR-ABS什么价?月需求50吨"}}')->>'status' AS sent;
+SELECT commhub.ingest('wechat', '{"msgid":"m5","action":"recall","from":"wmZhang","tolist":["wangming"],"msgtime":1718415240000,"msgtype":"revoke","revoke":{"pre_msgid":"m1"}}')->>'status' AS recall;
+SELECT extract(epoch FROM updated_at) AS recalled_updated FROM commhub.customer_communications WHERE source_record_id = 'm1' \gset
+SELECT commhub.ingest('wechat', '{"msgid":"m5","action":"recall","from":"wmZhang","tolist":["wangming"],"msgtime":1718415240000,"msgtype":"revoke","revoke":{"pre_msgid":"m1"}}')->>'status' AS same_recall;
+SELECT extract(epoch FROM updated_at) = :recalled_updated AS unchanged FROM commhub.customer_communications WHERE source_record_id = 'm1';
+SELECT commhub.reparse(record_id)->>'status' AS reparsed FROM commhub.customer_communications WHERE source_record_id = 'm1';
+SELECT commhub.ingest('wechat', '{"msgid":"m1","action":"send","from":"wmZhang","tolist":["wangming","lijing"],"msgtime":1718415000000,"msgtype":"text","text":{"content":"PCR-ABS什么价?月需求50吨"}}')->>'status' AS remerged;
+SELECT recalled_at FROM commhub.customer_communications WHERE source_record_id = 'm1';
+
+-- 3. One Message-ID in three mailboxes: a re-parse and a changed copy from a
+-- gateway keep every mailbox.
+CREATE FUNCTION pg_temp.mail(box text, body text) RETURNS text LANGUAGE sql AS $$
+  SELECT commhub.ingest_email_raw(convert_to(
+    E'Message-ID: <keep-1@aux-keep.example>\r\nDate: Mon, 10 Jun 2024 09:05:07 +0800\r\n' ||
+    E'From: =?UTF-8?B?5p2O5bel?= <li@aux-keep.example>\r\nTo: wangming@topcentral.cn\r\n' ||
+    E'Subject: =?UTF-8?B?5oql5Lu3?=\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n' || body || E'\r\n', 'UTF8'), box)->>'status' $$;
+SELECT pg_temp.mail('INBOX', '请报PCR-ABS-1000的价格') AS inbox, pg_temp.mail('Sent', '请报PCR-ABS-1000的价格') AS sent,
+       pg_temp.mail('Archive', '请报PCR-ABS-1000的价格') AS archive;
+SELECT commhub.reparse(record_id)->>'status' AS reparsed FROM commhub.customer_communications WHERE message_id = 'keep-1@aux-keep.example';
+SELECT pg_temp.mail('gw/INBOX', '请报PCR-ABS-1000的价格 [External]') AS gateway_copy;
+SELECT mailboxes FROM commhub.customer_communications WHERE message_id = 'keep-1@aux-keep.example';
+
+-- 4. "UNMATCHED" is no customer id; a number beyond 64 bits in an extra field
+-- is no reason to refuse a payload.
+SELECT commhub.ingest('form', '{"form_id":"f-1","submitted_at":"2024-06-15 10:00","name":"周先生","phone":"13900001111","message":"想要PCR-ABS样品","customer_id":"UNMATCHED"}');
+SELECT commhub.ingest_batch('form', '[{"form_id":"f-2","submitted_at":"2024-06-15 10:00","name":"周先生","message":"样品","customer_id":"unmatched"}]')->>'errors' AS batch_errors;
+SELECT sqlstate, field, message FROM commhub.ingest_errors WHERE channel = 'form';
+SELECT commhub.ingest('form', '{"form_id":"f-3","submitted_at":"2024-06-15 10:00","name":"周先生","phone":"13900001111","message":"订单查询","订单号":202406150930001234567}')->>'status' AS big_number;
+SELECT content_original LIKE '%202406150930001234567%' AS digits_kept FROM commhub.customer_communications WHERE source_record_id = 'f-3';
+
+-- 5. The company's own domain or a staff address cannot identify a customer;
+-- a record attached later gets the identity's contact.
+SELECT commhub.add_identity('C-KEEP', 'domain', 'TopCentral.cn');
+SELECT commhub.add_identity('C-KEEP', 'email', 'someone@topcentral.cn');
+SELECT commhub.ingest('mobile', '{"id":"MC-1","number":"+86 138-0013-8001","type":"in","start":"2024-06-15 11:00","duration":60,"salesperson":"wangming","note":"问交期"}')->>'status' AS before_identity;
+SELECT commhub.add_identity('C-KEEP', 'phone', '+86 138-0013-8001', '李总') IS NULL AS identity;
+SELECT c.customer_id, c.match_status, k.name AS contact
+  FROM commhub.customer_communications c LEFT JOIN commhub.contacts k ON k.contact_id = c.contact_id
+ WHERE c.source_record_id = 'MC-1';
+
+-- 6. An In-Reply-To loop of three (a -> c, b -> a, c -> b) leaves no parent cycle.
+CREATE FUNCTION pg_temp.reply(id text, at text, irt text) RETURNS text LANGUAGE sql AS $$
+  SELECT commhub.ingest('email', jsonb_build_object('messageId', '<' || id || '>', 'date', at, 'subject', 'loop', 'text', 'body ' || id,
+      'inReplyTo', '<' || irt || '>', 'references', jsonb_build_array('<' || irt || '>'),
+      'from', jsonb_build_object('value', jsonb_build_array(jsonb_build_object('address', 'zhang@aux-loop.example'))),
+      'to', jsonb_build_object('value', jsonb_build_array(jsonb_build_object('address', 'wangming@topcentral.cn')))))->>'status' $$;
+SELECT pg_temp.reply('a@loop', '2024-06-11T09:00:00+08:00', 'c@loop') AS a, pg_temp.reply('b@loop', '2024-06-11T10:00:00+08:00', 'a@loop') AS b,
+       pg_temp.reply('c@loop', '2024-06-11T11:00:00+08:00', 'b@loop') AS c;
+WITH RECURSIVE up(rid, depth) AS (
+  SELECT record_id, 0 FROM commhub.customer_communications WHERE message_id IN ('a@loop', 'b@loop', 'c@loop')
+  UNION ALL
+  SELECT c.parent_record_id, depth + 1 FROM up JOIN commhub.customer_communications c ON c.record_id = up.rid
+   WHERE c.parent_record_id IS NOT NULL AND depth < 10)
+SELECT max(depth) < 3 AS every_walk_reaches_a_root, count(DISTINCT c.thread_id) AS threads
+  FROM up, commhub.customer_communications c WHERE c.message_id IN ('a@loop', 'b@loop', 'c@loop');
