@@ -80,3 +80,22 @@ WITH RECURSIVE up(rid, depth) AS (
    WHERE c.parent_record_id IS NOT NULL AND depth < 10)
 SELECT max(depth) < 3 AS every_walk_reaches_a_root, count(DISTINCT c.thread_id) AS threads
   FROM up, commhub.customer_communications c WHERE c.message_id IN ('a@loop', 'b@loop', 'c@loop');
+
+-- 7. An evening message's "今天之内" is due by the day's end, never before the
+-- message; a past date it tells of sets no due time of its own.
+SELECT commhub.ingest('wechat', '{"msgid":"eve-1","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718454600000,"msgtype":"text","text":{"content":"今天之内给我报价，急"}}')->>'status' AS evening;
+SELECT communication_time, follow_up_deadline, follow_up_deadline >= communication_time AS after_message
+  FROM commhub.customer_communications WHERE source_record_id = 'eve-1';
+SELECT bool_and(t.due_at >= c.communication_time) AS tasks_after_message, count(*) AS tasks
+  FROM commhub.communication_tasks t JOIN commhub.customer_communications c USING (record_id) WHERE c.source_record_id = 'eve-1';
+SELECT commhub.ingest('wechat', '{"msgid":"past-1","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718454600000,"msgtype":"text","text":{"content":"6月10号发的货有黑点，请尽快处理"}}')->>'status' AS past_date;
+SELECT follow_up_deadline > communication_time AS after_message FROM commhub.customer_communications WHERE source_record_id = 'past-1';
+
+-- 8. The OCR text of an image stays with its attachment row through the
+-- re-parse set_media_text runs (and any later one).
+SELECT commhub.ingest('wechat', '{"msgid":"img-1","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718415000000,
+  "msgtype":"image","image":{"md5sum":"abc","filesize":1234,"sdkfileid":"sdk1"}}')->>'record_id' AS img \gset
+SELECT commhub.set_media_text(:'img', '报价单：PCR-ABS 15800元/吨')->>'status' AS media_text;
+SELECT commhub.reparse(:'img')->>'status' AS reparsed;
+SELECT c.content, a.file_name, a.ocr_text FROM commhub.customer_communications c
+  JOIN commhub.communication_attachments a USING (record_id) WHERE c.record_id = :'img';

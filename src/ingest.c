@@ -1722,8 +1722,23 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 			{
 				const char *d = json_string_value(json_array_get(json_object_get(ki2, "timeline_dates"), 0));
 
+				TimestampTz ts;
+
+				/*
+				 * The end of that working day (18:00 Shanghai); an evening
+				 * message's "今天之内" by the day's end; a date before the
+				 * communication (a past event it tells of) sets no due time.
+				 */
 				if (d && strlen(d) == 10)
+				{
 					snprintf(due, sizeof(due), "%sT18:00:00+08:00", d);
+					if (fast_timestamptz(due, &ts) && ts < PG_FROM_UNIX_US(us))
+					{
+						snprintf(due, sizeof(due), "%sT23:59:59+08:00", d);
+						if (!fast_timestamptz(due, &ts) || ts < PG_FROM_UNIX_US(us))
+							due[0] = '\0';
+					}
+				}
 			}
 		}
 		jcopy(r, "competitors_mentioned", ki2, "competitors");
@@ -1859,16 +1874,38 @@ insert_child_rows(json_t *atts, json_t *tasks, const char *tenant)
 static void
 insert_children(IngestItem *it, bool replace_attachments, const char *tenant)
 {
-	Oid			t2[1] = {TEXTOID};
-	Datum		a2[1];
+	Oid			t2[2] = {TEXTOID, JSONBOID};
+	Datum		a2[2];
+	bool		have_ocr = false;
 
 	if (replace_attachments)
 	{
+		bool		isnull = true;
+
+		/* The OCR text given for an attachment (set_media_text) is no part
+		 * of any payload: it goes to the same file in the new rows. */
 		a2[0] = CStringGetTextDatum(it->record_id);
+		if (SPI_CACHED("SELECT jsonb_object_agg(coalesce(file_hash, '') || '|' || coalesce(file_name, ''), ocr_text) "
+					   "FROM commhub.communication_attachments WHERE record_id = $1 AND ocr_text IS NOT NULL",
+					   1, t2, a2, NULL, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+			if (!isnull)
+			{
+				a2[1] = PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+				have_ocr = true;
+			}
+		}
 		SPI_CACHED("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
 				   1, t2, a2, NULL, false, 0);
 	}
 	insert_child_rows(it->atts, it->tasks, tenant);
+	if (have_ocr)
+		SPI_CACHED("UPDATE commhub.communication_attachments a "
+				   "SET ocr_text = $2->>(coalesce(a.file_hash, '') || '|' || coalesce(a.file_name, '')) "
+				   "WHERE a.record_id = $1 AND a.ocr_text IS NULL AND $2 ? (coalesce(a.file_hash, '') || '|' || coalesce(a.file_name, ''))",
+				   2, t2, a2, NULL, false, 0);
 }
 
 /* Apply a WeCom recall to the recalled message, or park it until it arrives. */
