@@ -1921,6 +1921,43 @@ tag_is(const char *name, const char *const *list)
 	return false;
 }
 
+/*
+ * The '>' that ends the tag whose attributes start at s[j], or NULL.  A
+ * quoted attribute value may hold '>' (alt="价格>1万"), so quotes count
+ * where HTML starts one: right after '=' and optional blanks.  An
+ * unclosed quote falls back to the first '>' rather than eating the rest
+ * of the document.
+ */
+static const char *
+tag_end(const char *s, size_t j, size_t len)
+{
+	size_t		q = j;
+
+	while (q < len && s[q] != '>')
+	{
+		if (s[q] == '=')
+		{
+			size_t		v = q + 1;
+
+			while (v < len && is_wsp((unsigned char) s[v]))
+				v++;
+			if (v < len && (s[v] == '"' || s[v] == '\''))
+			{
+				const char *cq = memchr(s + v + 1, s[v], len - v - 1);
+
+				if (!cq)
+					return memchr(s + j, '>', len - j);
+				q = (size_t) (cq - s) + 1;
+				continue;
+			}
+			q = v;
+			continue;
+		}
+		q++;
+	}
+	return q < len ? s + q : NULL;
+}
+
 char *
 mime_html_to_text(const char *html, size_t len)
 {
@@ -1982,7 +2019,7 @@ mime_html_to_text(const char *html, size_t len)
 							   s[j] == '?' || s[j] == ':') && k + 1 < sizeof(name))
 				name[k++] = (char) tolower((unsigned char) s[j++]);
 			name[k] = '\0';
-			gt = memchr(s + j, '>', len - j);
+			gt = tag_end(s, j, len);
 			if (!gt)
 				break;			/* unterminated tag: drop the rest */
 			i = (size_t) (gt - s) + 1;
@@ -2139,6 +2176,93 @@ typedef struct part_env
 
 static void parse_entity(mctx *c, const char *p, size_t n, const part_env *env, collector *col);
 
+/* Does parameter name have the value want (case-insensitive, trimmed)? */
+static bool
+param_is(const mfield *f, const char *name, const char *want)
+{
+	sbuf		raw = {0};
+	bool		ext,
+				is = false;
+	char		x[MIME_CHARSET_LEN];
+
+	if (param_raw(f, name, &raw, &ext, x, sizeof(x)))
+	{
+		const char *v = sb_str(&raw);
+		size_t		l = raw.len;
+
+		trim(&v, &l);
+		is = l == strlen(want) && strncasecmp(v, want, l) == 0;
+	}
+	sb_free(&raw);
+	return is;
+}
+
+/*
+ * Undo RFC 3676 format=flowed on UTF-8 text with LF line ends.  A line
+ * ending in a space is soft-broken and joins the next line of the same
+ * quote depth (delsp=yes: the space was added by the sender and goes).
+ * Quote marks are taken off before joining and put back in front of the
+ * joined line; one space after them, or at the start of an unquoted line,
+ * is stuffing and is removed.  The "-- " signature separator is never
+ * joined, in either direction.
+ */
+static void
+unflow(const char *s, size_t n, bool delsp, sbuf *out)
+{
+	size_t		pos = 0;
+	bool		open = false;	/* the previous line was flowed */
+	int			open_depth = 0;
+
+	while (pos < n)
+	{
+		const char *nl = memchr(s + pos, '\n', n - pos);
+		size_t		eol = nl ? (size_t) (nl - s) : n;
+		size_t		b = pos,
+					cut;
+		int			depth = 0;
+		bool		sig,
+					flowed;
+
+		while (b < eol && s[b] == '>')
+		{
+			depth++;
+			b++;
+		}
+		/* flowed is decided before unstuffing: " " alone is a soft break */
+		flowed = eol > b && s[eol - 1] == ' ';
+		if (b < eol && s[b] == ' ')
+			b++;				/* space-stuffing */
+		sig = eol - b == 3 && memcmp(s + b, "-- ", 3) == 0;
+		if (sig)
+			flowed = false;
+		cut = flowed && delsp && eol > b ? 1 : 0;
+
+		/* a soft break that the next line cannot continue ends here */
+		if (open && (depth != open_depth || sig))
+		{
+			sb_addc(out, '\n');
+			open = false;
+		}
+		if (!open && depth > 0)
+		{
+			int			d;
+
+			for (d = 0; d < depth; d++)
+				sb_addc(out, '>');
+			if (eol > b || flowed)
+				sb_addc(out, ' ');
+		}
+		sb_add(out, s + b, eol - b - cut);
+		open = flowed;
+		open_depth = depth;
+		if (!open && nl)
+			sb_addc(out, '\n');
+		pos = nl ? eol + 1 : n;
+	}
+	if (open && n > 0 && s[n - 1] == '\n')
+		sb_addc(out, '\n');
+}
+
 static void
 decode_cte(const char *cte, const char *s, size_t n, sbuf *out)
 {
@@ -2238,6 +2362,52 @@ add_attachment(mctx *c, const mhdrs *hs, const mfield *ct, const mfield *cd,
 	sb_free(&fn);
 }
 
+/* Only blanks: ASCII whitespace, NBSP, ideographic space, BOM (UTF-8). */
+static bool
+blank_text(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		if (is_wsp(u[i]) || u[i] == '\f' || u[i] == '\v')
+			i++;
+		else if (i + 1 < n && u[i] == 0xC2 && u[i + 1] == 0xA0)
+			i += 2;
+		else if (i + 2 < n && ((u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x80) ||
+							   (u[i] == 0xEF && u[i + 1] == 0xBB && u[i + 2] == 0xBF)))
+			i += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Keep one rendering of a multipart/alternative: later parts are the
+ * preferred ones (RFC 2046 5.1.4), but a blank plain part does not
+ * displace a non-blank one.
+ */
+static void
+alt_take(collector *best, collector *sub)
+{
+	if (sub->text.len && (best->text.len == 0 || !blank_text(sub->text.p, sub->text.len)))
+	{
+		sb_free(&best->text);
+		best->text = sub->text;
+	}
+	else
+		sb_free(&sub->text);
+	if (sub->html.len)
+	{
+		sb_free(&best->html);
+		best->html = sub->html;
+	}
+	else
+		sb_free(&sub->html);
+}
+
 static void
 parse_multipart(mctx *c, const char *body, size_t n, const char *subtype,
 				const char *boundary, size_t bl, const part_env *env, collector *col)
@@ -2283,20 +2453,7 @@ parse_multipart(mctx *c, const char *body, size_t n, const char *subtype,
 					collector	sub = {{0}, {0}};
 
 					parse_entity(c, body + part_start, pe - part_start, &cenv, &sub);
-					if (sub.text.len)
-					{
-						sb_free(&best.text);
-						best.text = sub.text;
-					}
-					else
-						sb_free(&sub.text);
-					if (sub.html.len)
-					{
-						sb_free(&best.html);
-						best.html = sub.html;
-					}
-					else
-						sb_free(&sub.html);
+					alt_take(&best, &sub);
 				}
 				else
 					parse_entity(c, body + part_start, pe - part_start, &cenv, col);
@@ -2325,20 +2482,7 @@ parse_multipart(mctx *c, const char *body, size_t n, const char *subtype,
 			collector	sub = {{0}, {0}};
 
 			parse_entity(c, body + part_start, n - part_start, &cenv, &sub);
-			if (sub.text.len)
-			{
-				sb_free(&best.text);
-				best.text = sub.text;
-			}
-			else
-				sb_free(&sub.text);
-			if (sub.html.len)
-			{
-				sb_free(&best.html);
-				best.html = sub.html;
-			}
-			else
-				sb_free(&sub.html);
+			alt_take(&best, &sub);
 		}
 		else
 			parse_entity(c, body + part_start, n - part_start, &cenv, col);
@@ -2346,6 +2490,13 @@ parse_multipart(mctx *c, const char *body, size_t n, const char *subtype,
 	}
 	if (alt)
 	{
+		/*
+		 * A blank plain part next to HTML (some webmail sends spaces or
+		 * NBSPs as the plain rendering) counts as absent, like an empty
+		 * one, so the text is reduced from the HTML.
+		 */
+		if (best.html.len > 0 && blank_text(best.text.p, best.text.len))
+			sb_free(&best.text);
 		collect_add(&col->text, sb_str(&best.text), best.text.len);
 		collect_add(&col->html, sb_str(&best.html), best.html.len);
 		sb_free(&best.text);
@@ -2514,6 +2665,14 @@ parse_entity(mctx *c, const char *p, size_t n, const part_env *env, collector *c
 			cs_lookup(c->hint_cs, &hint);
 			conv_to_utf8(sb_str(&dec), dec.len, cs, &hint, &u);
 			sb_add_clean(&cl, sb_str(&u), u.len, true);
+			if (is_plain && param_is(&ct, "format", "flowed"))
+			{
+				sbuf		fl = {0};
+
+				unflow(sb_str(&cl), cl.len, param_is(&ct, "delsp", "yes"), &fl);
+				sb_free(&cl);
+				cl = fl;
+			}
 			collect_add(is_plain ? &col->text : &col->html, sb_str(&cl), cl.len);
 			sb_free(&u);
 			sb_free(&cl);
@@ -2888,8 +3047,53 @@ msg_ids(const char *s, size_t n, json_t *arr, size_t max)
 
 
 /*
+ * A signed numeric zone at t ('+' or '-' first) to minutes east of UTC.
+ * RFC 5322 has only "+hhmm"; "+hh:mm" is what ISO 8601 minded mailers
+ * write.  After a glued "GMT"/"UTC" (Java, some Chinese webmail) the
+ * hour alone ("GMT+8", "UTC+08") is common too, so short allows it.
+ */
+static bool
+zone_offset(const char *t, bool short_ok, int *offmin)
+{
+	size_t		tl = strlen(t);
+	int			h,
+				m = 0;
+
+	if (t[0] != '+' && t[0] != '-')
+		return false;
+	if (tl == 5 && strspn(t + 1, "0123456789") == 4)
+	{
+		h = (t[1] - '0') * 10 + (t[2] - '0');
+		m = (t[3] - '0') * 10 + (t[4] - '0');
+	}
+	else if (tl == 6 && t[3] == ':' && isdigit((unsigned char) t[1]) &&
+			 isdigit((unsigned char) t[2]) && strspn(t + 4, "0123456789") == 2)
+	{
+		h = (t[1] - '0') * 10 + (t[2] - '0');
+		m = (t[4] - '0') * 10 + (t[5] - '0');
+	}
+	else if (short_ok && (tl == 2 || tl == 3) && strspn(t + 1, "0123456789") == tl - 1)
+		h = atoi(t + 1);
+	else
+		return false;
+	/* out of range values are left to the caller's final check */
+	*offmin = t[0] == '-' ? -(h * 60 + m) : h * 60 + m;
+	return true;
+}
+
+/* "GMT+08:00", "UTC+8" ...: the offset after a glued GMT or UTC. */
+static bool
+glued_zone(const char *t, int *offmin)
+{
+	if (strncasecmp(t, "gmt", 3) == 0 || strncasecmp(t, "utc", 3) == 0)
+		return zone_offset(t + 3, true, offmin);
+	return false;
+}
+
+/*
  * RFC 5322 date-time (and the usual deviations: missing weekday or
- * seconds, two-digit years, asctime order, named zones) to ISO 8601 UTC.
+ * seconds, two-digit years, asctime order, named zones, "+hh:mm" and
+ * "GMT+8" style zones) to ISO 8601 UTC.
  */
 static bool
 parse_date(const char *s, size_t n, char out[64])
@@ -2910,8 +3114,10 @@ parse_date(const char *s, size_t n, char out[64])
 				nnum = 0,
 				numlen[4];
 	int64_t		year = -1;
-	int			offmin = 0;
-	bool		zone_seen = false;
+	int			offmin = 0,
+				comment_off = 0;
+	bool		zone_seen = false,
+				comment_zone = false;
 
 	/* tokenise on blanks and commas; drop comments */
 	while (k < n && nt < 12)
@@ -2923,6 +3129,7 @@ parse_date(const char *s, size_t n, char out[64])
 		if (k < n && s[k] == '(')
 		{
 			int			depth = 0;
+			size_t		cst = k + 1;
 
 			for (; k < n; k++)
 			{
@@ -2933,6 +3140,23 @@ parse_date(const char *s, size_t n, char out[64])
 					k++;
 					break;
 				}
+			}
+
+			/*
+			 * Some webmail puts the only zone in a comment, Windows style:
+			 * "09:05:07 (GMT+08:00) Beijing".  Kept as a fallback for when
+			 * no zone stands outside comments.
+			 */
+			if (!comment_zone)
+			{
+				char		ct[24];
+				size_t		cl = 0;
+
+				while (cst < k && cl + 1 < sizeof(ct) &&
+					   !is_wsp((unsigned char) s[cst]) && s[cst] != ')' && s[cst] != '(')
+					ct[cl++] = s[cst++];
+				ct[cl] = '\0';
+				comment_zone = glued_zone(ct, &comment_off);
 			}
 			continue;
 		}
@@ -2952,20 +3176,20 @@ parse_date(const char *s, size_t n, char out[64])
 		char	   *t = tok[i];
 		size_t		tl = strlen(t);
 
+		/*
+		 * Before the time test: "+08:00" and "GMT+08:00" have a ':' but
+		 * are zones.  An explicit offset wins over a named zone, as
+		 * "+0800" always has.
+		 */
+		if (zone_offset(t, false, &offmin) || glued_zone(t, &offmin))
+		{
+			zone_seen = true;
+			continue;
+		}
 		if (strchr(t, ':'))
 		{
 			if (sscanf(t, "%d:%d:%d", &hh, &mi, &ss) < 2)
 				return false;
-			continue;
-		}
-		if ((t[0] == '+' || t[0] == '-') && tl == 5 && strspn(t + 1, "0123456789") == 4)
-		{
-			int			v = atoi(t + 1);
-
-			offmin = (v / 100) * 60 + v % 100;
-			if (t[0] == '-')
-				offmin = -offmin;
-			zone_seen = true;
 			continue;
 		}
 		if (strspn(t, "0123456789") == tl)
@@ -3046,6 +3270,8 @@ parse_date(const char *s, size_t n, char out[64])
 	}
 	else if (year >= 0 && year < 100)
 		year += year < 50 ? 2000 : 1900;
+	if (!zone_seen && comment_zone)
+		offmin = comment_off;
 	if (month == 0 || day < 1 || year < 1900 || year > 9999 || hh < 0 || hh > 23 ||
 		mi < 0 || mi > 59 || ss < 0 || ss > 60 || offmin <= -24 * 60 || offmin >= 24 * 60)
 		return false;

@@ -807,6 +807,234 @@ synthetic(void)
 	}
 }
 
+/* ---------------------------------------------------------------- */
+
+/*
+ * A Foxmail-style GBK mail with the given Date value; the subject is
+ * checked too so the Date handling cannot disturb the other headers.
+ */
+static void
+date_case(const char *date, const char *want, const char *ctx)
+{
+	char		m[1024];
+	json_t	   *j;
+
+	snprintf(m, sizeof(m),
+			 "From: =?gb2312?B?zfW+rcDt?= <wang@example.cn>\r\n"
+			 "To: li@example.cn\r\n"
+			 "Subject: =?gb2312?B?udjT2jbUwrfdsai827XEyLfIzw==?=\r\n"
+			 "Date: %s\r\n"
+			 "X-Mailer: Foxmail 7.2.25.375[cn]\r\n"
+			 "Mime-Version: 1.0\r\n"
+			 "Content-Type: text/plain; charset=\"gb2312\"\r\n"
+			 "Content-Transfer-Encoding: 8bit\r\n\r\n"
+			 "\xc4\xfa\xba\xc3\xa3\xac\r\n", date);
+	j = parse_str(m);
+	expect_str(j, "date", want, ctx);
+	expect_str(j, "subject", "关于6月份报价的确认", ctx);
+	json_decref(j);
+}
+
+static void
+dates(void)
+{
+	/* "+hh:mm": the ':' must not make it the time of day */
+	date_case("Mon, 10 Jun 2024 09:05:07 +08:00", "2024-06-10T01:05:07Z", "zone +08:00");
+	date_case("Mon, 10 Jun 2024 17:45:00 +08:00", "2024-06-10T09:45:00Z", "zone +08:00, afternoon");
+	date_case("Mon, 10 Jun 2024 09:05:07 -03:30", "2024-06-10T12:35:07Z", "zone -03:30");
+	date_case("Sat, 1 Jun 2024 07:00:00 +08:00", "2024-05-31T23:00:00Z", "zone +08:00 crosses the month");
+	/* zones glued to GMT / UTC (Java mailers, Chinese webmail) */
+	date_case("Mon, 10 Jun 2024 09:05:07 GMT+0800", "2024-06-10T01:05:07Z", "zone GMT+0800");
+	date_case("Mon, 10 Jun 2024 09:05:07 GMT+08:00", "2024-06-10T01:05:07Z", "zone GMT+08:00");
+	date_case("Mon, 10 Jun 2024 09:05:07 UTC+8", "2024-06-10T01:05:07Z", "zone UTC+8");
+	date_case("Mon, 10 Jun 2024 09:05:07 UTC+08", "2024-06-10T01:05:07Z", "zone UTC+08");
+	date_case("Mon, 10 Jun 2024 09:05:07 UTC+08:00", "2024-06-10T01:05:07Z", "zone UTC+08:00");
+	date_case("Mon, 10 Jun 2024 09:05:07 gmt-5", "2024-06-10T14:05:07Z", "zone gmt-5");
+	date_case("Mon Jun 10 09:05:07 GMT+08:00 2024", "2024-06-10T01:05:07Z", "Java Date.toString with GMT+08:00");
+	/* the zone only in a Windows-style comment */
+	date_case("Mon, 10 Jun 2024 09:05:07 (GMT+08:00) Beijing", "2024-06-10T01:05:07Z",
+			  "zone only in a (GMT+08:00) comment");
+	/* an RFC zone outside comments still wins */
+	date_case("Mon, 10 Jun 2024 09:05:07 +0000 (GMT+08:00)", "2024-06-10T09:05:07Z",
+			  "+0000 wins over a (GMT+08:00) comment");
+	/* unchanged: RFC 5322 and obsolete named zones */
+	date_case("Mon, 10 Jun 2024 09:05:07 +0800 (CST)", "2024-06-10T01:05:07Z", "+0800 (CST)");
+	date_case("Mon, 10 Jun 2024 09:05:07 CST", "2024-06-10T15:05:07Z", "CST is still US Central");
+	date_case("Mon, 10 Jun 2024 09:05:07 GMT", "2024-06-10T09:05:07Z", "plain GMT");
+	date_case("Mon, 10 Jun 2024 09:05 +0800", "2024-06-10T01:05:00Z", "no seconds, +0800");
+}
+
+static void
+html_quoted_attributes(void)
+{
+	json_t	   *j;
+	char	   *s;
+
+	s = mime_html_to_text("<p><img alt=\"价格>1万\" src=\"cid:x\">报价</p>", strlen("<p><img alt=\"价格>1万\" src=\"cid:x\">报价</p>"));
+	check(s && strcmp(s, "报价") == 0, "'>' inside a double-quoted attribute does not end the tag%s", "");
+	if (s && strcmp(s, "报价") != 0)
+		printf("# got: %s\n", s);
+	free(s);
+	s = mime_html_to_text("<a title='a > b' href=x>链接</a> <span data-x = \"1>2\">完</span>",
+						  strlen("<a title='a > b' href=x>链接</a> <span data-x = \"1>2\">完</span>"));
+	check(s && strcmp(s, "链接 完") == 0, "single quotes and blanks around '=' honoured%s", "");
+	if (s && strcmp(s, "链接 完") != 0)
+		printf("# got: %s\n", s);
+	free(s);
+	/* an apostrophe in an unquoted value is text, not a quote */
+	s = mime_html_to_text("<font face=Tom's>张三</font>", strlen("<font face=Tom's>张三</font>"));
+	check(s && strcmp(s, "张三") == 0, "apostrophe inside an unquoted value%s", "");
+	free(s);
+	/* an unclosed quote falls back to the first '>' */
+	s = mime_html_to_text("<p title=\"oops>正文</p>", strlen("<p title=\"oops>正文</p>"));
+	check(s && strcmp(s, "正文") == 0, "unclosed attribute quote ends at the first '>'%s", "");
+	free(s);
+
+	/* GBK HTML-only mail (Outlook CN style) with the image alt text */
+	j = parse_str("From: =?gb2312?B?zfW+rcDt?= <wang@example.cn>\n"
+				  "Subject: =?gb2312?B?udjT2jbUwrfdsai827XEyLfIzw==?=\n"
+				  "X-Mailer: Microsoft Outlook 16.0\n"
+				  "Content-Type: multipart/related; boundary=\"----=_NextPart_000_0001\"\n\n"
+				  "------=_NextPart_000_0001\n"
+				  "Content-Type: text/html; charset=\"gb2312\"\n"
+				  "Content-Transfer-Encoding: base64\n\n"
+				  "PGh0bWw+PGJvZHk+PHA+xPq6w6O6PC9wPjxwPjxpbWcgYWx0PSK827jxPjHN8iIgc3JjPSJjaWQ6eCI+\n"
+				  "sb7UwrGovNu8+7i9vP6hozwvcD48L2JvZHk+PC9odG1sPg==\n"
+				  "------=_NextPart_000_0001\n"
+				  "Content-Type: image/png; name=\"x.png\"\n"
+				  "Content-ID: <x>\n"
+				  "Content-Transfer-Encoding: base64\n\niVBORw0K\n"
+				  "------=_NextPart_000_0001--\n");
+	expect_str(j, "text", "您好：\n\n本月报价见附件。", "GBK HTML mail: alt=\"价格>1万\" stays inside the tag");
+	json_decref(j);
+}
+
+static void
+blank_plain_alternative(void)
+{
+	json_t	   *j;
+
+	/* plain part is NBSP, CRLFs, a blank, a tab and U+3000 only */
+	j = parse_str("From: =?utf-8?B?5byg57uP55CG?= <zhang@example.cn>\r\n"
+				  "Subject: =?utf-8?B?5Lya6K6u57qq6KaB?=\r\n"
+				  "Content-Type: multipart/alternative; boundary=\"----=_Part_1_2\"\r\n\r\n"
+				  "------=_Part_1_2\r\n"
+				  "Content-Type: text/plain; charset=utf-8\r\n"
+				  "Content-Transfer-Encoding: base64\r\n\r\n"
+				  "wqANCiANCgnjgIANCg==\r\n"
+				  "------=_Part_1_2\r\n"
+				  "Content-Type: text/html; charset=utf-8\r\n\r\n"
+				  "<div>会议纪要：周五下午三点，三楼会议室。</div>\r\n"
+				  "------=_Part_1_2--\r\n");
+	expect_str(j, "subject", "会议纪要", "blank plain alternative");
+	expect_str(j, "text", "会议纪要：周五下午三点，三楼会议室。", "whitespace-only text/plain falls back to the HTML");
+	check(j && sget(j, "html") && strstr(sget(j, "html"), "<div>会议纪要"), "blank plain alternative: html kept%s", "");
+	json_decref(j);
+
+	/* QP spaces and a GBK HTML part, html first (order must not matter) */
+	j = parse_str("Subject: =?gb2312?B?udjT2jbUwrfdsai827XEyLfIzw==?=\n"
+				  "Content-Type: multipart/alternative; boundary=b\n\n--b\n"
+				  "Content-Type: text/html; charset=gbk\n\n<p>\xc4\xfa\xba\xc3</p>\n--b\n"
+				  "Content-Type: text/plain; charset=gbk\n"
+				  "Content-Transfer-Encoding: quoted-printable\n\n=20=20=09\n=20\n--b--\n");
+	expect_str(j, "text", "您好", "QP blanks as the later plain part still fall back to the HTML");
+	json_decref(j);
+
+	/* a blank later plain part does not displace a real one */
+	j = parse_str("Content-Type: multipart/alternative; boundary=b\n\n--b\n"
+				  "Content-Type: text/plain; charset=utf-8\n\n请查收\n--b\n"
+				  "Content-Type: text/plain; charset=utf-8\n\n  \n--b\n"
+				  "Content-Type: text/html; charset=utf-8\n\n<p>HTML</p>\n--b--\n");
+	expect_str(j, "text", "请查收", "real plain part kept over a later blank one");
+	json_decref(j);
+
+	/* no HTML at all: the blank plain text stays as it was */
+	j = parse_str("Content-Type: multipart/alternative; boundary=b\n\n--b\n"
+				  "Content-Type: text/plain\n\n \n--b--\n");
+	expect_str(j, "text", " ", "blank plain alternative without HTML unchanged");
+	json_decref(j);
+}
+
+static void
+format_flowed(void)
+{
+	json_t	   *j;
+
+	/* Thunderbird, delsp=no: soft breaks joined, the space kept */
+	j = parse_str("From: =?UTF-8?B?5byg57uP55CG?= <zhang@example.cn>\n"
+				  "Subject: =?UTF-8?B?5Lya6K6u57qq6KaB?=\n"
+				  "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Thunderbird/115.12.2\n"
+				  "Content-Type: text/plain; charset=UTF-8; format=flowed\n"
+				  "Content-Transfer-Encoding: 8bit\n\n"
+				  "Hi Li, the meeting is moved to \n"
+				  "Friday 3 pm, room 301.\n"
+				  "\n"
+				  "On 2024/6/10 9:05, Li wrote:\n"
+				  "> Can we meet on \n"
+				  "> Thursday?\n"
+				  ">> earlier \n"
+				  ">> quote\n"
+				  "Thanks \n"
+				  "-- \n"
+				  "Zhang \n"
+				  "Sales\n");
+	expect_str(j, "text",
+			   "Hi Li, the meeting is moved to Friday 3 pm, room 301.\n"
+			   "\n"
+			   "On 2024/6/10 9:05, Li wrote:\n"
+			   "> Can we meet on Thursday?\n"
+			   ">> earlier quote\n"
+			   "Thanks \n"
+			   "-- \n"
+			   "Zhang Sales\n",
+			   "format=flowed: joined, quotes by depth, not across the signature separator");
+	json_decref(j);
+
+	/* Thunderbird CJK wrapping: delsp=yes, so the added space goes */
+	{
+		static const char m[] =
+			"Subject: =?UTF-8?B?5Lya6K6u57qq6KaB?=\n"
+			"Content-Type: text/plain; charset=UTF-8; format=\"Flowed\"; DelSp=\"yes\"\n"
+			"Content-Transfer-Encoding: 8bit\n\n"
+			"各位同事：\n"
+			"会议改到周五下午三点， \n"
+			"地点三楼会议室。\n"
+			"> 原定周四 \n"
+			"> 上午。\n"
+			"-- \n"
+			"张经理\n";
+
+		j = parse_str(m);
+		expect_str(j, "text", "各位同事：\n会议改到周五下午三点，地点三楼会议室。\n> 原定周四上午。\n-- \n张经理\n",
+				   "format=flowed delsp=yes: CJK lines joined without the space");
+		json_decref(j);
+	}
+
+	/* space-stuffing removed, GBK body, CRLF, QP */
+	j = parse_str("Subject: =?GBK?B?udjT2jbUwrfdsai827XEyLfIzw==?=\r\n"
+				  "Content-Type: text/plain; charset=GBK; format=flowed\r\n"
+				  "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+				  " From =CD=F5=BE=AD=C0=ED: \r\n"
+				  "=C4=FA=BA=C3\r\n"
+				  "  indented\r\n"
+				  " >not a quote\r\n");
+	expect_str(j, "text", "From 王经理: 您好\n indented\n>not a quote\n",
+			   "format=flowed: space-stuffing removed, GBK QP soft break joined");
+	json_decref(j);
+
+	/* without format=flowed trailing spaces and leading blanks stay */
+	j = parse_str("Content-Type: text/plain; charset=UTF-8; format=fixed\n\n"
+				  "价格 \n 明细\n");
+	expect_str(j, "text", "价格 \n 明细\n", "format=fixed text/plain untouched");
+	json_decref(j);
+
+	/* format=flowed on text/html is not plain text: untouched */
+	j = parse_str("Content-Type: text/html; charset=UTF-8; format=flowed\n\n"
+				  "<p>a \nb</p>\n");
+	expect_str(j, "html", "<p>a \nb</p>\n", "format=flowed ignored for text/html");
+	json_decref(j);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -818,6 +1046,10 @@ main(int argc, char **argv)
 	structure_fixtures();
 	threading_fixtures();
 	synthetic();
+	dates();
+	html_quoted_attributes();
+	blank_plain_alternative();
+	format_flowed();
 	printf("1..%d\n", n_tests);
 	if (n_fail)
 		printf("# %d of %d checks failed\n", n_fail, n_tests);
