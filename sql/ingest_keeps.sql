@@ -99,3 +99,21 @@ SELECT commhub.set_media_text(:'img', '报价单：PCR-ABS 15800元/吨')->>'sta
 SELECT commhub.reparse(:'img')->>'status' AS reparsed;
 SELECT c.content, a.file_name, a.ocr_text FROM commhub.customer_communications c
   JOIN commhub.communication_attachments a USING (record_id) WHERE c.record_id = :'img';
+
+-- 9. Action items that name their owner and due time keep them in their
+-- tasks; WeCom archive news in the documented shape (info at the top level)
+-- keeps its articles; a 3 GB WeCom video is stored, its size in the text.
+SELECT commhub.ingest('meeting', '{"meeting_id":"MTG-KEEP-02","customer_id":"C-KEEP","title":"Q3 供货商务谈判",
+  "start_time":"2024-06-15 09:30","duration_minutes":120,"location":"3 楼会议室",
+  "attendees":["王明",{"name":"李静","email":"li.jing@topcentral.cn"},{"name":"张经理","email":"zhang@aux-group.com"}],
+  "minutes":"1. 单价 1180 元/台,2000 台;\n2. 首批 500 台 6 月 30 日前交付。",
+  "action_items":[{"item":"起草供货合同","owner":"李静","due":"2024-06-18"},{"task":"寄送样品","assignee":"lijing","deadline":"2024-06-20 12:00"},"确认交付排期"]}')->>'status' AS meeting;
+SELECT t.title, t.owner, t.due_at FROM commhub.communication_tasks t JOIN commhub.customer_communications c USING (record_id)
+ WHERE c.source_record_id = 'MTG-KEEP-02' AND t.title NOT LIKE '跟进%' ORDER BY t.title;
+SELECT commhub.ingest('wechat', '{"msgid":"news-keep-1","action":"send","from":"wmZhang","tolist":["wangming"],"roomid":"","msgtime":1718415000000,
+  "msgtype":"news","info":{"item":[{"title":"奥克斯2024招标公告","description":"压缩机采购","url":"https://x.cn/1","picurl":"https://x.cn/1.jpg"}]}}')->>'status' AS news;
+SELECT content FROM commhub.customer_communications WHERE source_record_id = 'news-keep-1';
+SELECT commhub.ingest('wechat', '{"msgid":"video-keep-1","action":"send","from":"wmZhang","tolist":["wangming"],"msgtime":1718415000000,
+  "msgtype":"video","video":{"md5sum":"e0a7c4b0e0a7c4b0e0a7c4b0e0a7c4b0","filesize":3221225472,"play_length":600,"sdkfileid":"sdk-v"}}')->>'status' AS big_video;
+SELECT c.content, a.file_size FROM commhub.customer_communications c LEFT JOIN commhub.communication_attachments a USING (record_id)
+ WHERE c.source_record_id = 'video-keep-1';

@@ -1812,9 +1812,27 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		it->tasks = json_array();
 		owner = json_string_value(json_object_get(r, "handled_by"));
 		json_array_foreach(fu, i, ki)
-			task_add(it->tasks, it->record_id, res->customer_id, json_string_value(ki), owner, due,
+		{
+			/* an action item that names its owner or due time (meeting
+			 * minutes, visit next steps) keeps them in its task */
+			const char *t_owner = owner;
+			const char *t_due = due;
+			size_t		j;
+			json_t	   *d;
+
+			json_array_foreach(json_object_get(n, "follow_up_details"), j, d)
+				if (json_equal(json_object_get(d, "item"), ki))
+			{
+				if (jstr(d, "owner") && *jstr(d, "owner"))
+					t_owner = jstr(d, "owner");
+				if (jstr(d, "due") && *jstr(d, "due"))
+					t_due = jstr(d, "due");
+				break;
+			}
+			task_add(it->tasks, it->record_id, res->customer_id, json_string_value(ki), t_owner, t_due,
 					 missed || (urgency && strcmp(urgency, "high") == 0) ? "high"
 					 : (urgency && strcmp(urgency, "medium") == 0) ? "medium" : "low");
+		}
 		json_decref(fu);
 	}
 	pfree(text.data);

@@ -12,8 +12,9 @@
  *
  * Accepted shapes (key fields) per channel:
  *   wechat  WeCom session archive {msgid, action, from, tolist, roomid, msgtime,
- *           msgtype, <msgtype>{...}}; seed callback {msg_id, msg_type, from_user,
- *           to_user, content, create_time}; XML callback as JSON {MsgId, MsgType,
+ *           msgtype, <msgtype>{...}} (news and markdown also with a top-level
+ *           info{...} instead, as the archive API sends them); seed callback
+ *           {msg_id, msg_type, from_user, to_user, content, create_time}; XML callback as JSON {MsgId, MsgType,
  *           FromUserName, ToUserName, CreateTime, Content}.       -> wechat_work
  *   phone   Asterisk CDR {uniqueid|linkedid, calldate|start, disposition, ...}
  *           (sid linkedid, enrich); FreeSWITCH JSON CDR {variables{uuid, ...},
@@ -56,7 +57,8 @@
  * whole (ties: b); enrich -> a with earliest time, max duration, b's non-null
  * scalars filling a's gaps (subject and direction_hint of an answered leg win
  * over a missed one), content lines of b not yet in a appended, attachments,
- * participants, addresses, references, follow_up_items unioned, extra merged
+ * participants, addresses, references, follow_up_items unioned
+ * (follow_up_details by item), extra merged
  * key by key (latest "event" in the meeting's life cycle, whatever the
  * arrival order), missed only if every leg was missed,
  * media_pending dropped when the newer part brings content without it.
@@ -80,10 +82,14 @@
 #include "normalize.h"
 #include "sha256.h"
 
+#define INT4_MAX_VALUE 2147483647LL	/* file_size, duration: int4 columns */
 #define MAX_ITEMS 10000			/* array elements looked at */
 #define MAX_LIST 1000			/* participants/addresses/attachments kept */
 #define SB_MAX (16u * 1024 * 1024)	/* generated text cap */
 
+/* gi() takes integers within +-9e15 (exact in a double); a bigger one is a
+ * unit or typing mistake, never a real count */
+#define RANGE_HINT "%s must be a whole number within +-9000000000000000 (durations are seconds, sizes bytes)."
 #define TIME_HINT "Use epoch seconds or milliseconds (number or string), ISO 8601 such as 2024-06-15T09:30:00+08:00, or Asia/Shanghai local time such as 2024-06-15 09:30."
 
 static const char *const known_channels[] = {
@@ -308,12 +314,43 @@ missing(Ctx *c, const char *key, const char *hint)
 	return fail(c, "22023", p, hint, "The %s has no \"%s\"; that field is required.", c->shape, p ? p : key);
 }
 
+static bool starts_with(const char *s, const char *p);
+
+/*
+ * A wrong JSON type is the sender's mistake, so the hint says what the field
+ * should look like; hint NULL builds one from the field and the wanted type
+ * (a caller that knows the field better passes its own).
+ */
+static bool
+bad_type_hint(Ctx *c, const char *key, const json_t *v, const char *want, const char *hint)
+{
+	const char *p = path(c, key);
+	const char *f = p ? p : key;
+	char		h[256];
+
+	if (hint == NULL)
+	{
+		if (strcmp(want, "an array") == 0)
+			snprintf(h, sizeof h, "%s must be a JSON array [...] (one item is sent as a one-element array), not %s.", f, jtype(v));
+		else if (strcmp(want, "an object") == 0)
+			snprintf(h, sizeof h, "%s must be a JSON object {\"key\": value, ...} as the source system sends it, not %s.", f, jtype(v));
+		else if (strcmp(want, "a string") == 0)
+			snprintf(h, sizeof h, "%s must be a JSON string (or a plain number), e.g. \"%s\": \"...\".", f, key);
+		else if (strcmp(want, "a number") == 0)
+			snprintf(h, sizeof h, "%s must be a plain number such as 95 or a numeric string such as \"95\".", f);
+		else if (starts_with(want, "a time"))
+			snprintf(h, sizeof h, "%s", TIME_HINT);
+		else
+			snprintf(h, sizeof h, "Give %s as %s.", f, want);
+		hint = h;
+	}
+	return fail(c, "22P02", p, hint, "Field \"%s\" of the %s must be %s, not %s.", f, c->shape, want, jtype(v));
+}
+
 static bool
 bad_type(Ctx *c, const char *key, const json_t *v, const char *want)
 {
-	const char *p = path(c, key);
-
-	return fail(c, "22P02", p, NULL, "Field \"%s\" of the %s must be %s, not %s.", p ? p : key, c->shape, want, jtype(v));
+	return bad_type_hint(c, key, v, want, NULL);
 }
 
 /* scalar as string: strings as is ("" = absent), numbers formatted;
@@ -391,7 +428,8 @@ gi(Ctx *c, const json_t *o, const char *key, long long *out)
 		{
 			const char *p = path(c, key);
 
-			fail(c, "22P02", p, NULL, "Field \"%s\" of the %s is out of range.", p ? p : key, c->shape);
+			fail(c, "22P02", p, keepf(c, RANGE_HINT, p ? p : key),
+				 "Field \"%s\" of the %s is out of range.", p ? p : key, c->shape);
 			return false;
 		}
 		*out = (long long) iv;
@@ -429,7 +467,8 @@ gi(Ctx *c, const json_t *o, const char *key, long long *out)
 	{
 		const char *p = path(c, key);
 
-		fail(c, "22P02", p, NULL, "Field \"%s\" of the %s is out of range.", p ? p : key, c->shape);
+		fail(c, "22P02", p, keepf(c, RANGE_HINT, p ? p : key),
+			 "Field \"%s\" of the %s is out of range.", p ? p : key, c->shape);
 		return false;
 	}
 	*out = (long long) d;
@@ -603,6 +642,51 @@ static void
 put_i(Ctx *c, const char *key, long long v)
 {
 	json_object_set_new(c->out, key, json_integer((json_int_t) v));
+}
+
+/*
+ * The record's duration in seconds.  The row's duration is an int4, and
+ * nothing lasts longer than that (68 years): such a value is a unit mistake
+ * (milliseconds sent as seconds) or a wrong start or end time, so the
+ * payload is rejected here, naming the field it came from, instead of
+ * failing later in the server with a bare "integer out of range".
+ */
+static void
+put_dur(Ctx *c, const char *field, long long s)
+{
+	if (s > INT4_MAX_VALUE)
+	{
+		fail(c, "22003", field ? field : "duration",
+			 "A duration is at most 2147483647 seconds (68 years): check the unit (milliseconds sent as seconds?) and the start and end times.",
+			 "Field \"%s\" of the %s gives a duration of %lld seconds (over 68 years), which no communication lasts.",
+			 field ? field : "duration", c->shape, s);
+		return;
+	}
+	put_i(c, "duration", s);
+}
+
+/* the first key of a NULL-terminated list present (non-null) in o, else
+ * the first key: names the field a computed value came from */
+static const char *
+present_key(const json_t *o, const char *first,...)
+{
+	va_list		ap;
+	const char *k;
+	const char *r = first;
+
+	if (jget(o, first))
+		return first;
+	va_start(ap, first);
+	while ((k = va_arg(ap, const char *)) != NULL)
+	{
+		if (jget(o, k))
+		{
+			r = k;
+			break;
+		}
+	}
+	va_end(ap);
+	return r;
 }
 
 static void
@@ -956,6 +1040,25 @@ norm_hash(Ctx *c, const char *h, bool assume_md5)
 	return keepdup(c, b);
 }
 
+/*
+ * A media size the int4 file_size column cannot hold: " (3.0 GB)" appended
+ * to the placeholder line, so the reader still sees how big it is, and the
+ * exact byte count in extra.file_size (kept with the record) for the
+ * message itself (depth 0).  Smaller sizes change nothing.
+ */
+static void
+note_big_size(Ctx *c, SB *content, long long size, int depth)
+{
+	if (size <= INT4_MAX_VALUE)
+		return;
+	if (size >= 1024LL * 1024 * 1024 * 1024)
+		sb_printf(content, " (%.1f TB)", (double) size / (1024.0 * 1024 * 1024 * 1024));
+	else
+		sb_printf(content, " (%.1f GB)", (double) size / (1024.0 * 1024 * 1024));
+	if (depth == 0)
+		json_object_set_new(extra(c), "file_size", json_integer(size));
+}
+
 static void
 add_attachment(Ctx *c, const char *name, const char *type, long long size,
 			   const char *url, const char *hash, const char *ctype)
@@ -997,7 +1100,11 @@ add_attachment(Ctx *c, const char *name, const char *type, long long size,
 		json_object_set_new(o, "file_name", json_string(name));
 	if (ext[0])
 		json_object_set_new(o, "file_type", json_string(ext));
-	if (size >= 0)
+	/* the row's file_size is an int4: a bigger file (a 3 GB video is real)
+	 * keeps its size in size_bytes, never fails the message */
+	if (size > INT4_MAX_VALUE)
+		json_object_set_new(o, "size_bytes", json_integer(size));
+	else if (size >= 0)
 		json_object_set_new(o, "file_size", json_integer(size));
 	if (url)
 		json_object_set_new(o, "file_url", json_string(url));
@@ -1104,7 +1211,55 @@ person_label(Ctx *c, const json_t *v, const char **email, const char **phone)
 	return *phone;
 }
 
-/* action items: strings or {item|content|task|text|title, owner, due} */
+/*
+ * The instant an action item is due, from its due / deadline / due_date
+ * value: any time commhub reads (local times are Asia/Shanghai).  A date
+ * without a time of day ("2024-06-18", "2024年6月18日", 20240618) means the
+ * end of that working day, 18:00 local, as the analyzer's deadlines do.
+ * false when absent or unreadable ("下周五"): the item keeps its text only.
+ */
+static bool
+due_instant(const json_t *v, int64_t *us)
+{
+	char		b[32];
+	const char *s;
+	long long	local;
+	bool		digits = true;
+
+	if (json_is_integer(v))
+	{
+		snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = b;
+	}
+	else if (json_is_real(v))
+		return json_real_value(v) > 0 && norm_epoch_to_us(json_real_value(v), us);
+	else if (json_is_string(v))
+		s = json_string_value(v);
+	else
+		return false;
+	/* 0 / "0" / "0000-00-00" mean "no date", as for every other time */
+	if (*s == '\0' || strcmp(s, "0") == 0 || strncmp(s, "0000-00-00", 10) == 0 || !norm_parse_time(s, us))
+		return false;
+	/* date only: local midnight, no clock time written, not an epoch */
+	local = (long long) (*us / 1000000) + NORM_DEFAULT_TZ_OFFSET_SEC;
+	for (const char *q = s; *q; q++)
+		digits = digits && *q >= '0' && *q <= '9';
+	if (*us % 1000000 == 0 && ((local % 86400) + 86400) % 86400 == 0 &&
+		strchr(s, ':') == NULL && strstr(s, "点") == NULL && strstr(s, "时") == NULL &&
+		(!digits || strlen(s) == 8))
+		*us += (int64_t) 18 * 3600 * 1000000;
+	return true;
+}
+
+/*
+ * action items: strings or {item|content|task|text|title|description,
+ * owner|assignee, due|deadline|due_date}.  follow_up_items keeps one line
+ * per item with the owner and due date in its text (what the task title
+ * shows).  An item with an owner or a readable due time also gets an entry in
+ * follow_up_details {item (the follow_up_items line), title, owner, due (ISO
+ * 8601 UTC)}, so the task row can be due when the payload says instead of
+ * a default.
+ */
 static void
 add_follow_ups(Ctx *c, const json_t *arr)
 {
@@ -1121,8 +1276,13 @@ add_follow_ups(Ctx *c, const json_t *arr)
 		{
 			const char *t = NULL,
 					   *owner,
-					   *due;
+					   *due,
+					   *item;
+			const json_t *dv = NULL;
+			int64_t		dus = 0;
+			bool		has_due;
 			static const char *const keys[] = {"item", "content", "task", "text", "title", "description"};
+			static const char *const due_keys[] = {"due", "deadline", "due_date"};
 
 			for (size_t k = 0; k < 6 && !t; k++)
 				t = json_string_value(json_object_get(v, keys[k]));
@@ -1134,16 +1294,50 @@ add_follow_ups(Ctx *c, const json_t *arr)
 				due = json_string_value(json_object_get(v, "deadline"));
 			if (!due)
 				due = json_string_value(json_object_get(v, "due_date"));
+			for (size_t k = 0; k < 3 && !dv; k++)
+				dv = jget(v, due_keys[k]);
 			if (!t || !*t)
 				continue;
 			if (owner && due)
-				add_str_item(c, "follow_up_items", keepf(c, "%s(负责人: %s, 截止: %s)", t, owner, due));
+				item = keepf(c, "%s(负责人: %s, 截止: %s)", t, owner, due);
 			else if (owner)
-				add_str_item(c, "follow_up_items", keepf(c, "%s(负责人: %s)", t, owner));
+				item = keepf(c, "%s(负责人: %s)", t, owner);
 			else if (due)
-				add_str_item(c, "follow_up_items", keepf(c, "%s(截止: %s)", t, due));
+				item = keepf(c, "%s(截止: %s)", t, due);
 			else
-				add_str_item(c, "follow_up_items", t);
+				item = t;
+			add_str_item(c, "follow_up_items", item);
+			has_due = due_instant(dv, &dus);
+			if (item && ((owner && *owner) || has_due))
+			{
+				json_t	   *a = out_array(c, "follow_up_details");
+				json_t	   *d;
+				size_t		j;
+				json_t	   *e;
+				bool		dup = false;
+
+				json_array_foreach(a, j, e)
+				{
+					const char *x = json_string_value(json_object_get(e, "item"));
+
+					dup = dup || (x && strcmp(x, item) == 0);
+				}
+				if (dup || json_array_size(a) >= MAX_LIST)
+					continue;
+				d = json_object();
+				json_object_set_new(d, "item", json_string(item));
+				json_object_set_new(d, "title", json_string(t));
+				if (owner && *owner)
+					json_object_set_new(d, "owner", json_string(owner));
+				if (has_due)
+				{
+					char		iso[40];
+
+					norm_format_time_utc(dus, iso, sizeof iso);
+					json_object_set_new(d, "due", json_string(iso));
+				}
+				json_array_append_new(a, d);
+			}
 		}
 	}
 }
@@ -1160,6 +1354,7 @@ base_record(Ctx *c, const char *type, const char *channel, const char *system, c
 /* ====================================================================
  * wechat
  * ================================================================== */
+#define WX_TOLIST_HINT "tolist must be a JSON array of user ids (strings), e.g. [\"wangming\"] or [\"wangming\", \"wmAUXzhangJL8765\"]."
 #define WX_HINT "wechat accepts a WeCom archive message {msgid, action, from, tolist, roomid, msgtime, msgtype}, a callback {msg_id, msg_type, from_user, to_user, content, create_time} or an XML callback as JSON {MsgId, MsgType, FromUserName, CreateTime}."
 
 static bool
@@ -1252,6 +1447,7 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 
 		gnn(c, obj, "filesize", &size);
 		sb_puts(content, "[图片] 待识别");
+		note_big_size(c, content, size, depth);
 		put_s(c, "media_pending", "image");
 		add_attachment(c, md5 ? keepf(c, "%s.jpg", md5) : "image.jpg", "jpg", size, NULL,
 					   norm_hash(c, md5, true), "image/jpeg");
@@ -1265,7 +1461,7 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 		else
 			sb_puts(content, "[语音] 待转写");
 		if (depth == 0 && n > 0)
-			put_i(c, "duration", n);
+			put_dur(c, path(c, "play_length"), n);
 		put_s(c, "media_pending", "voice");
 		return "[voice]";
 	}
@@ -1279,8 +1475,9 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 			sb_printf(content, "[视频 %lld秒] 待识别", n);
 		else
 			sb_puts(content, "[视频] 待识别");
+		note_big_size(c, content, size, depth);
 		if (depth == 0 && n > 0)
-			put_i(c, "duration", n);
+			put_dur(c, path(c, "play_length"), n);
 		put_s(c, "media_pending", "video");
 		add_attachment(c, md5 ? keepf(c, "%s.mp4", md5) : "video.mp4", "mp4", size, NULL,
 					   norm_hash(c, md5, true), "video/mp4");
@@ -1294,6 +1491,7 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 
 		gnn(c, obj, "filesize", &size);
 		sb_printf(content, "[文件] %s", name ? name : "");
+		note_big_size(c, content, size, depth);
 		put_s(c, "media_pending", "file");
 		add_attachment(c, name, ext, size, NULL, norm_hash(c, md5, true), NULL);
 		return "[file]";
@@ -1462,6 +1660,7 @@ wx_archive(Ctx *c, const json_t *p)
 			   *from,
 			   *roomid,
 			   *msgtype,
+			   *objkey,
 			   *label;
 	const char *to1 = NULL;
 	json_t	   *tolist,
@@ -1484,6 +1683,8 @@ wx_archive(Ctx *c, const json_t *p)
 		return c->failed ? false : missing(c, "msgid", "Every archived message carries its msgid.");
 	if (!(from = gs(c, p, "from")))
 		return c->failed ? false : missing(c, "from", "The sender's userid (staff) or external_userid (wo.../wm...).");
+	if (jget(p, "tolist") && !json_is_array(jget(p, "tolist")))
+		return bad_type_hint(c, "tolist", jget(p, "tolist"), "an array", WX_TOLIST_HINT);
 	tolist = ga(c, p, "tolist");
 	roomid = gs(c, p, "roomid");
 	if (c->failed)
@@ -1508,7 +1709,7 @@ wx_archive(Ctx *c, const json_t *p)
 			char		k[32];
 
 			snprintf(k, sizeof k, "tolist[%zu]", i);
-			return fail(c, "22P02", k, NULL, "Field \"%s\" of the WeCom archive message must be a string, not %s.", k, jtype(v));
+			return fail(c, "22P02", k, WX_TOLIST_HINT, "Field \"%s\" of the WeCom archive message must be a string, not %s.", k, jtype(v));
 		}
 		if (!to1)
 			to1 = json_string_value(v);
@@ -1547,9 +1748,29 @@ wx_archive(Ctx *c, const json_t *p)
 	}
 	obj = jget(p, msgtype);
 	if (obj && !json_is_object(obj))
-		return bad_type(c, msgtype, obj, "an object");
+		return bad_type_hint(c, msgtype, obj, "an object",
+							 keepf(c, "%.40s must be the message object named by msgtype, e.g. \"text\": {\"content\": \"...\"} "
+								   "or \"file\": {\"filename\": \"...\", \"filesize\": 1024, \"md5sum\": \"...\"}.", msgtype));
+
+	/*
+	 * The archive API puts a news or markdown message's payload in a
+	 * top-level "info" ({"msgtype":"news","info":{"item":[...]}}), not
+	 * under the msgtype as for the other types; read it from there when
+	 * the message has no msgtype object.
+	 */
+	objkey = msgtype;
+	if (obj == NULL && (strcmp(msgtype, "news") == 0 || strcmp(msgtype, "markdown") == 0) && jget(p, "info"))
 	{
-		size_t		old = push_prefix(c, "%s.", msgtype);
+		obj = jget(p, "info");
+		if (!json_is_object(obj))
+			return bad_type_hint(c, "info", obj, "an object",
+								 strcmp(msgtype, "news") == 0
+								 ? "info of a news message must be an object {\"item\": [{\"title\", \"description\", \"url\", \"picurl\"}]}."
+								 : "info of a markdown message must be an object {\"content\": \"...\"}.");
+		objkey = "info";
+	}
+	{
+		size_t		old = push_prefix(c, "%s.", objkey);
 
 		label = wx_render(c, msgtype, obj, &content, 0);
 		pop_prefix(c, old);
@@ -1676,9 +1897,13 @@ wx_callback(Ctx *c, const json_t *p, bool xml)
 		const char *url = xml ? NULL : gs(c, p, "voice_url");
 		const char *recog = xml ? gs(c, p, "Recognition") : NULL;
 		long long	n = -1;
+		const char *nkey = "duration";
 
 		if (!gnn(c, p, "duration", &n))
+		{
+			nkey = "play_length";
 			gnn(c, p, "play_length", &n);
+		}
 		if (recog)
 			sb_printf(&content, "[语音] %s", recog);
 		else
@@ -1690,7 +1915,7 @@ wx_callback(Ctx *c, const json_t *p, bool xml)
 			put_s(c, "media_pending", "voice");
 		}
 		if (n > 0)
-			put_i(c, "duration", n);
+			put_dur(c, nkey, n);
 		put_s(c, "recording_url", url);
 		label = "[voice]";
 	}
@@ -1721,6 +1946,7 @@ wx_callback(Ctx *c, const json_t *p, bool xml)
 		if (!name)
 			name = text;
 		sb_printf(&content, "[文件] %s", name ? name : "");
+		note_big_size(c, &content, size, 0);
 		put_s(c, "media_pending", "file");
 		label = name ? keepf(c, "[file] %s", name) : "[file]";
 	}
@@ -1843,6 +2069,7 @@ typedef struct CallInfo
 	const char *callee;
 	const char *dir;			/* inbound/outbound/NULL */
 	long long	talk;			/* billsec, -1 unknown */
+	const char *talk_field;		/* JSON path talk came from (errors) */
 	bool		missed;
 	const char *recording;
 	const char *note;
@@ -1877,7 +2104,7 @@ call_finish(Ctx *c, const CallInfo *ci)
 	add_addr(c, "phone", ci->caller, "from");
 	add_addr(c, "phone", ci->callee, "to");
 	if (ci->talk >= 0)
-		put_i(c, "duration", ci->talk);
+		put_dur(c, ci->talk_field, ci->talk);
 	json_object_set_new(c->out, "missed", json_boolean(ci->missed));
 	put_s(c, "recording_url", ci->recording);
 
@@ -1969,6 +2196,7 @@ phone_asterisk(Ctx *c, const json_t *p)
 	set_sid(c, linkedid ? linkedid : uniqueid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	ci.talk = billsec;
+	ci.talk_field = "billsec";
 	if (disp)
 		ci.missed = !ieq(disp, "ANSWERED");
 	else
@@ -2096,8 +2324,12 @@ phone_freeswitch(Ctx *c, const json_t *p)
 	base_record(c, "phone", "400电话", "freeswitch", "enrich");
 	set_sid(c, orig ? orig : uuid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
+	ci.talk_field = "variables.billsec";
 	if (billsec < 0 && has_ans > 0 && has_end > 0 && endus >= ans)
+	{
 		billsec = (endus - ans) / 1000000;
+		ci.talk_field = keepf(c, "variables.%s", present_key(v, "end_uepoch", "end_epoch", "end_stamp", NULL));
+	}
 	ci.talk = billsec;
 	ci.missed = billsec <= 0 && has_ans <= 0;
 	for (size_t i = 0; cause && i < sizeof missed_causes / sizeof missed_causes[0]; i++)
@@ -2169,8 +2401,12 @@ phone_carrier(Ctx *c, const json_t *p)
 	base_record(c, "phone", "400电话", "carrier_400", "replace");
 	set_sid(c, sn);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
+	ci.talk_field = "call_duration";
 	if (dur < 0 && has_ans > 0 && has_end > 0 && endus >= ans)
+	{
 		dur = (endus - ans) / 1000000;
+		ci.talk_field = "end_time";
+	}
 	ci.talk = dur;
 	if (state)
 	{
@@ -2321,7 +2557,7 @@ norm_mobile(Ctx *c, const json_t *p)
 			add_addr(c, "phone", own, (dir && strcmp(dir, "outbound") == 0) ? "from" : "to");
 	}
 	if (dur >= 0)
-		put_i(c, "duration", dur);
+		put_dur(c, path(c, "duration"), dur);
 	json_object_set_new(c->out, "missed", json_boolean(missed));
 	if (staff)
 	{
@@ -2899,7 +3135,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 	set_sid(c, mid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, present_key(p, "end_time", "schedule_end_time", NULL)), (endus - us) / 1000000);
 	put_subject(c, subject, 256);
 	put_extra_s(c, "meeting_code", code);
 
@@ -3057,9 +3293,9 @@ video_zoom(Ctx *c, const json_t *p)
 	set_sid(c, uuid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, "end_time"), (endus - us) / 1000000);
 	else if (dur > 0)
-		put_i(c, "duration", dur * 60);
+		put_dur(c, path(c, "duration"), dur * 60);
 	put_subject(c, topic, 256);
 	put_s(c, "initiated_by", host_email ? host_email : host_id);
 	if (host_email)
@@ -3197,7 +3433,7 @@ video_teams(Ctx *c, const json_t *p)
 	if (ver >= 0)
 		put_i(c, "source_version", ver);
 	if (endus > us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, "endDateTime"), (endus - us) / 1000000);
 	{
 		const json_t *ou = json_object_get(jget(p, "organizer"), "user");
 
@@ -3345,13 +3581,13 @@ video_seed(Ctx *c, const json_t *p)
 	set_sid(c, mid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, "end_time"), (endus - us) / 1000000);
 	else
 	{
 		long long	dm;
 
 		if (gnn(c, p, "duration_minutes", &dm))
-			put_i(c, "duration", dm * 60);
+			put_dur(c, path(c, "duration_minutes"), dm * 60);
 	}
 	put_subject(c, topic, 256);
 	put_s(c, "recording_url", rec);
@@ -3526,7 +3762,7 @@ norm_visit(Ctx *c, const json_t *p)
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	put_s(c, "direction_hint", "outbound");
 	if (gnn(c, p, "duration_minutes", &dm))
-		put_i(c, "duration", dm * 60);
+		put_dur(c, path(c, "duration_minutes"), dm * 60);
 	put_s(c, "initiated_by", sales);
 	put_s(c, "handled_by", sales);
 	add_people(c, cps, "to", "email");
@@ -3590,9 +3826,9 @@ norm_meeting(Ctx *c, const json_t *p)
 	set_sid(c, id);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, "end_time"), (endus - us) / 1000000);
 	else if (gnn(c, p, "duration_minutes", &dm))
-		put_i(c, "duration", dm * 60);
+		put_dur(c, path(c, "duration_minutes"), dm * 60);
 	put_s(c, "initiated_by", org);
 	add_participant(c, org);
 	add_people(c, att, "to", "email");
@@ -3956,9 +4192,9 @@ norm_webchat(Ctx *c, const json_t *p)
 	set_sid(c, id);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (has_end > 0 && endus >= us)
-		put_i(c, "duration", (endus - us) / 1000000);
+		put_dur(c, path(c, "ended_at"), (endus - us) / 1000000);
 	else if (last > first && first > 0)
-		put_i(c, "duration", (last - first) / 1000000);
+		put_dur(c, path(c, "messages"), (last - first) / 1000000);
 	put_s(c, "direction_hint", "inbound");
 	add_addr(c, "phone", vphone, "from");
 	add_addr(c, "email", vemail, "from");
@@ -4062,7 +4298,8 @@ chn_normalize(const char *channel, json_t *payload, chn_error *err)
 	if (!ok || c.failed)
 	{
 		if (!c.failed)
-			set_err(err, "22023", "", NULL, "The payload could not be normalized.");
+			set_err(err, "22023", "", "Check the payload against the shapes this channel accepts (see channels.h).",
+					"The payload could not be normalized.");
 		json_decref(c.out);
 		ctx_free(&c);
 		return NULL;
@@ -4275,6 +4512,7 @@ chn_merge(const json_t *a, const json_t *b)
 	const char *k;
 	json_t	   *v;
 	static const char *const att_ids[] = {"file_hash", "file_url", NULL};
+	static const char *const fu_ids[] = {"item", NULL};
 
 	if (!json_is_object(b))
 		return json_is_object(a) ? json_deep_copy(a) : json_object();
@@ -4353,6 +4591,7 @@ chn_merge(const json_t *a, const json_t *b)
 	union_array(r, b, "addresses", NULL);
 	union_array(r, b, "references", NULL);
 	union_array(r, b, "follow_up_items", NULL);
+	union_array(r, b, "follow_up_details", fu_ids);
 	{
 		json_t	   *eb = json_object_get(b, "extra");
 		json_t	   *er = json_object_get(r, "extra");

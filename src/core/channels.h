@@ -19,7 +19,8 @@
  *                               natural id becomes "sha256:" + first 57 hex of its SHA-256
  *                               (always)
  *   communication_time  integer microseconds since epoch, UTC (always)
- *   duration            integer seconds
+ *   duration            integer seconds, <= 2147483647 (the int4 column; a longer one is
+ *                               an error 22003 naming the field it came from)
  *   direction_hint      string  inbound|outbound when the payload says so (CDR direction,
  *                               mobile in/out, a visit is outbound); the glue prefers staff
  *                               identities (SPEC C2) and falls back to this
@@ -30,9 +31,12 @@
  *   summary             string  only when the payload carries one
  *   recording_url       string  <= 256 bytes (longer: kept in content_extra)
  *   attachments         array of {file_name, file_type (pdf/doc/xls/jpg/mp3/mp4/...
- *                               lower-case extension), file_size (int), file_url,
- *                               file_hash (hex sha256 when computed, else vendor md5 as
- *                               "md5:<hex>"), content_type}
+ *                               lower-case extension), file_size (int, <= 2147483647),
+ *                               file_url, file_hash (hex sha256 when computed, else vendor
+ *                               md5 as "md5:<hex>"), content_type}; a bigger file (a 3 GB
+ *                               WeCom video) has no file_size but size_bytes (int, the
+ *                               true size), its message keeps the size in the text
+ *                               ("[文件] x.mp4 (3.0 GB)") and in extra.file_size
  *   addresses           array of {kind: email|phone|wecom|meeting, value: normalized
  *                               (norm_email_address / norm_phone / raw id / account),
  *                               role: from|to|cc}
@@ -45,7 +49,15 @@
  *                               the glue marks that record instead of inserting
  *   media_pending       string  image|voice|video|file when content is a placeholder waiting
  *                               for OCR/transcription ("[图片] 待识别" etc.)
- *   follow_up_items     array of strings (action items carried by the payload)
+ *   follow_up_items     array of strings (action items carried by the payload; owner and
+ *                               due date, when given, in the text: "起草供货合同(负责人: 李静,
+ *                               截止: 2024-06-18)")
+ *   follow_up_details   array of {item, title, owner, due} for the action items that name
+ *                               an owner or a readable due time: item is the follow_up_items
+ *                               string (the join key), title the bare action, owner as given,
+ *                               due an ISO 8601 UTC instant ("2024-06-18T10:00:00Z"; a date
+ *                               without a time of day is 18:00 Asia/Shanghai; absent when
+ *                               the due text is not a time, e.g. "下周五")
  *   merge_policy        string  "replace" (default: a newer version of the same record),
  *                               "enrich" (Zoom events, Asterisk legs, Tencent record parts:
  *                               fold with chn_merge), "version" (Teams: keep the highest)
@@ -58,6 +70,7 @@
  *   "22P02" invalid_text_representation (wrong JSON type, unparsable number)
  *   "22007" invalid_datetime_format (missing or unparsable time)
  *   "22001" string_data_right_truncation / oversize (payload or attachment > limit)
+ *   "22003" numeric_value_out_of_range (a duration over 2147483647 seconds)
  * field names the JSON path of the bad field ("msgtime", "variables.start_epoch",
  * "attachments[2].size"); message is a full English sentence naming it; hint says
  * what would be accepted.

@@ -158,6 +158,10 @@ check_err_payload(const char *channel, json_t *p, const char *state, const char 
 		diag_json("unexpected record", n);
 	else if (strcmp(e.sqlstate, state) != 0 || strcmp(e.field, field) != 0)
 		printf("#   got %s field=\"%s\": %s\n", e.sqlstate, e.field, e.message);
+	/* every error the sender caused says what would be accepted */
+	ok(n == NULL && e.hint[0] != '\0', "error %s: has a hint", desc);
+	if (n == NULL && e.hint[0] == '\0')
+		printf("#   no hint for %s field=\"%s\": %s\n", e.sqlstate, e.field, e.message);
 	json_decref(n);
 }
 
@@ -173,6 +177,30 @@ check_err(const char *channel, const char *json, const char *state, const char *
 		return;
 	}
 	check_err_payload(channel, p, state, field, desc);
+	json_decref(p);
+}
+
+/* an error whose hint says what the field should be (contains want) */
+static void
+check_err_hint(const char *channel, const char *json, const char *state, const char *field,
+			   const char *want, const char *desc)
+{
+	json_t	   *p = json_loads(json, JSON_DECODE_ANY, NULL);
+	json_t	   *n;
+	chn_error	e;
+
+	if (p == NULL)
+	{
+		ok(0, "error %s: bad test JSON", desc);
+		return;
+	}
+	check_err_payload(channel, p, state, field, desc);
+	n = chn_normalize(channel, p, &e);
+	ok(n == NULL && strstr(e.hint, want) != NULL && strstr(e.message, field) != NULL,
+	   "error %s: message names %s, hint says \"%s\"", desc, field, want);
+	if (n == NULL && strstr(e.hint, want) == NULL)
+		printf("#   hint: %s\n", e.hint);
+	json_decref(n);
 	json_decref(p);
 }
 
@@ -252,6 +280,38 @@ test_wechat(void)
 			   "\"subject\":\"[file] 奥克斯KFR-35GW报价单2024Q3.pdf\",\"direction_hint\":\"outbound\","
 			   "\"attachments\":[{\"file_name\":\"奥克斯KFR-35GW报价单2024Q3.pdf\",\"file_type\":\"pdf\",\"file_size\":1842321,"
 			   "\"file_hash\":\"md5:18e93fc2ea884df23b3d2d3b8667b9f0\",\"content_type\":\"application/pdf\"}]}");
+	/* a file or video over 2 GiB (a site video) is kept: the int4 file_size
+	 * is left out, the true size goes to size_bytes, extra.file_size and the
+	 * text */
+	check_json("wechat", "{\"msgid\":\"big2\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+			   "\"roomid\":\"\",\"msgtime\":1718415180000,\"msgtype\":\"file\",\"file\":{\"md5sum\":\"18e93fc2ea884df23b3b2d3d2d3d2d3e\","
+			   "\"filename\":\"设备安装录像.mp4\",\"fileext\":\"mp4\",\"filesize\":3221225472,\"sdkfileid\":\"CtYBMzA2OTAyMDEwMjA0NjIz\"}}",
+			   "WeCom archive file of 3 GiB",
+			   "{\"content\":\"[文件] 设备安装录像.mp4 (3.0 GB)\",\"media_pending\":\"file\",\"subject\":\"[file] 设备安装录像.mp4\","
+			   "\"attachments\":[{\"file_name\":\"设备安装录像.mp4\",\"file_type\":\"mp4\",\"size_bytes\":3221225472,"
+			   "\"file_hash\":\"md5:18e93fc2ea884df23b3b2d3d2d3d2d3e\",\"content_type\":\"video/mp4\"}],"
+			   "\"extra\":{\"file_size\":3221225472,\"msgtype\":\"file\",\"sdkfileid\":\"CtYBMzA2OTAyMDEwMjA0NjIz\"}}");
+	check_json("wechat", "{\"msgid\":\"big4\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+			   "\"msgtime\":1718415180000,\"msgtype\":\"video\",\"video\":{\"md5sum\":\"18e93fc2ea884df23b3b2d3d2d3d2d4f\","
+			   "\"filesize\":\"3221225472\",\"play_length\":600}}",
+			   "WeCom archive video of 3 GiB (size as a string)",
+			   "{\"content\":\"[视频 600秒] 待识别 (3.0 GB)\",\"duration\":600,\"media_pending\":\"video\","
+			   "\"attachments\":[{\"file_name\":\"18e93fc2ea884df23b3b2d3d2d3d2d4f.mp4\",\"file_type\":\"mp4\",\"size_bytes\":3221225472,"
+			   "\"file_hash\":\"md5:18e93fc2ea884df23b3b2d3d2d3d2d4f\",\"content_type\":\"video/mp4\"}],"
+			   "\"extra\":{\"file_size\":3221225472,\"msgtype\":\"video\"}}");
+	/* 2147483647 bytes still fits the column: unchanged */
+	check_json("wechat", "{\"msgid\":\"big5\",\"action\":\"send\",\"from\":\"wangming\",\"tolist\":[\"wmAUXzhangJL8765\"],"
+			   "\"msgtime\":1718415180000,\"msgtype\":\"file\",\"file\":{\"filename\":\"总装线布置图.dwg\",\"filesize\":2147483647}}",
+			   "WeCom archive file of 2^31-1 bytes",
+			   "{\"content\":\"[文件] 总装线布置图.dwg\",\"extra\":{\"msgtype\":\"file\"},"
+			   "\"attachments\":[{\"file_name\":\"总装线布置图.dwg\",\"file_type\":\"dwg\",\"file_size\":2147483647,\"content_type\":\"image/vnd.dwg\"}]}");
+	check_json("wechat", "{\"msg_id\":\"wx-cb-20240615-0042\",\"msg_type\":\"file\",\"from_user\":\"wmAUXzhangJL8765\","
+			   "\"to_user\":\"wangming\",\"create_time\":1718415000,\"file_name\":\"试产线全程录像.mov\",\"file_size\":5368709120,"
+			   "\"file_url\":\"https://wework.example.cn/media/file/line.mov\"}",
+			   "WeCom callback file of 5 GiB",
+			   "{\"content\":\"[文件] 试产线全程录像.mov (5.0 GB)\",\"extra\":{\"file_size\":5368709120,\"msgtype\":\"file\"},"
+			   "\"attachments\":[{\"file_name\":\"试产线全程录像.mov\",\"file_type\":\"mov\",\"size_bytes\":5368709120,"
+			   "\"file_url\":\"https://wework.example.cn/media/file/line.mov\",\"content_type\":\"video/quicktime\"}]}");
 	check_file("wechat", "wechat_archive_link",
 			   "{\"content\":\"[链接] 拓中空调压缩机 2024 新品目录\\nR32 冷媒变频压缩机全系列参数\\nhttps://www.topcentral.cn/products/2024-catalog\","
 			   "\"subject\":\"[link]\",\"media_pending\":null}");
@@ -269,6 +329,32 @@ test_wechat(void)
 	check_file("wechat", "wechat_archive_news",
 			   "{\"content\":\"[图文]\\n拓中获评 2024 年度优秀供应商 - 感谢合作伙伴的信任 https://www.topcentral.cn/news/1\\n"
 			   "R32 压缩机量产发布 - 能效提升 8% https://www.topcentral.cn/news/2\",\"subject\":\"[news]\"}");
+	/* the archive API's own shape: news and markdown keep their payload in a
+	 * top-level "info", not under the msgtype */
+	check_json("wechat", "{\"msgid\":\"118732825779547782215\",\"action\":\"send\",\"from\":\"wangming\","
+			   "\"tolist\":[\"wmAUXzhangJL8765\"],\"roomid\":\"\",\"msgtime\":1718420003000,\"msgtype\":\"news\","
+			   "\"info\":{\"item\":[{\"title\":\"奥克斯2024招标公告\",\"description\":\"压缩机采购\",\"url\":\"https://x.cn/1\","
+			   "\"picurl\":\"https://x.cn/p.png\"},{\"title\":\"拓中 R32 压缩机选型手册\",\"description\":\"KFR-35GW 配套\","
+			   "\"url\":\"https://www.topcentral.cn/news/3\",\"picurl\":\"https://www.topcentral.cn/p/3.png\"}]}}",
+			   "WeCom archive news with top-level info",
+			   "{\"content\":\"[图文]\\n奥克斯2024招标公告 - 压缩机采购 https://x.cn/1\\n"
+			   "拓中 R32 压缩机选型手册 - KFR-35GW 配套 https://www.topcentral.cn/news/3\",\"subject\":\"[news]\","
+			   "\"source_record_id\":\"118732825779547782215\",\"direction_hint\":\"outbound\",\"media_pending\":null}");
+	check_json("wechat", "{\"msgid\":\"md-20240615-1\",\"action\":\"send\",\"from\":\"wangming\",\"tolist\":[\"wmAUXzhangJL8765\"],"
+			   "\"roomid\":\"\",\"msgtime\":1718420008000,\"msgtype\":\"markdown\",\"info\":{\"content\":\"**报价**：KFR-35GW 1180元/台\"}}",
+			   "WeCom archive markdown with top-level info",
+			   "{\"content\":\"**报价**：KFR-35GW 1180元/台\",\"subject\":\"**报价**：KFR-35GW 1180元/台\","
+			   "\"communication_time\":1718420008000000}");
+	/* the nested shapes stay as they were */
+	check_json("wechat", "{\"msgid\":\"md-20240615-2\",\"action\":\"send\",\"from\":\"wangming\",\"tolist\":[\"lijing\"],"
+			   "\"roomid\":\"\",\"msgtime\":1718420009000,\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"首批 **500 台** 6 月 30 日前交付\"}}",
+			   "WeCom archive markdown nested",
+			   "{\"content\":\"首批 **500 台** 6 月 30 日前交付\"}");
+	check_json("wechat", "{\"msgid\":\"news-nested-1\",\"action\":\"send\",\"from\":\"wangming\",\"tolist\":[\"lijing\"],"
+			   "\"roomid\":\"\",\"msgtime\":1718420010000,\"msgtype\":\"news\",\"news\":{\"info\":{\"item\":[{\"title\":\"奥克斯2024招标公告\","
+			   "\"description\":\"压缩机采购\",\"url\":\"https://x.cn/1\"}]}},\"info\":{\"item\":[{\"title\":\"不应出现\"}]}}",
+			   "WeCom archive news nested wins over a top-level info",
+			   "{\"content\":\"[图文]\\n奥克斯2024招标公告 - 压缩机采购 https://x.cn/1\"}");
 	check_file("wechat", "wechat_archive_mixed",
 			   "{\"content\":\"这是我们新机型的安装位置,压缩机要换成 R32 的\\n[图片] 待识别\",\"media_pending\":\"image\","
 			   "\"subject\":\"这是我们新机型的安装位置,压缩机要换成 R32 的\","
@@ -419,6 +505,10 @@ test_mobile(void)
 				 hash57("王明|13800138000|1718415000000000", h));
 		check_file("mobile", "mobile_android", spec);
 	}
+	/* the longest duration the int4 column holds is still a duration */
+	check_json("mobile", "{\"id\":\"MC-wangming-20240615-0011\",\"number\":\"13800138000\",\"type\":\"out\","
+			   "\"start\":\"2024-06-15 09:30\",\"duration\":2147483647,\"salesperson\":\"王明\"}",
+			   "mobile duration 2^31-1 s", "{\"duration\":2147483647,\"missed\":false}");
 	check_file("mobile", "mobile_chinese",
 			   "{\"source_record_id\":\"88123\",\"communication_time\":1718415000000000,\"duration\":95,\"missed\":false,"
 			   "\"direction_hint\":\"inbound\",\"call_number\":\"057487654321\",\"content\":\"来电 057487654321,通话 1分35秒\","
@@ -638,6 +728,46 @@ test_others(void)
 			   "{\"kind\":\"email\",\"value\":\"li.jing@topcentral.cn\",\"role\":\"to\"}],"
 			   "\"content\":\"1. 单价 1180 元/台,2000 台;\\n2. 首批 500 台 6 月 30 日前交付;\\n3. 付款方式月结 60 天。\","
 			   "\"follow_up_items\":[\"起草供货合同(负责人: 王明, 截止: 2024-06-18)\",\"安排首批排产\"]}");
+	/* action items with an owner or a due date: follow_up_details carries
+	 * them for the task row (due as UTC; a bare date is 18:00 Shanghai) */
+	check_json("meeting", "{\"meeting_id\":\"MTG-20240615-03\",\"customer_id\":\"C-AUX\",\"title\":\"Q3 供货商务谈判\","
+			   "\"start_time\":\"2024-06-15 09:30\",\"duration_minutes\":120,\"location\":\"3 楼会议室\","
+			   "\"attendees\":[\"王明\",{\"name\":\"李静\",\"email\":\"li.jing@topcentral.cn\"}],"
+			   "\"minutes\":\"1. 单价 1180 元/台,2000 台;\\n2. 首批 500 台 6 月 30 日前交付。\","
+			   "\"action_items\":[{\"item\":\"起草供货合同\",\"owner\":\"李静\",\"due\":\"2024-06-18\"},"
+			   "{\"task\":\"寄送样品\",\"assignee\":\"lijing\",\"deadline\":\"2024-06-20 12:00\"},"
+			   "{\"title\":\"确认首批排产\",\"due_date\":\"2024年6月25日\"},"
+			   "{\"content\":\"回访技术部\",\"owner\":\"王明\",\"due\":\"下周五\"},"
+			   "{\"text\":\"发送会议纪要\",\"due\":1718690400000},"
+			   "{\"item\":\"确认付款方式\",\"due\":\"2024-06-18T15:00:00+08:00\"},"
+			   "\"更新报价单\",{\"item\":\"整理竞品资料\"}]}",
+			   "meeting action items with owners and due dates",
+			   "{\"follow_up_items\":[\"起草供货合同(负责人: 李静, 截止: 2024-06-18)\",\"寄送样品(负责人: lijing, 截止: 2024-06-20 12:00)\","
+			   "\"确认首批排产(截止: 2024年6月25日)\",\"回访技术部(负责人: 王明, 截止: 下周五)\",\"发送会议纪要\","
+			   "\"确认付款方式(截止: 2024-06-18T15:00:00+08:00)\",\"更新报价单\",\"整理竞品资料\"],"
+			   "\"follow_up_details\":["
+			   "{\"item\":\"起草供货合同(负责人: 李静, 截止: 2024-06-18)\",\"title\":\"起草供货合同\",\"owner\":\"李静\",\"due\":\"2024-06-18T10:00:00Z\"},"
+			   "{\"item\":\"寄送样品(负责人: lijing, 截止: 2024-06-20 12:00)\",\"title\":\"寄送样品\",\"owner\":\"lijing\",\"due\":\"2024-06-20T04:00:00Z\"},"
+			   "{\"item\":\"确认首批排产(截止: 2024年6月25日)\",\"title\":\"确认首批排产\",\"due\":\"2024-06-25T10:00:00Z\"},"
+			   "{\"item\":\"回访技术部(负责人: 王明, 截止: 下周五)\",\"title\":\"回访技术部\",\"owner\":\"王明\"},"
+			   "{\"item\":\"发送会议纪要\",\"title\":\"发送会议纪要\",\"due\":\"2024-06-18T06:00:00Z\"},"
+			   "{\"item\":\"确认付款方式(截止: 2024-06-18T15:00:00+08:00)\",\"title\":\"确认付款方式\",\"due\":\"2024-06-18T07:00:00Z\"}]}");
+	check_file("meeting", "meeting_minutes",
+			   "{\"follow_up_details\":[{\"item\":\"起草供货合同(负责人: 王明, 截止: 2024-06-18)\",\"title\":\"起草供货合同\","
+			   "\"owner\":\"王明\",\"due\":\"2024-06-18T10:00:00Z\"}]}");
+	check_json("visit", "{\"visit_id\":\"VR-20240615-002\",\"customer_id\":\"CUST-AUX-001\",\"visit_date\":\"2024-06-15 14:00\","
+			   "\"sales_person\":\"王明\",\"content\":\"张经理确认样机测试通过。\","
+			   "\"next_steps\":[{\"task\":\"寄送 KFR-35GW 样品 20 台\",\"owner\":\"李静\",\"deadline\":\"20240620\"}],"
+			   "\"follow_up_items\":[\"发送测试报告\"]}",
+			   "visit next steps with a compact due date",
+			   "{\"follow_up_items\":[\"发送测试报告\",\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\"],"
+			   "\"follow_up_details\":[{\"item\":\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\","
+			   "\"title\":\"寄送 KFR-35GW 样品 20 台\",\"owner\":\"李静\",\"due\":\"2024-06-20T10:00:00Z\"}]}");
+	/* plain action items add no details */
+	check_json("meeting", "{\"meeting_id\":\"MTG-20240615-04\",\"title\":\"周例会\",\"start_time\":\"2024-06-15 09:30\","
+			   "\"action_items\":[\"更新报价单\",{\"item\":\"整理竞品资料\"},{\"item\":\"联系刘工\",\"due\":\"尽快\"}]}",
+			   "meeting plain action items",
+			   "{\"follow_up_items\":[\"更新报价单\",\"整理竞品资料\",\"联系刘工(截止: 尽快)\"],\"follow_up_details\":null}");
 	check_file("form", "form_fields",
 			   "{\"communication_type\":\"form\",\"channel\":\"表单\",\"source_system\":\"web_form\","
 			   "\"source_record_id\":\"FS-20240615-0042\",\"communication_time\":1718415000000000,\"direction_hint\":\"inbound\","
@@ -811,6 +941,55 @@ test_errors(void)
 	check_err_edit("video", "video_teams_v1", "version", "\"v2\"", "22P02", "version", "Teams version not a number");
 	check_err_edit("form", "form_fields", "fields", "\"姓名=张经理\"", "22P02", "fields", "form fields a string");
 
+	/* wrong types and out-of-range numbers: the hint says what the field
+	 * should be */
+	check_err_hint("wechat", "{\"msgid\":\"e4\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":\"wangming\","
+				   "\"msgtime\":1718415000000,\"msgtype\":\"text\",\"text\":{\"content\":\"王经理您好\"}}",
+				   "22P02", "tolist", "tolist must be a JSON array of user ids", "tolist a string");
+	check_err_hint("wechat", "{\"msgid\":\"e5\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\", 7],"
+				   "\"msgtime\":1718415000000,\"msgtype\":\"text\",\"text\":{\"content\":\"王经理您好\"}}",
+				   "22P02", "tolist[1]", "[\"wangming\"]", "tolist element a number");
+	check_err_hint("wechat", "{\"msgid\":\"e6\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+				   "\"msgtime\":1718415000000,\"msgtype\":\"text\",\"text\":\"王经理您好\"}",
+				   "22P02", "text", "\"text\": {\"content\"", "text object a string");
+	check_err_hint("wechat", "{\"msgid\":\"e7\",\"action\":\"send\",\"from\":\"wangming\",\"tolist\":[\"wmAUXzhangJL8765\"],"
+				   "\"msgtime\":1718420003000,\"msgtype\":\"news\",\"info\":\"奥克斯2024招标公告\"}",
+				   "22P02", "info", "\"item\"", "news info a string");
+	check_err_hint("mobile", "{\"id\":\"m1\",\"number\":[\"13800138000\"],\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":60}",
+				   "22P02", "number", "number must be a JSON string", "mobile number an array");
+	check_err_hint("mobile", "{\"id\":\"m2\",\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":1e16}",
+				   "22P02", "duration", "duration must be a whole number", "mobile duration 1e16");
+	check_err_hint("mobile", "{\"id\":\"m2b\",\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\","
+				   "\"duration\":90000000000000000}", "22P02", "duration", "duration must be a whole number", "mobile duration integer 9e16");
+	check_err_hint("mobile", "{\"id\":\"m4\",\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":{\"s\":60}}",
+				   "22P02", "duration", "duration must be a plain number", "mobile duration an object");
+	check_err_hint("webchat", "{\"session_id\":\"WC-1\",\"started_at\":\"2024-06-15 09:30\",\"messages\":{\"from\":\"visitor\"}}",
+				   "22P02", "messages", "messages must be a JSON array", "webchat messages an object");
+	check_err_hint("email", "{\"message_id\":\"<a@aux-group.com>\",\"from\":\"zhang@aux-group.com\",\"to\":\"wangming@topcentral.cn\","
+				   "\"subject\":\"报价\",\"date\":[2024]}", "22P02", "date", "ISO 8601", "email date an array");
+
+	/* a duration over int4 (68 years) is a unit or time mistake: rejected
+	 * here with the field it came from, not a bare server range error */
+	check_err_hint("mobile", "{\"id\":\"MC-wangming-20240615-0009\",\"number\":\"13800138000\",\"type\":\"out\","
+				   "\"start\":\"2024-06-15 09:30\",\"duration\":3000000000,\"salesperson\":\"王明\"}",
+				   "22003", "duration", "at most 2147483647 seconds", "mobile duration 3e9 s");
+	check_err_hint("mobile", "{\"id\":\"MC-wangming-20240615-0010\",\"number\":\"13800138000\",\"type\":\"out\","
+				   "\"start\":\"2024-06-15 09:30\",\"duration\":\"2147483648\",\"salesperson\":\"王明\"}",
+				   "22003", "duration", "68 years", "mobile duration 2^31 s as a string");
+	check_err_hint("wechat", "{\"msgid\":\"voice-long\",\"action\":\"send\",\"from\":\"wmAUXzhangJL8765\",\"tolist\":[\"wangming\"],"
+				   "\"msgtime\":1718415120000,\"msgtype\":\"voice\",\"voice\":{\"md5sum\":\"9db09c7fa627c9e53fa8a2a0e4d2b3ea\","
+				   "\"voice_size\":6810,\"play_length\":3000000000}}", "22003", "voice.play_length", "68 years", "WeCom voice play_length 3e9");
+	check_err_hint("phone", "{\"uniqueid\":\"1718415000.2601\",\"linkedid\":\"1718415000.2601\",\"calldate\":\"2024-06-15 09:30:00\","
+				   "\"src\":\"13800138000\",\"dst\":\"4008208820\",\"disposition\":\"ANSWERED\",\"duration\":3000000010,"
+				   "\"billsec\":3000000000}", "22003", "billsec", "68 years", "Asterisk billsec 3e9");
+	check_err_hint("meeting", "{\"meeting_id\":\"MTG-20240615-09\",\"title\":\"Q3 供货商务谈判\",\"start_time\":\"2024-06-15 09:30\","
+				   "\"end_time\":\"2099-06-15 11:30\"}", "22003", "end_time", "start and end times", "meeting ending in 2099");
+	check_err_hint("visit", "{\"visit_id\":\"VR-20240615-009\",\"visit_date\":\"2024-06-15 09:30\",\"sales_person\":\"王明\","
+				   "\"duration_minutes\":40000000}", "22003", "duration_minutes", "68 years", "visit of 4e7 minutes");
+	check_err_hint("video", "{\"meeting_info_list\":[{\"meeting_id\":\"7240611112345\",\"meeting_code\":\"123456789\","
+				   "\"subject\":\"奥克斯 2024Q3 压缩机技术交流\",\"start_time\":\"1718415000\",\"end_time\":\"7258089600\"}]}",
+				   "22003", "meeting_info_list[0].end_time", "68 years", "Tencent meeting ending in 2200");
+
 	/* oversize attachment (22001) */
 	{
 		json_t	   *p = load("email_oversize");
@@ -938,6 +1117,30 @@ test_merge(void)
 		   "\"recording_url\":\"https://meeting.tencent.com/crm/Nk2Dp3W0e1\",\"duration\":2700,"
 		   "\"subject\":\"奥克斯 2024Q3 压缩机技术交流\"}");
 	json_decref(m);
+
+	{
+		/* Tencent parts each carrying action items: details unioned by item */
+		json_t	   *a = json_loads("{\"meeting_id\":\"7240611112345\",\"meeting_code\":\"123456789\",\"subject\":\"奥克斯 2024Q3 压缩机技术交流\","
+								   "\"start_time\":\"1718415000\",\"end_time\":\"1718417700\",\"action_items\":["
+								   "{\"item\":\"寄送样品\",\"owner\":\"李静\",\"due\":\"2024-06-20\"}]}", 0, NULL);
+		json_t	   *b = json_loads("{\"meeting_id\":\"7240611112345\",\"meeting_code\":\"123456789\",\"start_time\":\"1718415000\","
+								   "\"action_items\":[{\"item\":\"寄送样品\",\"owner\":\"李静\",\"due\":\"2024-06-20\"},"
+								   "{\"item\":\"起草技术协议\",\"owner\":\"王明\",\"due\":\"2024-06-21 17:00\"}]}", 0, NULL);
+		chn_error	e;
+		json_t	   *na = chn_normalize("video", a, &e);
+		json_t	   *nb = chn_normalize("video", b, &e);
+		json_t	   *r = na && nb ? chn_merge(na, nb) : NULL;
+
+		expect("merge Tencent parts with action items", r,
+			   "{\"follow_up_details\":[{\"item\":\"寄送样品(负责人: 李静, 截止: 2024-06-20)\",\"title\":\"寄送样品\",\"owner\":\"李静\","
+			   "\"due\":\"2024-06-20T10:00:00Z\"},{\"item\":\"起草技术协议(负责人: 王明, 截止: 2024-06-21 17:00)\",\"title\":\"起草技术协议\","
+			   "\"owner\":\"王明\",\"due\":\"2024-06-21T09:00:00Z\"}]}");
+		json_decref(r);
+		json_decref(na);
+		json_decref(nb);
+		json_decref(a);
+		json_decref(b);
+	}
 
 	m = fold("wechat", wx, 2);
 	expect("merge replace: b wins", m, "{\"source_record_id\":\"wx-cb-20240615-0001\",\"content\":\"价格能不能再优惠 3 个点?量我们可以保证。\"}");
