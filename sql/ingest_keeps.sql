@@ -117,3 +117,9 @@ SELECT commhub.ingest('wechat', '{"msgid":"video-keep-1","action":"send","from":
   "msgtype":"video","video":{"md5sum":"e0a7c4b0e0a7c4b0e0a7c4b0e0a7c4b0","filesize":3221225472,"play_length":600,"sdkfileid":"sdk-v"}}')->>'status' AS big_video;
 SELECT c.content, a.file_size FROM commhub.customer_communications c LEFT JOIN commhub.communication_attachments a USING (record_id)
  WHERE c.source_record_id = 'video-keep-1';
+
+-- 10. WeCom ids and meeting accounts are stored without surrounding blanks;
+-- an empty one is refused.
+SELECT commhub.add_identity('C-KEEP', 'wecom', '  wmKeep01 ') IS NULL AS trimmed;
+SELECT value FROM commhub.customer_identities WHERE kind = 'wecom' AND customer_id = 'C-KEEP';
+SELECT commhub.add_identity('C-KEEP', 'wecom', '   ');

@@ -9,6 +9,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "pg_jansson.h"
 
 #include "catalog/pg_type.h"
@@ -77,7 +79,23 @@ normalize_identity(const char *kind, const char *value)
 	}
 	if (strcmp(kind, "meeting") == 0 && strchr(value, '@') && norm_email_address(value, buf, sizeof(buf)))
 		return pstrdup(buf);
-	return pstrdup(value);
+	/* a WeCom userid or meeting account as ingest reads it from payloads:
+	 * without the blanks around it; an empty one would match nothing */
+	{
+		const char *a = value;
+		size_t		l = strlen(value);
+
+		while (l > 0 && isspace((unsigned char) *a))
+			a++, l--;
+		while (l > 0 && isspace((unsigned char) a[l - 1]))
+			l--;
+		if (l == 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s value must not be empty", kind),
+							errhint("Pass the %s as the source system sends it, e.g. %s.", kind,
+									strcmp(kind, "wecom") == 0 ? "the external userid wmXXXX" : "the meeting account")));
+		return pnstrdup(a, l);
+	}
 }
 
 PG_FUNCTION_INFO_V1(commhub_normalize_identity);
