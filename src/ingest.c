@@ -1903,8 +1903,10 @@ insert_children(IngestItem *it, bool replace_attachments, const char *tenant)
 		/* The OCR text given for an attachment (set_media_text) is no part
 		 * of any payload: it goes to the same file in the new rows. */
 		a2[0] = CStringGetTextDatum(it->record_id);
-		if (SPI_CACHED("SELECT jsonb_object_agg(coalesce(file_hash, '') || '|' || coalesce(file_name, ''), ocr_text) "
-					   "FROM commhub.communication_attachments WHERE record_id = $1 AND ocr_text IS NOT NULL",
+		if (SPI_CACHED("WITH d AS (DELETE FROM commhub.communication_attachments WHERE record_id = $1 "
+					   "           RETURNING file_hash, file_name, ocr_text) "
+					   "SELECT jsonb_object_agg(coalesce(file_hash, '') || '|' || coalesce(file_name, ''), ocr_text) "
+					   "FROM d WHERE ocr_text IS NOT NULL",
 					   1, t2, a2, NULL, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
 		{
 			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -1915,8 +1917,6 @@ insert_children(IngestItem *it, bool replace_attachments, const char *tenant)
 				have_ocr = true;
 			}
 		}
-		SPI_CACHED("DELETE FROM commhub.communication_attachments WHERE record_id = $1",
-				   1, t2, a2, NULL, false, 0);
 	}
 	insert_child_rows(it->atts, it->tasks, tenant);
 	if (have_ocr)

@@ -2917,8 +2917,7 @@ push_unique_as(az_result *R, az_val *arr, const char *s, size_t max, int how)
 static inline bool
 word_byte(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		c == '-' || c == '\'' || c == '_';
+	return az_isalnum((unsigned char) c) || c == '-' || c == '\'' || c == '_';
 }
 
 /* Does the folded span contain the literal? */
