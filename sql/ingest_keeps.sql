@@ -123,3 +123,45 @@ SELECT c.content, a.file_size FROM commhub.customer_communications c LEFT JOIN c
 SELECT commhub.add_identity('C-KEEP', 'wecom', '  wmKeep01 ') IS NULL AS trimmed;
 SELECT value FROM commhub.customer_identities WHERE kind = 'wecom' AND customer_id = 'C-KEEP';
 SELECT commhub.add_identity('C-KEEP', 'wecom', '   ');
+
+-- 11. A parser's JSON copy of a mail stored from its raw message (the same
+-- Message-ID through a webhook) is a duplicate: the Cc, the attachment and
+-- its SHA-256 stay.  The raw message after a JSON copy still replaces it.
+SELECT commhub.ingest_email_raw(convert_to(
+ E'From: "Li Gong" <li@keepq-mail.cn>\r\nTo: wangming@topcentral.cn\r\nCc: zhao@keepq-mail.cn\r\n' ||
+ E'Subject: =?UTF-8?B?5oql5Lu35Y2V?=\r\nDate: Wed, 12 Jun 2024 16:40:00 +0800\r\nMessage-ID: <keep-q-0612@keepq-mail.cn>\r\n' ||
+ E'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' ||
+ E'\u8bf7\u67e5\u6536\u62a5\u4ef7\u5355\u3002\r\n' ||
+ E'--b\r\nContent-Type: application/pdf; name="quote.pdf"\r\nContent-Disposition: attachment; filename="quote.pdf"\r\n' ||
+ E'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJeLjz9MK\r\n--b--\r\n', 'UTF8'), 'INBOX')->>'status' AS raw_first;
+SELECT commhub.ingest('email', '{"messageId":"<keep-q-0612@keepq-mail.cn>","date":"2024-06-12T08:40:00.000Z","subject":"报价单",
+  "from":{"value":[{"address":"li@keepq-mail.cn","name":"Li Gong"}]},"to":{"value":[{"address":"wangming@topcentral.cn"}]},
+  "text":"请查收报价单。"}')->>'status' AS json_copy;
+SELECT mailboxes, participants, attachment_count, (SELECT string_agg(file_name || ' ' || left(file_hash, 12), ', ')
+  FROM commhub.communication_attachments a WHERE a.record_id = c.record_id) AS attachments
+  FROM commhub.customer_communications c WHERE message_id = 'keep-q-0612@keepq-mail.cn';
+SELECT commhub.ingest('email', '{"messageId":"<keep-q-0613@keepq-mail.cn>","date":"2024-06-13T08:40:00.000Z","subject":"报价单",
+  "from":{"value":[{"address":"li@keepq-mail.cn"}]},"to":{"value":[{"address":"wangming@topcentral.cn"}]},
+  "text":"请查收。"}')->>'status' AS json_first;
+SELECT commhub.ingest_email_raw(convert_to(
+ E'From: li@keepq-mail.cn\r\nTo: wangming@topcentral.cn\r\nCc: zhao@keepq-mail.cn\r\nSubject: quote\r\n' ||
+ E'Date: Thu, 13 Jun 2024 16:40:00 +0800\r\nMessage-ID: <keep-q-0613@keepq-mail.cn>\r\n\r\nPlease find the quote.\r\n', 'UTF8'), 'INBOX')->>'status' AS raw_after;
+SELECT participants, content FROM commhub.customer_communications WHERE message_id = 'keep-q-0613@keepq-mail.cn';
+
+-- 12. Near-duplicates stored before their customer was known (C3) are linked
+-- when add_identity attaches them, either way round: the older record stays
+-- canonical and the timeline shows the quotation once.
+SELECT commhub.add_customer('C-KEEP-DUP', '去重测试客户') IS NOT NULL AS added;
+SELECT commhub.add_identity('C-KEEP-DUP', 'wecom', 'wmKeepDup01') IS NOT NULL AS wecom_known;
+SELECT commhub.ingest('email', '{"messageId": "<keep-dup-q1@topcentral.cn>", "date": "2024-06-15T10:00:00+08:00",
+  "from": {"value": [{"address": "wang.ming@topcentral.cn"}]}, "to": {"value": [{"address": "zhang@keep-dup.cn"}]},
+  "subject": "PCR-ABS-1000报价", "text": "张经理您好,PCR-ABS-1000含税报价15800元/吨,50吨起订,账期30天,交期两周。"}')->>'status' AS email_unmatched;
+SELECT commhub.ingest('wechat', '{"msgid": "keep-dup-wx-1", "action": "send", "from": "wangming", "tolist": ["wmKeepDup01"], "roomid": "",
+  "msgtime": 1718420400000, "msgtype": "text",
+  "text": {"content": "张经理您好,PCR-ABS-1000含税报价15800元/吨,50吨起订,账期30天,交期两周。"}}')->>'status' AS wechat_matched;
+SELECT count(*) AS timeline_rows_before FROM commhub.timeline('C-KEEP-DUP');
+SELECT commhub.add_identity('C-KEEP-DUP', 'email', 'zhang@keep-dup.cn') IS NOT NULL AS email_attached;
+SELECT source_record_id, canonical_record_id IS NOT NULL AS is_duplicate, related_records->0->>'relation' AS relation,
+       related_records->0->>'match' AS match
+  FROM commhub.customer_communications WHERE customer_id = 'C-KEEP-DUP' ORDER BY id;
+SELECT count(*) AS timeline_rows_after FROM commhub.timeline('C-KEEP-DUP');

@@ -20,6 +20,7 @@
 #include "utils/formatting.h"
 
 #include "commhub.h"
+#include "thread.h"
 #include "analyze.h"
 #include "normalize.h"
 
@@ -187,15 +188,37 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 	/* with the identity's contact, as an ingest after this call would */
 	if (SPI_execute_with_args(
 							  "UPDATE commhub.customer_communications SET customer_id = $2, match_status = 'matched', updated_at = now(), "
+							  /* the simhash bands are scoped by customer (ingest.c, build_row) */
+							  "fp_bands = CASE WHEN fp_bands IS NOT NULL THEN ARRAY("
+							  "  SELECT ('x' || left(encode(sha256(convert_to($2 || '|' || b || '|' || "
+							  "         lpad(to_hex((fingerprint >> (16 * b)) & 65535), 4, '0'), 'UTF8')), 'hex'), 8))::bit(32)::int4 "
+							  "    FROM generate_series(0, 3) AS b ORDER BY b) END, "
 							  "contact_id = coalesce(contact_id, (SELECT i.contact_id FROM commhub.customer_identities i "
 							  "                                   WHERE i.tenant_id = $1 AND i.kind = $4 AND i.value = $5)) "
-							  "WHERE tenant_id = $1 AND match_status = 'unmatched' AND identity_keys @> ARRAY[$3]",
+							  "WHERE tenant_id = $1 AND match_status = 'unmatched' AND identity_keys @> ARRAY[$3] "
+							  "RETURNING id",
 							  5, types, args, NULL, false, 0) < 0)
 		elog(ERROR, "commhub: attaching unmatched records failed");
 	if (SPI_processed > 0)
+	{
+		int			n = (int) SPI_processed;
+		Datum	   *ids = palloc(sizeof(Datum) * n);
+		Datum		attached;
+
+		for (int i = 0; i < n; i++)
+		{
+			bool		isnull;
+
+			ids[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		}
+		attached = PointerGetDatum(construct_array(ids, n, INT4OID, 4, true, TYPALIGN_INT));
 		SPI_execute_with_args("UPDATE commhub.communication_tasks t SET customer_id = $2 FROM commhub.customer_communications c "
 							  "WHERE c.record_id = t.record_id AND c.tenant_id = $1 AND c.customer_id = $2 AND t.customer_id = 'UNMATCHED'",
 							  2, types, args, NULL, false, 0);
+		/* C3 attaches as if ingested now: the near-duplicates they form with
+		 * the customer's other records are linked (A1) */
+		commhub_link_attached(attached, customer_id, tenant);
+	}
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -2190,6 +2190,18 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	old_urgency = SPI_getvalue(tup, td, 8);
 	stored_time = SPI_getvalue(tup, td, 9);
 
+	if (!force && stored_raw && it->raw &&
+		strncmp(stored_raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0 &&
+		strncmp(it->raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) != 0)
+	{
+		/* A parsed (JSON) copy of a Message-ID stored from the raw mail: the
+		 * raw message is the whole of it (every header, Cc, attachments with
+		 * their hashes), a parser's JSON of it never more, so the copy
+		 * changes nothing.  (The raw mail arriving after a JSON copy does
+		 * replace it: that is the other way round.) */
+		it->status = "duplicate";
+		return;
+	}
 	if (!force && policy && strcmp(policy, "enrich") == 0 && stored_raw)
 	{
 		/* Fold the new event into the stored ones. */

@@ -48,6 +48,7 @@
 
 #include "pg_jansson.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
@@ -59,6 +60,7 @@
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
 #include "commhub.h"
@@ -163,6 +165,17 @@ cmp_time(const void *a, const void *b)
 
 /* ---------------------------------------------------------------- email */
 
+/* Is idx_comm_reference_root there (0.11.0's SQL)?  Without it the lookups
+ * by a thread's root reference would read the whole table; they are left
+ * out until ALTER EXTENSION commhub UPDATE. */
+static bool
+reference_root_indexed(void)
+{
+	Oid			nsp = get_namespace_oid("commhub", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid("idx_comm_reference_root", nsp));
+}
+
 static void
 assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 {
@@ -225,6 +238,33 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 						if (th)
 							strlcpy(t->thread_id, th, sizeof(t->thread_id));
 					}
+			}
+		}
+		/*
+		 * No parent stored: a message that shares our first reference (the
+		 * thread's root, even one never stored -- a ticket system's opening
+		 * mail) is of our conversation (JWZ's ghost root).
+		 */
+		if (!t->parent[0] && nrefs > 0 && root)
+		{
+			ChunkEntry *e = chunk_get(mails, psprintf("\x01%s", root));
+
+			if (e)
+				strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
+			else if (reference_root_indexed())
+			{
+				Oid			types[2] = {TEXTOID, TEXTOID};
+				Datum		args[2];
+
+				args[0] = CStringGetTextDatum(tenant);
+				args[1] = CStringGetTextDatum(root);
+				SPI_CACHED("SELECT thread_id FROM commhub.customer_communications "
+						   "WHERE tenant_id = $1 AND cardinality(email_references) > 0 AND email_references[1] = $2 "
+						   "AND thread_id IS NOT NULL ORDER BY communication_time, id LIMIT 1",
+						   2, types, args, NULL, false, 1);
+				if (SPI_processed == 1)
+					strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+							sizeof(t->thread_id));
 			}
 		}
 		return;
@@ -572,6 +612,22 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 					strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
 				}
 			}
+			/* the chunk's first thread of each root reference */
+			if (json_array_size(t->references) > 0 && json_string_value(json_array_get(t->references, 0)))
+			{
+				const char *rk = psprintf("\x01%s", json_string_value(json_array_get(t->references, 0)));
+
+				if (!chunk_get(mails, rk))
+				{
+					ChunkEntry *e = chunk_put(mails, rk);
+
+					if (e)
+					{
+						e->record_id[0] = '\0';
+						strlcpy(e->thread_id, t->thread_id, sizeof(e->thread_id));
+					}
+				}
+			}
 			if (t->subject_key && *t->subject_key && strcmp(t->customer_id, "UNMATCHED") != 0)
 			{
 				char	   *skey = psprintf("%s|%s", t->customer_id, t->subject_key);
@@ -867,38 +923,19 @@ fingerprint_neighbours_exists(void)
 				   "  ) u ORDER BY u.id LIMIT 1) k " \
 				   "WHERE c.tenant_id = $1 AND c.canonical_record_id IS NULL"
 
+/*
+ * Link the records ids[0..nids) (canonical ones; others are skipped by the
+ * query) to the older record each duplicates, if any.  ids is overwritten.
+ */
 static void
-link_duplicates(ThreadIn *in, int n, const char *tenant)
+link_ids(Datum *ids, int nids, const char *tenant)
 {
 	Oid			types[2] = {TEXTOID, INT4ARRAYOID};
 	Datum		args[2];
-	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
-	int			nids = 0;
 	SPITupleTable *tt;
 	uint64		nmatch;
 	bool		have_fn;
-	HTAB	   *probe;
 
-	/*
-	 * Records that cannot match any rule are left out.  Two items of a chunk
-	 * may share a record (the same message twice): the stored row is one of
-	 * theirs, so a record is probed -- once per item, as before -- when any
-	 * of its items may match.
-	 */
-	probe = record_id_set("commhub dedupe probes", n);
-	for (int i = 0; i < n; i++)
-		if (in[i].may_duplicate && strlen(in[i].record_id) < 65)
-			(void) hash_search(probe, in[i].record_id, HASH_ENTER, NULL);
-	for (int i = 0; i < n; i++)
-	{
-		bool		found = strlen(in[i].record_id) >= 65;
-
-		if (!found)
-			(void) hash_search(probe, in[i].record_id, HASH_FIND, &found);
-		if (found && strcmp(in[i].customer_id, "UNMATCHED") != 0)
-			ids[nids++] = Int32GetDatum(in[i].row_id);
-	}
-	hash_destroy(probe);
 	args[0] = CStringGetTextDatum(tenant);
 	have_fn = nids > 0 && fingerprint_neighbours_exists();
 	/*
@@ -962,12 +999,119 @@ link_duplicates(ThreadIn *in, int n, const char *tenant)
 	}
 }
 
+
+static void
+link_duplicates(ThreadIn *in, int n, const char *tenant)
+{
+	Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
+	int			nids = 0;
+	HTAB	   *probe;
+
+	/*
+	 * Records that cannot match any rule are left out.  Two items of a chunk
+	 * may share a record (the same message twice): the stored row is one of
+	 * theirs, so a record is probed -- once per item, as before -- when any
+	 * of its items may match.
+	 */
+	probe = record_id_set("commhub dedupe probes", n);
+	for (int i = 0; i < n; i++)
+		if (in[i].may_duplicate && strlen(in[i].record_id) < 65)
+			(void) hash_search(probe, in[i].record_id, HASH_ENTER, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		bool		found = strlen(in[i].record_id) >= 65;
+
+		if (!found)
+			(void) hash_search(probe, in[i].record_id, HASH_FIND, &found);
+		if (found && strcmp(in[i].customer_id, "UNMATCHED") != 0)
+			ids[nids++] = Int32GetDatum(in[i].row_id);
+	}
+	hash_destroy(probe);
+	link_ids(ids, nids, tenant);
+}
+
+/*
+ * add_identity attached the stored records attached[] (int4[]) to customer:
+ * they are probed as if they had just been ingested, and so is every
+ * canonical record of that customer ingested after one of them within a
+ * week of it with no duplicates of its own -- it was stored while the
+ * older attached record was still unmatched, and is its duplicate now.
+ * The lowest id stays canonical, as when they arrive in order.
+ */
+void
+commhub_link_attached(Datum attached, const char *customer_id, const char *tenant)
+{
+	Oid			types[3] = {TEXTOID, TEXTOID, INT4ARRAYOID};
+	Datum		args[3];
+	Datum	   *ids;
+	int			nids;
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(customer_id);
+	args[2] = attached;
+	if (SPI_execute_with_args(
+			"SELECT id FROM unnest($3::int4[]) AS u(id) "
+			"UNION "
+			"SELECT p.id FROM commhub.customer_communications a "
+			"  JOIN commhub.customer_communications p ON p.tenant_id = a.tenant_id AND p.customer_id = a.customer_id "
+			"   AND p.communication_time BETWEEN a.communication_time - interval '7 days' AND a.communication_time + interval '7 days' "
+			" WHERE a.id = ANY ($3) AND a.tenant_id = $1 AND a.customer_id = $2 AND p.id > a.id "
+			"   AND p.canonical_record_id IS NULL "
+			"   AND NOT coalesce(p.related_records @> '[{\"relation\": \"duplicate\"}]', false) "
+			"ORDER BY 1",
+			3, types, args, NULL, false, 0) != SPI_OK_SELECT || SPI_processed == 0)
+		return;
+	nids = (int) SPI_processed;
+	ids = palloc(sizeof(Datum) * nids);
+	for (int i = 0; i < nids; i++)
+	{
+		bool		isnull;
+
+		ids[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+	}
+	link_ids(ids, nids, tenant);
+}
+
+/*
+ * The stored messages that share t's root reference but were threaded
+ * elsewhere (they came before the message that linked the root to its
+ * thread) fold into t's thread, with the rest of their threads.
+ */
+static void
+fold_reference_root(ThreadIn *t, const char *tenant)
+{
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+
+	args[0] = CStringGetTextDatum(tenant);
+	args[1] = CStringGetTextDatum(json_string_value(json_array_get(t->references, 0)));
+	args[2] = CStringGetTextDatum(t->thread_id);
+	SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = $3 "
+			   " WHERE x.tenant_id = $1 AND x.thread_id <> $3 AND x.thread_id IN ("
+			   "   SELECT c.thread_id FROM commhub.customer_communications c "
+			   "    WHERE c.tenant_id = $1 AND cardinality(c.email_references) > 0 AND c.email_references[1] = $2 "
+			   "      AND c.thread_id <> $3)",
+			   3, types, args, NULL, false, 0);
+}
+
 void
 commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 {
+	bool		roots = false;
+
 	for (int i = 0; i < n; i++)
-		if (in[i].message_id && strcmp(in[i].type, "email") == 0)
-			adopt_replies(&in[i], tenant);
+		if (strcmp(in[i].type, "email") == 0 && json_array_size(in[i].references) > 0 &&
+			json_string_value(json_array_get(in[i].references, 0)))
+			roots = true;
+	roots = roots && reference_root_indexed();
+	for (int i = 0; i < n; i++)
+		if (strcmp(in[i].type, "email") == 0)
+		{
+			if (in[i].message_id)
+				adopt_replies(&in[i], tenant);
+			if (roots && json_array_size(in[i].references) > 0 && json_string_value(json_array_get(in[i].references, 0)))
+				fold_reference_root(&in[i], tenant);
+		}
 	join_late_chat(in, n, tenant);
 	close_missed_calls(in, n);
 	link_duplicates(in, n, tenant);

@@ -39,4 +39,7 @@ extern void commhub_thread_assign(ThreadIn *in, int n, const char *tenant);
 /* After the insert: adopt early replies, close answered missed calls, link
  * near-duplicates (inside SPI). */
 extern void commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant);
+/* After add_identity attached the records attached (int4[] of ids) to
+ * customer_id: link their near-duplicates (inside SPI). */
+extern void commhub_link_attached(Datum attached, const char *customer_id, const char *tenant);
 #endif

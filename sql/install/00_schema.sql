@@ -240,6 +240,12 @@ CREATE INDEX idx_comm_in_reply_to ON commhub.customer_communications (tenant_id,
 CREATE INDEX idx_comm_last_reference ON commhub.customer_communications
     (tenant_id, (email_references[cardinality(email_references)]))
     WHERE in_reply_to IS NULL AND cardinality(email_references) > 0;
+-- A thread's root (the first entry of References): messages that share it
+-- are one conversation even when the root itself was never stored (JWZ's
+-- ghost root, a ticket system's opening mail).
+CREATE INDEX idx_comm_reference_root ON commhub.customer_communications
+    (tenant_id, (email_references[1]))
+    WHERE cardinality(email_references) > 0;
 -- Ascending on purpose: the keyset row comparison (time, id) < (t, i) is an index
 -- condition on an ascending index scanned backward.  The fingerprint rides
 -- along for dedupe: a customer's records of the last days within a few bits
