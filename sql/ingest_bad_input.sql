@@ -23,6 +23,8 @@ SELECT pg_temp.try('phone', '{"call_sn": "X1", "caller_id": "13800138000", "star
 SELECT pg_temp.try('email', '{"messageId": "<big@x>", "date": "2024-06-15T01:00:00Z", "from": {"value": [{"address": "a@b.cn"}]}, "subject": "big", "text": "x", "attachments": [{"filename": "huge.zip", "size": 52428801}]}');
 SELECT pg_temp.try('wechat', '{"msgid": "sw1", "action": "switch", "time": 1718415000000, "user": "u1"}');
 SELECT pg_temp.try('form', '{"unrelated": true}');
+-- an explicit customer_id that names no customer (add_customer first)
+SELECT pg_temp.try('visit', '{"visit_id": "V-NOCUST", "customer_id": "C-NOT-ADDED", "visit_date": "2024-06-15 09:00", "content": "x"}');
 SELECT count(*) = :before AS nothing_written FROM commhub.customer_communications;
 SELECT commhub.ingest(NULL, '{}');
 SELECT commhub.ingest('visit', NULL);
@@ -30,6 +32,7 @@ SELECT commhub.ingest_email_raw(NULL);
 SELECT commhub.ingest_batch('visit', '{"not": "an array"}');
 
 -- Batch: two good, three bad; the good ones are stored, the bad ones filed.
+SELECT commhub.add_customer('C-BATCH', '批量客户') IS NOT NULL AS added;
 SELECT commhub.ingest_batch('visit', '[
   {"visit_id": "B-OK-1", "customer_id": "C-BATCH", "visit_date": "2024-06-15 09:00", "location": "宁波", "content": "拜访客户,讨论PCR-ABS价格"},
   {"visit_id": "B-BAD-1", "customer_id": "C-BATCH", "content": "no date"},
@@ -68,3 +71,11 @@ DROP FUNCTION conflict_always();
 SELECT commhub.reparse(NULL);
 SELECT commhub.reparse((SELECT record_id FROM commhub.customer_communications WHERE source_record_id = 'no-such-record'));
 SELECT commhub.reparse('NO-SUCH-RECORD');
+
+-- In a batch, a payload whose explicit customer_id names no customer is
+-- filed with its field; the others are stored.
+SELECT commhub.ingest_batch('visit', '[
+  {"visit_id": "B-OK-9", "customer_id": "C-BATCH", "visit_date": "2024-06-18 09:00", "content": "回访"},
+  {"visit_id": "B-NOCUST", "customer_id": "C-NOPE", "visit_date": "2024-06-18 10:00", "content": "回访"}
+]') - 'total' AS batch;
+SELECT batch_index, sqlstate, field, hint IS NOT NULL AS has_hint FROM commhub.ingest_errors WHERE payload LIKE '%B-NOCUST%';

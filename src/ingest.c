@@ -1241,13 +1241,16 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
 	Datum		args[2];
 	static const char *sql =
-		"SELECT k.key, s.staff_id, c.customer_id, c.contact_id "
+		"SELECT k.key, s.staff_id, coalesce(c.customer_id, cu.customer_id), c.contact_id "
 		"FROM unnest($2::text[]) AS k(key) "
 		"LEFT JOIN commhub.staff_identities s ON s.tenant_id = $1 "
 		"  AND s.kind = split_part(k.key, ':', 1) AND s.value = substr(k.key, strpos(k.key, ':') + 1) "
 		"LEFT JOIN commhub.customer_identities c ON c.tenant_id = $1 "
 		"  AND c.kind = split_part(k.key, ':', 1) AND c.value = substr(k.key, strpos(k.key, ':') + 1) "
-		"WHERE s.staff_id IS NOT NULL OR c.customer_id IS NOT NULL";
+		/* "customer:<id>": an explicit customer_id of a payload, known or not */
+		"LEFT JOIN commhub.customers cu ON cu.tenant_id = $1 AND k.key LIKE 'customer:%' "
+		"  AND cu.customer_id = substr(k.key, 10) "
+		"WHERE s.staff_id IS NOT NULL OR c.customer_id IS NOT NULL OR cu.customer_id IS NOT NULL";
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(((IdentHit *) 0)->key);
@@ -1276,6 +1279,24 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 		json_array_foreach(items[i].keys, j, k)
 		{
 			const char *key = jstr(k, "key");
+			bool		found;
+
+			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
+				continue;
+			(void) hash_search(seen, key, HASH_ENTER, &found);
+			if (found)
+				continue;
+			if (nkeys == cap)
+			{
+				cap *= 2;
+				elems = repalloc(elems, sizeof(Datum) * cap);
+			}
+			elems[nkeys++] = CStringGetTextDatum(key);
+		}
+		/* the payload's explicit customer_id, to tell a known one */
+		if (jstr(items[i].norm, "customer_id"))
+		{
+			const char *key = psprintf("customer:%s", jstr(items[i].norm, "customer_id"));
 			bool		found;
 
 			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
@@ -1448,6 +1469,18 @@ resolve(IngestItem *it, HTAB *hits, Resolution *res)
 
 	if (explicit_id && *explicit_id)
 	{
+		char	   *ck = psprintf("customer:%s", explicit_id);
+		IdentHit   *hit = strlen(ck) < sizeof(hit->key) ? hash_search(hits, ck, HASH_FIND, NULL) : NULL;
+
+		/* a record of a customer that does not exist would sit in no
+		 * customer's timeline and under no agent */
+		if (hit == NULL || !hit->is_customer)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("customer_id \"%s\" of the %s payload is not a known customer", explicit_id, it->channel),
+					 errhint("Create it first with commhub.add_customer(customer_id, name), or leave customer_id out "
+							 "to match the customer by the payload's identities."),
+					 err_generic_string(PG_DIAG_COLUMN_NAME, "customer_id")));
 		strlcpy(res->customer_id, explicit_id, sizeof(res->customer_id));
 		res->match_status = "explicit";
 	}
@@ -2977,7 +3010,7 @@ store_in_subxact(IngestItem *items, int n, const char *tenant, chn_error *err)
 		strlcpy(err->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(err->sqlstate));
 		strlcpy(err->message, edata->message ? edata->message : "error", sizeof(err->message));
 		strlcpy(err->hint, edata->hint ? edata->hint : "", sizeof(err->hint));
-		err->field[0] = '\0';
+		strlcpy(err->field, edata->column_name ? edata->column_name : "", sizeof(err->field));
 		FreeErrorData(edata);
 		ok = false;
 	}

@@ -475,6 +475,19 @@ gi(Ctx *c, const json_t *o, const char *key, long long *out)
 	return true;
 }
 
+/* a call duration: what gnn takes, or a string such as "1:05", "00:01:05",
+ * "1分05秒" (norm_parse_duration) */
+static bool gnn(Ctx *c, const json_t *o, const char *key, long long *out);
+static bool
+gdur(Ctx *c, const json_t *o, const char *key, long long *out)
+{
+	json_t	   *v = jget(o, key);
+
+	if (!c->failed && json_is_string(v) && norm_parse_duration(json_string_value(v), out))
+		return true;
+	return gnn(c, o, key, out);
+}
+
 /* non-negative integer (durations, sizes) */
 static bool
 gnn(Ctx *c, const json_t *o, const char *key, long long *out)
@@ -1599,6 +1612,9 @@ wx_render(Ctx *c, const char *msgtype, const json_t *obj, SB *content, int depth
 				continue;
 			if (raw && *raw == '{')
 				inner = json_loads(raw, 0, NULL);
+			else if (json_is_object(json_object_get(it, "content")))
+				/* SDK wrappers that decode the item's JSON string for us */
+				inner = json_incref(json_object_get(it, "content"));
 			if (starts_with(type, "ChatRecord") && !json_is_object(inner))
 			{
 				json_decref(inner);
@@ -2382,7 +2398,7 @@ phone_carrier(Ctx *c, const json_t *p)
 		return c->failed ? false : time_missing(c, "start_time");
 	has_ans = gt(c, p, "answer_time", &ans);
 	has_end = gt(c, p, "end_time", &endus);
-	gnn(c, p, "call_duration", &dur);
+	gdur(c, p, "call_duration", &dur);
 	tel = gs(c, p, "tel");
 	state = gs(c, p, "state");
 	dirs = gs_first(c, p, NULL, "direction", "call_type", NULL);
@@ -2506,7 +2522,7 @@ norm_mobile(Ctx *c, const json_t *p)
 		tkey = "date";
 	if (gt_first(c, p, &us, "start", "start_time", "date", NULL) <= 0)
 		return c->failed ? false : time_missing(c, tkey);
-	gnn(c, p, "duration", &dur);
+	gdur(c, p, "duration", &dur);
 	if (c->failed)
 		return false;
 	if (type)
@@ -3730,6 +3746,54 @@ add_people(Ctx *c, const json_t *arr, const char *role, const char *email_kind)
 	}
 }
 
+/*
+ * The first present of a visit's clock-time keys (NULL-terminated): a time
+ * of day ("14:30", "9:05:00") is read on the day of visit_date when that
+ * is a bare date; anything else is read as a full time.  1 found, 0 none,
+ * -1 error (reported).
+ */
+static int
+visit_clock(Ctx *c, const json_t *p, int64_t *us,...)
+{
+	va_list		ap;
+	const char *k;
+	int			r = 0;
+
+	va_start(ap, us);
+	while (r == 0 && (k = va_arg(ap, const char *)) != NULL)
+	{
+		json_t	   *v = jget(p, k);
+		const char *day = json_string_value(jget(p, "visit_date"));
+		const char *s = json_string_value(v);
+
+		if (v == NULL)
+			continue;
+		if (s && day && norm_is_clock_time(s))
+		{
+			char		b[64];
+			size_t		n = strspn(day, "0123456789-/.");
+
+			if (n < 8 || n > 10 || day[n] != '\0')
+				continue;		/* visit_date has its own time: it stands */
+			snprintf(b, sizeof b, "%s %s", day, s);
+			if (!norm_parse_time(b, us))
+			{
+				const char *pp = path(c, k);
+
+				fail(c, "22007", pp, TIME_HINT, "Field \"%s\" of the %s is not a recognizable time of day: \"%.40s\".",
+					 pp ? pp : k, c->shape, s);
+				r = -1;
+			}
+			else
+				r = 1;
+		}
+		else
+			r = gt(c, p, k, us);
+	}
+	va_end(ap);
+	return r;
+}
+
 static bool
 norm_visit(Ctx *c, const json_t *p)
 {
@@ -3741,10 +3805,12 @@ norm_visit(Ctx *c, const json_t *p)
 			   *photos;
 	int64_t		us;
 	long long	dm;
+	int64_t		dur_from_clock;
 	size_t		i;
 	json_t	   *v;
 
 	c->shape = "visit report";
+	dur_from_clock = 0;
 	id = gs(c, p, "visit_id");
 	loc = gs(c, p, "location");
 	sales = gs_first(c, p, NULL, "sales_person", "salesperson", NULL);
@@ -3757,12 +3823,30 @@ norm_visit(Ctx *c, const json_t *p)
 		return missing(c, "visit_id", "The CRM's visit report id.");
 	if (gt(c, p, "visit_date", &us) <= 0)
 		return c->failed ? false : time_missing(c, "visit_date");
+	/* A CRM's visit often carries the day and the check-in / check-out
+	 * clock times apart: {"visit_date":"2024-06-15","start_time":"14:30",
+	 * "end_time":"16:00"} is 14:30 to 16:00 that day. */
+	{
+		int64_t		t0 = 0,
+					t1 = 0;
+		int			r0 = visit_clock(c, p, &t0, "start_time", "checkin_time", "check_in_time", "arrive_time", NULL),
+					r1 = r0 < 0 ? -1 : visit_clock(c, p, &t1, "end_time", "checkout_time", "check_out_time", "leave_time", NULL);
+
+		if (r0 < 0 || r1 < 0)
+			return false;
+		if (r0 > 0)
+			us = t0;
+		if (r0 > 0 && r1 > 0 && t1 > t0 && !jget(p, "duration_minutes"))
+			dur_from_clock = (t1 - t0) / 1000000;
+	}
 	base_record(c, "visit", "商务拜访", "crm_visit", "replace");
 	set_sid(c, id);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	put_s(c, "direction_hint", "outbound");
 	if (gnn(c, p, "duration_minutes", &dm))
 		put_dur(c, path(c, "duration_minutes"), dm * 60);
+	else if (dur_from_clock > 0)
+		put_dur(c, path(c, "end_time"), dur_from_clock);
 	put_s(c, "initiated_by", sales);
 	put_s(c, "handled_by", sales);
 	add_people(c, cps, "to", "email");

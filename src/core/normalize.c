@@ -1642,6 +1642,118 @@ fold_time_input(const uchar *s, size_t n, uchar *buf, size_t *blen)
 }
 
 bool
+norm_parse_duration(const char *s, long long *out)
+{
+	long long	part[3] = {0, 0, 0};
+	int			np = 0;
+	long long	total = 0;
+	bool		unit = false;
+
+	while (*s == ' ')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	/* h:mm:ss / m:ss */
+	if (strchr(s, ':'))
+	{
+		const char *q = s;
+
+		while (np < 3)
+		{
+			int			n = 0;
+			long long	v = 0;
+
+			while (*q >= '0' && *q <= '9' && n < 9)
+				v = v * 10 + (*q++ - '0'), n++;
+			if (n == 0 || (np > 0 && n != 2))
+				return false;
+			part[np++] = v;
+			if (*q != ':')
+				break;
+			q++;
+		}
+		while (*q == ' ')
+			q++;
+		if (*q != '\0' || np < 2)
+			return false;
+		if (np == 2)
+			total = part[0] * 60 + part[1];
+		else
+			total = part[0] * 3600 + part[1] * 60 + part[2];
+		if (part[np - 1] > 59 || (np == 3 && part[1] > 59))
+			return false;
+		*out = total;
+		return true;
+	}
+	/* 1小时2分3秒, 3分钟, 65秒 */
+	while (*s)
+	{
+		long long	v = 0;
+		int			n = 0;
+		static const struct
+		{
+			const char *u;
+			int			mul;
+		}			units[] = {{"小时", 3600}, {"时", 3600}, {"分钟", 60}, {"分", 60}, {"秒钟", 1}, {"秒", 1}};
+		size_t		k;
+
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		while (*s >= '0' && *s <= '9' && n < 9)
+			v = v * 10 + (*s++ - '0'), n++;
+		if (n == 0)
+			return false;
+		while (*s == ' ')
+			s++;
+		for (k = 0; k < sizeof units / sizeof units[0]; k++)
+			if (strncmp(s, units[k].u, strlen(units[k].u)) == 0)
+				break;
+		if (k == sizeof units / sizeof units[0])
+			return false;
+		s += strlen(units[k].u);
+		total += v * units[k].mul;
+		unit = true;
+	}
+	if (!unit)
+		return false;
+	*out = total;
+	return true;
+}
+
+bool
+norm_is_clock_time(const char *s)
+{
+	int			h = 0,
+				m = 0,
+				sec = 0,
+				n;
+
+	while (*s == ' ')
+		s++;
+	for (n = 0; n < 2 && (*s >= '0' && *s <= '9'); n++, s++)
+		h = h * 10 + (*s - '0');
+	if (n == 0 || *s++ != ':')
+		return false;
+	for (n = 0; n < 2 && (*s >= '0' && *s <= '9'); n++, s++)
+		m = m * 10 + (*s - '0');
+	if (n != 2)
+		return false;
+	if (*s == ':')
+	{
+		s++;
+		for (n = 0; n < 2 && (*s >= '0' && *s <= '9'); n++, s++)
+			sec = sec * 10 + (*s - '0');
+		if (n != 2)
+			return false;
+	}
+	while (*s == ' ')
+		s++;
+	return *s == '\0' && h <= 23 && m <= 59 && sec <= 59;
+}
+
+bool
 norm_parse_time(const char *str, int64_t *out_us)
 {
 	uchar		buf[TIME_BUF];

@@ -31,6 +31,12 @@
  * result).  Years outside 1970..2200 are rejected.
  */
 bool		norm_parse_time(const char *s, int64_t *out_us);
+/* "9:05", "14:30", "14:30:15" (a time of day alone, 0-23 h); blanks around allowed */
+bool		norm_is_clock_time(const char *s);
+/* A call duration written as a phone's call log shows it: "1:05" (m:ss),
+ * "01:02:03" (h:mm:ss), "1分05秒", "3分钟", "65秒", "1小时2分".  Seconds in
+ * *out; false for anything else (a plain number is not this). */
+bool		norm_parse_duration(const char *s, long long *out);
 /* Numeric epoch: seconds, milliseconds or microseconds decided by
  * magnitude (< 1e11 s, < 1e14 ms, else us). false if out of range. */
 bool		norm_epoch_to_us(double v, int64_t *out_us);

@@ -355,6 +355,13 @@ test_wechat(void)
 			   "\"description\":\"压缩机采购\",\"url\":\"https://x.cn/1\"}]}},\"info\":{\"item\":[{\"title\":\"不应出现\"}]}}",
 			   "WeCom archive news nested wins over a top-level info",
 			   "{\"content\":\"[图文]\\n奥克斯2024招标公告 - 压缩机采购 https://x.cn/1\"}");
+	/* the same items with content as objects (SDK wrappers decode them) */
+	check_json("wechat", "{\"msgid\":\"mixed-obj-1\",\"action\":\"send\",\"from\":\"wmA\",\"tolist\":[\"wangming\"],"
+			   "\"msgtime\":1718415600000,\"msgtype\":\"mixed\",\"mixed\":{\"item\":["
+			   "{\"type\":\"text\",\"content\":{\"content\":\"压缩机要换成 R32 的\"}},"
+			   "{\"type\":\"image\",\"content\":{\"md5sum\":\"368b6c18c82e6441bfd89b343e9d2429\",\"filesize\":13177}}]}}",
+			   "WeCom mixed items with object content",
+			   "{\"content\":\"压缩机要换成 R32 的\\n[图片] 待识别\",\"media_pending\":\"image\"}");
 	check_file("wechat", "wechat_archive_mixed",
 			   "{\"content\":\"这是我们新机型的安装位置,压缩机要换成 R32 的\\n[图片] 待识别\",\"media_pending\":\"image\","
 			   "\"subject\":\"这是我们新机型的安装位置,压缩机要换成 R32 的\","
@@ -763,6 +770,28 @@ test_others(void)
 			   "{\"follow_up_items\":[\"发送测试报告\",\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\"],"
 			   "\"follow_up_details\":[{\"item\":\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\","
 			   "\"title\":\"寄送 KFR-35GW 样品 20 台\",\"owner\":\"李静\",\"due\":\"2024-06-20T10:00:00Z\"}]}");
+	/* a visit's day and its check-in / check-out clock times apart */
+	check_json("visit", "{\"visit_id\":\"VR-CLOCK-1\",\"visit_date\":\"2024-06-15\",\"start_time\":\"14:30\","
+			   "\"end_time\":\"16:00\",\"sales_person\":\"王明\",\"content\":\"拜访\"}",
+			   "visit date with clock times", "{\"communication_time\":1718433000000000,\"duration\":5400}");
+	check_json("visit", "{\"visit_id\":\"VR-CLOCK-2\",\"visit_date\":\"2024/06/15\",\"checkin_time\":\"2024-06-15 09:05:30\","
+			   "\"duration_minutes\":30,\"content\":\"拜访\"}",
+			   "visit check-in as a full time", "{\"communication_time\":1718413530000000,\"duration\":1800}");
+	check_json("visit", "{\"visit_id\":\"VR-CLOCK-3\",\"visit_date\":\"2024-06-15 10:00\",\"start_time\":\"14:30\","
+			   "\"content\":\"拜访\"}",
+			   "visit_date with its own time stands", "{\"communication_time\":1718416800000000}");
+	check_err("visit", "{\"visit_id\":\"VR-CLOCK-4\",\"visit_date\":\"2024-06-15\",\"start_time\":\"下午\",\"content\":\"x\"}",
+			  "22007", "start_time", "visit start_time unreadable");
+	/* call-log durations as phones show them */
+	check_json("mobile", "{\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":\"1:05\"}",
+			   "mobile duration m:ss", "{\"duration\":65,\"missed\":false}");
+	check_json("mobile", "{\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":\"1分05秒\"}",
+			   "mobile duration 1分05秒", "{\"duration\":65}");
+	check_json("phone", "{\"call_sn\":\"CS-DUR-1\",\"tel\":\"4008208820\",\"caller_id\":\"13800138000\",\"callee_id\":\"8001\","
+			   "\"start_time\":\"2024-06-15 09:30:00\",\"call_duration\":\"00:05:12\",\"state\":\"answered\"}",
+			   "carrier call_duration h:mm:ss", "{\"duration\":312}");
+	check_err("mobile", "{\"number\":\"13800138000\",\"type\":\"in\",\"start\":\"2024-06-15 09:30\",\"duration\":\"1:5\"}",
+			  "22P02", "duration", "mobile duration 1:5");
 	/* plain action items add no details */
 	check_json("meeting", "{\"meeting_id\":\"MTG-20240615-04\",\"title\":\"周例会\",\"start_time\":\"2024-06-15 09:30\","
 			   "\"action_items\":[\"更新报价单\",{\"item\":\"整理竞品资料\"},{\"item\":\"联系刘工\",\"due\":\"尽快\"}]}",

@@ -183,6 +183,29 @@ test_time(void)
 	check(!norm_parse_time(NULL, NULL), "time NULL%s", "");
 	t_time("2200-12-31 23:59:59Z", "2200-12-31T23:59:59Z");
 
+	{
+		static const struct
+		{
+			const char *in;
+			long long	want;		/* -1: refused */
+		}			d[] = {{"1:05", 65}, {"01:02:03", 3723}, {" 0:59 ", 59}, {"10:00", 600}, {"1分05秒", 65},
+		{"3分钟", 180}, {"65秒", 65}, {"1小时2分", 3720}, {"2 分 30 秒", 150}, {"1:5", -1}, {"1:60", -1},
+		{"1:02:60", -1}, {"95", -1}, {"", -1}, {"分", -1}, {"1:05x", -1}, {"1天", -1}, {":05", -1}};
+
+		for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+		{
+			long long	v = -1;
+			bool		okd = norm_parse_duration(d[i].in, &v);
+
+			char		msg[80];
+
+			snprintf(msg, sizeof msg, "\"%s\" -> %lld", d[i].in, v);
+			check(d[i].want < 0 ? !okd : (okd && v == d[i].want), "duration %s", msg);
+		}
+		check(norm_is_clock_time("14:30") && norm_is_clock_time("9:05") && norm_is_clock_time("23:59:59") &&
+			  !norm_is_clock_time("24:00") && !norm_is_clock_time("2024-06-15 14:30") && !norm_is_clock_time("14:3") &&
+			  !norm_is_clock_time("14:30:5") && !norm_is_clock_time(""), "clock times%s", "");
+	}
 	t_epoch(1718415000, true, INT64_C(1718415000000000));
 	t_epoch(1718415000123.0, true, INT64_C(1718415000123000));
 	t_epoch(1718415000123456.0, true, INT64_C(1718415000123456));
