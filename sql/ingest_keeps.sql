@@ -140,6 +140,12 @@ SELECT commhub.ingest('email', '{"messageId":"<keep-q-0612@keepq-mail.cn>","date
 SELECT mailboxes, participants, attachment_count, (SELECT string_agg(file_name || ' ' || left(file_hash, 12), ', ')
   FROM commhub.communication_attachments a WHERE a.record_id = c.record_id) AS attachments
   FROM commhub.customer_communications c WHERE message_id = 'keep-q-0612@keepq-mail.cn';
+-- a copy that assigns the mail to a customer (a CRM webhook) says what the
+-- raw mail cannot: it merges
+SELECT commhub.ingest('email', '{"messageId":"<keep-q-0612@keepq-mail.cn>","date":"2024-06-12T08:40:00.000Z","subject":"报价单",
+  "from":{"value":[{"address":"li@keepq-mail.cn","name":"Li Gong"}]},"to":{"value":[{"address":"wangming@topcentral.cn"}]},
+  "text":"请查收报价单。","customer_id":"C-KEEP"}')->>'status' AS json_copy_assigning;
+SELECT customer_id, match_status FROM commhub.customer_communications WHERE message_id = 'keep-q-0612@keepq-mail.cn';
 SELECT commhub.ingest('email', '{"messageId":"<keep-q-0613@keepq-mail.cn>","date":"2024-06-13T08:40:00.000Z","subject":"报价单",
   "from":{"value":[{"address":"li@keepq-mail.cn"}]},"to":{"value":[{"address":"wangming@topcentral.cn"}]},
   "text":"请查收。"}')->>'status' AS json_first;

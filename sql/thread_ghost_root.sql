@@ -53,3 +53,19 @@ SELECT count(DISTINCT thread_id) AS batch_threads FROM commhub.customer_communic
 SELECT commhub.ingest('email', pg_temp.mail('g1@ghost', '2024-06-12T10:00:00+08:00', 'Resolved: 投诉 #40000', '工单已解决', NULL,
         ARRAY['ticket-40000@ghost'], 'wang.ming@topcentral.cn', 'zhang@ghost-test.cn'))->>'status' AS other_ticket;
 SELECT count(DISTINCT thread_id) AS threads_now FROM commhub.customer_communications;
+-- a mail that joins a stored conversation takes its thread: the
+-- conversation keeps its thread id
+DELETE FROM commhub.communication_tasks;
+DELETE FROM commhub.customer_communications;
+SELECT commhub.ingest('email', payload)->>'status' AS stored FROM ticket WHERE k IN ('f1', 'f2') ORDER BY ord;
+SELECT thread_id AS t_before FROM commhub.customer_communications WHERE message_id = 'f1@ghost' \gset
+SELECT commhub.ingest('email', payload)->>'status' AS f3 FROM ticket WHERE k = 'f3';
+SELECT message_id, thread_id = :'t_before' AS kept_thread FROM commhub.customer_communications ORDER BY message_id;
+-- another customer's mail with the same root (a ticket system numbering
+-- every customer's tickets alike) stays in its own conversation
+SELECT commhub.add_customer('C-GHOST2', '另一客户') IS NOT NULL AS added;
+SELECT commhub.add_identity('C-GHOST2', 'domain', 'ghost2-test.cn') IS NOT NULL AS domain;
+SELECT commhub.ingest('email', pg_temp.mail('h1@ghost', '2024-06-12T11:00:00+08:00', 'Resolved: 投诉 #33575', '工单已解决', NULL,
+        ARRAY['ticket-33575@ghost'], 'wang.ming@topcentral.cn', 'li@ghost2-test.cn'))->>'status' AS other_customer;
+SELECT customer_id, count(DISTINCT thread_id) AS threads, bool_or(thread_id = :'t_before') AS in_first_conversation
+  FROM commhub.customer_communications GROUP BY customer_id ORDER BY customer_id;

@@ -17,6 +17,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/formatting.h"
 
 #include "commhub.h"
@@ -191,7 +192,7 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 							  /* the simhash bands are scoped by customer (ingest.c, build_row) */
 							  "fp_bands = CASE WHEN fp_bands IS NOT NULL THEN ARRAY("
 							  "  SELECT ('x' || left(encode(sha256(convert_to($2 || '|' || b || '|' || "
-							  "         lpad(to_hex((fingerprint >> (16 * b)) & 65535), 4, '0'), 'UTF8')), 'hex'), 8))::bit(32)::int4 "
+							  "         lpad(to_hex((fingerprint >> (16 * b)) & 65535), 4, '0'), getdatabaseencoding())), 'hex'), 8))::bit(32)::int4 "
 							  "    FROM generate_series(0, 3) AS b ORDER BY b) END, "
 							  "contact_id = coalesce(contact_id, (SELECT i.contact_id FROM commhub.customer_identities i "
 							  "                                   WHERE i.tenant_id = $1 AND i.kind = $4 AND i.value = $5)) "
@@ -216,8 +217,19 @@ commhub_add_identity(PG_FUNCTION_ARGS)
 							  "WHERE c.record_id = t.record_id AND c.tenant_id = $1 AND c.customer_id = $2 AND t.customer_id = 'UNMATCHED'",
 							  2, types, args, NULL, false, 0);
 		/* C3 attaches as if ingested now: the near-duplicates they form with
-		 * the customer's other records are linked (A1) */
-		commhub_link_attached(attached, customer_id, tenant);
+		 * the customer's other records are linked (A1), with the plans the
+		 * ingest makes of the same statements (index access, no JIT: they
+		 * are kept for the backend's life) */
+		{
+			int			guc_level = NewGUCNestLevel();
+
+			(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			commhub_link_attached(attached, customer_id, tenant);
+			AtEOXact_GUC(true, guc_level);
+		}
 	}
 	SPI_finish();
 	PG_RETURN_VOID();

@@ -2225,12 +2225,16 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 
 	if (!force && stored_raw && it->raw &&
 		strncmp(stored_raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0 &&
-		strncmp(it->raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) != 0)
+		strncmp(it->raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) != 0 &&
+		!jstr(it->norm, "customer_id") && !jstr(it->norm, "project_id") &&
+		!jstr(it->norm, "opportunity_id") && !json_object_get(it->norm, "contact_id"))
 	{
 		/* A parsed (JSON) copy of a Message-ID stored from the raw mail: the
 		 * raw message is the whole of it (every header, Cc, attachments with
 		 * their hashes), a parser's JSON of it never more, so the copy
-		 * changes nothing.  (The raw mail arriving after a JSON copy does
+		 * changes nothing.  A copy that assigns the mail explicitly (a CRM's
+		 * customer_id, project_id, ...) says what the raw mail cannot: it
+		 * merges as before.  (The raw mail arriving after a JSON copy does
 		 * replace it: that is the other way round.) */
 		it->status = "duplicate";
 		return;

@@ -165,6 +165,15 @@ cmp_time(const void *a, const void *b)
 
 /* ---------------------------------------------------------------- email */
 
+/* The chunk map's key of t's thread root (its first reference), per
+ * customer: a root shared by two customers' mails (a bulk mailing, a ticket
+ * system's numbering) does not join their conversations. */
+static const char *
+root_key(const ThreadIn *t)
+{
+	return psprintf("\x01%s|%s", t->customer_id, json_string_value(json_array_get(t->references, 0)));
+}
+
 /* Is idx_comm_reference_root there (0.11.0's SQL)?  Without it the lookups
  * by a thread's root reference would read the whole table; they are left
  * out until ALTER EXTENSION commhub UPDATE. */
@@ -247,21 +256,28 @@ assign_email(ThreadIn *t, const char *tenant, HTAB *mails, HTAB *subjects)
 		 */
 		if (!t->parent[0] && nrefs > 0 && root)
 		{
-			ChunkEntry *e = chunk_get(mails, psprintf("\x01%s", root));
+			ChunkEntry *e = chunk_get(mails, root_key(t));
 
 			if (e)
 				strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
 			else if (reference_root_indexed())
 			{
-				Oid			types[2] = {TEXTOID, TEXTOID};
-				Datum		args[2];
+				Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+				Datum		args[3];
 
 				args[0] = CStringGetTextDatum(tenant);
 				args[1] = CStringGetTextDatum(root);
-				SPI_CACHED("SELECT thread_id FROM commhub.customer_communications "
-						   "WHERE tenant_id = $1 AND cardinality(email_references) > 0 AND email_references[1] = $2 "
-						   "AND thread_id IS NOT NULL ORDER BY communication_time, id LIMIT 1",
-						   2, types, args, NULL, false, 1);
+				args[2] = CStringGetTextDatum(t->customer_id);
+				/* the root's messages first (idx_comm_reference_root), then
+				 * the oldest: ordered inside, the planner would walk the
+				 * time index instead (a partial index's expression has no
+				 * statistics) */
+				SPI_CACHED("SELECT thread_id FROM (SELECT thread_id, communication_time, id "
+						   "  FROM commhub.customer_communications "
+						   " WHERE tenant_id = $1 AND cardinality(email_references) > 0 AND email_references[1] = $2 "
+						   "   AND customer_id = $3 AND thread_id IS NOT NULL OFFSET 0) s "
+						   "ORDER BY communication_time, id LIMIT 1",
+						   3, types, args, NULL, false, 1);
 				if (SPI_processed == 1)
 					strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
 							sizeof(t->thread_id));
@@ -543,6 +559,14 @@ cmp_u64(const void *a, const void *b)
  * the locks (a rare 40P01 under concurrent writes to the same chat).
  */
 #define COMMHUB_MAX_CHAT_LOCKS 1000
+/* an email with a thread root (References), in a tenant with 0.11.0's index */
+static bool
+has_root(const ThreadIn *t)
+{
+	return strcmp(t->type, "email") == 0 && json_array_size(t->references) > 0 &&
+		json_string_value(json_array_get(t->references, 0)) != NULL;
+}
+
 static LocalTransactionId chat_locks_lxid = InvalidLocalTransactionId;
 static int	chat_locks_held = 0;
 
@@ -562,6 +586,15 @@ lock_chats(ThreadIn *in, int n, const char *tenant)
 	for (int i = 0; i < n; i++)
 		if (in_chat(&in[i]))
 			h[k++] = hash_bytes_extended((const unsigned char *) in[i].chat_key, strlen(in[i].chat_key), seed);
+		else if (has_root(&in[i]))
+		{
+			/* two sessions storing mails of one thread root: the second
+			 * waits, then finds the first's (assign_email, and the fold
+			 * after the insert) */
+			const char *rk = root_key(&in[i]);
+
+			h[k++] = hash_bytes_extended((const unsigned char *) rk, strlen(rk), seed);
+		}
 	qsort(h, k, sizeof(uint64), cmp_u64);
 	for (int i = 0; i < k; i++)
 	{
@@ -615,7 +648,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 			/* the chunk's first thread of each root reference */
 			if (json_array_size(t->references) > 0 && json_string_value(json_array_get(t->references, 0)))
 			{
-				const char *rk = psprintf("\x01%s", json_string_value(json_array_get(t->references, 0)));
+				const char *rk = root_key(t);
 
 				if (!chunk_get(mails, rk))
 				{
@@ -682,7 +715,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 	"(" a ".in_reply_to = " m " OR (" a ".in_reply_to IS NULL AND cardinality(" a ".email_references) > 0 " \
 	"AND " a ".email_references[cardinality(" a ".email_references)] = " m "))"
 
-static void
+static uint64
 adopt_replies(ThreadIn *t, const char *tenant)
 {
 /*
@@ -699,6 +732,7 @@ adopt_replies(ThreadIn *t, const char *tenant)
 
 	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		args[4];
+	uint64		folded;
 
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = CStringGetTextDatum(t->message_id);
@@ -716,12 +750,14 @@ adopt_replies(ThreadIn *t, const char *tenant)
 			   "    WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
 			   "      AND c.record_id NOT IN (" ANCESTORS_OF_3 "))",
 			   4, types, args, NULL, false, 0);
+	folded = SPI_processed;
 	SPI_CACHED("UPDATE commhub.customer_communications c SET parent_record_id = $3 "
 			   " WHERE c.tenant_id = $1 AND " REPLY_TO_SQL("c", "$2") " AND c.record_id <> $3 "
 			   "   AND c.parent_record_id IS DISTINCT FROM $3 "
 			   "   AND c.record_id NOT IN (" ANCESTORS_OF_3 ")",
 			   3, types, args, NULL, false, 0);
 #undef ANCESTORS_OF_3
+	return folded;
 }
 
 /*
@@ -1077,27 +1113,50 @@ commhub_link_attached(Datum attached, const char *customer_id, const char *tenan
  * elsewhere (they came before the message that linked the root to its
  * thread) fold into t's thread, with the rest of their threads.
  */
-static void
+static uint64
 fold_reference_root(ThreadIn *t, const char *tenant)
 {
-	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Datum		args[3];
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[4];
 
 	args[0] = CStringGetTextDatum(tenant);
 	args[1] = CStringGetTextDatum(json_string_value(json_array_get(t->references, 0)));
 	args[2] = CStringGetTextDatum(t->thread_id);
+	args[3] = CStringGetTextDatum(t->customer_id);
 	SPI_CACHED("UPDATE commhub.customer_communications x SET thread_id = $3 "
 			   " WHERE x.tenant_id = $1 AND x.thread_id <> $3 AND x.thread_id IN ("
 			   "   SELECT c.thread_id FROM commhub.customer_communications c "
 			   "    WHERE c.tenant_id = $1 AND cardinality(c.email_references) > 0 AND c.email_references[1] = $2 "
-			   "      AND c.thread_id <> $3)",
-			   3, types, args, NULL, false, 0);
+			   "      AND c.customer_id = $4 AND c.thread_id <> $3)",
+			   4, types, args, NULL, false, 0);
+	return SPI_processed;
+}
+
+/* t's thread as stored now (a fold or an adoption of this chunk may have
+ * moved it since it was assigned) */
+static void
+reread_thread(ThreadIn *t)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1];
+
+	args[0] = CStringGetTextDatum(t->record_id);
+	SPI_CACHED("SELECT thread_id FROM commhub.customer_communications WHERE record_id = $1",
+			   1, types, args, NULL, false, 1);
+	if (SPI_processed == 1)
+	{
+		char	   *th = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		if (th)
+			strlcpy(t->thread_id, th, sizeof(t->thread_id));
+	}
 }
 
 void
 commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 {
 	bool		roots = false;
+	bool		moved = false;
 
 	for (int i = 0; i < n; i++)
 		if (strcmp(in[i].type, "email") == 0 && json_array_size(in[i].references) > 0 &&
@@ -1107,10 +1166,12 @@ commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 	for (int i = 0; i < n; i++)
 		if (strcmp(in[i].type, "email") == 0)
 		{
+			if (moved)
+				reread_thread(&in[i]);
 			if (in[i].message_id)
-				adopt_replies(&in[i], tenant);
-			if (roots && json_array_size(in[i].references) > 0 && json_string_value(json_array_get(in[i].references, 0)))
-				fold_reference_root(&in[i], tenant);
+				moved |= adopt_replies(&in[i], tenant) > 0;
+			if (roots && has_root(&in[i]))
+				moved |= fold_reference_root(&in[i], tenant) > 0;
 		}
 	join_late_chat(in, n, tenant);
 	close_missed_calls(in, n);
