@@ -171,3 +171,33 @@ SELECT source_record_id, canonical_record_id IS NOT NULL AS is_duplicate, relate
        related_records->0->>'match' AS match
   FROM commhub.customer_communications WHERE customer_id = 'C-KEEP-DUP' ORDER BY id;
 SELECT count(*) AS timeline_rows_after FROM commhub.timeline('C-KEEP-DUP');
+
+-- 13. A web chat snapshot delivered after a fuller one of the same session
+-- is a duplicate: the fuller chat stays.
+\set s1 '{"session_id":"WC-KEEP-1","visitor":{"name":"李工","phone":"13805749999"},"agent":{"id":"kf01","name":"客服小刘"},"messages":[{"from":"visitor","text":"你好,PCR-ABS有现货吗?","time":"2024-06-15 09:30:05"},{"from":"agent","text":"您好,有现货的。","time":"2024-06-15 09:30:40"}]}'
+\set s2 '{"session_id":"WC-KEEP-1","visitor":{"name":"李工","phone":"13805749999"},"agent":{"id":"kf01","name":"客服小刘"},"messages":[{"from":"visitor","text":"你好,PCR-ABS有现货吗?","time":"2024-06-15 09:30:05"},{"from":"agent","text":"您好,有现货的。","time":"2024-06-15 09:30:40"},{"from":"visitor","text":"50吨什么价?","time":"2024-06-15 09:31:10"},{"from":"agent","text":"15800元/吨含税。","time":"2024-06-15 09:32:00"}],"ended_at":"2024-06-15 09:40:00"}'
+SELECT commhub.ingest('webchat', :'s1')->>'status' AS first_snapshot;
+SELECT commhub.ingest('webchat', :'s2')->>'status' AS fuller_snapshot;
+SELECT commhub.ingest('webchat', :'s1')->>'status' AS stale_snapshot_again;
+SELECT duration, content LIKE '%15800%' AS price_kept FROM commhub.customer_communications WHERE source_record_id = 'WC-KEEP-1';
+
+-- 14. Calls: a carrier's answer_time of 1970 (its "never") leaves the call
+-- missed; a call without a note is analysed as no order, inquiry or
+-- complaint and gets no task but its call-back.
+SELECT commhub.ingest('phone', '{"call_sn":"CS-KEEP-1970","tel":"4008001234","caller_id":"13805748888","callee_id":"13900001111",
+  "start_time":"2024-06-15 09:30:00","answer_time":"1970-01-01 08:00:00","end_time":"2024-06-15 09:30:25"}')->>'status' AS carrier_push;
+SELECT commhub.ingest('phone', '{"src":"057487650000","dst":"8002","calldate":"2024-06-15 09:40:20","answer":"2024-06-15 09:40:25",
+  "end":"2024-06-15 09:46:00","duration":340,"billsec":335,"disposition":"ANSWERED","uniqueid":"1718415620.103","linkedid":"1718415620.103",
+  "recordingfile":"in-8002-057487650000.wav"}')->>'status' AS asterisk_cdr;
+SELECT source_record_id, missed, duration, intent_category, follow_up_items,
+       (SELECT string_agg(t.title, ', ') FROM commhub.communication_tasks t WHERE t.record_id = c.record_id) AS tasks
+  FROM commhub.customer_communications c WHERE source_record_id IN ('CS-KEEP-1970', '1718415620.103') ORDER BY 1;
+
+-- 15. Meeting minutes organised by a staff member are outbound, the
+-- organizer listed once under their name.
+SELECT commhub.add_staff('wangming', 'email', 'wangming@topcentral.cn') IS NOT NULL AS staff;
+SELECT commhub.ingest('meeting', '{"meeting_id":"MT-KEEP-ORG","customer_id":"C-KEEP","title":"付款条件讨论","start_time":"2024-06-16 16:30",
+  "end_time":"2024-06-16 17:15","organizer":"wangming@topcentral.cn",
+  "attendees":[{"name":"王明","email":"wangming@topcentral.cn"},{"name":"张经理","email":"zhang@aux-group.com"}],
+  "minutes":"讨论账期,客户希望月结60天。我方同意45天。"}')->>'status' AS meeting;
+SELECT direction, participants FROM commhub.customer_communications WHERE source_record_id = 'MT-KEEP-ORG';

@@ -1547,6 +1547,7 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 	const char *type = jstr(n, "communication_type");
 	const char *urgency;
 	bool		missed = json_is_true(json_object_get(n, "missed"));
+	bool		no_words = false;	/* a call without a note or transcript */
 	size_t		i;
 	char	   *fp;
 	const char *owner;
@@ -1721,7 +1722,27 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		free(fp);
 	}
 
-	a = az_analyze(lex, text.data, text.len, type, subject, us);
+	no_words = json_is_string(json_object_get(n, "analysis_text")) && jstr(n, "analysis_text")[0] == '\0' &&
+		json_array_size(json_object_get(n, "attachments")) == 0;
+	if (json_is_string(json_object_get(n, "analysis_text")))
+	{
+		/* A call's content line is commhub's own ("来电 …,通话 5分35秒"):
+		 * the analyzer reads only the note or transcript of a person, and
+		 * a call without one is no order, complaint or inquiry. */
+		StringInfoData at;
+
+		initStringInfo(&at);
+		appendStringInfoString(&at, jstr(n, "analysis_text"));
+		json_array_foreach(json_object_get(n, "attachments"), i, att)
+		{
+			if (jstr(att, "file_name"))
+				appendStringInfo(&at, "\n附件: %s", jstr(att, "file_name"));
+		}
+		a = az_analyze(lex, at.data, at.len, type, NULL, us);
+		pfree(at.data);
+	}
+	else
+		a = az_analyze(lex, text.data, text.len, type, subject, us);
 	if (a == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory analyzing record")));
 	json_object_set_new(r, "analysis", a);
@@ -1808,7 +1829,9 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 
 			json_array_append_new(fu, json_sprintf("回拨未接来电%s%s", num ? " " : "", num ? num : ""));
 		}
-		json_array_foreach(json_object_get(a, "follow_up"), i, ki)
+		/* a call with no word of a person in it (no note, no transcript)
+		 * asks nothing beyond its call-back */
+		json_array_foreach(no_words ? NULL : json_object_get(a, "follow_up"), i, ki)
 		{
 			size_t		j;
 			json_t	   *e;

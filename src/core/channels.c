@@ -506,6 +506,15 @@ gnn(Ctx *c, const json_t *o, const char *key, long long *out)
 }
 
 /* time: 1 present, 0 absent (also 0, "0", "", "0000-00-00..."), -1 error */
+/* A time in 1970 is a system's "unset" (epoch 0, written in UTC or, by a
+ * Chinese carrier, as 1970-01-01 08:00:00 local), not when anything
+ * happened: it counts as absent, like 0 and "0000-00-00". */
+static inline bool
+unset_time(int64_t us)
+{
+	return us < INT64_C(31536000000000);	/* 1971-01-01 */
+}
+
 static int
 gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 {
@@ -525,7 +534,7 @@ gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 			return 0;
 		snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		if (norm_parse_time(b, us))
-			return 1;
+			return unset_time(*us) ? 0 : 1;
 	}
 	else if (json_is_real(v))
 	{
@@ -534,7 +543,7 @@ gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 		if (d == 0)
 			return 0;
 		if (norm_epoch_to_us(d, us))
-			return 1;
+			return unset_time(*us) ? 0 : 1;
 	}
 	else if (json_is_string(v))
 	{
@@ -543,7 +552,7 @@ gt(Ctx *c, const json_t *o, const char *key, int64_t *us)
 		if (*s == '\0' || strcmp(s, "0") == 0 || strncmp(s, "0000-00-00", 10) == 0)
 			return 0;
 		if (norm_parse_time(s, us))
-			return 1;
+			return unset_time(*us) ? 0 : 1;
 	}
 	else
 	{
@@ -2146,6 +2155,8 @@ call_finish(Ctx *c, const CallInfo *ci)
 		sb_printf(&s, "\n%s", ci->note);
 	put_s(c, "content", sb_str(&s));
 	sb_free(&s);
+	/* the analyzer reads what a person wrote or said, not the line above */
+	json_object_set_new(c->out, "analysis_text", json_string(ci->note ? ci->note : ""));
 
 	/* subject */
 	if (ci->dir && strcmp(ci->dir, "inbound") == 0)
@@ -2599,6 +2610,8 @@ norm_mobile(Ctx *c, const json_t *p)
 			sb_printf(&s, ",通话 %s", d);
 		}
 		put_s(c, "content", note ? note : sb_str(&s));
+		/* the analyzer reads the salesperson's note, not the line above */
+		json_object_set_new(c->out, "analysis_text", json_string(note ? note : ""));
 		sb_free(&s);
 		if (missed)
 			put_subject(c, keepf(c, "%s %s", verb, who), 256);
@@ -2970,6 +2983,32 @@ tm_name(Ctx *c, const char *s)
 	{
 		free(out);
 		return s;
+	}
+	/*
+	 * Webhooks send plain names, which may be valid base64 too: "Lily"
+	 * decodes to ".)r", "Nick" to "6'$".  A decoding without a non-ASCII
+	 * character counts only when it reads as a name (letters, digits,
+	 * blanks, . - _ ') and the given string is no plain word (it has
+	 * padding, a digit, + or /).
+	 */
+	{
+		bool		ascii = true,
+					namelike = true,
+					plain = strpbrk(s, "=+/0123456789") == NULL;
+
+		for (size_t i = 0; i < o; i++)
+		{
+			if (out[i] >= 0x80)
+				ascii = false;
+			else if (!((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= 'A' && out[i] <= 'Z') ||
+					   (out[i] >= '0' && out[i] <= '9') || strchr(" .-_'", out[i])))
+				namelike = false;
+		}
+		if (ascii && (!namelike || plain))
+		{
+			free(out);
+			return s;
+		}
 	}
 	return keep(c, (char *) out);
 }
@@ -3913,8 +3952,38 @@ norm_meeting(Ctx *c, const json_t *p)
 		put_dur(c, path(c, "end_time"), (endus - us) / 1000000);
 	else if (gnn(c, p, "duration_minutes", &dm))
 		put_dur(c, path(c, "duration_minutes"), dm * 60);
-	put_s(c, "initiated_by", org);
-	add_participant(c, org);
+	{
+		/* The organizer speaks first (C2: a meeting our staff organised is
+		 * outbound); given as an address, the attendee of that address
+		 * names them and is listed once. */
+		const char *who = org;
+		char		pn[64];
+		bool		listed = false;
+		size_t		i;
+		json_t	   *v;
+
+		if (org && strchr(org, '@'))
+		{
+			add_addr(c, "email", org, "from");
+			json_array_foreach(att, i, v)
+			{
+				const char *em = json_string_value(json_object_get(v, "email"));
+				const char *nm = json_string_value(json_object_get(v, "name"));
+
+				if (i < MAX_LIST && em && ieq(em, org))
+				{
+					listed = true;
+					if (nm && *nm)
+						who = nm;
+				}
+			}
+		}
+		else if (org && norm_phone(org, pn, sizeof pn))
+			add_addr(c, "phone", org, "from");
+		put_s(c, "initiated_by", who);
+		if (!listed)
+			add_participant(c, org);
+	}
 	add_people(c, att, "to", "email");
 	put_subject(c, title ? title : (loc ? keepf(c, "会议 - %s", loc) : "会议"), 256);
 	put_s(c, "content", text);
@@ -4272,7 +4341,22 @@ norm_webchat(Ctx *c, const json_t *p)
 		}
 		us = first;
 	}
-	base_record(c, "webchat", "官网咨询", "webchat", "replace");
+	/*
+	 * Chat systems deliver a session again as it grows (and retry old
+	 * deliveries): a snapshot replaces the stored one only when it goes
+	 * further -- a later last message, then more messages, then ended.
+	 * An older snapshot arriving late is a duplicate and drops nothing.
+	 */
+	base_record(c, "webchat", "官网咨询", "webchat", "version");
+	{
+		int64_t		reach = last > 0 ? last : us;
+		size_t		nmsg = json_array_size(msgs);
+
+		if (has_end > 0 && endus > reach)
+			reach = endus;
+		put_i(c, "source_version", (long long) (reach / 1000) * 1000 +
+			  (long long) (nmsg > 499 ? 499 : nmsg) * 2 + (has_end > 0 ? 1 : 0));
+	}
 	set_sid(c, id);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (has_end > 0 && endus >= us)

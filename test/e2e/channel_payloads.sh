@@ -7,6 +7,9 @@ set -u
 cd "$(dirname "$0")/../.."
 . test/lib/common.sh
 psql_db commhub -q -c "CREATE EXTENSION IF NOT EXISTS commhub" >/dev/null
+# the customer the payloads name explicitly (an unknown one is refused)
+psql_db commhub -q -c "SELECT commhub.add_customer('CUST-AUX-001', '宁波奥克斯空调有限公司') WHERE NOT EXISTS
+    (SELECT 1 FROM commhub.customers WHERE customer_id = 'CUST-AUX-001')" >/dev/null
 for f in test/unit/payloads/*.json; do
     name=$(basename "$f" .json)
     channel=${name%%_*}

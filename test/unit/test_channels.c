@@ -770,6 +770,24 @@ test_others(void)
 			   "{\"follow_up_items\":[\"发送测试报告\",\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\"],"
 			   "\"follow_up_details\":[{\"item\":\"寄送 KFR-35GW 样品 20 台(负责人: 李静, 截止: 20240620)\","
 			   "\"title\":\"寄送 KFR-35GW 样品 20 台\",\"owner\":\"李静\",\"due\":\"2024-06-20T10:00:00Z\"}]}");
+	/* a time in 1970 is a system's "unset": a carrier's answer_time of
+	 * epoch 0 in Beijing time leaves the call unanswered; a visit dated so
+	 * has no time */
+	check_json("phone", "{\"call_sn\":\"CS-1970\",\"tel\":\"4008001234\",\"caller_id\":\"13805741234\",\"callee_id\":\"13900001111\","
+			   "\"start_time\":\"2024-06-15 09:30:00\",\"answer_time\":\"1970-01-01 08:00:00\",\"end_time\":\"2024-06-15 09:30:25\"}",
+			   "carrier answer_time 1970 is unanswered", "{\"missed\":true}");
+	check_err("visit", "{\"visit_id\":\"VR-1970\",\"visit_date\":\"1970-01-01 08:00:00\",\"content\":\"x\"}",
+			  "22007", "visit_date", "visit dated 1970");
+	check_err("mobile", "{\"number\":\"13800138000\",\"type\":\"in\",\"start\":0,\"duration\":5}",
+			  "22007", "start", "mobile start 0");
+	/* Tencent Meeting names: base64 of UTF-8, or plain from webhooks */
+	check_json("video", "{\"event\":\"meeting.end\",\"trace_id\":\"t-9\",\"payload\":[{\"operate_time\":1718422200000,"
+			   "\"operator\":{\"userid\":\"lily_tc\",\"user_name\":\"Lily\"},\"meeting_info\":{\"meeting_id\":\"13270281391478790999\","
+			   "\"meeting_code\":\"849000111\",\"subject\":\"Export order review\",\"creator\":{\"userid\":\"lily_tc\",\"user_name\":\"Lily\"},"
+			   "\"meeting_type\":0,\"start_time\":1718416800,\"end_time\":1718422200},\"participants\":[{\"userid\":\"nick_x\",\"user_name\":\"Nick\"},"
+			   "{\"userid\":\"zs\",\"user_name\":\"5byg5LiJ\"},{\"userid\":\"mk\",\"user_name\":\"TWlrZQ==\"}]}]}",
+			   "Tencent plain and base64 user names",
+			   "{\"participants\":[\"Lily\",\"Nick\",\"张三\",\"Mike\"]}");
 	/* a visit's day and its check-in / check-out clock times apart */
 	check_json("visit", "{\"visit_id\":\"VR-CLOCK-1\",\"visit_date\":\"2024-06-15\",\"start_time\":\"14:30\","
 			   "\"end_time\":\"16:00\",\"sales_person\":\"王明\",\"content\":\"拜访\"}",
