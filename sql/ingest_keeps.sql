@@ -201,3 +201,22 @@ SELECT commhub.ingest('meeting', '{"meeting_id":"MT-KEEP-ORG","customer_id":"C-K
   "attendees":[{"name":"王明","email":"wangming@topcentral.cn"},{"name":"张经理","email":"zhang@aux-group.com"}],
   "minutes":"讨论账期,客户希望月结60天。我方同意45天。"}')->>'status' AS meeting;
 SELECT direction, participants FROM commhub.customer_communications WHERE source_record_id = 'MT-KEEP-ORG';
+
+-- 16. Calling back a missed call after an unanswered attempt: the attempt
+-- joins the missed call's thread without a call-back task of its own, and
+-- the call-back that got through closes the missed call's task -- one by
+-- one and in one batch.
+SELECT commhub.add_staff('wangming', 'phone', '13900001111') IS NOT NULL AS staff_phone;
+SELECT commhub.ingest('phone', '{"call_sn":"CS-KEEP-CB","tel":"4008001234","caller_id":"13805747777","callee_id":"13900001111",
+  "start_time":"2024-06-15 10:00:00","end_time":"2024-06-15 10:00:30","call_duration":0,"state":"未接"}')->>'status' AS missed;
+SELECT commhub.ingest('mobile', '{"id":"m-keep-1","number":"13805747777","type":"outgoing","date":"2024-06-15 10:10:00","duration":0,"staff":"wangming"}')->>'status' AS attempt;
+SELECT commhub.ingest('mobile', '{"id":"m-keep-2","number":"13805747777","type":"outgoing","date":"2024-06-15 10:20:00","duration":185,"staff":"wangming"}')->>'status' AS call_back;
+SELECT commhub.ingest_batch('mobile', '[
+  {"id":"m-keep-3","number":"13805746666","type":"missed","date":"2024-06-15 11:00:00","duration":0,"staff":"wangming"},
+  {"id":"m-keep-4","number":"13805746666","type":"outgoing","date":"2024-06-15 11:10:00","duration":0,"staff":"wangming"},
+  {"id":"m-keep-5","number":"13805746666","type":"outgoing","date":"2024-06-15 11:20:00","duration":60,"staff":"wangming"}]') - 'total' AS batch;
+SELECT c.source_record_id, c.direction, c.missed, p.source_record_id AS parent,
+       c.thread_id = first_value(c.thread_id) OVER (PARTITION BY c.call_number ORDER BY c.communication_time) AS same_thread,
+       (SELECT string_agg(t.title || ' ' || t.status, ', ') FROM commhub.communication_tasks t WHERE t.record_id = c.record_id) AS tasks
+  FROM commhub.customer_communications c LEFT JOIN commhub.customer_communications p ON p.record_id = c.parent_record_id
+ WHERE c.call_number IN ('13805747777', '13805746666') ORDER BY c.communication_time;

@@ -7,6 +7,9 @@
 SET commhub.tenant = 'T001';
 SELECT commhub.add_customer('C-PG1', '统计客户');
 SELECT commhub.add_identity('C-PG1', 'wecom', 'wmPlanGuard1');
+-- the pages the earlier tests' rows fill
+VACUUM commhub.customer_communications;
+SELECT relpages AS pages_before FROM pg_class WHERE oid = 'commhub.customer_communications'::regclass \gset
 -- an import of 3000 messages that is rolled back, then ANALYZE
 BEGIN;
 SELECT (commhub.ingest_batch('wechat', (
@@ -51,4 +54,4 @@ ANALYZE pg_other;
 SELECT pg_temp.est('SELECT * FROM pg_other') AS other_rows;
 -- VACUUM truncates the empty pages: the statistics are believable again
 VACUUM commhub.customer_communications;
-SELECT relpages < 100 AS truncated FROM pg_class WHERE oid = 'commhub.customer_communications'::regclass;
+SELECT relpages < :pages_before + 20 AS truncated FROM pg_class WHERE oid = 'commhub.customer_communications'::regclass;

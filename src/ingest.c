@@ -1823,7 +1823,9 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		json_array_foreach(json_object_get(n, "follow_up_items"), i, ki)
 			if (json_is_string(ki) && i < 50)
 			json_array_append(fu, ki);
-		if (missed)
+		/* a missed call of the customer's is called back; our own
+		 * unanswered attempt is no missed call */
+		if (missed && strcmp(res->direction, "outbound") != 0)
 		{
 			const char *num = jstr(n, "call_number");
 
@@ -2190,6 +2192,7 @@ thread_in(IngestItem *it, ThreadIn *t)
 	t->identity_keys = t->type && strcmp(t->type, "email") == 0 ? keys_array(it) : (Datum) 0;
 	t->time_us = json_integer_value(json_object_get(it->norm, "communication_time"));
 	t->missed = json_is_true(json_object_get(it->norm, "missed"));
+	t->outbound = jstr(it->row, "direction") && strcmp(jstr(it->row, "direction"), "outbound") == 0;
 }
 
 /*

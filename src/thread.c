@@ -475,7 +475,11 @@ missed_and_threaded(SPITupleTable *tt)
 static void
 assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 {
-	if (!t->missed)
+	/* our unanswered attempt to call back: of the missed call's thread, but
+	 * it calls nothing back, and the call-back after it still does */
+	bool		attempt = t->missed && t->outbound;
+
+	if (!t->missed || attempt)
 	{
 		ChunkEntry *e = chunk_get(calls, t->call_number);
 
@@ -483,7 +487,7 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 		{
 			strlcpy(t->parent, e->record_id, sizeof(t->parent));
 			strlcpy(t->thread_id, e->thread_id, sizeof(t->thread_id));
-			t->callback = true;
+			t->callback = !attempt;
 		}
 		else if (!e)
 		{
@@ -500,18 +504,20 @@ assign_call(ThreadIn *t, const char *tenant, HTAB *calls)
 			SPI_CACHED("SELECT record_id, thread_id, missed FROM commhub.customer_communications "
 					   "WHERE tenant_id = $1 AND call_number = $2 AND record_id <> $4 "
 					   "AND communication_time < $3 AND communication_time >= $3 - interval '24 hours' "
+					   "AND NOT (missed AND direction = 'outbound') "
 					   "ORDER BY communication_time DESC LIMIT 1",
 					   4, types, args, NULL, false, 1);
 			if (SPI_processed == 1 && missed_and_threaded(SPI_tuptable))
 			{
 				strlcpy(t->parent, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), sizeof(t->parent));
 				strlcpy(t->thread_id, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof(t->thread_id));
-				t->callback = true;
+				t->callback = !attempt;
 			}
 		}
 	}
 	if (!t->thread_id[0])
 		thread_id_for(psprintf("call:%s", t->record_id), t->thread_id);
+	if (!attempt)
 	{
 		ChunkEntry *e = chunk_put(calls, t->call_number);
 

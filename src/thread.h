@@ -23,6 +23,7 @@ typedef struct ThreadIn
 	Datum		identity_keys;	/* text[]; emails only, else 0 */
 	int64		time_us;
 	bool		missed;
+	bool		outbound;		/* our call (a missed one is an attempt) */
 	/* After the insert: false when the stored record cannot be a near-
 	 * duplicate by any rule (no simhash bands or content under 20
 	 * characters, no attachments, no call number, not a meeting); such
