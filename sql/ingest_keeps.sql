@@ -220,3 +220,9 @@ SELECT c.source_record_id, c.direction, c.missed, p.source_record_id AS parent,
        (SELECT string_agg(t.title || ' ' || t.status, ', ') FROM commhub.communication_tasks t WHERE t.record_id = c.record_id) AS tasks
   FROM commhub.customer_communications c LEFT JOIN commhub.customer_communications p ON p.record_id = c.parent_record_id
  WHERE c.call_number IN ('13805747777', '13805746666') ORDER BY c.communication_time;
+
+-- 17. A customer dormant for more than 180 days still has a last contact.
+SELECT commhub.add_customer('C-KEEP-DORMANT', '沉睡客户') IS NOT NULL AS added;
+SELECT commhub.ingest('visit', '{"visit_id":"V-KEEP-OLD","customer_id":"C-KEEP-DORMANT","visit_date":"2023-01-10 10:00","content":"年度拜访"}')->>'status' AS old_visit;
+SELECT last_contact, score FROM commhub.health('C-KEEP-DORMANT', '2024-06-15');
+SELECT commhub.customer_overview('C-KEEP-DORMANT')->'last_contact'->>'at' IS NOT NULL AS overview_has_last_contact;

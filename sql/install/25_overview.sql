@@ -23,8 +23,14 @@ WITH c AS (
      WHERE x.tenant_id = health_for.tenant AND x.customer_id = health_for.customer_id
        AND x.canonical_record_id IS NULL AND x.communication_time <= at
        AND x.communication_time > at - interval '180 days'),
+-- the last contact however long ago (idx_comm_timeline, read backward):
+-- a customer dormant for a year still has one
+lc AS (
+    SELECT max(x.communication_time) AS at_ FROM commhub.customer_communications x
+     WHERE x.tenant_id = health_for.tenant AND x.customer_id = health_for.customer_id
+       AND x.canonical_record_id IS NULL AND x.communication_time <= at),
 s AS (
-    SELECT max(communication_time) AS last_contact,
+    SELECT (SELECT at_ FROM lc) AS last_contact,
            count(*) FILTER (WHERE communication_time > at - interval '30 days')::int AS n30,
            count(*) FILTER (WHERE communication_time <= at - interval '30 days'
                               AND communication_time > at - interval '90 days')::int AS nprev,
