@@ -3154,6 +3154,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 			   *code,
 			   *subject,
 			   *creator = NULL,
+			   *sub,
 			   *tkey = "start_time";
 	const json_t *cr,
 			   *parts,
@@ -3166,6 +3167,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 	SB			content = {0};
 
 	c->shape = "Tencent Meeting record";
+	sub = NULL;
 	mid = gs(c, p, "meeting_id");
 	code = gs(c, p, "meeting_code");
 	subject = gs(c, p, "subject");
@@ -3173,9 +3175,21 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 		return false;
 	if (!mid)
 		return missing(c, "meeting_id", "The Tencent Meeting meeting_id.");
+	/* One occurrence of a recurring meeting (周期性会议): every occurrence
+	 * shares the meeting_id; sub_meeting_id and its own times tell them
+	 * apart, so each is a record of its own. */
+	sub = gs(c, p, "sub_meeting_id");
+	if (c->failed)
+		return false;
 	if (!jget(p, "start_time") && jget(p, "schedule_start_time"))
 		tkey = "schedule_start_time";
-	if (gt_first(c, p, &us, "start_time", "schedule_start_time", "record_start_time", NULL) <= 0)
+	if (sub && jget(p, "sub_meeting_start_time"))
+	{
+		tkey = "sub_meeting_start_time";
+		if (gt(c, p, "sub_meeting_start_time", &us) <= 0)
+			return c->failed ? false : time_missing(c, tkey);
+	}
+	else if (gt_first(c, p, &us, "start_time", "schedule_start_time", "record_start_time", NULL) <= 0)
 	{
 		/* a record-file or transcript part may carry only the file's times */
 		const json_t *rf = json_array_get(jget(wrap ? wrap : p, "record_files"), 0);
@@ -3183,14 +3197,20 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 		if (c->failed || !json_is_object(rf) || gt(c, rf, "record_start_time", &us) <= 0)
 			return c->failed ? false : time_missing(c, tkey);
 	}
-	if (gt_first(c, p, &endus, "end_time", "schedule_end_time", NULL) < 0)
+	if (sub && jget(p, "sub_meeting_start_time"))
+	{
+		if (gt(c, p, "sub_meeting_end_time", &endus) < 0)
+			return false;
+	}
+	else if (gt_first(c, p, &endus, "end_time", "schedule_end_time", NULL) < 0)
 		return false;
 
 	base_record(c, "video", "腾讯会议", "tencent_meeting", "enrich");
-	set_sid(c, mid);
+	set_sid(c, sub ? keepf(c, "%s/%s", mid, sub) : mid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_dur(c, path(c, present_key(p, "end_time", "schedule_end_time", NULL)), (endus - us) / 1000000);
+		put_dur(c, path(c, sub && jget(p, "sub_meeting_end_time") ? "sub_meeting_end_time"
+						: present_key(p, "end_time", "schedule_end_time", NULL)), (endus - us) / 1000000);
 	put_subject(c, subject, 256);
 	put_extra_s(c, "meeting_code", code);
 

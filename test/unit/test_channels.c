@@ -780,6 +780,15 @@ test_others(void)
 			  "22007", "visit_date", "visit dated 1970");
 	check_err("mobile", "{\"number\":\"13800138000\",\"type\":\"in\",\"start\":0,\"duration\":5}",
 			  "22007", "start", "mobile start 0");
+	/* one occurrence of a recurring Tencent Meeting is a record of its own */
+	check_json("video", "{\"event\":\"meeting.end\",\"trace_id\":\"t-2\",\"payload\":[{\"operate_time\":1717988400000,"
+			   "\"operator\":{\"userid\":\"wangming_tm\",\"user_name\":\"546L5piO\"},\"meeting_end_type\":0,\"meeting_info\":{"
+			   "\"meeting_id\":\"13339451618278424869\",\"meeting_code\":\"445999969\",\"subject\":\"奥克斯项目周例会\","
+			   "\"creator\":{\"userid\":\"wangming_tm\",\"user_name\":\"546L5piO\"},\"meeting_type\":1,\"sub_meeting_id\":\"1717984800\","
+			   "\"start_time\":1717344000,\"end_time\":1719849600,\"sub_meeting_start_time\":1717984800,\"sub_meeting_end_time\":1717988400},"
+			   "\"participants\":[{\"userid\":\"zhang_aux\",\"user_name\":\"5byg57uP55CG\"}]}]}",
+			   "Tencent recurring meeting occurrence",
+			   "{\"source_record_id\":\"13339451618278424869/1717984800\",\"communication_time\":1717984800000000,\"duration\":3600}");
 	/* Tencent Meeting names: base64 of UTF-8, or plain from webhooks */
 	check_json("video", "{\"event\":\"meeting.end\",\"trace_id\":\"t-9\",\"payload\":[{\"operate_time\":1718422200000,"
 			   "\"operator\":{\"userid\":\"lily_tc\",\"user_name\":\"Lily\"},\"meeting_info\":{\"meeting_id\":\"13270281391478790999\","
