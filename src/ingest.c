@@ -1125,6 +1125,13 @@ normalize_raw_mail(const char *data, size_t len, chn_error *err)
 	return norm;
 }
 
+/* content_original of a raw mail (ingest_email_raw) */
+static inline bool
+is_raw_mail(const char *stored)
+{
+	return stored && strncmp(stored, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0;
+}
+
 /* Normalize whatever is stored in content_original (for merges and reparse):
  * a raw mail, a JSON payload, or an array of events folded in order. */
 static json_t *
@@ -1134,7 +1141,7 @@ normalize_stored(const char *channel, const char *stored, chn_error *err, int *n
 	json_t	   *acc = NULL;
 	json_error_t jerr;
 
-	if (strncmp(stored, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0)
+	if (is_raw_mail(stored))
 	{
 		const char *b64 = stored + strlen(RAW_MAIL_PREFIX);
 		bytea	   *raw = DatumGetByteaPP(DirectFunctionCall2(binary_decode,
@@ -1271,35 +1278,21 @@ lookup_identities(IngestItem *items, int n, const char *tenant)
 	elems = palloc(sizeof(Datum) * cap);
 	for (int i = 0; i < n; i++)
 	{
-		size_t		j;
-		json_t	   *k;
+		size_t		nk;
 
 		if (items[i].failed || items[i].keys == NULL)
 			continue;
-		json_array_foreach(items[i].keys, j, k)
+		/* its identity keys, then its explicit customer_id (to tell a
+		 * known customer) as "customer:<id>" */
+		nk = json_array_size(items[i].keys);
+		for (size_t j = 0; j <= nk; j++)
 		{
-			const char *key = jstr(k, "key");
+			const char *key = j < nk ? jstr(json_array_get(items[i].keys, j), "key")
+				: jstr(items[i].norm, "customer_id") ? psprintf("customer:%s", jstr(items[i].norm, "customer_id"))
+				: NULL;
 			bool		found;
 
-			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
-				continue;
-			(void) hash_search(seen, key, HASH_ENTER, &found);
-			if (found)
-				continue;
-			if (nkeys == cap)
-			{
-				cap *= 2;
-				elems = repalloc(elems, sizeof(Datum) * cap);
-			}
-			elems[nkeys++] = CStringGetTextDatum(key);
-		}
-		/* the payload's explicit customer_id, to tell a known one */
-		if (jstr(items[i].norm, "customer_id"))
-		{
-			const char *key = psprintf("customer:%s", jstr(items[i].norm, "customer_id"));
-			bool		found;
-
-			if (strlen(key) >= sizeof(((IdentHit *) 0)->key))
+			if (key == NULL || strlen(key) >= sizeof(((IdentHit *) 0)->key))
 				continue;
 			(void) hash_search(seen, key, HASH_ENTER, &found);
 			if (found)
@@ -1722,24 +1715,19 @@ build_row(IngestItem *it, const char *tenant, Resolution *res, const az_lexicon 
 		free(fp);
 	}
 
-	no_words = json_is_string(json_object_get(n, "analysis_text")) && jstr(n, "analysis_text")[0] == '\0' &&
-		json_array_size(json_object_get(n, "attachments")) == 0;
-	if (json_is_string(json_object_get(n, "analysis_text")))
+	if (jstr(n, "analysis_text"))
 	{
 		/* A call's content line is commhub's own ("来电 …,通话 5分35秒"):
-		 * the analyzer reads only the note or transcript of a person, and
-		 * a call without one is no order, complaint or inquiry. */
-		StringInfoData at;
+		 * the analyzer reads only the note or transcript of a person (and
+		 * the attachment names after the content in text), and a call
+		 * without one is no order, complaint or inquiry. */
+		const char *words = jstr(n, "analysis_text");
+		const char *atts = text.data + (content ? strlen(content) : 0);
+		char	   *at = psprintf("%s%s", words, atts);
 
-		initStringInfo(&at);
-		appendStringInfoString(&at, jstr(n, "analysis_text"));
-		json_array_foreach(json_object_get(n, "attachments"), i, att)
-		{
-			if (jstr(att, "file_name"))
-				appendStringInfo(&at, "\n附件: %s", jstr(att, "file_name"));
-		}
-		a = az_analyze(lex, at.data, at.len, type, NULL, us);
-		pfree(at.data);
+		no_words = *at == '\0';
+		a = az_analyze(lex, at, strlen(at), type, NULL, us);
+		pfree(at);
 	}
 	else
 		a = az_analyze(lex, text.data, text.len, type, subject, us);
@@ -2249,9 +2237,7 @@ handle_existing(IngestItem *it, const char *tenant, const az_lexicon *lex, bool 
 	old_urgency = SPI_getvalue(tup, td, 8);
 	stored_time = SPI_getvalue(tup, td, 9);
 
-	if (!force && stored_raw && it->raw &&
-		strncmp(stored_raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) == 0 &&
-		strncmp(it->raw, RAW_MAIL_PREFIX, strlen(RAW_MAIL_PREFIX)) != 0 &&
+	if (!force && is_raw_mail(stored_raw) && it->raw && !is_raw_mail(it->raw) &&
 		!jstr(it->norm, "customer_id") && !jstr(it->norm, "project_id") &&
 		!jstr(it->norm, "opportunity_id") && !json_object_get(it->norm, "contact_id"))
 	{

@@ -165,6 +165,14 @@ cmp_time(const void *a, const void *b)
 
 /* ---------------------------------------------------------------- email */
 
+/* an email with a thread root (the first entry of its References) */
+static bool
+has_root(const ThreadIn *t)
+{
+	return strcmp(t->type, "email") == 0 && json_array_size(t->references) > 0 &&
+		json_string_value(json_array_get(t->references, 0)) != NULL;
+}
+
 /* The chunk map's key of t's thread root (its first reference), per
  * customer: a root shared by two customers' mails (a bulk mailing, a ticket
  * system's numbering) does not join their conversations. */
@@ -565,14 +573,6 @@ cmp_u64(const void *a, const void *b)
  * the locks (a rare 40P01 under concurrent writes to the same chat).
  */
 #define COMMHUB_MAX_CHAT_LOCKS 1000
-/* an email with a thread root (References), in a tenant with 0.11.0's index */
-static bool
-has_root(const ThreadIn *t)
-{
-	return strcmp(t->type, "email") == 0 && json_array_size(t->references) > 0 &&
-		json_string_value(json_array_get(t->references, 0)) != NULL;
-}
-
 static LocalTransactionId chat_locks_lxid = InvalidLocalTransactionId;
 static int	chat_locks_held = 0;
 
@@ -652,7 +652,7 @@ commhub_thread_assign(ThreadIn *in, int n, const char *tenant)
 				}
 			}
 			/* the chunk's first thread of each root reference */
-			if (json_array_size(t->references) > 0 && json_string_value(json_array_get(t->references, 0)))
+			if (has_root(t))
 			{
 				const char *rk = root_key(t);
 
@@ -1041,7 +1041,6 @@ link_ids(Datum *ids, int nids, const char *tenant)
 	}
 }
 
-
 static void
 link_duplicates(ThreadIn *in, int n, const char *tenant)
 {
@@ -1164,10 +1163,8 @@ commhub_thread_after_insert(ThreadIn *in, int n, const char *tenant)
 	bool		roots = false;
 	bool		moved = false;
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(in[i].type, "email") == 0 && json_array_size(in[i].references) > 0 &&
-			json_string_value(json_array_get(in[i].references, 0)))
-			roots = true;
+	for (int i = 0; i < n && !roots; i++)
+		roots = has_root(&in[i]);
 	roots = roots && reference_root_indexed();
 	for (int i = 0; i < n; i++)
 		if (strcmp(in[i].type, "email") == 0)

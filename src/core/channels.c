@@ -3162,6 +3162,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 			   *tr;
 	int64_t		us,
 				endus = 0;
+	bool		occurrence;
 	size_t		i;
 	json_t	   *v;
 	SB			content = {0};
@@ -3181,9 +3182,10 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 	sub = gs(c, p, "sub_meeting_id");
 	if (c->failed)
 		return false;
+	occurrence = sub && jget(p, "sub_meeting_start_time");
 	if (!jget(p, "start_time") && jget(p, "schedule_start_time"))
 		tkey = "schedule_start_time";
-	if (sub && jget(p, "sub_meeting_start_time"))
+	if (occurrence)
 	{
 		tkey = "sub_meeting_start_time";
 		if (gt(c, p, "sub_meeting_start_time", &us) <= 0)
@@ -3197,7 +3199,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 		if (c->failed || !json_is_object(rf) || gt(c, rf, "record_start_time", &us) <= 0)
 			return c->failed ? false : time_missing(c, tkey);
 	}
-	if (sub && jget(p, "sub_meeting_start_time"))
+	if (occurrence)
 	{
 		if (gt(c, p, "sub_meeting_end_time", &endus) < 0)
 			return false;
@@ -3209,7 +3211,7 @@ video_tencent(Ctx *c, const json_t *p, const json_t *wrap)
 	set_sid(c, sub ? keepf(c, "%s/%s", mid, sub) : mid);
 	json_object_set_new(c->out, "communication_time", json_integer(us));
 	if (endus > us)
-		put_dur(c, path(c, sub && jget(p, "sub_meeting_end_time") ? "sub_meeting_end_time"
+		put_dur(c, path(c, occurrence ? "sub_meeting_end_time"
 						: present_key(p, "end_time", "schedule_end_time", NULL)), (endus - us) / 1000000);
 	put_subject(c, subject, 256);
 	put_extra_s(c, "meeting_code", code);
@@ -3818,11 +3820,12 @@ visit_clock(Ctx *c, const json_t *p, int64_t *us,...)
 	const char *k;
 	int			r = 0;
 
+	const char *day = json_string_value(jget(p, "visit_date"));
+
 	va_start(ap, us);
 	while (r == 0 && (k = va_arg(ap, const char *)) != NULL)
 	{
 		json_t	   *v = jget(p, k);
-		const char *day = json_string_value(jget(p, "visit_date"));
 		const char *s = json_string_value(v);
 
 		if (v == NULL)
